@@ -1,0 +1,1 @@
+"""Analyse: brand, audience, mobilise, coordination, radar and forecast over the store."""

@@ -1,0 +1,109 @@
+"""`suara.open(workspace)`: the one library object that the CLI, the web app and reports wrap.
+
+A workspace is a folder holding ``suara.yaml`` (settings), the store (``suara.duckdb`` by
+default, or a Parquet lake for Spark) and outputs (reports, exports).
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp(), election="kaltim-2024")
+>>> ws.election.name
+'Pilgub Kalimantan Timur 2024'
+>>> ws.store.count("posts")
+0
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from suara.config import Election, WorkspaceConfig, load_election
+from suara.config.workspace import WORKSPACE_FILE
+
+__all__ = ["Workspace", "open", "init"]
+
+
+class Workspace:
+    """A workspace folder: config, election, store, and every stage as a method."""
+
+    def __init__(self, path: str | Path = ".", engine: str | None = None, read_only: bool = False):
+        self.path = Path(path).resolve()
+        self.config = WorkspaceConfig.load(self.path)
+        if engine:
+            self.config = self.config.model_copy(update={"engine": engine})
+        self.read_only = read_only
+
+    # ----- parts --------------------------------------------------------------------
+    @cached_property
+    def election(self) -> Election:
+        ref = self.config.election
+        p = self.path / ref
+        return load_election(p if p.suffix in (".yaml", ".yml") and p.exists() else ref)
+
+    @cached_property
+    def store(self):
+        if self.config.engine == "spark":
+            from suara.store.lake import LakeStore  # optional extra
+            return LakeStore(self.path / self.config.spark.lake, self.config.spark)
+        from suara.store import Store
+        return Store(self.path / self.config.database, read_only=self.read_only)
+
+    @property
+    def engine(self) -> str:
+        return self.config.engine
+
+    # ----- stages (each delegates to its room in the package) -------------------------
+    def ingest(self, paths: Iterable[str | Path], fmt: str = "auto", timezone: str | None = None,
+               mapping: dict | None = None, platform: str | None = None, progress=None):
+        """Import files/folders; returns one `FileReport` per file."""
+        from suara.ingest import ingest_paths
+        return ingest_paths(self.store, paths, fmt=fmt, timezone=timezone or None,
+                            mapping=mapping, platform=platform, progress=progress)
+
+    def enrich(self, rebuild: bool = False, progress=None) -> dict[str, Any]:
+        """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild)."""
+        from suara.enrich.pipeline import enrich_workspace
+        return enrich_workspace(self, rebuild=rebuild, progress=progress)
+
+    def analyse(self, sections: Iterable[str] | None = None, progress=None) -> dict[str, Any]:
+        """Compute the analytics document (`suara analyse --json`)."""
+        from suara.analyse.run import analyse_workspace
+        return analyse_workspace(self, sections=sections, progress=progress)
+
+    def report(self, out: str | Path, analysis: dict | None = None) -> Path:
+        """Write the daily brief (HTML, or PDF when `out` ends with .pdf)."""
+        from suara.report.daily import write_report
+        return write_report(self, Path(out), analysis=analysis)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r}, election={self.config.election!r}, engine={self.engine!r})"
+
+
+def init(path: str | Path, election: str = "kaltim-2024", engine: str = "duckdb") -> Workspace:
+    """Create (or re-open) a workspace folder with its config and an empty store."""
+    p = Path(path)
+    p.mkdir(parents=True, exist_ok=True)
+    load_election(election)  # validate before writing anything
+    cfg_file = p / WORKSPACE_FILE
+    if not cfg_file.exists():
+        WorkspaceConfig(election=election, engine=engine).save(p)
+    ws = Workspace(p)
+    ws.store  # creates the schema
+    return ws
+
+
+def open(path: str | Path = ".", engine: str | None = None, read_only: bool = False) -> Workspace:  # noqa: A001
+    """Open an existing workspace (the current directory by default)."""
+    return Workspace(path, engine=engine, read_only=read_only)

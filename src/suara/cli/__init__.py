@@ -1,0 +1,30 @@
+"""Command-line interface: a thin Typer face over `suara.open(...)`.
+
+Each module in `_COMMAND_MODULES` owns one area and exposes ``register(app)``. Commands
+parse options, call one library function and print; they hold no logic of their own.
+"""
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="suara",
+    help="Suara: social-media intelligence for Indonesian elections "
+         "(ingest -> enrich -> analyse -> serve/report).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_COMMAND_MODULES = [
+    "core",
+]
+
+for _m in _COMMAND_MODULES:
+    importlib.import_module(f"suara.cli.{_m}").register(app)
+
+
+def main() -> None:  # console-script entry point
+    app()

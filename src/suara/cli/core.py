@@ -1,0 +1,160 @@
+"""Core pipeline commands: init, ingest, simulate, enrich, analyse, report, demo."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from suara.cli._common import EngineOpt, WorkspaceOpt, err, fail, open_workspace, out, progress_bar
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("ingest")(ingest)
+    app.command("simulate")(simulate)
+    app.command("enrich")(enrich)
+    app.command("analyse")(analyse)
+    app.command("report")(report)
+    app.command("demo")(demo)
+
+
+def init(directory: Path = typer.Argument(..., help="Folder to create the workspace in."),
+         election: str = typer.Option("kaltim-2024", "--election",
+                                      help="Built-in election name or path to an election YAML."),
+         engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark.")):
+    """Create a workspace: suara.yaml, the election config and an empty store."""
+    import suara
+    from suara.config import ConfigError
+    try:
+        ws = suara.init(directory, election=election, engine=engine)
+    except ConfigError as e:
+        fail(str(e))
+    out.print(f"Created workspace [bold]{ws.path}[/] for {ws.election.name} "
+              f"({len(ws.election.candidates)} pairs, {len(ws.election.regions)} regions).")
+
+
+def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders (.gz/.xz/.zip read as streams)."),
+           fmt: str = typer.Option("auto", "--format", help="auto, or a format name (see --list-formats)."),
+           timezone: Optional[str] = typer.Option(
+               None, "--timezone", help="Zone of naive local timestamps in CSV exports, e.g. "
+                                        "Asia/Makassar (WITA). Default: UTC."),
+           mapping: Optional[Path] = typer.Option(None, "--mapping", help="Column-mapping YAML for the generic format."),
+           platform: Optional[str] = typer.Option(None, "--platform", help="Platform, when a format cannot tell."),
+           workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
+           as_json: bool = typer.Option(False, "--json", help="Print the per-file report as JSON.")):
+    """Import export files into the workspace; prints accepted/updated/quarantined per file.
+
+    Exit code 0 when every file was read and something was accepted; 1 when nothing was
+    accepted; 2 when a file could not be read at all.
+    """
+    import yaml
+    ws = open_workspace(workspace, engine)
+    mp = None
+    if mapping:
+        try:
+            mp = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as e:
+            fail(f"{mapping}: cannot read mapping: {e}", 2)
+    with progress_bar() as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(name, n):
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"Importing {Path(name).name}", total=None)
+            bar.advance(tasks[name], n)
+        reps = ws.ingest(paths, fmt=fmt, timezone=timezone, mapping=mp, platform=platform,
+                         progress=progress)
+    if as_json:
+        out.print_json(json.dumps([r.to_dict() for r in reps]))
+    else:
+        t = Table(title="Import")
+        for c in ("file", "format", "accepted", "updated", "unchanged", "quarantined"):
+            t.add_column(c, justify="right" if c not in ("file", "format") else "left")
+        for r in reps:
+            if r.error:
+                t.add_row(r.file, "[red]unreadable[/]", "-", "-", "-", "-")
+            else:
+                t.add_row(r.file, r.format or "", f"{r.accepted:,}", f"{r.updated:,}",
+                          f"{r.unchanged:,}", f"{r.quarantined:,}")
+        out.print(t)
+        for r in reps:
+            if r.error:
+                err.print(f"[red]Error:[/] {r.error}", highlight=False)
+        q = sum(r.quarantined for r in reps)
+        if q:
+            err.print(f"{q:,} rows quarantined with their reasons: see the 'quarantine' table "
+                      f"(suara quarantine -w {workspace}).")
+    ws.close()
+    if any(r.error for r in reps):
+        raise typer.Exit(2)
+    if not any(r.accepted or r.updated or r.unchanged or r.accounts for r in reps):
+        raise typer.Exit(1)
+
+
+def simulate(output: Path = typer.Option(..., "-o", "--output", help="Folder for the export files."),
+             seed: int = typer.Option(7, "--seed"),
+             scale: str = typer.Option("small", "--scale", help="small (~20k items), medium (~500k), large (~5M)."),
+             election: str = typer.Option("kaltim-2024", "--election"),
+             variant: Optional[str] = typer.Option(None, "--variant",
+                                                   help="Buzzer behaviour variant (see docs/simulator.md).")):
+    """Simulate a campaign: platform-native export files plus ground_truth/."""
+    from suara.sim import simulate as run_sim
+    with progress_bar() as bar:
+        task = bar.add_task("Simulating", total=None)
+        summary = run_sim(output, seed=seed, scale=scale, election=election, variant=variant,
+                          progress=lambda n: bar.advance(task, n))
+    out.print(f"Wrote {summary['items']:,} items to [bold]{output}[/] "
+              f"({', '.join(summary['files'])}); ground truth in {output}/ground_truth/")
+
+
+def enrich(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
+           rebuild: bool = typer.Option(False, "--rebuild", help="Re-enrich every post.")):
+    """Enrich posts not yet enriched: normalisation, language, candidates, sentiment, ..."""
+    ws = open_workspace(workspace, engine)
+    with progress_bar() as bar:
+        task = bar.add_task("Enriching", total=None)
+        res = ws.enrich(rebuild=rebuild, progress=lambda n, total=None: bar.update(task, advance=n, total=total))
+    out.print(f"Enriched {res.get('posts', 0):,} posts (pipeline {res.get('version', '?')}).")
+    ws.close()
+
+
+def analyse(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
+            as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+            section: Optional[List[str]] = typer.Option(None, "--section", help="Only these sections.")):
+    """Compute the analytics: share of voice, influencers, exposure, regions, segments, ..."""
+    ws = open_workspace(workspace, engine)
+    doc = ws.analyse(sections=section)
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False, default=str))
+    else:
+        from suara.analyse.run import print_summary
+        print_summary(doc, ws, out)
+    ws.close()
+
+
+def report(output: Path = typer.Option(..., "-o", "--output", help="FILE.html or FILE.pdf"),
+           workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
+           lang: str = typer.Option("id", "--lang", help="id (Bahasa Indonesia) or en.")):
+    """Write the daily brief with charts (works offline)."""
+    ws = open_workspace(workspace, engine)
+    from suara.report.daily import write_report
+    path = write_report(ws, output, lang=lang)
+    out.print(f"Wrote report [bold]{path}[/]")
+    ws.close()
+
+
+def demo(directory: Path = typer.Option(Path("suara-demo"), "--dir", help="Workspace folder to create."),
+         seed: int = typer.Option(7, "--seed"),
+         scale: str = typer.Option("small", "--scale"),
+         serve: bool = typer.Option(False, "--serve", help="Open the web war room afterwards."),
+         port: int = typer.Option(8000, "--port")):
+    """Simulate the Kaltim 2024 campaign, ingest, enrich, analyse, report, and summarise."""
+    from suara.demo import run_demo
+    summary = run_demo(directory, seed=seed, scale=scale, console=out)
+    if serve:
+        from suara.serve.app import run_server
+        run_server(directory, host="127.0.0.1", port=port)
+    return summary

@@ -1,0 +1,367 @@
+"""The importer contract: every source format = ``sniff`` + ``read`` raw records + ``map`` one.
+
+An importer never touches the store. ``read`` yields ``(row_number, raw_record)`` from a
+:class:`Source` (a file, possibly compressed, read as a stream); ``map`` turns one raw record
+into canonical :class:`Item` s (a post and/or an account) or raises :class:`RowError` naming
+the field at fault. The pipeline (`suara.ingest.pipeline`) does batching, quarantine,
+idempotent upserts and transactions for all formats alike.
+
+Example
+-------
+>>> from suara.ingest.base import parse_time, extract_hashtags
+>>> parse_time("2024-11-27T08:00:00+08:00")
+datetime.datetime(2024, 11, 27, 0, 0)
+>>> extract_hashtags("Ayo #Gratispol dan #KaltimBerdaulat!")
+['gratispol', 'kaltimberdaulat']
+"""
+from __future__ import annotations
+
+import bz2
+import datetime as dt
+import gzip
+import io
+import lzma
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, ClassVar, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "Item", "RowError", "FileError", "Source", "Importer", "ImportContext",
+    "parse_time", "to_int", "to_bool", "extract_hashtags", "extract_mentions", "extract_links",
+    "MAX_DECOMPRESSED_BYTES", "MAX_LINE_BYTES",
+]
+
+#: Cap on bytes read out of one compressed member: a zip/gzip bomb stops here.
+MAX_DECOMPRESSED_BYTES = 8 * 1024**3
+#: Cap on a single line / record; longer ones are quarantined, not loaded into memory whole.
+MAX_LINE_BYTES = 64 * 1024**2
+
+
+class RowError(ValueError):
+    """One raw record cannot be mapped; ``field`` names the culprit."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class FileError(ValueError):
+    """A whole file cannot be read (not a supported format, corrupt archive, bomb ...)."""
+
+
+@dataclass(slots=True)
+class Item:
+    """One canonical record from a raw one: a post (with its author) or an account alone.
+
+    ``post`` and ``account`` are dicts keyed by canonical column names
+    (`suara.store.schema.TABLES`); missing keys mean NULL. ``observed_at`` is when the
+    metrics were collected, if the format says so (else the import time is used).
+    """
+
+    post: dict | None = None
+    account: dict | None = None
+    observed_at: dt.datetime | None = None
+
+
+@dataclass
+class ImportContext:
+    """Per-file settings handed to ``read``/``map``."""
+
+    file: str
+    timezone: str | None = None          # zone of naive local timestamps (e.g. Asia/Makassar)
+    mapping: dict | None = None          # column mapping for the generic format
+    platform: str | None = None          # platform hint when a format cannot tell
+    options: dict = field(default_factory=dict)
+
+
+class _CappedReader(io.RawIOBase):
+    """Wraps a decompressing stream and fails once more than ``cap`` bytes come out."""
+
+    def __init__(self, raw: BinaryIO, cap: int, name: str):
+        self._raw, self._cap, self._n, self._name = raw, cap, 0, name
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        data = self._raw.read(len(b))
+        self._n += len(data)
+        if self._n > self._cap:
+            raise FileError(f"{self._name}: decompressed size exceeds {self._cap:,} bytes "
+                            "(possible decompression bomb); refusing to read further")
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self):
+        with _suppress():
+            self._raw.close()
+        super().close()
+
+
+class _suppress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return True
+
+
+@dataclass
+class Source:
+    """A readable input: a plain or compressed file, or one member of a zip archive.
+
+    ``name`` is what messages show (``archive.zip!inner.json``). ``open()`` returns a fresh
+    binary stream each time, decompressing on the fly with a size cap.
+    """
+
+    path: Path
+    member: str | None = None
+    cap: int = MAX_DECOMPRESSED_BYTES
+
+    @property
+    def name(self) -> str:
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+    @property
+    def inner_name(self) -> str:
+        """File name without compression suffix (used for extension hints)."""
+        n = self.member or self.path.name
+        for suf in (".gz", ".xz", ".bz2"):
+            if n.endswith(suf):
+                return n[: -len(suf)]
+        return n
+
+    def open(self) -> BinaryIO:
+        p = self.path
+        if self.member is not None:
+            zf = zipfile.ZipFile(p)
+            info = zf.getinfo(self.member)
+            raw: BinaryIO = zf.open(info)
+            stream = io.BufferedReader(_CappedReader(raw, self.cap, self.name), 1 << 20)
+        else:
+            n = p.name.lower()
+            if n.endswith(".gz"):
+                raw = gzip.open(p, "rb")
+            elif n.endswith(".xz"):
+                raw = lzma.open(p, "rb")
+            elif n.endswith(".bz2"):
+                raw = bz2.open(p, "rb")
+            else:
+                return open(p, "rb")
+            stream = io.BufferedReader(_CappedReader(raw, self.cap, self.name), 1 << 20)
+        # compressed names: strip the compression suffix for nested handling
+        return stream
+
+    def head(self, n: int = 65536) -> bytes:
+        """The first ``n`` bytes (decompressed) for format detection."""
+        try:
+            with self.open() as f:
+                return f.read(n)
+        except FileError:
+            raise
+        except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as e:
+            raise FileError(f"{self.name}: cannot read: {e}") from None
+
+    def text_head(self, n: int = 65536) -> str:
+        return decode_bytes(self.head(n))
+
+
+def decode_bytes(b: bytes) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), falling back to cp1252/latin-1."""
+    if b.startswith(b"\xef\xbb\xbf"):
+        b = b[3:]
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # a multi-byte character cut at the end of a sample is not an encoding problem
+        if e.start >= len(b) - 3:
+            return b[: e.start].decode("utf-8", errors="replace")
+        try:
+            return b.decode("cp1252")
+        except UnicodeDecodeError:
+            return b.decode("latin-1")
+
+
+class Importer:
+    """Base class of a source format. Subclasses set the class attributes and override
+    ``sniff``, ``read`` and ``map``.
+
+    Attributes
+    ----------
+    name : str          stable id used by ``--format`` (e.g. ``"zeeschuimer"``)
+    title : str         human title
+    platforms : tuple   platforms this format can carry
+    extensions : tuple  file extensions it is usually found in (a hint, never decisive)
+    """
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    platforms: ClassVar[tuple[str, ...]] = ()
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    def sniff(self, head: str, source: Source) -> float:
+        """Confidence 0..1 that ``source`` is in this format, from its first bytes."""
+        return 0.0
+
+    def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
+        """Yield ``(row_number, raw_record)``; a record that cannot even be parsed is yielded
+        as ``(row_number, RowError(...))`` so the pipeline quarantines it and goes on."""
+        raise NotImplementedError
+
+    def map(self, raw: Any, ctx: ImportContext) -> Iterable[Item]:
+        """Map one raw record to canonical items; raise :class:`RowError` when it cannot."""
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------
+# Shared value parsers: every importer uses these, so timestamps and counts mean the same.
+# ---------------------------------------------------------------------------------------
+_UTC = dt.timezone.utc
+_EPOCH_MS = 10**11  # values above this are milliseconds (year 5138 in seconds)
+
+
+def parse_time(value: Any, tz: str | None = None) -> dt.datetime | None:
+    """Parse epoch seconds/ms or an ISO-like string to a naive UTC datetime.
+
+    Naive strings are read in ``tz`` (e.g. ``"Asia/Makassar"`` for WITA) or as UTC when
+    ``tz`` is None. Returns None for empty values; raises ValueError for garbage.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        d = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        v = float(value)
+        if v != v:  # NaN
+            return None
+        if abs(v) > _EPOCH_MS:
+            v /= 1000.0
+        return dt.datetime.fromtimestamp(v, _UTC).replace(tzinfo=None)
+    else:
+        s = str(value).strip()
+        if not s:
+            return None
+        if re.fullmatch(r"-?\d{9,13}(\.\d+)?", s):
+            return parse_time(float(s), tz)
+        s2 = s.replace("Z", "+00:00").replace(" UTC", "+00:00")
+        s2 = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", s2)  # +0000 -> +00:00
+        try:
+            d = dt.datetime.fromisoformat(s2)
+        except ValueError:
+            d = _parse_loose(s)
+    if d.tzinfo is None:
+        if tz:
+            d = d.replace(tzinfo=ZoneInfo(tz))
+        else:
+            return d.replace(microsecond=d.microsecond)
+    return d.astimezone(_UTC).replace(tzinfo=None)
+
+
+_LOOSE_FORMATS = (
+    "%a %b %d %H:%M:%S %z %Y",      # Twitter v1: Wed Oct 10 20:19:24 +0000 2018
+    "%Y-%m-%d %H:%M:%S %Z",         # CrowdTangle: 2021-07-05 21:42:09 BRT (zone name ignored)
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y %H:%M", "%d-%m-%Y %H:%M",
+    "%Y/%m/%d %H:%M:%S", "%b %d, %Y", "%d %b %Y %H:%M",
+)
+
+
+def _parse_loose(s: str) -> dt.datetime:
+    s1 = re.sub(r"\s+[A-Z]{2,5}$", "", s) if re.search(r"\d{2}:\d{2}(:\d{2})?\s+[A-Z]{2,5}$", s) else s
+    for f in _LOOSE_FORMATS:
+        for cand in (s, s1):
+            try:
+                return dt.datetime.strptime(cand, f)
+            except ValueError:
+                continue
+    raise ValueError(f"unrecognised timestamp {s[:40]!r}")
+
+
+_SUFFIX = {"k": 1e3, "rb": 1e3, "ribu": 1e3, "m": 1e6, "jt": 1e6, "juta": 1e6, "b": 1e9, "M": 1e6}
+
+
+def to_int(value: Any) -> int | None:
+    """Parse a count: ints, numeric strings with thousands separators ("1,234", "1.234"),
+    and abbreviations ("1.2K", "3,4 rb", "2jt"). None for empty; ValueError for garbage."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None if not isinstance(value, bool) else int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return int(value)
+    s = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if not s or s.lower() in ("nan", "none", "null", "-"):
+        return None
+    m = re.fullmatch(r"([\d.,]+)([a-zA-Z]+)?\+?", s)
+    if not m:
+        raise ValueError(f"not a count: {s[:30]!r}")
+    num, suf = m.group(1), (m.group(2) or "").lower()
+    if suf:
+        mult = _SUFFIX.get(suf)
+        if mult is None:
+            raise ValueError(f"not a count: {s[:30]!r}")
+        return int(round(float(num.replace(",", ".")) * mult))
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", num):
+        return int(re.sub(r"[.,]", "", num))
+    if re.fullmatch(r"\d+[.,]0+", num):
+        return int(re.split(r"[.,]", num)[0])
+    if re.fullmatch(r"\d+", num):
+        return int(num)
+    raise ValueError(f"not a count: {s[:30]!r}")
+
+
+def to_bool(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    s = str(value).strip().lower()
+    if s in ("1", "true", "yes", "y", "t", "ya"):
+        return True
+    if s in ("0", "false", "no", "n", "f", "tidak"):
+        return False
+    raise ValueError(f"not a boolean: {s[:20]!r}")
+
+
+_HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})", re.UNICODE)
+_MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9_.]{1,60}[A-Za-z0-9_])", re.UNICODE)
+_LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def extract_hashtags(text: str | None) -> list[str]:
+    """Hashtags in order of appearance, lower-case, without '#', de-duplicated."""
+    if not text:
+        return []
+    return list(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text) if not h.isdigit()))
+
+
+def extract_mentions(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return list(dict.fromkeys(m.lower() for m in _MENTION.findall(text)))
+
+
+def extract_links(text: str | None) -> list[str]:
+    if not text:
+        return []
+    return list(dict.fromkeys(u.rstrip(".,;:!?)") for u in _LINK.findall(text)))
+
+
+def fill_entities(post: dict) -> dict:
+    """Fill hashtags/mentions/links from the text when the format did not list them."""
+    t = post.get("text")
+    if not post.get("hashtags"):
+        post["hashtags"] = extract_hashtags(t)
+    if not post.get("mentions"):
+        post["mentions"] = extract_mentions(t)
+    if not post.get("links"):
+        post["links"] = extract_links(t)
+    return post
+
+
+Mapper = Callable[[Any, ImportContext], Iterable[Item]]

@@ -1,0 +1,88 @@
+"""Streaming line readers shared by the line-oriented formats (NDJSON, JSONL, CSV)."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterator
+
+from suara.ingest.base import MAX_LINE_BYTES, FileError, RowError, Source, decode_bytes
+
+
+def iter_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str | RowError]]:
+    """Yield ``(line_number, text)`` for each non-empty line, 1-based, decoded per line
+    (UTF-8, BOM stripped, cp1252/latin-1 fallback). Over-long lines are skipped in
+    bounded memory and yielded as RowError so they land in quarantine."""
+    try:
+        f = source.open()
+    except OSError as e:
+        raise FileError(f"{source.name}: cannot open: {e}") from None
+    with f:
+        n = 0
+        while True:
+            n += 1
+            line = f.readline(max_line + 1)
+            if not line:
+                return
+            if len(line) > max_line and not line.endswith(b"\n"):
+                # drain the rest of the monster line without keeping it
+                while True:
+                    chunk = f.readline(1 << 20)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+                yield n, RowError("(line)", f"line longer than {max_line:,} bytes")
+                continue
+            s = decode_bytes(line).strip()
+            if s:
+                yield n, s
+
+
+def iter_csv(source: Source, **fmt) -> Iterator[tuple[int, dict | RowError]]:
+    """Yield ``(row_number, row_dict)`` from a CSV with a header; multi-line quoted fields
+    are supported; row numbers count data rows from 1 (the header is row 0).
+    Handles BOM and latin-1 input. Rows with more cells than the header are RowErrors."""
+    try:
+        raw = source.open()
+    except OSError as e:
+        raise FileError(f"{source.name}: cannot open: {e}") from None
+    head = raw.peek(65536)[:65536] if hasattr(raw, "peek") else b""
+    enc = "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.start < len(head) - 3:
+            enc = "cp1252"
+    text = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline="")
+    csv.field_size_limit(MAX_LINE_BYTES)
+    with text:
+        sample = text.read(0) or ""
+        dialect = fmt.pop("dialect", None)
+        if dialect is None:
+            peek = decode_bytes(head[:16384])
+            try:
+                dialect = csv.Sniffer().sniff(peek.split("\n", 1)[0], delimiters=",;\t|")
+            except csv.Error:
+                dialect = csv.excel
+        reader = csv.reader(text, dialect=dialect, **fmt)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise FileError(f"{source.name}: unreadable CSV header: {e}") from None
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        n = 0
+        while True:
+            n += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield n, RowError("(row)", f"malformed CSV: {e}")
+                continue
+            if not row or all(not c for c in row):
+                continue
+            if len(row) > len(header):
+                yield n, RowError("(row)", f"{len(row)} cells but the header has {len(header)}")
+                continue
+            yield n, dict(zip(header, row))

@@ -1,0 +1,329 @@
+"""Ingest pipeline: walk inputs, detect formats, map records, quarantine bad rows, and
+upsert canonical rows into the store, one transaction per file.
+
+Idempotence: posts and accounts are keyed by (platform, post_id) / (platform, account_id);
+re-importing a file changes no post or account (counts keep their greatest value) and only
+adds metric observations. A file that fails half-way is rolled back completely.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import orjson
+import pyarrow as pa
+
+from suara.ingest import registry
+from suara.ingest.base import FileError, ImportContext, Item, RowError, Source
+from suara.store.schema import TABLES, columns
+from suara.store.store import Store, utcnow
+
+__all__ = ["FileReport", "ingest_paths", "iter_sources"]
+
+BATCH = 50_000
+_METRICS = ("likes", "comments", "shares", "views", "saves")
+_ACC_MONOTONE = ("followers", "following", "post_count")
+_SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+_SKIP_SUFFIX = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".txt", ".md", ".yaml", ".yml")
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    file: str
+    format: str | None = None
+    confidence: float | None = None
+    accepted: int = 0        # posts (and stand-alone accounts) new to the store
+    updated: int = 0         # posts already stored whose metrics changed
+    unchanged: int = 0       # posts already stored, identical
+    accounts: int = 0
+    quarantined: int = 0
+    error: str | None = None  # the file could not be read at all
+    import_id: str | None = None
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | FileError]:
+    """Expand files and folders (recursively) into Sources; zip members become Sources."""
+    for p in paths:
+        p = Path(p)
+        if not p.exists():
+            yield FileError(f"{p}: no such file or folder")
+            continue
+        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        for f in files:
+            if f.name in _SKIP_NAMES or f.name.startswith(".") and p.is_dir():
+                continue
+            if p.is_dir() and f.suffix.lower() in _SKIP_SUFFIX:
+                continue
+            if f.suffix.lower() == ".zip":
+                try:
+                    with zipfile.ZipFile(f) as zf:
+                        members = [i for i in zf.infolist() if not i.is_dir()]
+                except (zipfile.BadZipFile, OSError) as e:
+                    yield FileError(f"{f}: not a readable zip archive: {e}")
+                    continue
+                for info in members:
+                    name = info.filename
+                    if name.startswith("/") or ".." in Path(name).parts:
+                        yield FileError(f"{f}!{name}: unsafe member path (path traversal); skipped")
+                        continue
+                    if Path(name).suffix.lower() in _SKIP_SUFFIX or Path(name).name.startswith("."):
+                        continue
+                    yield Source(f, member=name)
+            else:
+                yield Source(f)
+
+
+def _sha256(src: Source) -> str:
+    h = hashlib.sha256()
+    with src.open() as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _Batch:
+    """Columnar accumulator of canonical rows for one flush."""
+
+    def __init__(self, source_name: str, fmt: str, now: dt.datetime, import_id: str):
+        self.source_name, self.fmt, self.now, self.import_id = source_name, fmt, now, import_id
+        self.post_cols = columns("posts")
+        self.posts: dict[str, list] = {c: [] for c in self.post_cols}
+        self.obs_at: list = []
+        self.accounts: dict[tuple, dict] = {}
+        self.quarantine: list[dict] = []
+        self.n_posts = 0
+
+    def add(self, row: int, item: Item) -> None:
+        p = item.post
+        if p is not None:
+            p.setdefault("kind", "post")
+            p.setdefault("source", f"{self.fmt}:{self.source_name}:{row}")
+            p["ingested_at"] = self.now
+            for c in self.post_cols:
+                self.posts[c].append(p.get(c))
+            self.obs_at.append(item.observed_at or self.now)
+            self.n_posts += 1
+        a = item.account
+        if a is not None:
+            key = (a["platform"], a["account_id"])
+            seen_at = (p or {}).get("created_at")
+            old = self.accounts.get(key)
+            if old is None:
+                a = dict(a)
+                a.setdefault("first_seen", seen_at or self.now)
+                a.setdefault("last_seen", seen_at or self.now)
+                self.accounts[key] = a
+            else:
+                for k, v in a.items():
+                    if v is not None and (old.get(k) is None or k in _ACC_MONOTONE and v > old[k]):
+                        old[k] = v
+                if seen_at is not None:
+                    if old.get("first_seen") is None or seen_at < old["first_seen"]:
+                        old["first_seen"] = seen_at
+                    if old.get("last_seen") is None or seen_at > old["last_seen"]:
+                        old["last_seen"] = seen_at
+
+    def bad(self, row: int, err: RowError, raw) -> None:
+        try:
+            text = raw if isinstance(raw, str) else orjson.dumps(raw, default=str).decode()
+        except Exception:  # noqa: BLE001 - raw can be anything; keep a repr
+            text = repr(raw)
+        self.quarantine.append({
+            "import_id": self.import_id, "file": self.source_name, "row": row, "field": err.field,
+            "reason": err.reason, "raw": text[:20_000], "format": self.fmt,
+            "quarantined_at": self.now})
+
+    def __len__(self):
+        return self.n_posts + len(self.accounts) + len(self.quarantine)
+
+
+_ARROW_TYPES = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "BIGINT": pa.int64(),
+                "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(), "VARCHAR[]": pa.list_(pa.string())}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(c, _ARROW_TYPES[t.replace(" NOT NULL", "")]) for c, t in TABLES[table]])
+
+
+def _to_arrow(table: str, cols: dict[str, list]) -> pa.Table:
+    schema = arrow_schema(table)
+    arrays = []
+    for f in schema:
+        vals = cols.get(f.name)
+        if vals is None:
+            n = len(next(iter(cols.values()))) if cols else 0
+            arrays.append(pa.nulls(n, f.type))
+        else:
+            arrays.append(pa.array(vals, type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
+    con = store.con
+    if b.n_posts:
+        posts = _to_arrow("posts", b.posts)
+        con.register("_in_posts", posts)
+        try:
+            # classify against what is stored before writing (new / updated / unchanged)
+            new, changed = con.execute(f"""
+                WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
+                           FROM _in_posts GROUP BY ALL)
+                SELECT count(*) FILTER (WHERE p.post_id IS NULL),
+                       count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
+                           f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
+                FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchone()
+            # merge duplicates inside the batch: greatest counts, first non-null for the rest
+            store.upsert("posts", _dedup_posts(con), keep_greatest=_METRICS)
+            obs = pa.table({
+                "platform": posts["platform"], "post_id": posts["post_id"],
+                "observed_at": pa.array(b.obs_at, pa.timestamp("us")),
+                "likes": posts["likes"], "comments": posts["comments"],
+                "shares": posts["shares"], "views": posts["views"],
+                "import_id": pa.array([b.import_id] * b.n_posts, pa.string())})
+            con.register("_in_obs", obs)
+            con.execute("""INSERT INTO metric_observations
+                SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
+                       max(views), any_value(import_id)
+                FROM _in_obs WHERE likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL
+                   OR views IS NOT NULL
+                GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""")
+            con.unregister("_in_obs")
+        finally:
+            con.unregister("_in_posts")
+        rep.accepted += new
+        rep.updated += changed
+        rep.unchanged += max(0, _distinct_keys(posts) - new - changed)
+    if b.accounts:
+        cols = {c: [a.get(c) for a in b.accounts.values()] for c in columns("accounts")}
+        store.upsert("accounts", _to_arrow("accounts", cols), keep_greatest=_ACC_MONOTONE,
+                     overwrite=("handle", "display_name", "bio", "location_text", "verified"))
+        rep.accounts += len(b.accounts)
+    if b.quarantine:
+        qcols = {c: [q.get(c) for q in b.quarantine] for c in columns("quarantine")}
+        # the same bad row of the same file is recorded once, however often it is re-imported
+        con.register("_in_q", _to_arrow("quarantine", qcols))
+        try:
+            con.execute("""INSERT INTO quarantine SELECT * FROM _in_q q WHERE NOT EXISTS (
+                SELECT 1 FROM quarantine o WHERE o.file = q.file AND o.row = q.row
+                AND o.field = q.field AND o.reason = q.reason)""")
+        finally:
+            con.unregister("_in_q")
+        rep.quarantined += len(b.quarantine)
+
+
+def _distinct_keys(t: pa.Table) -> int:
+    return len(set(zip(t["platform"].to_pylist(), t["post_id"].to_pylist())))
+
+
+def _dedup_posts(con) -> pa.Table:
+    cols = columns("posts")
+    agg = []
+    for c in cols:
+        if c in ("platform", "post_id"):
+            continue
+        if c in _METRICS:
+            agg.append(f"max({c}) AS {c}")
+        else:
+            agg.append(f"first({c}) FILTER (WHERE {c} IS NOT NULL) AS {c}")
+    return con.sql(f"SELECT platform, post_id, {', '.join(agg)} FROM _in_posts "
+                   "GROUP BY platform, post_id").to_arrow_table()
+
+
+def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,
+                  mapping: dict | None = None, platform: str | None = None,
+                  on_progress: Callable[[int], None] | None = None) -> FileReport:
+    """Import one source in one transaction and return its report (never raises for bad
+    content: unreadable files come back with ``error`` set and the store untouched)."""
+    t0 = dt.datetime.now()
+    rep = FileReport(file=src.name)
+    try:
+        if fmt == "auto":
+            imp, conf = registry.detect(src)
+        else:
+            imp, conf = registry.get(fmt), None
+    except FileError as e:
+        rep.error = str(e)
+        return rep
+    rep.format, rep.confidence = imp.name, conf
+    ctx = ImportContext(file=src.name, timezone=timezone, mapping=mapping, platform=platform)
+    import_id = uuid.uuid4().hex[:16]
+    rep.import_id = import_id
+    now = utcnow()
+    try:
+        sha = _sha256(src)
+        with store.transaction():
+            b = _Batch(src.name, imp.name, now, import_id)
+            seen = 0
+            for row, raw in imp.read(src, ctx):
+                seen += 1
+                if isinstance(raw, RowError):
+                    b.bad(row, raw, "")
+                else:
+                    try:
+                        for item in imp.map(raw, ctx):
+                            if item.post is not None and not item.post.get("post_id"):
+                                raise RowError("post_id", "missing id")
+                            b.add(row, item)
+                    except RowError as e:
+                        b.bad(row, e, raw)
+                    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+                        b.bad(row, RowError("(record)", f"{type(e).__name__}: {e}"), raw)
+                if len(b) >= BATCH:
+                    _flush(store, b, rep)
+                    b = _Batch(src.name, imp.name, now, import_id)
+                if on_progress and seen % 5000 == 0:
+                    on_progress(5000)
+            _flush(store, b, rep)
+            if on_progress:
+                on_progress(seen % 5000)
+            store.append("imports", pa.table({
+                "import_id": [import_id], "file": [src.name], "sha256": [sha], "format": [imp.name],
+                "started_at": pa.array([now], pa.timestamp("us")),
+                "finished_at": pa.array([utcnow()], pa.timestamp("us")),
+                "accepted": [rep.accepted], "updated": [rep.updated],
+                "quarantined": [rep.quarantined], "status": ["ok"]}))
+    except FileError as e:
+        rep.error = str(e)
+        rep.accepted = rep.updated = rep.unchanged = rep.accounts = rep.quarantined = 0
+    except (OSError, EOFError) as e:
+        rep.error = f"{src.name}: cannot read: {e}"
+        rep.accepted = rep.updated = rep.unchanged = rep.accounts = rep.quarantined = 0
+    rep.seconds = (dt.datetime.now() - t0).total_seconds()
+    return rep
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
+                 timezone: str | None = None, mapping: dict | None = None,
+                 platform: str | None = None, progress=None) -> list[FileReport]:
+    """Import files and folders; one :class:`FileReport` per file.
+
+    ``progress`` is an optional callable ``(description, advance)`` for progress bars.
+
+    Example
+    -------
+    >>> from suara.store import Store
+    >>> reps = ingest_paths(Store(":memory:"), ["no/such/file.json"])
+    >>> reps[0].error
+    'no/such/file.json: no such file or folder'
+    """
+    reports = []
+    for src in iter_sources(paths):
+        if isinstance(src, FileError):
+            msg = str(src)
+            reports.append(FileReport(file=msg.split(":", 1)[0], error=msg))
+            continue
+        cb = (lambda n, _s=src: progress(_s.name, n)) if progress else None
+        reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb))
+    return reports

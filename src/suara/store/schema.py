@@ -1,0 +1,183 @@
+"""The canonical schema: the contract between ingest and every later stage.
+
+Tables are declared once here as ``{name: [(column, duckdb_type), ...]}`` with their keys,
+so that the DuckDB store, the Parquet lake (Spark) and the tests all read the same truth.
+Timestamps are UTC (``TIMESTAMP`` without zone, always UTC by convention).
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+ACCOUNT_TYPES = ("official", "party", "media", "city", "influencer", "citizen", "unknown")
+POST_KINDS = ("post", "comment", "reply", "share", "live_comment")
+MEDIA_TYPES = ("text", "photo", "video", "reel", "carousel", "live", "link")
+
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "accounts": [
+        ("platform", "VARCHAR NOT NULL"), ("account_id", "VARCHAR NOT NULL"),
+        ("handle", "VARCHAR"), ("display_name", "VARCHAR"), ("bio", "VARCHAR"),
+        ("location_text", "VARCHAR"), ("created_at", "TIMESTAMP"),
+        ("followers", "BIGINT"), ("following", "BIGINT"), ("post_count", "BIGINT"),
+        ("verified", "BOOLEAN"), ("account_type", "VARCHAR"), ("region", "VARCHAR"),
+        ("first_seen", "TIMESTAMP"), ("last_seen", "TIMESTAMP"),
+    ],
+    "posts": [
+        ("platform", "VARCHAR NOT NULL"), ("post_id", "VARCHAR NOT NULL"),
+        ("account_id", "VARCHAR"), ("created_at", "TIMESTAMP"), ("kind", "VARCHAR"),
+        ("parent_id", "VARCHAR"), ("root_id", "VARCHAR"), ("text", "VARCHAR"),
+        ("media_type", "VARCHAR"), ("url", "VARCHAR"),
+        ("hashtags", "VARCHAR[]"), ("mentions", "VARCHAR[]"), ("links", "VARCHAR[]"),
+        ("likes", "BIGINT"), ("comments", "BIGINT"), ("shares", "BIGINT"),
+        ("views", "BIGINT"), ("saves", "BIGINT"), ("is_paid", "BOOLEAN"),
+        ("geo", "VARCHAR"), ("media_files", "VARCHAR[]"),
+        ("source", "VARCHAR"), ("ingested_at", "TIMESTAMP"),
+    ],
+    "metric_observations": [
+        ("platform", "VARCHAR NOT NULL"), ("post_id", "VARCHAR NOT NULL"),
+        ("observed_at", "TIMESTAMP NOT NULL"), ("likes", "BIGINT"), ("comments", "BIGINT"),
+        ("shares", "BIGINT"), ("views", "BIGINT"), ("import_id", "VARCHAR"),
+    ],
+    # one row per (post, enrichment version); per-candidate results live in `mentions`
+    "enrichments": [
+        ("platform", "VARCHAR NOT NULL"), ("post_id", "VARCHAR NOT NULL"),
+        ("version", "VARCHAR NOT NULL"), ("enriched_at", "TIMESTAMP"),
+        ("text_norm", "VARCHAR"), ("language", "VARCHAR"), ("language_conf", "DOUBLE"),
+        ("candidates", "VARCHAR[]"), ("sentiment", "VARCHAR"), ("sentiment_score", "DOUBLE"),
+        ("sentiment_conf", "DOUBLE"),
+        ("emotion", "VARCHAR"), ("emotion_score", "DOUBLE"),
+        ("hate_speech", "BOOLEAN"), ("hate_score", "DOUBLE"),
+        ("abusive", "BOOLEAN"), ("abusive_score", "DOUBLE"),
+        ("hs_target", "VARCHAR"), ("sara", "VARCHAR"), ("sara_score", "DOUBLE"),
+        ("issues", "VARCHAR[]"), ("hoax_claim_id", "VARCHAR"), ("hoax_score", "DOUBLE"),
+        ("dup_cluster", "VARCHAR"), ("ocr_text", "VARCHAR"), ("models", "VARCHAR"),
+    ],
+    # long form: one row per candidate mentioned in a post (targeted sentiment)
+    "mentions": [
+        ("platform", "VARCHAR NOT NULL"), ("post_id", "VARCHAR NOT NULL"),
+        ("version", "VARCHAR NOT NULL"), ("candidate", "VARCHAR NOT NULL"),
+        ("sentiment", "VARCHAR"), ("score", "DOUBLE"), ("evidence", "VARCHAR"),
+    ],
+    "quarantine": [
+        ("import_id", "VARCHAR"), ("file", "VARCHAR"), ("row", "BIGINT"), ("field", "VARCHAR"),
+        ("reason", "VARCHAR"), ("raw", "VARCHAR"), ("format", "VARCHAR"),
+        ("quarantined_at", "TIMESTAMP"),
+    ],
+    "imports": [
+        ("import_id", "VARCHAR NOT NULL"), ("file", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("format", "VARCHAR"), ("started_at", "TIMESTAMP"), ("finished_at", "TIMESTAMP"),
+        ("accepted", "BIGINT"), ("updated", "BIGINT"), ("quarantined", "BIGINT"),
+        ("status", "VARCHAR"),
+    ],
+    # coordination results (analyse.coordination); `flagged` drives every filtered metric
+    "account_scores": [
+        ("platform", "VARCHAR NOT NULL"), ("account_id", "VARCHAR NOT NULL"),
+        ("run_id", "VARCHAR"), ("cluster", "VARCHAR"), ("buzzer_score", "DOUBLE"),
+        ("flagged", "BOOLEAN"), ("reasons", "VARCHAR"), ("scored_at", "TIMESTAMP"),
+    ],
+    "networks": [
+        ("run_id", "VARCHAR"), ("cluster", "VARCHAR NOT NULL"), ("size", "BIGINT"),
+        ("candidate", "VARCHAR"), ("stance", "VARCHAR"), ("summary", "VARCHAR"),
+        ("first_activity", "TIMESTAMP"), ("last_activity", "TIMESTAMP"),
+    ],
+    "alerts": [
+        ("alert_id", "VARCHAR NOT NULL"), ("kind", "VARCHAR"), ("candidate", "VARCHAR"),
+        ("issue", "VARCHAR"), ("type", "VARCHAR"), ("severity", "VARCHAR"),
+        ("severity_score", "DOUBLE"), ("onset_at", "TIMESTAMP"), ("detected_at", "TIMESTAMP"),
+        ("metric", "VARCHAR"), ("value", "DOUBLE"), ("baseline", "DOUBLE"),
+        ("posts", "BIGINT"), ("top_accounts", "VARCHAR"), ("evidence", "VARCHAR"),
+        ("status", "VARCHAR"), ("created_at", "TIMESTAMP"),
+    ],
+    "cases": [
+        ("case_id", "VARCHAR NOT NULL"), ("alert_id", "VARCHAR"), ("title", "VARCHAR"),
+        ("status", "VARCHAR"), ("assignee", "VARCHAR"), ("playbook", "VARCHAR"),
+        ("notes", "VARCHAR"), ("opened_at", "TIMESTAMP"), ("updated_at", "TIMESTAMP"),
+        ("resolved_at", "TIMESTAMP"),
+    ],
+    "actions": [
+        ("action_id", "VARCHAR NOT NULL"), ("kind", "VARCHAR"), ("name", "VARCHAR"),
+        ("candidate", "VARCHAR"), ("target", "VARCHAR"), ("starts_at", "TIMESTAMP"),
+        ("ends_at", "TIMESTAMP"), ("goal", "BIGINT"), ("goal_metric", "VARCHAR"),
+        ("created_at", "TIMESTAMP"),
+    ],
+    "live_sessions": [
+        ("platform", "VARCHAR NOT NULL"), ("session_id", "VARCHAR NOT NULL"),
+        ("account_id", "VARCHAR"), ("root_id", "VARCHAR"), ("started_at", "TIMESTAMP"),
+        ("ended_at", "TIMESTAMP"), ("comments", "BIGINT"), ("registered", "BOOLEAN"),
+    ],
+    "volunteers": [
+        ("volunteer_id", "VARCHAR NOT NULL"), ("name", "VARCHAR"), ("platform", "VARCHAR"),
+        ("account_id", "VARCHAR"), ("handle", "VARCHAR"), ("consent_at", "TIMESTAMP"),
+        ("consent_text", "VARCHAR"), ("withdrawn_at", "TIMESTAMP"),
+    ],
+    "audit_log": [
+        ("at", "TIMESTAMP NOT NULL"), ("actor", "VARCHAR"), ("action", "VARCHAR"),
+        ("target", "VARCHAR"), ("detail", "VARCHAR"),
+    ],
+    # inferred home region of an account (analyse.audience), kept apart from exported data
+    "account_regions": [
+        ("platform", "VARCHAR NOT NULL"), ("account_id", "VARCHAR NOT NULL"),
+        ("region", "VARCHAR"), ("confidence", "DOUBLE"), ("method", "VARCHAR"),
+        ("inferred_at", "TIMESTAMP"),
+    ],
+    "webhook_deliveries": [
+        ("delivery_id", "VARCHAR NOT NULL"), ("alert_id", "VARCHAR"), ("channel", "VARCHAR"),
+        ("dedup_key", "VARCHAR"), ("status", "VARCHAR"), ("attempts", "BIGINT"),
+        ("last_attempt_at", "TIMESTAMP"), ("error", "VARCHAR"),
+    ],
+    "users": [
+        ("username", "VARCHAR NOT NULL"), ("password_hash", "VARCHAR"), ("role", "VARCHAR"),
+        ("created_at", "TIMESTAMP"), ("disabled", "BOOLEAN"),
+    ],
+    "api_tokens": [
+        ("token_hash", "VARCHAR NOT NULL"), ("name", "VARCHAR"), ("username", "VARCHAR"),
+        ("role", "VARCHAR"), ("created_at", "TIMESTAMP"), ("last_used_at", "TIMESTAMP"),
+    ],
+    "jobs": [
+        ("job_id", "VARCHAR NOT NULL"), ("kind", "VARCHAR"), ("status", "VARCHAR"),
+        ("done", "BIGINT"), ("total", "BIGINT"), ("message", "VARCHAR"),
+        ("created_at", "TIMESTAMP"), ("updated_at", "TIMESTAMP"),
+    ],
+    "meta": [("key", "VARCHAR NOT NULL"), ("value", "VARCHAR")],
+}
+
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "accounts": ("platform", "account_id"),
+    "posts": ("platform", "post_id"),
+    "metric_observations": ("platform", "post_id", "observed_at"),
+    "enrichments": ("platform", "post_id", "version"),
+    "mentions": ("platform", "post_id", "version", "candidate"),
+    "imports": ("import_id",),
+    "account_scores": ("platform", "account_id"),
+    "alerts": ("alert_id",),
+    "cases": ("case_id",),
+    "actions": ("action_id",),
+    "live_sessions": ("platform", "session_id"),
+    "volunteers": ("volunteer_id",),
+    "account_regions": ("platform", "account_id"),
+    "webhook_deliveries": ("delivery_id",),
+    "users": ("username",),
+    "api_tokens": ("token_hash",),
+    "jobs": ("job_id",),
+    "meta": ("key",),
+}
+
+
+def columns(table: str) -> list[str]:
+    """Column names of a canonical table, in order."""
+    return [c for c, _ in TABLES[table]]
+
+
+def create_sql(table: str) -> str:
+    cols = ", ".join(f'"{c}" {t}' for c, t in TABLES[table])
+    pk = PRIMARY_KEYS.get(table)
+    if pk:
+        cols += ", PRIMARY KEY (" + ", ".join(f'"{c}"' for c in pk) + ")"
+    return f'CREATE TABLE IF NOT EXISTS "{table}" ({cols})'
+
+
+# Migrations: version -> list of SQL statements that bring a store from version-1 to version.
+# A store records its version in meta('schema_version'); opening an older store applies the
+# missing steps in one transaction; opening a newer one is refused with a clear message.
+MIGRATIONS: dict[int, list[str]] = {
+    1: [create_sql(t) for t in TABLES],
+}

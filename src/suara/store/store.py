@@ -1,0 +1,258 @@
+"""The Store: one workspace's canonical tables, read through Ibis, written in transactions.
+
+DuckDB is the embedded default (a single file in the workspace). Analytics read tables as
+Ibis expressions (``store.table("posts")``) so that the same code runs on Spark; writes go
+through a few bulk operations (`upsert`, `append`, `replace`) that each engine implements.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import duckdb
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from suara.store.schema import MIGRATIONS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES, columns
+
+__all__ = ["Store", "StoreError", "StoreLockedError", "utcnow"]
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why and what to do."""
+
+
+class StoreLockedError(StoreError):
+    """Another process holds the DuckDB write lock (e.g. `suara serve` is running)."""
+
+
+def utcnow() -> dt.datetime:
+    """Current time as a naive UTC datetime (the store's convention), second precision."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+# Columns whose value on re-import is the greatest seen: engagement only grows, and an
+# older export imported after a newer one must not roll counts back.
+_MONOTONE = {"likes", "comments", "shares", "views", "saves", "followers", "following", "post_count"}
+
+
+class Store:
+    """Canonical tables of one workspace in a DuckDB file.
+
+    Parameters
+    ----------
+    path : str or Path
+        DuckDB database file; ``":memory:"`` for a throwaway store.
+    read_only : bool
+        Open without the write lock (several readers may share a file).
+
+    Example
+    -------
+    >>> s = Store(":memory:")
+    >>> s.table("posts").count().execute()
+    0
+    """
+
+    engine = "duckdb"
+
+    def __init__(self, path: str | Path = ":memory:", read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        try:
+            # Timestamps are naive UTC by convention (no ICU extension is needed offline).
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreLockedError(
+                    f"{self.path}: the store is in use by another Suara process (DuckDB allows "
+                    "one writer). Stop it, or import through the running server's Import page "
+                    f"/ API. Detail: {msg.splitlines()[0]}") from None
+            raise StoreError(f"{self.path}: cannot open store: {msg}") from None
+        self._lock = threading.RLock()
+        self._in_tx = 0
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+        self.ibis = ibis.duckdb.from_connection(self.con)
+
+    # ----- schema ---------------------------------------------------------------------
+    def schema_version(self) -> int:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return 0
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> None:
+        v = self.schema_version()
+        if v > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {v} is newer than this Suara "
+                f"({SCHEMA_VERSION}); upgrade Suara to open it")
+
+    def _migrate(self) -> None:
+        self._check_version()
+        v = self.schema_version()
+        if v == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            for step in range(v + 1, SCHEMA_VERSION + 1):
+                for stmt in MIGRATIONS[step]:
+                    self.con.execute(stmt)
+            self.con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE "
+                "SET value = excluded.value", [str(SCHEMA_VERSION)])
+
+    # ----- reading --------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis table expression over a canonical table."""
+        return self.ibis.table(name)
+
+    def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        """Run SQL and return a DataFrame (DuckDB dialect; for engine-neutral code use `table`)."""
+        with self._lock:
+            return self.con.execute(query, params or []).df()
+
+    def count(self, table: str) -> int:
+        with self._lock:
+            return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        with self._lock:
+            r = self.con.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
+        return r[0] if r else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                             "value = excluded.value", [key, value])
+
+    # ----- writing --------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Store"]:
+        """All writes inside the block commit together or not at all (nestable)."""
+        with self._lock:
+            if self._in_tx:
+                self._in_tx += 1
+                try:
+                    yield self
+                finally:
+                    self._in_tx -= 1
+                return
+            self.con.execute("BEGIN TRANSACTION")
+            self._in_tx = 1
+            try:
+                yield self
+            except BaseException:
+                self._in_tx = 0
+                self.con.execute("ROLLBACK")
+                raise
+            else:
+                self._in_tx = 0
+                self.con.execute("COMMIT")
+
+    def _stage(self, table: str, data: pa.Table | pd.DataFrame) -> tuple[str, list[str]]:
+        """Register `data` as a view aligned to the canonical columns of `table`."""
+        if isinstance(data, pd.DataFrame):
+            data = pa.Table.from_pandas(data, preserve_index=False)
+        cols = [c for c in columns(table) if c in data.column_names]
+        name = f"_stage_{table}_{id(data)}"
+        self.con.register(name, data)
+        return name, cols
+
+    def upsert(self, table: str, data: pa.Table | pd.DataFrame,
+               keep_greatest: Iterable[str] = (), overwrite: Iterable[str] = ()) -> int:
+        """Insert rows, or update existing rows with the same primary key.
+
+        On conflict: columns in ``keep_greatest`` keep the larger value, columns in
+        ``overwrite`` take the new value, every other column keeps the old value unless it
+        was NULL. Duplicate keys inside ``data`` are merged first (last row wins).
+        Returns the number of input rows.
+        """
+        if len(data) == 0:
+            return 0
+        pk = PRIMARY_KEYS[table]
+        with self._lock:
+            name, cols = self._stage(table, data)
+            try:
+                collist = ", ".join(f'"{c}"' for c in cols)
+                keys = ", ".join(f'"{k}"' for k in pk)
+                greatest = set(keep_greatest)
+                over = set(overwrite)
+                sets = []
+                for c in cols:
+                    if c in pk:
+                        continue
+                    if c in greatest:
+                        sets.append(f'"{c}" = greatest("{table}"."{c}", excluded."{c}")')
+                    elif c in over:
+                        sets.append(f'"{c}" = excluded."{c}"')
+                    elif c == "first_seen":
+                        sets.append(f'"{c}" = least("{table}"."{c}", excluded."{c}")')
+                    elif c == "last_seen":
+                        sets.append(f'"{c}" = greatest("{table}"."{c}", excluded."{c}")')
+                    else:
+                        sets.append(f'"{c}" = coalesce("{table}"."{c}", excluded."{c}")')
+                dedup = (f'SELECT {collist} FROM "{name}" QUALIFY row_number() OVER '
+                         f'(PARTITION BY {keys}) = 1')
+                action = f"DO UPDATE SET {', '.join(sets)}" if sets else "DO NOTHING"
+                self.con.execute(f'INSERT INTO "{table}" ({collist}) {dedup} '
+                                 f"ON CONFLICT ({keys}) {action}")
+            finally:
+                self.con.unregister(name)
+        return len(data)
+
+    def append(self, table: str, data: pa.Table | pd.DataFrame, ignore_conflicts: bool = True) -> int:
+        """Append rows; rows whose key already exists are skipped when the table has a key."""
+        if len(data) == 0:
+            return 0
+        with self._lock:
+            name, cols = self._stage(table, data)
+            try:
+                collist = ", ".join(f'"{c}"' for c in cols)
+                tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
+                self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
+            finally:
+                self.con.unregister(name)
+        return len(data)
+
+    def replace(self, table: str, data: pa.Table | pd.DataFrame, where: str | None = None,
+                params: list | None = None) -> int:
+        """Delete rows matching ``where`` (all rows when None) and insert ``data``, atomically."""
+        with self.transaction():
+            self.con.execute(f'DELETE FROM "{table}"' + (f" WHERE {where}" if where else ""),
+                             params or [])
+            return self.append(table, data, ignore_conflicts=False) if len(data) else 0
+
+    def execute(self, query: str, params: list | None = None):
+        """Execute a statement (DuckDB dialect) under the store lock."""
+        with self._lock:
+            return self.con.execute(query, params or [])
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r}, engine='duckdb', schema_version={SCHEMA_VERSION})"
+
+
+def empty_table(table: str) -> pa.Table:
+    """An empty Arrow table with the canonical columns (types inferred by DuckDB on insert)."""
+    return pa.table({c: pa.array([], pa.null()) for c in columns(table)})
+
+
+def table_names() -> list[str]:
+    return list(TABLES)
