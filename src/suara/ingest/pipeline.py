@@ -183,7 +183,7 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
                 SELECT count(*) FILTER (WHERE p.post_id IS NULL),
                        count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
                            f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
-                FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchone()
+                FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
             # merge duplicates inside the batch: greatest counts, first non-null for the rest
             store.upsert("posts", _dedup_posts(con), keep_greatest=_METRICS)
             obs = pa.table({

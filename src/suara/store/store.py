@@ -84,7 +84,8 @@ class Store:
     # ----- schema ---------------------------------------------------------------------
     def schema_version(self) -> int:
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            rows = self.con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall()
+            row = rows[0] if rows else None
         except duckdb.CatalogException:
             return 0
         return int(row[0]) if row else 0
@@ -121,11 +122,12 @@ class Store:
 
     def count(self, table: str) -> int:
         with self._lock:
-            return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         with self._lock:
-            r = self.con.execute("SELECT value FROM meta WHERE key=?", [key]).fetchone()
+            r = self.con.execute("SELECT value FROM meta WHERE key=?", [key]).fetchall()
+            r = r[0] if r else None
         return r[0] if r else default
 
     def set_meta(self, key: str, value: str) -> None:
