@@ -13,7 +13,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
 
 # stdout carries results (tables, JSON); progress, logs and errors go to stderr
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 WorkspaceOpt = typer.Option(Path("."), "-w", "--workspace", help="Workspace folder.",
                             show_default=True)

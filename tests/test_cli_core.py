@@ -1,0 +1,54 @@
+"""CLI faces of the core pipeline: init, ingest exit codes and tables, clear errors."""
+import json
+
+from typer.testing import CliRunner
+
+from suara.cli import app
+
+runner = CliRunner()
+
+
+def _post(pid, **kw):
+    return json.dumps({"suara_type": "post", "platform": "x", "post_id": pid, "text": "Gas Gratispol",
+                       "created_at": "2024-10-01T02:00:00Z", **kw})
+
+
+def test_cli_init_creates_workspace(tmp_path):
+    r = runner.invoke(app, ["init", str(tmp_path / "w")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "w" / "suara.yaml").exists() and (tmp_path / "w" / "suara.duckdb").exists()
+    assert "Pilgub Kalimantan Timur 2024" in r.output
+
+
+def test_cli_init_bad_election_is_clear(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: X\n")
+    r = runner.invoke(app, ["init", str(tmp_path / "w"), "--election", str(bad)])
+    assert r.exit_code == 1
+    assert "bad.yaml" in r.output and "dates" in r.output
+
+
+def test_cli_ingest_reports_counts_and_exit_codes(tmp_path):
+    ws = tmp_path / "w"
+    runner.invoke(app, ["init", str(ws)])
+    good = tmp_path / "good.jsonl"
+    good.write_text(_post("1") + "\n" + _post("2") + "\n{broken\n")
+    r = runner.invoke(app, ["ingest", str(good), "-w", str(ws), "--json"])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.stdout)[0]
+    assert (rep["format"], rep["accepted"], rep["quarantined"]) == ("suara-jsonl", 2, 1)
+    # unreadable file: exit 2 with the file named
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00" * 64)
+    r = runner.invoke(app, ["ingest", str(junk), "-w", str(ws)])
+    assert r.exit_code == 2 and "junk.bin" in r.output
+    # nothing accepted (all rows bad): exit 1
+    allbad = tmp_path / "allbad.jsonl"
+    allbad.write_text('{"suara_type": "post", "platform": "x"}\n')
+    r = runner.invoke(app, ["ingest", str(allbad), "-w", str(ws)])
+    assert r.exit_code == 1
+
+
+def test_cli_commands_refuse_a_non_workspace(tmp_path):
+    r = runner.invoke(app, ["ingest", str(tmp_path), "-w", str(tmp_path / "nope")])
+    assert r.exit_code == 1 and "not a Suara workspace" in r.output
