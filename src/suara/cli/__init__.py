@@ -20,6 +20,7 @@ app = typer.Typer(
 
 _COMMAND_MODULES = [
     "core",
+    "admin",
 ]
 
 for _m in _COMMAND_MODULES:

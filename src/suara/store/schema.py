@@ -137,6 +137,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("done", "BIGINT"), ("total", "BIGINT"), ("message", "VARCHAR"),
         ("created_at", "TIMESTAMP"), ("updated_at", "TIMESTAMP"),
     ],
+    # daily aggregates kept when raw posts are purged by the retention policy
+    "aggregates_daily": [
+        ("day", "DATE NOT NULL"), ("platform", "VARCHAR NOT NULL"), ("candidate", "VARCHAR NOT NULL"),
+        ("region", "VARCHAR NOT NULL"), ("mentions", "BIGINT"), ("positive", "BIGINT"),
+        ("negative", "BIGINT"), ("neutral", "BIGINT"), ("unique_accounts", "BIGINT"),
+        ("engagement", "BIGINT"),
+    ],
     "meta": [("key", "VARCHAR NOT NULL"), ("value", "VARCHAR")],
 }
 
@@ -158,6 +165,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "users": ("username",),
     "api_tokens": ("token_hash",),
     "jobs": ("job_id",),
+    "aggregates_daily": ("day", "platform", "candidate", "region"),
     "meta": ("key",),
 }
 

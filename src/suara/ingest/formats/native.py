@@ -82,6 +82,7 @@ class SuaraJSONL(Importer):
             a = dict(raw["author"], platform=raw["platform"])
             if a.get("account_id"):
                 acc = _coerce(a, _ACC_COLS, ctx)
+                post.setdefault("account_id", acc["account_id"])
         return [Item(post=post, account=acc)]
 
 

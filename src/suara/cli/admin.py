@@ -1,0 +1,102 @@
+"""Administration commands: quarantine, backup, restore, forget, retention, privacy register."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from suara.cli._common import EngineOpt, WorkspaceOpt, fail, open_workspace, out
+
+
+def register(app: typer.Typer) -> None:
+    app.command("quarantine")(quarantine)
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+    app.command("forget")(forget)
+    app.command("retention")(retention)
+    privacy = typer.Typer(help="Personal-data protection (UU PDP 27/2022).", no_args_is_help=True)
+    privacy.command("register")(privacy_register)
+    app.add_typer(privacy, name="privacy")
+
+
+def quarantine(workspace: Path = WorkspaceOpt, limit: int = typer.Option(50, "--limit"),
+               file: Optional[str] = typer.Option(None, "--file", help="Only rows from this file."),
+               as_json: bool = typer.Option(False, "--json")):
+    """List quarantined input rows with file, row, field and reason."""
+    ws = open_workspace(workspace, read_only=False)
+    where, params = ("WHERE file = ?", [file]) if file else ("", [])
+    df = ws.store.sql(f"SELECT file, row, field, reason, format, quarantined_at FROM quarantine {where} "
+                      f"ORDER BY quarantined_at DESC, file, row LIMIT {int(limit)}", params)
+    if as_json:
+        print(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        return
+    t = Table(title=f"Quarantine ({ws.store.count('quarantine'):,} rows)")
+    for c in ("file", "row", "field", "reason"):
+        t.add_column(c)
+    for r in df.itertuples():
+        t.add_row(str(r.file), str(r.row), str(r.field), str(r.reason))
+    out.print(t)
+
+
+def backup(output: Path = typer.Option(..., "-o", "--output", help="Backup file (.tar.gz)."),
+           workspace: Path = WorkspaceOpt):
+    """Back up the workspace (config + store) to one verified archive."""
+    from suara.store.admin import backup as do_backup
+    ws = open_workspace(workspace)
+    p = do_backup(ws, output)
+    out.print(f"Backed up {ws.path} to [bold]{p}[/]")
+
+
+def restore(archive: Path = typer.Argument(..., help="Backup made by 'suara backup'."),
+            workspace: Path = WorkspaceOpt, force: bool = typer.Option(False, "--force")):
+    """Restore a backup into a workspace folder (verified before anything is written)."""
+    from suara.store.admin import restore as do_restore
+    try:
+        p = do_restore(archive, workspace, force=force)
+    except (ValueError, OSError) as e:
+        fail(str(e))
+    out.print(f"Restored {archive} into [bold]{p}[/]")
+
+
+def forget(account: str = typer.Option(..., "--account", help="PLATFORM:ACCOUNT_ID to erase."),
+           workspace: Path = WorkspaceOpt, yes: bool = typer.Option(False, "--yes", help="Do not ask.")):
+    """Erase an account, its posts and everything derived from them (right to erasure)."""
+    from suara.store.admin import forget_account
+    if ":" not in account:
+        fail("--account must be PLATFORM:ACCOUNT_ID, e.g. instagram:1234567")
+    platform, aid = account.split(":", 1)
+    if not yes:
+        typer.confirm(f"Erase {account} and all its posts from this workspace?", abort=True)
+    ws = open_workspace(workspace)
+    counts = forget_account(ws, platform, aid)
+    out.print(f"Erased {account}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+def retention(workspace: Path = WorkspaceOpt,
+              days: Optional[int] = typer.Option(None, "--days", help="Override retention_days from suara.yaml.")):
+    """Purge raw posts older than the retention period, keeping daily aggregates."""
+    from suara.store.admin import apply_retention
+    ws = open_workspace(workspace)
+    res = apply_retention(ws, days)
+    if res["days"] is None:
+        out.print("No retention period set (retention_days in suara.yaml, or --days).")
+    else:
+        out.print(f"Purged {res['purged_posts']:,} posts older than {res['days']} days (before {res['cutoff']}); "
+                  "daily aggregates kept.")
+
+
+def privacy_register(workspace: Path = WorkspaceOpt,
+                     output: Optional[Path] = typer.Option(None, "-o", "--output")):
+    """Export the data-processing register (record of processing activities)."""
+    from suara.store.admin import processing_register
+    ws = open_workspace(workspace)
+    doc = processing_register(ws)
+    text = json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"Wrote {output}")
+    else:
+        print(text)
