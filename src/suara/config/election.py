@@ -73,6 +73,8 @@ class Region(_Strict):
     population: int | None = Field(default=None, ge=0)
     result: dict[str, int] = Field(default_factory=dict, description="official votes per ballot")
     turnout: float | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90, description="seat of the region (for maps)")
+    lon: float | None = Field(default=None, ge=-180, le=180)
 
     @field_validator("code", mode="before")
     @classmethod
