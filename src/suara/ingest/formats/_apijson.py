@@ -1,0 +1,161 @@
+"""Shared reading for API-response and dataset JSON files (CrowdTangle API, Graph API, TikTok
+Research API, Instaloader, Apify, YouTube).
+
+These formats arrive in three physical shapes, often for the same logical content:
+
+* one JSON document per file (an API page: ``{"data": [...], "paging": ...}``);
+* a top-level JSON array (an Apify dataset export), possibly gigabytes long, streamed
+  element by element with ijson so memory stays bounded;
+* JSON Lines (one document per line: API pages appended by a harvester, or dataset rows).
+
+:func:`iter_documents` hides the difference; :func:`iter_records` then lets a format split
+each document into records. Row numbers count records from 1 across the whole file, so a
+quarantined record can be found again.
+
+Example
+-------
+>>> import json, tempfile, pathlib
+>>> from suara.ingest.base import Source
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "page.json"
+>>> _ = p.write_text(json.dumps({"data": [{"id": 1}, {"id": 2}]}))
+>>> [r for r in iter_records(Source(p), lambda d: d["data"])]
+[(1, {'id': 1}), (2, {'id': 2})]
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable, Iterable, Iterator
+
+import orjson
+
+from suara.ingest.base import FileError, RowError, Source, decode_bytes
+from suara.ingest.lines import iter_lines
+
+__all__ = ["iter_documents", "iter_records", "head_keys", "loads", "MAX_DOCUMENT_BYTES"]
+
+#: A single (non-array, non-JSONL) JSON document is parsed whole; API pages are small, so a
+#: bigger one is refused instead of exhausting memory.
+MAX_DOCUMENT_BYTES = 512 * 1024**2
+
+_KEY = re.compile(r'"([A-Za-z_@][\w.@-]{0,60})"\s*:')
+
+
+def head_keys(head: str) -> set[str]:
+    """JSON object keys visible in the first bytes of a file (for ``sniff``).
+
+    >>> sorted(head_keys('{"data": {"videos": [{"video_id": 1}]}}'))
+    ['data', 'video_id', 'videos']
+    """
+    return set(_KEY.findall(head))
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON keeping big integers exact (orjson; falls back to the stdlib for integers
+    beyond 64 bits, which orjson rejects). Never goes through float for integers.
+
+    >>> loads('{"id": 702874395068494965}')["id"]
+    702874395068494965
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        if isinstance(text, bytes):
+            text = decode_bytes(text)
+        return json.loads(text)  # raises json.JSONDecodeError (a ValueError) for garbage
+
+
+def _first_char(source: Source) -> str:
+    head = source.text_head(4096).lstrip("\ufeff \t\r\n")
+    return head[:1]
+
+
+def iter_documents(source: Source) -> Iterator[tuple[int, Any]]:
+    """Yield ``(n, document)`` for each JSON document in ``source`` (see module doc).
+
+    A document that cannot be parsed is yielded as ``(n, RowError)``; the stream goes on
+    with the next line where the physical shape allows it.
+    """
+    first = _first_char(source)
+    if first == "[":
+        yield from _iter_array(source)
+        return
+    # JSON Lines, or one (possibly pretty-printed) document: decide from the first line
+    lines = iter_lines(source)
+    try:
+        n1, l1 = next(lines)
+    except StopIteration:
+        return
+    one_line_doc = False
+    if isinstance(l1, str):
+        try:
+            d1 = loads(l1)
+            one_line_doc = True
+        except ValueError:
+            one_line_doc = False
+    if one_line_doc:
+        yield n1, d1
+        for n, line in lines:
+            if isinstance(line, RowError):
+                yield n, line
+                continue
+            try:
+                yield n, loads(line)
+            except ValueError as e:
+                yield n, RowError("(line)", f"invalid JSON: {e}")
+        return
+    lines.close()
+    with source.open() as f:
+        data = f.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise FileError(f"{source.name}: single JSON document larger than "
+                        f"{MAX_DOCUMENT_BYTES:,} bytes; export it as JSON Lines or an array")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        yield 1, loads(data)
+    except ValueError as e:
+        yield 1, RowError("(document)", f"invalid JSON (truncated or corrupt file?): {e}")
+
+
+def _iter_array(source: Source) -> Iterator[tuple[int, Any]]:
+    # ijson streams a top-level array in bounded memory (Apify datasets reach gigabytes);
+    # orjson/json would need the whole file in memory first.
+    import ijson
+
+    n = 0
+    with source.open() as f:
+        it = ijson.items(f, "item", use_float=True)
+        while True:
+            try:
+                doc = next(it)
+            except StopIteration:
+                return
+            except ijson.JSONError as e:
+                yield n + 1, RowError("(document)", f"invalid JSON after element {n}: {e}")
+                return
+            except UnicodeDecodeError as e:
+                yield n + 1, RowError("(document)", f"not UTF-8 text after element {n}: {e}")
+                return
+            n += 1
+            yield n, doc
+
+
+def iter_records(source: Source, split: Callable[[Any], Iterable[Any]]) -> Iterator[tuple[int, Any]]:
+    """Yield ``(row, record)`` for every record of every document; ``split(document)``
+    returns the records of one document (it may raise RowError for a malformed page)."""
+    row = 0
+    for _, doc in iter_documents(source):
+        if isinstance(doc, RowError):
+            row += 1
+            yield row, doc
+            continue
+        try:
+            recs = list(split(doc))
+        except RowError as e:
+            row += 1
+            yield row, e
+            continue
+        for r in recs:
+            row += 1
+            yield row, r
