@@ -1,0 +1,674 @@
+"""Image and brand awareness: share of voice, reach and engagement, influencers, exposure.
+
+Every section returns plain JSON-able data and every figure twice: ``all`` accounts and
+``filtered`` (accounts flagged as coordinated removed). Definitions of each number are in
+docs/analytics.md. Relational work is Ibis over the store (DuckDB or Spark); the small
+results are finished in pandas.
+
+Sections (registered in :mod:`suara.analyse.run`):
+
+* :func:`share_of_voice_section` — per pair: mentions, share, unique accounts, share of
+  citizens, net sentiment, sentiment-weighted share, trust; by day, week and region.
+* :func:`engagement_section` — engagement rate by platform and format, by hour of day and
+  day of week (election time zone), best times to post, top posts and why they worked.
+* :func:`influencers_section` — who moves the conversation: engagement, estimated reach,
+  PageRank in the reply/mention/share network, stance toward each pair, account type,
+  rising voices.
+* :func:`exposure_section` — share of each pair's volume by author follower band and from
+  accounts created during the campaign.
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> share_of_voice_section(ws)["all"]["1"]["mentions"]
+0
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from suara.analyse import base
+from suara.analyse.privacy import Pseudonymiser, is_public
+
+__all__ = [
+    "share_of_voice", "share_of_voice_section", "engagement_section", "influencers_section",
+    "exposure_section", "candidate_mentions", "account_stances", "account_profiles",
+    "local_time", "tz_offset_minutes", "wilson_lower", "FOLLOWER_BANDS", "ORGANIC_REACH",
+    "STANCE_THRESHOLD", "ACTIVITY_LEVELS",
+]
+
+#: follower bands of the exposure profile: (label, lowest, highest inclusive)
+FOLLOWER_BANDS = [("0-3", 0, 3), ("4-25", 4, 25), ("26-100", 26, 100), ("101-1k", 101, 1000),
+                  ("1k-10k", 1001, 10000), ("10k+", 10001, None)]
+#: share of an author's followers assumed to see a post when the export has no view count
+#: (organic reach on Instagram/Facebook/X is commonly reported at 2-10%; 10% is the upper end,
+#: so reach estimated this way is generous rather than understated)
+ORGANIC_REACH = 0.10
+#: mean targeted sentiment toward a pair at or above which an account is a supporter, and at
+#: or below minus which it is an opponent; in between it is persuadable
+STANCE_THRESHOLD = 0.2
+#: activity level by number of posts/comments about the pairs: (label, lowest count)
+ACTIVITY_LEVELS = [("occasional", 1), ("regular", 3), ("heavy", 10)]
+_BASIC = ("all", "filtered")
+
+
+# --------------------------------------------------------------------------------------
+# helpers
+def safe_float(x, nd: int = 4):
+    """A JSON-safe rounded float (None for NaN/None).
+
+    Example
+    -------
+    >>> safe_float(float("nan")) is None, safe_float(0.123456)
+    (True, 0.1235)
+    """
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return round(f, nd)
+
+
+def wilson_lower(pos: float, n: float, z: float = 1.96) -> float | None:
+    """Lower bound of the 95% Wilson interval of a proportion ``pos / n`` (None when n = 0).
+
+    Example
+    -------
+    >>> round(wilson_lower(8, 10), 3)
+    0.49
+    """
+    if not n:
+        return None
+    p = pos / n
+    d = 1 + z * z / n
+    c = p + z * z / (2 * n)
+    r = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (c - r) / d)
+
+
+@lru_cache(maxsize=32)
+def _offset(tz: str, when: dt.date) -> int:
+    off = ZoneInfo(tz).utcoffset(dt.datetime(when.year, when.month, when.day, 12))
+    return int(off.total_seconds() // 60)
+
+
+def tz_offset_minutes(election) -> int:
+    """UTC offset of the election's time zone in minutes (at the campaign start; Indonesian
+    zones have no daylight saving time), e.g. 480 for WITA.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> tz_offset_minutes(load_election("kaltim-2024"))
+    480
+    """
+    return _offset(election.timezone, election.dates.campaign_start)
+
+
+def local_time(ws, col):
+    """An Ibis timestamp column (naive UTC) shifted to the election's local time.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> p = ws.store.table("posts")
+    >>> local_time(ws, p.created_at).hour().name("h").execute().tolist()
+    []
+    """
+    return col + ibis.interval(minutes=tz_offset_minutes(ws.election))
+
+
+def pair_label(election, ballot: str) -> str:
+    """"1 Isran-Hadi" for ballot "1".
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> pair_label(load_election("kaltim-2024"), "2")
+    '2 Rudy-Seno'
+    """
+    try:
+        return f"{ballot} {election.candidate(ballot).short}"
+    except KeyError:
+        return str(ballot)
+
+
+def region_names(election) -> dict[str, str]:
+    """BPS code -> region name.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> region_names(load_election("kaltim-2024"))["6472"]
+    'Samarinda'
+    """
+    return {r.code: r.name for r in election.regions}
+
+
+def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
+    """:func:`suara.analyse.base.mentions` restricted to the election's ballots, with
+    derived columns ``pos``/``neg`` (0/1), ``s`` (score, or +1/-1/0 from the label when the
+    score is missing), ``eng`` (likes + comments + shares) and ``acct`` (platform:account_id);
+    ``filtered=True`` removes coordinated accounts.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> "eng" in candidate_mentions(ws).columns
+    True
+    """
+    t = base.mentions(ws)
+    t = t.filter(t.candidate.isin(list(ws.election.ballots)))
+    if filtered:
+        t = base.without_flagged(t, ws)
+    pos = (t.sentiment == "positive").ifelse(1, 0)
+    neg = (t.sentiment == "negative").ifelse(1, 0)
+    return t.mutate(
+        pos=pos, neg=neg,
+        s=ibis.coalesce(t.score, (pos - neg).cast("float64")),
+        eng=(ibis.coalesce(t.likes, 0) + ibis.coalesce(t.comments, 0) + ibis.coalesce(t.shares, 0)),
+        acct=t.platform.concat(":", t.account_id.cast("string")))
+
+
+# --------------------------------------------------------------------------------------
+# share of voice
+def _sov_frames(t: ibis.Table, keys: list[str]) -> pd.DataFrame:
+    g = t.group_by([*keys, "candidate"]).aggregate(
+        mentions=t.count(), unique_accounts=t.acct.nunique(), positive=t.pos.sum(),
+        negative=t.neg.sum(), weighted=((t.s + 1) / 2).sum(), engagement=t.eng.sum())
+    a = t.group_by([*keys, "candidate", "acct"]).aggregate(ms=t.s.mean())
+    a = a.group_by([*keys, "candidate"]).aggregate(
+        favourable=(a.ms > 0.05).ifelse(1, 0).sum(), unfavourable=(a.ms < -0.05).ifelse(1, 0).sum())
+    df = g.execute()
+    if not len(df):
+        return df
+    return df.merge(a.execute(), on=[*keys, "candidate"], how="left")
+
+
+def _sov_block(df: pd.DataFrame, ballots: list[str]) -> dict[str, dict[str, Any]]:
+    """Per-ballot metrics for one group (rows of one key value)."""
+    rows = {str(r.candidate): r for r in df.itertuples(index=False)}
+    tot_m = float(df.mentions.sum()) if len(df) else 0.0
+    tot_u = float(df.unique_accounts.sum()) if len(df) else 0.0
+    tot_w = float(df.weighted.sum()) if len(df) else 0.0
+    out = {}
+    for b in ballots:
+        r = rows.get(b)
+        if r is None:
+            out[b] = {"mentions": 0, "share": 0.0, "unique_accounts": 0, "share_of_citizens": 0.0,
+                      "net_sentiment": None, "sentiment_weighted_share": 0.0, "positive": 0,
+                      "negative": 0, "neutral": 0, "favourable_accounts": 0,
+                      "unfavourable_accounts": 0, "trust": None, "engagement": 0}
+            continue
+        n = int(r.mentions)
+        pos, neg = int(r.positive), int(r.negative)
+        fav, unf = int(r.favourable or 0), int(r.unfavourable or 0)
+        out[b] = {
+            "mentions": n,
+            "share": safe_float(n / tot_m if tot_m else 0.0),
+            "unique_accounts": int(r.unique_accounts),
+            "share_of_citizens": safe_float(r.unique_accounts / tot_u if tot_u else 0.0),
+            "net_sentiment": safe_float((pos - neg) / n if n else None),
+            "sentiment_weighted_share": safe_float(r.weighted / tot_w if tot_w else 0.0),
+            "positive": pos, "negative": neg, "neutral": n - pos - neg,
+            "favourable_accounts": fav, "unfavourable_accounts": unf,
+            "trust": safe_float(wilson_lower(fav, fav + unf)),
+            "engagement": int(r.engagement or 0),
+        }
+    return out
+
+
+def _sov_by(df: pd.DataFrame, key: str, ballots: list[str]) -> dict[str, Any]:
+    if not len(df):
+        return {}
+    out = {}
+    for k, sub in df.groupby(key, sort=True, dropna=False):
+        if k is None or (isinstance(k, float) and math.isnan(k)):
+            name = "unknown"
+        elif isinstance(k, (pd.Timestamp, dt.datetime)):
+            name = k.date().isoformat()
+        else:
+            name = k.isoformat() if hasattr(k, "isoformat") else str(k)
+        out[name] = _sov_block(sub, ballots)
+    return out
+
+
+def share_of_voice(ws, filtered: bool = False) -> dict[str, Any]:
+    """Share of voice of one view (all accounts, or coordinated accounts removed).
+
+    Returns ``{"total": {...per ballot...}, "by_day": {date: {...}}, "by_week": {monday:
+    {...}}, "by_region": {bps_code|"unknown": {...}}}``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> share_of_voice(ws)["total"]["2"]["share"]
+    0.0
+    """
+    ballots = list(ws.election.ballots)
+    t = candidate_mentions(ws, filtered)
+    lt = local_time(ws, t.created_at)
+    t = t.mutate(day=lt.date(), week=lt.truncate("W").date(),
+                 region_key=ibis.coalesce(t.region, "unknown"))
+    total = _sov_frames(t, [])
+    by_day = _sov_frames(t, ["day"])
+    by_week = _sov_frames(t, ["week"])
+    by_region = _sov_frames(t, ["region_key"])
+    return {"total": _sov_block(total, ballots), "by_day": _sov_by(by_day, "day", ballots),
+            "by_week": _sov_by(by_week, "week", ballots),
+            "by_region": _sov_by(by_region, "region_key", ballots)}
+
+
+def share_of_voice_section(ws) -> dict[str, Any]:
+    """The ``share_of_voice`` section of `suara analyse`.
+
+    ``{"all": {ballot: metrics}, "filtered": {...}, "by_day": {"all": ..., "filtered": ...},
+    "by_week": {...}, "by_region": {...}}`` — ``share`` is the fraction of all candidate
+    mentions; see docs/analytics.md for every metric.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> sorted(share_of_voice_section(ws))
+    ['all', 'by_day', 'by_region', 'by_week', 'filtered']
+    """
+    from suara.analyse.audience import ensure_regions
+    ensure_regions(ws)
+    views = {v: share_of_voice(ws, v == "filtered") for v in _BASIC}
+    out: dict[str, Any] = {v: views[v]["total"] for v in _BASIC}
+    for k in ("by_day", "by_week", "by_region"):
+        out[k] = {v: views[v][k] for v in _BASIC}
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# accounts: profiles, types, stances
+def account_profiles(ws) -> pd.DataFrame:
+    """Accounts with a resolved ``type`` (official|party|media|city|influencer|citizen) and
+    the ``display`` name outputs may show (citizens pseudonymised).
+
+    Type resolution: the election's tracked accounts and candidates' official accounts
+    first, then the exported ``account_type``, then 10k+ followers or verified =
+    influencer, else citizen.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> list(account_profiles(ws).columns)[:3]
+    ['platform', 'account_id', 'handle']
+    """
+    a = ws.store.table("accounts").select(
+        "platform", "account_id", "handle", "display_name", "followers", "created_at",
+        "account_type", "verified").execute()
+    el = ws.election
+    tracked = {(t.platform.lower(), t.handle.lower().lstrip("@")): t.account_type
+               for t in el.tracked_accounts}
+    official = {(p.lower(), h.lower().lstrip("@")) for c in el.candidates
+                for p, hs in c.official_accounts.items() for h in hs}
+    types = []
+    for p, h, t, f, v in zip(a.platform, a.handle, a.account_type, a.followers, a.verified):
+        key = (str(p).lower(), str(h or "").lower().lstrip("@"))
+        if key in official:
+            types.append("official")
+        elif key in tracked:
+            types.append(tracked[key])
+        elif isinstance(t, str) and t not in ("", "unknown"):
+            types.append(t)
+        elif (f is not None and f == f and f >= 10000) or v is True:
+            types.append("influencer")
+        else:
+            types.append("citizen")
+    a["type"] = types
+    ps = Pseudonymiser(ws)
+    a["display"] = [ps(t, p, i, h) for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
+    a["account_id"] = a.account_id.astype(str)
+    return a
+
+
+def _stance(ms: float | None) -> str:
+    if ms is None or ms != ms:
+        return "persuadable"
+    if ms >= STANCE_THRESHOLD:
+        return "supporter"
+    if ms <= -STANCE_THRESHOLD:
+        return "opponent"
+    return "persuadable"
+
+
+def account_stances(ws, filtered: bool = False) -> pd.DataFrame:
+    """One row per (platform, account_id, candidate): ``n`` mentions, mean targeted
+    sentiment ``ms`` and ``stance`` (supporter if ms >= 0.2, opponent if <= -0.2, else
+    persuadable).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(account_stances(ws))
+    0
+    """
+    t = candidate_mentions(ws, filtered)
+    g = t.group_by(["platform", "account_id", "candidate"]).aggregate(n=t.count(), ms=t.s.mean())
+    df = g.execute()
+    df["account_id"] = df.account_id.astype(str)
+    df["stance"] = [_stance(x) for x in df.ms]
+    return df
+
+
+# --------------------------------------------------------------------------------------
+# engagement and reach
+def _reach_expr(views, followers):
+    return ibis.ifelse(ibis.coalesce(views, 0) > 0, views.cast("float64"),
+                       ibis.coalesce(followers, 0).cast("float64") * ORGANIC_REACH)
+
+
+def _top_posts(ws) -> ibis.Table:
+    """Top-level posts (kind post or share, or no parent) with author followers, reach,
+    interactions and local time."""
+    p = ws.store.table("posts")
+    p = p.filter(p.parent_id.isnull() | (p.kind == "post"))
+    a = ws.store.table("accounts").select("platform", "account_id", "followers")
+    j = p.left_join(a, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    lt = local_time(ws, j.created_at)
+    return j.mutate(
+        inter=(ibis.coalesce(j.likes, 0) + ibis.coalesce(j.comments, 0) + ibis.coalesce(j.shares, 0)),
+        reach=_reach_expr(j.views, j.followers),
+        hour=lt.hour(), dow=lt.day_of_week.index(), fmt=ibis.coalesce(j.media_type, "text"))
+
+
+_DOW = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
+    p = _top_posts(ws)
+    if filtered:
+        p = base.without_flagged(p, ws)
+    by_fmt = p.group_by(["platform", "fmt"]).aggregate(
+        posts=p.count(), interactions=p.inter.sum(), reach=p.reach.sum(),
+        mean_interactions=p.inter.mean()).execute()
+    fmt = {}
+    for r in by_fmt.itertuples(index=False):
+        fmt.setdefault(r.platform, {})[r.fmt] = {
+            "posts": int(r.posts), "interactions": int(r.interactions),
+            "estimated_reach": int(r.reach or 0),
+            "engagement_rate": safe_float(r.interactions / r.reach if r.reach else None),
+            "mean_interactions": safe_float(r.mean_interactions, 2)}
+    by_f = p.group_by("fmt").aggregate(posts=p.count(), interactions=p.inter.sum(),
+                                       reach=p.reach.sum()).execute()
+    formats = {r.fmt: {"posts": int(r.posts),
+                       "engagement_rate": safe_float(r.interactions / r.reach if r.reach else None),
+                       "mean_interactions": safe_float(r.interactions / r.posts, 2)}
+               for r in by_f.itertuples(index=False)}
+    hd = p.group_by(["dow", "hour"]).aggregate(posts=p.count(), inter=p.inter.sum()).execute()
+    hours = hd.groupby("hour")[["posts", "inter"]].sum()
+    dows = hd.groupby("dow")[["posts", "inter"]].sum()
+    by_hour = {str(int(h)): {"posts": int(r.posts), "mean_interactions": safe_float(r.inter / r.posts, 2)}
+               for h, r in hours.iterrows()}
+    by_dow = {_DOW[int(d)]: {"posts": int(r.posts), "mean_interactions": safe_float(r.inter / r.posts, 2)}
+              for d, r in dows.iterrows()}
+    hd = hd[hd.posts >= min_posts].copy()
+    hd["mean"] = hd.inter / hd.posts
+    best = hd.sort_values(["mean", "posts"], ascending=False).head(5)
+    best_times = [{"day": _DOW[int(r.dow)], "hour": int(r.hour), "posts": int(r.posts),
+                   "mean_interactions": safe_float(r.mean, 2)} for r in best.itertuples(index=False)]
+    return {"by_platform_format": fmt, "by_format": formats, "by_hour": by_hour,
+            "by_day_of_week": by_dow, "best_times": best_times}
+
+
+def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame) -> dict[str, list]:
+    t = candidate_mentions(ws, filtered)
+    t = t.filter(t.kind.isnull() | (t.kind == "post") | (t.kind == "share"))
+    w = ibis.window(group_by=t.candidate, order_by=ibis.desc(t.eng))
+    r = t.mutate(rk=ibis.row_number().over(w), med=t.eng.median().over(group_by=t.candidate))
+    r = r.filter(r.rk < n)
+    e = ws.store.table("enrichments")
+    e = e.filter(e.version == (base.current_version(ws) or "")).select(
+        ep=e.platform, epost=e.post_id, issues=e.issues)
+    r = r.left_join(e, [r.platform == e.ep, r.post_id == e.epost])
+    p = ws.store.table("posts").select(pp=ibis._.platform, ppost=ibis._.post_id,
+                                       text=ibis._.text, url=ibis._.url)
+    r = r.left_join(p, [r.platform == p.pp, r.post_id == p.ppost])
+    df = r.select("candidate", "platform", "post_id", "account_id", "eng", "med", "sentiment",
+                  "media_type", "issues", "text", "url", "views", "created_at").execute()
+    prof = profiles.set_index(["platform", "account_id"])
+    out: dict[str, list] = {b: [] for b in ws.election.ballots}
+    for row in df.sort_values("eng", ascending=False).itertuples(index=False):
+        key = (row.platform, str(row.account_id))
+        typ = prof.type.get(key, "citizen") if len(prof) else "citizen"
+        disp = prof.display.get(key) if len(prof) else None
+        public = is_public(typ)
+        issues = [str(i) for i in (row.issues if row.issues is not None else [])]
+        lift = row.eng / row.med if row.med else None
+        why = [f"format {row.media_type or 'text'}"]
+        if issues:
+            why.append("issues " + ", ".join(issues))
+        why.append(f"author {typ}")
+        if lift:
+            why.append(f"{lift:.1f}x the pair's median engagement")
+        out.setdefault(str(row.candidate), []).append({
+            "platform": row.platform, "post_id": str(row.post_id),
+            "author": disp or Pseudonymiser(ws)(typ, row.platform, row.account_id, None),
+            "author_type": typ, "interactions": int(row.eng), "views": safe_float(row.views, 0),
+            "lift_vs_median": safe_float(lift, 2), "sentiment": row.sentiment,
+            "format": row.media_type or "text", "issues": issues,
+            "created_at": str(row.created_at),
+            "text": (row.text or "")[:280] if public else None,
+            "url": row.url if public else None,
+            "why": "; ".join(why)})
+    return out
+
+
+def engagement_section(ws, min_posts: int = 5, top_n: int = 5) -> dict[str, Any]:
+    """The ``engagement`` section: engagement rate by platform and format (interactions /
+    estimated reach), mean interactions per post by hour of day and day of week in the
+    election's time zone, the best posting times (cells with at least ``min_posts`` posts),
+    and the top posts per pair with why they worked. Twice: all and filtered.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> engagement_section(ws)["all"]["best_times"]
+    []
+    """
+    profiles = account_profiles(ws)
+    out = {}
+    for v in _BASIC:
+        d = _engagement_view(ws, v == "filtered", min_posts)
+        d["top_posts"] = _top_posts_per_candidate(ws, v == "filtered", top_n, profiles)
+        out[v] = d
+    out["timezone"] = ws.election.timezone
+    out["utc_offset_minutes"] = tz_offset_minutes(ws.election)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# influencers
+def _pagerank(edges: pd.DataFrame) -> dict[tuple[str, str], float]:
+    import igraph as ig
+    if not len(edges):
+        return {}
+    e = edges.groupby(["platform", "src", "dst"], as_index=False)["n"].sum()
+    e = e[e.src != e.dst]
+    if not len(e):
+        return {}
+    names = pd.Index(pd.unique(pd.concat([e.platform + "\x1f" + e.src.astype(str),
+                                          e.platform + "\x1f" + e.dst.astype(str)])))
+    s = names.get_indexer(e.platform + "\x1f" + e.src.astype(str))
+    d = names.get_indexer(e.platform + "\x1f" + e.dst.astype(str))
+    g = ig.Graph(n=len(names), edges=list(zip(s.tolist(), d.tolist())), directed=True)
+    pr = g.pagerank(weights=e.n.astype(float).tolist(), directed=True)
+    n = len(names)
+    # scaled so that 1.0 = an average node
+    return {tuple(nm.split("\x1f", 1)): v * n for nm, v in zip(names, pr)}
+
+
+def _rank_pct(s: pd.Series) -> pd.Series:
+    return s.rank(pct=True, method="average") if len(s) else s
+
+
+def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
+                      edges: pd.DataFrame) -> dict[str, Any]:
+    t = candidate_mentions(ws, filtered)
+    a = ws.store.table("accounts").select("platform", "account_id", "followers")
+    t2 = t.left_join(a, ["platform", "account_id"])
+    t2 = t2.mutate(reach=_reach_expr(t2.views, t2.followers))
+    per_post = t2.group_by(["platform", "account_id", "post_id"]).aggregate(
+        eng=t2.eng.max(), reach=t2.reach.max(), created_at=t2.created_at.max())
+    last = t.created_at.max().execute() if int(t.count().execute()) else None
+    if last is None or last != last:
+        return {"top": [], "rising": [], "by_type": {}}
+    last = pd.Timestamp(last)
+    lo7, lo14 = last - pd.Timedelta(days=7), last - pd.Timedelta(days=14)
+    acc = per_post.group_by(["platform", "account_id"]).aggregate(
+        posts=per_post.count(), engagement=per_post.eng.sum(), reach=per_post.reach.sum(),
+        eng_last7=(per_post.created_at > lo7).ifelse(per_post.eng, 0).sum(),
+        eng_prev7=((per_post.created_at > lo14) & (per_post.created_at <= lo7)).ifelse(per_post.eng, 0).sum(),
+        posts_last7=(per_post.created_at > lo7).ifelse(1, 0).sum()).execute()
+    if not len(acc):
+        return {"top": [], "rising": [], "by_type": {}}
+    acc["account_id"] = acc.account_id.astype(str)
+    if filtered and len(edges):
+        fl = base.flagged(ws).execute()
+        bad = set(zip(fl.platform, fl.account_id.astype(str)))
+        if bad:
+            keep = [(p, s) not in bad and (p, d) not in bad
+                    for p, s, d in zip(edges.platform, edges.src, edges.dst)]
+            edges = edges[keep]
+    pr = _pagerank(edges)
+    acc["pagerank"] = [pr.get((p, i), 0.0) for p, i in zip(acc.platform, acc.account_id)]
+    acc["influence"] = (0.4 * _rank_pct(acc.engagement) + 0.3 * _rank_pct(acc.reach)
+                        + 0.3 * _rank_pct(acc.pagerank))
+    st = account_stances(ws, filtered)
+    stance = {}
+    for r in st.itertuples(index=False):
+        stance.setdefault((r.platform, r.account_id), {})[str(r.candidate)] = {
+            "mentions": int(r.n), "sentiment": safe_float(r.ms, 3), "stance": r.stance}
+    acc = acc.merge(profiles[["platform", "account_id", "type", "display", "followers", "created_at"]],
+                    on=["platform", "account_id"], how="left")
+    acc["type"] = acc["type"].fillna("citizen")
+    ps = Pseudonymiser(ws)
+    acc["display"] = [d if isinstance(d, str) else ps("citizen", p, i, None)
+                      for d, p, i in zip(acc.display, acc.platform, acc.account_id)]
+
+    def rec(r):
+        return {"account": r.display, "platform": r.platform, "type": r.type,
+                "named": is_public(r.type),
+                "followers": None if r.followers != r.followers or r.followers is None else int(r.followers),
+                "posts": int(r.posts), "engagement": int(r.engagement),
+                "estimated_reach": int(r.reach or 0), "pagerank": safe_float(r.pagerank, 3),
+                "influence": safe_float(r.influence, 3),
+                "toward": stance.get((r.platform, r.account_id), {})}
+    topdf = acc.sort_values(["influence", "engagement"], ascending=False).head(top)
+    ris = acc[(acc.posts_last7 >= 2) & (acc.eng_last7 >= 10)].copy()
+    ris["growth"] = (ris.eng_last7 + 1) / (ris.eng_prev7 + 1)
+    ris = ris[ris.growth >= 2].copy()
+    ris["rise"] = ris.growth.clip(upper=50) * np.log1p(ris.eng_last7)
+    rising = []
+    for r in ris.sort_values("rise", ascending=False).head(10).itertuples(index=False):
+        d = rec(r)
+        d.update({"engagement_last7": int(r.eng_last7), "engagement_prev7": int(r.eng_prev7),
+                  "growth": safe_float(r.growth, 2)})
+        rising.append(d)
+    by_type = acc.groupby("type").agg(accounts=("account_id", "size"), engagement=("engagement", "sum"))
+    tot = by_type.engagement.sum()
+    return {"top": [rec(r) for r in topdf.itertuples(index=False)], "rising": rising,
+            "by_type": {k: {"accounts": int(r.accounts), "engagement": int(r.engagement),
+                            "engagement_share": safe_float(r.engagement / tot if tot else 0)}
+                        for k, r in by_type.iterrows()}}
+
+
+def influencers_section(ws, top: int = 25) -> dict[str, Any]:
+    """The ``influencers`` section: top accounts by influence (0.4 x engagement percentile +
+    0.3 x estimated reach percentile + 0.3 x PageRank percentile in the reply/mention/share
+    network), their stance and mean sentiment toward each pair, type, and rising voices
+    (engagement in the last 7 days at least twice the 7 days before). Citizens are
+    pseudonymised. Twice: all and filtered (flagged accounts and their edges removed).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> influencers_section(ws)["all"]["top"]
+    []
+    """
+    from suara.analyse.audience import interaction_edges
+    profiles = account_profiles(ws)
+    edges = interaction_edges(ws).execute()
+    edges["src"] = edges.src.astype(str)
+    edges["dst"] = edges.dst.astype(str)
+    return {v: _influencers_view(ws, v == "filtered", profiles, top, edges) for v in _BASIC}
+
+
+# --------------------------------------------------------------------------------------
+# exposure
+def _band_expr(f):
+    cases = [(f.isnull(), "unknown")]
+    for label, lo, hi in FOLLOWER_BANDS:
+        cases.append(((f >= lo) if hi is None else ((f >= lo) & (f <= hi)), label))
+    return ibis.cases(*cases, else_="unknown")
+
+
+def exposure_section(ws) -> dict[str, Any]:
+    """The ``exposure`` section: per pair, the share of mentions from authors in each
+    follower band (0-3, 4-25, 26-100, 101-1k, 1k-10k, 10k+, unknown) and from accounts
+    created on or after the campaign start ("new_accounts"). Twice: all and filtered.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> exposure_section(ws)["all"]["1"]["mentions"]
+    0
+    """
+    start = dt.datetime.combine(ws.election.dates.campaign_start, dt.time())
+    # campaign start at local midnight, in UTC
+    start = start - dt.timedelta(minutes=tz_offset_minutes(ws.election))
+    labels = [b[0] for b in FOLLOWER_BANDS] + ["unknown"]
+    out: dict[str, Any] = {"bands": labels, "campaign_start": ws.election.dates.campaign_start.isoformat()}
+    for v in _BASIC:
+        t = candidate_mentions(ws, v == "filtered")
+        a = ws.store.table("accounts").select("platform", "account_id", "followers",
+                                              acreated=ibis._.created_at)
+        j = t.left_join(a, ["platform", "account_id"])
+        j = j.mutate(band=_band_expr(j.followers),
+                     new=(j.acreated.notnull() & (j.acreated >= start)).ifelse(1, 0),
+                     known=j.acreated.notnull().ifelse(1, 0))
+        df = j.group_by(["candidate", "band"]).aggregate(
+            n=j.count(), new=j.new.sum(), known=j.known.sum(), acc=j.acct.nunique()).execute()
+        res = {}
+        for b in ws.election.ballots:
+            sub = df[df.candidate == b]
+            n = int(sub.n.sum())
+            bands = {lab: {"mentions": int(sub[sub.band == lab].n.sum()),
+                           "share": safe_float(sub[sub.band == lab].n.sum() / n if n else 0.0),
+                           "accounts": int(sub[sub.band == lab].acc.sum())} for lab in labels}
+            known = int(sub.known.sum())
+            new = int(sub.new.sum())
+            small = sum(bands[k]["mentions"] for k in ("0-3", "4-25"))
+            res[b] = {"mentions": n, "bands": bands,
+                      "new_accounts": {"mentions": new,
+                                       "share": safe_float(new / n if n else 0.0),
+                                       "share_of_known_age": safe_float(new / known if known else None)},
+                      "tiny_accounts_share": safe_float(small / n if n else 0.0)}
+        out[v] = res
+    return out
