@@ -25,6 +25,13 @@ __all__ = ["SECTIONS", "analyse_workspace", "print_summary", "section_function"]
 #: name -> "module:function"; order is the order in the JSON document and the report
 SECTIONS: dict[str, str] = {
     "meta": "suara.analyse.run:meta_section",
+    "share_of_voice": "suara.analyse.brand:share_of_voice_section",
+    "engagement": "suara.analyse.brand:engagement_section",
+    "influencers": "suara.analyse.brand:influencers_section",
+    "exposure": "suara.analyse.brand:exposure_section",
+    "regions": "suara.analyse.audience:regions_section",
+    "segments": "suara.analyse.audience:segments_section",
+    "recommendations": "suara.analyse.audience:recommendations_section",
 }
 
 
