@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 
 from suara.analyse import base
-from suara.analyse.brand import (ACTIVITY_LEVELS, account_stances, candidate_mentions,
-                                 local_time, pair_label, region_names, safe_float)
+from suara.analyse.brand import (ACTIVITY_LEVELS, account_profiles, account_stances,
+                                 candidate_mentions, local_time, pair_label, region_names,
+                                 safe_float)
 from suara.analyse.privacy import Pseudonymiser
 from suara.store.store import utcnow
 
@@ -370,3 +371,499 @@ def interaction_edges(ws) -> ibis.Table:
     u = reply.union(ment)
     u = u.filter(u.src.notnull() & u.dst.notnull())
     return u.group_by(["platform", "src", "dst", "kind"]).aggregate(n=u.count())
+
+
+# --------------------------------------------------------------------------------------
+# regions and regional gaps
+def regions_section(ws) -> dict[str, Any]:
+    """The ``regions`` section: region inference summary, and per region (BPS code) its DPT
+    weight, located accounts, mentions and share of voice per pair, and the regional gap.
+
+    ``voice_index`` of a pair in a region = (share of the pair's located mentions that come
+    from the region) / (the region's share of the DPT): below 1 the pair is under-heard there
+    relative to its voters. ``conversation_index`` is the same for all mentions together (how
+    loud the region is online). ``gaps`` lists, per pair, regions from most under-heard.
+    Twice: all and filtered.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> regions_section(ws)["inference"]["accounts"]
+    0
+    """
+    ensure_regions(ws)
+    el = ws.election
+    s = ws.store
+    ar = s.table("account_regions")
+    inf = ar.group_by("method").aggregate(n=ar.count(), conf=ar.confidence.mean()).execute()
+    n_acc = int(s.table("accounts").count().execute())
+    located = int(inf.n.sum()) if len(inf) else 0
+    inference = {"accounts": n_acc, "located": located,
+                 "coverage": safe_float(located / n_acc if n_acc else 0.0),
+                 "by_method": {r.method: {"accounts": int(r.n), "mean_confidence": safe_float(r.conf, 3)}
+                               for r in inf.itertuples(index=False)}}
+    total_dpt = el.total_dpt or 0
+    names = region_names(el)
+    ballots = list(el.ballots)
+    out: dict[str, Any] = {"inference": inference, "names": names}
+    for v in ("all", "filtered"):
+        t = candidate_mentions(ws, v == "filtered")
+        df = t.group_by(["region", "candidate"]).aggregate(n=t.count(), acc=t.acct.nunique(),
+                                                          pos=t.pos.sum(), neg=t.neg.sum()).execute()
+        accs = t.group_by("region").aggregate(acc=t.acct.nunique()).execute()
+        acc_by = {r.region: int(r.acc) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
+        loc = df[df.region.isin(list(names))]
+        cand_tot = loc.groupby("candidate").n.sum().to_dict()
+        all_tot = float(loc.n.sum())
+        regions = {}
+        for r in el.regions:
+            sub = loc[loc.region == r.code]
+            rt = float(sub.n.sum())
+            w = (r.dpt or 0) / total_dpt if total_dpt else None
+            row = {"name": r.name, "dpt": r.dpt, "dpt_weight": safe_float(w),
+                   "accounts": acc_by.get(r.code, 0), "mentions": int(rt),
+                   "conversation_index": safe_float((rt / all_tot) / w if all_tot and w else None, 3),
+                   "pairs": {}}
+            for b in ballots:
+                cs = sub[sub.candidate == b]
+                n = int(cs.n.sum())
+                ct = cand_tot.get(b, 0)
+                row["pairs"][b] = {
+                    "mentions": n, "share": safe_float(n / rt if rt else 0.0),
+                    "net_sentiment": safe_float((int(cs.pos.sum()) - int(cs.neg.sum())) / n if n else None),
+                    "voice_index": safe_float((n / ct) / w if ct and w else None, 3),
+                    "official_result_share": safe_float(
+                        r.result.get(b, 0) / sum(r.result.values()) if r.result else None)}
+            regions[r.code] = row
+        unknown = int(df[~df.region.isin(list(names))].n.sum())
+        gaps = {}
+        for b in ballots:
+            lst = [(c, d["pairs"][b]["voice_index"]) for c, d in regions.items()
+                   if d["pairs"][b]["voice_index"] is not None]
+            lst.sort(key=lambda x: x[1])
+            gaps[b] = [{"region": c, "name": names[c], "voice_index": vi,
+                        "dpt_weight": regions[c]["dpt_weight"]} for c, vi in lst]
+        out[v] = {"regions": regions, "unlocated_mentions": unknown, "gaps": gaps}
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# segments
+_DAYPARTS = [("night", 0), ("morning", 5), ("afternoon", 11), ("evening", 17), ("night", 22)]
+
+
+def _daypart(h) -> str:
+    part = "night"
+    for name, start in _DAYPARTS:
+        if h >= start:
+            part = name
+    return part
+
+
+def _activity(n: int) -> str:
+    lvl = ACTIVITY_LEVELS[0][0]
+    for name, lo in ACTIVITY_LEVELS:
+        if n >= lo:
+            lvl = name
+    return lvl
+
+
+def _group(stances: dict[str, str]) -> str:
+    sup = [b for b, s in stances.items() if s == "supporter"]
+    opp = [b for b, s in stances.items() if s == "opponent"]
+    if len(sup) == 1 and sup[0] not in opp:
+        return f"supporter:{sup[0]}"
+    if not sup and len(opp) == 1:
+        return f"opponent:{opp[0]}"
+    if not sup and len(opp) >= 2:
+        return "critical_of_all"
+    return "persuadable"
+
+
+def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
+    """One row per account that mentions a pair: region, stance toward each pair
+    (``stance_<ballot>``), audience ``group`` (``supporter:<b>``, ``opponent:<b>``,
+    ``persuadable`` = neutral or mixed, ``critical_of_all``), ``mentions``, ``activity``
+    (occasional 1-2, regular 3-9, heavy 10+), ``daypart`` of most posts (local time),
+    ``top_issue`` and ``issues`` engaged, ``platform``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(account_segments(ws))
+    0
+    """
+    ensure_regions(ws)
+    ballots = list(ws.election.ballots)
+    st = account_stances(ws, filtered)
+    cols = ["platform", "account_id", "region", "region_confidence", "group", "mentions",
+            "activity", "daypart", "top_issue", "issues", *[f"stance_{b}" for b in ballots]]
+    if not len(st):
+        return pd.DataFrame(columns=cols)
+    t = candidate_mentions(ws, filtered)
+    lt = local_time(ws, t.created_at)
+    per = t.group_by(["platform", "account_id"]).aggregate(
+        mentions=t.post_id.nunique(), region=t.region.arbitrary(),
+        region_confidence=t.region_confidence.max())
+    hrs = t.mutate(h=lt.hour()).group_by(["platform", "account_id", "h"]).aggregate(n=ibis._.count())
+    e = base.enriched(ws)
+    if filtered:
+        e = base.without_flagged(e, ws)
+    e = e.filter(e.issues.notnull())
+    iss = e.select("platform", "account_id", issue=e.issues.unnest())
+    iss = iss.group_by(["platform", "account_id", "issue"]).aggregate(n=iss.count())
+    acc = per.execute()
+    acc["account_id"] = acc.account_id.astype(str)
+    hd = hrs.execute()
+    idf = iss.execute()
+    for d in (hd, idf):
+        d["account_id"] = d.account_id.astype(str)
+    hd = hd.sort_values("n", ascending=False).drop_duplicates(["platform", "account_id"])
+    dp = {(p, a): _daypart(int(h)) for p, a, h in zip(hd.platform, hd.account_id, hd.h)}
+    idf = idf.sort_values(["n", "issue"], ascending=[False, True])
+    issues: dict[tuple, list] = {}
+    for p, a, i in zip(idf.platform, idf.account_id, idf.issue):
+        issues.setdefault((p, a), []).append(str(i))
+    stances: dict[tuple, dict] = {}
+    for p, a, c, s in zip(st.platform, st.account_id, st.candidate, st.stance):
+        stances.setdefault((p, a), {})[str(c)] = s
+    rows = []
+    for r in acc.itertuples(index=False):
+        key = (r.platform, r.account_id)
+        sd = {b: stances.get(key, {}).get(b, "silent") for b in ballots}
+        il = issues.get(key, [])
+        rows.append((r.platform, r.account_id, r.region if isinstance(r.region, str) else None,
+                     safe_float(r.region_confidence, 3), _group(sd), int(r.mentions),
+                     _activity(int(r.mentions)), dp.get(key, "unknown"), il[0] if il else None, il,
+                     *[sd[b] for b in ballots]))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Persuadable accounts (neutral or mixed toward the pairs): how many, where, and the
+    issues they respond to — ``lift`` = share of persuadables engaging an issue / share of
+    all accounts engaging it (above 1: an issue that speaks to the undecided). Accounts are
+    listed pseudonymised (citizens) and only with aggregate attributes.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> persuadables(ws)["accounts"]
+    0
+    """
+    seg = account_segments(ws, filtered) if seg is None else seg
+    per = seg[seg.group == "persuadable"]
+    n_all, n_p = len(seg), len(per)
+    names = region_names(ws.election)
+
+    def issue_share(df):
+        c: dict[str, int] = {}
+        for il in df.issues:
+            for i in set(il):
+                c[i] = c.get(i, 0) + 1
+        return c
+    ia, ip = issue_share(seg), issue_share(per)
+    issues = []
+    for i, k in sorted(ip.items(), key=lambda x: -x[1]):
+        sa = ia.get(i, 0) / n_all if n_all else 0
+        sp = k / n_p if n_p else 0
+        issues.append({"issue": i, "accounts": k, "share": safe_float(sp),
+                       "lift": safe_float(sp / sa if sa else None, 2)})
+    by_region = {}
+    for code, sub in per.groupby(per.region.fillna("unknown")):
+        tot = int((seg.region.fillna("unknown") == code).sum())
+        by_region[code] = {"name": names.get(code, code), "accounts": len(sub),
+                           "share_of_region": safe_float(len(sub) / tot if tot else None)}
+    prof = account_profiles(ws).set_index(["platform", "account_id"])
+    ps = Pseudonymiser(ws)
+    lst = []
+    for r in per.sort_values("mentions", ascending=False).head(top).itertuples(index=False):
+        typ = prof.type.get((r.platform, r.account_id), "citizen") if len(prof) else "citizen"
+        lst.append({"account": ps(typ, r.platform, r.account_id,
+                                  prof.handle.get((r.platform, r.account_id)) if len(prof) else None),
+                    "type": typ, "platform": r.platform, "region": r.region,
+                    "mentions": int(r.mentions), "issues": list(r.issues)[:3]})
+    return {"accounts": n_p, "share_of_accounts": safe_float(n_p / n_all if n_all else 0.0),
+            "issues": issues, "by_region": by_region, "top_accounts": lst}
+
+
+def _weekly_groups(ws, filtered: bool, seg: pd.DataFrame) -> dict[str, dict[str, int]]:
+    t = candidate_mentions(ws, filtered)
+    w = t.mutate(week=local_time(ws, t.created_at).truncate("W").date())
+    aw = w.group_by(["platform", "account_id", "week"]).aggregate(n=w.count()).execute()
+    if not len(aw):
+        return {}
+    aw["account_id"] = aw.account_id.astype(str)
+    aw = aw.merge(seg[["platform", "account_id", "group"]], on=["platform", "account_id"], how="left")
+    out: dict[str, dict[str, int]] = {}
+    for (wk, g), sub in aw.groupby(["week", "group"]):
+        out.setdefault(pd.Timestamp(wk).date().isoformat(), {})[g] = int(len(sub))
+    return out
+
+
+def segments_section(ws, top: int = 30) -> dict[str, Any]:
+    """The ``segments`` section: per view (all, filtered) the size of each audience group,
+    stance toward each pair by region, the largest segments (region x group x top issue x
+    activity x platform), marginal sizes per dimension, weekly active accounts per group
+    (trend), and :func:`persuadables`.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> segments_section(ws)["all"]["accounts"]
+    0
+    """
+    ensure_regions(ws)
+    names = region_names(ws.election)
+    out: dict[str, Any] = {"dimensions": ["region", "group", "top_issue", "activity", "platform"]}
+    for v in ("all", "filtered"):
+        seg = account_segments(ws, v == "filtered")
+        if not len(seg):
+            out[v] = {"accounts": 0, "groups": {}, "stance_by_region": {}, "segments": [],
+                      "marginals": {}, "weekly": {}, "persuadables": persuadables(ws, v == "filtered", seg=seg)}
+            continue
+        seg["region_key"] = seg.region.fillna("unknown")
+        seg["issue_key"] = seg.top_issue.fillna("none")
+        groups = seg.group.value_counts().to_dict()
+        sbr: dict[str, Any] = {}
+        for b in ws.election.ballots:
+            ct = seg.groupby(["region_key", f"stance_{b}"]).size()
+            d: dict[str, dict[str, int]] = {}
+            for (rk, s), n in ct.items():
+                d.setdefault(rk, {})[s] = int(n)
+            sbr[b] = d
+        keys = ["region_key", "group", "issue_key", "activity", "platform"]
+        sz = seg.groupby(keys).agg(accounts=("account_id", "size"), mentions=("mentions", "sum"))
+        sz = sz.sort_values(["accounts", "mentions"], ascending=False).head(top).reset_index()
+        segments = [{"region": r.region_key, "region_name": names.get(r.region_key, r.region_key),
+                     "group": r.group, "issue": r.issue_key, "activity": r.activity,
+                     "platform": r.platform, "accounts": int(r.accounts), "mentions": int(r.mentions)}
+                    for r in sz.itertuples(index=False)]
+        marg = {k: {str(a): int(n) for a, n in seg[k].value_counts().items()}
+                for k in ("region_key", "group", "issue_key", "activity", "platform", "daypart")}
+        marg["region"] = marg.pop("region_key")
+        marg["issue"] = marg.pop("issue_key")
+        out[v] = {"accounts": int(len(seg)), "groups": {k: int(n) for k, n in groups.items()},
+                  "stance_by_region": sbr, "segments": segments, "marginals": marg,
+                  "weekly": _weekly_groups(ws, v == "filtered", seg),
+                  "persuadables": persuadables(ws, v == "filtered", seg=seg)}
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# message resonance and recommendations
+_GROUP_TEXT = {
+    "en": {"persuadable": "persuadable (undecided) accounts", "critical_of_all": "accounts critical of every pair",
+           "supporter": "supporters of {p}", "opponent": "opponents of {p}"},
+    "id": {"persuadable": "akun yang belum menentukan pilihan", "critical_of_all": "akun yang kritis terhadap semua paslon",
+           "supporter": "pendukung {p}", "opponent": "penentang {p}"},
+}
+
+
+def group_label(election, group: str, lang: str = "en") -> str:
+    """Human label of an audience group.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> group_label(load_election("kaltim-2024"), "supporter:2")
+    'supporters of 2 Rudy-Seno'
+    """
+    tx = _GROUP_TEXT.get(lang, _GROUP_TEXT["en"])
+    if ":" in group:
+        kind, b = group.split(":", 1)
+        return tx.get(kind, kind).format(p=pair_label(election, b))
+    return tx.get(group, group)
+
+
+def _issue_label(election, issue: str, lang: str) -> str:
+    for i in election.issues:
+        if i.id == issue:
+            return i.label_en if lang == "en" else i.label_id
+    return issue
+
+
+def recommendation_text(rec: dict, election, lang: str = "en") -> str:
+    """One explainable sentence for a resonance cell.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> r = {"region": "6403", "group": "persuadable", "issue": "jalan_infrastruktur",
+    ...      "format": "video", "lift": 2.3, "posts": 12, "responses": 40, "basis": "replies"}
+    >>> recommendation_text(r, load_election("kaltim-2024"))[:60]
+    'In Kutai Kartanegara, posts on Roads & infrastructure in vid'
+    """
+    names = region_names(election)
+    where = names.get(rec["region"], rec["region"]) if rec["region"] != "all" else None
+    issue = _issue_label(election, rec["issue"], lang)
+    grp = group_label(election, rec["group"], lang)
+    lift = rec["lift"]
+    if lang == "en":
+        what = ("non-negative replies from " + grp) if rec["basis"] == "replies" else \
+            ("interactions on posts by " + grp)
+        head = f"In {where}, p" if where else "P"
+        return (f"{head}osts on {issue} in {rec['format']} format get {lift:.1f}x the usual "
+                f"{what} ({rec['posts']} posts, {rec['responses']} {'replies' if rec['basis'] == 'replies' else 'interactions'}).")
+    what = ("balasan non-negatif dari " + grp) if rec["basis"] == "replies" else \
+        ("interaksi pada unggahan " + grp)
+    head = f"Di {where}, u" if where else "U"
+    lifts = f"{lift:.1f}".replace(".", ",")
+    return (f"{head}nggahan tentang {issue} berformat {rec['format']} mendapat {lifts}x "
+            f"{what} dibanding biasanya ({rec['posts']} unggahan, {rec['responses']} "
+            f"{'balasan' if rec['basis'] == 'replies' else 'interaksi'}).")
+
+
+def _cells(df: pd.DataFrame, resp: str, min_posts: int, min_resp: int, prior: float,
+           basis: str) -> list[dict]:
+    """Lift of (region, group, issue, format) cells over the (region, group) baseline.
+
+    ``df`` has one row per (post, region, group) with the post's ``issues``/``fmt`` and the
+    responses ``resp``; ``posts_total`` per (region, group) universe is the number of posts
+    in the universe. Shrinkage: ``(responses + prior * baseline) / (posts + prior)``, so a
+    cell with few posts is pulled toward the baseline (an empirical-Bayes mean).
+    """
+    out = []
+    if not len(df):
+        return out
+    for (reg, grp), sub in df.groupby(["region", "group"]):
+        base_posts = sub.post_key.nunique()
+        universe = df.attrs.get("universe", {}).get((reg, grp), base_posts)
+        base_mean = sub[resp].sum() / universe if universe else 0
+        if base_mean <= 0:
+            continue
+        ex = sub.explode("issues")
+        ex = ex[ex.issues.notnull()]
+        if not len(ex):
+            continue
+        cell = ex.groupby(["issues", "fmt"]).agg(resp=(resp, "sum"), posts=("post_key", "nunique"))
+        cell_posts = df.attrs.get("cell_posts", {})
+        for (iss, fmt), r in cell.iterrows():
+            n_posts = cell_posts.get((iss, fmt), int(r.posts)) if basis == "replies" else int(r.posts)
+            if n_posts < min_posts or r.resp < min_resp:
+                continue
+            mean = r.resp / n_posts
+            shr = (r.resp + prior * base_mean) / (n_posts + prior)
+            out.append({"region": reg, "group": grp, "issue": str(iss), "format": str(fmt),
+                        "posts": int(n_posts), "responses": int(r.resp),
+                        "per_post": safe_float(mean, 3), "baseline_per_post": safe_float(base_mean, 3),
+                        "lift": safe_float(mean / base_mean, 2),
+                        "lift_shrunk": safe_float(shr / base_mean, 2), "basis": basis})
+    return out
+
+
+def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_responses: int = 5,
+                      prior: float = 5.0, seg: pd.DataFrame | None = None) -> list[dict]:
+    """Resonance cells: for each (region, audience group), which (issue, format) of posts
+    gets above-baseline responses.
+
+    Two bases: ``replies`` — non-negative replies/comments written by accounts of the group
+    in the region, per commented post with that issue and format, against the same per any
+    commented post; ``authors`` — interactions (likes + comments + shares) of posts written
+    by the group in the region with that issue and format against all their posts. Cells
+    need ``min_posts`` posts and ``min_responses`` responses; lifts are also given shrunk
+    toward 1 (``lift_shrunk``) and cells are ranked by it. Region ``"all"`` pools regions.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> message_resonance(ws)
+    []
+    """
+    seg = account_segments(ws, filtered) if seg is None else seg
+    if not len(seg):
+        return []
+    gmap = {(p, a): (r if isinstance(r, str) else "unknown", g)
+            for p, a, r, g in zip(seg.platform, seg.account_id, seg.region, seg.group)}
+    e = base.enriched(ws)
+    if filtered:
+        e = base.without_flagged(e, ws)
+    parents = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post"))).select(
+        pplat=e.platform, ppost=e.post_id, issues=e.issues,
+        fmt=ibis.coalesce(e.media_type, "text"),
+        inter=(ibis.coalesce(e.likes, 0) + ibis.coalesce(e.comments, 0) + ibis.coalesce(e.shares, 0)),
+        author=e.account_id)
+    replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
+        "platform", "account_id", "parent_id",
+        ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
+    j = replies.inner_join(parents, [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
+    rep = j.group_by(["platform", "parent_id", "account_id"]).aggregate(
+        ok=j.ok.ifelse(1, 0).sum()).execute()
+    pdf = parents.execute()
+    recs: list[dict] = []
+    if len(pdf):
+        pdf["post_key"] = pdf.pplat + ":" + pdf.ppost.astype(str)
+        pdf["issues"] = [list(x) if x is not None else [] for x in pdf.issues]
+        pinfo = pdf.set_index("post_key")[["issues", "fmt"]]
+    if len(rep) and len(pdf):
+        rep["account_id"] = rep.account_id.astype(str)
+        rep["post_key"] = rep.platform + ":" + rep.parent_id.astype(str)
+        rg = [gmap.get((p, a)) for p, a in zip(rep.platform, rep.account_id)]
+        rep["region"] = [x[0] if x else None for x in rg]
+        rep["group"] = [x[1] if x else None for x in rg]
+        rep = rep[rep.group.notnull()]
+        commented = set(rep.post_key)
+        cp = pinfo.loc[pinfo.index.isin(commented)].explode("issues")
+        cell_posts = cp.groupby(["issues", "fmt"]).size().to_dict()
+        for pooled in (False, True):
+            d = rep.copy()
+            if pooled:
+                d["region"] = "all"
+            d = d.groupby(["post_key", "region", "group"], as_index=False).ok.sum()
+            d = d.join(pinfo, on="post_key")
+            d.attrs["universe"] = {k: len(commented) for k in
+                                   set(zip(d.region, d.group))}
+            d.attrs["cell_posts"] = cell_posts
+            recs += _cells(d, "ok", min_posts, min_responses, prior, "replies")
+    if len(pdf):
+        a = pdf.copy()
+        a["author"] = a.author.astype(str)
+        rg = [gmap.get((p, x)) for p, x in zip(a.pplat, a.author)]
+        a["region"] = [x[0] if x else None for x in rg]
+        a["group"] = [x[1] if x else None for x in rg]
+        a = a[a.group.notnull()]
+        for pooled in (False, True):
+            d = a.copy()
+            if pooled:
+                d["region"] = "all"
+            recs += _cells(d, "inter", min_posts, min_responses, prior, "authors")
+    recs = [r for r in recs if r["lift_shrunk"] and r["lift_shrunk"] > 1.0]
+    recs.sort(key=lambda r: (-r["lift_shrunk"], -r["responses"]))
+    return recs
+
+
+def recommendations_section(ws, top: int = 20) -> dict[str, Any]:
+    """The ``recommendations`` section: the best-ranked resonance cells (see
+    :func:`message_resonance`) as explainable sentences in Indonesian and English, with
+    persuadable audiences first, plus the best posting times. Computed on the filtered view
+    (coordinated accounts removed, so buzzers cannot fake resonance); the same for all
+    accounts is under ``all``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> recommendations_section(ws)["recommendations"]
+    []
+    """
+    ensure_regions(ws)
+    el = ws.election
+    out: dict[str, Any] = {}
+    for v in ("filtered", "all"):
+        cells = message_resonance(ws, filtered=v == "filtered")
+        pers = [c for c in cells if c["group"] == "persuadable"]
+        rest = [c for c in cells if c["group"] != "persuadable"]
+        ranked = (pers[: top // 2] + rest)[:top] if pers else rest[:top]
+        ranked.sort(key=lambda r: (r["group"] != "persuadable", -r["lift_shrunk"]))
+        for i, c in enumerate(ranked, 1):
+            c["rank"] = i
+            c["text_en"] = recommendation_text(c, el, "en")
+            c["text_id"] = recommendation_text(c, el, "id")
+        out[v] = {"recommendations": ranked, "cells": len(cells)}
+    out["recommendations"] = out["filtered"]["recommendations"]
+    return out
