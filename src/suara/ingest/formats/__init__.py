@@ -4,4 +4,10 @@ Each module exposes ``IMPORTERS``. Add a module here (one per line) to register 
 """
 BUILTIN_MODULES: list[str] = [
     "native",
+    "crowdtangle",
+    "meta",
+    "tiktok_research",
+    "instaloader",
+    "apify",
+    "youtube",
 ]

@@ -32,7 +32,8 @@ import orjson
 from suara.ingest.base import FileError, RowError, Source, decode_bytes
 from suara.ingest.lines import iter_lines
 
-__all__ = ["iter_documents", "iter_records", "head_keys", "loads", "MAX_DOCUMENT_BYTES"]
+__all__ = ["iter_documents", "iter_records", "head_keys", "loads", "foreign_envelope",
+           "MAX_DOCUMENT_BYTES"]
 
 #: A single (non-array, non-JSONL) JSON document is parsed whole; API pages are small, so a
 #: bigger one is refused instead of exhausting memory.
@@ -48,6 +49,20 @@ def head_keys(head: str) -> set[str]:
     ['data', 'video_id', 'videos']
     """
     return set(_KEY.findall(head))
+
+
+#: Keys of wrappers that other importers own: Zeeschuimer/4CAT envelopes carry raw platform
+#: objects (which look like API objects inside), twarc2 pages carry X objects.
+_FOREIGN = {"nav_index", "source_platform", "timestamp_collected", "__twarc", "4CAT"}
+
+
+def foreign_envelope(keys: set[str]) -> bool:
+    """True when a file's first keys show another tool's envelope (Zeeschuimer, 4CAT, twarc).
+
+    >>> foreign_envelope({"nav_index", "data"}), foreign_envelope({"data", "paging"})
+    (True, False)
+    """
+    return bool(keys & _FOREIGN)
 
 
 def loads(text: str | bytes) -> Any:

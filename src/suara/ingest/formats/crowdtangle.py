@@ -31,12 +31,13 @@ Example
 """
 from __future__ import annotations
 
+import csv
 import re
 from typing import Any, Iterator
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, extract_links,
                                fill_entities, parse_time, to_int)
-from suara.ingest.formats._apijson import head_keys, iter_records
+from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_records
 from suara.ingest.lines import iter_csv
 
 __all__ = ["CrowdTangleCSV", "CrowdTangleHistoryCSV", "CrowdTangleAPI", "media_type",
@@ -162,7 +163,7 @@ class CrowdTangleCSV(Importer):
         return min(score, 0.97)
 
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
-        return iter_csv(source)
+        return iter_csv(source, dialect=csv.excel)
 
     def map(self, raw: Any, ctx: ImportContext):
         url = (raw.get("URL") or "").strip()
@@ -235,7 +236,7 @@ class CrowdTangleHistoryCSV(Importer):
         return 0.0
 
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
-        return iter_csv(source)
+        return iter_csv(source, dialect=csv.excel)
 
     def map(self, raw: Any, ctx: ImportContext):
         # the header row's tail carries post metadata: "Post Date (GMT)", <date>, <post URL>
@@ -283,6 +284,8 @@ class CrowdTangleAPI(Importer):
 
     def sniff(self, head: str, source: Source) -> float:
         keys = head_keys(head)
+        if foreign_envelope(keys):
+            return 0.0
         hits = len(keys & {"platformId", "postUrl", "subscriberCount", "statistics", "expandedLinks",
                            "legacyId", "languageCode", "accountType"})
         if "platformId" in keys and "statistics" in keys and hits >= 4:

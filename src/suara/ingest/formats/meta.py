@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlparse
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_int)
-from suara.ingest.formats._apijson import head_keys, iter_records
+from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_records
 from suara.ingest.formats.crowdtangle import facebook_post_id, instagram_shortcode
 
 __all__ = ["MetaGraphJSON"]
@@ -113,6 +113,8 @@ class MetaGraphJSON(Importer):
 
     def sniff(self, head: str, source: Source) -> float:
         keys = head_keys(head)
+        if foreign_envelope(keys):
+            return 0.0
         if "platformId" in keys or "kind" in keys and "youtube#" in head:
             return 0.0
         if "media_type" in keys and ("permalink" in keys or "like_count" in keys) \

@@ -32,7 +32,7 @@ from typing import Any, Iterator
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_bool, to_int)
-from suara.ingest.formats._apijson import head_keys, iter_records
+from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_records
 
 __all__ = ["TikTokResearch", "exact_id"]
 
@@ -70,6 +70,8 @@ class TikTokResearch(Importer):
 
     def sniff(self, head: str, source: Source) -> float:
         keys = head_keys(head)
+        if foreign_envelope(keys):
+            return 0.0
         if "data" in keys and ("videos" in keys or "comments" in keys) and \
                 ({"search_id", "has_more", "cursor"} & keys) and \
                 ({"video_id", "create_time", "video_description", "region_code"} & keys):
