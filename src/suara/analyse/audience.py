@@ -867,3 +867,149 @@ def recommendations_section(ws, top: int = 20) -> dict[str, Any]:
         out[v] = {"recommendations": ranked, "cells": len(cells)}
     out["recommendations"] = out["filtered"]["recommendations"]
     return out
+
+
+# --------------------------------------------------------------------------------------
+# daily report sections
+_AT = {
+    "id": {
+        "reg": "Wilayah & kesenjangan suara",
+        "reg_explain": "Indeks suara = porsi penyebutan paslon yang berasal dari wilayah itu dibagi bobot wilayah "
+                       "dalam DPT. Di bawah 1: paslon kurang terdengar di sana dibanding jumlah pemilihnya. Wilayah "
+                       "akun ditebak dari lokasi profil, bio, geotag, nama tempat dan interaksi dengan akun lokal.",
+        "region": "Wilayah", "dpt": "Bobot DPT", "index": "Indeks suara", "coverage": "Akun dengan wilayah",
+        "seg": "Segmen audiens",
+        "seg_explain": "Akun dikelompokkan menurut wilayah × sikap terhadap tiap paslon (pendukung: sentimen rata-rata "
+                       "≥ 0,2; penentang: ≤ −0,2; lainnya bisa diyakinkan) × isu × aktivitas × platform. Tanpa buzzer.",
+        "group": "Kelompok", "accounts": "Akun", "issue": "Isu", "lift": "Lift", "pers": "Akun yang bisa diyakinkan",
+        "activity": "Aktivitas",
+        "rec": "Rekomendasi pesan",
+        "rec_explain": "Isu dan format yang mendapat respons di atas rata-rata di tiap segmen (tanpa buzzer). "
+                       "Lift = respons per unggahan dibanding rata-rata segmen; diperingkat setelah penyusutan ke 1 "
+                       "untuk sel dengan sedikit unggahan.",
+        "none": "Belum cukup data untuk rekomendasi.",
+    },
+    "en": {
+        "reg": "Regions & voice gaps",
+        "reg_explain": "Voice index = share of the pair's mentions coming from the region divided by the region's "
+                       "weight in the DPT. Below 1: the pair is under-heard there relative to its voters. Account "
+                       "regions are inferred from profile location, bio, geotags, place names and local accounts.",
+        "region": "Region", "dpt": "DPT weight", "index": "Voice index", "coverage": "Accounts with a region",
+        "seg": "Audience segments",
+        "seg_explain": "Accounts grouped by region × stance toward each pair (supporter: mean sentiment ≥ 0.2; "
+                       "opponent: ≤ −0.2; else persuadable) × issue × activity × platform. Buzzers removed.",
+        "group": "Group", "accounts": "Accounts", "issue": "Issue", "lift": "Lift", "pers": "Persuadable accounts",
+        "activity": "Activity",
+        "rec": "Message recommendations",
+        "rec_explain": "Issues and formats that get above-baseline responses in each segment (buzzers removed). "
+                       "Lift = responses per post against the segment's average; ranked after shrinking toward 1 "
+                       "for cells with few posts.",
+        "none": "Not enough data for recommendations yet.",
+    },
+}
+
+
+def _at(lang):
+    return _AT.get(lang, _AT["id"])
+
+
+def regions_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: voice index per region and pair (buzzers removed) and inference coverage.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> regions_report(ws, {"regions": regions_section(ws)}, "en")["title"]
+    'Regions & voice gaps'
+    """
+    import plotly.graph_objects as go
+    from suara.analyse.brand import html_table, pct
+    from suara.report.charts import candidate_colours, figure_div
+    reg = doc.get("regions")
+    if not isinstance(reg, dict) or "error" in reg:
+        return None
+    t = _at(lang)
+    col = candidate_colours(ws.election)
+    f = reg["filtered"]["regions"]
+    codes = list(f)
+    fig = go.Figure()
+    for b in ws.election.ballots:
+        fig.add_bar(x=[f[c]["name"] for c in codes], y=[f[c]["pairs"][b]["voice_index"] for c in codes],
+                    name=pair_label(ws.election, b), marker_color=col.get(b))
+    fig.add_hline(y=1, line_dash="dot")
+    fig.update_layout(barmode="group", title=t["index"])
+    rows = [[f[c]["name"], pct(f[c]["dpt_weight"]), f"{f[c]['mentions']:,}",
+             *[pct(f[c]["pairs"][b]["share"]) for b in ws.election.ballots],
+             *[f[c]["pairs"][b]["voice_index"] for b in ws.election.ballots]] for c in codes]
+    tbl = html_table([t["region"], t["dpt"], "n", *[f"{pair_label(ws.election, b)}" for b in ws.election.ballots],
+                      *[f"{t['index']} {b}" for b in ws.election.ballots]], rows)
+    inf = reg["inference"]
+    cov = f"<p>{t['coverage']}: {inf['located']:,} / {inf['accounts']:,} ({pct(inf['coverage'])})</p>"
+    return {"title": t["reg"], "explain": t["reg_explain"], "html": cov + figure_div(fig) + tbl}
+
+
+def segments_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: audience groups per region, largest segments and persuadables' issues.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> segments_report(ws, {"segments": segments_section(ws)}, "en")["title"]
+    'Audience segments'
+    """
+    import plotly.graph_objects as go
+    from suara.analyse.brand import html_table, pct
+    from suara.report.charts import figure_div
+    seg = doc.get("segments")
+    if not isinstance(seg, dict) or "error" in seg:
+        return None
+    t = _at(lang)
+    f = seg["filtered"]
+    names = region_names(ws.election)
+    body = ""
+    groups = list(f.get("groups", {}))
+    if groups:
+        # groups per region from the segment list is partial; use weekly trend + marginals
+        weeks = sorted(f.get("weekly", {}))
+        fig = go.Figure()
+        for g in groups:
+            fig.add_scatter(x=weeks, y=[f["weekly"][w].get(g, 0) for w in weeks], mode="lines+markers",
+                            name=group_label(ws.election, g, lang))
+        fig.update_layout(title=t["accounts"] + " / week")
+        body += figure_div(fig)
+    rows = [[names.get(s["region"], s["region"]), group_label(ws.election, s["group"], lang),
+             _issue_label(ws.election, s["issue"], lang), s["activity"], s["platform"], s["accounts"]]
+            for s in f.get("segments", [])[:15]]
+    body += html_table([t["region"], t["group"], t["issue"], t["activity"], "platform", t["accounts"]], rows)
+    p = f.get("persuadables", {})
+    body += f"<h3>{t['pers']}: {p.get('accounts', 0):,} ({pct(p.get('share_of_accounts'))})</h3>"
+    body += html_table([t["issue"], t["accounts"], t["lift"]],
+                       [[_issue_label(ws.election, i["issue"], lang), i["accounts"], i["lift"]]
+                        for i in p.get("issues", [])[:10]])
+    return {"title": t["seg"], "explain": t["seg_explain"], "html": body}
+
+
+def recommendations_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: the ranked recommendation sentences.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> recommendations_report(ws, {"recommendations": recommendations_section(ws)}, "en")["title"]
+    'Message recommendations'
+    """
+    import html as h
+    rec = doc.get("recommendations")
+    if not isinstance(rec, dict) or "error" in rec:
+        return None
+    t = _at(lang)
+    items = rec.get("recommendations", [])
+    if not items:
+        return {"title": t["rec"], "explain": t["rec_explain"], "html": f"<p>{t['none']}</p>"}
+    key = "text_en" if lang == "en" else "text_id"
+    li = "".join(f"<li>{h.escape(r[key])} <small>(lift {r['lift']}, shrunk {r['lift_shrunk']})</small></li>"
+                 for r in items[:12])
+    return {"title": t["rec"], "explain": t["rec_explain"], "html": f"<ol>{li}</ol>"}

@@ -672,3 +672,257 @@ def exposure_section(ws) -> dict[str, Any]:
                       "tiny_accounts_share": safe_float(small / n if n else 0.0)}
         out[v] = res
     return out
+
+
+# --------------------------------------------------------------------------------------
+# daily report sections: (ws, doc, lang) -> {"title", "explain", "html"}
+RT = {
+    "id": {
+        "sov": "Pangsa suara (share of voice)",
+        "sov_explain": "Porsi setiap paslon dari seluruh penyebutan paslon. 'Pangsa warga' = porsi akun unik; "
+                       "'berbobot sentimen' memberi bobot (skor+1)/2 tiap penyebutan; 'kepercayaan' = batas bawah "
+                       "95% porsi akun yang bersikap positif di antara akun yang bersikap. Kolom 'tanpa buzzer' "
+                       "menghapus akun yang ditandai terkoordinasi.",
+        "pair": "Paslon", "mentions": "Penyebutan", "share": "Pangsa", "citizens": "Pangsa warga",
+        "net": "Sentimen bersih", "weighted": "Berbobot sentimen", "trust": "Kepercayaan",
+        "nobuzz": "tanpa buzzer", "daily": "Pangsa harian (semua akun)", "all": "semua akun",
+        "eng": "Jangkauan & keterlibatan",
+        "eng_explain": "Tingkat keterlibatan = interaksi (suka+komentar+bagikan) / jangkauan perkiraan "
+                       "(tayangan, atau 10% pengikut bila tayangan tidak ada). Jam dalam zona waktu pemilu.",
+        "format": "Format", "rate": "Tingkat keterlibatan", "hour": "Jam", "mean_inter": "Rata-rata interaksi per unggahan",
+        "best": "Waktu terbaik mengunggah", "top_posts": "Unggahan teratas", "why": "Mengapa berhasil",
+        "author": "Penulis", "inter": "Interaksi",
+        "inf": "Pemengaruh & tokoh publik",
+        "inf_explain": "Pengaruh = 0,4×persentil keterlibatan + 0,3×persentil jangkauan + 0,3×persentil PageRank "
+                       "dalam jaringan balasan/sebutan/bagikan. Akun warga biasa disamarkan (warga-xxxxxx).",
+        "account": "Akun", "type": "Jenis", "influence": "Pengaruh", "toward": "Sikap per paslon",
+        "rising": "Suara yang sedang naik", "growth": "Pertumbuhan 7 hari",
+        "exp": "Profil paparan",
+        "exp_explain": "Porsi penyebutan tiap paslon menurut jumlah pengikut penulis, dan dari akun yang dibuat "
+                       "selama masa kampanye. Kerumunan akun kecil dan baru adalah ciri buzzer.",
+        "new": "Dari akun baru", "tiny": "Dari akun 0–25 pengikut",
+    },
+    "en": {
+        "sov": "Share of voice",
+        "sov_explain": "Each pair's portion of all pair mentions. 'Share of citizens' = portion of unique accounts; "
+                       "'sentiment-weighted' weights each mention by (score+1)/2; 'trust' = 95% lower bound of the "
+                       "favourable share among accounts that take a side. 'Buzzers removed' drops accounts "
+                       "flagged as coordinated.",
+        "pair": "Pair", "mentions": "Mentions", "share": "Share", "citizens": "Share of citizens",
+        "net": "Net sentiment", "weighted": "Sentiment-weighted", "trust": "Trust",
+        "nobuzz": "buzzers removed", "daily": "Daily share (all accounts)", "all": "all accounts",
+        "eng": "Reach & engagement",
+        "eng_explain": "Engagement rate = interactions (likes+comments+shares) / estimated reach (views, or 10% "
+                       "of followers when views are missing). Hours are in the election's time zone.",
+        "format": "Format", "rate": "Engagement rate", "hour": "Hour", "mean_inter": "Mean interactions per post",
+        "best": "Best times to post", "top_posts": "Top posts", "why": "Why it worked",
+        "author": "Author", "inter": "Interactions",
+        "inf": "Influencers & public figures",
+        "inf_explain": "Influence = 0.4×engagement percentile + 0.3×reach percentile + 0.3×PageRank percentile in "
+                       "the reply/mention/share network. Ordinary citizens are pseudonymised (warga-xxxxxx).",
+        "account": "Account", "type": "Type", "influence": "Influence", "toward": "Stance per pair",
+        "rising": "Rising voices", "growth": "7-day growth",
+        "exp": "Exposure profile",
+        "exp_explain": "Share of each pair's mentions by the author's follower count, and from accounts created "
+                       "during the campaign. A crowd of tiny, new accounts is the mark of buzzers.",
+        "new": "From new accounts", "tiny": "From 0–25 follower accounts",
+    },
+}
+
+
+def rt(lang: str) -> dict:
+    """Report texts for ``lang`` (Indonesian default).
+
+    Example
+    -------
+    >>> rt("en")["sov"]
+    'Share of voice'
+    """
+    return RT.get(lang, RT["id"])
+
+
+def html_table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A small escaped HTML table.
+
+    Example
+    -------
+    >>> html_table(["a"], [["<b>"]])
+    '<table><tr><th>a</th></tr><tr><td>&lt;b&gt;</td></tr></table>'
+    """
+    import html as h
+    head = "".join(f"<th>{h.escape(str(x))}</th>" for x in headers)
+    body = "".join("<tr>" + "".join(f"<td>{h.escape('' if v is None else str(v))}</td>" for v in r) + "</tr>"
+                   for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def pct(x) -> str:
+    """0.456 -> '45.6%' ('–' for None).
+
+    Example
+    -------
+    >>> pct(0.456), pct(None)
+    ('45.6%', '–')
+    """
+    return "–" if x is None else f"{x * 100:.1f}%"
+
+
+def _num(x, nd=2) -> str:
+    return "–" if x is None else f"{x:+.{nd}f}"
+
+
+def _usable(doc: dict, key: str) -> dict | None:
+    d = doc.get(key)
+    return d if isinstance(d, dict) and "error" not in d else None
+
+
+def share_of_voice_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: share of voice table (all vs buzzers removed) and daily share chart.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> share_of_voice_report(ws, {"share_of_voice": share_of_voice_section(ws)}, "en")["title"]
+    'Share of voice'
+    """
+    import plotly.graph_objects as go
+    from suara.report.charts import candidate_colours, figure_div
+    sov = _usable(doc, "share_of_voice")
+    if not sov:
+        return None
+    t = rt(lang)
+    col = candidate_colours(ws.election)
+    rows = []
+    for b in ws.election.ballots:
+        a, f = sov["all"].get(b, {}), sov["filtered"].get(b, {})
+        rows.append([pair_label(ws.election, b), f"{a.get('mentions', 0):,}", pct(a.get("share")),
+                     pct(f.get("share")), pct(a.get("share_of_citizens")), _num(a.get("net_sentiment")),
+                     pct(a.get("sentiment_weighted_share")), pct(a.get("trust"))])
+    tbl = html_table([t["pair"], t["mentions"], t["share"], f"{t['share']} ({t['nobuzz']})", t["citizens"],
+                      t["net"], t["weighted"], t["trust"]], rows)
+    fig = go.Figure()
+    for view, pattern in (("all", ""), ("filtered", "/")):
+        fig.add_bar(x=[pair_label(ws.election, b) for b in ws.election.ballots],
+                    y=[sov[view].get(b, {}).get("share", 0) for b in ws.election.ballots],
+                    name=t["all"] if view == "all" else t["nobuzz"],
+                    marker=dict(color=[col.get(b) for b in ws.election.ballots], pattern_shape=pattern))
+    fig.update_layout(barmode="group", yaxis_tickformat=".0%", title=t["share"])
+    days = sov.get("by_day", {}).get("all", {})
+    line = go.Figure()
+    xs = sorted(days)
+    for b in ws.election.ballots:
+        line.add_scatter(x=xs, y=[days[d].get(b, {}).get("share") for d in xs], mode="lines",
+                         name=pair_label(ws.election, b), line=dict(color=col.get(b)))
+    line.update_layout(yaxis_tickformat=".0%", title=t["daily"])
+    return {"title": t["sov"], "explain": t["sov_explain"],
+            "html": tbl + figure_div(fig) + (figure_div(line) if xs else "")}
+
+
+def engagement_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: engagement rate by format, interactions by hour, best times, top posts.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> engagement_report(ws, {"engagement": engagement_section(ws)}, "en")["title"]
+    'Reach & engagement'
+    """
+    import plotly.graph_objects as go
+    from suara.report.charts import figure_div
+    en = _usable(doc, "engagement")
+    if not en:
+        return None
+    t = rt(lang)
+    a = en["all"]
+    fm = a.get("by_format", {})
+    fig = go.Figure(go.Bar(x=list(fm), y=[v.get("engagement_rate") or 0 for v in fm.values()],
+                           marker_color="#123b5d"))
+    fig.update_layout(title=t["rate"], yaxis_tickformat=".1%")
+    hrs = a.get("by_hour", {})
+    hx = sorted(hrs, key=int)
+    hf = go.Figure(go.Bar(x=[int(h) for h in hx], y=[hrs[h]["mean_interactions"] for h in hx],
+                          marker_color="#4fa3e0"))
+    hf.update_layout(title=f"{t['mean_inter']} / {t['hour']} ({ws.election.timezone})")
+    best = html_table([t["best"], t["hour"], "n", t["mean_inter"]],
+                      [[b["day"], f"{b['hour']:02d}:00", b["posts"], b["mean_interactions"]]
+                       for b in a.get("best_times", [])])
+    rows = []
+    for b, posts in a.get("top_posts", {}).items():
+        for p in posts[:3]:
+            rows.append([pair_label(ws.election, b), p["author"], p["platform"], p["format"],
+                         f"{p['interactions']:,}", p["why"]])
+    top = html_table([t["pair"], t["author"], "platform", t["format"], t["inter"], t["why"]], rows)
+    return {"title": t["eng"], "explain": t["eng_explain"],
+            "html": figure_div(fig) + figure_div(hf) + f"<h3>{t['best']}</h3>" + best
+            + f"<h3>{t['top_posts']}</h3>" + top}
+
+
+def _toward(ws, d: dict) -> str:
+    return ", ".join(f"{b}: {v['stance']} ({v['sentiment']:+.2f})" for b, v in d.items()
+                     if v.get("sentiment") is not None)
+
+
+def influencers_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: top influencers (buzzers removed), rising voices, engagement by type.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> influencers_report(ws, {"influencers": influencers_section(ws)}, "en")["title"]
+    'Influencers & public figures'
+    """
+    import plotly.graph_objects as go
+    from suara.report.charts import figure_div
+    inf = _usable(doc, "influencers")
+    if not inf:
+        return None
+    t = rt(lang)
+    f = inf["filtered"]
+    rows = [[r["account"], r["platform"], r["type"], f"{r['engagement']:,}", f"{r['estimated_reach']:,}",
+             r["pagerank"], r["influence"], _toward(ws, r["toward"])] for r in f.get("top", [])[:15]]
+    tbl = html_table([t["account"], "platform", t["type"], t["inter"], "reach", "PageRank", t["influence"],
+                      t["toward"]], rows)
+    ris = html_table([t["account"], t["type"], t["inter"], t["growth"]],
+                     [[r["account"], r["type"], f"{r['engagement_last7']:,}", f"{r['growth']}x"]
+                      for r in f.get("rising", [])])
+    bt = inf["all"].get("by_type", {})
+    fig = go.Figure(go.Pie(labels=list(bt), values=[v["engagement"] for v in bt.values()], hole=0.45))
+    fig.update_layout(title=f"{t['inter']} / {t['type']} ({t['all']})")
+    return {"title": t["inf"], "explain": t["inf_explain"],
+            "html": f"<p>({t['nobuzz']})</p>" + tbl + f"<h3>{t['rising']}</h3>" + ris + figure_div(fig)}
+
+
+def exposure_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section: stacked follower-band shares per pair, all vs buzzers removed.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> exposure_report(ws, {"exposure": exposure_section(ws)}, "en")["title"]
+    'Exposure profile'
+    """
+    import plotly.graph_objects as go
+    from suara.report.charts import figure_div
+    ex = _usable(doc, "exposure")
+    if not ex:
+        return None
+    t = rt(lang)
+    xs, keys = [], []
+    for b in ws.election.ballots:
+        for v in ("all", "filtered"):
+            xs.append(f"{pair_label(ws.election, b)}<br>{t['all'] if v == 'all' else t['nobuzz']}")
+            keys.append((v, b))
+    fig = go.Figure()
+    for band in ex.get("bands", []):
+        fig.add_bar(x=xs, y=[ex[v][b]["bands"][band]["share"] for v, b in keys], name=band)
+    fig.update_layout(barmode="stack", yaxis_tickformat=".0%")
+    rows = [[pair_label(ws.election, b), pct(ex["all"][b]["new_accounts"]["share"]),
+             pct(ex["filtered"][b]["new_accounts"]["share"]), pct(ex["all"][b]["tiny_accounts_share"]),
+             pct(ex["filtered"][b]["tiny_accounts_share"])] for b in ws.election.ballots]
+    tbl = html_table([t["pair"], t["new"], f"{t['new']} ({t['nobuzz']})", t["tiny"],
+                      f"{t['tiny']} ({t['nobuzz']})"], rows)
+    return {"title": t["exp"], "explain": t["exp_explain"], "html": figure_div(fig) + tbl}

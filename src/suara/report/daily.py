@@ -23,6 +23,13 @@ __all__ = ["REPORT_SECTIONS", "write_report", "render_report", "T"]
 
 REPORT_SECTIONS: dict[str, str] = {
     "overview": "suara.report.daily:overview_section",
+    "share_of_voice": "suara.analyse.brand:share_of_voice_report",
+    "engagement": "suara.analyse.brand:engagement_report",
+    "influencers": "suara.analyse.brand:influencers_report",
+    "exposure": "suara.analyse.brand:exposure_report",
+    "regions": "suara.analyse.audience:regions_report",
+    "segments": "suara.analyse.audience:segments_report",
+    "recommendations": "suara.analyse.audience:recommendations_report",
 }
 
 T = {
