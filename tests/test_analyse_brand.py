@@ -160,3 +160,24 @@ def test_analyse_brand_empty_workspace(workspace):
     assert exposure_section(workspace)["filtered"]["2"]["mentions"] == 0
     assert influencers_section(workspace)["all"]["top"] == []
     assert engagement_section(workspace)["all"]["top_posts"] == {"1": [], "2": []}
+
+
+def test_analyse_brand_report_sections_render(world):
+    from suara.report.daily import render_report
+    doc = world.analyse()
+    for lang, title in (("id", "Pangsa suara"), ("en", "Share of voice")):
+        page = render_report(world, doc, lang)
+        assert title in page
+        for sid in ("share_of_voice", "engagement", "influencers", "exposure", "regions",
+                    "segments", "recommendations"):
+            assert f'id="{sid}"' in page
+        assert "budi" not in page and "buzz1" not in page   # citizens pseudonymised
+        assert "kaltimtoday" in page                         # media named
+
+
+def test_analyse_brand_privacy_pseudonym_stable(world):
+    from suara.analyse.privacy import Pseudonymiser
+    p1 = Pseudonymiser(world)("citizen", "twitter", "a1", "budi")
+    p2 = Pseudonymiser(world)("unknown", "twitter", "a1", "budi")
+    assert p1 == p2 and p1.startswith("warga-") and len(p1) == 12
+    assert Pseudonymiser(world)("official", "twitter", "a9", "kpu_kaltim") == "kpu_kaltim"

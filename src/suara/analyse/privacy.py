@@ -9,11 +9,11 @@ another workspace or reversible without the salt, which lives in the store's ``m
 Example
 -------
 >>> pseudonym("twitter", "12345", salt="s")
-'warga-4a3a8e'
+'warga-223782'
 >>> display_handle("media", "twitter", "1", "kaltimtoday", salt="s")
 'kaltimtoday'
 >>> display_handle("citizen", "twitter", "12345", "budi_smd", salt="s")
-'warga-4a3a8e'
+'warga-223782'
 """
 from __future__ import annotations
 
