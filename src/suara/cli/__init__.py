@@ -21,6 +21,7 @@ app = typer.Typer(
 _COMMAND_MODULES = [
     "core",
     "admin",
+    "pull",
 ]
 
 for _m in _COMMAND_MODULES:
