@@ -32,8 +32,8 @@ import pandas as pd
 
 from suara.analyse import base
 from suara.analyse.brand import (ACTIVITY_LEVELS, account_profiles, account_stances,
-                                 candidate_mentions, local_time, pair_label, region_names,
-                                 safe_float)
+                                 candidate_mentions, local_time, objcols, pair_label,
+                                 region_names, safe_float)
 from suara.analyse.privacy import Pseudonymiser
 from suara.store.store import utcnow
 
@@ -241,6 +241,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
     s = ws.store
     acc = s.table("accounts").select("platform", "account_id", "handle", "display_name", "bio",
                                      "location_text", "region", "account_type").execute()
+    acc = objcols(acc)
     votes: dict[tuple[str, str], dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
 
     def vote(key, region, kind, w):
@@ -264,7 +265,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
     posts = s.table("posts")
     # geotags
     g = posts.filter(posts.geo.notnull() & (posts.geo != "")).select("platform", "account_id", "geo")
-    gdf = g.execute()
+    gdf = objcols(g.execute())
     cap = defaultdict(int)
     for row in gdf.itertuples(index=False):
         code = _geo_region(row.geo, el, m)
@@ -280,7 +281,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
     own = own.mutate(rn=ibis.row_number().over(group_by=[own.platform, own.account_id],
                                                order_by=own.text.length()))
     own = own.filter(own.rn < 30).drop("rn")
-    odf = own.execute()
+    odf = objcols(own.execute())
     if len(odf):
         odf = odf[[(p, str(a)) not in strong for p, a in zip(odf.platform, odf.account_id)]]
     for row in odf.itertuples(index=False):
@@ -301,7 +302,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
                 known[key] = best
     local_keys = {(p, str(a)) for p, a, t in zip(acc.platform, acc.account_id, acc.account_type)
                   if t in ("city", "media")}
-    edges = interaction_edges(ws).execute()
+    edges = objcols(interaction_edges(ws).execute())
     for row in edges.itertuples(index=False):
         src, dst = (row.platform, str(row.src)), (row.platform, str(row.dst))
         code = known.get(dst)
@@ -450,37 +451,6 @@ def regions_section(ws) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------------------
 # segments
-_DAYPARTS = [("night", 0), ("morning", 5), ("afternoon", 11), ("evening", 17), ("night", 22)]
-
-
-def _daypart(h) -> str:
-    part = "night"
-    for name, start in _DAYPARTS:
-        if h >= start:
-            part = name
-    return part
-
-
-def _activity(n: int) -> str:
-    lvl = ACTIVITY_LEVELS[0][0]
-    for name, lo in ACTIVITY_LEVELS:
-        if n >= lo:
-            lvl = name
-    return lvl
-
-
-def _group(stances: dict[str, str]) -> str:
-    sup = [b for b, s in stances.items() if s == "supporter"]
-    opp = [b for b, s in stances.items() if s == "opponent"]
-    if len(sup) == 1 and sup[0] not in opp:
-        return f"supporter:{sup[0]}"
-    if not sup and len(opp) == 1:
-        return f"opponent:{opp[0]}"
-    if not sup and len(opp) >= 2:
-        return "critical_of_all"
-    return "persuadable"
-
-
 def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
     """One row per account that mentions a pair: region, stance toward each pair
     (``stance_<ballot>``), audience ``group`` (``supporter:<b>``, ``opponent:<b>``,
@@ -496,6 +466,25 @@ def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
     0
     """
     ensure_regions(ws)
+    return _memo(ws, ("account_segments", filtered), lambda: _account_segments(ws, filtered))
+
+
+def _memo(ws, key, fn):
+    """Cache a per-account table for one analyse run: keyed by the data signature, the
+    enrichment version and the coordination scores, so any change recomputes it."""
+    sc = ws.store.table("account_scores")
+    sig = (_signature(ws), base.current_version(ws), int(sc.count().execute()),
+           str(sc.scored_at.max().execute()))
+    cache = ws.__dict__.setdefault("_suara_audience_cache", {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] == sig:
+        return hit[1].copy()
+    val = fn()
+    cache[key] = (sig, val)
+    return val.copy()
+
+
+def _account_segments(ws, filtered: bool) -> pd.DataFrame:
     ballots = list(ws.election.ballots)
     st = account_stances(ws, filtered)
     cols = ["platform", "account_id", "region", "region_confidence", "group", "mentions",
@@ -515,30 +504,52 @@ def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
     iss = e.select("platform", "account_id", issue=e.issues.unnest())
     iss = iss.group_by(["platform", "account_id", "issue"]).aggregate(n=iss.count())
     acc = per.execute()
-    acc["account_id"] = acc.account_id.astype(str)
     hd = hrs.execute()
     idf = iss.execute()
-    for d in (hd, idf):
-        d["account_id"] = d.account_id.astype(str)
-    hd = hd.sort_values("n", ascending=False).drop_duplicates(["platform", "account_id"])
-    dp = {(p, a): _daypart(int(h)) for p, a, h in zip(hd.platform, hd.account_id, hd.h)}
+    for d in (acc, hd, idf, st):
+        d["account_id"] = d.account_id.astype(object).astype(str)
+        d["platform"] = d.platform.astype(object)
+    keys = ["platform", "account_id"]
+    # vectorised: per-row Python over Arrow-backed columns costs seconds at 100k accounts
+    hd = hd.sort_values("n", ascending=False).drop_duplicates(keys).set_index(keys)
+    h = hd.h.to_numpy()
+    hd["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
+                              "night")
+    idf["issue"] = idf.issue.astype(object).astype(str)
     idf = idf.sort_values(["n", "issue"], ascending=[False, True])
-    issues: dict[tuple, list] = {}
-    for p, a, i in zip(idf.platform, idf.account_id, idf.issue):
-        issues.setdefault((p, a), []).append(str(i))
-    stances: dict[tuple, dict] = {}
-    for p, a, c, s in zip(st.platform, st.account_id, st.candidate, st.stance):
-        stances.setdefault((p, a), {})[str(c)] = s
-    rows = []
-    for r in acc.itertuples(index=False):
-        key = (r.platform, r.account_id)
-        sd = {b: stances.get(key, {}).get(b, "silent") for b in ballots}
-        il = issues.get(key, [])
-        rows.append((r.platform, r.account_id, r.region if isinstance(r.region, str) else None,
-                     safe_float(r.region_confidence, 3), _group(sd), int(r.mentions),
-                     _activity(int(r.mentions)), dp.get(key, "unknown"), il[0] if il else None, il,
-                     *[sd[b] for b in ballots]))
-    return pd.DataFrame(rows, columns=cols)
+    lists: dict[tuple, list] = {}
+    for p, a, i in zip(idf.platform.tolist(), idf.account_id.tolist(), idf.issue.tolist()):
+        lists.setdefault((p, a), []).append(i)
+    il = pd.Series(list(lists.values()), dtype=object, name="issues",
+                   index=pd.MultiIndex.from_tuples(list(lists), names=keys) if lists else
+                   pd.MultiIndex.from_arrays([[], []], names=keys))
+    piv = st.pivot_table(index=keys, columns="candidate", values="stance", aggfunc="first")
+    piv = piv.reindex(columns=ballots).fillna("silent")
+    sup = (piv == "supporter")
+    opp = (piv == "opponent")
+    ns, no = sup.sum(axis=1), opp.sum(axis=1)
+    first_sup = sup.idxmax(axis=1)
+    first_opp = opp.idxmax(axis=1)
+    grp = np.select([ns == 1, (ns == 0) & (no == 1), (ns == 0) & (no >= 2)],
+                    ["supporter:" + first_sup.astype(str), "opponent:" + first_opp.astype(str),
+                     "critical_of_all"], "persuadable")
+    piv.columns = [f"stance_{b}" for b in piv.columns]
+    piv["group"] = grp
+    out = acc.set_index(keys).join(piv, how="left").join(hd[["daypart"]], how="left").join(il, how="left")
+    out = out.reset_index()
+    out["region"] = out.region.astype(object).where(out.region.notnull(), None)
+    out["region_confidence"] = out.region_confidence.astype(float).round(3)
+    out["mentions"] = out.mentions.astype(int)
+    lv = [lo for _, lo in ACTIVITY_LEVELS]
+    out["activity"] = pd.cut(out.mentions, bins=[*lv, np.inf], right=False,
+                             labels=[n for n, _ in ACTIVITY_LEVELS]).astype(object)
+    out["daypart"] = out.daypart.fillna("unknown")
+    out["issues"] = [x if isinstance(x, list) else [] for x in out.issues]
+    out["top_issue"] = [x[0] if x else None for x in out.issues]
+    out["group"] = out.group.fillna("persuadable")
+    for b in ballots:
+        out[f"stance_{b}"] = out[f"stance_{b}"].fillna("silent")
+    return out[cols]
 
 
 def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -593,7 +604,7 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
 def _weekly_groups(ws, filtered: bool, seg: pd.DataFrame) -> dict[str, dict[str, int]]:
     t = candidate_mentions(ws, filtered)
     w = t.mutate(week=local_time(ws, t.created_at).truncate("W").date())
-    aw = w.group_by(["platform", "account_id", "week"]).aggregate(n=w.count()).execute()
+    aw = objcols(w.group_by(["platform", "account_id", "week"]).aggregate(n=w.count()).execute())
     if not len(aw):
         return {}
     aw["account_id"] = aw.account_id.astype(str)
@@ -718,42 +729,38 @@ def recommendation_text(rec: dict, election, lang: str = "en") -> str:
             f"{'balasan' if rec['basis'] == 'replies' else 'interaksi'}).")
 
 
-def _cells(df: pd.DataFrame, resp: str, min_posts: int, min_resp: int, prior: float,
-           basis: str) -> list[dict]:
+def _cells(resp: pd.DataFrame, posts: pd.DataFrame, base_n: pd.Series, min_posts: int,
+           min_resp: int, prior: float, basis: str) -> list[dict]:
     """Lift of (region, group, issue, format) cells over the (region, group) baseline.
 
-    ``df`` has one row per (post, region, group) with the post's ``issues``/``fmt`` and the
-    responses ``resp``; ``posts_total`` per (region, group) universe is the number of posts
-    in the universe. Shrinkage: ``(responses + prior * baseline) / (posts + prior)``, so a
-    cell with few posts is pulled toward the baseline (an empirical-Bayes mean).
+    ``resp``: responses per (region, group, issue, fmt) with column ``resp``;
+    ``posts``: number of posts per cell (``n``, indexed like ``resp`` or by (issue, fmt));
+    ``base_n``: (region, group) -> (total responses, number of posts in the universe).
+    Shrinkage: ``(responses + prior * baseline) / (posts + prior)``, an empirical-Bayes mean
+    that pulls a cell with few posts toward the baseline.
     """
+    if not len(resp):
+        return []
+    d = resp.join(base_n, on=["region", "group"])
+    d = d.join(posts, on=list(posts.index.names))
+    d = d[(d.n >= min_posts) & (d.resp >= min_resp) & (d.base_posts > 0) & (d.base_resp > 0)]
     out = []
-    if not len(df):
-        return out
-    for (reg, grp), sub in df.groupby(["region", "group"]):
-        base_posts = sub.post_key.nunique()
-        universe = df.attrs.get("universe", {}).get((reg, grp), base_posts)
-        base_mean = sub[resp].sum() / universe if universe else 0
-        if base_mean <= 0:
-            continue
-        ex = sub.explode("issues")
-        ex = ex[ex.issues.notnull()]
-        if not len(ex):
-            continue
-        cell = ex.groupby(["issues", "fmt"]).agg(resp=(resp, "sum"), posts=("post_key", "nunique"))
-        cell_posts = df.attrs.get("cell_posts", {})
-        for (iss, fmt), r in cell.iterrows():
-            n_posts = cell_posts.get((iss, fmt), int(r.posts)) if basis == "replies" else int(r.posts)
-            if n_posts < min_posts or r.resp < min_resp:
-                continue
-            mean = r.resp / n_posts
-            shr = (r.resp + prior * base_mean) / (n_posts + prior)
-            out.append({"region": reg, "group": grp, "issue": str(iss), "format": str(fmt),
-                        "posts": int(n_posts), "responses": int(r.resp),
-                        "per_post": safe_float(mean, 3), "baseline_per_post": safe_float(base_mean, 3),
-                        "lift": safe_float(mean / base_mean, 2),
-                        "lift_shrunk": safe_float(shr / base_mean, 2), "basis": basis})
+    for r in d.itertuples(index=False):
+        base_mean = r.base_resp / r.base_posts
+        mean = r.resp / r.n
+        shr = (r.resp + prior * base_mean) / (r.n + prior)
+        out.append({"region": r.region, "group": r.group, "issue": str(r.issue), "format": str(r.fmt),
+                    "posts": int(r.n), "responses": int(r.resp),
+                    "per_post": safe_float(mean, 3), "baseline_per_post": safe_float(base_mean, 3),
+                    "lift": safe_float(mean / base_mean, 2),
+                    "lift_shrunk": safe_float(shr / base_mean, 2), "basis": basis})
     return out
+
+
+def _with_pooled(df: pd.DataFrame) -> pd.DataFrame:
+    pooled = df.copy()
+    pooled["region"] = "all"
+    return pd.concat([df, pooled], ignore_index=True)
 
 
 def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_responses: int = 5,
@@ -778,60 +785,55 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
     seg = account_segments(ws, filtered) if seg is None else seg
     if not len(seg):
         return []
-    gmap = {(p, a): (r if isinstance(r, str) else "unknown", g)
-            for p, a, r, g in zip(seg.platform, seg.account_id, seg.region, seg.group)}
+    who = seg[["platform", "account_id", "region", "group"]].copy()
+    who["region"] = who.region.fillna("unknown")
     e = base.enriched(ws)
     if filtered:
         e = base.without_flagged(e, ws)
-    parents = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post"))).select(
-        pplat=e.platform, ppost=e.post_id, issues=e.issues,
-        fmt=ibis.coalesce(e.media_type, "text"),
-        inter=(ibis.coalesce(e.likes, 0) + ibis.coalesce(e.comments, 0) + ibis.coalesce(e.shares, 0)),
-        author=e.account_id)
+    top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
+    parents = top.select(
+        pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
+        inter=(ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0) + ibis.coalesce(top.shares, 0)),
+        author=top.account_id.cast("string"))
+    plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
+                       issue=top.issues.unnest())
     replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
         "platform", "account_id", "parent_id",
         ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
-    j = replies.inner_join(parents, [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
+    j = replies.inner_join(parents.select("pplat", "ppost"),
+                           [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
     rep = j.group_by(["platform", "parent_id", "account_id"]).aggregate(
         ok=j.ok.ifelse(1, 0).sum()).execute()
-    pdf = parents.execute()
+    rep = objcols(rep)
+    pdf = objcols(parents.execute())
+    pl = objcols(plong.execute())
+    if not len(pdf):
+        return []
+    for d, a, b in ((pdf, "pplat", "ppost"), (pl, "pplat", "ppost"), (rep, "platform", "parent_id")):
+        d["post_key"] = d[a].astype(str) + ":" + d[b].astype(str)
     recs: list[dict] = []
-    if len(pdf):
-        pdf["post_key"] = pdf.pplat + ":" + pdf.ppost.astype(str)
-        pdf["issues"] = [list(x) if x is not None else [] for x in pdf.issues]
-        pinfo = pdf.set_index("post_key")[["issues", "fmt"]]
-    if len(rep) and len(pdf):
+    if len(rep):
         rep["account_id"] = rep.account_id.astype(str)
-        rep["post_key"] = rep.platform + ":" + rep.parent_id.astype(str)
-        rg = [gmap.get((p, a)) for p, a in zip(rep.platform, rep.account_id)]
-        rep["region"] = [x[0] if x else None for x in rg]
-        rep["group"] = [x[1] if x else None for x in rg]
-        rep = rep[rep.group.notnull()]
-        commented = set(rep.post_key)
-        cp = pinfo.loc[pinfo.index.isin(commented)].explode("issues")
-        cell_posts = cp.groupby(["issues", "fmt"]).size().to_dict()
-        for pooled in (False, True):
-            d = rep.copy()
-            if pooled:
-                d["region"] = "all"
-            d = d.groupby(["post_key", "region", "group"], as_index=False).ok.sum()
-            d = d.join(pinfo, on="post_key")
-            d.attrs["universe"] = {k: len(commented) for k in
-                                   set(zip(d.region, d.group))}
-            d.attrs["cell_posts"] = cell_posts
-            recs += _cells(d, "ok", min_posts, min_responses, prior, "replies")
-    if len(pdf):
-        a = pdf.copy()
-        a["author"] = a.author.astype(str)
-        rg = [gmap.get((p, x)) for p, x in zip(a.pplat, a.author)]
-        a["region"] = [x[0] if x else None for x in rg]
-        a["group"] = [x[1] if x else None for x in rg]
-        a = a[a.group.notnull()]
-        for pooled in (False, True):
-            d = a.copy()
-            if pooled:
-                d["region"] = "all"
-            recs += _cells(d, "inter", min_posts, min_responses, prior, "authors")
+        rep = rep.merge(who, on=["platform", "account_id"], how="inner")
+        commented = pd.Index(rep.post_key.unique())
+        cl = pl[pl.post_key.isin(commented)]
+        cell_posts = cl.groupby(["issue", "fmt"]).post_key.nunique().rename("n").to_frame()
+        r2 = _with_pooled(rep[["post_key", "region", "group", "ok"]])
+        base_n = r2.groupby(["region", "group"]).ok.sum().rename("base_resp").to_frame()
+        base_n["base_posts"] = len(commented)
+        cells = r2.merge(cl[["post_key", "issue", "fmt"]], on="post_key")
+        cells = cells.groupby(["region", "group", "issue", "fmt"], as_index=False).ok.sum().rename(
+            columns={"ok": "resp"})
+        recs += _cells(cells, cell_posts, base_n, min_posts, min_responses, prior, "replies")
+    au = pdf.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
+    if len(au):
+        au = _with_pooled(au[["post_key", "region", "group", "inter"]])
+        base_n = au.groupby(["region", "group"]).agg(base_resp=("inter", "sum"), base_posts=("post_key", "nunique"))
+        cells = au.merge(pl[["post_key", "issue", "fmt"]], on="post_key")
+        g = cells.groupby(["region", "group", "issue", "fmt"])
+        cells = g.agg(resp=("inter", "sum"), n=("post_key", "nunique")).reset_index()
+        posts = cells.set_index(["region", "group", "issue", "fmt"])[["n"]]
+        recs += _cells(cells.drop(columns="n"), posts, base_n, min_posts, min_responses, prior, "authors")
     recs = [r for r in recs if r["lift_shrunk"] and r["lift_shrunk"] > 1.0]
     recs.sort(key=lambda r: (-r["lift_shrunk"], -r["responses"]))
     return recs
