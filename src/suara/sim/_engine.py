@@ -141,7 +141,7 @@ class _Sim:
         nets: list[Network] = []
         if self.variant != "organic":
             for i in range(cfg["networks"]):
-                works = ballots[i % len(ballots)]
+                works = ballots[(i // 2) % len(ballots)]
                 rivals = [b for b in ballots if b != works] or [works]
                 stance = "push" if i % 2 == 0 or len(ballots) == 1 else "attack"
                 cand = works if stance == "push" else r.choice(rivals)
@@ -325,6 +325,9 @@ class _Sim:
                        str(self.r.randint(10**11, 10**12)).encode() + b'"}}')
         for o in c.values():
             o.close()
+            if o.n == 0 and o.rel in self.files:   # no empty exports (an empty page is not a real file)
+                o.path.unlink()
+                self.files.remove(o.rel)
 
     def _json_item(self, key: str, obj: dict) -> None:
         o = self.cur[key]
@@ -346,6 +349,7 @@ class _Sim:
                                    "referenced_tweets.id&max_results=100",
                             "version": "2.14.0", "retrieved_at": F.iso_z(self.collected).replace(".000Z", "+00:00")}}
         self.cur["x"].write(F.dumps(page) + b"\n")
+        self.cur["x"].n += 1
         self.x_page, self.x_users, self.x_incl = [], {}, {}
 
     def _label(self, platform: str, pid: str, kind: str, acc, stance: dict, issue, crisis="", network="",
@@ -589,6 +593,7 @@ class _Sim:
             post["loc"] = loc
             self.nav += 1
             self.cur["ig"].write(F.dumps(F.ig_record(post, a, int(self.collected * 1000), mm, loc, self.nav)) + b"\n")
+            self.cur["ig"].n += 1
             for c in comments:
                 self._json_item("igc", F.ig_comment(c, self.acc[p][c["ai"]], pk))
             self._reserve("instagram", (post, ai, m, written))
@@ -598,6 +603,7 @@ class _Sim:
             self.nav += 1
             tgs = [w[1:].rstrip(".,!?") for w in text.split() if w.startswith("#") and len(w) > 1]
             self.cur["tt"].write(F.dumps(F.tt_record(post, a, int(self.collected * 1000), mm, self.nav, tgs)) + b"\n")
+            self.cur["tt"].n += 1
             for c in comments:
                 self._json_item("ttc", F.tt_comment(c, pk))
         elif p == "facebook":
@@ -609,6 +615,7 @@ class _Sim:
             mm["over"] = float(self.g.lognormal(0, 0.6))
             sponsor = (a.uid, a.name) if paid else None
             self.cur["fb"].write(F.ct_row_bytes(F.ct_row(post, a, mm, self.tz_abbr, self.tzh, sponsor)))
+            self.cur["fb"].n += 1
             for c in comments:
                 self._json_item("fbc", F.fb_comment(c, self.acc[p][c["ai"]], a.uid, pk))
             if a.type in ("official", "media", "influencer", "city"):
@@ -659,7 +666,12 @@ class _Sim:
             return (int(ts) << 32) | r.getrandbits(32)
         if p == "instagram":
             return ((int(ts * 1000) - 1314220021721) << 23) | r.getrandbits(23)
-        return 10**15 + int(ts - 1.7e9) * 1000 + r.randint(0, 999)
+        return self._fb_id(ts)
+
+    def _fb_id(self, ts: float) -> int:
+        # a per-run counter in the low digits keeps ids unique even within one second
+        self._fb_seq = getattr(self, "_fb_seq", 0) + 1
+        return 10**15 + int(ts - 1.7e9) * 10**4 + self._fb_seq % 10**4
 
     @staticmethod
     def _pid(p: str, pk: int) -> str:
@@ -672,10 +684,10 @@ class _Sim:
             return (int(ts) << 32) | self.r.getrandbits(32)
         if p == "instagram":
             return 17800000000000000 + self.r.getrandbits(46)
-        return 10**15 + int(ts - 1.7e9) * 1000 + self.r.randint(0, 999)
+        return self._fb_id(ts)
 
     def _comment_pid(self, p: str, post_pk: int, cid: int) -> str:
-        return f"{post_pk}_{cid}" if p == "facebook" else str(cid)
+        return str(cid)   # importers key Graph comments by the bare comment id
 
     def _comments(self, p: str, ts: float, author, stance: dict, n: int, post_pk: int, burst: tuple | None = None,
                   ballot: str | None = None, author_ai: int | None = None) -> list:
@@ -757,7 +769,7 @@ class _Sim:
                     self._label(p, str(cid), "comment", ma, stance_d, None, network=nid)
                     self._json_item("igc", F.ig_comment({"cid": cid, "ts": cts, "text": text, "likes": 0}, ma, tpk))
                 else:
-                    self._label(p, f"{tpk}_{cid}", "comment", ma, stance_d, None, network=nid)
+                    self._label(p, str(cid), "comment", ma, stance_d, None, network=nid)
                     self._json_item("fbc", F.fb_comment({"cid": cid, "ts": cts, "text": text, "likes": 0}, ma, ta.uid, tpk))
             return
         if op == "rt":
@@ -855,7 +867,7 @@ class _Sim:
                 s[j] = item
 
     def _write_snapshots(self) -> None:
-        when = self.day_start(self.ndays) + 86400
+        when = self.day_start(self.ndays) + 3 * 86400   # after every weekly collection
         self.collected = when
         lbl = self.local_date(when).isoformat()
         o = self.open(f"instagram/zeeschuimer-instagram-snapshot-{lbl}.ndjson")

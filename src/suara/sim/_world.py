@@ -180,7 +180,7 @@ def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official
                 return str(((created * 1000 - 1288834974657) << 22) | r.getrandbits(22))
             return str(r.randint(10**7, 2 * 10**9))
         if platform == "tiktok":
-            return str(r.randint(6 * 10**18, 7.3 * 10**18))
+            return str(r.randint(6 * 10**18, 73 * 10**17))
         if platform == "instagram":
             return str(r.randint(10**7, 7 * 10**10))
         return str(r.randint(10**14, 10**15 - 1))
