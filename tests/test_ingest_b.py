@@ -449,3 +449,38 @@ def test_ingest_b_importers_map_directly():
     items = list(imp.map({"kind": "youtube#video", "id": "abc", "snippet": {"title": "t"},
                           "statistics": {"likeCount": "3"}}, ImportContext(file="-")))
     assert items[0].post["likes"] == 3 and items[0].post["media_type"] == "video"
+
+
+def test_ingest_b_graph_comments_edge_with_default_fields(workspace, tmp_path):
+    # GET /{post-id}/comments with default fields: nothing in a record says "comment"
+    page = {"data": [{"id": "10158407654328553_10158407835073553", "message": "Setuju #Kaltim2024",
+                      "created_time": "2024-11-20T01:00:00+0000", "from": {"id": "123", "name": "Budi"}},
+                     {"id": "10158407654328553_10158407835079999", "message": "balasan",
+                      "created_time": "2024-11-20T02:00:00+0000",
+                      "parent": {"id": "10158407654328553_10158407835073553"}}],
+            "paging": {"cursors": {"before": "a", "after": "b"},
+                       "next": "https://graph.facebook.com/v19.0/10158407654328553/comments?after=b"}}
+    f = tmp_path / "page.json"
+    f.write_text(json.dumps(page))
+    _ingest(workspace, f)
+    c = _one(workspace, "10158407835073553")
+    assert (c.kind, c.parent_id, c.root_id, c.account_id) == ("comment", "10158407654328553", "10158407654328553", "123")
+    r = _one(workspace, "10158407835079999")
+    assert (r.kind, r.parent_id, r.root_id) == ("reply", "10158407835073553", "10158407654328553")
+
+
+def test_ingest_b_crowdtangle_instagram_csv(workspace, tmp_path):
+    f = tmp_path / "ig-export.csv"
+    f.write_text(
+        "\ufeffAccount,User Name,Followers at Posting,Post Created,Post Created Date,Post Created Time,Type,"
+        "Total Interactions,Likes,Comments,Views,URL,Link,Photo,Title,Description,Image Text,Sponsor Id,"
+        "Sponsor Name,Overperforming Score\n"
+        "Media Kaltim,media.kaltim.contoh,\"12,345\",2024-11-20 10:15:00 WITA,2024-11-20,10:15:00,Video,"
+        "\"1,050\",1000,50,\"20,000\",https://www.instagram.com/p/DCmReeL0002/,,,,\"Debat #PilgubKaltim\n"
+        "baris dua\",,123,Sponsor,1.5\n", encoding="utf-8")
+    rep = _ingest(workspace, f)[0]
+    assert (rep.format, rep.accepted) == ("crowdtangle-csv", 1)
+    p = _one(workspace, "DCmReeL0002", "instagram")
+    assert p.created_at == dt.datetime(2024, 11, 20, 2, 15)          # WITA = UTC+8
+    assert (p.likes, p.comments, p.views, p.is_paid, p.media_type) == (1000, 50, 20000, True, "video")
+    assert p.account_id == "media.kaltim.contoh" and p.text == "Debat #PilgubKaltim\nbaris dua"

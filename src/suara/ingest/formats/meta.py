@@ -87,6 +87,8 @@ def _fb_ids_from_permalink(url: str | None) -> tuple[str | None, str | None, str
 
 
 def _kind_of(raw: dict) -> str:
+    if raw.get("_edge") == "comments":
+        return "ig_comment" if "timestamp" in raw and "created_time" not in raw else "fb_comment"
     if "creation_time" in raw or "post_owner" in raw or "multimedia" in raw:
         return "mcl"
     if "media_type" in raw or "media_product_type" in raw or "caption" in raw \
@@ -148,6 +150,14 @@ class MetaGraphJSON(Importer):
                 media = (bd.get("media") or {}).get("data") or []
                 return [dict(m, _owner=owner) for m in media if isinstance(m, dict)]
             if isinstance(doc.get("data"), list):
+                # a /comments edge page: records need not look like comments (the default
+                # fields are only id, message, created_time, from), so the page tells
+                paging = doc.get("paging") if isinstance(doc.get("paging"), dict) else {}
+                links = f"{paging.get('next', '')} {paging.get('previous', '')}"
+                edge = ("/comments" in links or "comment" in source.inner_name.lower()
+                        or (isinstance(doc.get("summary"), dict) and "order" in doc["summary"]))
+                if edge:
+                    return [dict(r, _edge="comments") if isinstance(r, dict) else r for r in doc["data"]]
                 return doc["data"]
             if "id" in doc or "created_time" in doc or "creation_time" in doc:
                 return [doc]
