@@ -22,6 +22,7 @@ _COMMAND_MODULES = [
     "core",
     "admin",
     "pull",
+    "serve",
 ]
 
 for _m in _COMMAND_MODULES:

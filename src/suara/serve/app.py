@@ -1,0 +1,492 @@
+"""The web war room: FastAPI app over one workspace.
+
+Server-rendered pages (Jinja2, Bahasa Indonesia by default, ``?lang=en`` switches) and a
+JSON API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``) that the pages use too.
+Only the login page, static assets and ``/healthz`` answer without authentication.
+
+Example
+-------
+>>> import suara, tempfile
+>>> from fastapi.testclient import TestClient
+>>> ws = suara.init(tempfile.mkdtemp()); ws.close()
+>>> c = TestClient(create_app(ws.path))
+>>> c.get("/", follow_redirects=False).status_code
+303
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import threading
+import uuid
+import warnings
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import (FileResponse, HTMLResponse, JSONResponse, PlainTextResponse,
+                               RedirectResponse, Response)
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+import suara
+from suara.serve import auth
+from suara.serve.data import AnalysisCache, PostFilter, query_posts
+from suara.serve.i18n import strings
+from suara.serve.pages import PAGES, blocks_for, generic_table
+from suara.store.admin import audit
+from suara.store.store import utcnow
+
+__all__ = ["create_app", "run_server", "MAX_UPLOAD_BYTES"]
+
+HERE = Path(__file__).parent
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+SESSION_COOKIE = "suara_session"
+SESSION_MAX_AGE = 12 * 3600
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _secret(ws_path: Path) -> str:
+    f = ws_path / ".secret"
+    if not f.exists():
+        f.write_text(secrets.token_urlsafe(48))
+        os.chmod(f, 0o600)
+    return f.read_text().strip()
+
+
+def safe_filename(name: str) -> str:
+    """A file name that cannot escape the upload folder or confuse a shell."""
+    base = Path(name.replace("\\", "/")).name
+    base = _SAFE_NAME.sub("_", base).lstrip(".") or "upload"
+    return base[:120]
+
+
+def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
+    """Build the app for a workspace (the server owns the store while it runs)."""
+    ws = suara.open(workspace)
+    ws.store  # take the write lock now: imports go through the server while it runs
+    lock = ws.store._lock
+    cache = AnalysisCache(ws, lock)
+    signer = URLSafeTimedSerializer(_secret(ws.path), salt="suara-session")
+    salt = _secret(ws.path)[:16]
+    login_limiter = auth.RateLimiter(limit=10, window=300)
+    api_limiter = auth.RateLimiter(limit=600, window=60)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+    app = FastAPI(title="Suara", version=suara.__version__, docs_url="/api/v1/docs",
+                  redoc_url=None, openapi_url="/api/v1/openapi.json")
+    app.state.ws, app.state.cache = ws, cache
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    # ------------------------------------------------------------------ sessions & auth
+    def read_session(request: Request) -> dict:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return {}
+        try:
+            return signer.loads(raw, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            return {}
+
+    def set_session(resp: Response, data: dict) -> None:
+        resp.set_cookie(SESSION_COOKIE, signer.dumps(data), max_age=SESSION_MAX_AGE, httponly=True,
+                        samesite="strict", secure=secure_cookies, path="/")
+
+    def current_user(request: Request) -> dict | None:
+        h = request.headers.get("authorization", "")
+        if h.lower().startswith("bearer "):
+            tok = h[7:].strip()
+            if not api_limiter.allow("tok:" + tok[:12]):
+                raise HTTPException(429, "rate limit exceeded")
+            with lock:
+                u = auth.check_token(ws.store, tok)
+            if u:
+                u["via"] = "token"
+            return u
+        s = read_session(request)
+        if s.get("user"):
+            return {"username": s["user"], "role": s["role"], "via": "session", "csrf": s.get("csrf")}
+        return None
+
+    def lang_of(request: Request) -> str:
+        q = request.query_params.get("lang")
+        return q if q in ("id", "en") else request.cookies.get("lang", "id")
+
+    def require(perm: str):
+        def dep(request: Request) -> dict:
+            u = current_user(request)
+            if not u:
+                raise HTTPException(401, "authentication required")
+            if not auth.can(u["role"], perm):
+                raise HTTPException(403, f"your role ({u['role']}) may not {perm}")
+            return u
+        return dep
+
+    def check_csrf(request: Request, user: dict, token: str | None) -> None:
+        if user.get("via") == "token":
+            return  # bearer tokens are not sent by browsers automatically: no CSRF risk
+        if not token or not user.get("csrf") or not secrets.compare_digest(token, user["csrf"]):
+            raise HTTPException(403, "invalid CSRF token; reload the page")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        if request.url.path.startswith("/api/") or exc.status_code not in (401,):
+            if not request.url.path.startswith("/api/") and exc.status_code == 403:
+                return HTMLResponse(f"<h1>403</h1><p>{_esc(exc.detail)}</p>", status_code=403)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        nxt = request.url.path + (("?" + request.url.query) if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": nxt}), status_code=303)
+
+    def render(request: Request, name: str, user: dict | None, **ctx) -> HTMLResponse:
+        lang = lang_of(request)
+        base = {"request": request, "lang": lang, "t": strings(lang), "election": ws.election, "user": user,
+                "csrf": (user or {}).get("csrf") or read_session(request).get("csrf", ""),
+                "can_import": bool(user and auth.can(user["role"], "import"))}
+        base.update(ctx)
+        resp = templates.TemplateResponse(request, name, base)
+        if request.query_params.get("lang") in ("id", "en"):
+            resp.set_cookie("lang", lang, httponly=True, samesite="lax", max_age=365 * 86400)
+        resp.headers["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        return resp
+
+    # ------------------------------------------------------------------ public routes
+    @app.get("/healthz", include_in_schema=False)
+    def healthz():
+        return {"ok": True, "version": suara.__version__}
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js():
+        import plotly
+        return FileResponse(Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+                            media_type="application/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = "/"):
+        s = read_session(request)
+        csrf = s.get("csrf") or secrets.token_urlsafe(24)
+        resp = render(request, "login.html", None, title=strings(lang_of(request))["login"],
+                      csrf=csrf, next=next if next.startswith("/") and not next.startswith("//") else "/",
+                      error=None, charts=False, page="login")
+        if not s.get("csrf"):
+            set_session(resp, {"csrf": csrf})
+        return resp
+
+    @app.post("/login", include_in_schema=False)
+    def login(request: Request, username: str = Form(...), password: str = Form(...),
+              csrf: str = Form(""), next: str = Form("/")):
+        t = strings(lang_of(request))
+        s = read_session(request)
+        ip = request.client.host if request.client else "?"
+        if not s.get("csrf") or not secrets.compare_digest(csrf, s["csrf"]):
+            raise HTTPException(403, "invalid CSRF token; reload the login page")
+        if not login_limiter.allow(ip) or not login_limiter.allow("user:" + username):
+            with lock:
+                audit(ws.store, username, "login.ratelimited", ip)
+            return render(request, "login.html", None, title=t["login"], csrf=s["csrf"], next=next,
+                          error=t["too_many"], charts=False, page="login")
+        with lock:
+            u = auth.check_password(ws.store, username, password)
+            audit(ws.store, username, "login.ok" if u else "login.failed", ip)
+        if not u:
+            return render(request, "login.html", None, title=t["login"], csrf=s["csrf"], next=next,
+                          error=t["login_failed"], charts=False, page="login")
+        dest = next if next.startswith("/") and not next.startswith("//") else "/"
+        resp = RedirectResponse(dest, status_code=303)
+        set_session(resp, {"user": u["username"], "role": u["role"], "csrf": secrets.token_urlsafe(24)})
+        return resp
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf: str = Form("")):
+        u = current_user(request)
+        if u:
+            check_csrf(request, u, csrf)
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(SESSION_COOKIE, path="/")
+        return resp
+
+    # ------------------------------------------------------------------ pages
+    titles = {"overview": "overview", "kandidat": "candidates", "isu": "issues", "wilayah": "regions",
+              "influencer": "influencers", "jaringan": "network", "mobilisasi": "mobilise"}
+
+    def page_route(page: str):
+        def view(request: Request, user: dict = Depends(require("read"))):
+            t = strings(lang_of(request))
+            doc = cache.get()
+            return render(request, "page.html", user, title=t[titles[page]], page=page,
+                          blocks=blocks_for(page, ws, doc, t), charts=True)
+        view.__name__ = f"page_{page}"
+        return view
+
+    for page in titles:
+        app.get("/" if page == "overview" else f"/{page}", response_class=HTMLResponse,
+                include_in_schema=False)(page_route(page))
+
+    @app.get("/posts", response_class=HTMLResponse, include_in_schema=False)
+    def posts_page(request: Request, offset: int = 0, user: dict = Depends(require("read"))):
+        f = PostFilter.from_params(request.query_params)
+        res = query_posts(ws, f, limit=50, offset=offset, lock=lock,
+                          show_identities=auth.can(user["role"], "identities"), salt=salt)
+        with lock:
+            platforms = ws.store.sql("SELECT DISTINCT platform FROM posts ORDER BY 1").platform.tolist()
+        return render(request, "posts.html", user, title=strings(lang_of(request))["posts"], page="posts",
+                      f=f, res=res, qs=urlencode(f), platforms=platforms, charts=False)
+
+    @app.get("/radar", response_class=HTMLResponse, include_in_schema=False)
+    def radar_page(request: Request, user: dict = Depends(require("read"))):
+        return render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
+                      alerts=_alerts(), cases=_cases(), can_case=auth.can(user["role"], "case"), charts=False)
+
+    @app.post("/radar/{alert_id}/case", include_in_schema=False)
+    def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), user: dict = Depends(require("case"))):
+        check_csrf(request, user, csrf)
+        _open_case(alert_id, user)
+        return RedirectResponse("/radar", status_code=303)
+
+    @app.get("/import", response_class=HTMLResponse, include_in_schema=False)
+    def import_page(request: Request, user: dict = Depends(require("import"))):
+        return render(request, "import.html", user, title=strings(lang_of(request))["import"], page="import",
+                      jobs=_jobs(), max_mb=MAX_UPLOAD_BYTES // 2**20, message=None, charts=False)
+
+    @app.post("/import", include_in_schema=False)
+    async def import_form(request: Request, files: list[UploadFile] = File(...), csrf: str = Form(""),
+                          user: dict = Depends(require("import"))):
+        check_csrf(request, user, csrf)
+        try:
+            await _start_import(files, user)
+        except HTTPException as e:
+            return render(request, "import.html", user, title=strings(lang_of(request))["import"], page="import",
+                          jobs=_jobs(), max_mb=MAX_UPLOAD_BYTES // 2**20, message=e.detail, charts=False)
+        return RedirectResponse("/import", status_code=303)
+
+    # ------------------------------------------------------------------ shared actions
+    def _alerts(limit: int = 200) -> list[dict]:
+        with lock:
+            df = ws.store.sql(f"SELECT * FROM alerts ORDER BY detected_at DESC NULLS LAST, created_at DESC LIMIT {int(limit)}")
+        return _records(df)
+
+    def _cases() -> list[dict]:
+        with lock:
+            return _records(ws.store.sql("SELECT * FROM cases ORDER BY opened_at DESC LIMIT 200"))
+
+    def _jobs() -> list[dict]:
+        with lock:
+            return _records(ws.store.sql("SELECT * FROM jobs ORDER BY created_at DESC LIMIT 50"))
+
+    def _open_case(alert_id: str, user: dict) -> dict:
+        try:
+            from suara.analyse.cases import open_case
+        except ImportError:  # cases module not installed in this build
+            open_case = None
+        with lock:
+            if not ws.store.execute("SELECT 1 FROM alerts WHERE alert_id = ?", [alert_id]).fetchall():
+                raise HTTPException(404, "no such alert")
+            if open_case is not None:
+                case = open_case(ws, alert_id, actor=user["username"])
+                case = case if isinstance(case, dict) else {"case_id": str(case)}
+            else:
+                cid = "case-" + uuid.uuid4().hex[:8]
+                ws.store.execute("INSERT INTO cases (case_id, alert_id, title, status, opened_at, updated_at) "
+                                 "VALUES (?, ?, ?, 'open', ?, ?)", [cid, alert_id, f"Alert {alert_id}", utcnow(), utcnow()])
+                audit(ws.store, user["username"], "case.open", cid)
+                case = {"case_id": cid}
+        cache.invalidate()
+        return case
+
+    async def _start_import(files: list[UploadFile], user: dict) -> str:
+        up = ws.path / "uploads"
+        up.mkdir(exist_ok=True)
+        job = "job-" + uuid.uuid4().hex[:10]
+        saved: list[Path] = []
+        for f in files:
+            dest = up / f"{job}-{safe_filename(f.filename or 'upload')}"
+            size = 0
+            with open(dest, "wb") as out:
+                while chunk := await f.read(1 << 20):
+                    size += len(chunk)
+                    if size > MAX_UPLOAD_BYTES:
+                        out.close()
+                        dest.unlink(missing_ok=True)
+                        for p in saved:
+                            p.unlink(missing_ok=True)
+                        raise HTTPException(413, f"{safe_filename(f.filename or '')}: larger than "
+                                                 f"{MAX_UPLOAD_BYTES // 2**20} MB")
+                    out.write(chunk)
+            saved.append(dest)
+        with lock:
+            ws.store.execute("INSERT INTO jobs VALUES (?, 'import', 'queued', 0, ?, ?, ?, ?)",
+                             [job, len(saved), ", ".join(p.name for p in saved), utcnow(), utcnow()])
+            audit(ws.store, user["username"], "import.upload", job, {"files": [p.name for p in saved]})
+
+        def work():
+            done = 0
+            msgs = []
+            ok_any = False
+            for p in saved:
+                with lock:
+                    ws.store.execute("UPDATE jobs SET status='running', updated_at=? WHERE job_id=?", [utcnow(), job])
+                    reps = ws.ingest([p])
+                done += 1
+                ok_any = ok_any or any(not r.error for r in reps)
+                for r in reps:
+                    msgs.append(r.error or f"{Path(r.file).name}: {r.format} +{r.accepted} ~{r.updated} !{r.quarantined}")
+                with lock:
+                    ws.store.execute("UPDATE jobs SET done=?, message=?, updated_at=? WHERE job_id=?",
+                                     [done, "; ".join(msgs)[:2000], utcnow(), job])
+            with lock:
+                ws.store.execute("UPDATE jobs SET status=?, updated_at=? WHERE job_id=?",
+                                 ["done" if ok_any else "failed", utcnow(), job])
+            cache.invalidate()
+
+        threading.Thread(target=work, name=job, daemon=True).start()
+        return job
+
+    # ------------------------------------------------------------------ JSON API
+    api = APIRouter(prefix="/api/v1")
+
+    @api.get("/analysis", summary="The whole analysis document")
+    def api_analysis(user: dict = Depends(require("read"))) -> dict:
+        return _jsonable(cache.get())
+
+    @api.get("/analysis/{section}", summary="One section of the analysis document")
+    def api_section(section: str, user: dict = Depends(require("read"))) -> Any:
+        name = section[:-4] if section.endswith(".csv") else section
+        doc = cache.get()
+        if name not in doc:
+            raise HTTPException(404, f"no section {name!r}; have {list(doc)}")
+        return _jsonable(doc[name])
+
+    @api.get("/analysis/{section}.csv", summary="A section as CSV (tabular parts)")
+    def api_section_csv(section: str, request: Request, user: dict = Depends(require("read"))):
+        doc = cache.get()
+        data = doc.get(section)
+        part = request.query_params.get("part")
+        if part and isinstance(data, dict):
+            data = data.get(part)
+        if section == "share_of_voice" and isinstance(data, dict) and not part:
+            rows = [{"view": view, "candidate": b, **v} for view in ("all", "filtered")
+                    for b, v in (data.get(view) or {}).items()]
+            data = rows
+        tab = generic_table(data, max_rows=100_000)
+        if not tab:
+            raise HTTPException(404, "this section has no table")
+        return _csv_response(tab["columns"], tab["rows"], f"{section}{'-' + part if part else ''}.csv", user)
+
+    @api.get("/posts", summary="Posts explorer (filters as query parameters; max 200 per page)")
+    def api_posts(request: Request, limit: int = 50, offset: int = 0, user: dict = Depends(require("read"))):
+        f = PostFilter.from_params(request.query_params)
+        return query_posts(ws, f, limit=limit, offset=offset, lock=lock,
+                           show_identities=auth.can(user["role"], "identities"), salt=salt)
+
+    @api.get("/posts.csv", summary="Posts explorer as CSV (max 200 rows per request; page with offset)")
+    def api_posts_csv(request: Request, limit: int = 200, offset: int = 0, user: dict = Depends(require("read"))):
+        f = PostFilter.from_params(request.query_params)
+        res = query_posts(ws, f, limit=limit, offset=offset, lock=lock,
+                          show_identities=auth.can(user["role"], "identities"), salt=salt)
+        cols = ["created_at", "platform", "post_id", "handle", "account_type", "text", "url", "sentiment",
+                "likes", "comments", "shares", "buzzer"]
+        return _csv_response(cols, [[p.get(c) for c in cols] for p in res["posts"]], "posts.csv", user)
+
+    @api.get("/alerts", summary="Current alerts, newest first")
+    def api_alerts(user: dict = Depends(require("read"))):
+        return {"alerts": _jsonable(_alerts())}
+
+    @api.post("/alerts/{alert_id}/case", summary="Open a case for an alert")
+    def api_open_case(alert_id: str, request: Request, user: dict = Depends(require("case"))):
+        check_csrf(request, user, request.headers.get("x-csrf-token"))
+        return _jsonable(_open_case(alert_id, user))
+
+    @api.get("/cases", summary="Cases")
+    def api_cases(user: dict = Depends(require("read"))):
+        return {"cases": _jsonable(_cases())}
+
+    @api.get("/jobs", summary="Background import jobs")
+    def api_jobs(user: dict = Depends(require("import"))):
+        return {"jobs": _jsonable(_jobs())}
+
+    @api.get("/jobs/{job_id}", summary="One import job")
+    def api_job(job_id: str, user: dict = Depends(require("import"))):
+        for j in _jobs():
+            if j["job_id"] == job_id:
+                return _jsonable(j)
+        raise HTTPException(404, "no such job")
+
+    @api.post("/imports", summary="Upload export files; returns a background job id")
+    async def api_import(request: Request, files: list[UploadFile] = File(...), user: dict = Depends(require("import"))):
+        check_csrf(request, user, request.headers.get("x-csrf-token"))
+        job = await _start_import(files, user)
+        return {"job_id": job}
+
+    @api.get("/election", summary="The election config")
+    def api_election(user: dict = Depends(require("read"))):
+        return _jsonable(ws.election.model_dump(mode="json"))
+
+    def _csv_response(columns, rows, name, user):
+        import csv
+        from suara.report.export import neutralise
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([neutralise(x) if isinstance(x, str) else x for x in r])
+        with lock:
+            audit(ws.store, user["username"], "export.csv", name, {"rows": len(rows)})
+        return PlainTextResponse(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
+
+    app.include_router(api)
+
+    @app.on_event("shutdown")
+    def _close():
+        ws.close()
+
+    return app
+
+
+def _esc(s: Any) -> str:
+    import html
+    return html.escape(str(s))
+
+
+def _records(df) -> list[dict]:
+    out = []
+    for r in df.to_dict("records"):
+        out.append({k: (v.isoformat() if hasattr(v, "isoformat") and v == v else (None if isinstance(v, float) and v != v else v))
+                    for k, v in r.items()})
+    return out
+
+
+def _jsonable(x: Any) -> Any:
+    """Plain JSON values: NaN/inf -> None, numpy scalars/arrays -> Python, dates -> ISO."""
+    import math
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, set)):
+        return [_jsonable(v) for v in x]
+    if hasattr(x, "tolist") and not isinstance(x, (str, bytes)):
+        return _jsonable(x.tolist())
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, (str, int, bool)) or x is None:
+        return x
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    return str(x)
+
+
+def run_server(workspace: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve a workspace with uvicorn (binds to loopback unless told otherwise)."""
+    import uvicorn
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        warnings.warn(f"Serving on {host}: put a TLS-terminating reverse proxy in front "
+                      "(passwords and session cookies must not cross a network in clear text).", stacklevel=2)
+    app = create_app(workspace, secure_cookies=host not in ("127.0.0.1", "localhost", "::1"))
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,42 @@
+// Suara web app: small progressive enhancements, no third-party code besides plotly.js.
+// Tables with data-poll refresh from the JSON API without a page reload.
+(function () {
+  function esc(v) {
+    return String(v == null ? "" : v).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  function renderAlerts(tbody, items, canCase, csrf) {
+    tbody.innerHTML = items.map(function (a) {
+      var since = (a.onset_at || "").slice(0, 10);
+      var btn = canCase ? '<form method="post" action="/radar/' + encodeURIComponent(a.alert_id) +
+        '/case" class="inline"><input type="hidden" name="csrf" value="' + esc(csrf) + '"><button>case</button></form>' : "";
+      return '<tr data-id="' + esc(a.alert_id) + '"><td>' + esc(a.detected_at) + "</td><td>" + esc(a.type) +
+        "</td><td>" + esc(a.severity) + "</td><td>" + esc(a.candidate) + "</td><td>" + esc(a.issue) +
+        '</td><td><a href="/posts?candidate=' + encodeURIComponent(a.candidate || "") + "&since=" + esc(since) + '">' +
+        esc(a.posts) + "</a></td><td>" + btn + "</td></tr>";
+    }).join("");
+  }
+  function renderJobs(tbody, items) {
+    tbody.innerHTML = items.map(function (j) {
+      return "<tr><td>" + esc(j.job_id) + "</td><td>" + esc(j.status) + "</td><td>" + esc(j.done) + "/" +
+        esc(j.total) + "</td><td>" + esc(j.message) + "</td></tr>";
+    }).join("");
+  }
+  function poll(table) {
+    var url = table.getAttribute("data-poll");
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        var tbody = table.querySelector("tbody");
+        if (table.id === "alerts") renderAlerts(tbody, data.alerts || data, table.getAttribute("data-can-case") === "1", table.getAttribute("data-csrf"));
+        if (table.id === "jobs") renderJobs(tbody, data.jobs || data);
+      }).catch(function () {});
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table[data-poll]").forEach(function (t) {
+      setInterval(function () { poll(t); }, t.id === "jobs" ? 2000 : 10000);
+    });
+  });
+})();
