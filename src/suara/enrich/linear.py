@@ -1,0 +1,134 @@
+"""Shared text features and the linear models that read them.
+
+One featuriser (hashed word 1-2-grams + hashed character 3-5-grams of the normalised text,
+plus a few dense lexicon features) feeds every fast-path model, so a batch is vectorised
+once for sentiment, emotion and toxicity together.
+
+Models are stored as plain NumPy arrays (``.npz``: coefficients in float16, intercepts,
+class names, a temperature for calibration) rather than pickles: they load in
+milliseconds, do not depend on the scikit-learn version that trained them and cannot run code
+when loaded.
+
+Example
+-------
+>>> f = Featuriser()
+>>> f.transform(["bagus sekali"], [(3.0, 0.0, 0.0)]).shape[0]
+1
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+__all__ = ["Featuriser", "LinearModel", "model_path"]
+
+
+class Featuriser:
+    """Hashed word + char n-grams and dense lexicon features (stateless, no fitting).
+
+    Parameters
+    ----------
+    n_word, n_char : int
+        hash space sizes for word 1-2-grams and char_wb 3-5-grams.
+    """
+
+    def __init__(self, n_word: int = 2 ** 18, n_char: int = 2 ** 18, char_range=(3, 5)):
+        self.n_word, self.n_char, self.char_range = n_word, n_char, tuple(char_range)
+        self._w = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=n_word,
+                                    alternate_sign=False, token_pattern=r"(?u)\b\w+\b|[!?]",
+                                    lowercase=False)
+        self._c = HashingVectorizer(analyzer="char_wb", ngram_range=self.char_range,
+                                    n_features=n_char, alternate_sign=False, lowercase=False)
+
+    @property
+    def n_features(self) -> int:
+        return self.n_word + self.n_char + 4
+
+    def config(self) -> dict:
+        return {"n_word": self.n_word, "n_char": self.n_char, "char_range": list(self.char_range)}
+
+    def transform(self, texts: list[str], lex: list[tuple[float, float, float]] | None = None):
+        """Sparse feature matrix for normalised texts; ``lex`` = (inset_pos, inset_neg, emoji)
+        per text (zeros when None)."""
+        texts = [t or "" for t in texts]
+        parts = [self._w.transform(texts), self._c.transform(texts)]
+        lex_arr = np.zeros((len(texts), 4), dtype=np.float64)
+        if lex is not None and len(lex):
+            a = np.asarray(lex, dtype=np.float64)
+            lex_arr[:, 0] = np.log1p(a[:, 0]) / 3
+            lex_arr[:, 1] = np.log1p(a[:, 1]) / 3
+            lex_arr[:, 2] = a[:, 2]
+            lex_arr[:, 3] = (a[:, 0] - a[:, 1]) / (1 + a[:, 0] + a[:, 1])
+        parts.append(sp.csr_matrix(lex_arr))
+        return sp.hstack(parts, format="csr")
+
+
+def model_path(name: str) -> Path:
+    """Path of a shipped model file inside ``suara/models`` (e.g. ``sentiment-1.npz``)."""
+    return Path(str(resources.files("suara.models") / name))
+
+
+class LinearModel:
+    """A set of linear heads over `Featuriser` output, loaded from an ``.npz`` file.
+
+    Each head is multinomial (softmax over its classes) or binary (sigmoid, classes
+    ``["0", "1"]``). ``predict_proba(X, head)`` returns an (n, n_classes) array.
+
+    Example
+    -------
+    >>> m = LinearModel.load("sentiment-1.npz")
+    >>> m.heads["sentiment"]
+    ['negative', 'neutral', 'positive']
+    """
+
+    def __init__(self, heads: dict[str, dict], meta: dict):
+        self.heads = {h: d["classes"] for h, d in heads.items()}
+        self._w = {h: d["coef"] for h, d in heads.items()}
+        self._b = {h: d["intercept"] for h, d in heads.items()}
+        self._t = {h: float(d.get("temperature", 1.0)) for h, d in heads.items()}
+        self.meta = meta
+        self.featuriser = Featuriser(**meta["featuriser"])
+
+    @property
+    def version(self) -> str:
+        return self.meta["version"]
+
+    @classmethod
+    def load(cls, name_or_path: str | Path) -> "LinearModel":
+        p = Path(name_or_path)
+        if not p.exists():
+            p = model_path(str(name_or_path))
+        z = np.load(p, allow_pickle=False)
+        meta = json.loads(str(z["meta"]))
+        heads = {}
+        for h in meta["heads"]:
+            heads[h] = {"coef": z[f"{h}__coef"].astype(np.float32),
+                        "intercept": z[f"{h}__intercept"].astype(np.float32),
+                        "classes": meta["classes"][h],
+                        "temperature": meta.get("temperature", {}).get(h, 1.0)}
+        return cls(heads, meta)
+
+    def save(self, path: str | Path) -> Path:
+        arrays = {"meta": np.array(json.dumps(self.meta))}
+        for h in self.heads:
+            arrays[f"{h}__coef"] = self._w[h].astype(np.float16)
+            arrays[f"{h}__intercept"] = self._b[h].astype(np.float32)
+        np.savez_compressed(path, **arrays)
+        return Path(path)
+
+    def decision(self, X, head: str) -> np.ndarray:
+        return np.asarray(X @ self._w[head].T) + self._b[head]
+
+    def predict_proba(self, X, head: str) -> np.ndarray:
+        z = self.decision(X, head) / self._t[head]
+        if z.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1 - p, p], axis=1)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)

@@ -1,0 +1,287 @@
+"""Rebuild every shipped model from ``../shared/data``, deterministically.
+
+    python -m suara.models.train [--data ../shared/data] [--out src/suara/models]
+
+Writes ``lexicon-1.json.gz`` (slang map, word frequencies, InSet weights), ``sentiment-1.npz``,
+``emotion-1.npz``, ``toxicity-1.npz`` and ``metrics-1.json`` (held-out scores, read by the
+quality tests as regression floors). See ``MODELS.md`` for data versions and licences.
+
+Example
+-------
+>>> from suara.models.train import load_smsa  # doctest: +SKIP
+>>> len(load_smsa(Path("../shared/data"), "test"))  # doctest: +SKIP
+500
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import gzip
+import json
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.svm import LinearSVC
+from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
+
+from suara.enrich.linear import Featuriser, LinearModel
+from suara.enrich.normalise import LEXICON_VERSION, Normaliser, clean_text
+
+MODEL_VERSION = "1"
+SEED = 13
+DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+POLARITY = {"happy": "positive", "love": "positive", "anger": "negative",
+            "sadness": "negative", "fear": "negative"}
+SARA = ["religion", "race", "physical", "gender", "other"]
+
+
+# ----- data loaders ------------------------------------------------------------------------
+def key(text: str) -> str:
+    """Overlap key: lower-case letters and digits only (finds NusaX rows copied from SmSA)."""
+    return re.sub(r"[^a-z0-9]+", "", str(text).lower())
+
+
+def load_smsa(data: Path, split: str) -> pd.DataFrame:
+    return pd.read_csv(data / "smsa" / f"{split}_preprocess.tsv", sep="\t", header=None,
+                       names=["text", "label"], quoting=csv.QUOTE_NONE, encoding="utf-8")
+
+
+def load_nusax(data: Path, split: str) -> pd.DataFrame:
+    return pd.read_csv(data / "nusax_id" / f"{split}.csv")[["text", "label"]]
+
+
+def load_emot(data: Path, split: str) -> pd.DataFrame:
+    return pd.read_csv(data / "emot" / f"{split}_preprocess.csv").rename(columns={"tweet": "text"})
+
+
+def nusax_test_clean(data: Path) -> pd.DataFrame:
+    """NusaX test minus every row that also occurs in SmSA (any split) or NusaX train/valid."""
+    seen = set()
+    for s in ("train", "valid", "test"):
+        seen |= set(load_smsa(data, s).text.map(key))
+    for s in ("train", "valid"):
+        seen |= set(load_nusax(data, s).text.map(key))
+    t = load_nusax(data, "test")
+    return t[~t.text.map(key).isin(seen)].reset_index(drop=True)
+
+
+_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
+
+
+def _unescape(m: re.Match) -> str:
+    raw = bytes(int(h, 16) for h in re.findall(r"\\x([0-9a-fA-F]{2})", m.group(0)))
+    return " " + raw.decode("utf-8", errors="ignore") + " "
+
+
+def load_hatespeech(data: Path) -> pd.DataFrame:
+    """id_hatespeech with its literal ``\\xNN`` byte escapes decoded back to emoji."""
+    df = pd.read_csv(data / "id_hatespeech" / "re_dataset.csv", encoding="latin-1")
+    df["text"] = df["Tweet"].astype(str).map(lambda s: _ESC.sub(_unescape, s))
+    return df
+
+
+def load_hoaxes(data: Path) -> pd.DataFrame:
+    return pd.read_csv(data / "hoax_turnbackhoax" / "Data_latih.csv")
+
+
+# ----- lexicon -------------------------------------------------------------------------------
+def build_lexicon(data: Path) -> dict:
+    """Slang map (kamus_alay majority formal form, then new_kamusalay), word frequencies
+    (SmSA + NusaX + EmoT tokens and the formal forms) and InSet single-word weights."""
+    freq: collections.Counter = collections.Counter()
+    tok = re.compile(r"[a-z]+")
+    for s in ("train", "valid"):
+        for t in load_smsa(data, s).text:
+            freq.update(tok.findall(str(t).lower()))
+    for t in load_nusax(data, "train").text:
+        freq.update(tok.findall(str(t).lower()))
+    ka = pd.read_csv(data / "kamus_alay" / "colloquial-indonesian-lexicon.csv", encoding="utf-8")
+    votes: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for s, f in zip(ka.slang.astype(str), ka.formal.astype(str)):
+        s, f = s.strip().lower(), f.strip().lower()
+        if s and f and s != f and " " not in s:
+            votes[s][f] += 1
+    slang = {s: c.most_common(1)[0][0] for s, c in votes.items()}
+    nk = pd.read_csv(data / "id_hatespeech" / "new_kamusalay.csv", encoding="latin-1",
+                     header=None, names=["slang", "formal"])
+    for s, f in zip(nk.slang.astype(str), nk.formal.astype(str)):
+        s, f = s.strip().lower(), f.strip().lower()
+        if s and f and s != f and " " not in s and s.isalnum():
+            slang.setdefault(s, f)
+    inset = {}
+    for fn, sign in (("positive.tsv", 1), ("negative.tsv", 1)):
+        t = pd.read_csv(data / "inset" / fn, sep="\t")
+        for w, v in zip(t.word.astype(str), t.weight):
+            w = w.strip().lower()
+            if w and " " not in w:
+                inset[w] = inset.get(w, 0) + float(v) * sign
+    for f in slang.values():
+        for w in f.split():
+            freq[w] += 1
+    for w in inset:
+        freq[w] += 1
+    # A frequent, well-formed word is never rewritten: several lists map real words to
+    # regional variants (e.g. "ada" or "dari"), which would destroy meaning.
+    for w, c in freq.most_common(3000):
+        if w in slang and c >= 20 and w not in _ALWAYS_SLANG:
+            del slang[w]
+    keep = {w: c for w, c in freq.most_common(40000)}
+    return {"version": LEXICON_VERSION, "slang": dict(sorted(slang.items())),
+            "freq": keep, "inset": {w: v for w, v in sorted(inset.items()) if v}}
+
+
+# frequent in SmSA but still slang (SmSA itself is informal): keep their expansion
+_ALWAYS_SLANG = {"yg", "gak", "ga", "nggak", "gk", "tdk", "bgt", "aja", "udah", "sdh", "dgn",
+                 "krn", "utk", "jg", "blm", "lg", "tp", "sm", "org", "bnyk", "bkn", "gmn",
+                 "knp", "klo", "kalo", "sy", "aku", "tak", "gitu", "banget", "udh", "dr", "pd",
+                 "jd", "sj", "bs", "trs", "sampe", "cuma", "emang", "pake", "kok", "nih"}
+
+
+# ----- training ------------------------------------------------------------------------------
+def _features(norm: Normaliser, feat: Featuriser, texts) -> tuple:
+    ns = [norm.normalise(t) for t in texts]
+    lex = [(*norm.inset_score(n.text), n.emoji) for n in ns]
+    return feat.transform([n.text for n in ns], lex)
+
+
+def _temperature(model, X, y) -> float:
+    """Temperature minimising validation log-loss (calibrated probabilities)."""
+    z = model.decision_function(X)
+    classes = list(model.classes_)
+    best, best_t = 1e18, 1.0
+    for t in np.exp(np.linspace(np.log(0.05), np.log(5), 60)):
+        if z.ndim == 1:
+            p1 = 1 / (1 + np.exp(-z / t))
+            p = np.stack([1 - p1, p1], 1)
+        else:
+            e = np.exp((z - z.max(1, keepdims=True)) / t)
+            p = e / e.sum(1, keepdims=True)
+        idx = np.array([classes.index(v) for v in y])
+        nll = -np.mean(np.log(np.clip(p[np.arange(len(y)), idx], 1e-9, 1)))
+        if nll < best:
+            best, best_t = nll, float(t)
+    return round(best_t, 3)
+
+
+def _head(model, t: float) -> dict:
+    coef = model.coef_.astype(np.float32)
+    return {"coef": coef, "intercept": model.intercept_.astype(np.float32),
+            "classes": [str(c) for c in model.classes_] if coef.shape[0] > 1 else ["0", "1"],
+            "temperature": t}
+
+
+def _pack(name: str, heads: dict, feat: Featuriser, extra: dict) -> LinearModel:
+    meta = {"name": name, "version": f"{name}.v{MODEL_VERSION}", "featuriser": feat.config(),
+            "heads": list(heads), "classes": {h: d["classes"] for h, d in heads.items()},
+            "temperature": {h: d["temperature"] for h, d in heads.items()}, **extra}
+    return LinearModel(heads, meta)
+
+
+def train_all(data: Path, out: Path, log=print) -> dict:
+    """Build the lexicon and train sentiment, emotion and toxicity models; returns metrics."""
+    t0 = time.time()
+    out.mkdir(parents=True, exist_ok=True)
+    lex = build_lexicon(data)
+    with gzip.open(out / f"lexicon-{LEXICON_VERSION}.json.gz", "wt", encoding="utf-8",
+                   compresslevel=9) as fh:
+        json.dump(lex, fh, ensure_ascii=False, separators=(",", ":"))
+    log(f"lexicon: {len(lex['slang'])} slang, {len(lex['freq'])} words, {len(lex['inset'])} InSet")
+    norm = Normaliser(lex["slang"], lex["freq"], inset=lex["inset"])
+    feat = Featuriser()
+    metrics: dict = {"data": str(data)}
+
+    # sentiment: SmSA train + NusaX train/valid + EmoT train (mapped to polarity)
+    smsa_test = load_smsa(data, "test")
+    test_keys = set(smsa_test.text.map(key)) | set(nusax_test_clean(data).text.map(key))
+    emot_test = load_emot(data, "test")
+    test_keys |= set(emot_test.text.map(key))
+    parts = [load_smsa(data, "train"), load_nusax(data, "train"), load_nusax(data, "valid")]
+    em = load_emot(data, "train")
+    parts.append(pd.DataFrame({"text": em.text, "label": em.label.map(POLARITY)}))
+    tr = pd.concat(parts, ignore_index=True)
+    tr = tr[~tr.text.map(key).isin(test_keys)].drop_duplicates("text")
+    va = load_smsa(data, "valid")
+    Xtr, Xva = _features(norm, feat, tr.text), _features(norm, feat, va.text)
+    m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
+    m.fit(Xtr, tr.label)
+    t = _temperature(m, Xva, va.label)
+    sent = _pack("sentiment", {"sentiment": _head(m, t)}, feat,
+                 {"trained_on": "SmSA train, NusaX-id train+valid, EmoT train (polarity)"})
+    sent.save(out / f"sentiment-{MODEL_VERSION}.npz")
+    metrics["smsa_test_macro_f1"] = _f1(sent, "sentiment", _features(norm, feat, smsa_test.text),
+                                        smsa_test.label)
+    nt = nusax_test_clean(data)
+    metrics["nusax_test_clean_macro_f1"] = _f1(sent, "sentiment", _features(norm, feat, nt.text), nt.label)
+    metrics["nusax_test_clean_rows"] = len(nt)
+    et = emot_test.assign(label=emot_test.label.map(POLARITY))
+    metrics["emot_polarity_test_macro_f1"] = _f1(sent, "sentiment", _features(norm, feat, et.text),
+                                                 et.label, labels=["negative", "positive"])
+    log(f"sentiment: {metrics} ({time.time() - t0:.0f}s)")
+
+    # emotion: EmoT train, temperature on valid, scored on test
+    etr, eva = load_emot(data, "train"), load_emot(data, "valid")
+    m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
+    Xe = _features(norm, feat, etr.text)
+    m.fit(Xe, etr.label)
+    t = _temperature(m, _features(norm, feat, eva.text), eva.label)
+    emo = _pack("emotion", {"emotion": _head(m, t)}, feat, {"trained_on": "EmoT train"})
+    emo.save(out / f"emotion-{MODEL_VERSION}.npz")
+    metrics["emot_test_macro_f1"] = _f1(emo, "emotion", _features(norm, feat, emot_test.text),
+                                        emot_test.label)
+    log(f"emotion: {metrics['emot_test_macro_f1']:.4f} ({time.time() - t0:.0f}s)")
+
+    # toxicity: id_hatespeech, fixed 80/10/10 split (train / calibration / held-out test)
+    hs = load_hatespeech(data)
+    tr_, rest = train_test_split(hs, test_size=0.2, random_state=SEED, stratify=hs.HS)
+    ca, te = train_test_split(rest, test_size=0.5, random_state=SEED, stratify=rest.HS)
+    Xt, Xc, Xte = (_features(norm, feat, d.text) for d in (tr_, ca, te))
+    heads = {}
+    targets = {"hate_speech": "HS", "abusive": "Abusive", "target_group": "HS_Group",
+               **{f"sara_{c}": f"HS_{c.title()}" for c in SARA}}
+    for h, col in targets.items():
+        m = LinearSVC(C=0.5, random_state=SEED, class_weight="balanced"
+                      if h.startswith("sara_") else None)
+        m.fit(Xt, tr_[col].astype(int))
+        heads[h] = _head(m, _temperature(m, Xc, ca[col].astype(int)))
+    strength = np.select([tr_.HS_Strong == 1, tr_.HS_Moderate == 1, tr_.HS_Weak == 1],
+                         ["strong", "moderate", "weak"], "none")
+    mask = strength != "none"
+    m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
+    m.fit(Xt[mask], strength[mask])
+    heads["strength"] = _head(m, 1.0)
+    tox = _pack("toxicity", heads, feat, {"trained_on": "id_hatespeech 80% split (seed 13)",
+                                          "licence": "CC BY-NC-SA 4.0"})
+    tox.save(out / f"toxicity-{MODEL_VERSION}.npz")
+    for h, col in (("hate_speech", "HS"), ("abusive", "Abusive")):
+        p = tox.predict_proba(Xte, h)[:, 1]
+        metrics[f"{h}_test_f1"] = round(float(f1_score(te[col].astype(int), p >= 0.5)), 4)
+    log(f"toxicity: HS {metrics['hate_speech_test_f1']:.4f} abusive "
+        f"{metrics['abusive_test_f1']:.4f} ({time.time() - t0:.0f}s)")
+    metrics["seconds"] = round(time.time() - t0, 1)
+    (out / f"metrics-{MODEL_VERSION}.json").write_text(json.dumps(metrics, indent=1) + "\n")
+    return metrics
+
+
+def _f1(model: LinearModel, head: str, X, y, labels=None) -> float:
+    classes = model.heads[head]
+    pred = np.array(classes)[model.predict_proba(X, head).argmax(1)]
+    return round(float(f1_score(list(y), pred, average="macro", labels=labels)), 4)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    a = ap.parse_args(argv)
+    if not a.data.is_dir():
+        raise SystemExit(f"{a.data}: data folder not found (pass --data ../shared/data)")
+    print(json.dumps(train_all(a.data, a.out), indent=1))
+
+
+if __name__ == "__main__":
+    main()
