@@ -47,7 +47,7 @@ def read_exports(out: Path) -> dict:
                 for line in fh:
                     d = json.loads(line)["data"]
                     assert d["code"] == shortcode(int(d["pk"]))
-                    put(("instagram", d["code"]), dict(author=d["user"]["pk"], ts=d["taken_at"], text=d["caption"]["text"],
+                    put(("instagram", d["code"]), dict(author=d["user"]["username"], ts=d["taken_at"], text=d["caption"]["text"],
                                                        likes=d["like_count"], kind="post"), is_snap)
         elif name.startswith("zeeschuimer-tiktok"):
             with _open(f) as fh:
@@ -62,7 +62,7 @@ def read_exports(out: Path) -> dict:
             for c in doc["data"]:
                 if plat == "instagram":
                     ts = dt.datetime.strptime(c["timestamp"], "%Y-%m-%dT%H:%M:%S%z").timestamp()
-                    put((plat, c["id"]), dict(author=c["from"]["id"], ts=ts, text=c["text"], kind="comment"), False)
+                    put((plat, c["id"]), dict(author=c["username"], ts=ts, text=c["text"], kind="comment"), False)
                 else:
                     ts = dt.datetime.strptime(c["created_time"], "%Y-%m-%dT%H:%M:%S%z").timestamp()
                     put((plat, c["id"].split("_")[-1]), dict(author=c["from"]["id"], ts=ts, text=c["message"],
@@ -280,7 +280,18 @@ def test_sim_ingest_accepts_exports(sim, tmp_path):
     db = ws.store.sql("select platform, count(*) n from posts group by platform")
     got = dict(zip(db["platform"], db["n"]))
     want = Counter(k[0] for k in ex["items"])
+    posts = ws.store.sql("select platform, post_id, account_id, kind, root_id from posts")
+    gt_acc = {(a["platform"], a["account_id"]) for a in _csv(out / "ground_truth" / "accounts.csv")}
+    db_ids = set(zip(posts["platform"], posts["post_id"]))
+    checked = 0
     for platform in ("instagram", "facebook", "tiktok", "x"):
-        if platform not in unread:
-            assert got.get(platform) == want[platform], platform
+        if platform in unread:
+            continue
+        checked += 1
+        assert got.get(platform) == want[platform], platform
+        assert {k for k in db_ids if k[0] == platform} == {k for k in ex["items"] if k[0] == platform}
+        sub = posts[posts["platform"] == platform]
+        accs = {(platform, a) for a in sub["account_id"].dropna()}
+        assert accs <= gt_acc, sorted(accs - gt_acc)[:5]
+    assert checked, "no platform was fully readable"
     ws.close()

@@ -28,9 +28,9 @@ __all__ = ["SCALES", "VARIANTS", "run"]
 #: items (posts + comments), citizens over all platforms, official accounts per pair per platform,
 #: buzzer networks, network size range, live sessions
 SCALES = {
-    "small": dict(items=20_000, citizens=2_400, official=4, networks=4, size=(10, 24), lives=4),
-    "medium": dict(items=500_000, citizens=40_000, official=12, networks=10, size=(25, 120), lives=16),
-    "large": dict(items=5_000_000, citizens=150_000, official=20, networks=20, size=(40, 300), lives=40),
+    "small": dict(items=20_000, citizens=2_400, official=4, networks=4, size=(10, 24), lives=4, posts=0.28),
+    "medium": dict(items=500_000, citizens=40_000, official=12, networks=10, size=(25, 120), lives=16, posts=0.35),
+    "large": dict(items=5_000_000, citizens=150_000, official=20, networks=20, size=(40, 300), lives=40, posts=0.35),
 }
 VARIANTS = ("plain", "jitter", "paraphrase", "mixed", "slow", "organic", "calm")
 
@@ -356,7 +356,7 @@ class _Sim:
                drive="", paid=False, violation="") -> None:
         cands = ";".join(sorted(stance))
         st = ";".join(f"{b}:{s}" for b, s in sorted(stance.items()))
-        self.labels.writerow([platform, pid, kind, acc.uid if acc else "", cands, st, issue or "", crisis, network,
+        self.labels.writerow([platform, pid, kind, _gt_id(acc) if acc else "", cands, st, issue or "", crisis, network,
                               drive, int(bool(paid)), violation])
         self.counts[f"{platform}:{kind}"] += 1
         self.items += 1
@@ -397,7 +397,9 @@ class _Sim:
         self.labels.writerow(["platform", "post_id", "kind", "account_id", "candidates", "stance", "issue",
                               "crisis_id", "network_id", "drive_id", "is_paid", "violation"])
         self._ts_for_label = 0.0
-        n_posts = self.cfg["items"] * 0.30
+        # organic posts; the rest of the items are comments, network, crisis and drive posts.
+        # The share is calibrated per scale (bench/simulate.py) so totals land near the target.
+        n_posts = self.cfg["items"] * self.cfg.get("posts", 0.30)
         cur_week = None
         for d in range(self.ndays):
             wk = self.week(d)
@@ -852,7 +854,7 @@ class _Sim:
         comments = self._comments("facebook", ts, a, {b: "pos"}, n, post_pk, burst=(ts, dur), ballot=b)
         for c in comments:
             self._json_item("fbc", F.fb_comment(c, self.acc["facebook"][c["ai"]], a.uid, post_pk))
-        self.lives.append(dict(platform="facebook", post_id=str(post_pk), account_id=a.uid, candidate=b,
+        self.lives.append(dict(platform="facebook", post_id=str(post_pk), account_id=_gt_id(a), candidate=b,
                                start_utc=F.iso_z(ts), end_utc=F.iso_z(ts + dur), comments=len(comments)))
 
     # --- snapshots: the same posts again, later, with grown counts ---
@@ -895,12 +897,12 @@ class _Sim:
         with open(gt / "accounts.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["platform", "account_id", "handle", "account_type", "region", "support", "is_buzzer",
-                        "network_id", "followers", "following", "created_at", "location_text", "bio"])
+                        "network_id", "followers", "following", "created_at", "location_text", "bio", "platform_uid"])
             for p in PLATFORMS:
                 for a in self.acc[p]:
-                    w.writerow([p, a.uid, a.handle, a.type, e.regions[a.region].code if a.region >= 0 else "",
+                    w.writerow([p, _gt_id(a), a.handle, a.type, e.regions[a.region].code if a.region >= 0 else "",
                                 a.support or "none", int(a.type == "buzzer"), a.network if a.network > 0 else "",
-                                a.followers, a.following, F.iso_z(a.created), a.location, a.bio])
+                                a.followers, a.following, F.iso_z(a.created), a.location, a.bio, a.uid])
         with open(gt / "networks.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["network_id", "platforms", "candidate", "stance", "works_for", "size", "variant", "hashtags",
@@ -972,6 +974,11 @@ class _Sim:
             for k, (lab, judul, text) in enumerate(rows):
                 dd = day + dt.timedelta(days=7 * k)
                 w.writerow([base + k + 1, lab, f"{dd.day}-{dd.strftime('%b-%y')}", judul, text, f"{base + k + 1}.png"])
+
+
+def _gt_id(a) -> str:
+    """The account id the importers store: Instagram formats agree only on the username."""
+    return a.handle if a.platform == "instagram" else a.uid
 
 
 def run(out_dir, seed=7, scale="small", election="kaltim-2024", variant=None, progress=None) -> dict:
