@@ -10,9 +10,10 @@ Covers the output items of the common actors:
 * Facebook Posts Scraper (``postId``, ``facebookUrl``, ``user``, ``likes``...) and Facebook
   Comments Scraper (``commentUrl``, base64 ``id``, ``threadingDepth``).
 
-Identifiers match the other importers: Instagram posts by shortcode and accounts by
-username; TikTok videos/comments by numeric id (exact strings) and accounts by username;
-Facebook posts by bare post id and pages by numeric id.
+Identifiers match the other importers: Instagram posts by shortcode; TikTok videos/comments
+by numeric id (exact strings); Facebook posts by bare post id. Accounts by their numeric id
+(``ownerId``, ``owner.id``, ``authorMeta.id``, ``uid``, ``user.id``/``facebookId``), the
+username when an item lacks the id.
 
 Semantics: ``timestamp``/``time``/``createTimeISO`` are UTC; Apify writes ``-1`` for hidden
 like counts (stored as unknown); Facebook ``likes`` is the reactions total; TikTok
@@ -149,6 +150,7 @@ class ApifyDataset(Importer):
         if not pid:
             raise RowError("shortCode", "missing")
         user = raw.get("ownerUsername")
+        aid = str(raw["ownerId"]) if raw.get("ownerId") else user
         mtype = _IG_TYPES.get(str(raw.get("type") or "").lower())
         if raw.get("productType") == "clips":
             mtype = "reel"
@@ -158,7 +160,7 @@ class ApifyDataset(Importer):
         tags = [str(h).lower().lstrip("#") for h in raw.get("hashtags") or [] if h]
         ments = [str(m).lower().lstrip("@") for m in raw.get("mentions") or [] if m]
         post = fill_entities({
-            "platform": "instagram", "post_id": str(pid), "account_id": user or None,
+            "platform": "instagram", "post_id": str(pid), "account_id": aid or None,
             "created_at": _t(raw, "timestamp"), "kind": "post", "text": raw.get("caption") or None,
             "media_type": mtype, "url": raw.get("url") or f"https://www.instagram.com/p/{pid}/",
             "hashtags": tags, "mentions": ments, "likes": _n(raw, "likesCount"),
@@ -166,8 +168,8 @@ class ApifyDataset(Importer):
             "geo": raw.get("locationName") or None,
             "media_files": [u for u in (raw.get("displayUrl"), raw.get("videoUrl")) if u]})
         acc = None
-        if user:
-            acc = {"platform": "instagram", "account_id": user, "handle": user,
+        if aid:
+            acc = {"platform": "instagram", "account_id": aid, "handle": user,
                    "display_name": raw.get("ownerFullName") or None}
         items = [Item(post=post, account=acc)]
         for c in raw.get("latestComments") or []:
@@ -181,12 +183,13 @@ class ApifyDataset(Importer):
             raise RowError("id", "missing comment id")
         owner = raw.get("owner") if isinstance(raw.get("owner"), dict) else {}
         user = raw.get("ownerUsername") or owner.get("username")
+        aid = str(owner["id"]) if owner.get("id") else user
         acc = None
-        if user:
-            acc = {"platform": "instagram", "account_id": user, "handle": user,
+        if aid:
+            acc = {"platform": "instagram", "account_id": aid, "handle": user,
                    "verified": owner.get("is_verified") if isinstance(owner.get("is_verified"), bool) else None}
         p = fill_entities({
-            "platform": "instagram", "post_id": str(cid), "account_id": user or None,
+            "platform": "instagram", "post_id": str(cid), "account_id": aid or None,
             "created_at": _t(raw, "timestamp"), "kind": "reply" if parent else "comment",
             "parent_id": parent or post, "root_id": post, "text": raw.get("text") or None,
             "media_type": "text", "url": raw.get("commentUrl") or None,
@@ -207,6 +210,7 @@ class ApifyDataset(Importer):
             raise RowError("id", "missing video id")
         am = raw.get("authorMeta") if isinstance(raw.get("authorMeta"), dict) else {}
         user = am.get("name") or am.get("uniqueId")
+        aid = str(am["id"]) if am.get("id") else user
         tags = []
         for h in raw.get("hashtags") or []:
             name = h.get("name") if isinstance(h, dict) else h
@@ -215,7 +219,7 @@ class ApifyDataset(Importer):
         ments = [str(m).lower().lstrip("@") for m in raw.get("mentions") or [] if isinstance(m, str)]
         slideshow = raw.get("isSlideshow") is True
         post = fill_entities({
-            "platform": "tiktok", "post_id": vid, "account_id": user or None,
+            "platform": "tiktok", "post_id": vid, "account_id": aid or None,
             "created_at": _t(raw, "createTimeISO", "createTime"), "kind": "post",
             "text": raw.get("text") or None, "media_type": "carousel" if slideshow else "video",
             "url": raw.get("webVideoUrl") or None, "hashtags": tags, "mentions": ments,
@@ -223,8 +227,8 @@ class ApifyDataset(Importer):
             "shares": _n(raw, "shareCount"), "views": _n(raw, "playCount"),
             "saves": _n(raw, "collectCount"), "is_paid": _paid(raw)})
         acc = None
-        if user:
-            acc = {"platform": "tiktok", "account_id": user, "handle": user,
+        if aid:
+            acc = {"platform": "tiktok", "account_id": aid, "handle": user,
                    "display_name": am.get("nickName") or None, "bio": am.get("signature") or None,
                    "followers": _n(am, "fans"), "following": _n(am, "following"),
                    "post_count": _n(am, "video"),
@@ -239,13 +243,14 @@ class ApifyDataset(Importer):
         vid = m.group(1) if m else None
         parent = exact_id(raw.get("repliesToId"), "repliesToId")
         user = raw.get("uniqueId")
+        aid = str(raw["uid"]) if raw.get("uid") else user
         post = fill_entities({
-            "platform": "tiktok", "post_id": cid, "account_id": user or None,
+            "platform": "tiktok", "post_id": cid, "account_id": aid or None,
             "created_at": _t(raw, "createTimeISO", "createTime"),
             "kind": "reply" if parent else "comment", "parent_id": parent or vid, "root_id": vid,
             "text": raw.get("text") or None, "media_type": "text",
             "likes": _n(raw, "diggCount"), "comments": _n(raw, "replyCommentTotal")})
-        acc = {"platform": "tiktok", "account_id": user, "handle": user} if user else None
+        acc = {"platform": "tiktok", "account_id": aid, "handle": user} if aid else None
         return [Item(post=post, account=acc)]
 
     # -- Facebook ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@ item) and ``<name>_comments.json`` (comments with their answers).
 
 A metadata file is ``{"node": {...Instagram GraphQL node...}, "instaloader": {"version": ...,
 "node_type": "Post"|"Profile"|"StoryItem"|"Hashtag"}}``. Posts are stored under their
-shortcode and Instagram accounts under their username (as every Instagram importer does).
+shortcode and accounts under their numeric user id (``owner.id``; the username when the id
+is missing), as the other Instagram importers do.
 
 Semantics
 ---------
@@ -133,10 +134,11 @@ class Instaloader(Importer):
 
     def _profile(self, node: dict) -> dict:
         user = node.get("username")
-        if not user:
-            raise RowError("node.username", "missing")
+        aid = node.get("id") or user
+        if not aid:
+            raise RowError("node.id", "missing id and username")
         bio = node.get("biography")
-        return {"platform": "instagram", "account_id": str(user), "handle": str(user),
+        return {"platform": "instagram", "account_id": str(aid), "handle": user,
                 "display_name": node.get("full_name") or None, "bio": bio or None,
                 "followers": _edge_count(node, "edge_followed_by"),
                 "following": _edge_count(node, "edge_follow"),
@@ -160,9 +162,10 @@ class Instaloader(Importer):
             mtype = "reel"
         owner = node.get("owner") if isinstance(node.get("owner"), dict) else {}
         user = owner.get("username")
+        aid = owner.get("id") or user
         acc = None
-        if user:
-            acc = {"platform": "instagram", "account_id": str(user), "handle": str(user),
+        if aid:
+            acc = {"platform": "instagram", "account_id": str(aid), "handle": user,
                    "display_name": owner.get("full_name") or None,
                    "followers": _edge_count(owner, "edge_followed_by"),
                    "verified": owner.get("is_verified") if isinstance(owner.get("is_verified"), bool) else None}
@@ -173,7 +176,7 @@ class Instaloader(Importer):
         except ValueError as e:
             raise RowError("node.video_view_count", str(e)) from None
         post = fill_entities({
-            "platform": "instagram", "post_id": pid, "account_id": user and str(user),
+            "platform": "instagram", "post_id": pid, "account_id": aid and str(aid),
             "created_at": _time(node.get("taken_at_timestamp") or node.get("date"), "node.taken_at_timestamp"),
             "kind": "post", "text": text or None, "media_type": mtype,
             "url": f"https://www.instagram.com/p/{pid}/" if node.get("shortcode") else None,
@@ -190,9 +193,10 @@ class Instaloader(Importer):
             raise RowError("id", "missing comment id")
         owner = c.get("owner") if isinstance(c.get("owner"), dict) else {}
         user = owner.get("username")
+        aid = owner.get("id") or user
         acc = None
-        if user:
-            acc = {"platform": "instagram", "account_id": str(user), "handle": str(user),
+        if aid:
+            acc = {"platform": "instagram", "account_id": str(aid), "handle": user,
                    "display_name": owner.get("full_name") or None,
                    "verified": owner.get("is_verified") if isinstance(owner.get("is_verified"), bool) else None}
         try:
@@ -201,7 +205,7 @@ class Instaloader(Importer):
             raise RowError("likes_count", str(e)) from None
         answers = [a for a in c.get("answers") or [] if isinstance(a, dict)]
         p = fill_entities({
-            "platform": "instagram", "post_id": str(cid), "account_id": user and str(user),
+            "platform": "instagram", "post_id": str(cid), "account_id": aid and str(aid),
             "created_at": _time(c.get("created_at"), "created_at"),
             "kind": "reply" if parent else "comment", "parent_id": parent or post,
             "root_id": post, "text": c.get("text") or None, "media_type": "text", "likes": likes,

@@ -262,9 +262,9 @@ class MetaGraphJSON(Importer):
         if not isinstance(owner, dict):
             owner = {}
         handle = owner.get("username") or raw.get("username")
-        # usernames are the one id every Instagram format carries (CrowdTangle, Apify,
-        # Instaloader); the numeric Graph id is not comparable with the web id
-        aid = handle or owner.get("id")
+        # the numeric user id when the response has it (as Zeeschuimer, Instaloader and
+        # Apify do), else the username (CrowdTangle CSV and some field sets carry no id)
+        aid = owner.get("id") or handle
         if not aid:
             return None
         try:
@@ -307,8 +307,10 @@ class MetaGraphJSON(Importer):
         if not cid:
             raise RowError("id", "missing comment id")
         cid = str(cid)
-        if media is None and isinstance(raw.get("media"), dict) and raw["media"].get("id"):
-            media = str(raw["media"]["id"])
+        if media is None and isinstance(raw.get("media"), dict):
+            m = raw["media"]
+            media = m.get("shortcode") or instagram_shortcode(m.get("permalink")) or \
+                (str(m["id"]) if m.get("id") else None)
         par = parent or (str(raw["parent_id"]) if raw.get("parent_id") else None) or media
         acc = self._ig_account(raw)
         post = fill_entities({
@@ -339,10 +341,7 @@ class MetaGraphJSON(Importer):
         if not pid:
             raise RowError("id", "missing id")
         owner = raw.get("post_owner") if isinstance(raw.get("post_owner"), dict) else {}
-        if hint == "instagram":
-            aid = owner.get("username") or owner.get("id")
-        else:
-            aid = owner.get("id")
+        aid = owner.get("id") or owner.get("username")
         acc = None
         if aid:
             acc = {"platform": hint, "account_id": str(aid), "handle": owner.get("username"),
