@@ -132,6 +132,20 @@ def test_sim_deterministic_by_seed(tmp_path):
     assert da != dc
 
 
+def test_sim_deterministic_across_processes(tmp_path):
+    """No dependence on Python's per-process hash seed."""
+    import subprocess
+    import sys
+    code = "import sys; from suara.sim import simulate; simulate(sys.argv[1], seed=9, scale=1500)"
+    digests = []
+    for hs in ("1", "2"):
+        d = tmp_path / hs
+        subprocess.run([sys.executable, "-c", code, str(d)], check=True, env={**__import__("os").environ,
+                                                                              "PYTHONHASHSEED": hs})
+        digests.append({str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()})
+    assert digests[0] == digests[1]
+
+
 def test_sim_ground_truth_matches_exports(sim):
     out, summary, ex = sim
     labels = _csv(out / "ground_truth" / "post_labels.csv")
@@ -272,7 +286,8 @@ def test_sim_ingest_accepts_exports(sim, tmp_path):
     import suara
     out, summary, ex = sim
     ws = suara.init(tmp_path / "ws")
-    reports = ws.ingest([out / p for p in ("instagram", "facebook", "tiktok", "x")])
+    assert sorted(Path(p).name for p in summary["export_dirs"]) == ["facebook", "instagram", "tiktok", "x"]
+    reports = ws.ingest(summary["export_dirs"])
     recognised = [r for r in reports if r.format]
     assert recognised, "no importer recognised any simulator file"
     assert sum(r.quarantined for r in reports) == 0, [(r.file, r.quarantined) for r in reports if r.quarantined]

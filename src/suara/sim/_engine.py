@@ -944,7 +944,11 @@ class _Sim:
                     "networks": len(self.networks), "time_range": [F.iso_z(start), F.iso_z(end)],
                     "files": self.files}
         (gt / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        # the platform folders to ingest (ground_truth/ is not an export)
+        manifest["export_dirs"] = [str(self.out / p) for p in PLATFORMS if (self.out / p).is_dir()]
+        manifest["ground_truth"] = str(gt)
         return manifest
+        (gt / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     def _hoaxes(self, path: Path) -> None:
         r, e = self.r, self.e
