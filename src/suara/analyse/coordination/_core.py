@@ -1,0 +1,457 @@
+"""detect_coordination: traces -> windows -> co-activity pairs -> filtered network ->
+Leiden communities -> account buzzer scores and network profiles."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from suara.analyse import base
+from suara.analyse.coordination._network import co_activity, communities, estimate_window, filter_edges
+from suara.analyse.coordination._traces import KINDS, load_posts, structural_traces, text_traces
+
+#: weights of the supporting signals (they only count for coordinated accounts)
+SIGNAL_WEIGHTS = {"new_account": 0.25, "few_followers": 0.15, "duplicated": 0.25,
+                  "focus": 0.2, "burstiness": 0.15}
+#: score = COORD_WEIGHT * coordination + (1 - COORD_WEIGHT) * signals * min(1, 2 * coordination)
+COORD_WEIGHT = 0.6
+FLAG_THRESHOLD = 0.5
+
+ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "cluster", "buzzer_score", "flagged",
+                   "coordination", "partners", "coordinated_objects", "new_account", "few_followers",
+                   "duplicated", "focus", "burstiness", "focus_candidate", "posts", "followers",
+                   "created_at", "reasons"]
+EDGE_COLUMNS = ["source_platform", "source_account", "target_platform", "target_account", "weight",
+                "symmetry", "mean_dt", *[f"n_{k}" for k in KINDS], "first", "last", "cluster"]
+NETWORK_COLUMNS = ["cluster", "size", "candidate", "stance", "stance_method", "platforms",
+                   "first_activity", "last_activity", "followers_reach", "views_reach", "posts",
+                   "hashtags", "narratives", "sample_posts", "members"]
+
+
+@dataclass
+class CoordinationResult:
+    """What :func:`detect_coordination` found.
+
+    Attributes: ``accounts`` (one row per account that posted, with ``buzzer_score`` 0..1,
+    ``flagged`` and ``reasons``), ``edges`` (the filtered co-activity network), ``networks``
+    (one row per Leiden community of at least ``min_cluster_size`` accounts), ``windows``
+    (seconds per trace kind), ``stats`` (counts, thresholds, timings) and ``run_id``.
+    """
+
+    accounts: pd.DataFrame
+    edges: pd.DataFrame
+    networks: pd.DataFrame
+    windows: dict[str, int]
+    stats: dict[str, Any]
+    params: dict[str, Any]
+    run_id: str
+    scored_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(
+        tzinfo=None, microsecond=0))
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Accounts with ``buzzer_score >= 0.5``."""
+        return self.accounts[self.accounts["flagged"]]
+
+    def save(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write ``accounts.csv``, ``edges.csv``, ``networks.csv``, ``network.gexf`` and
+        ``summary.json`` into ``out_dir``; returns the paths.
+
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> sorted(detect_coordination(ws, store=False).save(tempfile.mkdtemp()))
+        ['accounts', 'edges', 'gexf', 'networks', 'summary']
+        """
+        from suara.analyse.coordination._gexf import write_gexf
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {"accounts": out / "accounts.csv", "edges": out / "edges.csv",
+                 "networks": out / "networks.csv", "gexf": out / "network.gexf",
+                 "summary": out / "summary.json"}
+        acc = self.accounts.sort_values(["buzzer_score", "platform", "account_id"],
+                                        ascending=[False, True, True])
+        _safe_csv(acc[ACCOUNT_COLUMNS], paths["accounts"])
+        _safe_csv(self.edges[EDGE_COLUMNS], paths["edges"])
+        _safe_csv(self.networks[NETWORK_COLUMNS], paths["networks"])
+        write_gexf(self.accounts, self.edges, paths["gexf"])
+        paths["summary"].write_text(json.dumps(self.summary(), indent=2, default=str), encoding="utf-8")
+        return paths
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-able digest: run id, windows, counts, thresholds and the networks."""
+        return {"run_id": self.run_id, "windows": self.windows, "stats": self.stats,
+                "params": self.params, "flagged": int(self.accounts["flagged"].sum()) if len(self.accounts) else 0,
+                "networks": self.networks.drop(columns=["members"]).to_dict(orient="records")}
+
+    def store(self, ws) -> None:
+        """Replace ``account_scores`` and ``networks`` in the workspace in one transaction."""
+        a = self.accounts
+        scores = pd.DataFrame({
+            "platform": a["platform"].astype(str), "account_id": a["account_id"].astype(str),
+            "run_id": self.run_id, "cluster": a["cluster"].astype(object),
+            "buzzer_score": a["buzzer_score"].astype(float), "flagged": a["flagged"].astype(bool),
+            "reasons": a["reasons"].astype(str), "scored_at": self.scored_at})
+        n = self.networks
+        nets = pd.DataFrame({
+            "run_id": self.run_id, "cluster": n["cluster"].astype(str), "size": n["size"].astype("int64"),
+            "candidate": n["candidate"].astype(object), "stance": n["stance"].astype(object),
+            "summary": [json.dumps({k: r[k] for k in NETWORK_COLUMNS if k not in
+                                    ("cluster", "size", "candidate", "stance", "first_activity", "last_activity")},
+                                   default=str, ensure_ascii=False) for _, r in n.iterrows()],
+            "first_activity": pd.to_datetime(n["first_activity"]), "last_activity": pd.to_datetime(n["last_activity"])})
+        with ws.store.transaction():
+            ws.store.replace("account_scores", scores)
+            ws.store.replace("networks", nets)
+            ws.store.set_meta("coordination.run_id", self.run_id)
+            ws.store.set_meta("coordination.summary", json.dumps(
+                {"windows": self.windows, "stats": self.stats, "params": self.params}, default=str))
+
+
+def _safe_csv(df: pd.DataFrame, path: Path) -> None:
+    # spreadsheet formula injection: a cell starting with = + - @ is prefixed with '
+    d = df.copy()
+    for c in d.columns:
+        if d[c].dtype == object:
+            d[c] = d[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+    d.to_csv(path, index=False)
+
+
+def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
+                        edge_percentile: float = 0.5, min_symmetry: float = 0.3,
+                        min_participation: int = 3, min_cluster_size: int = 3, max_fanout: int = 100,
+                        text_threshold: float = 0.6, q: float = 0.1, p: float = 0.5,
+                        seed: int = 42, store: bool = True) -> CoordinationResult:
+    """Find coordinated networks and score every posting account (buzzer score 0..1).
+
+    Parameters
+    ----------
+    ws : Workspace
+    window : int, optional
+        Co-activity window in seconds for every trace kind; None estimates one per kind with
+        CooRnet's rule (``p`` quantile of the time the fastest ``q`` of objects take to reach
+        half their traces).
+    min_weight : int
+        Least number of distinct objects two accounts must share within the window.
+    edge_percentile : float
+        Edges must also reach this percentile of the weights of all repeated pairs.
+    min_symmetry : float
+        Least ``weight / max(activity)``: drops edges of hyperactive accounts.
+    min_participation : int
+        Least number of distinct coordinated objects for an account to stay in the network.
+    min_cluster_size : int
+        Least size of a Leiden community reported as a network.
+    max_fanout : int
+        Traces kept per (object, window bucket): bounds the pairs a viral object produces.
+    store : bool
+        Replace ``account_scores`` and ``networks`` in the workspace.
+
+    Returns
+    -------
+    CoordinationResult
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> r = detect_coordination(ws)
+    >>> len(r.accounts), len(r.networks)
+    (0, 0)
+    """
+    import time
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    params = dict(window=window, min_weight=min_weight, edge_percentile=edge_percentile,
+                  min_symmetry=min_symmetry, min_participation=min_participation,
+                  min_cluster_size=min_cluster_size, max_fanout=max_fanout,
+                  text_threshold=text_threshold, q=q, p=p, seed=seed)
+    if window is not None and window < 1:
+        raise ValueError(f"window must be at least 1 second, got {window}")
+    posts, stats = load_posts(ws)
+    tr = structural_traces(ws, posts)
+    tx = text_traces(ws, posts, threshold=text_threshold)
+    timings["traces_s"] = time.perf_counter() - t0
+    traces = pd.concat([tr, tx.drop(columns=["post_id"])], ignore_index=True)
+    stats["traces"] = int(len(traces))
+    # node = (platform, account_id); sorted factorize keeps ids stable across runs
+    node_key = traces["platform"].astype(str) + "\x1f" + traces["account_id"].astype(str)
+    traces["node"], nodes = pd.factorize(node_key, sort=True)
+    traces["obj"] = pd.factorize(traces["obj"], sort=True)[0]
+    traces["kind"] = traces["kind"].map({k: i for i, k in enumerate(KINDS)}).astype("int64")
+    windows: dict[str, int] = {}
+    pooled = window or estimate_window(traces, q=q, p=p) or 60
+    for i, k in enumerate(KINDS):
+        # a kind with few objects of its own borrows the pooled estimate
+        windows[k] = int(window) if window else (
+            estimate_window(traces[traces["kind"] == i], q=q, p=p, min_objects=50) or pooled)
+    traces["win"] = traces["kind"].map({i: windows[k] for i, k in enumerate(KINDS)}).astype("int64")
+    # activity: objects an account acted on that at least one other account also acted on
+    shared_obj = traces.groupby("obj")["node"].transform("nunique") >= 2
+    activity = traces[shared_obj].groupby("node")["obj"].nunique()
+    edges = pd.DataFrame(columns=["lo", "hi", "weight", "symmetry"])
+    po = pairs = None
+    if len(traces) and shared_obj.any():
+        t1 = time.perf_counter()
+        po, pairs = co_activity(ws.store.ibis if hasattr(ws.store, "ibis") else ibis.duckdb.connect(),
+                                traces[shared_obj], max_fanout=max_fanout)
+        edges, th = filter_edges(pairs, activity, min_weight=min_weight,
+                                 edge_percentile=edge_percentile, min_symmetry=min_symmetry)
+        stats.update(th)
+        timings["pairs_s"] = time.perf_counter() - t1
+    # minimum participation: distinct coordinated objects over the kept edges
+    part = pd.Series(dtype="int64")
+    if len(edges) and po is not None:
+        ke = ibis.memtable(edges[["lo", "hi"]].rename(columns={"lo": "klo", "hi": "khi"}))
+        kp = po.inner_join(ke, [po.lo == ke.klo, po.hi == ke.khi]).select("lo", "hi", "obj").execute()
+        both = pd.concat([kp[["lo", "obj"]].rename(columns={"lo": "node"}),
+                          kp[["hi", "obj"]].rename(columns={"hi": "node"})])
+        part = both.groupby("node")["obj"].nunique()
+        keep = part[part >= min_participation].index
+        edges = edges[edges["lo"].isin(keep) & edges["hi"].isin(keep)].reset_index(drop=True)
+    for t in (po, pairs):
+        if t is not None:
+            try:
+                t.release()
+            except Exception:  # noqa: BLE001 - a cache that is already gone is fine
+                pass
+    t2 = time.perf_counter()
+    comm = communities(edges, seed=seed)
+    sizes = pd.Series(comm).value_counts() if comm else pd.Series(dtype="int64")
+    label = {c: f"N{r + 1:02d}" for r, c in enumerate(sorted(sizes[sizes >= min_cluster_size].index))}
+    timings["leiden_s"] = time.perf_counter() - t2
+    node_df = pd.DataFrame({"node": np.arange(len(nodes)), "key": nodes})
+    node_df[["platform", "account_id"]] = node_df["key"].str.split("\x1f", n=1, expand=True) \
+        if len(node_df) else pd.DataFrame(columns=["platform", "account_id"])
+    node_df["cluster"] = node_df["node"].map(lambda n: label.get(comm.get(n, -1)))
+    t3 = time.perf_counter()
+    accounts = _score_accounts(ws, posts, node_df, edges, part, tx, windows)
+    timings["scores_s"] = time.perf_counter() - t3
+    edges_out = _edges_out(edges, node_df)
+    networks = _profile_networks(ws, posts, accounts, tx, edges_out)
+    stats.update({"accounts_scored": int(len(accounts)), "edges": int(len(edges_out)),
+                  "networks": int(len(networks)),
+                  "flagged": int(accounts["flagged"].sum()) if len(accounts) else 0})
+    timings["total_s"] = time.perf_counter() - t0
+    stats["timings"] = {k: round(v, 3) for k, v in timings.items()}
+    run_id = "coord-" + hashlib.sha1(json.dumps([params, stats["posts"], stats["traces"]],
+                                                default=str).encode()).hexdigest()[:10]
+    res = CoordinationResult(accounts=accounts, edges=edges_out, networks=networks, windows=windows,
+                             stats=stats, params=params, run_id=run_id)
+    if store:
+        res.store(ws)
+    return res
+
+
+def _edges_out(edges: pd.DataFrame, node_df: pd.DataFrame) -> pd.DataFrame:
+    if edges.empty:
+        return pd.DataFrame(columns=EDGE_COLUMNS)
+    nd = node_df.set_index("node")
+    e = edges.copy()
+    out = pd.DataFrame({
+        "source_platform": nd.loc[e["lo"], "platform"].to_numpy(),
+        "source_account": nd.loc[e["lo"], "account_id"].to_numpy(),
+        "target_platform": nd.loc[e["hi"], "platform"].to_numpy(),
+        "target_account": nd.loc[e["hi"], "account_id"].to_numpy(),
+        "weight": e["weight"].astype("int64").to_numpy(),
+        "symmetry": e["symmetry"].round(4).to_numpy(),
+        "mean_dt": e["mean_dt"].astype(float).round(1).to_numpy(),
+    })
+    for k in KINDS:
+        out[f"n_{k}"] = e[f"n_{k}"].astype("int64").to_numpy()
+    out["first"] = pd.to_datetime(e["first"].to_numpy(), unit="s")
+    out["last"] = pd.to_datetime(e["last"].to_numpy(), unit="s")
+    cl_lo = nd.loc[e["lo"], "cluster"].to_numpy()
+    cl_hi = nd.loc[e["hi"], "cluster"].to_numpy()
+    out["cluster"] = np.where(cl_lo == cl_hi, cl_lo, None)
+    return out.sort_values(["weight", "source_platform", "source_account", "target_account"],
+                           ascending=[False, True, True, True]).reset_index(drop=True)
+
+
+def _candidate_terms(election) -> dict[str, tuple[set[str], str | None]]:
+    """ballot -> (lowercase hashtags, alias regex) from the election config."""
+    out = {}
+    for c in election.candidates:
+        tags = {h.lower().lstrip("#") for h in c.hashtags}
+        words = [w for w in [*c.aliases, *c.nicknames, c.short] if w and len(w) >= 3]
+        rx = r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")\b" if words else None
+        out[c.ballot] = (tags, rx)
+    return out
+
+
+def _candidate_posts(ws, posts: ibis.Table) -> pd.DataFrame:
+    """Per post: candidate and direction (push|attack|mention), from the current mentions
+    when the workspace is enriched, else from the election's hashtags (push) and aliases."""
+    v = base.current_version(ws)
+    m = ws.store.table("mentions")
+    if v and int(m.filter(m.version == v).count().execute()) > 0:
+        m = m.filter(m.version == v)
+        j = posts.select("platform", "post_id", "account_id").inner_join(m, ["platform", "post_id"])
+        d = j.select("platform", "account_id", "post_id", "candidate", "sentiment").execute()
+        d["direction"] = d["sentiment"].map({"positive": "push", "negative": "attack"}).fillna("mention")
+        d["method"] = "sentiment"
+        return d[["platform", "account_id", "post_id", "candidate", "direction", "method"]]
+    parts = []
+    for ballot, (tags, rx) in _candidate_terms(ws.election).items():
+        tagged = posts.hashtags.map(lambda x: x.lower()).filter(lambda x: x.isin(list(tags) or [""])).length() > 0
+        hit = posts.hashtags.notnull() & tagged
+        said = posts.text.lower().re_search(rx) if rx else ibis.literal(False)
+        q = posts.filter(ibis.coalesce(hit, False) | ibis.coalesce(said, False))
+        parts.append(q.select("platform", "account_id", "post_id", candidate=ibis.literal(ballot),
+                              direction=ibis.ifelse(ibis.coalesce(hit, False), "push", "mention")))
+    if not parts:
+        return pd.DataFrame(columns=["platform", "account_id", "post_id", "candidate", "direction", "method"])
+    u = parts[0]
+    for x in parts[1:]:
+        u = u.union(x, distinct=False)
+    d = u.execute()
+    d["method"] = "config"
+    return d
+
+
+def _score_accounts(ws, posts, node_df, edges, part, tx, windows) -> pd.DataFrame:
+    e = ws.election
+    # per-account activity and burstiness (Goh & Barabasi B = (sd - mean)/(sd + mean) of gaps)
+    w = ibis.window(group_by=[posts.platform, posts.account_id], order_by=posts.ts)
+    g = posts.mutate(gap=posts.ts - posts.ts.lag().over(w),
+                     is_text=posts.text.notnull() & (posts.kind.isnull() | (posts.kind != "share")))
+    act = g.group_by(["platform", "account_id"]).aggregate(
+        posts=g.count(), first_ts=g.ts.min(), n_text=g.is_text.sum(),
+        gap_mean=g.gap.mean(), gap_sd=g.gap.std()).execute()
+    if act.empty:
+        return pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "created_at", "followers").execute()
+    a = act.merge(acc, on=["platform", "account_id"], how="left")
+    a = a.merge(node_df[["platform", "account_id", "node", "cluster"]], on=["platform", "account_id"], how="left")
+    # coordination: kept partners, coordinated objects, membership of a network
+    if len(edges):
+        deg = pd.concat([edges["lo"], edges["hi"]]).value_counts()
+    else:
+        deg = pd.Series(dtype="int64")
+    a["partners"] = a["node"].map(deg).fillna(0).astype("int64")
+    a["coordinated_objects"] = a["node"].map(part).fillna(0).astype("int64")
+    a.loc[a["partners"] == 0, "coordinated_objects"] = 0
+    in_net = a["cluster"].notna().astype(float)
+    a["coordination"] = np.where(
+        a["partners"] > 0,
+        0.5 * np.minimum(1, a["coordinated_objects"] / 8) + 0.3 * np.minimum(1, a["partners"] / 4) + 0.2 * in_net,
+        0.0)
+    # new account: created during the campaign (or shortly before: accounts are made ahead)
+    camp = pd.Timestamp(e.dates.campaign_start) - pd.Timedelta(days=60)
+    created = pd.to_datetime(a["created_at"])
+    first_post = pd.to_datetime(a["first_ts"], unit="s")
+    age_days = (first_post - created).dt.total_seconds() / 86400
+    a["new_account"] = np.where(created.isna(), 0.0,
+                                np.where(created >= camp, 1.0, np.clip(1 - age_days / 365, 0, 1) * 0.5))
+    f = pd.to_numeric(a["followers"], errors="coerce")
+    a["few_followers"] = np.select([f.isna(), f < 100, f < 1000, f < 10000], [0.0, 1.0, 0.5, 0.2], 0.0)
+    # duplicated content: share of the account's own texts that are near-duplicates of another account's
+    if len(tx):
+        multi = tx.groupby("obj")["account_id"].transform("nunique") >= 2
+        dup = tx[multi].groupby(["platform", "account_id"])["post_id"].nunique().rename("n_dup").reset_index()
+        a = a.merge(dup, on=["platform", "account_id"], how="left")
+    else:
+        a["n_dup"] = 0
+    a["duplicated"] = (a["n_dup"].fillna(0) / a["n_text"].clip(lower=1)).clip(0, 1)
+    # single-candidate focus: share of the account's candidate posts going one direction
+    cp = _candidate_posts(ws, posts)
+    if len(cp):
+        cp["dkey"] = cp["candidate"].astype(str) + ":" + cp["direction"].astype(str)
+        cnt = cp.groupby(["platform", "account_id", "dkey"]).size().rename("n").reset_index()
+        tot = cnt.groupby(["platform", "account_id"])["n"].sum().rename("tot")
+        top = cnt.sort_values(["n", "dkey"], ascending=[False, True]).drop_duplicates(["platform", "account_id"])
+        top = top.merge(tot.reset_index(), on=["platform", "account_id"])
+        top["focus"] = top["n"] / top["tot"] * np.minimum(1, top["tot"] / 3)
+        a = a.merge(top[["platform", "account_id", "focus", "dkey"]].rename(columns={"dkey": "focus_candidate"}),
+                    on=["platform", "account_id"], how="left")
+    else:
+        a["focus"], a["focus_candidate"] = 0.0, None
+    a["focus"] = a["focus"].fillna(0.0)
+    mean, sd = a["gap_mean"].astype(float), a["gap_sd"].astype(float)
+    bval = ((sd - mean) / (sd + mean)).where((a["posts"] >= 4) & ((sd + mean) > 0))
+    a["burstiness"] = bval.abs().fillna(0.0).clip(0, 1)
+    sig = sum(SIGNAL_WEIGHTS[k] * a[k] for k in SIGNAL_WEIGHTS)
+    a["buzzer_score"] = (COORD_WEIGHT * a["coordination"]
+                         + (1 - COORD_WEIGHT) * sig * np.minimum(1, 2 * a["coordination"])).round(4)
+    a["flagged"] = a["buzzer_score"] >= FLAG_THRESHOLD
+    a["reasons"] = [_reasons(r, windows, bv) for r, bv in zip(a.itertuples(index=False), bval)]
+    a["created_at"] = created
+    return a[ACCOUNT_COLUMNS].sort_values(["platform", "account_id"]).reset_index(drop=True)
+
+
+def _reasons(r, windows, bval) -> str:
+    out = []
+    if r.partners > 0:
+        out.append(f"acted on {r.coordinated_objects} objects within seconds-to-minutes of "
+                   f"{r.partners} other account(s)" + (f" (network {r.cluster})" if isinstance(r.cluster, str) else ""))
+    if r.new_account >= 0.5 and pd.notna(r.created_at):
+        out.append(f"account created {pd.Timestamp(r.created_at).date()} (campaign-period account)")
+    if r.few_followers >= 0.5 and pd.notna(r.followers):
+        out.append(f"{int(r.followers)} followers")
+    if r.duplicated >= 0.3:
+        out.append(f"{r.duplicated:.0%} of its texts are near-duplicates of other accounts' posts")
+    if r.focus >= 0.6 and isinstance(r.focus_candidate, str):
+        cand, direction = r.focus_candidate.split(":", 1)
+        out.append(f"{r.focus:.0%} single-candidate focus ({direction} pair {cand})")
+    if r.burstiness >= 0.5 and pd.notna(bval):
+        out.append(("bursty" if bval > 0 else "clock-regular") + f" posting (B={bval:+.2f})")
+    return "; ".join(out)
+
+
+def _profile_networks(ws, posts, accounts, tx, edges_out) -> pd.DataFrame:
+    nets = accounts[accounts["cluster"].notna()]
+    if nets.empty:
+        return pd.DataFrame(columns=NETWORK_COLUMNS)
+    mem = ibis.memtable(nets[["platform", "account_id", "cluster"]].rename(
+        columns={"platform": "mplat", "account_id": "macct"}))
+    mp = posts.inner_join(mem, [posts.platform == mem.mplat, posts.account_id == mem.macct])
+    mp = mp.select("platform", "account_id", "post_id", "cluster", "ts", "text", "hashtags", "views",
+                   "likes", "shares", "kind").execute()
+    cp = _candidate_posts(ws, posts)
+    cp = cp.merge(mp[["platform", "post_id", "cluster"]], on=["platform", "post_id"])
+    rows = []
+    for cl, members in nets.groupby("cluster", sort=True):
+        p = mp[mp["cluster"] == cl]
+        tags = p["hashtags"].explode().dropna().astype(str).str.lower().value_counts().head(10)
+        texts = p[p["kind"] != "share"]["text"].dropna()
+        narr = texts.str.strip().value_counts().head(5)
+        c = cp[cp["cluster"] == cl]
+        cand = stance = method = None
+        if len(c):
+            method = c["method"].iloc[0]
+            d = c[c["direction"] != "mention"]
+            if len(d):
+                top = d.groupby(["candidate", "direction"]).size().sort_values(ascending=False)
+                (cand, stance) = top.index[0]
+            else:
+                cand, stance = c["candidate"].value_counts().index[0], "unknown"
+        ecl = edges_out[edges_out["cluster"] == cl]
+        first = ecl["first"].min() if len(ecl) else pd.to_datetime(p["ts"].min(), unit="s")
+        last = ecl["last"].max() if len(ecl) else pd.to_datetime(p["ts"].max(), unit="s")
+        sample = p.sort_values(["shares", "likes", "post_id"], ascending=[False, False, True])
+        sample = sample.drop_duplicates("text").head(5)
+        rows.append({
+            "cluster": cl, "size": len(members), "candidate": cand, "stance": stance,
+            "stance_method": method,
+            "platforms": ",".join(sorted(members["platform"].unique())),
+            "first_activity": first, "last_activity": last,
+            "followers_reach": int(pd.to_numeric(members["followers"], errors="coerce").fillna(0).sum()),
+            "views_reach": int(pd.to_numeric(p["views"], errors="coerce").fillna(0).sum()),
+            "posts": int(len(p)),
+            "hashtags": json.dumps(tags.index.tolist(), ensure_ascii=False),
+            "narratives": json.dumps([{"text": t[:280], "posts": int(n)} for t, n in narr.items()],
+                                     ensure_ascii=False),
+            "sample_posts": json.dumps([{"platform": r.platform, "post_id": r.post_id,
+                                         "text": (r.text if isinstance(r.text, str) else "")[:280]} for r in sample.itertuples()],
+                                       ensure_ascii=False),
+            "members": json.dumps([f"{r.platform}:{r.account_id}" for r in members.itertuples()]),
+        })
+    return pd.DataFrame(rows, columns=NETWORK_COLUMNS)

@@ -1,0 +1,229 @@
+"""Traces: one row per (account, object, time) for every kind of co-activity.
+
+An *object* is the thing two accounts can both act on: a link, a near-duplicate text, a
+hashtag set, a post they comment on or share, an account they reply to. Extraction is Ibis
+over the canonical tables (DuckDB or Spark); only the near-duplicate step runs in numpy.
+"""
+from __future__ import annotations
+
+import re
+
+import ibis
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from suara.analyse import base
+
+#: trace kinds, in the order used for per-kind counts
+KINDS = ("link", "text", "hashtags", "comment", "reply", "share")
+
+_TRACKING = r"(utm_[a-z_]+|fbclid|gclid|igshid|igsh|si|mibextid|ref_src|s|t)=[^&#]*&?"
+_TOKEN = re.compile(r"[^\w#@]+", re.UNICODE)
+
+
+def load_posts(ws) -> tuple[ibis.Table, dict]:
+    """Posts usable for coordination (author and time present) and counts of skipped ones.
+
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> load_posts(ws)[1]
+    {'posts': 0, 'skipped_no_time': 0, 'skipped_no_author': 0}
+    """
+    p = base.posts(ws)
+    stats = p.aggregate(
+        posts=p.count(),
+        skipped_no_time=p.created_at.isnull().sum(),
+        skipped_no_author=(p.created_at.notnull() & (p.account_id.isnull() | (p.account_id == ""))).sum(),
+    ).execute().iloc[0]
+    stats = {k: int(0 if pd.isna(v) else v) for k, v in stats.items()}
+    ok = p.filter(p.created_at.notnull(), p.account_id.notnull(), p.account_id != "")
+    return ok.mutate(ts=ok.created_at.epoch_seconds().cast("int64")), stats
+
+
+def _norm_link(col):
+    s = col.lower().strip()
+    s = s.re_replace(r"^https?://", "").re_replace(r"^(www\.|m\.|mobile\.)", "")
+    s = s.re_replace(r"#.*$", "").re_replace(_TRACKING, "")
+    return s.re_replace(r"[?&/]+$", "")
+
+
+def structural_traces(ws, posts: ibis.Table) -> pd.DataFrame:
+    """Link, hashtag-set, co-comment, co-reply and co-share traces as a DataFrame with
+    columns platform, account_id, kind, obj, ts.
+
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> list(structural_traces(ws, load_posts(ws)[0]).columns)
+    ['platform', 'account_id', 'kind', 'obj', 'ts']
+    """
+    p = posts
+    cols = ["platform", "account_id", "kind", "obj", "ts"]
+    parts = []
+    # the same link (cross-platform: a URL is the same object wherever it is posted)
+    lk = p.filter(p.links.length() > 0).select("platform", "account_id", "ts", link=p.links.unnest())
+    lk = lk.filter(lk.link.notnull())
+    lk = lk.mutate(obj=_norm_link(lk.link))
+    parts.append(lk.filter(lk.obj.length() > 3).select(
+        "platform", "account_id", kind=ibis.literal("link"), obj="l:" + lk.obj, ts="ts"))
+    # the same hashtag set (two or more tags; one popular tag alone is not a signature)
+    hs = p.filter(p.hashtags.length() >= 2)
+    parts.append(hs.select("platform", "account_id", kind=ibis.literal("hashtags"),
+                           obj="h:" + hs.hashtags.map(lambda x: x.lower()).unique().sort().join(" "),
+                           ts="ts"))
+    target = ibis.coalesce(p.parent_id, p.root_id)
+    # co-commenting on the same post (comments, replies, live comments)
+    cm = p.filter(p.kind.isin(["comment", "reply", "live_comment"]), target.notnull())
+    parts.append(cm.select("platform", "account_id", kind=ibis.literal("comment"),
+                           obj="c:" + cm.platform + ":" + ibis.coalesce(cm.root_id, cm.parent_id), ts="ts"))
+    # co-sharing the same post
+    sh = p.filter(p.kind == "share", target.notnull())
+    parts.append(sh.select("platform", "account_id", kind=ibis.literal("share"),
+                           obj="s:" + sh.platform + ":" + ibis.coalesce(sh.root_id, sh.parent_id), ts="ts"))
+    # co-replying to the same account: the author of the parent post, else the first @mention
+    rp = p.filter(p.kind.isin(["comment", "reply"]))
+    par = base.posts(ws).select(pplat="platform", ppost="post_id", pacct="account_id")
+    rj = rp.left_join(par, [rp.platform == par.pplat, rp.parent_id == par.ppost])
+    who = ibis.coalesce(rj.pacct, "@" + rj.mentions[0].lower().re_replace("^@", ""))
+    rj = rj.mutate(who=who)
+    rj = rj.filter(rj.who.notnull(), rj.who != rj.account_id)
+    parts.append(rj.select("platform", "account_id", kind=ibis.literal("reply"),
+                           obj="r:" + rj.platform + ":" + rj.who, ts="ts"))
+    parts = [x.select(platform=x.platform.cast("string"), account_id=x.account_id.cast("string"),
+                      kind=x.kind.cast("string"), obj=x.obj.cast("string"), ts=x.ts.cast("int64"))
+             for x in parts]
+    u = parts[0]
+    for x in parts[1:]:
+        u = u.union(x, distinct=False)
+    return u.execute()[cols]
+
+
+def _normalise_text(s: pd.Series) -> pd.Series:
+    s = s.fillna("").str.lower()
+    s = s.str.replace(r"https?://\S+", " ", regex=True).str.replace(r"^rt @\w+:?", " ", regex=True)
+    return s.str.replace(_TOKEN, " ", regex=True).str.strip()
+
+
+def near_duplicate_clusters(texts: pd.Series, threshold: float = 0.6, num_perm: int = 32,
+                            shingle: int = 2, min_tokens: int = 5, seed: int = 1) -> pd.Series:
+    """Near-duplicate cluster label per text (NA when the text is too short or unique).
+
+    MinHash signatures over word ``shingle``-grams and LSH banding (bands of rows chosen for
+    ``threshold`` Jaccard) put similar texts in one bucket; union-find joins the buckets.
+    Written in numpy instead of one ``datasketch.MinHash`` per document because the Python
+    loop per document costs ~40 µs, i.e. 40 s for a million posts; the hashing scheme is the
+    same universal hashing datasketch uses. Exact duplicates collapse first.
+
+    >>> s = pd.Series(["Ayo dukung pasangan nomor satu untuk Kaltim maju sejahtera",
+    ...                "ayo dukung pasangan nomor satu untuk kaltim maju sejahtera!!",
+    ...                "Ayo dukung pasangan nomor satu untuk Kaltim maju dan sejahtera",
+    ...                "harga sembako naik terus di pasar samarinda hari ini"])
+    >>> lab = near_duplicate_clusters(s)
+    >>> bool(lab[0] == lab[1] == lab[2]), bool(pd.isna(lab[3]))
+    (True, True)
+    """
+    norm = _normalise_text(texts.reset_index(drop=True))
+    out = pd.Series(pd.NA, index=texts.index, dtype="object")
+    if norm.empty:
+        return out
+    codes, uniq = pd.factorize(norm)
+    utext = pd.Series(uniq)
+    toks = utext.str.split()
+    ntok = toks.str.len().fillna(0).to_numpy()
+    ok = np.flatnonzero(ntok >= min_tokens)
+    if len(ok):
+        tk = toks.iloc[ok].explode()
+        doc = tk.index.to_numpy()
+        h = pd.util.hash_array(tk.to_numpy(dtype=object)).astype(np.uint64)
+        # word shingles: combine each token hash with the next (shingle-1) of the same text
+        sh = h.copy()
+        valid = np.ones(len(h), dtype=bool)
+        for k in range(1, shingle):
+            nxt = np.roll(h, -k)
+            same = np.roll(doc, -k) == doc
+            same[-k:] = False
+            sh = sh * np.uint64(1000003) ^ nxt
+            valid &= same
+        sh, sdoc = sh[valid], doc[valid]
+        sh = (sh & np.uint64(0xFFFFFFFF)).astype(np.uint64)
+        rng = np.random.RandomState(seed)
+        prime = np.uint64((1 << 61) - 1)
+        a = rng.randint(1, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64)
+        b = rng.randint(0, 1 << 31, size=num_perm, dtype=np.int64).astype(np.uint64)
+        # sdoc is sorted (explode keeps order), so reduceat over segment starts works
+        starts = np.flatnonzero(np.r_[True, sdoc[1:] != sdoc[:-1]])
+        sig = np.empty((len(starts), num_perm), dtype=np.uint64)
+        for i in range(num_perm):
+            v = ((a[i] * sh + b[i]) % prime) & np.uint64(0xFFFFFFFF)
+            sig[:, i] = np.minimum.reduceat(v, starts)
+        docs = sdoc[starts]
+        bands, rows = _lsh_params(threshold, num_perm)
+        src, dst = [], []
+        for bnd in range(bands):
+            key = pd.util.hash_pandas_object(
+                pd.DataFrame(sig[:, bnd * rows:(bnd + 1) * rows].astype(np.int64)), index=False).to_numpy()
+            first = pd.Series(docs).groupby(key).transform("min").to_numpy()
+            m = first != docs
+            src.append(docs[m])
+            dst.append(first[m])
+        src, dst = np.concatenate(src), np.concatenate(dst)
+        graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(len(uniq), len(uniq)))
+        _, root = connected_components(graph, directed=False)
+    else:
+        root = np.arange(len(uniq))
+    lab = root[codes]
+    counts = pd.Series(lab).map(pd.Series(lab).value_counts())
+    labels = pd.Series(["t%x" % x for x in lab], dtype="object")
+    labels[(counts.to_numpy() < 2) | (ntok[codes] < min_tokens)] = pd.NA
+    # exact duplicates of short texts still count (e.g. the same slogan copied verbatim)
+    exact_short = (ntok[codes] >= 3) & (ntok[codes] < min_tokens) & (pd.Series(codes).map(
+        pd.Series(codes).value_counts()).to_numpy() >= 2)
+    labels[exact_short] = ["e%x" % c for c in codes[exact_short]]
+    out[:] = labels.to_numpy()
+    return out
+
+
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands x rows whose S-curve crosses 0.5 closest to ``threshold``."""
+    best, err = (num_perm, 1), 9.0
+    for r in range(1, num_perm + 1):
+        b = num_perm // r
+        if b < 1:
+            break
+        t = (1.0 / b) ** (1.0 / r)
+        if abs(t - threshold) < err:
+            best, err = (b, r), abs(t - threshold)
+    return best
+
+
+def text_traces(ws, posts: ibis.Table, threshold: float = 0.6) -> pd.DataFrame:
+    """Near-duplicate text traces: the current enrichment's ``dup_cluster`` when present,
+    else clusters computed here with MinHash LSH. Shares are left out (their text is the
+    shared post's). Columns: platform, account_id, kind, obj, ts, post_id.
+
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(text_traces(ws, load_posts(ws)[0]))
+    0
+    """
+    p = posts.filter(posts.kind.isnull() | (posts.kind != "share"), posts.text.notnull())
+    v = base.current_version(ws)
+    have_dup = False
+    if v:
+        e = ws.store.table("enrichments")
+        e = e.filter(e.version == v)
+        have_dup = int(e.filter(e.dup_cluster.notnull()).count().execute()) > 0
+    if have_dup:
+        e = e.select(eplat="platform", epost="post_id", dup="dup_cluster")
+        j = p.inner_join(e, [p.platform == e.eplat, p.post_id == e.epost])
+        j = j.filter(j.dup.notnull())
+        df = j.select("platform", "account_id", "post_id", "ts", "dup").execute()
+        df["obj"] = "d:" + df["dup"].astype(str)
+    else:
+        df = p.select("platform", "account_id", "post_id", "ts", "text").execute()
+        df["obj"] = near_duplicate_clusters(df["text"], threshold=threshold)
+        df = df[df["obj"].notna()]
+        df["obj"] = "d:" + df["obj"].astype(str)
+    df["kind"] = "text"
+    return df[["platform", "account_id", "kind", "obj", "ts", "post_id"]].reset_index(drop=True)
