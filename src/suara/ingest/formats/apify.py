@@ -10,10 +10,10 @@ Covers the output items of the common actors:
 * Facebook Posts Scraper (``postId``, ``facebookUrl``, ``user``, ``likes``...) and Facebook
   Comments Scraper (``commentUrl``, base64 ``id``, ``threadingDepth``).
 
-Identifiers match the other importers: Instagram posts by shortcode; TikTok videos/comments
-by numeric id (exact strings); Facebook posts by bare post id. Accounts by their numeric id
-(``ownerId``, ``owner.id``, ``authorMeta.id``, ``uid``, ``user.id``/``facebookId``), the
-username when an item lacks the id.
+Identifiers match the other importers: Instagram posts by shortcode and accounts by
+username; TikTok videos/comments by numeric id (exact strings) and accounts by numeric user
+id (``authorMeta.id``, ``uid``; the username when an item lacks it); Facebook posts by bare
+post id and pages/profiles by numeric id.
 
 Semantics: ``timestamp``/``time``/``createTimeISO`` are UTC; Apify writes ``-1`` for hidden
 like counts (stored as unknown); Facebook ``likes`` is the reactions total; TikTok
@@ -150,7 +150,7 @@ class ApifyDataset(Importer):
         if not pid:
             raise RowError("shortCode", "missing")
         user = raw.get("ownerUsername")
-        aid = str(raw["ownerId"]) if raw.get("ownerId") else user
+        aid = user or (str(raw["ownerId"]) if raw.get("ownerId") else None)
         mtype = _IG_TYPES.get(str(raw.get("type") or "").lower())
         if raw.get("productType") == "clips":
             mtype = "reel"
@@ -183,7 +183,7 @@ class ApifyDataset(Importer):
             raise RowError("id", "missing comment id")
         owner = raw.get("owner") if isinstance(raw.get("owner"), dict) else {}
         user = raw.get("ownerUsername") or owner.get("username")
-        aid = str(owner["id"]) if owner.get("id") else user
+        aid = user or (str(owner["id"]) if owner.get("id") else None)
         acc = None
         if aid:
             acc = {"platform": "instagram", "account_id": aid, "handle": user,

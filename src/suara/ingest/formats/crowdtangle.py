@@ -8,9 +8,9 @@ merges across formats):
 
 * Facebook posts are stored under their bare object id (the number after ``/posts/`` in the
   URL, or after the ``_`` of a ``<page>_<post>`` id); the page id is the account id.
-* Instagram posts are stored under their shortcode (``/p/<shortcode>/``); Instagram accounts
-  under their numeric user id where the export has it (API ``account.platformId``) and under
-  the username otherwise (the dashboard CSV only names the account).
+* Instagram posts are stored under their shortcode (``/p/<shortcode>/``) and Instagram
+  accounts under their username: the one account key every Instagram format carries (the
+  dashboard CSV has no user id; Graph API ids are app-scoped).
 
 Semantics
 ---------
@@ -358,7 +358,7 @@ class CrowdTangleAPI(Importer):
         if platform == "facebook":
             acc_id = acc_raw.get("platformId") or (str(raw.get("platformId", "")).split("_")[0] or None)
         else:
-            acc_id = acc_raw.get("platformId") or acc_raw.get("handle")
+            acc_id = acc_raw.get("handle") or acc_raw.get("platformId")
         acc_id = str(acc_id) if acc_id not in (None, "") else None
         post = fill_entities({
             "platform": platform, "post_id": pid, "account_id": acc_id, "created_at": created,

@@ -3,8 +3,8 @@ item) and ``<name>_comments.json`` (comments with their answers).
 
 A metadata file is ``{"node": {...Instagram GraphQL node...}, "instaloader": {"version": ...,
 "node_type": "Post"|"Profile"|"StoryItem"|"Hashtag"}}``. Posts are stored under their
-shortcode and accounts under their numeric user id (``owner.id``; the username when the id
-is missing), as the other Instagram importers do.
+shortcode and accounts under their username (the numeric ``owner.id`` only when the
+username is missing), as the other Instagram importers do.
 
 Semantics
 ---------
@@ -134,7 +134,7 @@ class Instaloader(Importer):
 
     def _profile(self, node: dict) -> dict:
         user = node.get("username")
-        aid = node.get("id") or user
+        aid = user or node.get("id")
         if not aid:
             raise RowError("node.id", "missing id and username")
         bio = node.get("biography")
@@ -162,7 +162,7 @@ class Instaloader(Importer):
             mtype = "reel"
         owner = node.get("owner") if isinstance(node.get("owner"), dict) else {}
         user = owner.get("username")
-        aid = owner.get("id") or user
+        aid = user or owner.get("id")
         acc = None
         if aid:
             acc = {"platform": "instagram", "account_id": str(aid), "handle": user,
@@ -193,7 +193,7 @@ class Instaloader(Importer):
             raise RowError("id", "missing comment id")
         owner = c.get("owner") if isinstance(c.get("owner"), dict) else {}
         user = owner.get("username")
-        aid = owner.get("id") or user
+        aid = user or owner.get("id")
         acc = None
         if aid:
             acc = {"platform": "instagram", "account_id": str(aid), "handle": user,

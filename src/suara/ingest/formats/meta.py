@@ -262,9 +262,9 @@ class MetaGraphJSON(Importer):
         if not isinstance(owner, dict):
             owner = {}
         handle = owner.get("username") or raw.get("username")
-        # the numeric user id when the response has it (as Zeeschuimer, Instaloader and
-        # Apify do), else the username (CrowdTangle CSV and some field sets carry no id)
-        aid = owner.get("id") or handle
+        # the username is the one account key every Instagram format carries (CrowdTangle
+        # CSV has no id; Graph ids are app-scoped, unlike the web ids of scrapers)
+        aid = handle or owner.get("id")
         if not aid:
             return None
         try:
@@ -341,7 +341,7 @@ class MetaGraphJSON(Importer):
         if not pid:
             raise RowError("id", "missing id")
         owner = raw.get("post_owner") if isinstance(raw.get("post_owner"), dict) else {}
-        aid = owner.get("id") or owner.get("username")
+        aid = (owner.get("username") or owner.get("id")) if hint == "instagram" else owner.get("id")
         acc = None
         if aid:
             acc = {"platform": hint, "account_id": str(aid), "handle": owner.get("username"),

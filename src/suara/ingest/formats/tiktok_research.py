@@ -72,9 +72,12 @@ class TikTokResearch(Importer):
         keys = head_keys(head)
         if foreign_envelope(keys):
             return 0.0
-        if "data" in keys and ("videos" in keys or "comments" in keys) and \
-                ({"search_id", "has_more", "cursor"} & keys) and \
-                ({"video_id", "create_time", "video_description", "region_code"} & keys):
+        # has_more/cursor/search_id come after the list: absent from the head of a big page
+        if "data" in keys and "videos" in keys and \
+                ({"video_description", "region_code", "hashtag_names", "music_id"} & keys):
+            return 0.92
+        if "data" in keys and "comments" in keys and "parent_comment_id" in keys and \
+                ({"video_id", "create_time", "reply_count"} & keys):
             return 0.92
         if "data" in keys and "error" in keys and "log_id" in keys and \
                 {"bio_description", "follower_count", "likes_count"} & keys:
