@@ -23,6 +23,7 @@ _COMMAND_MODULES = [
     "admin",
     "pull",
     "serve",
+    "detect",
 ]
 
 for _m in _COMMAND_MODULES:

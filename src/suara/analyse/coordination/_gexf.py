@@ -42,8 +42,10 @@ def write_gexf(accounts: pd.DataFrame, edges: pd.DataFrame, path: str | Path) ->
         keys = set(zip(edges["source_platform"], edges["source_account"])) | set(
             zip(edges["target_platform"], edges["target_account"]))
     if len(accounts):
-        sel = accounts[[k in keys for k in zip(accounts["platform"], accounts["account_id"])]
-                       | accounts.get("flagged", pd.Series(False, index=accounts.index)).fillna(False).astype(bool)]
+        on_edge = pd.Series([k in keys for k in zip(accounts["platform"], accounts["account_id"])],
+                            index=accounts.index, dtype=bool)
+        flagged = accounts["flagged"].fillna(False).astype(bool) if "flagged" in accounts else False
+        sel = accounts[on_edge | flagged]
     else:
         sel = accounts
     for r in sel.itertuples(index=False):

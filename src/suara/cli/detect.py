@@ -1,0 +1,60 @@
+"""`suara detect ...`: detectors over the workspace. `detect coordination` finds buzzer
+networks and scores accounts (library: :func:`suara.analyse.coordination.detect_coordination`)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from suara.cli._common import EngineOpt, WorkspaceOpt, err, fail, open_workspace, out
+
+detect_app = typer.Typer(help="Detect coordinated inauthentic behaviour.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(detect_app, name="detect")
+
+
+@detect_app.command("coordination")
+def coordination(
+        output: Path = typer.Option(..., "-o", "--output", help="Folder for accounts.csv, edges.csv, "
+                                    "networks.csv, network.gexf and summary.json."),
+        window: Optional[int] = typer.Option(None, "--window", min=1,
+                                             help="Co-activity window in seconds (default: estimated "
+                                                  "from the data with CooRnet's rule)."),
+        min_weight: int = typer.Option(2, "--min-weight", min=1, help="Least shared objects per edge."),
+        min_symmetry: float = typer.Option(0.3, "--min-symmetry", min=0.0, max=1.0,
+                                           help="Least share of both accounts' activity an edge must hold."),
+        seed: int = typer.Option(42, "--seed", help="Leiden seed."),
+        no_store: bool = typer.Option(False, "--no-store", help="Do not replace account_scores/networks."),
+        workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
+    """Find coordinated account networks and score every account (buzzer score 0..1, flagged >= 0.5)."""
+    from suara.analyse.coordination import detect_coordination
+
+    ws = open_workspace(workspace, engine)
+    try:
+        res = detect_coordination(ws, window=window, min_weight=min_weight, min_symmetry=min_symmetry,
+                                  seed=seed, store=not no_store)
+        paths = res.save(output)
+    except OSError as e:
+        fail(f"{output}: cannot write results: {e}")
+    finally:
+        ws.close()
+    s = res.stats
+    skipped = s["skipped_no_time"] + s["skipped_no_author"]
+    if skipped:
+        err.print(f"Skipped {skipped:,} posts ({s['skipped_no_time']:,} without a timestamp, "
+                  f"{s['skipped_no_author']:,} without an author).")
+    out.print(f"Scored {s['accounts_scored']:,} accounts from {s['posts'] - skipped:,} posts; "
+              f"flagged {s['flagged']:,} in {s['networks']:,} networks "
+              f"({s['edges']:,} edges; windows: " +
+              ", ".join(f"{k} {v}s" for k, v in res.windows.items()) + ").")
+    if len(res.networks):
+        t = Table("network", "size", "candidate", "stance", "platforms", "first", "last")
+        for r in res.networks.head(20).itertuples():
+            t.add_row(r.cluster, f"{r.size:,}", str(r.candidate or "-"), str(r.stance or "-"), r.platforms,
+                      str(r.first_activity)[:16], str(r.last_activity)[:16])
+        out.print(t)
+    out.print(f"Wrote {', '.join(p.name for p in paths.values())} to {output}")
