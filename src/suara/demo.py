@@ -53,10 +53,12 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
         sim = step("Simulating campaign", lambda cb: simulate(exports, seed=seed, scale=scale,
                                                                election=election, progress=cb))
         ws = suara.init(d, election=election)
-        reps = step("Importing exports", lambda cb: ws.ingest([exports], progress=lambda _n, k: cb(k)))
+        # platform folders only: ground_truth/ is the simulator's answer key, not input
+        inputs = sorted(p for p in exports.iterdir() if p.is_dir() and p.name != "ground_truth")
+        reps = step("Importing exports", lambda cb: ws.ingest(inputs, progress=lambda _n, k: cb(k)))
         bad = [r for r in reps if r.error]
         enr = step("Enriching text", lambda cb: ws.enrich(progress=cb))
-        coord = step("Detecting coordination", lambda cb: detect_coordination(ws, progress=cb))
+        coord = step("Detecting coordination", lambda cb: detect_coordination(ws))
         coord.save(d / "coordination")
         alerts = step("Radar", lambda cb: run_radar(ws))
         doc = step("Analysing", lambda cb: ws.analyse(progress=lambda _n: cb(1)))
