@@ -157,6 +157,10 @@ def test_sim_ground_truth_matches_exports(sim):
     acc_ids = {(a["platform"], a["account_id"]) for a in accounts}
     authors = {(k[0], v["author"]) for k, v in ex["items"].items() if v["author"]}
     assert authors <= acc_ids
+    visible = Counter((k[0], v["author"]) for k, v in ex["items"].items() if v["author"])
+    for a in accounts:   # accounts.csv "items" = what each account authored in the exports
+        if a["platform"] != "tiktok":
+            assert int(a["items"]) == visible.get((a["platform"], a["account_id"]), 0)
     for r in labels:   # labelled author = exported author
         v = ex["items"][(r["platform"], r["post_id"])]
         if v["author"]:

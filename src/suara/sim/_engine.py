@@ -359,6 +359,8 @@ class _Sim:
         self.labels.writerow([platform, pid, kind, _gt_id(acc) if acc else "", cands, st, issue or "", crisis, network,
                               drive, int(bool(paid)), violation])
         self.counts[f"{platform}:{kind}"] += 1
+        if acc is not None and not (platform == "tiktok" and kind != "post"):   # TikTok comments are anonymous
+            acc.items += 1
         self.items += 1
         self._since_progress += 1
         if self._since_progress >= 1000 and self.progress:
@@ -525,6 +527,10 @@ class _Sim:
             text, st, iss = tm.debate(fav, self.debate_days[d], places)
         elif t == "media":
             text, st, iss = tm.news(places, n=r.randint(1, max(1, len(self.e.dates.debates))))
+            if r.random() < 0.6:   # news posts link to the article
+                link = f"https://{a.handle.replace('.', '').replace('_', '')}.co.id/read/{r.randint(100000, 999999)}"
+                self.emit(p, ts, ai, text, st, iss, media="link" if p == "facebook" else media, link=link)
+                return
         elif t == "city":
             text, st, iss = tm.city(places) if r.random() < 0.7 else tm.news(places)
         elif t == "official":
@@ -897,12 +903,13 @@ class _Sim:
         with open(gt / "accounts.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["platform", "account_id", "handle", "account_type", "region", "support", "is_buzzer",
-                        "network_id", "followers", "following", "created_at", "location_text", "bio", "platform_uid"])
+                        "network_id", "followers", "following", "created_at", "location_text", "bio", "platform_uid",
+                        "items"])
             for p in PLATFORMS:
                 for a in self.acc[p]:
                     w.writerow([p, _gt_id(a), a.handle, a.type, e.regions[a.region].code if a.region >= 0 else "",
                                 a.support or "none", int(a.type == "buzzer"), a.network if a.network > 0 else "",
-                                a.followers, a.following, F.iso_z(a.created), a.location, a.bio, a.uid])
+                                a.followers, a.following, F.iso_z(a.created), a.location, a.bio, a.uid, a.items])
         with open(gt / "networks.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["network_id", "platforms", "candidate", "stance", "works_for", "size", "variant", "hashtags",

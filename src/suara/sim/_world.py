@@ -60,6 +60,7 @@ class Account:
     location: str = ""
     activity: float = 1.0
     places: list = field(default_factory=list)
+    items: int = 0            # items this account authored that are visible in the exports
 
 
 @dataclass
@@ -198,6 +199,8 @@ def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official
                                    f"{r.choice(places)}, {region.name}", e.province or region.name, "Indonesia"])
         if r.random() < 0.22:
             a.bio = r.choice(fl["bio"]).format(place=r.choice(places + [region.name]))
+        if a.platform == "instagram" and r.random() < 0.08:   # "Rina | Smd": place in the display name
+            a.name = f"{a.name} | {r.choice(region.aliases or [region.name])}"
 
     for p in PLATFORMS:
         hs = _Handles(r)
