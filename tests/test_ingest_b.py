@@ -487,3 +487,34 @@ def test_ingest_b_crowdtangle_instagram_csv(workspace, tmp_path):
     assert p.created_at == dt.datetime(2024, 11, 20, 2, 15)          # WITA = UTC+8
     assert (p.likes, p.comments, p.views, p.is_paid, p.media_type) == (1000, 50, 20000, True, "video")
     assert p.account_id == "media.kaltim.contoh" and p.text == "Debat #PilgubKaltim\nbaris dua"
+
+
+@pytest.mark.slow
+def test_ingest_b_reads_simulator_exports_as_ground_truth_says(workspace, tmp_path):
+    """The simulator writes CrowdTangle CSV, Graph API comment pages and Research API comment
+    pages; every item must come back with the ground truth's id, kind and account."""
+    import pandas as pd
+
+    from suara.sim import simulate
+    simulate(tmp_path / "sim", seed=3, scale="small")
+    files = sorted(str(p) for p in (tmp_path / "sim").rglob("*")
+                   if p.name.startswith(("crowdtangle-", "graph-comments-", "research-comments-")))
+    reps = workspace.ingest(files)
+    assert all(r.error is None and r.quarantined == 0 for r in reps)
+    assert {r.format for r in reps} == {"crowdtangle-csv", "meta-graph", "tiktok-research"}
+    gt = pd.read_csv(tmp_path / "sim/ground_truth/post_labels.csv", dtype=str)
+    gt = gt[(gt.platform == "facebook") | gt.kind.isin(["comment", "reply", "live_comment"])
+            & gt.platform.isin(["instagram", "tiktok"])]
+    got = workspace.store.sql("SELECT platform, post_id, kind, account_id, parent_id, is_paid FROM posts")
+    m = gt.merge(got, on=["platform", "post_id"], how="outer", suffixes=("_gt", ""), indicator=True)
+    assert (m._merge == "both").all(), m[m._merge != "both"].head()
+    # a comment on a live video is a plain Graph comment: only the post tells it was live
+    kinds = m.kind_gt.replace("live_comment", "comment")
+    assert (kinds == m.kind).all()
+    # TikTok's Research API names no comment authors; everything else keeps its account
+    named = m[m.platform != "tiktok"]
+    assert (named.account_id_gt == named.account_id).all()
+    assert ((m.is_paid_gt == "1") == (m.is_paid == True)).all()   # noqa: E712
+    known = set(zip(got.platform, got.post_id)) | set(zip(gt.platform, gt.post_id))
+    parents = got[got.parent_id.notna()]
+    assert len(parents) > 0 and all((p, x) in known for p, x in zip(parents.platform, parents.parent_id))
