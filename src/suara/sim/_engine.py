@@ -518,7 +518,7 @@ class _Sim:
         r, tm = self.r, self.tm
         places = a.places or None
         media = {"instagram": r.choice(["photo", "photo", "carousel", "reel"]), "tiktok": "video",
-                 "facebook": r.choice(["photo", "photo", "link", "video", "text"]), "x": "text"}[p]
+                 "facebook": r.choice(["photo", "photo", "video", "text"]), "x": "text"}[p]
         paid = False
         t = a.type
         if d in self.debate_days and t in ("citizen", "influencer", "buzzer") and r.random() < 0.45:

@@ -336,7 +336,9 @@ class TextMaker:
         s, iid = self._slots(c, None, places, issue_id)
         t = self._fmt(self.r.choice(_POS_SUPPORT), s)
         if c.hashtags and self.r.random() < 0.35:
-            t += " #" + self.r.choice(c.hashtags)
+            tag = self.r.choice(c.hashtags)
+            if "#" + tag.lower() not in t.lower():
+                t += " #" + tag
         return (self.casual(t) if casual else t), {ballot: "pos"}, (iid if "{issue}" in t or issue_id else None)
 
     def attack(self, ballot: str, places=None, issue_id=None, casual=True):
