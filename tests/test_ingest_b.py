@@ -502,9 +502,9 @@ def test_ingest_b_reads_simulator_exports_as_ground_truth_says(workspace, tmp_pa
     reps = workspace.ingest(files)
     assert all(r.error is None and r.quarantined == 0 for r in reps)
     assert {r.format for r in reps} == {"crowdtangle-csv", "meta-graph", "tiktok-research"}
-    gt = pd.read_csv(tmp_path / "sim/ground_truth/post_labels.csv", dtype=str)
-    gt = gt[(gt.platform == "facebook") | gt.kind.isin(["comment", "reply", "live_comment"])
-            & gt.platform.isin(["instagram", "tiktok"])]
+    full = pd.read_csv(tmp_path / "sim/ground_truth/post_labels.csv", dtype=str)
+    gt = full[(full.platform == "facebook") | full.kind.isin(["comment", "reply", "live_comment"])
+              & full.platform.isin(["instagram", "tiktok"])]
     got = workspace.store.sql("SELECT platform, post_id, kind, account_id, parent_id, is_paid FROM posts")
     m = gt.merge(got, on=["platform", "post_id"], how="outer", suffixes=("_gt", ""), indicator=True)
     assert (m._merge == "both").all(), m[m._merge != "both"].head()
@@ -515,6 +515,6 @@ def test_ingest_b_reads_simulator_exports_as_ground_truth_says(workspace, tmp_pa
     named = m[m.platform != "tiktok"]
     assert (named.account_id_gt == named.account_id).all()
     assert ((m.is_paid_gt == "1") == (m.is_paid == True)).all()   # noqa: E712
-    known = set(zip(got.platform, got.post_id)) | set(zip(gt.platform, gt.post_id))
+    known = set(zip(full.platform, full.post_id))
     parents = got[got.parent_id.notna()]
     assert len(parents) > 0 and all((p, x) in known for p, x in zip(parents.platform, parents.parent_id))
