@@ -47,7 +47,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("emotion", "VARCHAR"), ("emotion_score", "DOUBLE"),
         ("hate_speech", "BOOLEAN"), ("hate_score", "DOUBLE"),
         ("abusive", "BOOLEAN"), ("abusive_score", "DOUBLE"),
-        ("hs_target", "VARCHAR"), ("sara", "VARCHAR"), ("sara_score", "DOUBLE"),
+        ("hs_target", "VARCHAR"), ("sara", "VARCHAR"), ("sara_score", "DOUBLE"), ("hs_strength", "VARCHAR"),
         ("issues", "VARCHAR[]"), ("hoax_claim_id", "VARCHAR"), ("hoax_score", "DOUBLE"),
         ("dup_cluster", "VARCHAR"), ("ocr_text", "VARCHAR"), ("models", "VARCHAR"),
     ],
