@@ -143,6 +143,8 @@ def test_pull_tiktok_rate_limit_failure_and_resume(api, tmp_path, workspace):
     n = len(api.log)
     assert pull("tiktok", "pilgub kaltim", "2024-11-01", "2024-11-30", out, token=TOKEN,
                 base_url=api.url).done and len(api.log) == n
+    # the token is in no file of the pull folder (pages, cursor)
+    assert all(TOKEN not in f.read_text() for f in out.iterdir())
     # the saved pages are the real response shape: the ordinary importer reads them
     reps = workspace.ingest(page_files(out))
     assert [r.format for r in reps] == ["tiktok-research", "tiktok-research"]

@@ -47,7 +47,8 @@ def run(state: PullState, client: ApiClient, writer: PageWriter, base: str,
         if writer.full:
             return
         # the API refuses an end_time less than ~10 s in the past
-        end = min(day(state.until, end=True), dt.datetime.utcnow() - dt.timedelta(seconds=30))
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        end = min(day(state.until, end=True), now - dt.timedelta(seconds=30))
         params = dict(PARAMS, query=state.query,
                       start_time=day(state.since).strftime("%Y-%m-%dT%H:%M:%SZ"),
                       end_time=end.strftime("%Y-%m-%dT%H:%M:%SZ"))
