@@ -86,6 +86,7 @@ def media_type(value: str | None) -> str | None:
 
 _FB_POST_URL = re.compile(r"/(?:posts|videos|photos|permalink|reel|story\.php\?story_fbid=)/?(?:[^/?#]*/)?(\d{5,})")
 _FB_ID_PARAM = re.compile(r"(?:story_fbid|fbid|v)=(\d{5,})")
+_PFBID = re.compile(r"/(pfbid0[A-Za-z0-9]{20,})")
 _IG_SHORTCODE = re.compile(r"instagram\.com/(?:[^/]+/)?(?:p|reel|reels|tv)/([A-Za-z0-9_-]{5,})")
 
 
@@ -96,6 +97,8 @@ def facebook_post_id(value: str | None) -> str | None:
     '10158349356748553'
     >>> facebook_post_id("https://www.facebook.com/100050295107499/posts/345428873810280")
     '345428873810280'
+    >>> facebook_post_id("https://www.facebook.com/groups/1584793948440088/permalink/2468424023410405/")
+    '2468424023410405'
     """
     if not value:
         return None
@@ -103,6 +106,10 @@ def facebook_post_id(value: str | None) -> str | None:
     if re.fullmatch(r"\d+(_\d+)?", s):
         return s.rsplit("_", 1)[-1]
     m = _FB_POST_URL.search(s) or _FB_ID_PARAM.search(s)
+    if m:
+        return m.group(1)
+    # since 2022 some URLs carry only an opaque "pfbid" token; it is still a stable id
+    m = _PFBID.search(s)
     return m.group(1) if m else None
 
 
@@ -216,7 +223,8 @@ class CrowdTangleCSV(Importer):
             if followers is None:
                 followers = _num(raw, "Likes at Posting")
             acc = {"platform": platform, "account_id": acc_id, "handle": handle,
-                   "display_name": (raw.get("Page Name") or raw.get("Account") or "").strip() or None,
+                   "display_name": (raw.get("Page Name") or raw.get("Group Name") or raw.get("Account")
+                                    or "").strip() or None,
                    "bio": (raw.get("Page Description") or "").strip() or None,
                    "followers": followers,
                    "created_at": _csv_time(raw.get("Page Created"), ctx, "Page Created")}
