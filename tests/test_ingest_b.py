@@ -15,7 +15,6 @@ import pytest
 
 from suara.ingest import registry
 from suara.ingest.base import ImportContext, Source
-from suara.ingest.pipeline import ingest_paths
 
 DATA = Path(__file__).parent / "data" / "ingest_b"
 
