@@ -236,7 +236,7 @@ def test_sim_crises_hoax_and_support(sim):
     e = load_election("kaltim-2024")
     crises = _csv(out / "ground_truth" / "crises.csv")
     kinds = {c["kind"] for c in crises}
-    assert {"hoax", "negative_crisis"} <= kinds
+    assert {"hoax", "negative_crisis", "black_campaign", "positive_surge"} <= kinds
     for c in crises:
         assert int(c["posts"]) > 10 and c["peak_utc"] >= c["onset_utc"]
     hoaxes = _csv(out / "ground_truth" / "hoaxes.csv")
@@ -254,6 +254,15 @@ def test_sim_crises_hoax_and_support(sim):
     assert any(r["violation"] == "quiet_period" for r in labels)
     assert any(r["violation"] == "paid_outside_window" and r["is_paid"] == "1" for r in labels)
     assert any(r["drive_id"] for r in labels)
+
+
+def test_sim_rerun_replaces_previous_output(tmp_path):
+    simulate(tmp_path, seed=1, scale=3000)
+    (tmp_path / "notes.txt").write_text("mine")
+    s = simulate(tmp_path, seed=1, scale=1500)
+    on_disk = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()
+               and "ground_truth" not in p.parts}
+    assert on_disk == set(s["files"]) | {"notes.txt"}
 
 
 def test_sim_variants(tmp_path):

@@ -46,8 +46,10 @@ def _scale(scale) -> dict:
     if isinstance(scale, (int, float)) or (isinstance(scale, str) and scale.isdigit()):
         n = int(scale)
         f = n / 20_000
+        # below ~20k items the fixed parts (institutional accounts, events) weigh more: fewer organic posts
         return dict(items=n, citizens=max(300, int(2_400 * f ** 0.8)), official=3, networks=max(2, min(20, int(4 * f ** 0.3))),
-                    size=(max(6, int(10 * f ** 0.3)), max(10, int(24 * f ** 0.4))), lives=max(2, int(4 * f ** 0.5)))
+                    size=(max(6, int(10 * f ** 0.3)), max(10, int(24 * f ** 0.4))), lives=max(2, int(4 * f ** 0.5)),
+                    posts=0.28 * min(1.0, f) ** 0.35 if f < 1 else 0.35)
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: use one of {sorted(SCALES)} or a number of items")
     return SCALES[scale]
@@ -229,6 +231,21 @@ class _Sim:
             for _ in range(max(40, int(N * 0.015))):
                 self._add(t1 + r.gammavariate(1.5, 9.0) * 3600, "crisis",
                           ("crisis-1", victim, iss, r.choices(("x", "tiktok", "instagram"), weights=(5, 3, 3))[0]))
+            # black campaign against the rival of the leader: an attack network's smear burst
+            # echoed by opponents
+            bd = camp0 + int((camp1 - camp0) * 0.35)
+            t3 = self.at(bd, 18 + r.random() * 2)
+            smeared = next((n.candidate for n in self.networks if n.stance == "attack" and n.candidate != target),
+                           victim)
+            self.crises.append(dict(crisis_id="black-1", kind="black_campaign", candidate=smeared, issue=None,
+                                    onset=t3))
+            for net in self.networks:
+                if net.stance == "attack" and net.candidate == smeared:
+                    for lag in (0.0, 2.0, 20.0, 26.0):
+                        self._add(t3 + lag * 3600, "net_op", (net.id, "black"))
+            for _ in range(max(20, int(N * 0.004))):
+                self._add(t3 + r.gammavariate(1.3, 8.0) * 3600, "black",
+                          ("black-1", smeared, r.choices(("x", "tiktok", "instagram"), weights=(5, 3, 3))[0]))
             # positive surge for the leader after the last debate
             if dts.debates:
                 ld = self.day_index(dts.debates[-1].date)
@@ -393,6 +410,7 @@ class _Sim:
         self.out.mkdir(parents=True, exist_ok=True)
         gt = self.out / "ground_truth"
         gt.mkdir(exist_ok=True)
+        self._clear_previous(gt)
         self.plan()
         lab_f = open(gt / "post_labels.csv", "w", newline="", encoding="utf-8")
         self.labels = csv.writer(lab_f, lineterminator="\n")
@@ -428,6 +446,21 @@ class _Sim:
         if self.progress and self._since_progress:
             self.progress(self._since_progress)
         return self._ground_truth(gt)
+
+    _PREFIXES = ("zeeschuimer-", "graph-comments-", "research-comments-", "crowdtangle-", "twarc2-")
+    _GT_FILES = ("accounts.csv", "networks.csv", "crises.csv", "support.csv", "post_labels.csv", "drives.csv",
+                 "live_sessions.csv", "hoaxes.csv", "manifest.json")
+
+    def _clear_previous(self, gt: Path) -> None:
+        """Remove the files an earlier simulation wrote here (only ours), so no stale week lingers."""
+        for p in PLATFORMS:
+            d = self.out / p
+            if d.is_dir():
+                for f in d.iterdir():
+                    if f.is_file() and f.name.startswith(self._PREFIXES):
+                        f.unlink()
+        for name in self._GT_FILES:
+            (gt / name).unlink(missing_ok=True)
 
     def _network_ops(self, d: int) -> list:
         evs = []
@@ -480,6 +513,11 @@ class _Sim:
             cid, victim, iss, p = pl
             ai = self._author_not_supporting(p, victim)
             text, st, _ = tm.crisis(victim, iss, self.acc[p][ai].places)
+            self.emit(p, ts, ai, text, st, iss, media="video" if p == "tiktok" else "photo", crisis=cid)
+        elif kind == "black":
+            cid, b, p = pl
+            ai = self._author_not_supporting(p, b)
+            text, st, iss = tm.black(b, self.acc[p][ai].places)
             self.emit(p, ts, ai, text, st, iss, media="video" if p == "tiktok" else "photo", crisis=cid)
         elif kind == "surge":
             cid, b, p = pl
@@ -737,8 +775,10 @@ class _Sim:
         net = self.networks[net_id - 1]
         r, tm = self.r, self.tm
         p = r.choice(net.platforms)
-        if what == "hoax":
+        if what in ("hoax", "black"):
             p = "x" if "x" in net.platforms else p
+            if p == "facebook":   # Facebook networks only comment; smear goes out as raids there
+                return
         members = net.members.get(p) or []
         if not members:
             return
@@ -746,8 +786,8 @@ class _Sim:
         offs = self._offsets(len(participants))
         stance_d = {net.candidate: "pos" if net.stance == "push" else "neg"}
         op = "post"
-        if what == "hoax":
-            op = "hoax"
+        if what in ("hoax", "black"):
+            op = what
         elif p == "facebook" or (p in ("instagram", "x") and r.random() < 0.35):
             op = "raid"
         elif p == "x" and r.random() < 0.3 and self.x_cache:
@@ -794,6 +834,9 @@ class _Sim:
             return
         if op == "hoax":
             base, iss, crisis, link = self.hoax["msg"], self.hoax["issue"], "hoax-1", None
+        elif op == "black":
+            base, _, iss = tm.black(net.candidate, None)
+            crisis, link = "black-1", None
         else:
             gen = tm.attack if net.stance == "attack" else tm.support
             base, _, iss = gen(net.candidate, None, casual=False)

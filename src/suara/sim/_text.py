@@ -194,6 +194,13 @@ _CRISIS = [
     "tim {short} kok diem aja soal {issue}? {nemo}",
     "kasus {issue} {ref} harus diusut! {nemo}",
 ]
+_BLACK = [  # smear without a checkable claim (black campaign): identity and dynasty insinuations
+    "{ref} itu bukan putra daerah, jangan mau dipimpin orang luar {nemo}",
+    "pilih {ref} sama aja nerusin dinasti, {people} sadar dong {nemo}",
+    "{nick} antek oligarki tambang, ingat itu sebelum nyoblos {nemo}",
+    "{ref} cuma boneka partai, yg ngatur orang jakarta {nemo}",
+    "jangan pilih {ballotref}, keluarganya aja gak beres {nemo}",
+]
 _HOAX_CLAIMS = [
     ("{short} akan menghapus program {issue} jika terpilih",
      "BREAKING!! bocoran dokumen: {short} akan menghapus program {issue} kalau menang. sebarkan sebelum dihapus!! {link}"),
@@ -455,6 +462,12 @@ class TextMaker:
         c = self.cand[ballot]
         s, iid = self._slots(c, None, places, issue_id)
         return self.casual(self._fmt(self.r.choice(_CRISIS), s)), {ballot: "neg"}, iid
+
+    def black(self, ballot: str, places=None):
+        """A black-campaign smear against ``ballot`` (identity/dynasty insinuation, no claim)."""
+        c = self.cand[ballot]
+        s, _ = self._slots(c, None, places)
+        return self.casual(self._fmt(self.r.choice(_BLACK), s), 0.6), {ballot: "neg"}, None
 
     def hoax_claim(self, ballot: str, issue_id: str, link: str) -> tuple[str, str]:
         """(claim summary, circulated message) for an injected hoax against ``ballot``."""
