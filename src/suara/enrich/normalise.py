@@ -40,6 +40,7 @@ _PUNCT_RUN = re.compile(r"([!?.,])\1+")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
 _REDUP = re.compile(r"^([a-z]{2,})2$")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_NOT_WORDS = {"!", "?", "emopos", "emoneg", "userref"}
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "@": "a"})
 
 # Emoji polarity, hand-written: none of the training sets has enough emoji to learn them, and
@@ -247,7 +248,7 @@ class Normaliser:
         out = []
         n_words = 0
         for t in _TOKEN.findall(s):
-            if t not in ("!", "?"):
+            if t not in _NOT_WORDS:
                 n_words += not t.isdigit()
             out.append(self.token(t))
         return Normalised(" ".join(out), emo, n_words, truncated, hashtags, mentions)

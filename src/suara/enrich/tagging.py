@@ -38,6 +38,12 @@ _POLITICS = ["pilgub", "pilkada", "paslon", "cagub", "cawagub", "gubernur", "wag
              "survei", "survey", "quick count", "golput", "nomor urut", "pencoblosan", "pemilih"]
 
 
+_CLAUSE_START = re.compile(r"(?:^|[.!?,;:\n(]|\b(?:dan|tapi|sedangkan|vs|dari|daripada))\s*[#\"']?$")
+_WORD_AFTER = re.compile(r"[\s,]+[a-z]")
+_TIME_AFTER = re.compile(r"\s+(?:pagi|siang|sore|malam|wib|wita|wit|menit|detik|jam|hari|bulan|tahun|"
+                         r"kali|orang|persen|%|x\b)")
+
+
 @dataclass(frozen=True)
 class Mention:
     """One accepted mention of a candidate in a text (character span in the input)."""
@@ -76,7 +82,7 @@ class CandidateTagger:
     name = "tag"
     version = "v1"
 
-    def __init__(self, election, common_min: int = 30):
+    def __init__(self, election, common_min: int = 4):
         self.election = election
         freq = load_lexicon()["freq"]
         self._terms: dict[str, tuple[str, str, bool, bool]] = {}  # lower -> (ballot, kind, ambiguous, common)
@@ -87,8 +93,9 @@ class CandidateTagger:
             if not t or len(t) < 2:
                 return
             toks = re.findall(r"[a-z0-9']+", t)
-            common = bool(toks) and all(freq.get(w, 0) >= common_min for w in toks)
-            ambiguous = common or (len(toks) == 1 and len(toks[0]) <= 5 and kind != "account")
+            common = bool(toks) and all(freq.get(w, 0) >= common_min for w in toks) and (
+                len(toks) == 1 or kind == "jargon")  # "Hadi Mulyadi" is a name; "Generasi Emas" a phrase
+            ambiguous = common or (len(toks) == 1 and len(toks[0]) <= 4 and kind != "account")
             key = re.sub(r"[\s\-_.']+", "", t)
             prev = self._terms.get(key)
             if prev and prev[0] != ballot:
@@ -124,7 +131,7 @@ class CandidateTagger:
                 rf"(?<![\w])(?:{strong}\s*(?:nomor|nomer|no\.?|nmr|urut|\s)*\s*#?({alt})"
                 rf"|salam\s*({alt})\s*jari)(?![\w])", re.I)
             self._ballot_weak = re.compile(
-                rf"(?<![\w])(?:(?:nomor|nomer|no\.?|nmr)\s*({alt})|#?(0(?:{'|'.join(nums)})))(?![\w%:.,]\d)"
+                rf"(?<![\w:.])(?:(?:nomor|nomer|no\.?|nmr)\s*({alt})|#?(0(?:{'|'.join(nums)})))(?![\w%:.,]\d)"
                 rf"(?![\w])", re.I)
         else:
             self._ballot_strong = self._ballot_weak = None
@@ -189,12 +196,16 @@ class CandidateTagger:
             return []
         strong = {mm.ballot for mm, amb, _ in found if not amb}
         context = bool(strong) or self._context.search(low) is not None
-        zero_padded = {mm.ballot for mm, amb, _ in found if mm.kind == "ballot" and amb}
+        # ambiguous references to two different candidates support each other ("Isran vs Rudy")
+        weak = {mm.ballot for mm, amb, _ in found if amb}
         out = []
         for mm, amb, common in found:
+            if amb and mm.kind == "ballot" and mm.evidence.lstrip("#")[:1] == "0" and _CLAUSE_START.search(low[:mm.start]) \
+                    and _WORD_AFTER.match(low, mm.end) and not _TIME_AFTER.match(low, mm.end):
+                amb = False  # "02 cuma janji": a sentence about 02, not a time or a count
             if amb:
                 honor = _HONORIFIC.search(low[max(0, mm.start - 12):mm.start]) is not None
-                ok = context or honor or len(zero_padded) > 1
+                ok = context or honor or len(weak) > 1
                 if common:
                     ok = ok and (mm.evidence[:1].isupper() or honor or mm.ballot in strong)
                 if not ok:

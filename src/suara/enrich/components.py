@@ -1,0 +1,510 @@
+"""Built-in enrich components: normalise, language, tag, features, sentiment, emotion,
+toxicity, targeted sentiment and issues. Hoaxes, near-duplicates and OCR live in their own
+modules. Each one runs alone on a list of texts or a DataFrame:
+
+Example
+-------
+>>> from suara.config import load_election
+>>> df = TargetedSentiment()(["01 jelas lebih baik dari 02, 02 cuma janji"],
+...                          election=load_election("kaltim-2024"))
+>>> [(m["candidate"], m["sentiment"]) for m in df["mentions"][0]]
+[('1', 'positive'), ('2', 'negative')]
+"""
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from suara.enrich.base import Batch, Component, register
+from suara.enrich.linear import LinearModel
+from suara.enrich.normalise import Normaliser, clean_text
+
+__all__ = ["Normalise", "LanguageId", "Tag", "Features", "Sentiment", "Emotion", "Toxicity",
+           "TargetedSentiment", "Issues"]
+
+
+@register
+class Normalise(Component):
+    """Slang, elongation, leetspeak, emoji tokens, hashtag segmentation (see `normalise`)."""
+
+    name, version = "normalise", "v1"
+    requires, assigns = ("text",), ("text_norm", "_emoji", "_n_words", "_inset_pos", "_inset_neg")
+
+    def __init__(self, extra_words=()):
+        self.extra_words = tuple(extra_words)
+
+    @cached_property
+    def normaliser(self) -> Normaliser:
+        return Normaliser.load(self.extra_words)
+
+    def apply(self, batch: Batch) -> Batch:
+        n = self.normaliser
+        res = [n.normalise(t) for t in batch.df["text"].tolist()]
+        df = batch.df
+        df["text_norm"] = [r.text for r in res]
+        df["_emoji"] = [r.emoji for r in res]
+        df["_n_words"] = [r.n_words for r in res]
+        lex = [n.inset_score(r.text) for r in res]
+        df["_inset_pos"] = [a for a, _ in lex]
+        df["_inset_neg"] = [b for _, b in lex]
+        return batch
+
+
+# Marker words of Javanese and Banjar (lingua has neither): a text is called jv / bjn when
+# at least two distinct markers make up a clear share of its words. Hand-written because
+# no offline identifier covers Banjar.
+_JV = {"ora", "opo", "piye", "kowe", "wis", "arep", "ning", "karo", "ngopo", "mboten", "nggih",
+       "sampeyan", "kulo", "saiki", "ojo", "iso", "wong", "tenan", "sing", "lho", "ndak", "dadi",
+       "koyo", "ngene", "ngono", "gawe", "uwis", "awakmu", "aku", "lan", "nek", "opo'o", "apik"}
+_BJN = {"ikam", "ulun", "pian", "kada", "handak", "banar", "bubuhan", "tulak", "kawa", "urang",
+        "haja", "kadada", "bujur", "am", "lah", "unda", "nyawa", "kaya", "apa", "ading", "pahamlah",
+        "bahari", "mun", "jar", "lawan", "tapi", "sidin", "kalu", "hanyar", "baik", "wan"}
+_JV_STRONG = _JV - {"aku", "lan", "sing", "dadi", "apik", "wong", "iso", "ndak"}
+_BJN_STRONG = {"ikam", "ulun", "pian", "kada", "handak", "bubuhan", "tulak", "kadada", "unda",
+               "sidin", "hanyar", "pahamlah", "kawa", "bujur"}
+_ID_FUNC = {"yang", "dan", "di", "ini", "itu", "tidak", "ada", "dengan", "untuk", "dari", "akan",
+            "saya", "kita", "kami", "sudah", "juga", "bisa", "karena", "tapi", "atau", "mereka",
+            "sama", "lagi", "aja", "saja", "gak", "nggak", "enggak", "yg", "udah", "banget", "ya",
+            "kalau", "kalo", "dia", "buat", "pak", "apa", "jadi", "harus", "belum", "masih",
+            "lebih", "cuma", "jelas", "mau", "sangat", "nih", "dong", "sih", "deh", "kok", "gue",
+            "gw", "lu", "emang", "bikin", "kayak", "doang", "banyak", "semua", "biar", "nya"}
+_WORD = re.compile(r"[a-z']+")
+_STRIP = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\[(?:USERNAME|URL)\]")
+
+
+@register
+class LanguageId(Component):
+    """Language of each text: id, en, ms (lingua, restricted to these three), jv and bjn
+    (marker words), or ``und`` when there is nothing to judge.
+
+    Obvious Indonesian (many Indonesian function words, no regional markers) is decided
+    without calling lingua, which keeps the fast path fast.
+    """
+
+    name, version = "language", "v1"
+    requires, assigns = ("text",), ("language", "language_conf")
+
+    @cached_property
+    def detector(self):
+        from lingua import Language, LanguageDetectorBuilder
+        self._langs = {Language.INDONESIAN: "id", Language.ENGLISH: "en", Language.MALAY: "ms"}
+        return LanguageDetectorBuilder.from_languages(*self._langs).build()
+
+    def detect(self, texts: list[str]) -> list[tuple[str, float]]:
+        """(language, confidence) per text. Example: ``LanguageId().detect(["ulun kada handak"])``
+        -> ``[('bjn', ...)]``."""
+        out: list[tuple[str, float] | None] = []
+        todo = []
+        for i, t in enumerate(texts):
+            low = _STRIP.sub(" ", clean_text(t).lower())
+            words = _WORD.findall(low)
+            if not words:
+                out.append(("und", 0.0))
+                continue
+            ws = set(words)
+            n = len(words)
+            bj = ws & _BJN_STRONG
+            jv = ws & _JV_STRONG
+            if bj and len(ws & _BJN) >= 2 and len(ws & _BJN) / n >= 0.15:
+                out.append(("bjn", min(0.95, 0.5 + 0.1 * len(ws & _BJN))))
+                continue
+            if len(jv) >= 2 and len(ws & _JV) / n >= 0.2:
+                out.append(("jv", min(0.95, 0.5 + 0.1 * len(ws & _JV))))
+                continue
+            idf = sum(w in _ID_FUNC for w in words)
+            if n >= 4 and idf / n >= 0.2 and idf >= 2:
+                out.append(("id", min(0.99, 0.7 + idf / n)))
+                continue
+            out.append(None)
+            todo.append((i, low))
+        if todo:
+            det = self.detector
+            confs = det.compute_language_confidence_values_in_parallel([t for _, t in todo])
+            for (i, low), cv in zip(todo, confs):
+                if not cv:
+                    out[i] = ("und", 0.0)
+                    continue
+                top = cv[0]
+                code, conf = self._langs[top.language], float(top.value)
+                if code == "ms":  # Malay is rare in this domain: prefer id unless clear-cut
+                    idv = next((float(x.value) for x in cv if self._langs[x.language] == "id"), 0.0)
+                    if idv >= 0.25 * conf:
+                        code, conf = "id", idv + conf
+                if len(_WORD.findall(low)) < 2 and conf < 0.9:
+                    code = "und" if conf < 0.6 else code
+                out[i] = (code, round(conf, 3))
+        return out  # type: ignore[return-value]
+
+    def apply(self, batch: Batch) -> Batch:
+        res = self.detect(batch.df["text"].tolist())
+        batch.df["language"] = [r[0] for r in res]
+        batch.df["language_conf"] = [r[1] for r in res]
+        return batch
+
+
+@register
+class Tag(Component):
+    """Candidate mentions from the election config (see `tagging.CandidateTagger`)."""
+
+    name, version = "tag", "v1"
+    requires, assigns = ("text",), ("candidates", "_mentions")
+
+    def __init__(self, election):
+        from suara.enrich.tagging import CandidateTagger
+        self.election = election
+        self.tagger = CandidateTagger(election)
+
+    def apply(self, batch: Batch) -> Batch:
+        ms = [self.tagger.tag(t) for t in batch.df["text"].tolist()]
+        order = {b: i for i, b in enumerate(self.election.ballots)}
+        batch.df["_mentions"] = ms
+        batch.df["candidates"] = [sorted({m.ballot for m in x}, key=order.get) for x in ms]
+        return batch
+
+
+@register
+class Features(Component):
+    """The shared sparse feature matrix (kept in ``batch.cache['X']``)."""
+
+    name, version = "features", "v1"
+    requires, assigns = ("text_norm", "_emoji", "_inset_pos", "_inset_neg"), ("_X",)
+
+    @cached_property
+    def featuriser(self):
+        return LinearModel.load("sentiment-1.npz").featuriser
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        lex = list(zip(df["_inset_pos"], df["_inset_neg"], df["_emoji"]))
+        batch.cache["X"] = self.featuriser.transform(df["text_norm"].tolist(), lex)
+        df["_X"] = True
+        return batch
+
+
+# Campaign talk the training sets (reviews, general tweets) never saw, hand-weighted as
+# logit shifts toward positive (+) or negative (-).
+_POLITICAL_CUES = {
+    # negative: broken promises, image-building, dynasty, vote buying, incompetence
+    "cuma janji": -1.5, "janji doang": -1.5, "janji manis": -1.5, "omong kosong": -1.5,
+    "pencitraan": -1.2, "php": -1.0, "bohong": -1.2, "pembohong": -1.5, "korup": -1.5,
+    "korupsi": -1.2, "curang": -1.2, "gagal": -1.2, "mangkrak": -1.2, "dinasti": -1.0,
+    "oligarki": -1.0, "jangan pilih": -2.0, "tidak becus": -1.5, "nol besar": -1.5,
+    "hoaks": -0.6, "hoax": -0.6, "jual mimpi": -1.5, "cuma mimpi": -1.5, "mimpi": -0.6,
+    "ngomong doang": -1.5, "bicara doang": -1.5, "doang": -0.6, "basi": -1.0, "muak": -1.2,
+    "gelagapan": -1.2, "blepotan": -1.2, "amplop": -1.0, "politik uang": -1.2,
+    "serangan fajar": -1.2, "bagi-bagi": -0.5, "sombong": -1.0, "kecewa": -1.2,
+    "mengecewakan": -1.2, "ngapain milih": -1.5, "tidak ada perubahan": -1.2, "nostalgia": -0.8,
+    "capek": -0.6, "pensiun": -0.6, "omdo": -1.5, "golput": -0.5,
+    # positive: proven record, calls to vote, endorsement
+    "lanjutkan": 1.2, "gaskeun": 1.0, "gas": 0.6, "gas pol": 0.8, "menang": 0.6,
+    "amanah": 1.2, "merakyat": 1.2, "terbukti": 1.2, "bukti nyata": 1.5, "kerja nyata": 1.5,
+    "pilihan tepat": 1.5, "dukung": 0.8, "mendukung": 0.8, "siap menangkan": 1.2,
+    "menangkan": 1.0, "pro rakyat": 1.2, "peduli": 0.8, "jujur": 0.8, "solusi": 0.8,
+    "keren": 0.8, "hebat": 1.0, "salut": 1.2, "bangga": 1.0, "pilih": 0.8, "coblos": 0.8,
+    "mencoblos": 0.8, "masuk akal": 1.0, "respect": 1.2, "berpengalaman": 1.0, "tegas": 0.8,
+    "konkret": 1.0, "the best": 1.2, "setuju": 0.8, "bulat": 0.6, "terima kasih": 0.8,
+    "makasih": 0.8, "semangat": 0.8, "paham": 0.3, "perubahan": 0.6, "realistis": 0.8,
+}
+_CUE_RE = re.compile(r"(?<![\w])(" + "|".join(re.escape(k) for k in sorted(_POLITICAL_CUES, key=len, reverse=True)) + r")(?![\w])")
+
+
+def _cue_shift(text: str) -> float:
+    return float(sum(_POLITICAL_CUES[m] for m in _CUE_RE.findall(text)))
+
+
+def _more_shift(norm_text: str, normaliser) -> float:
+    """Logit shift from a comparison's adjective ("lebih baik" +, "lebih parah" -): reviews
+    use "lebih baik ..." mostly as negative advice, campaigns as praise."""
+    shift = 0.0
+    for w in _MORE.findall(norm_text):
+        v = normaliser.inset.get(w, 0.0) or _POLITICAL_CUES.get(w, 0.0)
+        shift += 3.0 if v > 0 else (-3.0 if v < 0 else 0.0)
+    return shift
+
+
+@register
+class Sentiment(Component):
+    """Post-level sentiment: positive|neutral|negative, score = P(pos) - P(neg) in -1..1,
+    confidence = the top probability. Texts with no words are judged by their emoji only
+    (low confidence) or left neutral with confidence 0."""
+
+    name, version = "sentiment", "v1"
+    requires, assigns = ("_X", "_n_words", "_emoji", "text_norm"), ("sentiment", "sentiment_score", "sentiment_conf")
+
+    @cached_property
+    def model(self) -> LinearModel:
+        return LinearModel.load("sentiment-1.npz")
+
+    def probs(self, X, emoji, cue) -> np.ndarray:
+        """Class probabilities (negative, neutral, positive) with emoji and cue shifts."""
+        m = self.model
+        z = m.decision(X, "sentiment")
+        shift = 1.5 * np.asarray(emoji, dtype=float) + np.asarray(cue, dtype=float)
+        cls = m.heads["sentiment"]
+        z[:, cls.index("positive")] += shift / 2
+        z[:, cls.index("negative")] -= shift / 2
+        z = z / m._t["sentiment"]
+        z = z - z.max(1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(1, keepdims=True)
+
+    def label(self, p: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+        cls = self.model.heads["sentiment"]
+        lab = [cls[i] for i in p.argmax(1)]
+        score = p[:, cls.index("positive")] - p[:, cls.index("negative")]
+        return lab, np.round(score, 4), np.round(p.max(1), 4)
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        cue = [_cue_shift(t) for t in df["text_norm"]]
+        p = self.probs(batch.cache["X"], df["_emoji"], cue)
+        lab, score, conf = self.label(p)
+        nw = df["_n_words"].to_numpy()
+        emo = df["_emoji"].to_numpy(dtype=float)
+        lab = [("positive" if e > 0 else "negative" if e < 0 else "neutral") if n == 0 else x
+               for x, n, e in zip(lab, nw, emo)]
+        score = np.where(nw == 0, 0.5 * emo, score)
+        conf = np.where(nw == 0, np.where(emo != 0, 0.4, 0.0), conf)
+        if "language" in df:
+            conf = np.where(df["language"].isin(["id", "ms", "jv", "bjn"]), conf, conf * 0.5)
+        df["sentiment"], df["sentiment_score"], df["sentiment_conf"] = lab, score, np.round(conf, 4)
+        return batch
+
+
+@register
+class Emotion(Component):
+    """Emotion (anger, fear, sadness, happy, love) from EmoT; None for texts without words."""
+
+    name, version = "emotion", "v1"
+    requires, assigns = ("_X", "_n_words"), ("emotion", "emotion_score")
+
+    @cached_property
+    def model(self) -> LinearModel:
+        return LinearModel.load("emotion-1.npz")
+
+    def apply(self, batch: Batch) -> Batch:
+        p = self.model.predict_proba(batch.cache["X"], "emotion")
+        cls = self.model.heads["emotion"]
+        nw = batch.df["_n_words"].to_numpy()
+        batch.df["emotion"] = [cls[i] if n else None for i, n in zip(p.argmax(1), nw)]
+        batch.df["emotion_score"] = np.where(nw > 0, np.round(p.max(1), 4), np.nan)
+        return batch
+
+
+SARA_CATS = ("religion", "race", "physical", "gender", "other")
+
+
+@register
+class Toxicity(Component):
+    """Hate speech, abusive language, target, SARA category and strength (id_hatespeech).
+
+    Assigns ``hate_speech``/``abusive`` (bool) with ``hate_score``/``abusive_score``
+    (probabilities), ``hs_target`` (individual|group|none), ``sara``
+    (religion|race|physical|gender|other|none), ``sara_score`` and ``hs_strength``
+    (weak|moderate|strong|none). Model licence: CC BY-NC-SA 4.0.
+    """
+
+    name, version = "toxicity", "v1"
+    requires, assigns = ("_X", "_n_words"), ("hate_speech", "hate_score", "abusive", "abusive_score",
+                                             "hs_target", "sara", "sara_score", "hs_strength")
+
+    @cached_property
+    def model(self) -> LinearModel:
+        return LinearModel.load("toxicity-1.npz")
+
+    def apply(self, batch: Batch) -> Batch:
+        m, X, df = self.model, batch.cache["X"], batch.df
+        has = df["_n_words"].to_numpy() > 0
+        hs = np.where(has, m.predict_proba(X, "hate_speech")[:, 1], 0.0)
+        ab = np.where(has, m.predict_proba(X, "abusive")[:, 1], 0.0)
+        grp = m.predict_proba(X, "target_group")[:, 1]
+        cats = np.stack([m.predict_proba(X, f"sara_{c}")[:, 1] for c in SARA_CATS], 1) * has[:, None]
+        st = m.predict_proba(X, "strength")
+        scls = m.heads["strength"]
+        is_hs = hs >= 0.5
+        best = cats.argmax(1)
+        df["hate_speech"], df["hate_score"] = is_hs, np.round(hs, 4)
+        df["abusive"], df["abusive_score"] = ab >= 0.5, np.round(ab, 4)
+        df["hs_target"] = np.where(is_hs, np.where(grp >= 0.5, "group", "individual"), "none")
+        df["sara"] = [SARA_CATS[b] if h and cats[i, b] >= 0.5 else "none"
+                      for i, (b, h) in enumerate(zip(best, is_hs))]
+        df["sara_score"] = np.round(cats.max(1), 4)
+        df["hs_strength"] = [scls[i] if h else "none" for i, h in zip(st.argmax(1), is_hs)]
+        return batch
+
+
+_CLAUSE = re.compile(r"[.!?;\n]+|,|\s(?:tapi|tetapi|tp|namun|sedangkan|sementara|padahal|"
+                     r"beda\s+sama|beda\s+dengan|vs\.?|versus|lain\s+halnya)\s", re.I)
+_MORE = re.compile(r"\b(?:lebih|jauh\s+lebih|lbh|makin)\s+([a-z]+)", re.I)
+_COMPARE = re.compile(r"\s(?:dari|daripada|drpd|dibanding(?:kan)?|dibandingin|ketimbang|"
+                      r"timbang)\s|\s>\s", re.I)
+
+
+@register
+class TargetedSentiment(Component):
+    """Sentiment toward each candidate mentioned (long form: ``mentions`` column, a list of
+    ``{"candidate", "sentiment", "score", "evidence"}`` per row).
+
+    One candidate: the post's sentiment. Several: the text is split into clauses at
+    punctuation and contrast words ("tapi", "sedangkan", "vs"); a clause without a name
+    belongs to the last candidate named (or the next one at the start of the post); in a
+    comparison ("01 lebih baik dari 02") the candidate after "dari/daripada/dibanding" gets
+    the opposite polarity. Candidate names are blanked before scoring so that names such as
+    "Harum" carry no sentiment.
+    """
+
+    name, version = "targeted", "v1"
+    requires, assigns = ("text", "_mentions", "sentiment", "sentiment_score"), ("mentions",)
+
+    def __init__(self, sentiment: Sentiment | None = None, normalise: Normalise | None = None):
+        self.sentiment = sentiment or Sentiment()
+        self.normalise = normalise or Normalise()
+
+    @staticmethod
+    def pieces(text: str, mentions) -> dict[str, list[tuple[str, int]]]:
+        """candidate -> [(text piece with names blanked, sign)]; sign -1 = compared against."""
+        s = clean_text(text)
+        bounds = [0] + [m.end() for m in _CLAUSE.finditer(s)] + [len(s)]
+        clauses = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+        out: dict[str, list[tuple[str, int]]] = {}
+        last: list[str] = []
+        pending: list[str] = []
+        for a, b in clauses:
+            inside = [m for m in mentions if a <= m.start < b]
+            chunk = list(s[a:b])
+            for m in inside:
+                chunk[m.start - a:m.end - a] = " " * (m.end - m.start)
+            blank = "".join(chunk)
+            if not inside:
+                if last:
+                    for c in last:
+                        out.setdefault(c, []).append((blank, 1))
+                else:
+                    pending.append(blank)
+                continue
+            cands = list(dict.fromkeys(m.ballot for m in inside))
+            comp = _COMPARE.search(blank)
+            if len(cands) >= 2 and comp:
+                before = [m.ballot for m in inside if m.start - a < comp.start()]
+                after = [m.ballot for m in inside if m.start - a >= comp.start()
+                         and m.ballot not in before]
+                head = blank[:comp.start()]  # "01 jelas lebih baik": the comparison itself
+                for c in before:
+                    out.setdefault(c, []).append((head, 1))
+                for c in after:
+                    out.setdefault(c, []).append((head, -1))
+            else:
+                for c in cands:
+                    out.setdefault(c, []).extend([(p, 1) for p in pending] + [(blank, 1)])
+            pending = []
+            last = cands
+        return out
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        result: list[list[dict]] = [[] for _ in range(len(df))]
+        multi = []  # (row, candidate, evidence, text, sign)
+        for i, (text, ms, lab, sc) in enumerate(zip(df["text"], df["_mentions"],
+                                                     df["sentiment"], df["sentiment_score"])):
+            if not ms:
+                continue
+            ev = {}
+            for m in ms:
+                ev.setdefault(m.ballot, m.evidence)
+            if len(ev) == 1:
+                b = next(iter(ev))
+                result[i].append({"candidate": b, "sentiment": lab, "score": float(sc),
+                                  "evidence": ev[b]})
+                continue
+            for b, parts in self.pieces(text, ms).items():
+                for piece, sign in parts:
+                    multi.append((i, b, ev[b], piece, sign))
+            for b in ev:  # named but no clause could be attributed (should not happen)
+                if not any(r == i and c == b for r, c, *_ in multi):
+                    multi.append((i, b, ev[b], text, 1))
+        if multi:
+            norm = self.normalise.normaliser
+            ns = [norm.normalise(t) for _, _, _, t, _ in multi]
+            lex = [(*norm.inset_score(n.text), n.emoji) for n in ns]
+            X = self.sentiment.model.featuriser.transform([n.text for n in ns], lex)
+            cue = [_cue_shift(n.text) + _more_shift(n.text, norm) for n in ns]
+            p = self.sentiment.probs(X, [n.emoji for n in ns], cue)
+            cls = self.sentiment.model.heads["sentiment"]
+            ip, ineg = cls.index("positive"), cls.index("negative")
+            agg: dict[tuple[int, str], list] = {}
+            for (i, b, ev, _t, sign), row in zip(multi, p):
+                row = row.copy()
+                if sign < 0:  # compared against: positive and negative swap
+                    row[[ip, ineg]] = row[[ineg, ip]]
+                agg.setdefault((i, b), [ev, []])[1].append(row)
+            for (i, b), (ev, rows) in agg.items():
+                pm = np.mean(rows, axis=0, keepdims=True)
+                lab, sc, _ = self.sentiment.label(pm)
+                result[i].append({"candidate": b, "sentiment": lab[0], "score": float(sc[0]),
+                                  "evidence": ev})
+            order = {b: k for k, b in enumerate(sorted({m["candidate"] for r in result for m in r}))}
+            for r in result:
+                r.sort(key=lambda m: order[m["candidate"]])
+        df["mentions"] = result
+        return batch
+
+
+@register
+class Issues(Component):
+    """Multi-label issues from the election's taxonomy: seed phrases matched in the raw and
+    normalised text, plus stemmed variants of one-word seeds ("pertambangan" -> tambang,
+    "kebanjiran" -> banjir) through PySastrawi."""
+
+    name, version = "issues", "v1"
+    requires, assigns = ("text", "text_norm"), ("issues",)
+
+    def __init__(self, election):
+        self.election = election
+        self._seed_re = []
+        stems: dict[str, set[str]] = {}
+        for iss in election.issues:
+            pats = sorted({s.lower() for s in iss.seeds}, key=len, reverse=True)
+            self._seed_re.append((iss.id, re.compile(
+                r"(?<![\w])(?:" + "|".join(re.escape(p).replace(r"\ ", r"[\s\-_]*") for p in pats)
+                + r")(?![\w])")))
+            for s in iss.seeds:
+                if " " not in s.strip() and len(s) >= 4:
+                    stems.setdefault(s.lower(), set()).add(iss.id)
+        self._stems = stems
+        self._sub = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))) \
+            if stems else None
+        self._cache: dict[str, str] = {}
+
+    @cached_property
+    def stemmer(self):
+        from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+        return StemmerFactory().create_stemmer()
+
+    def _stem(self, w: str) -> str:
+        r = self._cache.get(w)
+        if r is None:
+            r = self._cache[w] = self.stemmer.stem(w)
+        return r
+
+    def issues(self, raw: str, norm: str) -> list[str]:
+        """Issue ids of one text. Example: ``Issues(e).issues("pertambangan liar", "")`` -> ``['tambang_lingkungan']``."""
+        low = clean_text(raw).lower()
+        both = low + " \n " + (norm or "")
+        found = [iid for iid, rx in self._seed_re if rx.search(both)]
+        if self._sub is not None:
+            for w in set(re.findall(r"[a-z]{6,}", both)):
+                if self._sub.search(w) and w not in self._stems:
+                    st = self._stem(w)
+                    for iid in self._stems.get(st, ()):
+                        if iid not in found:
+                            found.append(iid)
+        order = {i.id: k for k, i in enumerate(self.election.issues)}
+        return sorted(set(found), key=order.get)
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        df["issues"] = [self.issues(a, b) for a, b in zip(df["text"], df["text_norm"])]
+        return batch

@@ -1,0 +1,112 @@
+"""Near-duplicate clusters (copy-pasted narratives, copypasta) with MinHash LSH (datasketch).
+
+Each text is shingled into word 3-grams of its normalised form (character 5-grams for short
+texts); texts whose estimated Jaccard similarity passes ``threshold`` share a cluster id,
+the key of the first text seen in the cluster. The index lives for the whole run and can be
+primed with already-enriched posts, so new copies join old clusters.
+
+Example
+-------
+>>> d = NearDuplicates()
+>>> d.add_many(["a", "b", "c"], ["jangan pilih dia karena dia korupsi dana desa kita semua",
+...                              "jangan pilih dia karena dia korupsi dana desa kita semua!!",
+...                              "harga beras naik lagi di pasar segiri hari ini"])
+>>> d.cluster_of("a") == d.cluster_of("b"), d.cluster_of("c")
+(True, None)
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from suara.enrich.base import Batch, Component, register
+
+__all__ = ["NearDuplicates"]
+
+_W = re.compile(r"[a-z0-9]+")
+
+
+def _shingles(text: str) -> set[bytes]:
+    w = _W.findall(text.lower())
+    if len(w) >= 6:
+        return {" ".join(w[i:i + 3]).encode() for i in range(len(w) - 2)}
+    s = " ".join(w)
+    return {s[i:i + 5].encode() for i in range(max(1, len(s) - 4))} if s else set()
+
+
+@register
+class NearDuplicates(Component):
+    """MinHash LSH clustering; assigns ``dup_cluster`` (None for texts with no near copy)."""
+
+    name, version = "dedup", "v1"
+    requires, assigns = ("text_norm",), ("dup_cluster",)
+
+    def __init__(self, threshold: float = 0.7, num_perm: int = 64, min_chars: int = 20):
+        self.threshold, self.num_perm, self.min_chars = threshold, num_perm, min_chars
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._cluster: dict[str, str] = {}   # key -> cluster id (the first member's key)
+        self._members: dict[str, list[str]] = {}
+        self._exact: dict[str, str] = {}
+        self.dirty: set[str] = set()
+        self._proto = MinHash(num_perm=num_perm, seed=1)
+
+    def _minhash(self, sh: set[bytes]) -> MinHash:
+        m = MinHash(num_perm=self.num_perm, seed=1, permutations=self._proto.permutations,
+                    scheme=self._proto.scheme)
+        m.update_batch(list(sh))
+        return m
+
+    def add(self, key: str, text: str) -> str | None:
+        """Index one text; returns its cluster id when it joins (or forms) a cluster."""
+        t = (text or "").strip()
+        if len(t) < self.min_chars or key in self._cluster:
+            return self._cluster.get(key)
+        h = hashlib.blake2b(" ".join(_W.findall(t.lower())).encode(), digest_size=8).hexdigest()
+        if h in self._exact:  # exact copy: skip LSH
+            return self._join(key, self._exact[h])
+        self._exact[h] = key
+        sh = _shingles(t)
+        if not sh:
+            return None
+        m = self._minhash(sh)
+        hits = self.lsh.query(m)
+        self.lsh.insert(key, m)
+        if hits:
+            return self._join(key, hits[0])
+        return None
+
+    def _join(self, key: str, other: str) -> str:
+        cid = self._cluster.get(other) or other
+        if other not in self._cluster:
+            self.dirty.add(other)  # an earlier text just got a cluster: its row needs updating
+        self._cluster[other] = cid
+        self._cluster[key] = cid
+        self._members.setdefault(cid, [cid]).append(key)
+        return cid
+
+    def add_many(self, keys, texts) -> list[str | None]:
+        return [self.add(k, t) for k, t in zip(keys, texts)]
+
+    def cluster_of(self, key: str) -> str | None:
+        return self._cluster.get(key)
+
+    def members(self, cid: str) -> list[str]:
+        return list(self._members.get(cid, []))
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        if "_key" in df:
+            keys = df["_key"].tolist()
+        else:
+            keys = [f"row{len(self._exact)}-{i}" for i in range(len(df))]
+        self.add_many(keys, df["text_norm"].tolist())
+        batch.cache["dup_keys"] = keys
+        df["dup_cluster"] = [self._cluster.get(k) for k in keys]
+        return batch
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.array([len(v) for v in self._members.values()])

