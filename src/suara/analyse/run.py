@@ -32,6 +32,7 @@ SECTIONS: dict[str, str] = {
     "regions": "suara.analyse.audience:regions_section",
     "segments": "suara.analyse.audience:segments_section",
     "recommendations": "suara.analyse.audience:recommendations_section",
+    "alerts": "suara.analyse.radar:alerts_section",
 }
 
 

@@ -24,6 +24,7 @@ _COMMAND_MODULES = [
     "pull",
     "serve",
     "detect",
+    "radar",
 ]
 
 for _m in _COMMAND_MODULES:

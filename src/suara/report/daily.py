@@ -30,6 +30,7 @@ REPORT_SECTIONS: dict[str, str] = {
     "regions": "suara.analyse.audience:regions_report",
     "segments": "suara.analyse.audience:segments_report",
     "recommendations": "suara.analyse.audience:recommendations_report",
+    "alerts": "suara.analyse.radar:alerts_report",
 }
 
 T = {
