@@ -36,10 +36,23 @@ def iter_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple
                 yield n, s
 
 
-def iter_csv(source: Source, **fmt) -> Iterator[tuple[int, dict | RowError]]:
+def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int, dict | RowError]]:
     """Yield ``(row_number, row_dict)`` from a CSV with a header; multi-line quoted fields
     are supported; row numbers count data rows from 1 (the header is row 0).
-    Handles BOM and latin-1 input. Rows with more cells than the header are RowErrors."""
+    Handles BOM and latin-1 input. Rows with more cells than the header are RowErrors.
+
+    ``stitch=True`` repairs records split by an unquoted line break inside a text cell (a
+    common scraper bug): a short row is joined with the following row(s) when together they
+    make exactly one record; short rows that cannot be completed become RowErrors.
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("id,text,n\n1,ab\ncd,3\n")
+    >>> list(iter_csv(Source(p), stitch=True))
+    [(1, {'id': '1', 'text': 'ab\ncd', 'n': '3'})]
+    """
     try:
         raw = source.open()
     except OSError as e:
@@ -59,9 +72,14 @@ def iter_csv(source: Source, **fmt) -> Iterator[tuple[int, dict | RowError]]:
         if dialect is None:
             peek = decode_bytes(head[:16384])
             try:
-                dialect = csv.Sniffer().sniff(peek.split("\n", 1)[0], delimiters=",;\t|")
+                delim = csv.Sniffer().sniff(peek.split("\n", 1)[0], delimiters=",;\t|").delimiter
             except csv.Error:
-                dialect = csv.excel
+                delim = ","
+            # only the delimiter is taken from the sniffer: from a header line alone it
+            # guesses doublequote=False, which splits every text cell holding a "" quote
+
+            class dialect(csv.excel):
+                delimiter = delim
         reader = csv.reader(text, dialect=dialect, **fmt)
         try:
             header = next(reader)
@@ -70,19 +88,39 @@ def iter_csv(source: Source, **fmt) -> Iterator[tuple[int, dict | RowError]]:
         except csv.Error as e:
             raise FileError(f"{source.name}: unreadable CSV header: {e}") from None
         header = [h.strip().lstrip("\ufeff") for h in header]
+        width = len(header)
+        held: tuple[int, list] | None = None   # a short row waiting for its continuation
         n = 0
         while True:
             n += 1
             try:
                 row = next(reader)
             except StopIteration:
+                if held:
+                    yield held[0], RowError("(row)", f"{len(held[1])} cells but the header has {width} "
+                                                     "(record cut short)")
                 return
             except csv.Error as e:
                 yield n, RowError("(row)", f"malformed CSV: {e}")
                 continue
             if not row or all(not c for c in row):
                 continue
-            if len(row) > len(header):
-                yield n, RowError("(row)", f"{len(row)} cells but the header has {len(header)}")
+            if stitch and held is not None:
+                merged = held[1][:-1] + [held[1][-1] + "\n" + row[0]] + row[1:]
+                if len(merged) <= width:
+                    if len(merged) == width:
+                        yield held[0], dict(zip(header, merged))
+                        held = None
+                    else:
+                        held = (held[0], merged)
+                    continue
+                yield held[0], RowError("(row)", f"{len(held[1])} cells but the header has {width} "
+                                                 "(record cut short)")
+                held = None
+            if len(row) > width:
+                yield n, RowError("(row)", f"{len(row)} cells but the header has {width}")
+                continue
+            if stitch and len(row) < width:
+                held = (n, row)
                 continue
             yield n, dict(zip(header, row))

@@ -10,4 +10,6 @@ BUILTIN_MODULES: list[str] = [
     "instaloader",
     "apify",
     "youtube",
+    "zeeschuimer",
+    "x",
 ]
