@@ -60,12 +60,12 @@ def evaluate(accounts: pd.DataFrame, truth: pd.DataFrame, present: pd.DataFrame 
             "fp_per_1k_organic": round(1000 * fp / max(organic, 1), 2)}
 
 
-def quality(scale: str, variants: list[str], seed: int) -> None:
+def quality(scale: str, variants: list[str], seed: int, window: int | None = None) -> None:
     import suara
     from suara.analyse.coordination import detect_coordination
     from suara.sim import simulate
 
-    print(f"scale={scale} seed={seed}")
+    print(f"scale={scale} seed={seed} window={window or 'estimated'}")
     print("scored over accounts with posts in the workspace; all-truth F1 counts buzzers whose "
           "export was not imported as misses")
     print(f"{'variant':<11}{'posts':>9}{'buzzers':>9}{'P':>7}{'R':>7}{'F1':>7}{'nets':>9}"
@@ -77,7 +77,7 @@ def quality(scale: str, variants: list[str], seed: int) -> None:
             ws = suara.init(d / "ws")
             ws.ingest([d / "sim"])
             t = time.perf_counter()
-            r = detect_coordination(ws)
+            r = detect_coordination(ws, window=window)
             secs = time.perf_counter() - t
             truth = _truth(d / "sim")
             seen = r.accounts[["platform", "account_id"]]
@@ -146,11 +146,12 @@ def main(argv=None) -> None:
     q.add_argument("--scale", default="small")
     q.add_argument("--variants", default="plain,jitter,paraphrase,mixed,slow,organic")
     q.add_argument("--seed", type=int, default=7)
+    q.add_argument("--window", type=int, default=None, help="fixed window in seconds")
     s = sub.add_parser("scale")
     s.add_argument("--posts", type=int, default=1_000_000)
     a = ap.parse_args(argv)
     if a.cmd == "quality":
-        quality(a.scale, a.variants.split(","), a.seed)
+        quality(a.scale, a.variants.split(","), a.seed, a.window)
     else:
         scale(a.posts)
 

@@ -142,6 +142,11 @@ def test_coordination_outputs_well_formed(workspace, tmp_path):
     ids = {n.get("id") for n in root.findall(".//g:node", ns)}
     assert all(e.get("source") in ids and e.get("target") in ids for e in root.findall(".//g:edge", ns))
     assert json.loads(paths["summary"].read_text())["run_id"] == res.run_id
+    # citizens' handles are pseudonymised by default, official accounts are named
+    assert acc.loc[acc.account_type == "citizen", "handle"].str.startswith("warga-").all()
+    assert (acc.loc[acc.account_type == "official", "handle"] == acc.loc[acc.account_type == "official", "account_id"]).all()
+    real = pd.read_csv(res.save(tmp_path / "real", pseudonymise=False)["accounts"])
+    assert not real["handle"].str.startswith("warga-").any()
 
 
 def test_coordination_empty_and_bad_input(workspace, tmp_path):

@@ -29,6 +29,8 @@ def coordination(
                                            help="Least share of both accounts' activity an edge must hold."),
         seed: int = typer.Option(42, "--seed", help="Leiden seed."),
         no_store: bool = typer.Option(False, "--no-store", help="Do not replace account_scores/networks."),
+        real_handles: bool = typer.Option(False, "--real-handles",
+                                          help="Write citizens' handles as they are (default: pseudonyms)."),
         workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
     """Find coordinated account networks and score every account (buzzer score 0..1, flagged >= 0.5)."""
     from suara.analyse.coordination import detect_coordination
@@ -37,7 +39,7 @@ def coordination(
     try:
         res = detect_coordination(ws, window=window, min_weight=min_weight, min_symmetry=min_symmetry,
                                   seed=seed, store=not no_store)
-        paths = res.save(output)
+        paths = res.save(output, pseudonymise=not real_handles)
     except OSError as e:
         fail(f"{output}: cannot write results: {e}")
     finally:

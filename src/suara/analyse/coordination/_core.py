@@ -26,7 +26,7 @@ SIGNAL_WEIGHTS = {"new_account": 0.25, "few_followers": 0.15, "duplicated": 0.25
 COORD_WEIGHT = 0.6
 FLAG_THRESHOLD = 0.5
 
-ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "cluster", "buzzer_score", "flagged",
+ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "cluster", "buzzer_score", "flagged", "account_type",
                    "coordination", "partners", "coordinated_objects", "new_account", "few_followers",
                    "duplicated", "focus", "burstiness", "focus_candidate", "posts", "followers",
                    "created_at", "reasons"]
@@ -54,6 +54,7 @@ class CoordinationResult:
     stats: dict[str, Any]
     params: dict[str, Any]
     run_id: str
+    salt: str | None = None
     scored_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(
         tzinfo=None, microsecond=0))
 
@@ -62,9 +63,13 @@ class CoordinationResult:
         """Accounts with ``buzzer_score >= 0.5``."""
         return self.accounts[self.accounts["flagged"]]
 
-    def save(self, out_dir: str | Path) -> dict[str, Path]:
+    def save(self, out_dir: str | Path, pseudonymise: bool = True) -> dict[str, Path]:
         """Write ``accounts.csv``, ``edges.csv``, ``networks.csv``, ``network.gexf`` and
         ``summary.json`` into ``out_dir``; returns the paths.
+
+        With ``pseudonymise`` (default, and when the workspace's ``pseudonymise`` setting is
+        on) the ``handle`` of citizen/unknown accounts is replaced by the workspace pseudonym
+        (``warga-...``); account ids stay so rows can be joined back inside the workspace.
 
         >>> import suara, tempfile
         >>> ws = suara.init(tempfile.mkdtemp())
@@ -79,11 +84,17 @@ class CoordinationResult:
                  "networks": out / "networks.csv", "gexf": out / "network.gexf",
                  "summary": out / "summary.json"}
         acc = self.accounts.sort_values(["buzzer_score", "platform", "account_id"],
-                                        ascending=[False, True, True])
+                                        ascending=[False, True, True]).copy()
+        if pseudonymise and self.salt:
+            from suara.analyse.privacy import display_handle
+            acc["handle"] = [display_handle(t if isinstance(t, str) else None, pl, str(a),
+                                            h if isinstance(h, str) else None, self.salt)
+                             for t, pl, a, h in zip(acc["account_type"], acc["platform"],
+                                                    acc["account_id"], acc["handle"])]
         _safe_csv(acc[ACCOUNT_COLUMNS], paths["accounts"])
         _safe_csv(self.edges[EDGE_COLUMNS], paths["edges"])
         _safe_csv(self.networks[NETWORK_COLUMNS], paths["networks"])
-        write_gexf(self.accounts, self.edges, paths["gexf"])
+        write_gexf(acc, self.edges, paths["gexf"])
         paths["summary"].write_text(json.dumps(self.summary(), indent=2, default=str), encoding="utf-8")
         return paths
 
@@ -244,8 +255,10 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     stats["timings"] = {k: round(v, 3) for k, v in timings.items()}
     run_id = "coord-" + hashlib.sha1(json.dumps([params, stats["posts"], stats["traces"]],
                                                 default=str).encode()).hexdigest()[:10]
+    from suara.analyse.privacy import Pseudonymiser
+    pz = Pseudonymiser(ws)
     res = CoordinationResult(accounts=accounts, edges=edges_out, networks=networks, windows=windows,
-                             stats=stats, params=params, run_id=run_id)
+                             stats=stats, params=params, run_id=run_id, salt=pz.salt if pz.enabled else None)
     if store:
         res.store(ws)
     return res
@@ -328,7 +341,8 @@ def _score_accounts(ws, posts, node_df, edges, part, tx, windows) -> pd.DataFram
         gap_mean=g.gap.mean(), gap_sd=g.gap.std()).execute()
     if act.empty:
         return pd.DataFrame(columns=ACCOUNT_COLUMNS)
-    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "created_at", "followers").execute()
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "created_at", "followers",
+                                            "account_type").execute()
     a = act.merge(acc, on=["platform", "account_id"], how="left")
     a = a.merge(node_df[["platform", "account_id", "node", "cluster"]], on=["platform", "account_id"], how="left")
     # coordination: kept partners, coordinated objects, membership of a network
