@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from suara.analyse import base
-from suara.analyse.brand import (ACTIVITY_LEVELS, account_profiles, account_stances,
-                                 candidate_mentions, local_time, objcols, pair_label,
-                                 region_names, safe_float)
+from suara.analyse.brand import (ACTIVITY_LEVELS, _memo, account_profiles, account_stances,
+                                 candidate_mentions, data_signature, local_time, objcols,
+                                 pair_label, region_names, safe_float)
 from suara.analyse.privacy import Pseudonymiser
 from suara.store.store import utcnow
 
@@ -97,11 +97,43 @@ class RegionMatcher:
                         loose.append(t)
         loose.sort(key=len, reverse=True)
         strict.sort(key=len, reverse=True)
+        self._loose_terms, self._strict_terms = loose, strict
         b = r"(?<![\w])({})(?![\w])"
         self._loose = re.compile(b.format("|".join(map(re.escape, loose))), re.I) if loose else None
         self._strict = re.compile(b.format("|".join(map(re.escape, strict)))) if strict else None
         self._any = re.compile(b.format("|".join(map(re.escape, loose + strict))), re.I) \
             if loose or strict else None
+
+    def is_topical(self, term: str) -> bool:
+        """True for a place name that speaks about an issue or a candidate rather than
+        where someone lives: it is an issue seed / candidate name, or contains a multi-word
+        one ("Titik Nol IKN" contains the IKN seed "titik nol"; "Jembatan Mahakam" stays a
+        place although "jembatan" alone is a roads seed)."""
+        t = term.lower()
+        if t in self.topical:
+            return True
+        return any(" " in w and re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", t)
+                   for w in self.topical)
+
+    def post_patterns(self) -> list[str]:
+        """Engine-neutral regexes (RE2 and Java syntax) for place names in post texts:
+        one case-insensitive for long terms, one case-sensitive for short ones; topical
+        terms (issue seeds, candidate names) left out. Group 1 is the matched term.
+
+        Example
+        -------
+        >>> from suara.config import load_election
+        >>> pats = region_matcher(load_election("kaltim-2024")).post_patterns()
+        >>> len(pats)
+        2
+        """
+        out = []
+        for ci, terms in ((True, self._loose_terms), (False, self._strict_terms)):
+            terms = [t for t in terms if not self.is_topical(t)]
+            if terms:
+                alt = "|".join(re.escape(t).replace("\\ ", " ") for t in terms)
+                out.append(("(?i)" if ci else "") + r"(?:^|[^\w])(" + alt + r")(?:[^\w]|$)")
+        return out
 
     def find(self, text: str | None, profile: bool = False, topical_ok: bool = True) -> list[tuple[str, str]]:
         """(region code, 'name'|'place') for each match in ``text``, in order.
@@ -121,7 +153,7 @@ class RegionMatcher:
         out = []
         for _, t in hits:
             key = t.lower()
-            if not topical_ok and key in self.topical:
+            if not topical_ok and self.is_topical(key):
                 continue
             if key in self.term_region:
                 out.append(self.term_region[key])
@@ -177,16 +209,10 @@ def _geo_region(geo: str, election, matcher: RegionMatcher) -> str | None:
 # --------------------------------------------------------------------------------------
 # region inference
 def _signature(ws) -> str:
-    s = ws.store
-    p = s.table("posts")
-    a = s.table("accounts")
-    n_posts = int(p.count().execute())
-    n_acc = int(a.count().execute())
-    last = p.ingested_at.max().execute() if n_posts else None
-    return f"{ws.election.id}|{n_acc}|{n_posts}|{last}"
+    return data_signature(ws)[0]
 
 
-def ensure_regions(ws) -> bool:
+def ensure_regions(ws, sig: tuple | None = None) -> bool:
     """Run :func:`infer_regions` when accounts or posts changed since the last inference.
 
     Returns True when inference ran.
@@ -199,7 +225,7 @@ def ensure_regions(ws) -> bool:
     (True, False)
     """
     try:
-        sig = _signature(ws)
+        sig = sig[0] if sig else _signature(ws)
         if ws.store.meta(_META_KEY) == sig:
             return False
     except Exception:  # noqa: BLE001 - no signature: just infer
@@ -274,23 +300,23 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
             cap[key, "geo"] += 1
             vote(key, code, "geotag", REGION_WEIGHTS["geotag"])
 
-    # place names in own posts: only accounts without profile/bio/geo evidence, first 30 posts
-    # each (reading every text of every account would dominate the run time for no gain)
+    # place names in own posts, matched in the engine (RE2 on DuckDB, Java regex on Spark):
+    # only the (account, place, count) triples come back, never the texts
     strong = {k for k, v in votes.items() if v}
-    own = posts.filter(posts.text.notnull()).select("platform", "account_id", "text")
-    own = own.mutate(rn=ibis.row_number().over(group_by=[own.platform, own.account_id],
-                                               order_by=own.text.length()))
-    own = own.filter(own.rn < 30).drop("rn")
-    odf = objcols(own.execute())
-    if len(odf):
-        odf = odf[[(p, str(a)) not in strong for p, a in zip(odf.platform, odf.account_id)]]
-    for row in odf.itertuples(index=False):
-        key = (row.platform, str(row.account_id))
-        hits = {c for c, _ in m.find(row.text, topical_ok=False)}
-        for code in hits:
-            if cap[key, "posts"] < _CAPS["posts"]:
-                cap[key, "posts"] += 1
-                vote(key, code, "posts", REGION_WEIGHTS["posts"])
+    for pat in m.post_patterns():
+        tx = posts.filter(posts.text.notnull()).select(
+            "platform", "account_id", term=posts.text.re_extract(pat, 1))
+        tx = tx.filter(tx.term.notnull() & (tx.term != ""))
+        tx = tx.group_by(["platform", "account_id", "term"]).aggregate(n=tx.count())
+        for p_, a_, term, n in objcols(tx.execute()).itertuples(index=False):
+            key = (p_, str(a_))
+            hit = m.term_region.get(str(term).lower())
+            if key in strong or not hit:
+                continue
+            k = min(int(n), _CAPS["posts"] - cap[key, "posts"])
+            if k > 0:
+                cap[key, "posts"] += k
+                vote(key, hit[0], "posts", REGION_WEIGHTS["posts"] * k)
 
     # interactions with accounts whose region is known (after the evidence above)
     known: dict[tuple[str, str], str] = dict(exported)
@@ -338,6 +364,11 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
                                      "inferred_at"])
     if write:
         s.replace("account_regions", df)
+        # cached mention views carry the old regions
+        from suara.analyse.brand import _release
+        for v in ws.__dict__.pop("_suara_analysis_cache", {}).values():
+            if hasattr(v, "release"):
+                _release(v)
     return {"accounts": int(len(acc)), "inferred": int(len(df)) - methods.get("exported", 0),
             "with_region": int(len(df)), "by_method": dict(methods),
             "by_region": {k: int(v) for k, v in df.region.value_counts().items()} if len(df) else {},
@@ -469,21 +500,6 @@ def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
     return _memo(ws, ("account_segments", filtered), lambda: _account_segments(ws, filtered))
 
 
-def _memo(ws, key, fn):
-    """Cache a per-account table for one analyse run: keyed by the data signature, the
-    enrichment version and the coordination scores, so any change recomputes it."""
-    sc = ws.store.table("account_scores")
-    sig = (_signature(ws), base.current_version(ws), int(sc.count().execute()),
-           str(sc.scored_at.max().execute()))
-    cache = ws.__dict__.setdefault("_suara_audience_cache", {})
-    hit = cache.get(key)
-    if hit is not None and hit[0] == sig:
-        return hit[1].copy()
-    val = fn()
-    cache[key] = (sig, val)
-    return val.copy()
-
-
 def _account_segments(ws, filtered: bool) -> pd.DataFrame:
     ballots = list(ws.election.ballots)
     st = account_stances(ws, filtered)
@@ -503,11 +519,14 @@ def _account_segments(ws, filtered: bool) -> pd.DataFrame:
     e = e.filter(e.issues.notnull())
     iss = e.select("platform", "account_id", issue=e.issues.unnest())
     iss = iss.group_by(["platform", "account_id", "issue"]).aggregate(n=iss.count())
+    iss = iss.mutate(rk=ibis.row_number().over(group_by=[iss.platform, iss.account_id],
+                                               order_by=[ibis.desc(iss.n), iss.issue]))
+    iss = iss.filter(iss.rk < 5)   # the five most frequent issues of each account
     acc = per.execute()
     hd = hrs.execute()
     idf = iss.execute()
     for d in (acc, hd, idf, st):
-        d["account_id"] = d.account_id.astype(object).astype(str)
+        d["account_id"] = d.account_id.astype(str).astype(object)
         d["platform"] = d.platform.astype(object)
     keys = ["platform", "account_id"]
     # vectorised: per-row Python over Arrow-backed columns costs seconds at 100k accounts
@@ -515,7 +534,7 @@ def _account_segments(ws, filtered: bool) -> pd.DataFrame:
     h = hd.h.to_numpy()
     hd["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
                               "night")
-    idf["issue"] = idf.issue.astype(object).astype(str)
+    idf["issue"] = idf.issue.astype(str).astype(object)
     idf = idf.sort_values(["n", "issue"], ascending=[False, True])
     lists: dict[tuple, list] = {}
     for p, a, i in zip(idf.platform.tolist(), idf.account_id.tolist(), idf.issue.tolist()):
@@ -607,7 +626,7 @@ def _weekly_groups(ws, filtered: bool, seg: pd.DataFrame) -> dict[str, dict[str,
     aw = objcols(w.group_by(["platform", "account_id", "week"]).aggregate(n=w.count()).execute())
     if not len(aw):
         return {}
-    aw["account_id"] = aw.account_id.astype(str)
+    aw["account_id"] = aw.account_id.astype(str).astype(object)
     aw = aw.merge(seg[["platform", "account_id", "group"]], on=["platform", "account_id"], how="left")
     out: dict[str, dict[str, int]] = {}
     for (wk, g), sub in aw.groupby(["week", "group"]):
@@ -810,10 +829,10 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
     if not len(pdf):
         return []
     for d, a, b in ((pdf, "pplat", "ppost"), (pl, "pplat", "ppost"), (rep, "platform", "parent_id")):
-        d["post_key"] = d[a].astype(str) + ":" + d[b].astype(str)
+        d["post_key"] = (d[a].astype(str) + ":" + d[b].astype(str)).astype(object)
     recs: list[dict] = []
     if len(rep):
-        rep["account_id"] = rep.account_id.astype(str)
+        rep["account_id"] = rep.account_id.astype(str).astype(object)
         rep = rep.merge(who, on=["platform", "account_id"], how="inner")
         commented = pd.Index(rep.post_key.unique())
         cl = pl[pl.post_key.isin(commented)]

@@ -199,19 +199,48 @@ def region_names(election) -> dict[str, str]:
     return {r.code: r.name for r in election.regions}
 
 
-def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
-    """:func:`suara.analyse.base.mentions` restricted to the election's ballots, with
-    derived columns ``pos``/``neg`` (0/1), ``s`` (score, or +1/-1/0 from the label when the
-    score is missing), ``eng`` (likes + comments + shares) and ``acct`` (platform:account_id);
-    ``filtered=True`` removes coordinated accounts.
+def data_signature(ws) -> tuple:
+    """What the analyses' inputs look like now: (posts/accounts signature, enrichment version,
+    coordination scores). Any import, enrichment or coordination run changes it.
 
     Example
     -------
     >>> import suara, tempfile
     >>> ws = suara.init(tempfile.mkdtemp())
-    >>> "eng" in candidate_mentions(ws).columns
-    True
+    >>> data_signature(ws)[0]
+    'kaltim-2024|0|0|None'
     """
+    s = ws.store
+    p = s.table("posts")
+    a = s.table("accounts")
+    sc = s.table("account_scores")
+    row = (p.aggregate(n_posts=p.count(), last=p.ingested_at.max())
+           .cross_join(a.aggregate(n_acc=a.count()))
+           .cross_join(sc.aggregate(n_sc=sc.count(), last_sc=sc.scored_at.max()))).execute().iloc[0]
+    n_posts = int(row["n_posts"])
+    last = row["last"] if n_posts else None
+    return (f"{ws.election.id}|{int(row['n_acc'])}|{n_posts}|{last}", base.current_version(ws),
+            int(row["n_sc"]), str(row["last_sc"]))
+
+
+def _memo(ws, key, fn, copy: bool = True, sig: tuple | None = None):
+    """Cache a derived table for one workspace while its inputs do not change (keyed by
+    :func:`data_signature`), so the sections of one `suara analyse` run share it."""
+    sig = sig or data_signature(ws)
+    cache = ws.__dict__.setdefault("_suara_analysis_cache", {})
+    if cache.get("__sig__") != sig:
+        for k, v in list(cache.items()):
+            if k != "__sig__" and hasattr(v, "release"):
+                _release(v)
+        cache.clear()
+        cache["__sig__"] = sig
+    if key not in cache:
+        cache[key] = fn()
+    val = cache[key]
+    return val.copy() if copy and isinstance(val, pd.DataFrame) else val
+
+
+def _candidate_mentions(ws, filtered: bool) -> ibis.Table:
     t = base.mentions(ws)
     t = t.filter(t.candidate.isin(list(ws.election.ballots)))
     if filtered:
@@ -223,6 +252,66 @@ def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
         s=ibis.coalesce(t.score, (pos - neg).cast("float64")),
         eng=(ibis.coalesce(t.likes, 0) + ibis.coalesce(t.comments, 0) + ibis.coalesce(t.shares, 0)),
         acct=t.platform.concat(":", t.account_id.cast("string")))
+
+
+def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
+    """:func:`suara.analyse.base.mentions` restricted to the election's ballots, with
+    derived columns ``pos``/``neg`` (0/1), ``s`` (score, or +1/-1/0 from the label when the
+    score is missing), ``eng`` (likes + comments + shares) and ``acct`` (platform:account_id);
+    ``filtered=True`` removes coordinated accounts.
+
+    The expression is materialised once (Ibis ``cache``: a temp table on DuckDB, a cached
+    DataFrame on Spark) and shared by every section until the data changes; region inference
+    runs first when accounts or posts changed.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> "eng" in candidate_mentions(ws).columns
+    True
+    """
+    from suara.analyse.audience import ensure_regions
+    sig = data_signature(ws)
+    ensure_regions(ws, sig)
+
+    def build():
+        t = _candidate_mentions(ws, filtered).select(
+            "platform", "post_id", "candidate", "sentiment", "account_id", "created_at", "kind",
+            "media_type", "views", "region", "region_confidence", "pos", "neg", "s", "eng", "acct")
+        try:
+            c = t.cache()
+        except Exception:  # noqa: BLE001 - e.g. read-only store: use the plain expression
+            return t
+        _track(c)
+        return c
+    return _memo(ws, ("candidate_mentions", filtered), build, copy=False, sig=sig)
+
+
+_LIVE: list = []
+
+
+def _release(c) -> None:
+    with contextlib.suppress(Exception):
+        c.release()
+    with contextlib.suppress(ValueError):
+        _LIVE.remove(c)
+
+
+def _release_all() -> None:
+    for c in list(_LIVE):
+        _release(c)
+
+
+def _track(c) -> None:
+    """Remember a cached table so that it is released before Ibis' own exit-time finalizer
+    runs (that one fails loudly once the workspace closed its connection). atexit runs
+    handlers last-registered-first, so registering after Ibis' first cache suffices."""
+    import atexit
+    if not _LIVE and not getattr(_track, "registered", False):
+        atexit.register(_release_all)
+        _track.registered = True
+    _LIVE.append(c)
 
 
 # --------------------------------------------------------------------------------------
@@ -307,11 +396,10 @@ def share_of_voice(ws, filtered: bool = False) -> dict[str, Any]:
     t = t.mutate(day=lt.date(), week=lt.truncate("W").date(),
                  region_key=ibis.coalesce(t.region, "unknown"))
     t = t.select("candidate", "acct", "pos", "neg", "s", "eng", "day", "week", "region_key")
-    with cached(t) as t:
-        total = _sov_frames(t, [])
-        by_day = _sov_frames(t, ["day"])
-        by_week = _sov_frames(t, ["week"])
-        by_region = _sov_frames(t, ["region_key"])
+    total = _sov_frames(t, [])
+    by_day = _sov_frames(t, ["day"])
+    by_week = _sov_frames(t, ["week"])
+    by_region = _sov_frames(t, ["region_key"])
     return {"total": _sov_block(total, ballots), "by_day": _sov_by(by_day, "day", ballots),
             "by_week": _sov_by(by_week, "week", ballots),
             "by_region": _sov_by(by_region, "region_key", ballots)}
@@ -357,6 +445,10 @@ def account_profiles(ws) -> pd.DataFrame:
     >>> list(account_profiles(ws).columns)[:3]
     ['platform', 'account_id', 'handle']
     """
+    return _memo(ws, "account_profiles", lambda: _account_profiles(ws))
+
+
+def _account_profiles(ws) -> pd.DataFrame:
     a = ws.store.table("accounts").select(
         "platform", "account_id", "handle", "display_name", "followers", "created_at",
         "account_type", "verified").execute()
@@ -382,7 +474,7 @@ def account_profiles(ws) -> pd.DataFrame:
     a["type"] = types
     ps = Pseudonymiser(ws)
     a["display"] = [ps(t, p, i, h) for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
-    a["account_id"] = a.account_id.astype(str)
+    a["account_id"] = a.account_id.astype(str).astype(object)
     return a
 
 
@@ -408,11 +500,17 @@ def account_stances(ws, filtered: bool = False) -> pd.DataFrame:
     >>> len(account_stances(ws))
     0
     """
+    return _memo(ws, ("account_stances", filtered), lambda: _account_stances(ws, filtered))
+
+
+def _account_stances(ws, filtered: bool) -> pd.DataFrame:
     t = candidate_mentions(ws, filtered)
     g = t.group_by(["platform", "account_id", "candidate"]).aggregate(n=t.count(), ms=t.s.mean())
     df = objcols(g.execute())
-    df["account_id"] = df.account_id.astype(str)
-    df["stance"] = [_stance(x) for x in df.ms]
+    df["account_id"] = df.account_id.astype(str).astype(object)
+    ms = df.ms.to_numpy(dtype=float, na_value=np.nan)
+    df["stance"] = np.select([ms >= STANCE_THRESHOLD, ms <= -STANCE_THRESHOLD],
+                             ["supporter", "opponent"], "persuadable")
     return df
 
 
@@ -590,52 +688,62 @@ def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
     acc = objcols(acc)
     if not len(acc):
         return {"top": [], "rising": [], "by_type": {}}
-    acc["account_id"] = acc.account_id.astype(str)
+    acc["account_id"] = acc.account_id.astype(str).astype(object)
     if filtered and len(edges):
-        fl = base.flagged(ws).execute()
-        bad = set(zip(fl.platform, fl.account_id.astype(str)))
+        fl = objcols(base.flagged(ws).execute())
+        bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
         if bad:
             keep = [(p, s) not in bad and (p, d) not in bad
-                    for p, s, d in zip(edges.platform, edges.src, edges.dst)]
+                    for p, s, d in zip(edges.platform.tolist(), edges.src.tolist(), edges.dst.tolist())]
             edges = edges[keep]
     pr = _pagerank(edges)
-    acc["pagerank"] = [pr.get((p, i), 0.0) for p, i in zip(acc.platform, acc.account_id)]
+    acc["pagerank"] = [pr.get((p, i), 0.0) for p, i in zip(acc.platform.tolist(), acc.account_id.tolist())]
     acc["influence"] = (0.4 * _rank_pct(acc.engagement) + 0.3 * _rank_pct(acc.reach)
                         + 0.3 * _rank_pct(acc.pagerank))
-    st = account_stances(ws, filtered)
-    stance = {}
-    for r in st.itertuples(index=False):
-        stance.setdefault((r.platform, r.account_id), {})[str(r.candidate)] = {
-            "mentions": int(r.n), "sentiment": safe_float(r.ms, 3), "stance": r.stance}
-    acc = acc.merge(profiles[["platform", "account_id", "type", "display", "followers", "created_at"]],
-                    on=["platform", "account_id"], how="left")
-    acc["type"] = acc["type"].fillna("citizen")
-    ps = Pseudonymiser(ws)
-    acc["display"] = [d if isinstance(d, str) else ps("citizen", p, i, None)
-                      for d, p, i in zip(acc.display, acc.platform, acc.account_id)]
-
-    def rec(r):
-        return {"account": r.display, "platform": r.platform, "type": r.type,
-                "named": is_public(r.type),
-                "followers": None if r.followers != r.followers or r.followers is None else int(r.followers),
-                "posts": int(r.posts), "engagement": int(r.engagement),
-                "estimated_reach": int(r.reach or 0), "pagerank": safe_float(r.pagerank, 3),
-                "influence": safe_float(r.influence, 3),
-                "toward": stance.get((r.platform, r.account_id), {})}
     topdf = acc.sort_values(["influence", "engagement"], ascending=False).head(top)
     ris = acc[(acc.posts_last7 >= 2) & (acc.eng_last7 >= 10)].copy()
     ris["growth"] = (ris.eng_last7 + 1) / (ris.eng_prev7 + 1)
     ris = ris[ris.growth >= 2].copy()
     ris["rise"] = ris.growth.clip(upper=50) * np.log1p(ris.eng_last7)
+    ris = ris.sort_values("rise", ascending=False).head(10)
+    # profiles and stances only for the accounts shown
+    shown = set(zip(topdf.platform, topdf.account_id)) | set(zip(ris.platform, ris.account_id))
+    st = account_stances(ws, filtered)
+    st = st[[k in shown for k in zip(st.platform.tolist(), st.account_id.tolist())]]
+    stance: dict = {}
+    for r in st.itertuples(index=False):
+        stance.setdefault((r.platform, r.account_id), {})[str(r.candidate)] = {
+            "mentions": int(r.n), "sentiment": safe_float(r.ms, 3), "stance": r.stance}
+    prof = profiles[["platform", "account_id", "type", "display", "followers"]]
+    ps = Pseudonymiser(ws)
+
+    def decorate(df):
+        df = df.merge(prof, on=["platform", "account_id"], how="left")
+        df["type"] = df["type"].fillna("citizen")
+        df["display"] = [d if isinstance(d, str) else ps("citizen", p, i, None)
+                         for d, p, i in zip(df.display, df.platform, df.account_id)]
+        return df
+
+    def rec(r):
+        return {"account": r.display, "platform": r.platform, "type": r.type,
+                "named": is_public(r.type),
+                "followers": None if r.followers is None or r.followers != r.followers else int(r.followers),
+                "posts": int(r.posts), "engagement": int(r.engagement),
+                "estimated_reach": int(r.reach or 0), "pagerank": safe_float(r.pagerank, 3),
+                "influence": safe_float(r.influence, 3),
+                "toward": stance.get((r.platform, r.account_id), {})}
     rising = []
-    for r in ris.sort_values("rise", ascending=False).head(10).itertuples(index=False):
+    for r in decorate(ris).itertuples(index=False):
         d = rec(r)
         d.update({"engagement_last7": int(r.eng_last7), "engagement_prev7": int(r.eng_prev7),
                   "growth": safe_float(r.growth, 2)})
         rising.append(d)
+    types = profiles.set_index(["platform", "account_id"])["type"]
+    acc["type"] = types.reindex(pd.MultiIndex.from_arrays([acc.platform, acc.account_id])).fillna(
+        "citizen").to_numpy()
     by_type = acc.groupby("type").agg(accounts=("account_id", "size"), engagement=("engagement", "sum"))
     tot = by_type.engagement.sum()
-    return {"top": [rec(r) for r in topdf.itertuples(index=False)], "rising": rising,
+    return {"top": [rec(r) for r in decorate(topdf).itertuples(index=False)], "rising": rising,
             "by_type": {k: {"accounts": int(r.accounts), "engagement": int(r.engagement),
                             "engagement_share": safe_float(r.engagement / tot if tot else 0)}
                         for k, r in by_type.iterrows()}}
@@ -658,8 +766,8 @@ def influencers_section(ws, top: int = 25) -> dict[str, Any]:
     from suara.analyse.audience import interaction_edges
     profiles = account_profiles(ws)
     edges = objcols(interaction_edges(ws).execute())
-    edges["src"] = edges.src.astype(str)
-    edges["dst"] = edges.dst.astype(str)
+    edges["src"] = edges.src.astype(str).astype(object)
+    edges["dst"] = edges.dst.astype(str).astype(object)
     return {v: _influencers_view(ws, v == "filtered", profiles, top, edges) for v in _BASIC}
 
 
