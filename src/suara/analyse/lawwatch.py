@@ -1,0 +1,373 @@
+"""Election-law watch: campaign content that the rules of the election config forbid, for
+watchdogs and for a campaign's own compliance.
+
+Rules (all dates from the election config, read in its timezone):
+
+* ``quiet_period`` — content from a pair's official or registered accounts during the quiet
+  period (masa tenang, ``dates.quiet_start`` .. ``dates.quiet_end``);
+* ``vote_day`` — the same on voting day (``dates.vote_day``);
+* ``paid_outside_window`` — paid/boosted content (``posts.is_paid``, where an export marks
+  it) from official accounts or about a pair, outside ``dates.paid_ads_start`` ..
+  ``dates.paid_ads_end``;
+* ``account_cap`` — more than ``max_official_accounts_per_platform`` official accounts of
+  one pair seen on one platform.
+
+Official accounts are (1) the pairs' ``official_accounts`` and ``tracked_accounts`` with a
+``candidate`` in the config, and (2) accounts typed ``official`` in the data, attributed to
+the pair they mention most (at least 60 % of their mentions); tracked accounts with no
+candidate (the election body, the supervisor) are never treated as a pair's account.
+
+Every finding lists its posts; :func:`export_evidence` writes them as CSV + JSON with UTC and
+local timestamps, URLs and a SHA-256 hash of each post's content, plus a manifest with the
+hash of each file.
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> law_watch(ws)["findings"]
+[]
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ibis
+import pandas as pd
+
+__all__ = ["RULES", "official_accounts", "local_day_window", "find_violations", "law_watch",
+           "law_watch_section", "content_hash", "export_evidence", "law_watch_report"]
+
+#: rule id -> (Indonesian, English) description
+RULES = {
+    "quiet_period": ("Konten kampanye akun resmi pada masa tenang",
+                     "Campaign content from an official account during the quiet period"),
+    "vote_day": ("Konten kampanye akun resmi pada hari pemungutan suara",
+                 "Campaign content from an official account on voting day"),
+    "paid_outside_window": ("Iklan berbayar di luar masa iklan kampanye",
+                            "Paid/boosted content outside the paid-ads window"),
+    "account_cap": ("Akun resmi melebihi batas per platform",
+                    "More official accounts per platform than allowed"),
+}
+SEVERITY = {"quiet_period": "high", "vote_day": "high", "paid_outside_window": "medium", "account_cap": "medium"}
+_META_KEY = "lawwatch.last_export"
+
+
+def _norm(h: str | None) -> str:
+    return (h or "").strip().lstrip("@").lower()
+
+
+def local_day_window(start: dt.date, end: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, end+1 00:00) local time as naive UTC datetimes.
+
+    Example
+    -------
+    >>> local_day_window(dt.date(2024, 11, 24), dt.date(2024, 11, 26), "Asia/Makassar")
+    (datetime.datetime(2024, 11, 23, 16, 0), datetime.datetime(2024, 11, 26, 16, 0))
+    """
+    z = ZoneInfo(tz)
+
+    def u(d):
+        return dt.datetime.combine(d, dt.time(), z).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return u(start), u(end + dt.timedelta(days=1))
+
+
+def official_accounts(ws, min_share: float = 0.6) -> ibis.Table:
+    """(platform, account_id, candidate, how) of every official/registered account of a pair.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> official_accounts(suara.init(tempfile.mkdtemp())).count().execute()
+    0
+    """
+    e = ws.election
+    reg = []
+    for c in e.candidates:
+        for plat, handles in c.official_accounts.items():
+            reg += [{"platform": plat, "h": _norm(h), "candidate": c.ballot, "how": "registered"} for h in handles]
+    no_pair = set()
+    for t in e.tracked_accounts:
+        if t.candidate:
+            reg.append({"platform": t.platform, "h": _norm(t.handle), "candidate": str(t.candidate), "how": "tracked"})
+        elif t.account_type == "official":
+            no_pair.add((t.platform, _norm(t.handle)))
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type")
+    acc = acc.mutate(h=acc.handle.lower().lstrip())
+    parts = []
+    if reg:
+        r = ibis.memtable(pd.DataFrame(reg).drop_duplicates(["platform", "h"]))
+        j = acc.inner_join(r, [acc.platform == r.platform, (acc.h == r.h) | (acc.account_id.lower() == r.h)])
+        parts.append(j.select(platform=acc.platform, account_id=acc.account_id, candidate=r.candidate, how=r.how))
+    # accounts typed official in the data: attribute to the pair they mention most
+    from suara.analyse.base import mentions
+    off = acc.filter(acc.account_type == "official")
+    if no_pair:
+        np_ = ibis.memtable(pd.DataFrame(sorted(no_pair), columns=["platform", "h"]))
+        off = off.anti_join(np_, ["platform", "h"])
+    m = mentions(ws).select("platform", "account_id", "candidate")
+    mo = m.inner_join(off.select("platform", "account_id"), ["platform", "account_id"])
+    per = mo.group_by(["platform", "account_id", "candidate"]).aggregate(n=mo.candidate.count())
+    w = ibis.window(group_by=[per.platform, per.account_id])
+    per = per.mutate(total=per.n.sum().over(w), best=per.n.max().over(w))
+    per = per.filter((per.n == per.best) & (per.n >= per.total * min_share))
+    parts.append(per.select("platform", "account_id", "candidate", how=ibis.literal("account_type")))
+    u = parts[0]
+    for p in parts[1:]:
+        u = u.union(p)
+    # an account registered in the config wins over an attribution from mentions
+    w2 = ibis.window(group_by=[u.platform, u.account_id], order_by=[u.how.isin(["registered", "tracked"]).desc()])
+    u = u.mutate(rk=ibis.row_number().over(w2))
+    return u.filter(u.rk == 0).drop("rk")
+
+
+def _posts_of(ws, cond_posts: ibis.Table, off: ibis.Table) -> pd.DataFrame:
+    j = cond_posts.inner_join(off, ["platform", "account_id"])
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type")
+    j = j.left_join(acc, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    return j.select("platform", "post_id", "account_id", "handle", "candidate", "created_at", "kind", "text", "url",
+                    "is_paid", "media_files").execute()
+
+
+def content_hash(post: dict) -> str:
+    """SHA-256 of a post's evidential content: platform, post id, author, UTC time, text, URL
+    and media files, as canonical JSON (sorted keys, UTF-8). Anyone can recompute it from the
+    exported row.
+
+    Example
+    -------
+    >>> content_hash({"platform": "x", "post_id": "1", "account_id": "2", "created_at": "2024-11-25T01:00:00",
+    ...               "text": "Ayo pilih 02", "url": None, "media_files": []})[:12]
+    '0a1a3f4e2d5e'
+    """
+    keys = ("platform", "post_id", "account_id", "created_at", "text", "url", "media_files")
+    doc = {k: post.get(k) for k in keys}
+    if doc["media_files"] is None:
+        doc["media_files"] = []
+    doc["media_files"] = [str(x) for x in doc["media_files"]]
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _post_rows(df: pd.DataFrame, tz: str) -> list[dict]:
+    out = []
+    for r in df.sort_values("created_at").itertuples():
+        ts = pd.Timestamp(r.created_at)
+        mf = list(r.media_files) if r.media_files is not None and not isinstance(r.media_files, float) else []
+        d = {"platform": r.platform, "post_id": str(r.post_id), "account_id": str(r.account_id),
+             "handle": None if pd.isna(r.handle) else r.handle, "created_at": ts.isoformat(),
+             "created_local": ts.tz_localize("UTC").tz_convert(tz).isoformat(), "kind": r.kind,
+             "url": None if pd.isna(r.url) else r.url, "text": None if pd.isna(r.text) else r.text, "is_paid": None if pd.isna(r.is_paid) else bool(r.is_paid),
+             "media_files": mf}
+        d["sha256"] = content_hash(d)
+        out.append(d)
+    return out
+
+
+def _finding(rule: str, candidate, platform, account_id, handle, posts: list[dict], detail: dict,
+             tz: str) -> dict:
+    fid = hashlib.sha256(f"{rule}|{platform}|{account_id}|{candidate}|{detail.get('window', '')}".encode()
+                         ).hexdigest()[:12]
+    return {"finding_id": f"{rule}-{fid}", "rule": rule, "severity": SEVERITY[rule],
+            "description_id": RULES[rule][0], "description_en": RULES[rule][1],
+            "candidate": None if candidate is None else str(candidate), "platform": platform,
+            "account_id": None if account_id is None else str(account_id), "handle": handle,
+            "count": len(posts), "first_at": posts[0]["created_at"] if posts else None,
+            "last_at": posts[-1]["created_at"] if posts else None, "detail": detail, "posts": posts}
+
+
+def find_violations(ws) -> list[dict]:
+    """All findings, one per (rule, account) — or per (pair, platform) for the account cap.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> find_violations(suara.init(tempfile.mkdtemp()))
+    []
+    """
+    e = ws.election
+    tz = e.timezone
+    d = e.dates
+    off = official_accounts(ws)
+    p = ws.store.table("posts")
+    p = p.filter(p.created_at.notnull())
+    findings: list[dict] = []
+
+    def per_account(rule, df, detail):
+        for (plat, acc), g in df.groupby(["platform", "account_id"], sort=True):
+            rows = _post_rows(g, tz)
+            hd = g["handle"].iloc[0]
+            findings.append(_finding(rule, g["candidate"].iloc[0], plat, acc, None if pd.isna(hd) else hd, rows,
+                                     detail, tz))
+
+    qs, qe = local_day_window(d.quiet_start, d.quiet_end, tz)
+    vs, ve = local_day_window(d.vote_day, d.vote_day, tz)
+    for rule, (s, en), label in (("quiet_period", (qs, qe), f"{d.quiet_start}..{d.quiet_end}"),
+                                 ("vote_day", (vs, ve), f"{d.vote_day}")):
+        df = _posts_of(ws, p.filter((p.created_at >= s) & (p.created_at < en)), off)
+        per_account(rule, df, {"window": label, "window_utc": [s.isoformat(), en.isoformat()], "timezone": tz})
+
+    if d.paid_ads_start and d.paid_ads_end:
+        ps, pe = local_day_window(d.paid_ads_start, d.paid_ads_end, tz)
+        paid = p.filter(p.is_paid.fill_null(False) & ((p.created_at < ps) | (p.created_at >= pe)))
+        df_off = _posts_of(ws, paid, off)
+        # paid content about a pair from any other account (e.g. a supporter page boosting a post)
+        from suara.analyse.base import mentions
+        m = mentions(ws)
+        about = m.select("platform", "post_id", "candidate").distinct()
+        others = paid.anti_join(off, ["platform", "account_id"]).inner_join(about, ["platform", "post_id"])
+        acc = ws.store.table("accounts").select("platform", "account_id", "handle")
+        others = others.left_join(acc, ["platform", "account_id"])
+        others = others.drop(*[c for c in others.columns if c.endswith("_right")])
+        df_oth = others.select("platform", "post_id", "account_id", "handle", "candidate", "created_at", "kind",
+                               "text", "url", "is_paid", "media_files").execute()
+        df_oth = df_oth.drop_duplicates(["platform", "post_id"])
+        detail = {"window": f"{d.paid_ads_start}..{d.paid_ads_end}",
+                  "window_utc": [ps.isoformat(), pe.isoformat()], "timezone": tz}
+        per_account("paid_outside_window", df_off, dict(detail, account="official"))
+        per_account("paid_outside_window", df_oth, dict(detail, account="other"))
+
+    cap = e.max_official_accounts_per_platform
+    counts = off.group_by(["candidate", "platform"]).aggregate(n=off.account_id.nunique()).execute()
+    for r in counts[counts.n > cap].itertuples():
+        accts = off.filter((off.candidate == r.candidate) & (off.platform == r.platform)).execute()
+        findings.append(_finding("account_cap", r.candidate, r.platform, None, None, [],
+                                 {"accounts": int(r.n), "cap": cap,
+                                  "account_ids": sorted(map(str, accts.account_id))}, tz))
+    return findings
+
+
+def law_watch(ws) -> dict[str, Any]:
+    """Findings plus a summary by rule and pair.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> law_watch(suara.init(tempfile.mkdtemp()))["summary"]
+    {}
+    """
+    f = find_violations(ws)
+    summary: dict[str, dict[str, int]] = {}
+    for x in f:
+        summary.setdefault(x["rule"], {}).setdefault(x["candidate"] or "-", 0)
+        summary[x["rule"]][x["candidate"] or "-"] += max(x["count"], 1)
+    off = official_accounts(ws).execute()
+    return {"findings": f, "summary": summary, "official_accounts": int(len(off)),
+            "rules": {k: {"id": v[0], "en": v[1]} for k, v in RULES.items()},
+            "dates": {"quiet": [str(ws.election.dates.quiet_start), str(ws.election.dates.quiet_end)],
+                      "vote_day": str(ws.election.dates.vote_day),
+                      "paid_ads": [str(ws.election.dates.paid_ads_start), str(ws.election.dates.paid_ads_end)],
+                      "timezone": ws.election.timezone}}
+
+
+def law_watch_section(ws, max_posts: int = 20) -> dict[str, Any]:
+    """`suara analyse` section ``law_watch`` (each finding keeps at most ``max_posts`` posts;
+    the full list comes from :func:`export_evidence`).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> law_watch_section(suara.init(tempfile.mkdtemp()))["findings"]
+    []
+    """
+    r = law_watch(ws)
+    for f in r["findings"]:
+        f["posts_truncated"] = len(f["posts"]) > max_posts
+        f["posts"] = f["posts"][:max_posts]
+    return r
+
+
+def _sha_file(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def export_evidence(ws, out_dir: str | Path, findings: list[dict] | None = None) -> dict[str, Path]:
+    """Write ``findings.json`` (findings with their posts), ``posts.csv`` (one row per finding
+    x post: timestamps UTC and local, URL, text, sha256) and ``manifest.json`` (election,
+    time of export, SHA-256 of both files) to ``out_dir``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> sorted(export_evidence(ws, tempfile.mkdtemp()))
+    ['findings', 'manifest', 'posts']
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if findings is None:
+        findings = find_violations(ws)
+    fj = out / "findings.json"
+    fj.write_text(json.dumps({"election": ws.election.id, "findings": findings}, ensure_ascii=False, indent=1,
+                             default=str), encoding="utf-8")
+    rows = [{"finding_id": f["finding_id"], "rule": f["rule"], "candidate": f["candidate"],
+             **{k: (";".join(v) if isinstance(v, list) else v) for k, v in p.items()}}
+            for f in findings for p in f["posts"]]
+    cols = ["finding_id", "rule", "candidate", "platform", "post_id", "account_id", "handle", "created_at",
+            "created_local", "kind", "url", "is_paid", "text", "media_files", "sha256"]
+    pc = out / "posts.csv"
+    pd.DataFrame(rows, columns=cols).to_csv(pc, index=False, encoding="utf-8")
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    man = out / "manifest.json"
+    man.write_text(json.dumps({
+        "election": ws.election.id, "exported_at": now, "findings": len(findings), "posts": len(rows),
+        "files": {fj.name: _sha_file(fj), pc.name: _sha_file(pc)},
+        "post_hash": "sha256 of canonical JSON {platform, post_id, account_id, created_at (UTC ISO), text, url, "
+                     "media_files}, sorted keys, UTF-8, ensure_ascii=false",
+    }, indent=1), encoding="utf-8")
+    if not ws.store.read_only:
+        ws.store.set_meta(_META_KEY, now)
+    return {"findings": fj, "posts": pc, "manifest": man}
+
+
+def law_watch_report(ws, doc: dict, lang: str = "id") -> dict | None:
+    """Report section for ``law_watch``: findings by rule and pair, then the findings table.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> law_watch_report(ws, {"law_watch": law_watch_section(ws)}, "en")["title"]
+    'Election-law watch'
+    """
+    import html as h
+    from suara.analyse.brand import html_table, pair_label
+    sec = doc.get("law_watch")
+    if not isinstance(sec, dict) or "error" in sec:
+        return None
+    en = lang == "en"
+    title = "Election-law watch" if en else "Pantauan aturan kampanye"
+    explain = (f"Content from the pairs' official accounts in the quiet period ({sec['dates']['quiet'][0]} – "
+               f"{sec['dates']['quiet'][1]}) and on voting day ({sec['dates']['vote_day']}), paid content outside "
+               f"{sec['dates']['paid_ads'][0]} – {sec['dates']['paid_ads'][1]}, and more official accounts per "
+               f"platform than allowed. Export the evidence with `suara lawwatch --export DIR`."
+               if en else
+               f"Konten akun resmi paslon pada masa tenang ({sec['dates']['quiet'][0]} – {sec['dates']['quiet'][1]}) "
+               f"dan hari pemungutan suara ({sec['dates']['vote_day']}), iklan berbayar di luar "
+               f"{sec['dates']['paid_ads'][0]} – {sec['dates']['paid_ads'][1]}, dan akun resmi melebihi batas per "
+               f"platform. Ekspor bukti dengan `suara lawwatch --export DIR`.")
+    if not sec["findings"]:
+        msg = "No findings." if en else "Tidak ada temuan."
+        return {"title": title, "explain": explain,
+                "html": f"<p>{h.escape(msg)} ({sec['official_accounts']} "
+                        f"{'official accounts watched' if en else 'akun resmi dipantau'})</p>"}
+    rows = []
+    for f in sec["findings"]:
+        first = f["posts"][0] if f["posts"] else {}
+        rows.append([f["description_en"] if en else f["description_id"], f["severity"],
+                     pair_label(ws.election, f["candidate"]) if f["candidate"] else "–", f["platform"],
+                     f["handle"] or f["account_id"] or "–", f["count"] or f["detail"].get("accounts"),
+                     (first.get("created_local") or "")[:16], first.get("url") or ""])
+    tbl = html_table(["Rule" if en else "Aturan", "Severity" if en else "Tingkat", "Pair" if en else "Paslon",
+                      "Platform", "Account" if en else "Akun", "n", "First (local)" if en else "Pertama (lokal)",
+                      "URL"], rows)
+    return {"title": title, "explain": explain, "html": tbl}
