@@ -128,7 +128,8 @@ class MetaGraphJSON(Importer):
             return 0.85
         if "creation_time" in keys and ("post_owner" in keys or "multimedia" in keys):
             return 0.85
-        if "timestamp" in keys and "like_count" in keys and "username" in keys and "text" in keys:
+        if "data" in keys and "timestamp" in keys and "text" in keys and \
+                ({"username", "from", "like_count"} & keys) and "ownerUsername" not in keys:
             return 0.7  # Instagram comments edge
         return 0.0
 
