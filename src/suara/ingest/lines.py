@@ -37,7 +37,7 @@ def iter_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple
 
 
 def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int, dict | RowError]]:
-    """Yield ``(row_number, row_dict)`` from a CSV with a header; multi-line quoted fields
+    r"""Yield ``(row_number, row_dict)`` from a CSV with a header; multi-line quoted fields
     are supported; row numbers count data rows from 1 (the header is row 0).
     Handles BOM and latin-1 input. Rows with more cells than the header are RowErrors.
 

@@ -249,7 +249,9 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
     t0 = dt.datetime.now()
     rep = FileReport(file=src.name)
     try:
-        if fmt == "auto":
+        if fmt == "auto" and mapping is not None:
+            imp, conf = registry.get("generic"), None   # a mapping file means the generic format
+        elif fmt == "auto":
             imp, conf = registry.detect(src)
         else:
             imp, conf = registry.get(fmt), None

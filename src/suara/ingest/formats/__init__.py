@@ -12,4 +12,6 @@ BUILTIN_MODULES: list[str] = [
     "youtube",
     "zeeschuimer",
     "x",
+    "fourcat",
+    "generic",
 ]

@@ -1,0 +1,206 @@
+"""Generic CSV / JSON Lines with a column-mapping file, for any export without an importer.
+
+``suara ingest FILE --format generic --mapping map.yaml`` (``--format auto`` with a mapping
+also picks this format). The mapping names, for each canonical column, the source column
+that holds it (a dotted path such as ``user.id`` reaches into nested JSON; a list gives
+fallbacks, the first non-empty wins)::
+
+    platform: x                  # or  platform_column: source_platform
+    timezone: Asia/Makassar      # zone of naive timestamps (WITA); --timezone overrides it
+    columns:
+      post_id: tweet_id          # required
+      created_at: date
+      text: [full_text, text]
+      account_id: user_id
+      handle: username           # account fields: handle, display_name, bio, location_text,
+      followers: followers       #   followers, following, post_count, verified,
+      likes: likes               #   account_created_at
+      url: link
+    defaults:                    # constant values for columns the file lacks
+      kind: post
+
+Post columns: post_id, account_id, created_at, kind, parent_id, root_id, text, media_type,
+url, hashtags, mentions, links, likes, comments, shares, views, saves, is_paid, geo. Lists
+(hashtags, mentions, links) may be JSON lists or comma/space separated strings; hashtags,
+mentions and links are extracted from the text when not mapped. ``observed_at`` (when the
+metrics were collected) may be mapped too.
+
+Example
+-------
+>>> m = {"platform": "x", "columns": {"post_id": "tid", "text": "isi", "created_at": "tgl", "likes": "suka"}}
+>>> g = GenericMapped()
+>>> ctx = ImportContext(file="f.csv", mapping=m, timezone="Asia/Makassar")
+>>> p = g.map({"tid": "17", "isi": "Debat #PilgubKaltim", "tgl": "2024-11-27 20:00", "suka": "1.2K"}, ctx)[0].post
+>>> p["created_at"].isoformat(), p["likes"], p["hashtags"]
+('2024-11-27T12:00:00', 1200, ['pilgubkaltim'])
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from suara.ingest.base import (FileError, ImportContext, Importer, Item, RowError, Source,
+                               fill_entities, parse_time, to_bool, to_int)
+from suara.ingest.formats._apijson import iter_documents
+from suara.ingest.lines import iter_csv
+from suara.store.schema import MEDIA_TYPES, POST_KINDS
+
+__all__ = ["GenericMapped", "validate_mapping", "POST_FIELDS", "ACCOUNT_FIELDS"]
+
+POST_FIELDS = ("post_id", "account_id", "created_at", "kind", "parent_id", "root_id", "text",
+               "media_type", "url", "hashtags", "mentions", "links", "likes", "comments", "shares",
+               "views", "saves", "is_paid", "geo", "observed_at")
+ACCOUNT_FIELDS = ("handle", "display_name", "bio", "location_text", "followers", "following",
+                  "post_count", "verified", "account_created_at")
+_INT = {"likes", "comments", "shares", "views", "saves", "followers", "following", "post_count"}
+_TIME = {"created_at", "observed_at", "account_created_at"}
+_BOOL = {"is_paid", "verified"}
+_LIST = {"hashtags", "mentions", "links"}
+PLATFORMS = ("instagram", "facebook", "tiktok", "x", "youtube")
+
+
+def validate_mapping(mapping: Any, where: str = "mapping") -> dict:
+    """Check a mapping (parsed YAML) and return it normalised; raises FileError naming the
+    problem.
+
+    >>> validate_mapping({"platform": "x", "columns": {"post_id": "id"}})["columns"]
+    {'post_id': ['id']}
+    """
+    if not isinstance(mapping, dict):
+        raise FileError(f"{where}: a column mapping (YAML object) is required: --mapping map.yaml")
+    cols = mapping.get("columns")
+    if cols is None:   # flat form: canonical: source at the top level
+        cols = {k: v for k, v in mapping.items() if k in POST_FIELDS or k in ACCOUNT_FIELDS}
+    if not isinstance(cols, dict):
+        raise FileError(f"{where}: 'columns' must map canonical names to source columns")
+    unknown = sorted(set(cols) - set(POST_FIELDS) - set(ACCOUNT_FIELDS))
+    if unknown:
+        raise FileError(f"{where}: unknown canonical column(s) {', '.join(unknown)}; known: "
+                        f"{', '.join(POST_FIELDS + ACCOUNT_FIELDS)}")
+    norm = {}
+    for k, v in cols.items():
+        vs = v if isinstance(v, list) else [v]
+        if not vs or not all(isinstance(x, str) and x for x in vs):
+            raise FileError(f"{where}: columns.{k} must be a column name or a list of names")
+        norm[k] = vs
+    if "post_id" not in norm:
+        raise FileError(f"{where}: columns.post_id is required (the column holding the item id)")
+    plat, pcol = mapping.get("platform"), mapping.get("platform_column")
+    if not plat and not pcol:
+        raise FileError(f"{where}: give 'platform' ({'|'.join(PLATFORMS)}) or 'platform_column'")
+    if plat and plat not in PLATFORMS:
+        raise FileError(f"{where}: platform {plat!r} is not one of {', '.join(PLATFORMS)}")
+    defaults = mapping.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise FileError(f"{where}: 'defaults' must be an object")
+    return {"platform": plat, "platform_column": pcol, "timezone": mapping.get("timezone"),
+            "columns": norm, "defaults": defaults}
+
+
+def _get(rec: dict, path: str) -> Any:
+    if path in rec:
+        return rec[path]
+    cur: Any = rec
+    for part in path.split("."):
+        if isinstance(cur, dict):
+            cur = cur.get(part)
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return None
+    return cur
+
+
+class GenericMapped(Importer):
+    """CSV or JSON Lines/array with a user-supplied column mapping (never auto-detected)."""
+
+    name = "generic"
+    title = "Generic CSV / JSONL with a column-mapping file"
+    platforms = PLATFORMS
+    extensions = (".csv", ".jsonl", ".json", ".tsv")
+
+    def sniff(self, head: str, source: Source) -> float:
+        return 0.0   # only chosen explicitly (or when a mapping is given)
+
+    def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
+        ctx.options["generic_mapping"] = validate_mapping(ctx.mapping, f"{source.name}: mapping")
+        fmt = str((ctx.mapping or {}).get("format") or "").lower()
+        head = source.text_head(4096).lstrip("\ufeff \t\r\n")
+        if fmt in ("jsonl", "json", "ndjson") or (not fmt and head[:1] in ("{", "[")):
+            row = 0
+            for _, doc in iter_documents(source):
+                recs = doc if isinstance(doc, list) else [doc]
+                for r in recs:
+                    row += 1
+                    yield row, r
+        else:
+            yield from iter_csv(source)
+
+    def map(self, rec: Any, ctx: ImportContext):
+        m = ctx.options.get("generic_mapping")
+        if m is None:
+            try:
+                m = ctx.options["generic_mapping"] = validate_mapping(ctx.mapping)
+            except FileError as e:
+                raise RowError("(mapping)", str(e)) from None
+        if isinstance(rec, RowError):
+            raise rec
+        if not isinstance(rec, dict):
+            raise RowError("(record)", "not an object/row")
+        tz = ctx.timezone or m.get("timezone")
+        vals: dict[str, Any] = dict(m.get("defaults") or {})
+        for canon, srcs in m["columns"].items():
+            for src in srcs:
+                v = _get(rec, src)
+                if v not in (None, ""):
+                    vals[canon] = v
+                    break
+        out: dict[str, Any] = {}
+        for k, v in vals.items():
+            src = m["columns"].get(k, ["(default)"])[0]
+            try:
+                if k in _TIME:
+                    out[k] = parse_time(v, tz)
+                elif k in _INT:
+                    n = to_int(v)
+                    out[k] = None if n is not None and n < 0 else n
+                elif k in _BOOL:
+                    out[k] = to_bool(v)
+                elif k in _LIST:
+                    items = v if isinstance(v, list) else str(v).replace(",", " ").split()
+                    out[k] = [str(x).strip().lstrip("#@").lower() if k != "links" else str(x).strip()
+                              for x in items if str(x).strip()]
+                elif isinstance(v, float) and k in ("post_id", "account_id", "parent_id", "root_id"):
+                    raise ValueError(f"id stored as a float ({v!r}): precision lost")
+                else:
+                    out[k] = str(v).strip() if k != "text" else str(v)
+            except (ValueError, TypeError, OverflowError, OSError) as e:
+                raise RowError(f"{k} ({src})", str(e)) from None
+        platform = m.get("platform") or str(_get(rec, m["platform_column"]) or "").strip().lower()
+        platform = {"twitter": "x", "twitter.com": "x", "x.com": "x", "ig": "instagram",
+                    "fb": "facebook"}.get(platform, platform)
+        if platform not in PLATFORMS:
+            raise RowError(m.get("platform_column") or "platform", f"unknown platform {platform!r}")
+        if not out.get("post_id"):
+            raise RowError(f"post_id ({m['columns']['post_id'][0]})", "missing id")
+        if out.get("kind") and out["kind"] not in POST_KINDS:
+            raise RowError("kind", f"must be one of {', '.join(POST_KINDS)}")
+        if out.get("media_type") and out["media_type"] not in MEDIA_TYPES:
+            raise RowError("media_type", f"must be one of {', '.join(MEDIA_TYPES)}")
+        post = {k: out.get(k) for k in POST_FIELDS if k != "observed_at"}
+        post["platform"] = platform
+        if not post.get("kind"):
+            post["kind"] = "comment" if post.get("parent_id") else "post"
+        fill_entities(post)
+        if not post.get("media_type"):
+            post["media_type"] = "link" if post["links"] else "text"
+        acc = None
+        if post.get("account_id") or out.get("handle"):
+            aid = post.get("account_id") or out["handle"]
+            post["account_id"] = aid
+            acc = {"platform": platform, "account_id": aid,
+                   **{k: out.get(k) for k in ACCOUNT_FIELDS if k != "account_created_at"},
+                   "created_at": out.get("account_created_at")}
+        return [Item(post=post, account=acc, observed_at=out.get("observed_at"))]
+
+
+IMPORTERS = [GenericMapped]
