@@ -33,6 +33,11 @@ SECTIONS: dict[str, str] = {
     "segments": "suara.analyse.audience:segments_section",
     "recommendations": "suara.analyse.audience:recommendations_section",
     "alerts": "suara.analyse.radar:alerts_section",
+    "actions": "suara.analyse.mobilise:actions_section",
+    "live": "suara.analyse.mobilise:live_section",
+    "enthusiasm": "suara.analyse.mobilise:enthusiasm_section",
+    "law_watch": "suara.analyse.lawwatch:law_watch_section",
+    "forecast": "suara.analyse.forecast:forecast_section",
 }
 
 

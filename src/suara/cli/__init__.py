@@ -25,6 +25,7 @@ _COMMAND_MODULES = [
     "serve",
     "detect",
     "radar",
+    "mobilise",
 ]
 
 for _m in _COMMAND_MODULES:

@@ -31,6 +31,11 @@ REPORT_SECTIONS: dict[str, str] = {
     "segments": "suara.analyse.audience:segments_report",
     "recommendations": "suara.analyse.audience:recommendations_report",
     "alerts": "suara.analyse.radar:alerts_report",
+    "actions": "suara.analyse.mobilise:actions_report",
+    "live": "suara.analyse.mobilise:live_report",
+    "enthusiasm": "suara.analyse.mobilise:enthusiasm_report",
+    "law_watch": "suara.analyse.lawwatch:law_watch_report",
+    "forecast": "suara.analyse.forecast:forecast_report",
 }
 
 T = {
