@@ -120,7 +120,7 @@ class Source:
 
     path: Path
     member: str | None = None
-    cap: int = MAX_DECOMPRESSED_BYTES
+    cap: int | None = None   # None: the module's MAX_DECOMPRESSED_BYTES at open time
 
     @property
     def name(self) -> str:
@@ -137,11 +137,12 @@ class Source:
 
     def open(self) -> BinaryIO:
         p = self.path
+        cap = self.cap or MAX_DECOMPRESSED_BYTES
         if self.member is not None:
             zf = zipfile.ZipFile(p)
             info = zf.getinfo(self.member)
             raw: BinaryIO = zf.open(info)
-            stream = io.BufferedReader(_CappedReader(raw, self.cap, self.name), 1 << 20)
+            stream = io.BufferedReader(_CappedReader(raw, cap, self.name), 1 << 20)
         else:
             n = p.name.lower()
             if n.endswith(".gz"):
@@ -152,7 +153,7 @@ class Source:
                 raw = bz2.open(p, "rb")
             else:
                 return open(p, "rb")
-            stream = io.BufferedReader(_CappedReader(raw, self.cap, self.name), 1 << 20)
+            stream = io.BufferedReader(_CappedReader(raw, cap, self.name), 1 << 20)
         # compressed names: strip the compression suffix for nested handling
         return stream
 

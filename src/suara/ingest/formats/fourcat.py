@@ -210,7 +210,7 @@ class FourCat(Importer):
         if platform == "tiktok":
             media = "video"
         elif platform == "instagram":
-            media = _IG_TYPES.get(t, "photo")
+            media = "reel" if url and "/reel/" in url else _IG_TYPES.get(t, "photo")
         else:
             media = _IG_TYPES.get(t)
             if media is None:

@@ -36,6 +36,7 @@ Example
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from suara.ingest.base import (FileError, ImportContext, Importer, Item, RowError, Source,
@@ -44,7 +45,7 @@ from suara.ingest.formats._apijson import iter_documents
 from suara.ingest.lines import iter_csv
 from suara.store.schema import MEDIA_TYPES, POST_KINDS
 
-__all__ = ["GenericMapped", "validate_mapping", "POST_FIELDS", "ACCOUNT_FIELDS"]
+__all__ = ["GenericMapped", "validate_mapping", "id_from_url", "POST_FIELDS", "ACCOUNT_FIELDS"]
 
 POST_FIELDS = ("post_id", "account_id", "created_at", "kind", "parent_id", "root_id", "text",
                "media_type", "url", "hashtags", "mentions", "links", "likes", "comments", "shares",
@@ -82,8 +83,9 @@ def validate_mapping(mapping: Any, where: str = "mapping") -> dict:
         if not vs or not all(isinstance(x, str) and x for x in vs):
             raise FileError(f"{where}: columns.{k} must be a column name or a list of names")
         norm[k] = vs
-    if "post_id" not in norm:
-        raise FileError(f"{where}: columns.post_id is required (the column holding the item id)")
+    if "post_id" not in norm and "url" not in norm:
+        raise FileError(f"{where}: columns.post_id is required (the column holding the item id; "
+                        "or columns.url to take the id from post URLs)")
     plat, pcol = mapping.get("platform"), mapping.get("platform_column")
     if not plat and not pcol:
         raise FileError(f"{where}: give 'platform' ({'|'.join(PLATFORMS)}) or 'platform_column'")
@@ -94,6 +96,23 @@ def validate_mapping(mapping: Any, where: str = "mapping") -> dict:
         raise FileError(f"{where}: 'defaults' must be an object")
     return {"platform": plat, "platform_column": pcol, "timezone": mapping.get("timezone"),
             "columns": norm, "defaults": defaults}
+
+
+def id_from_url(url: str) -> str | None:
+    """A post id from a post URL: tweet status id, Instagram shortcode, TikTok video id,
+    Facebook post id, YouTube video id, else the last path segment.
+
+    >>> id_from_url("https://x.com/a/status/1857511111111111111?s=20"), id_from_url("https://www.instagram.com/reel/DCTz/")
+    ('1857511111111111111', 'DCTz')
+    """
+    u = str(url).strip()
+    for pat in (r"/status(?:es)?/(\d+)", r"instagram\.com/(?:p|reel|tv)/([\w-]+)", r"/video/(\d+)",
+                r"[?&]v=([\w-]{6,})", r"youtu\.be/([\w-]{6,})", r"/posts/(\d+)", r"[?&]story_fbid=(\d+)"):
+        mm = re.search(pat, u)
+        if mm:
+            return mm.group(1)
+    tail = u.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return tail or None
 
 
 def _get(rec: dict, path: str) -> Any:
@@ -180,8 +199,10 @@ class GenericMapped(Importer):
                     "fb": "facebook"}.get(platform, platform)
         if platform not in PLATFORMS:
             raise RowError(m.get("platform_column") or "platform", f"unknown platform {platform!r}")
+        if not out.get("post_id") and out.get("url"):
+            out["post_id"] = id_from_url(out["url"])
         if not out.get("post_id"):
-            raise RowError(f"post_id ({m['columns']['post_id'][0]})", "missing id")
+            raise RowError(f"post_id ({m['columns'].get('post_id', m['columns'].get('url'))[0]})", "missing id")
         if out.get("kind") and out["kind"] not in POST_KINDS:
             raise RowError("kind", f"must be one of {', '.join(POST_KINDS)}")
         if out.get("media_type") and out["media_type"] not in MEDIA_TYPES:

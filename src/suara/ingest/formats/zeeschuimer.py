@@ -172,7 +172,7 @@ def _tiktok_comment(d: dict) -> list[Item]:
             "created_at": _t(d.get("create_time"), "data.create_time"),
             "kind": "reply" if reply else "comment", "parent_id": reply or vid, "root_id": vid,
             "text": d.get("text"), "media_type": "text",
-            "url": f"https://www.tiktok.com/@{handle or '_'}/video/{vid}" if vid else None,
+            "url": f"https://www.tiktok.com/@/video/{vid}" if vid else None,   # the video owner is not in a comment
             "likes": _n(d, "digg_count", "data"), "comments": _n(d, "reply_comment_total", "data")}
     acc = ({"platform": "tiktok", "account_id": aid, "handle": handle, "display_name": u.get("nickname"),
             "bio": u.get("signature") or None} if aid else None)
