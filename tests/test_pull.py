@@ -238,6 +238,7 @@ def test_pull_youtube_cli_end_to_end(api, tmp_path, monkeypatch):
     api.faults[(("GET", "/youtube/v3/videos"), 1)] = (429, {})     # no Retry-After: backoff
     monkeypatch.setenv("SUARA_YOUTUBE_KEY", TOKEN)
     monkeypatch.setenv("SUARA_YOUTUBE_API", api.url + "/youtube/v3")
+    monkeypatch.setenv("SUARA_PULL_BACKOFF", "0.01")
     ws = tmp_path / "ws"
     assert runner.invoke(app, ["init", str(ws)]).exit_code == 0
     out = tmp_path / "yt"
@@ -331,3 +332,29 @@ def test_pull_network_error_is_retried_then_reported(tmp_path):
         c.request("GET", f"http://127.0.0.1:9/x?key={TOKEN}")
     assert len(calls) == 3
     assert mask(f"a {TOKEN} b", [TOKEN]) == "a *** b"
+
+
+def test_pull_cli_stops_with_exit_3_and_resumes(api, tmp_path, monkeypatch):
+    _tiktok_routes(api)
+    q = ("POST", "/v2/research/video/query/")
+    for n in range(2, 2 + 6):                                          # page 2 keeps failing
+        api.faults[(q, n)] = (500, {})
+    monkeypatch.setenv("SUARA_TIKTOK_TOKEN", TOKEN)
+    monkeypatch.setenv("SUARA_TIKTOK_API", api.url)
+    monkeypatch.setenv("SUARA_PULL_BACKOFF", "0.001")
+    ws = tmp_path / "ws"
+    runner.invoke(app, ["init", str(ws)])
+    args = ["pull", "tiktok", "pilgub", "--since", "2024-11-01", "--until", "2024-11-02",
+            "-o", str(tmp_path / "o"), "-w", str(ws)]
+    r = runner.invoke(app, args)
+    text = " ".join(r.output.split())
+    assert r.exit_code == 3 and "HTTP 500" in text and TOKEN not in text
+    assert "1 new pages" in text and "not complete" in text
+    import suara
+    w = suara.open(ws)
+    assert w.store.count("posts") == 1          # the page saved before the failure is imported
+    w.close()
+    r = runner.invoke(app, args)
+    text = " ".join(r.output.split())
+    assert r.exit_code == 0, r.output
+    assert "Continued" in text and "; complete." in text

@@ -61,10 +61,11 @@ class PullResult:
 
 def pull(platform: str, query: str, since: str, until: str, out: str | Path, *,
          token: str | None = None, base_url: str | None = None, max_pages: int | None = None,
-         comments: bool | None = None, max_retries: int = 5, backoff: float = 1.0,
+         comments: bool | None = None, max_retries: int = 5, backoff: float | None = None,
          sleep: Callable[[float], None] = time.sleep, min_interval: float | None = None) -> PullResult:
     """Fetch (or continue fetching) ``query`` between ``since`` and ``until`` (inclusive
-    dates, UTC) into folder ``out``. Raises PullError for a missing token or a refused
+    dates, UTC) into folder ``out``. ``backoff`` is the first retry delay in seconds
+    (default 1, or ``SUARA_PULL_BACKOFF``). Raises PullError for a missing token or a refused
     configuration; API failures during the run are returned in ``PullResult.error`` (pages
     already saved stay, and re-running resumes)."""
     if platform not in PLATFORMS:
@@ -74,6 +75,11 @@ def pull(platform: str, query: str, since: str, until: str, out: str | Path, *,
     if not token:
         raise PullError(f"no token: set {env_token}")
     base = base_url or os.environ.get(env_base) or default_base
+    if backoff is None:
+        try:
+            backoff = float(os.environ.get("SUARA_PULL_BACKOFF") or 1.0)
+        except ValueError:
+            raise PullError("SUARA_PULL_BACKOFF must be a number of seconds") from None
     try:
         day(since), day(until)
     except ValueError as e:
