@@ -292,7 +292,7 @@ def _x_routes(api):
     api.routes[("GET", "/2/tweets/search/all")] = search
 
 
-def test_pull_x_rate_limit_reset_header(api, tmp_path):
+def test_pull_x_rate_limit_reset_header(api, tmp_path, workspace):
     import time as _t
     _x_routes(api)
     api.faults[(("GET", "/2/tweets/search/all"), 2)] = (429, {"x-rate-limit-reset": str(int(_t.time()) + 30)})
@@ -306,6 +306,8 @@ def test_pull_x_rate_limit_reset_header(api, tmp_path):
     assert "author_id" in q["expansions"][0]
     page = json.loads((tmp_path / "x" / "x-search-00001.json").read_text())
     assert page["includes"]["users"][0]["username"] == "warga_kaltim"
+    reps = workspace.ingest(page_files(tmp_path / "x"))     # read back by the X API v2 importer
+    assert [r.format for r in reps] == ["x-api-v2", "x-api-v2"] and sum(r.accepted for r in reps) == 2
 
 
 def test_pull_missing_token_and_bad_dates(monkeypatch, tmp_path):
