@@ -47,10 +47,12 @@ REGION_WEIGHTS = {
     "bio": 2.5,          # bio / display name mention a region or a place in it
     "geotag": 3.0,       # per geotagged post (capped, see _CAPS)
     "posts": 0.6,        # per own post naming a place of the region (capped)
-    "interaction": 0.5,  # per reply to / mention of an account whose region is known (capped)
-    "local_account": 1.2,  # same, when that account is a city or local media account
+    "interaction": 0.3,  # per reply to / mention of an account whose region is known (capped)
+    "local_account": 0.5,  # same, mostly to city or local media accounts
 }
 _CAPS = {"geotag": 3, "posts": 5, "interaction": 6}
+#: interactions with region-known accounts needed before they count as evidence
+MIN_INTERACTIONS = 3
 _META_KEY = "regions.inferred_signature"
 
 
@@ -329,16 +331,27 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
     local_keys = {(p, str(a)) for p, a, t in zip(acc.platform, acc.account_id, acc.account_type)
                   if t in ("city", "media")}
     edges = objcols(interaction_edges(ws).execute())
-    for row in edges.itertuples(index=False):
-        src, dst = (row.platform, str(row.src)), (row.platform, str(row.dst))
+    # Interactions are evidence only when consistent: at least MIN_INTERACTIONS replies or
+    # mentions to accounts with a known region, most of them (>= half) to one region.
+    # Replying once to a Samarinda account says little; people comment across the province.
+    inter: dict[tuple, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for p_, s_, d_, n_ in zip(edges.platform.tolist(), edges.src.tolist(), edges.dst.tolist(),
+                              edges.n.tolist()):
+        src, dst = (p_, str(s_)), (p_, str(d_))
         code = known.get(dst)
         if not code or src == dst:
             continue
-        kind = "local_account" if dst in local_keys else "interaction"
-        n = min(int(row.n), _CAPS["interaction"] - cap[src, "inter"])
-        if n <= 0:
+        c = inter[src][code]
+        c[0] += int(n_)
+        c[1] += int(n_) if dst in local_keys else 0
+    for src, by in inter.items():
+        total = sum(v[0] for v in by.values())
+        code = max(by, key=lambda k: by[k][0])
+        n, n_local = by[code]
+        if total < MIN_INTERACTIONS or n / total < 0.5:
             continue
-        cap[src, "inter"] += n
+        n = min(n, _CAPS["interaction"])
+        kind = "local_account" if n_local * 2 >= n else "interaction"
         vote(src, code, kind, REGION_WEIGHTS[kind] * n)
 
     rows = []
