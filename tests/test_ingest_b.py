@@ -517,3 +517,13 @@ def test_ingest_b_reads_simulator_exports_as_ground_truth_says(workspace, tmp_pa
     known = set(zip(full.platform, full.post_id))
     parents = got[got.parent_id.notna()]
     assert len(parents) > 0 and all((p, x) in known for p, x in zip(parents.platform, parents.parent_id))
+
+
+def test_ingest_b_jsonl_with_damaged_first_line_keeps_the_rest(workspace, tmp_path):
+    lines = (DATA / "apify/tiktok_videos.jsonl").read_text().splitlines()
+    f = tmp_path / "damaged.jsonl"
+    f.write_text(lines[0][:120] + "\n" + lines[1] + "\n")
+    rep = _ingest(workspace, f, fmt="apify")[0]
+    assert (rep.accepted, rep.quarantined) == (1, 1)
+    q = workspace.store.sql("SELECT row, field FROM quarantine").iloc[0]
+    assert (q.row, q.field) == (1, "(line)")

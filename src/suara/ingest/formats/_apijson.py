@@ -95,22 +95,8 @@ def iter_documents(source: Source) -> Iterator[tuple[int, Any]]:
     if first == "[":
         yield from _iter_array(source)
         return
-    # JSON Lines, or one (possibly pretty-printed) document: decide from the first line
-    lines = iter_lines(source)
-    try:
-        n1, l1 = next(lines)
-    except StopIteration:
-        return
-    one_line_doc = False
-    if isinstance(l1, str):
-        try:
-            d1 = loads(l1)
-            one_line_doc = True
-        except ValueError:
-            one_line_doc = False
-    if one_line_doc:
-        yield n1, d1
-        for n, line in lines:
+    if _line_mode(source):
+        for n, line in iter_lines(source):
             if isinstance(line, RowError):
                 yield n, line
                 continue
@@ -119,7 +105,6 @@ def iter_documents(source: Source) -> Iterator[tuple[int, Any]]:
             except ValueError as e:
                 yield n, RowError("(line)", f"invalid JSON: {e}")
         return
-    lines.close()
     with source.open() as f:
         data = f.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -131,6 +116,30 @@ def iter_documents(source: Source) -> Iterator[tuple[int, Any]]:
         yield 1, loads(data)
     except ValueError as e:
         yield 1, RowError("(document)", f"invalid JSON (truncated or corrupt file?): {e}")
+
+
+def _line_mode(source: Source, probe: int = 2) -> bool:
+    """JSON Lines or one (pretty-printed) document? JSON Lines when the first line is a whole
+    document, or when it is damaged but the next line is one (a JSONL file with a truncated
+    first record must not lose its good lines)."""
+    lines = iter_lines(source)
+    try:
+        seen = 0
+        for _, line in lines:
+            seen += 1
+            if isinstance(line, str) and line[:1] in "{[":
+                try:
+                    loads(line)
+                    return True
+                except ValueError:
+                    pass
+            if seen == 1 and not (isinstance(line, str) and line.startswith("{") and len(line) > 1):
+                return False  # "{" alone, or not an object: a pretty-printed document
+            if seen >= probe:
+                return False
+        return False
+    finally:
+        lines.close()
 
 
 def _iter_array(source: Source) -> Iterator[tuple[int, Any]]:
