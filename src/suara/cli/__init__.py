@@ -26,6 +26,7 @@ _COMMAND_MODULES = [
     "detect",
     "radar",
     "mobilise",
+    "text",
 ]
 
 for _m in _COMMAND_MODULES:

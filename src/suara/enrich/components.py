@@ -71,6 +71,12 @@ _ID_FUNC = {"yang", "dan", "di", "ini", "itu", "tidak", "ada", "dengan", "untuk"
             "kalau", "kalo", "dia", "buat", "pak", "apa", "jadi", "harus", "belum", "masih",
             "lebih", "cuma", "jelas", "mau", "sangat", "nih", "dong", "sih", "deh", "kok", "gue",
             "gw", "lu", "emang", "bikin", "kayak", "doang", "banyak", "semua", "biar", "nya"}
+_MS = {"kerajaan", "patut", "lepas", "petang", "stesen", "pejabat", "negeri", "tuan", "sila",
+       "maklumat", "permohonan", "amat", "boleh", "awak", "hendak", "berbesar", "jemputan",
+       "kerana", "sahaja", "beliau", "kenyataan", "rakyat malaysia", "bas", "kereta"}
+_EN = {"the", "and", "is", "are", "to", "of", "for", "you", "this", "that", "with", "it", "was",
+       "be", "have", "not", "we", "my", "will", "what", "who", "where", "i", "in", "on", "so",
+       "he", "she", "they", "our", "your", "but", "just", "from", "very", "all", "about"}
 _WORD = re.compile(r"[a-z']+")
 _STRIP = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|\[(?:USERNAME|URL)\]")
 
@@ -86,6 +92,12 @@ class LanguageId(Component):
 
     name, version = "language", "v1"
     requires, assigns = ("text",), ("language", "language_conf")
+
+    @cached_property
+    def _vocab(self) -> set[str]:
+        from suara.enrich.normalise import load_lexicon
+        lex = load_lexicon()
+        return {w for w, c in lex["freq"].items() if c >= 3} | set(lex["slang"])
 
     @cached_property
     def detector(self):
@@ -115,8 +127,13 @@ class LanguageId(Component):
                 out.append(("jv", min(0.95, 0.5 + 0.1 * len(ws & _JV))))
                 continue
             idf = sum(w in _ID_FUNC for w in words)
-            if n >= 4 and idf / n >= 0.2 and idf >= 2:
+            if n >= 4 and idf / n >= 0.2 and idf >= 2 and not (ws & _MS):
                 out.append(("id", min(0.99, 0.7 + idf / n)))
+                continue
+            # mostly words of the Indonesian lexicon and no English function words: Indonesian
+            known = sum(w in self._vocab for w in words) / n
+            if n >= 3 and known >= 0.75 and not (ws & _EN) and not (ws & _MS):
+                out.append(("id", round(0.5 + 0.45 * known, 3)))
                 continue
             out.append(None)
             todo.append((i, low))
@@ -131,7 +148,7 @@ class LanguageId(Component):
                 code, conf = self._langs[top.language], float(top.value)
                 if code == "ms":  # Malay is rare in this domain: prefer id unless clear-cut
                     idv = next((float(x.value) for x in cv if self._langs[x.language] == "id"), 0.0)
-                    if idv >= 0.25 * conf:
+                    if idv >= 0.3 * conf and not (_MS & set(_WORD.findall(low))):
                         code, conf = "id", idv + conf
                 if len(_WORD.findall(low)) < 2 and conf < 0.9:
                     code = "und" if conf < 0.6 else code
@@ -463,19 +480,24 @@ class Issues(Component):
 
     def __init__(self, election):
         self.election = election
-        self._seed_re = []
+        self._seed: dict[str, set[str]] = {}  # seed with separators removed -> issue ids
         stems: dict[str, set[str]] = {}
         for iss in election.issues:
-            pats = sorted({s.lower() for s in iss.seeds}, key=len, reverse=True)
-            self._seed_re.append((iss.id, re.compile(
-                r"(?<![\w])(?:" + "|".join(re.escape(p).replace(r"\ ", r"[\s\-_]*") for p in pats)
-                + r")(?![\w])")))
-            for s in iss.seeds:
-                if " " not in s.strip() and len(s) >= 4:
-                    stems.setdefault(s.lower(), set()).add(iss.id)
+            for sd in iss.seeds:
+                sd = sd.strip().lower()
+                self._seed.setdefault(re.sub(r"[\s\-_]+", "", sd), set()).add(iss.id)
+                if " " not in sd and len(sd) >= 4:
+                    stems.setdefault(sd, set()).add(iss.id)
+        pats = sorted({sd.strip().lower() for iss in election.issues for sd in iss.seeds}, key=len,
+                      reverse=True)
+        # one pass for every seed of every issue (a regex per issue cost 12 scans per post)
+        self._rx = re.compile(r"(?<![\w])(?:" + "|".join(
+            re.escape(p).replace(r"\ ", r"[\s\-_]*") for p in pats) + r")(?![\w])") if pats else None
         self._stems = stems
-        self._sub = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))) \
-            if stems else None
+        # words that contain a one-word seed inside a longer word ("pertambangan"): stem them
+        self._sub = re.compile(r"\b[a-z]*(?:" + "|".join(
+            re.escape(x) for x in sorted(stems, key=len, reverse=True)) + r")[a-z]*\b") if stems else None
+        self._order = {i.id: k for k, i in enumerate(election.issues)}
         self._cache: dict[str, str] = {}
 
     @cached_property
@@ -491,18 +513,17 @@ class Issues(Component):
 
     def issues(self, raw: str, norm: str) -> list[str]:
         """Issue ids of one text. Example: ``Issues(e).issues("pertambangan liar", "")`` -> ``['tambang_lingkungan']``."""
-        low = clean_text(raw).lower()
-        both = low + " \n " + (norm or "")
-        found = [iid for iid, rx in self._seed_re if rx.search(both)]
+        if self._rx is None:
+            return []
+        both = clean_text(raw).lower() + " \n " + (norm or "")
+        found: set[str] = set()
+        for m in self._rx.findall(both):
+            found |= self._seed.get(re.sub(r"[\s\-_]+", "", m), set())
         if self._sub is not None:
-            for w in set(re.findall(r"[a-z]{6,}", both)):
-                if self._sub.search(w) and w not in self._stems:
-                    st = self._stem(w)
-                    for iid in self._stems.get(st, ()):
-                        if iid not in found:
-                            found.append(iid)
-        order = {i.id: k for k, i in enumerate(self.election.issues)}
-        return sorted(set(found), key=order.get)
+            for w in self._sub.findall(both):
+                if w not in self._stems and len(w) >= 6:
+                    found |= self._stems.get(self._stem(w), set())
+        return sorted(found, key=self._order.get)
 
     def apply(self, batch: Batch) -> Batch:
         df = batch.df

@@ -8,25 +8,31 @@ primed with already-enriched posts, so new copies join old clusters.
 Example
 -------
 >>> d = NearDuplicates()
->>> d.add_many(["a", "b", "c"], ["jangan pilih dia karena dia korupsi dana desa kita semua",
-...                              "jangan pilih dia karena dia korupsi dana desa kita semua!!",
-...                              "harga beras naik lagi di pasar segiri hari ini"])
->>> d.cluster_of("a") == d.cluster_of("b"), d.cluster_of("c")
-(True, None)
+>>> d.add_many(["a", "b", "c"], [
+...     "jangan pilih dia karena dia korupsi dana desa kita semua warga kampung sini ya",
+...     "jangan pilih dia karena dia korupsi dana desa kita semua warga kampung sini kan",
+...     "harga beras naik lagi di pasar segiri hari ini"])
+['a', 'a', None]
 """
 from __future__ import annotations
 
 import hashlib
 import re
 
+import zlib
+
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 
 from suara.enrich.base import Batch, Component, register
 
 __all__ = ["NearDuplicates"]
 
 _W = re.compile(r"[a-z0-9]+")
+
+
+_PRIME = np.uint64((1 << 61) - 1)
+_MASK = np.uint64((1 << 32) - 1)
 
 
 def _shingles(text: str) -> set[bytes]:
@@ -51,32 +57,51 @@ class NearDuplicates(Component):
         self._members: dict[str, list[str]] = {}
         self._exact: dict[str, str] = {}
         self.dirty: set[str] = set()
-        self._proto = MinHash(num_perm=num_perm, seed=1)
+        rng = np.random.RandomState(1)
+        self._a = rng.randint(1, 1 << 32, size=num_perm, dtype=np.uint64)
+        self._b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64)
 
-    def _minhash(self, sh: set[bytes]) -> MinHash:
-        m = MinHash(num_perm=self.num_perm, seed=1, permutations=self._proto.permutations,
-                    scheme=self._proto.scheme)
-        m.update_batch(list(sh))
-        return m
+    def _signatures(self, shingle_sets: list[set[bytes]]) -> np.ndarray:
+        """MinHash signatures of many shingle sets at once, (n, num_perm) uint64.
+
+        Hand-vectorised (datasketch's own MinHash hashes one set at a time and cost most of
+        the stage's time); the signatures feed datasketch's LSH index unchanged."""
+        lens = np.array([len(x) for x in shingle_sets])
+        h = np.fromiter((zlib.crc32(x) for st in shingle_sets for x in st), dtype=np.uint64,
+                        count=int(lens.sum()))
+        p = (h[:, None] * self._a[None, :] + self._b[None, :]) % _PRIME & _MASK
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        return np.minimum.reduceat(p, starts, axis=0)
 
     def add(self, key: str, text: str) -> str | None:
         """Index one text; returns its cluster id when it joins (or forms) a cluster."""
-        t = (text or "").strip()
-        if len(t) < self.min_chars or key in self._cluster:
-            return self._cluster.get(key)
-        h = hashlib.blake2b(" ".join(_W.findall(t.lower())).encode(), digest_size=8).hexdigest()
-        if h in self._exact:  # exact copy: skip LSH
-            return self._join(key, self._exact[h])
-        self._exact[h] = key
-        sh = _shingles(t)
-        if not sh:
-            return None
-        m = self._minhash(sh)
-        hits = self.lsh.query(m)
-        self.lsh.insert(key, m)
-        if hits:
-            return self._join(key, hits[0])
-        return None
+        return self.add_many([key], [text])[0]
+
+    def add_many(self, keys, texts) -> list[str | None]:
+        """Index texts in order; returns each one's cluster id (None when alone so far)."""
+        keys = list(keys)
+        todo = []  # (position, key, shingles)
+        for i, (key, text) in enumerate(zip(keys, texts)):
+            t = (text or "").strip()
+            if len(t) < self.min_chars or key in self._cluster:
+                continue
+            h = hashlib.blake2b(" ".join(_W.findall(t.lower())).encode(), digest_size=8).hexdigest()
+            if h in self._exact:  # exact copy: no LSH needed
+                self._join(key, self._exact[h])
+                continue
+            self._exact[h] = key
+            sh = _shingles(t)
+            if sh:
+                todo.append((key, sh))
+        if todo:
+            sigs = self._signatures([sh for _, sh in todo])
+            for (key, _), sig in zip(todo, sigs):
+                m = LeanMinHash(seed=1, hashvalues=sig, scheme="legacy")
+                hits = self.lsh.query(m)
+                self.lsh.insert(key, m, check_duplication=False)
+                if hits:
+                    self._join(key, hits[0])
+        return [self._cluster.get(k) for k in keys]
 
     def _join(self, key: str, other: str) -> str:
         cid = self._cluster.get(other) or other
@@ -86,9 +111,6 @@ class NearDuplicates(Component):
         self._cluster[key] = cid
         self._members.setdefault(cid, [cid]).append(key)
         return cid
-
-    def add_many(self, keys, texts) -> list[str | None]:
-        return [self.add(k, t) for k, t in zip(keys, texts)]
 
     def cluster_of(self, key: str) -> str | None:
         return self._cluster.get(key)

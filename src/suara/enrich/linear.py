@@ -1,6 +1,6 @@
 """Shared text features and the linear models that read them.
 
-One featuriser (hashed word 1-2-grams + hashed character 3-5-grams of the normalised text,
+One featuriser (hashed word 1-2-grams + hashed character 3-4-grams of the normalised text,
 plus a few dense lexicon features) feeds every fast-path model, so a batch is vectorised
 once for sentiment, emotion and toxicity together.
 
@@ -34,10 +34,11 @@ class Featuriser:
     Parameters
     ----------
     n_word, n_char : int
-        hash space sizes for word 1-2-grams and char_wb 3-5-grams.
+        hash space sizes for word 1-2-grams and char_wb 3-4-grams (3-5 scores the same on
+        SmSA and NusaX but vectorises at half the speed).
     """
 
-    def __init__(self, n_word: int = 2 ** 18, n_char: int = 2 ** 18, char_range=(3, 5)):
+    def __init__(self, n_word: int = 2 ** 18, n_char: int = 2 ** 18, char_range=(3, 4)):
         self.n_word, self.n_char, self.char_range = n_word, n_char, tuple(char_range)
         self._w = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=n_word,
                                     alternate_sign=False, token_pattern=r"(?u)\b\w+\b|[!?]",

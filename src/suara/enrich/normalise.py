@@ -231,12 +231,16 @@ class Normaliser:
         truncated = len(s) > MAX_CHARS
         if truncated:
             s = s[:MAX_CHARS]
-        mentions = _MENTION.findall(s)
-        hashtags = _HASHTAG.findall(s)
-        s = _URL.sub(" ", s)
-        s = _URL_MASKS.sub(" ", _MASKS.sub(" userref ", s))
-        s = _MENTION.sub(" userref ", s)
-        s = _HASHTAG.sub(lambda m: " " + " ".join(self.segment(m.group(1))) + " ", s)
+        mentions = _MENTION.findall(s) if "@" in s else []
+        hashtags = _HASHTAG.findall(s) if "#" in s else []
+        if "/" in s or "www" in s:
+            s = _URL.sub(" ", s)
+        if "USER" in s or "URL" in s or "RT" in s:
+            s = _URL_MASKS.sub(" ", _MASKS.sub(" userref ", s))
+        if mentions:
+            s = _MENTION.sub(" userref ", s)
+        if hashtags:
+            s = _HASHTAG.sub(lambda m: " " + " ".join(self.segment(m.group(1))) + " ", s)
         emo = 0.0
         if not s.isascii():
             emo = emoji_polarity(s)
