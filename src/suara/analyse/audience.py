@@ -871,10 +871,11 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
     return recs
 
 
-def recommendations_section(ws, top: int = 20) -> dict[str, Any]:
+def recommendations_section(ws, top: int = 20, per_segment: int = 3) -> dict[str, Any]:
     """The ``recommendations`` section: the best-ranked resonance cells (see
     :func:`message_resonance`) as explainable sentences in Indonesian and English, with
-    persuadable audiences first, plus the best posting times. Computed on the filtered view
+    persuadable audiences first, at most ``per_segment`` per (region, audience), accounts of
+    unknown region only in the province-wide cells. Computed on the filtered view
     (coordinated accounts removed, so buzzers cannot fake resonance); the same for all
     accounts is under ``all``.
 
@@ -890,8 +891,16 @@ def recommendations_section(ws, top: int = 20) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for v in ("filtered", "all"):
         cells = message_resonance(ws, filtered=v == "filtered")
-        pers = [c for c in cells if c["group"] == "persuadable"]
-        rest = [c for c in cells if c["group"] != "persuadable"]
+        # a region nobody could be placed in is not a target; the pooled "all" covers them
+        usable = [c for c in cells if c["region"] != "unknown"]
+        picked, per_seg = [], defaultdict(int)
+        for c in usable:   # already best first; at most `per_segment` per (region, group)
+            k = (c["region"], c["group"])
+            if per_seg[k] < per_segment:
+                per_seg[k] += 1
+                picked.append(c)
+        pers = [c for c in picked if c["group"] == "persuadable"]
+        rest = [c for c in picked if c["group"] != "persuadable"]
         ranked = (pers[: top // 2] + rest)[:top] if pers else rest[:top]
         ranked.sort(key=lambda r: (r["group"] != "persuadable", -r["lift_shrunk"]))
         for i, c in enumerate(ranked, 1):
