@@ -527,3 +527,14 @@ def test_ingest_b_jsonl_with_damaged_first_line_keeps_the_rest(workspace, tmp_pa
     assert (rep.accepted, rep.quarantined) == (1, 1)
     q = workspace.store.sql("SELECT row, field FROM quarantine").iloc[0]
     assert (q.row, q.field) == (1, "(line)")
+
+
+def test_ingest_b_array_with_ids_beyond_64_bits_stays_exact(workspace, tmp_path):
+    f = tmp_path / "big.json"
+    f.write_text('[{"cid": "7439900000000000011", "videoWebUrl": "https://www.tiktok.com/@a/video/1", '
+                 '"text": "a", "uniqueId": "u1"},\n'
+                 '{"cid": 17439900000000000022123, "videoWebUrl": "https://www.tiktok.com/@a/video/1", '
+                 '"text": "b", "uniqueId": "u2", "repliesToId": null}]')
+    rep = _ingest(workspace, f, fmt="apify")[0]
+    assert (rep.accepted, rep.quarantined) == (2, 0)
+    assert _one(workspace, "17439900000000000022123").text == "b"

@@ -148,21 +148,35 @@ def _iter_array(source: Source) -> Iterator[tuple[int, Any]]:
     import ijson
 
     n = 0
-    with source.open() as f:
-        it = ijson.items(f, "item", use_float=True)
-        while True:
-            try:
-                doc = next(it)
-            except StopIteration:
-                return
-            except ijson.JSONError as e:
-                yield n + 1, RowError("(document)", f"invalid JSON after element {n}: {e}")
-                return
-            except UnicodeDecodeError as e:
-                yield n + 1, RowError("(document)", f"not UTF-8 text after element {n}: {e}")
-                return
-            n += 1
-            yield n, doc
+    backend = ijson
+    while True:
+        with source.open() as f:
+            it = backend.items(f, "item", use_float=True)
+            skip, restart = n, False
+            while True:
+                try:
+                    doc = next(it)
+                except StopIteration:
+                    return
+                except ijson.JSONError as e:
+                    if "overflow" in str(e) and backend is ijson:
+                        # the C parser stops at integers beyond 64 bits; the pure-Python one
+                        # keeps them exact: continue with it after the elements already read
+                        from ijson.backends import python as backend
+                        restart = True
+                        break
+                    yield n + 1, RowError("(document)", f"invalid JSON after element {n}: {e}")
+                    return
+                except UnicodeDecodeError as e:
+                    yield n + 1, RowError("(document)", f"not UTF-8 text after element {n}: {e}")
+                    return
+                if skip:
+                    skip -= 1
+                    continue
+                n += 1
+                yield n, doc
+        if not restart:
+            return
 
 
 def iter_records(source: Source, split: Callable[[Any], Iterable[Any]]) -> Iterator[tuple[int, Any]]:
