@@ -200,7 +200,11 @@ class PageWriter:
 
 def day(value: str | dt.date, end: bool = False) -> dt.datetime:
     """A ``YYYY-MM-DD`` (or ISO datetime) as naive UTC; ``end`` makes a bare date inclusive
-    (the first instant of the next day)."""
+    (the first instant of the next day).
+
+    >>> day("2024-11-27", end=True)
+    datetime.datetime(2024, 11, 28, 0, 0)
+    """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         d = dt.datetime.combine(value, dt.time())
         return d + dt.timedelta(days=1) if end else d
