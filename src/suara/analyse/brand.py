@@ -579,8 +579,10 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
     t = candidate_mentions(ws, filtered)
     t = t.filter(t.kind.isnull() | (t.kind == "post") | (t.kind == "share"))
     w = ibis.window(group_by=t.candidate, order_by=ibis.desc(t.eng))
-    r = t.mutate(rk=ibis.row_number().over(w), med=t.eng.median().over(group_by=t.candidate))
+    r = t.mutate(rk=ibis.row_number().over(w))
     r = r.filter(r.rk < n)
+    meds = t.group_by("candidate").aggregate(med=t.eng.approx_median()).execute()
+    med = {str(c): float(m) for c, m in zip(meds.candidate, meds.med)}
     e = ws.store.table("enrichments")
     e = e.filter(e.version == (base.current_version(ws) or "")).select(
         ep=e.platform, epost=e.post_id, issues=e.issues)
@@ -588,7 +590,7 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
     p = ws.store.table("posts").select(pp=ibis._.platform, ppost=ibis._.post_id,
                                        text=ibis._.text, url=ibis._.url)
     r = r.left_join(p, [r.platform == p.pp, r.post_id == p.ppost])
-    df = r.select("candidate", "platform", "post_id", "account_id", "eng", "med", "sentiment",
+    df = r.select("candidate", "platform", "post_id", "account_id", "eng", "sentiment",
                   "media_type", "issues", "text", "url", "views", "created_at").execute()
     prof = profiles.set_index(["platform", "account_id"])
     out: dict[str, list] = {b: [] for b in ws.election.ballots}
@@ -598,7 +600,8 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
         disp = prof.display.get(key) if len(prof) else None
         public = is_public(typ)
         issues = [str(i) for i in (row.issues if row.issues is not None else [])]
-        lift = row.eng / row.med if row.med else None
+        m = med.get(str(row.candidate))
+        lift = row.eng / m if m else None
         why = [f"format {row.media_type or 'text'}"]
         if issues:
             why.append("issues " + ", ".join(issues))
