@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 import ibis
 import pandas as pd
 
-__all__ = ["RULES", "official_accounts", "local_day_window", "find_violations", "law_watch",
+__all__ = ["RULES", "nullable", "official_accounts", "local_day_window", "find_violations", "law_watch",
            "law_watch_section", "content_hash", "export_evidence", "law_watch_report"]
 
 #: rule id -> (Indonesian, English) description
@@ -75,6 +75,18 @@ def local_day_window(start: dt.date, end: dt.date, tz: str) -> tuple[dt.datetime
     def u(d):
         return dt.datetime.combine(d, dt.time(), z).astimezone(dt.timezone.utc).replace(tzinfo=None)
     return u(start), u(end + dt.timedelta(days=1))
+
+
+def nullable(t: ibis.Table) -> ibis.Table:
+    """The same columns with nullable types, so that tables from different sources can be
+    unioned (set operations require identical schemas, nullability included).
+
+    Example
+    -------
+    >>> nullable(ibis.table({"a": "!string"}, name="t")).schema()["a"].nullable
+    True
+    """
+    return t.select(**{c: t[c].cast(t[c].type().copy(nullable=True)) for c in t.columns})
 
 
 def official_accounts(ws, min_share: float = 0.6) -> ibis.Table:
@@ -117,9 +129,9 @@ def official_accounts(ws, min_share: float = 0.6) -> ibis.Table:
     per = per.mutate(total=per.n.sum().over(w), best=per.n.max().over(w))
     per = per.filter((per.n == per.best) & (per.n >= per.total * min_share))
     parts.append(per.select("platform", "account_id", "candidate", how=ibis.literal("account_type")))
-    u = parts[0]
+    u = nullable(parts[0])
     for p in parts[1:]:
-        u = u.union(p)
+        u = u.union(nullable(p))
     # an account registered in the config wins over an attribution from mentions
     w2 = ibis.window(group_by=[u.platform, u.account_id], order_by=[u.how.isin(["registered", "tracked"]).desc()])
     u = u.mutate(rk=ibis.row_number().over(w2))

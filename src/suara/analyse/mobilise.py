@@ -370,14 +370,31 @@ def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
     out["progress"] = {"metric": metric, "goal": goal, "value": int(done), "bucket": freq, "done": frac,
                        "timeline": timeline}
     out["cascade"] = _cascade(ws, df, accts, top)
+    out["cascade"]["origin"] = _origin(ws, a)
     out["volunteers"] = _volunteer_participation(ws, accts)
     pz = Pseudonymiser(ws)
-    for key in ("started_by", "carried_by"):
+    for key in ("origin", "started_by", "carried_by"):
         for r in out["cascade"][key]:
             r["handle"] = pz(r.pop("account_type"), r["platform"], r["account_id"], r.get("handle"))
             if r["handle"].startswith("warga-"):  # ordinary citizens leave only as pseudonyms
                 r["account_id"] = r["handle"]
     return out
+
+
+def _origin(ws, a: dict) -> list[dict]:
+    """Authors of the target post(s) of a share/live/comment action: where the cascade starts."""
+    if a["kind"] == "hashtag":
+        return []
+    ids = [pid for _, pid in _resolve_posts(ws, [t for t in str(a["target"]).split(",") if t])]
+    p = ws.store.table("posts")
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type", "followers")
+    j = p.filter(p.post_id.isin(ids)).select("platform", "post_id", "account_id", "created_at", "url")
+    j = j.left_join(acc, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    return [{"platform": r.platform, "account_id": str(r.account_id), "handle": None if pd.isna(r.handle) else r.handle,
+             "account_type": None if pd.isna(r.account_type) else r.account_type,
+             "followers": 0 if pd.isna(r.followers) else int(r.followers), "post_id": str(r.post_id),
+             "url": None if pd.isna(r.url) else r.url, "at": _iso(r.created_at)} for r in j.execute().itertuples()]
 
 
 def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, Any]:
@@ -433,15 +450,19 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
     >>> detect_actions(suara.init(tempfile.mkdtemp()))
     []
     """
-    from suara.analyse.lawwatch import official_accounts
+    from suara.analyse.lawwatch import nullable, official_accounts
     p = ws.store.table("posts")
     tags = p.filter(p.hashtags.length() > 0).select(
         "platform", "account_id", "created_at", tag=p.hashtags.unnest())
     standing = {h.lower() for c in ws.election.candidates for h in c.hashtags}
     first = tags.group_by("tag").aggregate(first_at=tags.created_at.min())
-    off = official_accounts(ws)
+    acc = ws.store.table("accounts")
+    typed = acc.filter(acc.account_type.isin(["official", "party"])).select(
+        "platform", "account_id", candidate=ibis.null("string"))
+    off = official_accounts(ws).select("platform", "account_id", candidate=ibis._.candidate.cast("string"))
+    off = nullable(off).union(nullable(typed)).group_by(["platform", "account_id"]).aggregate(candidate=ibis._.candidate.max())
     ot = tags.inner_join(off, ["platform", "account_id"])
-    ofirst = ot.group_by("tag").aggregate(first_official=ot.created_at.min(), candidate=ot.candidate.arbitrary(),
+    ofirst = ot.group_by("tag").aggregate(first_official=ot.created_at.min(), candidate=ot.candidate.max(),
                                           by_platform=ot.platform.arbitrary(), by_account=ot.account_id.arbitrary())
     j = first.inner_join(ofirst, "tag")
     j = j.filter(j.first_official <= j.first_at + ibis.interval(hours=1))
@@ -453,7 +474,7 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
         n = tags.filter((tags.tag == r.tag) & (tags.created_at <= end.to_pydatetime())).account_id.nunique().execute()
         if n - 1 >= min_accounts:
             out.append({"action_id": f"auto-{r.tag}", "kind": "hashtag", "name": f"#{r.tag}",
-                        "candidate": r.candidate, "target": r.tag, "starts_at": pd.Timestamp(r.first_official),
+                        "candidate": None if pd.isna(r.candidate) else str(r.candidate), "target": r.tag, "starts_at": pd.Timestamp(r.first_official),
                         "ends_at": end, "goal": None, "goal_metric": "accounts", "created_at": None,
                         "detected": True})
     return out

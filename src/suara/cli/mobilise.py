@@ -195,8 +195,7 @@ def volunteer_leaderboard_cmd(top: int = typer.Option(20, "--top", min=1),
 def lawwatch(export: Optional[Path] = typer.Option(None, "--export", help="Write evidence (CSV + JSON + manifest) here."),
              as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
              workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
-    """Election-law watch: quiet-period and voting-day content, paid content outside the window,
-    official-account cap."""
+    """Election-law watch: quiet period, voting day, paid content outside the window, account cap."""
     from suara.analyse.lawwatch import export_evidence, law_watch
     ws = open_workspace(workspace, engine, read_only=export is None)
     try:
