@@ -179,6 +179,8 @@ class _Sim:
                 bt[a.type].append(i)
                 if a.type == "citizen" and a.support:
                     bt["sup:" + a.support].append(i)
+                if a.type == "citizen" and a.followers < 400:
+                    bt["small"].append(i)   # low-reach accounts: where hoaxes start
                 if a.type == "official":
                     bt["off:" + a.support].append(i)
             self.by_type[p] = bt
@@ -497,8 +499,7 @@ class _Sim:
             self.share_wave(ts)
         elif kind in ("hoax_origin", "hoax_share"):
             p = pl[0]
-            cands = [i for i in self.by_type[p]["citizen"] if self.acc[p][i].followers < 400]
-            ai = r.choice(cands)
+            ai = r.choice(self.by_type[p]["small"] or self.by_type[p]["citizen"])
             h = self.hoax
             text = h["msg"] if kind == "hoax_origin" else tm.hoax_share(h["msg"])
             self.emit(p, ts, ai, text, {h["target"]: "neg"}, h["issue"], media="video" if p == "tiktok" else "photo",
