@@ -93,11 +93,15 @@ class LanguageId(Component):
     name, version = "language", "v1"
     requires, assigns = ("text",), ("language", "language_conf")
 
+    def __init__(self, extra_words=()):
+        self.extra_words = tuple(extra_words)
+
     @cached_property
     def _vocab(self) -> set[str]:
         from suara.enrich.normalise import load_lexicon
         lex = load_lexicon()
-        return {w for w, c in lex["freq"].items() if c >= 3} | set(lex["slang"])
+        extra = {t for w in self.extra_words for t in _WORD.findall(str(w).lower())}
+        return {w for w, c in lex["freq"].items() if c >= 3} | set(lex["slang"]) | extra
 
     @cached_property
     def detector(self):
@@ -132,8 +136,8 @@ class LanguageId(Component):
                 continue
             # mostly words of the Indonesian lexicon and no English function words: Indonesian
             known = sum(w in self._vocab for w in words) / n
-            if n >= 3 and known >= 0.75 and not (ws & _EN) and not (ws & _MS):
-                out.append(("id", round(0.5 + 0.45 * known, 3)))
+            if known >= (0.65 if n >= 3 else 1.0) and not (ws & _EN) and not (ws & _MS):
+                out.append(("id", round((0.5 if n < 3 else 0.6) + 0.35 * known, 3)))
                 continue
             out.append(None)
             todo.append((i, low))

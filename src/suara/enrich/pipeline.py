@@ -120,7 +120,7 @@ class Pipeline:
                 comps.append(ocr)
         else:
             notes["ocr"] = "skipped: disabled in settings"
-        comps += [norm, LanguageId(), Tag(election), Features(), sent, Emotion(), Toxicity(),
+        comps += [norm, LanguageId(_election_words(election)), Tag(election), Features(), sent, Emotion(), Toxicity(),
                   TargetedSentiment(sent, norm), Issues(election)]
         hfp = "none"
         if hoaxes is not None and Path(hoaxes).is_file():
@@ -287,10 +287,8 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
             store.append("enrichments", _arrow(rows))
             if len(mdf):
                 store.append("mentions", mdf)
-            for k in dirty:
-                p, _, pid = k.partition(":")
-                store.execute("UPDATE enrichments SET dup_cluster = ? WHERE version = ? AND "
-                              "platform = ? AND post_id = ?", [dedup.cluster_of(k), version, p, pid])
+            if dirty:
+                _update_clusters(store, version, [(*k.split(":", 1), dedup.cluster_of(k)) for k in dirty])
         done_n += len(part)
         if progress:
             progress(len(part))
@@ -313,6 +311,20 @@ def _arrow(rows: pd.DataFrame) -> pa.Table:
         arrays[c] = pa.array(vals, type=t) if t is not None else pa.array(
             [None if (isinstance(v, float) and v != v) else v for v in vals])
     return pa.table(arrays)
+
+
+def _update_clusters(store, version: str, rows: list[tuple[str, str, str]]) -> None:
+    """Give already-written posts the near-duplicate cluster that a later copy revealed."""
+    t = pa.table({"platform": [r[0] for r in rows], "post_id": [r[1] for r in rows],
+                  "cluster": [r[2] for r in rows]})
+    name = f"_enrich_dups_{id(t)}"
+    store.con.register(name, t)
+    try:
+        store.execute(f'UPDATE enrichments SET dup_cluster = d.cluster FROM "{name}" d WHERE '
+                      'enrichments.version = ? AND enrichments.platform = d.platform AND '
+                      'enrichments.post_id = d.post_id', [version])
+    finally:
+        store.con.unregister(name)
 
 
 def _delete_version_rows(store, version: str, keys: pd.DataFrame) -> None:
