@@ -30,7 +30,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
 from suara.enrich.linear import Featuriser, LinearModel
-from suara.enrich.normalise import LEXICON_VERSION, Normaliser, clean_text
+from suara.enrich.normalise import LEXICON_VERSION, Normaliser
 
 MODEL_VERSION = "1"
 SEED = 13
@@ -83,6 +83,14 @@ def load_hatespeech(data: Path) -> pd.DataFrame:
     df = pd.read_csv(data / "id_hatespeech" / "re_dataset.csv", encoding="latin-1")
     df["text"] = df["Tweet"].astype(str).map(lambda s: _ESC.sub(_unescape, s))
     return df
+
+
+def hatespeech_split(data: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The fixed 80/10/10 split of id_hatespeech: (train, calibration, held-out test)."""
+    hs = load_hatespeech(data)
+    tr, rest = train_test_split(hs, test_size=0.2, random_state=SEED, stratify=hs.HS)
+    ca, te = train_test_split(rest, test_size=0.5, random_state=SEED, stratify=rest.HS)
+    return tr, ca, te
 
 
 def load_hoaxes(data: Path) -> pd.DataFrame:
@@ -236,9 +244,7 @@ def train_all(data: Path, out: Path, log=print) -> dict:
     log(f"emotion: {metrics['emot_test_macro_f1']:.4f} ({time.time() - t0:.0f}s)")
 
     # toxicity: id_hatespeech, fixed 80/10/10 split (train / calibration / held-out test)
-    hs = load_hatespeech(data)
-    tr_, rest = train_test_split(hs, test_size=0.2, random_state=SEED, stratify=hs.HS)
-    ca, te = train_test_split(rest, test_size=0.5, random_state=SEED, stratify=rest.HS)
+    tr_, ca, te = hatespeech_split(data)
     Xt, Xc, Xte = (_features(norm, feat, d.text) for d in (tr_, ca, te))
     heads = {}
     targets = {"hate_speech": "HS", "abusive": "Abusive", "target_group": "HS_Group",

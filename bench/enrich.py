@@ -1,0 +1,82 @@
+"""Throughput of the enrich stage (fast path): posts/s for the whole stage and per component.
+
+    .venv/bin/python bench/enrich.py [--workspace DIR] [--scale small] [--seed 7]
+
+Without ``--workspace`` a simulated Kaltim campaign (``suara.sim``) is generated and ingested
+into a temporary workspace first. Then ``enrich_workspace(rebuild=True)`` runs end to end
+(read posts, every component, write enrichments + mentions, one transaction per batch) and
+the script prints:
+
+- posts/s over wall time of the whole stage (model loading included) and over CPU time
+  (what the stage costs when the machine is shared: wall-time figures on a loaded 2-core
+  box understate it; the 1-minute load average is printed too);
+- per component, microseconds of CPU per post on a warm 5,000-post batch.
+
+There is no embedding path in this build (see docs/enrich.md), so only the fast path is
+measured.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def build_workspace(scale: str, seed: int) -> Path:
+    import suara
+    from suara.sim import simulate
+    tmp = Path(tempfile.mkdtemp(prefix="suara-bench-enrich-"))
+    simulate(tmp / "sim", seed=seed, scale=scale)
+    ws = suara.init(tmp / "ws")
+    files = [p for p in (tmp / "sim").rglob("*") if p.is_file() and "ground_truth" not in p.parts]
+    ws.ingest(files)
+    ws.close()
+    return tmp / "ws"
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--workspace", type=Path)
+    ap.add_argument("--scale", default="small")
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args(argv)
+    import suara
+    path = a.workspace or build_workspace(a.scale, a.seed)
+    ws = suara.open(path)
+    n = ws.store.count("posts")
+    print(f"workspace {path}: {n:,} posts; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} CPUs")
+    w0, c0 = time.perf_counter(), time.process_time()
+    res = ws.enrich(rebuild=True)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    print(f"whole stage (fast path): {res['posts']:,} posts in {wall:.1f} s wall = "
+          f"{res['posts'] / wall:,.0f} posts/s; {cpu:.1f} s CPU = {res['posts'] / cpu:,.0f} posts per CPU-second")
+
+    from suara.enrich.base import as_batch
+    from suara.enrich.pipeline import Pipeline, load_settings
+    df = ws.store.sql("SELECT platform, post_id, text, media_files FROM posts ORDER BY post_id LIMIT 10000")
+    pipe = Pipeline.default(ws.election, load_settings(ws.path), base=ws.path,
+                            hoaxes=ws.path / "hoaxes.csv")
+    for rnd in range(2):  # first round warms caches and loads models
+        part = df.iloc[rnd * 5000:(rnd + 1) * 5000].reset_index(drop=True)
+        part["_key"] = [f"{p}:{i}" for p, i in zip(part.platform, part.post_id)]
+        b = as_batch(part)
+        b.df["text"] = b.df["text"].fillna("")
+        rows = []
+        for c in pipe.components:
+            t = time.process_time()
+            c.apply(b)
+            rows.append((c.id, (time.process_time() - t) / max(1, len(part)) * 1e6))
+    total = sum(us for _, us in rows)
+    print(f"per component, warm batch of {len(part):,} (CPU microseconds per post):")
+    for cid, us in rows:
+        print(f"  {cid:<16} {us:8.1f}")
+    print(f"  {'sum':<16} {total:8.1f}  -> {1e6 / total:,.0f} posts per CPU-second for the components")
+    ws.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

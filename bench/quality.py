@@ -1,0 +1,97 @@
+"""Quality of the enrich stage on real data: prints every figure in docs/enrich.md.
+
+    .venv/bin/python bench/quality.py [--data ../shared/data] [--json]
+
+- Sentiment macro-F1 on SmSA test (published: IndoBERT-large 92.72, IndoBERT-base 87.73,
+  mBERT 84.14; TF-IDF + linear about 76), through the shipped component (emoji and
+  campaign cues included).
+- Twitter domain: EmoT test mapped to polarity (happy/love -> positive; anger/sadness/fear ->
+  negative; macro-F1 over the two classes) and NusaX-id test minus every row also in SmSA or
+  NusaX train/valid (3 classes).
+- Emotion macro-F1 on EmoT test.
+- Toxicity F1 (positive class) for hate speech and abusive on the held-out 10% of
+  id_hatespeech (fixed split, seed 13; never seen in training or calibration).
+- Candidate tagging precision/recall and targeted sentiment on tests/data/enrich
+  (hand-written political posts; a development set, see docs/enrich.md).
+- Hoax matching precision@1 on 300 paraphrased turnbackhoax claims, and the false-match
+  rate on SmSA test texts (which repeat no claim).
+- Language-ID accuracy on tests/data/enrich/language.tsv.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args(argv)
+    if not a.data.is_dir():
+        raise SystemExit(f"{a.data}: data folder not found (pass --data)")
+    from sklearn.metrics import f1_score
+
+    from suara.config import load_election
+    from suara.enrich.evaluate import evaluate_hoax, evaluate_language, evaluate_political
+    from suara.enrich.pipeline import enrich_texts
+    from suara.models.train import (POLARITY, hatespeech_split, load_emot, load_smsa,
+                                    nusax_test_clean)
+    t0 = time.time()
+    r: dict = {}
+    smsa = load_smsa(a.data, "test")
+    p = enrich_texts(smsa.text.tolist(), components=["sentiment"])
+    r["smsa_test_macro_f1"] = round(f1_score(smsa.label, p.sentiment, average="macro"), 4)
+    emot = load_emot(a.data, "test")
+    p = enrich_texts(emot.text.tolist(), components=["sentiment", "emotion"])
+    r["emot_polarity_macro_f1"] = round(f1_score(emot.label.map(POLARITY), p.sentiment,
+                                                 average="macro", labels=["negative", "positive"]), 4)
+    r["emot_emotion_macro_f1"] = round(f1_score(emot.label, p.emotion, average="macro"), 4)
+    nx = nusax_test_clean(a.data)
+    p = enrich_texts(nx.text.tolist(), components=["sentiment"])
+    r["nusax_clean_macro_f1"] = round(f1_score(nx.label, p.sentiment, average="macro"), 4)
+    r["nusax_clean_rows"] = len(nx)
+    _, _, te = hatespeech_split(a.data)
+    p = enrich_texts(te.text.tolist(), components=["toxicity"])
+    r["hate_speech_f1"] = round(f1_score(te.HS.astype(int), p.hate_speech.astype(int)), 4)
+    r["abusive_f1"] = round(f1_score(te.Abusive.astype(int), p.abusive.astype(int)), 4)
+    r["toxicity_test_rows"] = len(te)
+    pol = evaluate_political(load_election("kaltim-2024"))
+    r.update({f"political_{k}": v for k, v in pol.items()})
+    hx = evaluate_hoax(a.data / "hoax_turnbackhoax" / "Data_latih.csv", smsa.text.tolist())
+    r.update({f"hoax_{k}": v for k, v in hx.items()})
+    r.update({f"language_{k}": v for k, v in evaluate_language().items()})
+    r["seconds"] = round(time.time() - t0, 1)
+    if a.json:
+        print(json.dumps(r, indent=1))
+    else:
+        print(f"Sentiment, SmSA test macro-F1           {r['smsa_test_macro_f1']:.4f}  "
+              "(IndoBERT-large 0.9272, IndoBERT-base 0.8773, mBERT 0.8414, TF-IDF ~0.76)")
+        print(f"Sentiment, EmoT polarity macro-F1       {r['emot_polarity_macro_f1']:.4f}  (Twitter domain)")
+        print(f"Sentiment, NusaX-id clean test macro-F1 {r['nusax_clean_macro_f1']:.4f}  "
+              f"({r['nusax_clean_rows']} rows not in SmSA)")
+        print(f"Emotion, EmoT test macro-F1             {r['emot_emotion_macro_f1']:.4f}")
+        print(f"Toxicity F1: hate speech {r['hate_speech_f1']:.4f}, abusive {r['abusive_f1']:.4f} "
+              f"({r['toxicity_test_rows']} held-out tweets)")
+        print(f"Tagging on {pol['posts']} political posts: precision {pol['tagging_precision']:.4f}, "
+              f"recall {pol['tagging_recall']:.4f}")
+        print(f"Targeted sentiment: accuracy {pol['targeted_accuracy']:.4f}, macro-F1 "
+              f"{pol['targeted_macro_f1']:.4f}")
+        print(f"Hoax matching: precision@1 {hx['precision_at_1']:.4f} on {hx['queries']} paraphrased "
+              f"claims; matched {hx['matched_share']:.4f} at threshold {hx['threshold']}, "
+              f"false matches on SmSA {hx['false_match_rate']:.4f}")
+        lang = {k[18:]: v for k, v in r.items() if k.startswith("language_accuracy_")}
+        print(f"Language ID accuracy {r['language_accuracy']:.4f} on {r['language_texts']} texts ("
+              + ", ".join(f"{k} {v:.2f}" for k, v in lang.items()) + ")")
+        print(f"({r['seconds']} s)")
+    return r
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)
