@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bz2
 import datetime as dt
+import functools
 import gzip
 import io
 import lzma
@@ -43,10 +44,11 @@ MAX_LINE_BYTES = 64 * 1024**2
 class RowError(ValueError):
     """One raw record cannot be mapped; ``field`` names the culprit."""
 
-    def __init__(self, field: str, reason: str):
+    def __init__(self, field: str, reason: str, raw: Any = None):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+        self.raw = raw   # the unparsed input (a bad line), kept in quarantine
 
 
 class FileError(ValueError):
@@ -233,6 +235,8 @@ def parse_time(value: Any, tz: str | None = None) -> dt.datetime | None:
     """
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        return _parse_str(value, tz)
     if isinstance(value, dt.datetime):
         d = value
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -260,6 +264,56 @@ def parse_time(value: Any, tz: str | None = None) -> dt.datetime | None:
         else:
             return d.replace(microsecond=d.microsecond)
     return d.astimezone(_UTC).replace(tzinfo=None)
+
+
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
+                                          "Oct", "Nov", "Dec"), 1)}
+_TWITTER = re.compile(r"[A-Z][a-z]{2} ([A-Z][a-z]{2}) (\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})")
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_str(value: str, tz: str | None) -> dt.datetime | None:
+    # exports repeat timestamps a lot (same second, same day); strings are parsed once.
+    # fast paths first: ISO (C fromisoformat) and Twitter's classic format without strptime
+    s = value.strip()
+    if not s:
+        return None
+    if s[:4].isdigit() and "-" in s[4:5]:
+        try:
+            d = dt.datetime.fromisoformat(s)
+        except ValueError:
+            return parse_time(dt.datetime.fromisoformat(_iso_fix(s)) if _iso_ok(s) else _slow(s), tz)
+        return parse_time(d, tz)
+    m = _TWITTER.fullmatch(s)
+    if m and m.group(1) in _MONTHS:
+        mo, day, hh, mi, ss, sign, oh, om, yr = m.groups()
+        d = dt.datetime(int(yr), _MONTHS[mo], int(day), int(hh), int(mi), int(ss))
+        off = dt.timedelta(hours=int(oh), minutes=int(om))
+        return d - off if sign == "+" else d + off
+    return parse_time(_slow(s), tz)
+
+
+def _iso_fix(s: str) -> str:
+    s2 = s.replace("Z", "+00:00").replace(" UTC", "+00:00")
+    return re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", s2)
+
+
+def _iso_ok(s: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(_iso_fix(s))
+        return True
+    except ValueError:
+        return False
+
+
+def _slow(s: str):
+    """Epoch numbers in strings, then loose formats; returns a datetime or a float epoch."""
+    if re.fullmatch(r"-?\d{9,13}(\.\d+)?", s):
+        return float(s)
+    try:
+        return dt.datetime.fromisoformat(_iso_fix(s))
+    except ValueError:
+        return _parse_loose(s)
 
 
 _LOOSE_FORMATS = (
@@ -291,6 +345,8 @@ def to_int(value: Any) -> int | None:
         return None if not isinstance(value, bool) else int(value)
     if isinstance(value, int):
         return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
     if isinstance(value, float):
         if value != value:
             return None
@@ -356,12 +412,15 @@ def extract_links(text: str | None) -> list[str]:
 def fill_entities(post: dict) -> dict:
     """Fill hashtags/mentions/links from the text when the format did not list them."""
     t = post.get("text")
+    if not isinstance(t, str):
+        t = None
+    # the substring checks skip the regexes for most texts (hot path of every import)
     if not post.get("hashtags"):
-        post["hashtags"] = extract_hashtags(t)
+        post["hashtags"] = extract_hashtags(t) if t and "#" in t else []
     if not post.get("mentions"):
-        post["mentions"] = extract_mentions(t)
+        post["mentions"] = extract_mentions(t) if t and "@" in t else []
     if not post.get("links"):
-        post["links"] = extract_links(t)
+        post["links"] = extract_links(t) if t and "://" in t else []
     return post
 
 

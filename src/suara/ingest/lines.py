@@ -36,6 +36,48 @@ def iter_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple
                 yield n, s
 
 
+def iter_raw_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | RowError]]:
+    r"""Like :func:`iter_lines` but yields the undecoded bytes of each non-empty line.
+
+    For JSON Lines parsed by orjson, which validates UTF-8 itself: skipping the per-line
+    decode is a large share of the reading cost. A line that is not UTF-8 (latin-1,
+    cp1252) is left to the caller's fallback (`decode_bytes`). A leading BOM is removed.
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = p.write_bytes(b'\xef\xbb\xbf{"a": 1}\n\n{"a": 2}\n')
+    >>> list(iter_raw_lines(Source(p)))
+    [(1, b'{"a": 1}'), (3, b'{"a": 2}')]
+    """
+    try:
+        f = source.open()
+    except OSError as e:
+        raise FileError(f"{source.name}: cannot open: {e}") from None
+    with f:
+        n = 0
+        readline = f.readline
+        limit = max_line + 1
+        while True:
+            n += 1
+            line = readline(limit)
+            if not line:
+                return
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if len(line) > max_line and not line.endswith(b"\n"):
+                while True:
+                    chunk = readline(1 << 20)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+                yield n, RowError("(line)", f"line longer than {max_line:,} bytes")
+                continue
+            line = line.strip()
+            if line:
+                yield n, line
+
+
 def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int, dict | RowError]]:
     r"""Yield ``(row_number, row_dict)`` from a CSV with a header; multi-line quoted fields
     are supported; row numbers count data rows from 1 (the header is row 0).

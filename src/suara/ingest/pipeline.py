@@ -20,7 +20,7 @@ import orjson
 import pyarrow as pa
 
 from suara.ingest import registry
-from suara.ingest.base import FileError, ImportContext, Item, RowError, Source
+from suara.ingest.base import FileError, ImportContext, Item, RowError, Source, decode_bytes
 from suara.store.schema import TABLES, columns
 from suara.store.store import Store, utcnow
 
@@ -100,6 +100,7 @@ class _Batch:
         self.source_name, self.fmt, self.now, self.import_id = source_name, fmt, now, import_id
         self.post_cols = columns("posts")
         self.posts: dict[str, list] = {c: [] for c in self.post_cols}
+        self._appends = [(c, self.posts[c].append) for c in self.post_cols]
         self.obs_at: list = []
         self.accounts: dict[tuple, dict] = {}
         self.quarantine: list[dict] = []
@@ -111,8 +112,9 @@ class _Batch:
             p.setdefault("kind", "post")
             p.setdefault("source", f"{self.fmt}:{self.source_name}:{row}")
             p["ingested_at"] = self.now
-            for c in self.post_cols:
-                self.posts[c].append(p.get(c))
+            get = p.get
+            for c, app in self._appends:
+                app(get(c))
             self.obs_at.append(item.observed_at or self.now)
             self.n_posts += 1
         a = item.account
@@ -137,6 +139,8 @@ class _Batch:
 
     def bad(self, row: int, err: RowError, raw) -> None:
         try:
+            if isinstance(raw, (bytes, bytearray)):
+                raw = decode_bytes(bytes(raw[:20_000]))
             text = raw if isinstance(raw, str) else orjson.dumps(raw, default=str).decode()
         except Exception:  # noqa: BLE001 - raw can be anything; keep a repr
             text = repr(raw)
@@ -271,7 +275,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
             for row, raw in imp.read(src, ctx):
                 seen += 1
                 if isinstance(raw, RowError):
-                    b.bad(row, raw, "")
+                    b.bad(row, raw, raw.raw if raw.raw is not None else "")
                 else:
                     try:
                         for item in imp.map(raw, ctx):
