@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import gzip
 import hashlib
-import io
 import json
 from collections import Counter, defaultdict
 from pathlib import Path

@@ -84,7 +84,6 @@ class _Sim:
         self.snap = {"instagram": [], "x": []}
         self.snap_seen = {"instagram": 0, "x": 0}
         self.snap_cap = min(3000, max(200, self.cfg["items"] // 40))
-        self.paid_forced: set = set()
 
     # --- time helpers ---
     def day_start(self, d: int) -> float:
