@@ -267,3 +267,9 @@ def test_ingest_a_sim_exports_roundtrip(tmp_path):
     assert {"zeeschuimer", "x-api-v2"} <= fmts and all(r.error is None for r in reps)
     assert sum(r.quarantined for r in reps) == 0
     assert summary["items"] > 0
+
+
+def test_ingest_a_every_format_is_documented():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "ingest.md").read_text(encoding="utf-8")
+    missing = [name for name in registry.formats() if f"`{name}`" not in doc]
+    assert not missing, f"formats missing from docs/ingest.md: {missing}"

@@ -86,8 +86,10 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | FileError]:
 
 
 def _sha256(src: Source) -> str:
+    # the file as stored (compressed bytes for .gz/.xz): hashing it costs one fast read,
+    # not a second decompression; a zip member is hashed as its decompressed content
     h = hashlib.sha256()
-    with src.open() as f:
+    with (src.open() if src.member is not None else open(src.path, "rb")) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
