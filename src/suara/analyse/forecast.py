@@ -11,7 +11,8 @@ Steps:
    stance are undecided and not counted. One account = one voice, however much it posts.
 3. **Calibrate by region**: supporters are placed in their (exported or inferred) region.
    A region's raw share is shrunk towards the province-wide share with a pseudo-count
-   ``prior_strength`` (few supporters -> closer to the provincial figure), then blended with the
+   ``prior_strength`` (few supporters -> closer to the provincial figure; by default estimated
+   from the data by empirical Bayes, :func:`auto_prior_strength`), then blended with the
    provincial share in proportion to the offline population (``1 - online_penetration``: people
    we cannot see online are assumed to vote like the province's online average). The overall
    share weights each region by its DPT (registered voters), which corrects for cities being
@@ -43,8 +44,8 @@ import pandas as pd
 
 from suara.analyse.base import mentions, without_flagged
 
-__all__ = ["NON_VOTER_TYPES", "supporters", "supporter_counts", "estimate_shares", "forecast",
-           "forecast_section", "mae", "forecast_report"]
+__all__ = ["NON_VOTER_TYPES", "supporters", "supporter_counts", "auto_prior_strength", "estimate_shares",
+           "forecast", "forecast_section", "mae", "forecast_report"]
 
 #: account types that speak for an institution, not a voter
 NON_VOTER_TYPES = ("official", "party", "media", "city")
@@ -143,6 +144,38 @@ def _point(counts: np.ndarray, unloc: np.ndarray, dpt: np.ndarray, prior_strengt
     return reg, overall
 
 
+def auto_prior_strength(counts: np.ndarray, lo: float = 1.0, hi: float = 1000.0) -> float:
+    """Empirical-Bayes pseudo-count from counts [region x pair]: how strongly the data say the
+    regions really differ. Method of moments on each pair's regional shares: the spread of raw
+    shares minus the spread sampling alone would give estimates the true between-region variance
+    tau^2; the pseudo-count is p(1-p)/tau^2 (a beta prior with that variance), clipped to
+    [lo, hi]. Regions that barely differ beyond noise -> large pseudo-count -> estimates near the
+    provincial share.
+
+    Example
+    -------
+    >>> auto_prior_strength(np.array([[50, 50], [50, 50], [51, 49]]))
+    1000.0
+    >>> auto_prior_strength(np.array([[900, 100], [100, 900], [500, 500]])) < 5
+    True
+    """
+    n = counts.sum(axis=1)
+    keep = n > 0
+    if keep.sum() < 2:
+        return hi
+    c, n = counts[keep], n[keep]
+    ks = []
+    for j in range(c.shape[1]):
+        p = c[:, j] / n
+        pbar = c[:, j].sum() / n.sum()
+        w = n / n.sum()
+        var_obs = float((w * (p - pbar) ** 2).sum())
+        var_noise = float((w * pbar * (1 - pbar) / n).sum())
+        tau2 = var_obs - var_noise
+        ks.append(hi if tau2 <= 0 else pbar * (1 - pbar) / tau2)
+    return float(np.clip(np.mean(ks), lo, hi))
+
+
 def _sum1(v: np.ndarray, ballots: list[str], nd: int = 4) -> dict[str, float]:
     """Round to ``nd`` decimals keeping the sum exactly 1."""
     r = [round(float(x), nd) for x in v]
@@ -150,7 +183,7 @@ def _sum1(v: np.ndarray, ballots: list[str], nd: int = 4) -> dict[str, float]:
     return dict(zip(ballots, r))
 
 
-def estimate_shares(counts: pd.DataFrame, election, prior_strength: float = 30.0,
+def estimate_shares(counts: pd.DataFrame, election, prior_strength: float | str = "auto",
                     penetration: float | None = None, n_boot: int = 500, level: float = 0.95,
                     seed: int = 0) -> dict[str, Any]:
     """Vote shares per region and overall from supporter counts (columns region, candidate, n).
@@ -179,13 +212,14 @@ def estimate_shares(counts: pd.DataFrame, election, prior_strength: float = 30.0
     U = np.zeros(len(ballots))
     for r in c[~c["region"].isin(codes)].itertuples():
         U[ballots.index(r.candidate)] += r.n
+    k_used = auto_prior_strength(M) if prior_strength == "auto" else float(prior_strength)
     if not codes:   # an election without regions: one pool
         codes_out: list[str] = []
         prov = (U + 0.5) / (U.sum() + 0.5 * len(ballots))
         reg, overall = np.zeros((0, len(ballots))), prov
     else:
         codes_out = codes
-        reg, overall = _point(M, U, dpt, prior_strength, pen)
+        reg, overall = _point(M, U, dpt, k_used, pen)
     out: dict[str, Any] = {"overall": _sum1(overall, ballots),
                            "regions": {code: _sum1(reg[i], ballots) for i, code in enumerate(codes_out)}}
     # bootstrap over accounts: resampling N supporters with replacement = a multinomial draw
@@ -199,7 +233,7 @@ def estimate_shares(counts: pd.DataFrame, election, prior_strength: float = 30.0
         bM = draws[:, :M.size].reshape(n_boot, *M.shape)
         bU = draws[:, M.size:]
         if codes_out:
-            breg, bov = _point(bM, bU, dpt, prior_strength, pen)
+            breg, bov = _point(bM, bU, dpt, k_used, pen)
         else:
             breg = np.zeros((n_boot, 0, len(ballots)))
             bov = (bU + 0.5) / (bU.sum(axis=1, keepdims=True) + 0.5 * len(ballots))
@@ -226,7 +260,8 @@ def estimate_shares(counts: pd.DataFrame, election, prior_strength: float = 30.0
                            "per_10k_online_voters": round(1e4 * M[i].sum() / (dpt[i] * pen), 2) if dpt[i] else None,
                            "dpt_weight": round(dpt[i] / total_dpt, 4)}
                     for i, code in enumerate(codes_out)}}
-    out["parameters"] = {"prior_strength": prior_strength, "penetration": pen, "n_boot": n_boot, "seed": seed}
+    out["parameters"] = {"prior_strength": prior_strength, "prior_strength_used": round(k_used, 2),
+                         "penetration": pen, "n_boot": n_boot, "seed": seed}
     return out
 
 
@@ -242,7 +277,7 @@ def _trust(res: dict) -> dict[str, Any]:
     return {"level": level, "supporters": n, "interval_width": round(width, 4)}
 
 
-def forecast(ws, prior_strength: float = 30.0, n_boot: int = 500, seed: int = 0, filtered: bool = True,
+def forecast(ws, prior_strength: float | str = "auto", n_boot: int = 500, seed: int = 0, filtered: bool = True,
              unfiltered: bool = True) -> dict[str, Any]:
     """The forecast document (see module doc); ``unfiltered`` adds the same estimate without
     buzzer removal, side by side.
@@ -252,7 +287,7 @@ def forecast(ws, prior_strength: float = 30.0, n_boot: int = 500, seed: int = 0,
     >>> import suara, tempfile
     >>> ws = suara.init(tempfile.mkdtemp())
     >>> sorted(forecast(ws, n_boot=10))[:4]
-    ['caveats', 'caveats_id', 'coverage', 'interval']
+    ['caveats', 'caveats_id', 'coverage', 'filtered']
     """
     e = ws.election
     res = estimate_shares(supporter_counts(ws, filtered=filtered), e, prior_strength=prior_strength,
@@ -332,7 +367,8 @@ def forecast_report(ws, doc: dict, lang: str = "id") -> dict | None:
                      name=pair_label(e, b), marker_color=col.get(b))
     fig2.update_layout(barmode="stack", yaxis_tickformat=".0%", title="By region" if en else "Per wilayah")
     rows = [[names.get(c, c), *[pct(f["regions"][c][b]) for b in ballots],
-             *[f"{pct(f['interval']['regions'][c][b][0])}–{pct(f['interval']['regions'][c][b][1])}" for b in ballots[:1]],
+             *[f"{pct(f['interval']['regions'][c][b][0])}–{pct(f['interval']['regions'][c][b][1])}"
+               for b in ballots[:1]],
              f["supporters"]["by_region"].get(c, {}) and sum(f["supporters"]["by_region"][c].values())]
             for c in codes]
     tbl = html_table(["Region" if en else "Wilayah", *[pair_label(e, b) for b in ballots],

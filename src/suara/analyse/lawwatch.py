@@ -156,7 +156,7 @@ def content_hash(post: dict) -> str:
     -------
     >>> content_hash({"platform": "x", "post_id": "1", "account_id": "2", "created_at": "2024-11-25T01:00:00",
     ...               "text": "Ayo pilih 02", "url": None, "media_files": []})[:12]
-    '0a1a3f4e2d5e'
+    '5d51ae9312da'
     """
     keys = ("platform", "post_id", "account_id", "created_at", "text", "url", "media_files")
     doc = {k: post.get(k) for k in keys}
@@ -174,7 +174,8 @@ def _post_rows(df: pd.DataFrame, tz: str) -> list[dict]:
         d = {"platform": r.platform, "post_id": str(r.post_id), "account_id": str(r.account_id),
              "handle": None if pd.isna(r.handle) else r.handle, "created_at": ts.isoformat(),
              "created_local": ts.tz_localize("UTC").tz_convert(tz).isoformat(), "kind": r.kind,
-             "url": None if pd.isna(r.url) else r.url, "text": None if pd.isna(r.text) else r.text, "is_paid": None if pd.isna(r.is_paid) else bool(r.is_paid),
+             "url": None if pd.isna(r.url) else r.url, "text": None if pd.isna(r.text) else r.text,
+             "is_paid": None if pd.isna(r.is_paid) else bool(r.is_paid),
              "media_files": mf}
         d["sha256"] = content_hash(d)
         out.append(d)

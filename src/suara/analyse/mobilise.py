@@ -40,10 +40,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import ibis
-import numpy as np
 import pandas as pd
 
-from suara.analyse.base import account_region, enriched, flagged, mentions, without_flagged
+from suara.analyse.base import account_region, current_version, enriched, flagged, mentions, without_flagged
 
 __all__ = [
     "ACTION_KINDS", "GOAL_METRICS", "ConsentError", "to_utc", "add_action", "list_actions",
@@ -264,6 +263,11 @@ def action_posts(ws, action: dict | str) -> ibis.Table:
     return p.filter(win & cond & ~p.post_id.isin(ids))
 
 
+def _drop_right(t: ibis.Table) -> ibis.Table:
+    """Drop the duplicate key columns (``*_right``) a join leaves behind."""
+    return t.drop(*[c for c in t.columns if c.endswith("_right")])
+
+
 def _bucket(a: dict) -> str:
     span = (pd.Timestamp(a["ends_at"]) - pd.Timestamp(a["starts_at"])).total_seconds()
     return "h" if span <= 4 * 86400 else "D"
@@ -302,15 +306,11 @@ def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
     ap = action_posts(ws, a)
     fl = flagged(ws).mutate(coordinated=ibis.literal(True))
     ar = account_region(ws).select("platform", "account_id", "region")
-    j = ap.left_join(fl, ["platform", "account_id"]).drop(*[c for c in ("platform_right", "account_id_right")
-                                                           if c in ap.left_join(fl, ["platform", "account_id"]).columns])
-    j = j.left_join(ar, ["platform", "account_id"])
-    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    j = _drop_right(ap.left_join(fl, ["platform", "account_id"]))
+    j = _drop_right(j.left_join(ar, ["platform", "account_id"]))
     e = ws.store.table("enrichments")
-    from suara.analyse.base import current_version
     e = e.filter(e.version == (current_version(ws) or "")).select("platform", "post_id", "sentiment")
-    j = j.left_join(e, ["platform", "post_id"])
-    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    j = _drop_right(j.left_join(e, ["platform", "post_id"]))
     df = j.select("platform", "post_id", "account_id", "created_at", "kind", "parent_id", "root_id",
                   "likes", "comments", "shares", "views", "coordinated", "region", "sentiment").execute()
     df["coordinated"] = df["coordinated"].fillna(False).astype(bool)
@@ -460,7 +460,8 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
     typed = acc.filter(acc.account_type.isin(["official", "party"])).select(
         "platform", "account_id", candidate=ibis.null("string"))
     off = official_accounts(ws).select("platform", "account_id", candidate=ibis._.candidate.cast("string"))
-    off = nullable(off).union(nullable(typed)).group_by(["platform", "account_id"]).aggregate(candidate=ibis._.candidate.max())
+    off = nullable(off).union(nullable(typed)).group_by(["platform", "account_id"]).aggregate(
+        candidate=ibis._.candidate.max())
     ot = tags.inner_join(off, ["platform", "account_id"])
     ofirst = ot.group_by("tag").aggregate(first_official=ot.created_at.min(), candidate=ot.candidate.max(),
                                           by_platform=ot.platform.arbitrary(), by_account=ot.account_id.arbitrary())
@@ -474,7 +475,8 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
         n = tags.filter((tags.tag == r.tag) & (tags.created_at <= end.to_pydatetime())).account_id.nunique().execute()
         if n - 1 >= min_accounts:
             out.append({"action_id": f"auto-{r.tag}", "kind": "hashtag", "name": f"#{r.tag}",
-                        "candidate": None if pd.isna(r.candidate) else str(r.candidate), "target": r.tag, "starts_at": pd.Timestamp(r.first_official),
+                        "candidate": None if pd.isna(r.candidate) else str(r.candidate), "target": r.tag,
+                        "starts_at": pd.Timestamp(r.first_official),
                         "ends_at": end, "goal": None, "goal_metric": "accounts", "created_at": None,
                         "detected": True})
     return out
@@ -630,7 +632,8 @@ def live_stats(ws, top: int = 5, detect: bool = True) -> list[dict]:
             "registered": bool(s.registered), "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
             "started_local": _local(s.started_at, tz), "minutes": round(minutes, 1), "comments": int(len(g)),
             "comments_per_minute": round(len(g) / minutes, 2),
-            "peaks": [{"at": _iso(t), "local": _local(t, tz), "comments": int(n)} for t, n in per_min.head(top).items()],
+            "peaks": [{"at": _iso(t), "local": _local(t, tz), "comments": int(n)}
+                      for t, n in per_min.head(top).items()],
             "sentiment": {k: int(sent.get(k, 0)) for k in ("positive", "neutral", "negative", "unknown")},
             "questions": int(len(q)),
             "top_questions": [{"post_id": r.post_id, "text": (r.text or "")[:200]} for r in q.head(top).itertuples()],
@@ -899,7 +902,8 @@ _T = {
            "accounts (organic vs coordinated), posts, reach (followers of taking-part accounts), regions, "
            "sentiment and progress against the goal. Hashtags started by an official account and taken up "
            "by many accounts are detected automatically.",
-           "name": "Action", "kind": "Kind", "posts": "Posts", "acc": "Organic accounts", "coord": "Coordinated accounts",
+           "name": "Action", "kind": "Kind", "posts": "Posts", "acc": "Organic accounts",
+           "coord": "Coordinated accounts",
            "reach": "Reach", "regions": "Regions", "net": "Net sentiment", "progress": "Progress",
            "live": "Live streams", "live_explain":
            "Live sessions detected from the data: comments per minute, peak moments, sentiment and questions "

@@ -49,7 +49,8 @@ def action_add(
         fail(str(e))
     finally:
         ws.close()
-    out.print(f"Registered action {a['action_id']} ({a['kind']} {a['target']}, {a['starts_at']} – {a['ends_at']} UTC).")
+    out.print(f"Registered action {a['action_id']} ({a['kind']} {a['target']}, "
+              f"{a['starts_at']} – {a['ends_at']} UTC).")
 
 
 @action_app.command("list")
@@ -71,7 +72,8 @@ def action_list(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOp
     t = Table("id", "kind", "name", "pair", "target", "start (UTC)", "end (UTC)", "goal")
     for r in df.itertuples():
         t.add_row(r.action_id, r.kind, r.name or "", str(r.candidate or "-"), r.target, str(r.starts_at)[:16],
-                  str(r.ends_at)[:16], "-" if r.goal is None or r.goal != r.goal else f"{int(r.goal):,} {r.goal_metric}")
+                  str(r.ends_at)[:16],
+                  "-" if r.goal is None or r.goal != r.goal else f"{int(r.goal):,} {r.goal_metric}")
     out.print(t)
 
 
@@ -192,7 +194,8 @@ def volunteer_leaderboard_cmd(top: int = typer.Option(20, "--top", min=1),
 
 
 # ---------------------------------------------------------------- law watch
-def lawwatch(export: Optional[Path] = typer.Option(None, "--export", help="Write evidence (CSV + JSON + manifest) here."),
+def lawwatch(export: Optional[Path] = typer.Option(None, "--export",
+                                                   help="Write evidence (CSV + JSON + manifest) here."),
              as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
              workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
     """Election-law watch: quiet period, voting day, paid content outside the window, account cap."""
