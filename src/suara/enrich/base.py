@@ -46,13 +46,18 @@ def as_batch(data, column: str = "text") -> Batch:
     if isinstance(data, Batch):
         return data
     if isinstance(data, pd.DataFrame):
+        from suara.enrich.normalise import clean_text
         df = data.copy()
         if column != "text":
             df["text"] = df[column]
         elif "text" not in df.columns:
             raise KeyError(f"DataFrame has no column {column!r}")
-        return Batch(df.reset_index(drop=True))
-    return Batch(pd.DataFrame({"text": list(data)}))
+        df = df.reset_index(drop=True)
+        df["text"] = pd.Series([clean_text(t) for t in df["text"]], dtype=object)
+        return Batch(df)
+    from suara.enrich.normalise import clean_text
+    # cleaned before pandas sees them: Arrow-backed strings reject lone surrogates
+    return Batch(pd.DataFrame({"text": [clean_text(t) for t in data]}, dtype=object))
 
 
 class Component:

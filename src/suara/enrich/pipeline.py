@@ -179,8 +179,6 @@ class Pipeline:
     def run(self, data, column: str = "text") -> Batch:
         """Apply every component to ``data`` (texts, a DataFrame or a Batch)."""
         b = as_batch(data, column)
-        b.df["text"] = [t if isinstance(t, str) else ("" if t is None or (isinstance(t, float) and t != t)
-                                                       else t) for t in b.df["text"]]
         for c in self.components:
             b = c.apply(b)
         return b
