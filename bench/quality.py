@@ -11,8 +11,9 @@
 - Emotion macro-F1 on EmoT test.
 - Toxicity F1 (positive class) for hate speech and abusive on the held-out 10% of
   id_hatespeech (fixed split, seed 13; never seen in training or calibration).
-- Candidate tagging precision/recall and targeted sentiment on tests/data/enrich
-  (hand-written political posts; a development set, see docs/enrich.md).
+- Candidate tagging precision/recall and targeted sentiment on tests/data/enrich: the
+  development set (political_posts.tsv, used while writing the tagger and cue lists) and the
+  held-out set (political_holdout.tsv, written afterwards, never tuned on).
 - Hoax matching precision@1 on 300 paraphrased turnbackhoax claims, and the false-match
   rate on SmSA test texts (which repeat no claim).
 - Language-ID accuracy on tests/data/enrich/language.tsv.
@@ -63,6 +64,9 @@ def main(argv=None) -> dict:
     r["toxicity_test_rows"] = len(te)
     pol = evaluate_political(load_election("kaltim-2024"))
     r.update({f"political_{k}": v for k, v in pol.items()})
+    hold = evaluate_political(load_election("kaltim-2024"),
+                              ROOT / "tests" / "data" / "enrich" / "political_holdout.tsv")
+    r.update({f"holdout_{k}": v for k, v in hold.items()})
     hx = evaluate_hoax(a.data / "hoax_turnbackhoax" / "Data_latih.csv", smsa.text.tolist())
     r.update({f"hoax_{k}": v for k, v in hx.items()})
     r.update({f"language_{k}": v for k, v in evaluate_language().items()})
@@ -78,10 +82,10 @@ def main(argv=None) -> dict:
         print(f"Emotion, EmoT test macro-F1             {r['emot_emotion_macro_f1']:.4f}")
         print(f"Toxicity F1: hate speech {r['hate_speech_f1']:.4f}, abusive {r['abusive_f1']:.4f} "
               f"({r['toxicity_test_rows']} held-out tweets)")
-        print(f"Tagging on {pol['posts']} political posts: precision {pol['tagging_precision']:.4f}, "
-              f"recall {pol['tagging_recall']:.4f}")
-        print(f"Targeted sentiment: accuracy {pol['targeted_accuracy']:.4f}, macro-F1 "
-              f"{pol['targeted_macro_f1']:.4f}")
+        for name, x in (("development", pol), ("held-out", hold)):
+            print(f"Tagging, {x['posts']} {name} political posts: precision "
+                  f"{x['tagging_precision']:.4f}, recall {x['tagging_recall']:.4f}; targeted "
+                  f"sentiment accuracy {x['targeted_accuracy']:.4f}, macro-F1 {x['targeted_macro_f1']:.4f}")
         print(f"Hoax matching: precision@1 {hx['precision_at_1']:.4f} on {hx['queries']} paraphrased "
               f"claims; matched {hx['matched_share']:.4f} at threshold {hx['threshold']}, "
               f"false matches on SmSA {hx['false_match_rate']:.4f}")

@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from suara.config import load_election
-from suara.enrich.evaluate import evaluate_hoax, evaluate_language, evaluate_political
+from suara.enrich.evaluate import DATA_DIR, evaluate_hoax, evaluate_language, evaluate_political
 from suara.enrich.pipeline import enrich_texts
 
 # measured (2026-11, models v1): SmSA 0.785, EmoT polarity 0.829, NusaX clean 0.885,
@@ -48,6 +48,10 @@ def test_enrich_quality_political_and_language():
     r = evaluate_political(load_election("kaltim-2024"))
     assert r["tagging_precision"] >= 0.95 and r["tagging_recall"] >= 0.95
     assert r["targeted_accuracy"] >= 0.78
+    h = evaluate_political(load_election("kaltim-2024"),
+                           DATA_DIR / "political_holdout.tsv")
+    assert h["tagging_precision"] >= 0.95 and h["tagging_recall"] >= 0.93
+    assert h["targeted_accuracy"] >= 0.70
     assert evaluate_language()["accuracy"] >= 0.9
 
 
