@@ -95,6 +95,9 @@ class RadarSettings:
     #: per-metric z thresholds: known-hoax matches have a near-zero baseline, so a handful
     #: of them is already meaningful
     metric_z: dict = dataclasses.field(default_factory=lambda: {"hoax": 3.0, "toxic": 4.5})
+    #: threshold for the pair x issue series: small counts with near-Poisson tails, where a
+    #: crisis stands out most; a lower z there buys sensitivity at little false-alarm cost
+    specific_z: float = 4.0
 
     @property
     def bins_per_day(self) -> int:
@@ -131,13 +134,17 @@ def _baseline(x: np.ndarray, s: RadarSettings) -> tuple[np.ndarray, np.ndarray, 
                if k * bpd + j > 0]
     st = np.vstack(samples)
     valid = np.sum(~np.isnan(st), axis=0)
-    with np.errstate(all="ignore"), _quiet():
-        med = np.nanmedian(st, axis=0)
-        mad = np.nanmedian(np.abs(st - med), axis=0)
-        srt = np.sort(np.where(np.isnan(st), np.inf, st), axis=0)
+    cols = np.arange(st.shape[1])
+    # sorting once with NaN -> inf is several times faster than np.nanmedian here
+    srt = np.sort(np.where(np.isnan(st), np.inf, st), axis=0)
+    lo, hi = np.clip((valid - 1) // 2, 0, len(st) - 1), np.clip(valid // 2, 0, len(st) - 1)
+    with np.errstate(all="ignore"):
+        med = (srt[lo, cols] + srt[hi, cols]) / 2
+        dev = np.sort(np.where(np.isnan(st), np.inf, np.abs(st - med)), axis=0)
+        mad = (dev[lo, cols] + dev[hi, cols]) / 2
         keep = np.maximum(valid - np.maximum(valid // 10, 1), 1)
         csum = np.cumsum(np.where(np.isfinite(srt), srt, 0.0), axis=0)
-        tmean = csum[np.clip(keep - 1, 0, len(st) - 1), np.arange(st.shape[1])] / keep
+        tmean = csum[np.clip(keep - 1, 0, len(st) - 1), cols] / keep
     enough = valid >= 3 * s.min_history_days
     med[~enough] = np.nan
     return med, mad, np.where(enough, tmean, np.nan)
@@ -249,6 +256,11 @@ def detect_series(counts: Iterable[float], settings: RadarSettings | None = None
             # Poisson counts under-estimates); overdispersion factor from the MAD.
             lam = np.fmax(med, tmean)
             phi = np.clip((1.4826 * mad) ** 2 / np.maximum(lam, 0.5), 1.0, 25.0)
+            # the local MAD of 21 samples is noisy: floor it with the series' typical
+            # over-dispersion (median over the bins that have a baseline)
+            ok = np.isfinite(phi) & np.isfinite(lam) & (lam >= 1)
+            if ok.sum() >= s.bins_per_day:
+                phi = np.fmax(phi, float(np.median(phi[ok])))
             with np.errstate(all="ignore"):
                 # Anscombe transform: near-normal tails even for counts of a few posts
                 z = 2 * (np.sqrt(xw + 0.375) - np.sqrt(lam + 0.375)) / np.sqrt(phi)
@@ -268,7 +280,8 @@ def detect_series(counts: Iterable[float], settings: RadarSettings | None = None
         cs = 0.0
         cstart = 0
         excess = 0.0
-        for t in range(n):
+        rising = np.flatnonzero(np.isfinite(zbest) & (z1 > s.cusum_k))
+        for t in (range(int(rising[0]), n) if len(rising) else ()):
             if not np.isfinite(zbest[t]):
                 cs, excess = 0.0, 0.0
                 continue
@@ -284,11 +297,12 @@ def detect_series(counts: Iterable[float], settings: RadarSettings | None = None
         z1 = np.zeros(n)
     episodes: list[Episode] = []
     t = 0
+    hits = np.flatnonzero(alarm)
     while t < n:
-        if not alarm[t]:
-            t += 1
-            continue
-        det = t
+        nxt = hits[np.searchsorted(hits, t):]
+        if not len(nxt):
+            break
+        det = t = int(nxt[0])
         # onset: start of the run of elevated 15-minute bins that led to the alarm
         on = det
         gap = 0
@@ -423,8 +437,10 @@ def _episodes(df: pd.DataFrame, b0: int, b1: int, start_bin: int, s: RadarSettin
             if metric == "neg_share":
                 eps = detect_series(dense["negative"], s, totals=dense["volume"], start=start_bin - b0)
             else:
-                eps = detect_series(dense[metric], s, start=start_bin - b0,
-                                    z=s.metric_z.get(metric))
+                zm = s.metric_z.get(metric)
+                if kind == "both":
+                    zm = min(zm or s.specific_z, s.specific_z)
+                eps = detect_series(dense[metric], s, start=start_bin - b0, z=zm)
             for e in eps:
                 out.append(dict(candidate=cand or None, issue=iss or None, metric=metric,
                                 onset_bin=b0 + e.onset, detected_bin=b0 + e.detected,
