@@ -122,6 +122,12 @@ def test_mobilise_detect_actions(drive):
     assert [a["target"] for a in found] == ["pawaiharum"]
     assert found[0]["candidate"] is None          # an official account not attributed to a pair
     assert mo.track_action(drive, found[0])["accounts"]["total"] == 4
+    # without an official announcement, a burst of distinct accounts also makes a drive
+    drive.store.execute("UPDATE accounts SET account_type = 'citizen'")
+    assert mo.detect_actions(drive, min_accounts=2) == []
+    burst = mo.detect_actions(drive, burst_accounts=4)
+    assert [a["target"] for a in burst] == ["pawaiharum"] and not burst[0]["announced_by_official"]
+    assert mo.detect_actions(drive, burst_accounts=5) == []
 
 
 def test_mobilise_live_sessions(workspace):

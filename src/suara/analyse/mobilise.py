@@ -439,10 +439,18 @@ def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, A
             "responses_inside": int(len(resp))}
 
 
-def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
-    """Hashtag drives found in the data (not stored): a hashtag that is not one of a pair's
-    standing hashtags, first used by an official/registered account, then taken up by at
-    least ``min_accounts`` other accounts within ``max_days``.
+def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts: int = 20,
+                   burst_hours: int = 6) -> list[dict]:
+    """Hashtag drives found in the data (not stored). A hashtag that is not one of a pair's
+    standing hashtags counts when either
+
+    * it was first used by an official/party/registered account and then taken up by at least
+      ``min_accounts`` other accounts within ``max_days`` (an announced call to action), or
+    * at least ``burst_accounts`` distinct accounts used it within one ``burst_hours`` bucket
+      (a drive whose announcement we did not capture).
+
+    The window runs from the first use to ``max_days`` later; the pair is the one the
+    announcing account belongs to, else the pair the hashtag's posts mention most (>= 60 %).
 
     Example
     -------
@@ -452,10 +460,13 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
     """
     from suara.analyse.lawwatch import nullable, official_accounts
     p = ws.store.table("posts")
-    tags = p.filter(p.hashtags.length() > 0).select(
-        "platform", "account_id", "created_at", tag=p.hashtags.unnest())
-    standing = {h.lower() for c in ws.election.candidates for h in c.hashtags}
+    tags = p.filter((p.hashtags.length() > 0) & p.created_at.notnull()).select(
+        "platform", "post_id", "account_id", "created_at", tag=p.hashtags.unnest())
+    standing = [h.lower() for c in ws.election.candidates for h in c.hashtags]
+    if standing:
+        tags = tags.filter(~tags.tag.isin(standing))
     first = tags.group_by("tag").aggregate(first_at=tags.created_at.min())
+    # announced by an official account
     acc = ws.store.table("accounts")
     typed = acc.filter(acc.account_type.isin(["official", "party"])).select(
         "platform", "account_id", candidate=ibis.null("string"))
@@ -463,22 +474,40 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3) -> list[dict]:
     off = nullable(off).union(nullable(typed)).group_by(["platform", "account_id"]).aggregate(
         candidate=ibis._.candidate.max())
     ot = tags.inner_join(off, ["platform", "account_id"])
-    ofirst = ot.group_by("tag").aggregate(first_official=ot.created_at.min(), candidate=ot.candidate.max(),
-                                          by_platform=ot.platform.arbitrary(), by_account=ot.account_id.arbitrary())
-    j = first.inner_join(ofirst, "tag")
-    j = j.filter(j.first_official <= j.first_at + ibis.interval(hours=1))
-    cand = j.execute()
-    cand = cand[~cand["tag"].isin(standing)]
+    ofirst = ot.group_by("tag").aggregate(first_official=ot.created_at.min(), official_pair=ot.candidate.max())
+    ann = first.inner_join(ofirst, "tag")
+    ann = ann.filter(ann.first_official <= ann.first_at + ibis.interval(hours=1))
+    tf = _drop_right(tags.inner_join(first, "tag"))
+    tf = tf.filter(tf.created_at <= tf.first_at + ibis.interval(days=max_days))
+    reach = tf.group_by("tag").aggregate(accounts=tf.account_id.nunique())
+    announced = ann.inner_join(reach, "tag")
+    announced = announced.filter(announced.accounts - 1 >= min_accounts).select(
+        "tag", "first_at", "official_pair").execute()
+    # bursts: many distinct accounts inside one time bucket
+    b = tags.mutate(bucket=(tags.created_at.epoch_seconds() / (burst_hours * 3600)).floor().cast("int64"))
+    per = b.group_by(["tag", "bucket"]).aggregate(n=b.account_id.nunique())
+    bursts = per.group_by("tag").aggregate(peak=per.n.max())
+    bursts = bursts.filter(bursts.peak >= burst_accounts).inner_join(first, "tag").select("tag", "first_at").execute()
+    found = pd.concat([announced, bursts.assign(official_pair=None)]).drop_duplicates("tag")
+    if found.empty:
+        return []
+    # the pair a hashtag's posts mention most
+    m = mentions(ws).select("platform", "post_id", "candidate")
+    tm = _drop_right(tf.filter(tf.tag.isin(list(found["tag"]))).inner_join(m, ["platform", "post_id"]))
+    mc = tm.group_by(["tag", "candidate"]).aggregate(n=tm.post_id.nunique()).execute()
     out = []
-    for r in cand.itertuples():
-        end = pd.Timestamp(r.first_official) + pd.Timedelta(days=max_days)
-        n = tags.filter((tags.tag == r.tag) & (tags.created_at <= end.to_pydatetime())).account_id.nunique().execute()
-        if n - 1 >= min_accounts:
-            out.append({"action_id": f"auto-{r.tag}", "kind": "hashtag", "name": f"#{r.tag}",
-                        "candidate": None if pd.isna(r.candidate) else str(r.candidate), "target": r.tag,
-                        "starts_at": pd.Timestamp(r.first_official),
-                        "ends_at": end, "goal": None, "goal_metric": "accounts", "created_at": None,
-                        "detected": True})
+    for r in found.sort_values("first_at").itertuples():
+        cand = None if r.official_pair is None or pd.isna(r.official_pair) else str(r.official_pair)
+        if cand is None and len(mc):
+            g = mc[mc["tag"] == r.tag].sort_values("n", ascending=False)
+            if len(g) and g["n"].iloc[0] >= 0.6 * g["n"].sum():
+                cand = str(g["candidate"].iloc[0])
+        start = pd.Timestamp(r.first_at)
+        out.append({"action_id": f"auto-{r.tag}", "kind": "hashtag", "name": f"#{r.tag}", "candidate": cand,
+                    "target": r.tag, "starts_at": start, "ends_at": start + pd.Timedelta(days=max_days),
+                    "goal": None, "goal_metric": "accounts", "created_at": None, "detected": True,
+                    "announced_by_official": cand is not None and r.official_pair is not None
+                    and not pd.isna(r.official_pair)})
     return out
 
 
