@@ -177,8 +177,11 @@ def test_ingest_pipeline_compressed_inputs_and_folders(st, tmp_path):
     assert a.accepted + a.quarantined >= 3 and a.file.endswith("a.ndjson.gz")
 
 
-def test_ingest_pipeline_interrupted_import_leaves_store_unchanged(st, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_pipeline_interrupted_import_leaves_store_unchanged(st, tmp_path, monkeypatch, workers):
     load(st, ndjson(tmp_path / "first.ndjson", [tt(100)]))
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 3000)
     before = {t: n(st, t) for t in ("posts", "accounts", "metric_observations", "quarantine", "imports")}
     monkeypatch.setattr(pipeline, "BATCH", 10)          # several flushes happen before the failure
     imp = registry.get("zeeschuimer")
@@ -187,13 +190,13 @@ def test_ingest_pipeline_interrupted_import_leaves_store_unchanged(st, tmp_path,
 
     def failing(self, raw, ctx):
         calls["n"] += 1
-        if calls["n"] == 45:
+        if isinstance(raw, dict) and raw.get("item_id") == tt(45)["item_id"]:
             raise RuntimeError("disk unplugged")
         return real(self, raw, ctx)
     monkeypatch.setattr(type(imp), "map", failing)
     recs = [tt(i) for i in range(60)] + [["bad"]]
     with pytest.raises(RuntimeError, match="disk unplugged"):
-        load(st, ndjson(tmp_path / "big.ndjson", recs))
+        load(st, ndjson(tmp_path / "big.ndjson", recs), workers=workers)
     assert {t: n(st, t) for t in before} == before
 
 
@@ -286,3 +289,30 @@ def test_ingest_pipeline_large_file_bounded_memory(tmp_path):
     d = json.loads(out.stdout.strip().splitlines()[-1])
     assert d["err"] is None and d["accepted"] == n_rec and d["q"] == 0
     assert d["rss_mb"] < 1500, d
+
+
+def test_ingest_pipeline_parallel_equals_serial(tmp_path, monkeypatch):
+    """Large plain JSON Lines files are parsed by worker processes; the result, the row
+    numbers in quarantine and the report are those of the serial reader."""
+    recs = [tt(i, likes=i) for i in range(400)] + [tt(5, likes=999)]     # a duplicate id
+    raw = [json.dumps(r).encode() + b"\n" for r in recs]
+    raw.insert(100, b'{"nav_index": "cut\n')                              # a truncated line
+    raw.insert(250, b"\n")                                                # an empty line
+    f = tmp_path / "z.ndjson"
+    f.write_bytes(b"".join(raw))
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 20_000)
+    monkeypatch.setattr(pipeline, "BATCH", 150)
+    assert len(pipeline._plan_chunks(base.Source(f), registry.get("zeeschuimer"), 2)) > 5
+    out = {}
+    for workers in (1, 2):
+        s = Store(":memory:")
+        (rep,) = load(s, f, workers=workers)
+        out[workers] = (rep.accepted, rep.updated, rep.unchanged, rep.quarantined,
+                        s.sql("select * exclude (ingested_at) from posts order by post_id").astype(str).values.tolist(),
+                        s.sql("select * exclude (first_seen, last_seen) from accounts order by account_id")
+                        .astype(str).values.tolist(),
+                        s.sql("select row, field from quarantine").values.tolist())
+        s.close()
+    assert out[1] == out[2]
+    assert out[2][0] == 400 and out[2][6] == [[101, "(line)"]]

@@ -203,6 +203,9 @@ class Importer:
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
+    #: True when ``read`` yields each non-empty line parsed as one JSON record (row = line
+    #: number): the pipeline may then parse large plain files in parallel, by byte ranges.
+    json_lines: ClassVar[bool] = False
     platforms: ClassVar[tuple[str, ...]] = ()
     extensions: ClassVar[tuple[str, ...]] = ()
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Iterator
+
+import orjson
 
 from suara.ingest.base import MAX_LINE_BYTES, FileError, RowError, Source, decode_bytes
 
@@ -34,6 +37,21 @@ def iter_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple
             s = decode_bytes(line).strip()
             if s:
                 yield n, s
+
+
+def loads_json(line: bytes | str):
+    """Parse one JSON record: orjson (validates UTF-8 itself); lines in latin-1/cp1252 or with
+    integers beyond 64 bits fall back to the stdlib after decoding. Raises ValueError.
+
+    >>> loads_json(b'{"id": 7441234567890123456}')["id"]
+    7441234567890123456
+    """
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        if isinstance(line, (bytes, bytearray)):
+            line = decode_bytes(bytes(line))
+        return json.loads(line)
 
 
 def iter_raw_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | RowError]]:

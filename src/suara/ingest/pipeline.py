@@ -20,11 +20,13 @@ import orjson
 import pyarrow as pa
 
 from suara.ingest import registry
-from suara.ingest.base import FileError, ImportContext, Item, RowError, Source, decode_bytes
+from suara.ingest.base import (MAX_LINE_BYTES, FileError, ImportContext, Item, RowError, Source,
+                               decode_bytes)
+from suara.ingest.lines import loads_json
 from suara.store.schema import TABLES, columns
 from suara.store.store import Store, utcnow
 
-__all__ = ["FileReport", "ingest_paths", "iter_sources"]
+__all__ = ["FileReport", "ingest_paths", "ingest_source", "iter_sources", "default_workers"]
 
 BATCH = 50_000
 _METRICS = ("likes", "comments", "shares", "views", "saves")
@@ -247,11 +249,174 @@ def _dedup_posts(con) -> pa.Table:
                    "GROUP BY platform, post_id").to_arrow_table()
 
 
+def _consume(imp, ctx: ImportContext, b: _Batch, row: int, raw) -> None:
+    """Map one raw record into the batch, or quarantine it with the reason."""
+    if isinstance(raw, RowError):
+        b.bad(row, raw, raw.raw if raw.raw is not None else "")
+        return
+    try:
+        for item in imp.map(raw, ctx):
+            if item.post is not None and not item.post.get("post_id"):
+                raise RowError("post_id", "missing id")
+            b.add(row, item)
+    except RowError as e:
+        b.bad(row, e, raw)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+        b.bad(row, RowError("(record)", f"{type(e).__name__}: {e}"), raw)
+
+
+# --- parallel parsing of large JSON Lines files --------------------------------------------
+# Parsing and mapping are pure Python and dominate the cost (orjson + one dict per record);
+# on a large plain JSON Lines file they are spread over worker processes by byte ranges cut
+# at line ends, while this process keeps the single transaction and does every write, in
+# file order. Compressed files and zip members cannot be split and stay serial.
+PARALLEL_MIN_BYTES = 64 * 1024**2
+CHUNK_BYTES = 8 * 1024**2
+
+
+def default_workers() -> int:
+    """Worker processes for large files: ``SUARA_INGEST_WORKERS`` or the CPU count.
+
+    >>> default_workers() >= 1
+    True
+    """
+    env = os.environ.get("SUARA_INGEST_WORKERS")
+    if env and env.isdigit():
+        return max(1, int(env))
+    return max(1, os.cpu_count() or 1)
+
+
+def _plan_chunks(src: Source, imp, workers: int | None) -> list[tuple[int, int, int]]:
+    """``(start, end, first_line)`` byte ranges, or [] when the file is read serially."""
+    if not getattr(imp, "json_lines", False) or src.member is not None:
+        return []
+    if src.path.name.lower().endswith((".gz", ".xz", ".bz2")):
+        return []
+    workers = default_workers() if workers is None else workers
+    size = src.path.stat().st_size
+    if workers < 2 or size < PARALLEL_MIN_BYTES:
+        return []
+    chunks, start, line = [], 0, 1
+    with open(src.path, "rb") as f:
+        while start < size:
+            f.seek(min(start + CHUNK_BYTES, size))
+            f.readline()                       # move to the end of the line in progress
+            end = min(f.tell(), size)
+            if end - start > 4 * CHUNK_BYTES:  # a monster line: the serial reader copes in bounded memory
+                return []
+            chunks.append((start, end, line))
+            f.seek(start)
+            line += f.read(end - start).count(b"\n")
+            start = end
+    return chunks
+
+
+def _parse_chunk(args) -> tuple:
+    """Worker: parse and map the lines of one byte range into batch columns."""
+    fmt, path, start, end, first_line, ctx, name, now, import_id = args
+    imp = registry.get(fmt)
+    b = _Batch(name, fmt, now, import_id)
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    n, seen = first_line - 1, 0
+    for line in data.split(b"\n"):
+        n += 1
+        line = line.strip()
+        if not line:
+            continue
+        if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        seen += 1
+        if len(line) > MAX_LINE_BYTES:
+            b.bad(n, RowError("(line)", f"line longer than {MAX_LINE_BYTES:,} bytes"), "")
+            continue
+        try:
+            raw = loads_json(line)
+        except ValueError as e:
+            b.bad(n, RowError("(line)", f"invalid JSON (truncated line?): {e}"), line)
+            continue
+        _consume(imp, ctx, b, n, raw)
+    return b.posts, b.obs_at, b.accounts, b.quarantine, b.n_posts, seen
+
+
+def _ingest_parallel(store: Store, src: Source, imp, ctx, chunks, now, import_id, rep,
+                     on_progress, workers) -> int:
+    import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = default_workers() if workers is None else workers
+    seen = 0
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+    try:
+        pending: deque = deque()
+        todo = iter(chunks)
+        b = _Batch(src.name, imp.name, now, import_id)
+        while True:
+            while len(pending) < 2 * workers:
+                c = next(todo, None)
+                if c is None:
+                    break
+                pending.append(ex.submit(_parse_chunk, (imp.name, str(src.path), c[0], c[1], c[2], ctx,
+                                                        src.name, now, import_id)))
+            if not pending:
+                break
+            posts, obs_at, accounts, quarantine, n_posts, n_seen = pending.popleft().result()
+            seen += n_seen
+            _merge(b, posts, obs_at, accounts, quarantine, n_posts)
+            if len(b) >= BATCH:
+                _flush(store, b, rep)
+                b = _Batch(src.name, imp.name, now, import_id)
+            if on_progress:
+                on_progress(n_seen)
+        _flush(store, b, rep)
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
+    return seen
+
+
+def _merge(b: _Batch, posts, obs_at, accounts, quarantine, n_posts) -> None:
+    for c, vals in posts.items():
+        b.posts[c].extend(vals)
+    b.obs_at.extend(obs_at)
+    b.n_posts += n_posts
+    b.quarantine.extend(quarantine)
+    for key, a in accounts.items():
+        old = b.accounts.get(key)
+        if old is None:
+            b.accounts[key] = a
+            continue
+        for k, v in a.items():
+            if v is None:
+                continue
+            if k == "first_seen":
+                old[k] = v if old.get(k) is None else min(old[k], v)
+            elif k == "last_seen":
+                old[k] = v if old.get(k) is None else max(old[k], v)
+            elif old.get(k) is None or k in _ACC_MONOTONE and v > old[k]:
+                old[k] = v
+
+
 def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,
                   mapping: dict | None = None, platform: str | None = None,
-                  on_progress: Callable[[int], None] | None = None) -> FileReport:
+                  on_progress: Callable[[int], None] | None = None,
+                  workers: int | None = None) -> FileReport:
     """Import one source in one transaction and return its report (never raises for bad
-    content: unreadable files come back with ``error`` set and the store untouched)."""
+    content: unreadable files come back with ``error`` set and the store untouched).
+
+    ``workers``: processes that parse a large plain JSON Lines file in parallel (default
+    `default_workers`; 1 = serial).
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> from suara.store import Store
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> _ = p.write_text('{"suara_type": "post", "platform": "x", "post_id": "1", "text": "halo"}\n')
+    >>> ingest_source(Store(":memory:"), Source(p)).accepted
+    1
+    """
     t0 = dt.datetime.now()
     rep = FileReport(file=src.name)
     try:
@@ -274,28 +439,22 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
         with store.transaction():
             b = _Batch(src.name, imp.name, now, import_id)
             seen = 0
-            for row, raw in imp.read(src, ctx):
-                seen += 1
-                if isinstance(raw, RowError):
-                    b.bad(row, raw, raw.raw if raw.raw is not None else "")
-                else:
-                    try:
-                        for item in imp.map(raw, ctx):
-                            if item.post is not None and not item.post.get("post_id"):
-                                raise RowError("post_id", "missing id")
-                            b.add(row, item)
-                    except RowError as e:
-                        b.bad(row, e, raw)
-                    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
-                        b.bad(row, RowError("(record)", f"{type(e).__name__}: {e}"), raw)
-                if len(b) >= BATCH:
-                    _flush(store, b, rep)
-                    b = _Batch(src.name, imp.name, now, import_id)
-                if on_progress and seen % 5000 == 0:
-                    on_progress(5000)
-            _flush(store, b, rep)
-            if on_progress:
-                on_progress(seen % 5000)
+            chunks = _plan_chunks(src, imp, workers)
+            if chunks:
+                seen = _ingest_parallel(store, src, imp, ctx, chunks, now, import_id, rep,
+                                        on_progress, workers)
+            else:
+                for row, raw in imp.read(src, ctx):
+                    seen += 1
+                    _consume(imp, ctx, b, row, raw)
+                    if len(b) >= BATCH:
+                        _flush(store, b, rep)
+                        b = _Batch(src.name, imp.name, now, import_id)
+                    if on_progress and seen % 5000 == 0:
+                        on_progress(5000)
+                _flush(store, b, rep)
+                if on_progress:
+                    on_progress(seen % 5000)
             store.append("imports", pa.table({
                 "import_id": [import_id], "file": [src.name], "sha256": [sha], "format": [imp.name],
                 "started_at": pa.array([now], pa.timestamp("us")),
@@ -314,7 +473,8 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
                  timezone: str | None = None, mapping: dict | None = None,
-                 platform: str | None = None, progress=None) -> list[FileReport]:
+                 platform: str | None = None, progress=None,
+                 workers: int | None = None) -> list[FileReport]:
     """Import files and folders; one :class:`FileReport` per file.
 
     ``progress`` is an optional callable ``(description, advance)`` for progress bars.
@@ -333,5 +493,5 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
             reports.append(FileReport(file=msg.split(":", 1)[0], error=msg))
             continue
         cb = (lambda n, _s=src: progress(_s.name, n)) if progress else None
-        reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb))
+        reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers))
     return reports

@@ -305,6 +305,7 @@ class Twarc2Flat(Importer):
     title = "twarc2 flattened JSONL (one tweet per line)"
     platforms = ("x",)
     extensions = (".jsonl",)
+    json_lines = True
 
     def sniff(self, head: str, source: Source) -> float:
         d = _sniff_first(head)

@@ -391,6 +391,7 @@ class Zeeschuimer(Importer):
     title = "Zeeschuimer NDJSON (TikTok, Instagram, X)"
     platforms = ("tiktok", "instagram", "x")
     extensions = (".ndjson", ".jsonl")
+    json_lines = True
 
     def sniff(self, head: str, source: Source) -> float:
         first = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
