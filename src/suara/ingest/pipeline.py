@@ -402,7 +402,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
                   mapping: dict | None = None, platform: str | None = None,
                   on_progress: Callable[[int], None] | None = None,
                   workers: int | None = None) -> FileReport:
-    """Import one source in one transaction and return its report (never raises for bad
+    r"""Import one source in one transaction and return its report (never raises for bad
     content: unreadable files come back with ``error`` set and the store untouched).
 
     ``workers``: processes that parse a large plain JSON Lines file in parallel (default
