@@ -543,7 +543,7 @@ def _account_segments(ws, filtered: bool) -> pd.DataFrame:
         d["platform"] = d.platform.astype(object)
     keys = ["platform", "account_id"]
     # vectorised: per-row Python over Arrow-backed columns costs seconds at 100k accounts
-    hd = hd.sort_values("n", ascending=False).drop_duplicates(keys).set_index(keys)
+    hd = hd.sort_values(["n", "h"], ascending=[False, True]).drop_duplicates(keys).set_index(keys)
     h = hd.h.to_numpy()
     hd["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
                               "night")

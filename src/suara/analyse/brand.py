@@ -581,7 +581,7 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
     w = ibis.window(group_by=t.candidate, order_by=ibis.desc(t.eng))
     r = t.mutate(rk=ibis.row_number().over(w))
     r = r.filter(r.rk < n)
-    meds = t.group_by("candidate").aggregate(med=t.eng.approx_median()).execute()
+    meds = t.group_by("candidate").aggregate(med=t.eng.median()).execute()
     med = {str(c): float(m) for c, m in zip(meds.candidate, meds.med)}
     e = ws.store.table("enrichments")
     e = e.filter(e.version == (base.current_version(ws) or "")).select(
