@@ -25,6 +25,9 @@ SIGNAL_WEIGHTS = {"new_account": 0.25, "few_followers": 0.15, "duplicated": 0.25
 #: score = COORD_WEIGHT * coordination + (1 - COORD_WEIGHT) * signals * min(1, 2 * coordination)
 COORD_WEIGHT = 0.6
 FLAG_THRESHOLD = 0.5
+#: distinct coordinated objects and partners at which coordination saturates
+COORD_OBJECTS = 10
+COORD_PARTNERS = 5
 
 ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "cluster", "buzzer_score", "flagged", "account_type",
                    "coordination", "partners", "coordinated_objects", "new_account", "few_followers",
@@ -139,7 +142,7 @@ def _safe_csv(df: pd.DataFrame, path: Path) -> None:
 
 def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                         edge_percentile: float = 0.5, min_symmetry: float = 0.3,
-                        min_participation: int = 3, min_cluster_size: int = 3, max_fanout: int = 100,
+                        min_participation: int = 4, min_cluster_size: int = 3, max_fanout: int = 50,
                         text_threshold: float = 0.6, q: float = 0.1, p: float = 0.5,
                         seed: int = 42, store: bool = True) -> CoordinationResult:
     """Find coordinated networks and score every posting account (buzzer score 0..1).
@@ -189,6 +192,7 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
         raise ValueError(f"window must be at least 1 second, got {window}")
     posts, stats = load_posts(ws)
     tr = structural_traces(ws, posts)
+    timings["structural_s"] = time.perf_counter() - t0
     tx = text_traces(ws, posts, threshold=text_threshold)
     timings["traces_s"] = time.perf_counter() - t0
     traces = pd.concat([tr, tx.drop(columns=["post_id"])], ignore_index=True)
@@ -244,10 +248,14 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
         if len(node_df) else pd.DataFrame(columns=["platform", "account_id"])
     node_df["cluster"] = node_df["node"].map(lambda n: label.get(comm.get(n, -1)))
     t3 = time.perf_counter()
-    accounts = _score_accounts(ws, posts, node_df, edges, part, tx, windows)
+    cand = _candidate_posts(ws, posts)
+    timings["candidates_s"] = time.perf_counter() - t3
+    accounts = _score_accounts(ws, posts, node_df, edges, part, tx, windows, cand)
     timings["scores_s"] = time.perf_counter() - t3
     edges_out = _edges_out(edges, node_df)
-    networks = _profile_networks(ws, posts, accounts, tx, edges_out)
+    t4 = time.perf_counter()
+    networks = _profile_networks(ws, posts, accounts, cand, edges_out)
+    timings["profiles_s"] = time.perf_counter() - t4
     stats.update({"accounts_scored": int(len(accounts)), "edges": int(len(edges_out)),
                   "networks": int(len(networks)),
                   "flagged": int(accounts["flagged"].sum()) if len(accounts) else 0})
@@ -330,7 +338,7 @@ def _candidate_posts(ws, posts: ibis.Table) -> pd.DataFrame:
     return d
 
 
-def _score_accounts(ws, posts, node_df, edges, part, tx, windows) -> pd.DataFrame:
+def _score_accounts(ws, posts, node_df, edges, part, tx, windows, cp) -> pd.DataFrame:
     e = ws.election
     # per-account activity and burstiness (Goh & Barabasi B = (sd - mean)/(sd + mean) of gaps)
     w = ibis.window(group_by=[posts.platform, posts.account_id], order_by=posts.ts)
@@ -353,10 +361,12 @@ def _score_accounts(ws, posts, node_df, edges, part, tx, windows) -> pd.DataFram
     a["partners"] = a["node"].map(deg).fillna(0).astype("int64")
     a["coordinated_objects"] = a["node"].map(part).fillna(0).astype("int64")
     a.loc[a["partners"] == 0, "coordinated_objects"] = 0
-    in_net = a["cluster"].notna().astype(float)
+    # repeated evidence dominates: full coordination needs COORD_OBJECTS distinct objects
+    # shared within the window; many partners add the last 30 %
     a["coordination"] = np.where(
         a["partners"] > 0,
-        0.5 * np.minimum(1, a["coordinated_objects"] / 8) + 0.3 * np.minimum(1, a["partners"] / 4) + 0.2 * in_net,
+        np.minimum(1, a["coordinated_objects"] / COORD_OBJECTS)
+        * (0.7 + 0.3 * np.minimum(1, a["partners"] / COORD_PARTNERS)),
         0.0)
     # new account: created during the campaign (or shortly before: accounts are made ahead)
     camp = pd.Timestamp(e.dates.campaign_start) - pd.Timedelta(days=60)
@@ -376,8 +386,8 @@ def _score_accounts(ws, posts, node_df, edges, part, tx, windows) -> pd.DataFram
         a["n_dup"] = 0
     a["duplicated"] = (a["n_dup"].fillna(0) / a["n_text"].clip(lower=1)).clip(0, 1)
     # single-candidate focus: share of the account's candidate posts going one direction
-    cp = _candidate_posts(ws, posts)
     if len(cp):
+        cp = cp.copy()
         cp["dkey"] = cp["candidate"].astype(str) + ":" + cp["direction"].astype(str)
         cnt = cp.groupby(["platform", "account_id", "dkey"]).size().rename("n").reset_index()
         tot = cnt.groupby(["platform", "account_id"])["n"].sum().rename("tot")
@@ -420,7 +430,7 @@ def _reasons(r, windows, bval) -> str:
     return "; ".join(out)
 
 
-def _profile_networks(ws, posts, accounts, tx, edges_out) -> pd.DataFrame:
+def _profile_networks(ws, posts, accounts, cp, edges_out) -> pd.DataFrame:
     nets = accounts[accounts["cluster"].notna()]
     if nets.empty:
         return pd.DataFrame(columns=NETWORK_COLUMNS)
@@ -429,7 +439,6 @@ def _profile_networks(ws, posts, accounts, tx, edges_out) -> pd.DataFrame:
     mp = posts.inner_join(mem, [posts.platform == mem.mplat, posts.account_id == mem.macct])
     mp = mp.select("platform", "account_id", "post_id", "cluster", "ts", "text", "hashtags", "views",
                    "likes", "shares", "kind").execute()
-    cp = _candidate_posts(ws, posts)
     cp = cp.merge(mp[["platform", "post_id", "cluster"]], on=["platform", "post_id"])
     rows = []
     for cl, members in nets.groupby("cluster", sort=True):

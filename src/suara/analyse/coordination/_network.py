@@ -11,13 +11,17 @@ from suara.analyse.coordination._traces import KINDS
 
 
 def estimate_window(traces: pd.DataFrame, q: float = 0.1, p: float = 0.5,
-                    min_objects: int = 10, floor: int = 10, cap: int = 3600) -> int | None:
+                    min_objects: int = 10, floor: int = 10, cap: int = 3600,
+                    episode: int = 86400) -> int | None:
     """CooRnet's coordination interval in seconds, or None when too few objects.
 
     For every object acted on by two or more accounts, take the time from its first trace
     until it reached half of its traces (at least the second trace, so pairs do not
     trivially give 0). Among the fastest ``q`` share of objects, the ``p`` quantile of
-    those times is the window, kept within [``floor``, ``cap``] seconds.
+    those times is the window, kept within [``floor``, ``cap``] seconds. Objects that recur
+    (an account replied to all campaign long, a slogan reused for weeks) are split into
+    ``episode``-second episodes (a day by default), each timed on its own; a link or a post
+    shared in one burst is one episode, as in CooRnet.
 
     >>> t = pd.DataFrame({"obj": ["a"] * 4 + ["b"] * 4, "account": list("wxyz") * 2,
     ...                   "ts": [0, 5, 9, 100, 0, 60, 120, 200]})
@@ -27,7 +31,9 @@ def estimate_window(traces: pd.DataFrame, q: float = 0.1, p: float = 0.5,
     if traces.empty:
         return None
     acc = "node" if "node" in traces.columns else "account"
-    d = traces.sort_values(["obj", "ts"], kind="stable")
+    d = traces.assign(obj=traces["obj"].astype(str) + "|" + (traces["ts"] // episode).astype(str)) \
+        if episode else traces
+    d = d.sort_values(["obj", "ts"], kind="stable")
     g = d.groupby("obj", sort=False)
     n_acc = g[acc].transform("nunique")
     d = d[n_acc.to_numpy() >= 2]
