@@ -345,3 +345,19 @@ def test_enrich_cli_streams_in_chunks(tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["text", "sentiment", str(src), "-c", "t", "-o", str(tmp_path / "o.csv")])
     assert r.exit_code == 0, r.output
     assert len(pd.read_csv(tmp_path / "o.csv")) == 5
+
+
+@pytest.mark.slow
+def test_enrich_workspace_worker_processes_match_serial(tmp_path):
+    import suara
+    texts = [POSTS[i % len(POSTS)] + f" #{i % 50}" for i in range(5200)]
+    out = {}
+    for workers in (1, 2):
+        ws = suara.init(tmp_path / f"w{workers}")
+        (ws.path / "enrich.yaml").write_text(f"workers: {workers}\n")
+        _add_posts(ws, texts)
+        assert enrich_workspace(ws)["posts"] == 5200
+        out[workers] = ws.store.sql("SELECT post_id, sentiment, candidates, dup_cluster, language "
+                                    "FROM enrichments ORDER BY post_id")
+        ws.close()
+    pd.testing.assert_frame_equal(out[1], out[2])

@@ -93,8 +93,9 @@ class LanguageId(Component):
     name, version = "language", "v1"
     requires, assigns = ("text",), ("language", "language_conf")
 
-    def __init__(self, extra_words=()):
+    def __init__(self, extra_words=(), parallel: bool = True):
         self.extra_words = tuple(extra_words)
+        self.parallel = parallel
 
     @cached_property
     def _vocab(self) -> set[str]:
@@ -143,7 +144,11 @@ class LanguageId(Component):
             todo.append((i, low))
         if todo:
             det = self.detector
-            confs = det.compute_language_confidence_values_in_parallel([t for _, t in todo])
+            texts = [t for _, t in todo]
+            # lingua's parallel API runs a thread pool that does not survive fork(): worker
+            # processes (see pipeline.enrich_workspace) call the sequential one
+            confs = det.compute_language_confidence_values_in_parallel(texts) if self.parallel \
+                else [det.compute_language_confidence_values(t) for t in texts]
             for (i, low), cv in zip(todo, confs):
                 if not cv:
                     out[i] = ("und", 0.0)

@@ -13,7 +13,8 @@ results (election config, claims list, settings), e.g.
 
 Settings (optional ``<workspace>/enrich.yaml``): ``path`` (``fast``, the default linear
 path), ``ocr`` (true), ``batch_size`` (5000), ``hoax_threshold`` (0.3),
-``dedup_threshold`` (0.7).
+``dedup_threshold`` (0.7), ``workers`` (2: processes for the per-post components on large
+runs; near-duplicates and writing stay in the calling process).
 
 Example
 -------
@@ -50,7 +51,7 @@ __all__ = ["Pipeline", "enrich_workspace", "enrich_texts", "load_settings", "PIP
 PIPELINE_VERSION = "suara-enrich-1.0"
 SETTINGS_FILE = "enrich.yaml"
 _DEFAULTS = {"path": "fast", "ocr": True, "batch_size": 5000, "hoax_threshold": 0.3,
-             "dedup_threshold": 0.7}
+             "dedup_threshold": 0.7, "workers": 2}
 
 
 class EnrichError(RuntimeError):
@@ -260,41 +261,84 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     models = json.dumps({"pipeline": version, "components": [c.id for c in pipe.components],
                          **pipe.notes}, ensure_ascii=False)
     size = int(batch_size or settings["batch_size"])
-    done_n = 0
-    for start in range(0, total, size):
-        part = df.iloc[start:start + size].reset_index(drop=True)
-        part["_key"] = [f"{a}:{b}" for a, b in zip(part.platform, part.post_id)]
-        b = pipe.run(part)
-        out = b.df
-        now = utcnow()
-        rows = pd.DataFrame({"platform": out.platform, "post_id": out.post_id, "version": version,
-                             "enriched_at": now})
-        for c in _ENR_COLS:
-            rows[c] = out[c] if c in out else None
-        rows["models"] = models
-        ment = [(p, i, version, m["candidate"], m["sentiment"], m["score"], m["evidence"])
-                for p, i, ms in zip(out.platform, out.post_id, out.mentions) for m in ms]
-        mdf = pd.DataFrame(ment, columns=["platform", "post_id", "version", "candidate", "sentiment",
-                                          "score", "evidence"])
-        batch_keys = set(out["_key"])
-        dirty = [k for k in dedup.dirty if k not in batch_keys]
-        dedup.dirty.clear()
-        with store.transaction():
-            if rebuild:
-                _delete_version_rows(store, version, rows[["platform", "post_id"]])
-            store.append("enrichments", _arrow(rows))
-            if len(mdf):
-                store.append("mentions", mdf)
-            if dirty:
-                _update_clusters(store, version, [(*k.split(":", 1), dedup.cluster_of(k)) for k in dirty])
-        done_n += len(part)
-        if progress:
-            progress(len(part))
+    stateless = [c for c in pipe.components if not isinstance(c, NearDuplicates)]
+    pool = _pool(stateless, int(settings["workers"]), total, size)
+    if pool is not None:
+        size = min(size, 2500)  # smaller pieces keep both workers busy
+    parts = (df.iloc[s:s + size].reset_index(drop=True) for s in range(0, total, size))
+    results = pool.imap(_work, parts) if pool is not None else \
+        (_run_components(stateless, p) for p in parts)
+    try:
+        for out in results:
+            _write_batch(store, version, models, dedup, out, rebuild, utcnow)
+            if progress:
+                progress(len(out))
+    finally:
+        if pool is not None:
+            pool.terminate()
     store.set_meta(ENRICH_VERSION_KEY, version)
     secs = time.time() - t0
     return {"posts": total, "version": version, "seconds": round(secs, 2),
             "posts_per_s": round(total / secs, 1) if secs > 0 and total else None,
             "notes": pipe.notes}
+
+
+_WORKER_COMPONENTS: list[Component] = []
+
+
+def _run_components(components, part: pd.DataFrame) -> pd.DataFrame:
+    part = part.copy()
+    part["_key"] = [f"{a}:{b}" for a, b in zip(part.platform, part.post_id)]
+    b = as_batch(part)
+    for c in components:
+        b = c.apply(b)
+    return b.df.drop(columns=[c for c in b.df.columns if c.startswith("_") and c != "_key"])
+
+
+def _work(part: pd.DataFrame) -> pd.DataFrame:
+    return _run_components(_WORKER_COMPONENTS, part)
+
+
+def _pool(components, workers: int, total: int, size: int):
+    """A fork()ed process pool sharing the loaded models copy-on-write, or None to run in
+    this process (one worker, small runs, or no fork on this platform)."""
+    import multiprocessing as mp
+    if workers <= 1 or total < 5000 or "fork" not in mp.get_all_start_methods():
+        return None
+    global _WORKER_COMPONENTS
+    _run_components(components, pd.DataFrame({"platform": ["w"], "post_id": ["0"],
+                                               "text": ["warm up the models sekali saja"]}))
+    for c in components:
+        if isinstance(c, LanguageId):
+            c.parallel = False
+    _WORKER_COMPONENTS = components
+    return mp.get_context("fork").Pool(workers)
+
+
+def _write_batch(store, version, models, dedup, out: pd.DataFrame, rebuild: bool, utcnow) -> None:
+    """Near-duplicates (stateful, so in this process) and one transaction for the batch."""
+    dedup.apply(Batch(out))
+    now = utcnow()
+    rows = pd.DataFrame({"platform": out.platform, "post_id": out.post_id, "version": version,
+                         "enriched_at": now})
+    for c in _ENR_COLS:
+        rows[c] = out[c] if c in out else None
+    rows["models"] = models
+    ment = [(p, i, version, m["candidate"], m["sentiment"], m["score"], m["evidence"])
+            for p, i, ms in zip(out.platform, out.post_id, out.mentions) for m in ms]
+    mdf = pd.DataFrame(ment, columns=["platform", "post_id", "version", "candidate", "sentiment",
+                                      "score", "evidence"])
+    batch_keys = set(out["_key"])
+    dirty = [k for k in dedup.dirty if k not in batch_keys]
+    dedup.dirty.clear()
+    with store.transaction():
+        if rebuild:
+            _delete_version_rows(store, version, rows[["platform", "post_id"]])
+        store.append("enrichments", _arrow(rows))
+        if len(mdf):
+            store.append("mentions", mdf)
+        if dirty:
+            _update_clusters(store, version, [(*k.split(":", 1), dedup.cluster_of(k)) for k in dirty])
 
 
 def _arrow(rows: pd.DataFrame) -> pa.Table:
