@@ -56,6 +56,71 @@ def build(d: Path, scale: str, seed: int) -> Path:
     return exports / "ground_truth" / "accounts.csv"
 
 
+def build_synthetic(d: Path, n_posts: int, seed: int) -> Path:
+    """A store of canonical rows written directly (no simulator, ingest or enrichment): for
+    timing `analyse` at sizes the shared machine cannot simulate and enrich in reasonable
+    time. Accounts ~ n_posts / 12, half the posts replies, 0-2 issues per post, one pair
+    mention per post with a random score, 2% of accounts flagged. Profiles name the region
+    (30%), a place in it (15%) or nothing; the truth file is written for the accuracy code."""
+    import datetime as dt
+
+    import numpy as np
+
+    import suara
+    from suara.analyse.base import ENRICH_VERSION_KEY
+    rng = np.random.default_rng(seed)
+    ws = suara.init(d)
+    el = ws.election
+    regs = list(el.regions)
+    w = np.array([r.dpt or 1 for r in regs], float)
+    n_acc = max(50, n_posts // 12)
+    true = rng.choice(len(regs), n_acc, p=w / w.sum())
+    u = rng.random(n_acc)
+    loc = [regs[t].name if x < 0.3 else (str(rng.choice(regs[t].places)) if x < 0.45 else None)
+           for t, x in zip(true, u)]
+    ids = [f"a{i}" for i in range(n_acc)]
+    acc = pd.DataFrame({"platform": "x", "account_id": ids, "handle": [f"user{i}" for i in range(n_acc)],
+                        "location_text": loc, "followers": rng.lognormal(4, 2, n_acc).astype(int),
+                        "created_at": [dt.datetime(2015, 1, 1) + dt.timedelta(days=int(x))
+                                       for x in rng.integers(0, 3600, n_acc)],
+                        "account_type": "citizen"})
+    ws.store.upsert("accounts", acc)
+    t0 = dt.datetime.combine(el.dates.campaign_start, dt.time())
+    auth = rng.integers(0, n_acc, n_posts)
+    reply = rng.random(n_posts) < 0.5
+    parent = [f"p{rng.integers(0, i)}" if r and i else None for i, r in enumerate(reply)]
+    texts = [f"jalan rusak di {rng.choice(regs[true[a]].places)}" if rng.random() < 0.2 else "pilkada"
+             for a in auth]
+    posts = pd.DataFrame({
+        "platform": "x", "post_id": [f"p{i}" for i in range(n_posts)], "account_id": [f"a{a}" for a in auth],
+        "created_at": [t0 + dt.timedelta(seconds=int(x)) for x in rng.integers(0, 60 * 86400, n_posts)],
+        "kind": np.where(reply, "reply", "post"), "parent_id": parent, "text": texts,
+        "media_type": rng.choice(["text", "photo", "video", "reel"], n_posts),
+        "likes": rng.poisson(5, n_posts), "comments": rng.poisson(1, n_posts),
+        "shares": rng.poisson(0.5, n_posts),
+        "views": np.where(rng.random(n_posts) < 0.3, rng.poisson(300, n_posts), 0)})
+    ws.store.upsert("posts", posts)
+    iss = [i.id for i in el.issues]
+    ws.store.upsert("enrichments", pd.DataFrame({
+        "platform": "x", "post_id": posts.post_id, "version": "bench",
+        "issues": [list(rng.choice(iss, rng.integers(0, 3), replace=False)) for _ in range(n_posts)],
+        "sentiment": rng.choice(["positive", "neutral", "negative"], n_posts)}))
+    m = posts[["platform", "post_id"]].copy()
+    m["candidate"] = rng.choice(el.ballots, n_posts)
+    m["score"] = rng.uniform(-1, 1, n_posts)
+    m["sentiment"] = np.where(m.score > 0.3, "positive", np.where(m.score < -0.3, "negative", "neutral"))
+    m["version"] = "bench"
+    ws.store.upsert("mentions", m)
+    ws.store.upsert("account_scores", pd.DataFrame({
+        "platform": "x", "account_id": [ids[i] for i in rng.choice(n_acc, n_acc // 50, replace=False)],
+        "buzzer_score": 0.9, "flagged": True}))
+    ws.store.set_meta(ENRICH_VERSION_KEY, "bench")
+    ws.close()
+    truth = d / "synthetic_truth.csv"
+    pd.DataFrame({"platform": "x", "account_id": ids, "region": [regs[t].code for t in true]}).to_csv(truth, index=False)
+    return truth
+
+
 def time_analyse(ws, label: str) -> dict:
     t, c = time.perf_counter(), time.process_time()
     doc = ws.analyse(sections=["meta", *OURS])
@@ -112,12 +177,22 @@ def main(argv=None) -> int:
     ap.add_argument("--dir", type=Path, help="workspace folder (built when missing)")
     ap.add_argument("--truth", type=Path, help="ground_truth/accounts.csv (default: DIR/exports/...)")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--synthetic", type=int, metavar="N_POSTS",
+                    help="time on a directly written store of N_POSTS posts instead of a simulation")
     a = ap.parse_args(argv)
     import suara
-    d = a.dir or Path(f"/tmp/suara-bench-analyse-{a.scale}-{a.seed}")
-    truth = a.truth or d / "exports" / "ground_truth" / "accounts.csv"
-    if not (d / "suara.yaml").exists():
-        truth = build(d, a.scale, a.seed) if not a.truth else a.truth
+    if a.synthetic:
+        d = a.dir or Path(f"/tmp/suara-bench-analyse-synthetic-{a.synthetic}-{a.seed}")
+        truth = d / "synthetic_truth.csv"
+        if not (d / "suara.yaml").exists():
+            t = time.perf_counter()
+            build_synthetic(d, a.synthetic, a.seed)
+            print(f"synthetic store {time.perf_counter() - t:6.1f} s  posts={a.synthetic:,}", flush=True)
+    else:
+        d = a.dir or Path(f"/tmp/suara-bench-analyse-{a.scale}-{a.seed}")
+        truth = a.truth or d / "exports" / "ground_truth" / "accounts.csv"
+        if not (d / "suara.yaml").exists():
+            truth = build(d, a.scale, a.seed) if not a.truth else a.truth
     print(f"workspace {d}  cores {os.cpu_count()}  load {os.getloadavg()[0]:.2f}", flush=True)
     ws = suara.open(d)
     ws.store.set_meta("regions.inferred_signature", "")   # force a cold run (inference included)

@@ -174,7 +174,8 @@ def region_matcher(election) -> RegionMatcher:
     >>> region_matcher(load_election("kaltim-2024")).find("Smd")
     [('6472', 'name')]
     """
-    key = id(election)
+    # keyed by content, not id(): a freed Election's id can be reused by another one
+    key = hash(election.model_dump_json(include={"id", "regions", "issues", "candidates"}))
     if key not in _MATCHERS:
         _MATCHERS[key] = RegionMatcher(election)
     return _MATCHERS[key]

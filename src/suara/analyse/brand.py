@@ -79,30 +79,6 @@ def objcols(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-@contextlib.contextmanager
-def cached(t: ibis.Table):
-    """Materialise ``t`` once for several queries (a temp table on DuckDB, a cached DataFrame
-    on Spark) and release it afterwards; falls back to the plain expression where the
-    backend cannot cache (e.g. a read-only DuckDB file).
-
-    Example
-    -------
-    >>> with cached(ibis.memtable({"a": [1, 2]})) as t:
-    ...     int(t.a.sum().execute())
-    3
-    """
-    try:
-        c = t.cache()
-    except Exception:  # noqa: BLE001 - caching is an optimisation only
-        yield t
-        return
-    try:
-        yield c
-    finally:
-        with contextlib.suppress(Exception):
-            c.release()
-
-
 def safe_float(x, nd: int = 4):
     """A JSON-safe rounded float (None for NaN/None).
 
@@ -476,16 +452,6 @@ def _account_profiles(ws) -> pd.DataFrame:
     a["display"] = [ps(t, p, i, h) for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
     a["account_id"] = a.account_id.astype(str).astype(object)
     return a
-
-
-def _stance(ms: float | None) -> str:
-    if ms is None or ms != ms:
-        return "persuadable"
-    if ms >= STANCE_THRESHOLD:
-        return "supporter"
-    if ms <= -STANCE_THRESHOLD:
-        return "opponent"
-    return "persuadable"
 
 
 def account_stances(ws, filtered: bool = False) -> pd.DataFrame:
