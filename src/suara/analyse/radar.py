@@ -760,8 +760,11 @@ def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: i
         if ratio < growth and before > 0:
             continue
         first = c.order_by("created_at").select("platform", "post_id", "account_id", "created_at",
-                                                "text", "url").limit(3).execute()
-        out.append({"cluster": str(r["dup_cluster"]), "first_at": str(r["first"]),
+                                                "text", "url").limit(max(min_posts, 3)).execute()
+        # detectable from the moment it had min_posts posts (not when it stopped growing)
+        ready = first["created_at"].iloc[min(min_posts, len(first)) - 1]
+        first = first.head(3)
+        out.append({"cluster": str(r["dup_cluster"]), "first_at": str(r["first"]), "ready_at": str(ready),
                     "last_at": str(last), "posts": int(r["n"]), "accounts": int(r["accounts"]),
                     "platforms": int(r["platforms"]), "growth": round(float(ratio), 2),
                     "first_posts": [{"platform": x["platform"], "post_id": str(x["post_id"]),
@@ -799,7 +802,8 @@ def _narrative_alert(ws, n: dict, now: dt.datetime, official: dict) -> dict:
     return {
         "alert_id": "nr-" + hashlib.sha256(n["cluster"].encode()).hexdigest()[:12],
         "kind": "narrative", "candidate": cand, "issue": issue, "type": typ, "severity": sev,
-        "severity_score": score, "onset_at": start, "detected_at": end, "metric": "dup_cluster",
+        "severity_score": score, "onset_at": start,
+        "detected_at": pd.Timestamp(n.get("ready_at") or end).to_pydatetime(), "metric": "dup_cluster",
         "value": float(n["posts"]), "baseline": float(n["growth"]), "posts": int(n["posts"]),
         "top_accounts": json.dumps(_top_accounts(posts)),
         "evidence": json.dumps(evidence, default=str, ensure_ascii=False), "status": "new",
