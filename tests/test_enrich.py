@@ -361,3 +361,21 @@ def test_enrich_workspace_worker_processes_match_serial(tmp_path):
                                     "FROM enrichments ORDER BY post_id")
         ws.close()
     pd.testing.assert_frame_equal(out[1], out[2])
+
+
+def test_enrich_cli_text_enrich_and_discover(tmp_path, workspace):
+    from suara.cli import app
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"body": ["Gratispol mantap, banjir harus diatasi", "ulun kada handak milih"]}).to_csv(
+        src, index=False)
+    r = CliRunner().invoke(app, ["text", "enrich", str(src), "-c", "body", "--election", "kaltim-2024",
+                                 "-o", str(tmp_path / "e.csv")])
+    assert r.exit_code == 0, r.output
+    e = pd.read_csv(tmp_path / "e.csv", keep_default_na=False)
+    assert e.candidates[0] == "2" and "banjir" in e.issues[0] and e.language[1] == "bjn"
+    r = CliRunner().invoke(app, ["text", "enrich", str(src), "-c", "body", "--only", "issues",
+                                 "-o", str(tmp_path / "x.csv")])
+    assert r.exit_code != 0 and "--election" in r.output
+    workspace.close()
+    r = CliRunner().invoke(app, ["text", "discover-issues", "-w", str(workspace.path), "--json"])
+    assert r.exit_code == 0, r.output

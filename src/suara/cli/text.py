@@ -13,7 +13,8 @@ import typer
 
 from suara.cli._common import err, fail, out, progress_bar
 
-text_app = typer.Typer(help="Text tools on CSV files: sentiment, toxicity.", no_args_is_help=True)
+text_app = typer.Typer(help="Text tools: sentiment, toxicity and every enrich component on CSV "
+                            "files; discovery of unlisted issues.", no_args_is_help=True)
 
 CHUNK = 5000
 
@@ -155,4 +156,109 @@ def toxicity(input: Path = typer.Argument(..., help="CSV file with a header row.
     err.print(f"Wrote {n:,} rows to {output}")
 
 
-__all__ = ["register", "sentiment_frame", "toxicity_frame", "out"]
+_FLAT = ["text_norm", "language", "language_conf", "candidates", "sentiment", "sentiment_score",
+         "sentiment_conf", "emotion", "emotion_score", "hate_speech", "hate_score", "abusive",
+         "abusive_score", "hs_target", "sara", "sara_score", "hs_strength", "issues", "dup_cluster",
+         "hoax_claim_id", "hoax_score"]
+
+
+def enrich_frame(chunk, column: str, election=None, only: list[str] | None = None, extra=()):
+    """Every (or the chosen) enrich component over one text column; list values are joined
+    with ``;`` and per-candidate sentiment goes to ``sentiment_<ballot>``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> enrich_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t", only=["language"])["language"].tolist()
+    ['id']
+    """
+    from suara.enrich.base import REGISTRY
+    from suara.enrich.pipeline import Pipeline
+    key = ("enrich", id(election), tuple(only or ()))
+    pipe = _PIPES.get(key)
+    if pipe is None:
+        if only:
+            comps = []
+            for n in only:
+                if n not in REGISTRY:
+                    fail(f"unknown component {n!r}; known: {', '.join(sorted(REGISTRY))}")
+                if n in ("tag", "issues", "targeted") and election is None:
+                    fail(f"component {n!r} needs --election")
+                k = REGISTRY[n]
+                comps.append(k(election) if n in ("tag", "issues") else k())
+            pipe = Pipeline.for_components(comps, election=election)
+        elif election is not None:
+            pipe = Pipeline.default(election, {"ocr": False})
+        else:
+            pipe = Pipeline.for_components([REGISTRY[n]() for n in
+                                            ("language", "sentiment", "emotion", "toxicity", "dedup")])
+        pipe.components += list(extra)
+        _PIPES[key] = pipe
+    df = pipe.run(chunk[column].tolist()).df
+    res = chunk.copy()
+    for c in _FLAT:
+        if c in df:
+            v = df[c]
+            res[c] = [";".join(x) if isinstance(x, list) else x for x in v] if c in (
+                "candidates", "issues") else v.to_numpy()
+    if "mentions" in df and election is not None:
+        for cand in election.candidates:
+            res[f"sentiment_{cand.ballot}"] = [
+                next((m["sentiment"] for m in ms if m["candidate"] == cand.ballot), "")
+                for ms in df["mentions"]]
+    return res
+
+
+@text_app.command("enrich")
+def enrich_csv(input: Path = typer.Argument(..., help="CSV file with a header row."),
+               column: str = typer.Option(..., "--column", "-c", help="Column holding the text."),
+               output: Path = typer.Option(..., "-o", "--output", help="CSV file to write."),
+               election: Optional[str] = typer.Option(None, "--election", help="Election name or YAML file."),
+               only: Optional[str] = typer.Option(None, "--only", help="Comma-separated components, e.g. language,issues."),
+               hoaxes: Optional[Path] = typer.Option(None, "--hoaxes", help="Claims CSV to match against.")):
+    """Run enrich components on a CSV column: language, candidates, sentiment, emotion,
+    toxicity, issues, near-duplicates (and hoaxes with --hoaxes)."""
+    e = None
+    if election:
+        from suara.config import load_election
+        from suara.config.election import ConfigError
+        try:
+            e = load_election(election)
+        except ConfigError as ex:
+            fail(str(ex))
+    extra = []
+    if hoaxes is not None:
+        from suara.enrich.hoax import HoaxMatcher
+        try:
+            extra.append(HoaxMatcher.from_csv(hoaxes))
+        except (OSError, ValueError) as ex:
+            fail(str(ex))
+    names = [x.strip() for x in only.split(",") if x.strip()] if only else None
+    n = _run(input, column, output, lambda ch: enrich_frame(ch, column, e, names, extra), "Enriching")
+    err.print(f"Wrote {n:,} rows to {output}")
+
+
+@text_app.command("discover-issues")
+def discover(workspace: Path = typer.Option(Path("."), "-w", "--workspace", help="Workspace folder."),
+             k: Optional[int] = typer.Option(None, "--clusters", help="Number of clusters."),
+             as_json: bool = typer.Option(False, "--json", help="JSON on stdout.")):
+    """Clusters of enriched posts that match no issue of the election: candidates for new issues."""
+    import json
+
+    from suara.cli._common import open_workspace
+    from suara.enrich.discover import discover_issues
+    ws = open_workspace(workspace, read_only=True)
+    res = discover_issues(ws, k=k)
+    ws.close()
+    if as_json:
+        print(json.dumps(res, ensure_ascii=False))
+        return
+    if not res:
+        out.print("No clusters: enrich the workspace first, or too few posts without an issue.")
+    for c in res:
+        out.print(f"[bold]{c['size']:,} posts[/]: {', '.join(c['terms'])}")
+        for ex in c["examples"]:
+            out.print(f"    {ex[:120]}")
+
+
+__all__ = ["register", "sentiment_frame", "toxicity_frame", "enrich_frame", "out"]
