@@ -74,6 +74,7 @@ def test_radar_end_to_end_types_and_timing(workspace):
     # the near-duplicate narrative of the crisis shows up with its first posts
     nar = [a for a in alerts if a["kind"] == "narrative"]
     assert nar and nar[0]["candidate"] == "2"
+    assert dt.datetime.fromisoformat(nar[0]["detected_at"]) - CRISIS_AT <= dt.timedelta(minutes=30)
 
 
 def test_radar_evidence_has_cascade(workspace):
