@@ -185,10 +185,10 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
         con.register("_in_posts", posts)
         try:
             # classify against what is stored before writing (new / updated / unchanged)
-            new, changed = con.execute(f"""
+            distinct, new, changed = con.execute(f"""
                 WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
                            FROM _in_posts GROUP BY ALL)
-                SELECT count(*) FILTER (WHERE p.post_id IS NULL),
+                SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
                        count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
                            f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
                 FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
@@ -212,7 +212,7 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
             con.unregister("_in_posts")
         rep.accepted += new
         rep.updated += changed
-        rep.unchanged += max(0, _distinct_keys(posts) - new - changed)
+        rep.unchanged += max(0, distinct - new - changed)
     if b.accounts:
         cols = {c: [a.get(c) for a in b.accounts.values()] for c in columns("accounts")}
         store.upsert("accounts", _to_arrow("accounts", cols), keep_greatest=_ACC_MONOTONE,
@@ -229,10 +229,6 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
         finally:
             con.unregister("_in_q")
         rep.quarantined += len(b.quarantine)
-
-
-def _distinct_keys(t: pa.Table) -> int:
-    return len(set(zip(t["platform"].to_pylist(), t["post_id"].to_pylist())))
 
 
 def _dedup_posts(con) -> pa.Table:
