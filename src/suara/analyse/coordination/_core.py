@@ -142,7 +142,7 @@ def _safe_csv(df: pd.DataFrame, path: Path) -> None:
 
 def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                         edge_percentile: float = 0.5, min_symmetry: float = 0.3,
-                        min_participation: int = 4, min_cluster_size: int = 3, max_fanout: int = 50,
+                        min_participation: int = 4, min_cluster_size: int = 3, max_fanout: int = 200,
                         text_threshold: float = 0.6, q: float = 0.1, p: float = 0.5,
                         seed: int = 42, store: bool = True) -> CoordinationResult:
     """Find coordinated networks and score every posting account (buzzer score 0..1).

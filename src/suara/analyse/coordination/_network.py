@@ -54,7 +54,7 @@ def estimate_window(traces: pd.DataFrame, q: float = 0.1, p: float = 0.5,
     return int(min(cap, max(floor, round(w))))
 
 
-def co_activity(con, traces: pd.DataFrame, max_fanout: int = 100) -> tuple[ibis.Table, ibis.Table]:
+def co_activity(con, traces: pd.DataFrame, max_fanout: int = 200) -> tuple[ibis.Table, ibis.Table]:
     """Pairs of accounts acting on the same object within that object's window.
 
     ``traces`` has integer ``node`` and ``obj``, ``kind`` (index into KINDS), ``ts`` and
