@@ -273,3 +273,11 @@ def test_ingest_a_every_format_is_documented():
     doc = (Path(__file__).resolve().parents[1] / "docs" / "ingest.md").read_text(encoding="utf-8")
     missing = [name for name in registry.formats() if f"`{name}`" not in doc]
     assert not missing, f"formats missing from docs/ingest.md: {missing}"
+
+
+def test_ingest_a_empty_x_search_page(tmp_path):
+    """The last page of an X search with no results is recognised and yields nothing."""
+    f = tmp_path / "x-search-00002.json"
+    f.write_text('{"meta": {"result_count": 0, "newest_id": null}}')
+    st, reps = _load([f])
+    assert reps[0].format == "x-api-v2" and reps[0].error is None and reps[0].accepted == 0

@@ -245,8 +245,10 @@ class XApiV2(Importer):
                 return 0.95
             if _is_tweet(data):
                 return 0.95  # single-tweet lookup response
-            if "__twarc" in d and isinstance(d.get("meta"), dict) and "data" not in d:
-                return 0.9   # a twarc2 page with no results
+            meta = d.get("meta")
+            if ("data" not in d and isinstance(meta, dict) and "result_count" in meta
+                    and set(d) <= {"meta", "errors", "includes", "__twarc"}):
+                return 0.9   # a search page with no results (the last page of a pull)
             return 0.0
         keys = head_keys(head)
         if keys & {"nav_index", "source_platform", "timestamp_collected", "__import_meta"}:
