@@ -281,3 +281,16 @@ def test_ingest_a_empty_x_search_page(tmp_path):
     f.write_text('{"meta": {"result_count": 0, "newest_id": null}}')
     st, reps = _load([f])
     assert reps[0].format == "x-api-v2" and reps[0].error is None and reps[0].accepted == 0
+
+
+def test_ingest_a_4cat_platform_hint(tmp_path):
+    f = tmp_path / "dataset.csv"
+    f.write_text("id,thread_id,timestamp,body,author,subject\n"
+                 "1001,1001,2024-11-20 10:00:00,Debat Pilgub Kaltim,warga1,\n"
+                 "1002,1001,2024-11-20 10:05:00,Setuju,warga2,\n")
+    st, reps = _load([f])
+    assert reps[0].format == "4cat" and reps[0].accepted == 0 and reps[0].quarantined == 2
+    assert "--platform" in st.sql("select reason from quarantine").reason[0]
+    st, reps = _load([f], platform="x")
+    p = st.sql("select post_id, kind, coalesce(root_id, '-') r, account_id from posts order by post_id").values.tolist()
+    assert p == [["1001", "post", "-", "@warga1"], ["1002", "reply", "1001", "@warga2"]]
