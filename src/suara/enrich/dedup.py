@@ -57,6 +57,7 @@ class NearDuplicates(Component):
         self._members: dict[str, list[str]] = {}
         self._exact: dict[str, str] = {}
         self.dirty: set[str] = set()
+        self._seq: dict[str, int] = {}
         rng = np.random.RandomState(1)
         self._a = rng.randint(1, 1 << 32, size=num_perm, dtype=np.uint64)
         self._b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64)
@@ -80,27 +81,33 @@ class NearDuplicates(Component):
     def add_many(self, keys, texts) -> list[str | None]:
         """Index texts in order; returns each one's cluster id (None when alone so far)."""
         keys = list(keys)
-        todo = []  # (position, key, shingles)
-        for i, (key, text) in enumerate(zip(keys, texts)):
+        items = []  # (key, exact hash, shingles or None) in input order
+        fresh: set[str] = set()
+        for key, text in zip(keys, texts):
             t = (text or "").strip()
             if len(t) < self.min_chars or key in self._cluster:
                 continue
             h = hashlib.blake2b(" ".join(_W.findall(t.lower())).encode(), digest_size=8).hexdigest()
-            if h in self._exact:  # exact copy: no LSH needed
-                self._join(key, self._exact[h])
+            first = h not in self._exact and h not in fresh
+            fresh.add(h)
+            items.append((key, h, _shingles(t) if first else None))
+        need = [sh for _, _, sh in items if sh]
+        sigs = iter(self._signatures(need)) if need else iter(())
+        # one pass in input order, so the result does not depend on how posts are batched
+        for key, h, sh in items:
+            if sh is None:
+                if h in self._exact:  # exact copy of an earlier text: no LSH needed
+                    self._join(key, self._exact[h])
                 continue
             self._exact[h] = key
-            sh = _shingles(t)
-            if sh:
-                todo.append((key, sh))
-        if todo:
-            sigs = self._signatures([sh for _, sh in todo])
-            for (key, _), sig in zip(todo, sigs):
-                m = LeanMinHash(seed=1, hashvalues=sig, scheme="legacy")
-                hits = self.lsh.query(m)
-                self.lsh.insert(key, m, check_duplication=False)
-                if hits:
-                    self._join(key, hits[0])
+            if not sh:
+                continue
+            m = LeanMinHash(seed=1, hashvalues=next(sigs), scheme="legacy")
+            hits = self.lsh.query(m)
+            self._seq[key] = len(self._seq)
+            self.lsh.insert(key, m, check_duplication=False)
+            if hits:  # the earliest candidate, so results do not depend on set order
+                self._join(key, min(hits, key=self._seq.__getitem__))
         return [self._cluster.get(k) for k in keys]
 
     def _join(self, key: str, other: str) -> str:
