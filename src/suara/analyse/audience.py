@@ -796,6 +796,33 @@ def _with_pooled(df: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([df, pooled], ignore_index=True)
 
 
+def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(replies per parent post and replier, top-level posts with issues, post x issue) for
+    all accounts; both views of :func:`message_resonance` filter these in memory."""
+    e = base.enriched(ws)
+    top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
+    parents = top.select(
+        pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
+        inter=(ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0) + ibis.coalesce(top.shares, 0)),
+        author=top.account_id.cast("string"))
+    plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
+                       issue=top.issues.unnest())
+    replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
+        "platform", "account_id", "parent_id",
+        ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
+    j = replies.inner_join(parents.select("pplat", "ppost"),
+                           [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
+    rep = objcols(j.group_by(["platform", "parent_id", "account_id"]).aggregate(
+        ok=j.ok.ifelse(1, 0).sum()).execute())
+    pdf = objcols(parents.execute())
+    pl = objcols(plong.execute())
+    for d, a, b in ((pdf, "pplat", "ppost"), (pl, "pplat", "ppost"), (rep, "platform", "parent_id")):
+        d["post_key"] = (d[a].astype(str) + ":" + d[b].astype(str)).astype(object)
+    rep["account_id"] = rep.account_id.astype(str).astype(object)
+    pdf["author"] = pdf.author.astype(str).astype(object)
+    return rep, pdf, pl
+
+
 def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_responses: int = 5,
                       prior: float = 5.0, seg: pd.DataFrame | None = None) -> list[dict]:
     """Resonance cells: for each (region, audience group), which (issue, format) of posts
@@ -820,33 +847,21 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
         return []
     who = seg[["platform", "account_id", "region", "group"]].copy()
     who["region"] = who.region.fillna("unknown")
-    e = base.enriched(ws)
-    if filtered:
-        e = base.without_flagged(e, ws)
-    top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
-    parents = top.select(
-        pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
-        inter=(ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0) + ibis.coalesce(top.shares, 0)),
-        author=top.account_id.cast("string"))
-    plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
-                       issue=top.issues.unnest())
-    replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
-        "platform", "account_id", "parent_id",
-        ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
-    j = replies.inner_join(parents.select("pplat", "ppost"),
-                           [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
-    rep = j.group_by(["platform", "parent_id", "account_id"]).aggregate(
-        ok=j.ok.ifelse(1, 0).sum()).execute()
-    rep = objcols(rep)
-    pdf = objcols(parents.execute())
-    pl = objcols(plong.execute())
+    rep, pdf, pl = _memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
     if not len(pdf):
         return []
-    for d, a, b in ((pdf, "pplat", "ppost"), (pl, "pplat", "ppost"), (rep, "platform", "parent_id")):
-        d["post_key"] = (d[a].astype(str) + ":" + d[b].astype(str)).astype(object)
+    if filtered:
+        # posts by flagged accounts leave the universe; flagged repliers and authors are not
+        # in `who` (segments of the filtered view) and drop out in the merges below
+        fl = objcols(base.flagged(ws).execute())
+        bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
+        if bad:
+            drop = set(pdf.post_key[[k in bad for k in zip(pdf.pplat.tolist(), pdf.author.tolist())]])
+            pdf = pdf[~pdf.post_key.isin(drop)]
+            pl = pl[~pl.post_key.isin(drop)]
+            rep = rep[~rep.post_key.isin(drop)]
     recs: list[dict] = []
     if len(rep):
-        rep["account_id"] = rep.account_id.astype(str).astype(object)
         rep = rep.merge(who, on=["platform", "account_id"], how="inner")
         commented = pd.Index(rep.post_key.unique())
         cl = pl[pl.post_key.isin(commented)]
