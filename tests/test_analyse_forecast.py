@@ -128,3 +128,13 @@ def test_forecast_section_and_report(workspace, truth):
     assert set(f["overall"]) == {"1", "2"} and "6472" in f["regions"]
     html = render_report(workspace, doc, lang="en")
     assert "Vote-share forecast" in html and "not a random sample" in html
+
+
+def test_forecast_config_institutions_not_counted(workspace):
+    """A media account the config tracks is not a voter even when the data leave it untyped."""
+    ig = dict(platform="instagram")
+    put(workspace, accounts=[acc("m1", handle="kaltimtoday", account_type=None, **ig),
+                             acc("c1", handle="warga1", **ig)],
+        posts=[post("m", "m1", "2024-11-01 10:00", **ig), post("c", "c1", "2024-11-01 10:00", **ig)],
+        mentions=[("instagram", "m", "2", "positive"), ("instagram", "c", "2", "positive")])
+    assert list(fc.supporters(workspace).execute().account_id) == ["c1"]

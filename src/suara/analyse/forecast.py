@@ -89,9 +89,18 @@ def supporters(ws, filtered: bool = True) -> ibis.Table:
     m = mentions(ws)
     if filtered:
         m = without_flagged(m, ws)
-    acc = ws.store.table("accounts").select("platform", "account_id", "account_type")
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type")
     inst = acc.filter(acc.account_type.isin(list(NON_VOTER_TYPES))).select("platform", "account_id")
     m = m.anti_join(inst, ["platform", "account_id"])
+    # accounts the election config names as institutions, typed in the data or not
+    named = [(t.platform, t.handle.lstrip("@").lower()) for t in ws.election.tracked_accounts
+             if t.account_type in NON_VOTER_TYPES]
+    named += [(plat, h.lstrip("@").lower()) for c in ws.election.candidates
+              for plat, hs in c.official_accounts.items() for h in hs]
+    if named:
+        nt = ibis.memtable(pd.DataFrame(sorted(set(named)), columns=["platform", "h"]))
+        cfg = acc.mutate(h=acc.handle.lower()).inner_join(nt, ["platform", "h"]).select("platform", "account_id")
+        m = m.anti_join(cfg, ["platform", "account_id"])
     m = m.filter(m.account_id.notnull() & m.sentiment.isin(["positive", "negative"]))
     pos = (m.sentiment == "positive").cast("int64")
     neg = (m.sentiment == "negative").cast("int64")

@@ -588,7 +588,7 @@ def detect_live_sessions(ws, gap_minutes: int = 30, min_comments: int = 10, writ
                              "comments": int(len(s)), "registered": False})
     out = pd.DataFrame(rows, columns=["platform", "session_id", "account_id", "root_id", "started_at",
                                       "ended_at", "comments", "registered"])
-    if write and not ws.store.read_only:
+    if write and not getattr(ws.store, "read_only", False):
         with ws.store.transaction():
             ws.store.execute("DELETE FROM live_sessions WHERE NOT coalesce(registered, false)")
             ws.store.append("live_sessions", out)
@@ -625,7 +625,7 @@ def live_stats(ws, top: int = 5, detect: bool = True) -> list[dict]:
     >>> live_stats(suara.init(tempfile.mkdtemp()))
     []
     """
-    if detect and not ws.store.read_only:
+    if detect and not getattr(ws.store, "read_only", False):
         detect_live_sessions(ws)
     sess = ws.store.table("live_sessions").execute()
     if sess.empty:
