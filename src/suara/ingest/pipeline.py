@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import threading
 import uuid
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -289,6 +290,8 @@ def _plan_chunks(src: Source, imp, workers: int | None) -> list[tuple[int, int, 
     if src.path.name.lower().endswith((".gz", ".xz", ".bz2")):
         return []
     workers = default_workers() if workers is None else workers
+    if threading.current_thread() is not threading.main_thread():
+        return []   # forking a threaded server (web uploads run in a thread) risks deadlocks
     size = src.path.stat().st_size
     if workers < 2 or size < PARALLEL_MIN_BYTES:
         return []
