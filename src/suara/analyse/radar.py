@@ -500,6 +500,23 @@ def _absorb(incidents: list[dict]) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- posts, typing
+def _posts_query(ws, pred) -> ibis.Table:
+    """Posts with enrichment flags, author handle/type/followers and coordinated flag."""
+    e = enriched(ws)
+    e = e.filter(pred(e))
+    a = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type",
+                                          "followers")
+    fl = flagged(ws).mutate(coordinated=ibis.literal(True))
+    j = e.left_join(a, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    j = j.left_join(fl, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    return j.select("platform", "post_id", "account_id", "handle", "account_type", "followers",
+                    "created_at", "kind", "text", "url", "likes", "comments", "shares", "views",
+                    "sentiment", "hate_speech", "abusive", "sara", "hoax_claim_id", "hoax_score",
+                    "dup_cluster", "issues", coordinated=j.coordinated.fill_null(False))
+
+
 def alert_posts(ws, candidate: str | None, issue: str | None, start: dt.datetime,
                 end: dt.datetime, limit: int | None = None) -> pd.DataFrame:
     """Posts inside an alert's window matching its candidate/issue, oldest first, with the
@@ -512,29 +529,62 @@ def alert_posts(ws, candidate: str | None, issue: str | None, start: dt.datetime
     >>> alert_posts(ws, "1", None, dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 2)).empty
     True
     """
-    e = enriched(ws)
-    e = e.filter((e.created_at >= start) & (e.created_at < end))
+    j = _posts_query(ws, lambda e: (e.created_at >= start) & (e.created_at < end)
+                     & (e.issues.contains(issue) if issue else ibis.literal(True)))
     if candidate:
         m = ws.store.table("mentions")
         m = m.filter((m.version == (current_version(ws) or "")) & (m.candidate == candidate))
-        e = e.semi_join(m, ["platform", "post_id"])
-    if issue:
-        e = e.filter(e.issues.contains(issue))
-    a = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type",
-                                          "followers")
-    fl = flagged(ws).mutate(coordinated=ibis.literal(True))
-    j = e.left_join(a, ["platform", "account_id"])
-    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
-    j = j.left_join(fl, ["platform", "account_id"])
-    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
-    j = j.select("platform", "post_id", "account_id", "handle", "account_type", "followers",
-                 "created_at", "kind", "text", "url", "likes", "comments", "shares", "views",
-                 "sentiment", "hate_speech", "abusive", "sara", "hoax_claim_id", "hoax_score",
-                 "dup_cluster", "issues", coordinated=j.coordinated.fill_null(False))
+        j = j.semi_join(m, ["platform", "post_id"])
     j = j.order_by(["created_at", "platform", "post_id"])
     if limit:
         j = j.limit(limit)
     return j.execute()
+
+
+class _WindowPosts:
+    """All posts of a run's alert windows, fetched in one query, then sliced per alert in
+    pandas (one query per alert was the radar's main cost)."""
+
+    def __init__(self, ws, windows: list[tuple[dt.datetime, dt.datetime]]):
+        ranges: list[list[dt.datetime]] = []
+        for a, b in sorted(windows):
+            if ranges and a <= ranges[-1][1]:
+                ranges[-1][1] = max(ranges[-1][1], b)
+            else:
+                ranges.append([a, b])
+        if len(ranges) > 64:                      # keep the predicate small
+            ranges = [[ranges[0][0], max(r[1] for r in ranges)]]
+        if not ranges:
+            self.df = pd.DataFrame(columns=["platform", "post_id", "created_at", "candidates"])
+            return
+
+        def pred(e):
+            cond = ibis.literal(False)
+            for a, b in ranges:
+                cond = cond | ((e.created_at >= a) & (e.created_at < b))
+            return cond
+        q = _posts_query(ws, pred)
+        df = q.order_by(["created_at", "platform", "post_id"]).execute()
+        m = ws.store.table("mentions")
+        m = m.filter(m.version == (current_version(ws) or "")).select("platform", "post_id", "candidate")
+        mk = q.select("platform", "post_id").inner_join(m, ["platform", "post_id"]).select(
+            "platform", "post_id", "candidate").execute()
+        cands = mk.groupby(["platform", "post_id"])["candidate"].agg(lambda x: set(x.astype(str)))
+        df["candidates"] = [cands.get((p, i), set()) for p, i in zip(df["platform"], df["post_id"])]
+        df["created_at"] = pd.to_datetime(df["created_at"])
+        self.df = df
+
+    def get(self, candidate: str | None, issue: str | None, start, end) -> pd.DataFrame:
+        d = self.df
+        if d.empty:
+            return d
+        sel = (d["created_at"] >= pd.Timestamp(start)) & (d["created_at"] < pd.Timestamp(end))
+        d = d[sel]
+        if candidate:
+            d = d[d["candidates"].map(lambda c: candidate in c)]
+        if issue:
+            d = d[d["issues"].map(lambda v: v is not None and not isinstance(v, float) and issue in list(v))]
+        return d
 
 
 def _official_accounts(ws) -> dict[str, str]:
@@ -682,13 +732,17 @@ def _alert_id(key: str, onset: dt.datetime) -> str:
     return "al-" + hashlib.sha256(f"{key}|{onset:%Y-%m-%dT%H:%M}".encode()).hexdigest()[:12]
 
 
-def _finish(ws, inc: dict, s: RadarSettings, data_end: dt.datetime, now: dt.datetime,
-            official: dict) -> dict:
+def _span(inc: dict, s: RadarSettings) -> tuple[dt.datetime, dt.datetime]:
+    return (_bin_time(inc["onset_bin"], s),
+            _bin_time(inc["end_bin"], s) + dt.timedelta(minutes=s.bin_minutes))
+
+
+def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datetime,
+            now: dt.datetime, official: dict) -> dict:
     width = dt.timedelta(minutes=s.bin_minutes)
-    onset = _bin_time(inc["onset_bin"], s)
+    onset, end = _span(inc, s)
     detected = min(_bin_time(inc["detected_bin"], s) + width, data_end)
-    end = _bin_time(inc["end_bin"], s) + width
-    posts = alert_posts(ws, inc["candidate"], inc["issue"], onset, end)
+    posts = cache.get(inc["candidate"], inc["issue"], onset, end)
     metric = inc["metric"]
     # hoax/toxic alerts are about those posts, not about everything on the candidate
     focus = posts
@@ -749,21 +803,25 @@ def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: i
         accounts=e.account_id.nunique(), platforms=e.platform.nunique())
     g = g.filter((g.first >= since) & (g.n >= min_posts) & (g.accounts >= min_accounts))
     df = g.order_by(ibis.desc("n")).limit(200).execute()
+    if df.empty:
+        return []
+    members = e.filter(e.dup_cluster.isin(df["dup_cluster"].astype(str).tolist())).select(
+        "dup_cluster", "platform", "post_id", "account_id", "created_at", "text", "url").execute()
+    members["created_at"] = pd.to_datetime(members["created_at"])
+    members = members.sort_values(["created_at", "platform", "post_id"])
     out = []
     for _, r in df.iterrows():
+        c = members[members["dup_cluster"] == r["dup_cluster"]]
         last = pd.Timestamp(r["last"])
-        c = e.filter(e.dup_cluster == r["dup_cluster"])
-        recent = int(c.filter(c.created_at >= last - pd.Timedelta(hours=6)).count().execute())
-        before = int(c.filter((c.created_at < last - pd.Timedelta(hours=6))
-                              & (c.created_at >= last - pd.Timedelta(hours=12))).count().execute())
+        recent = int((c["created_at"] >= last - pd.Timedelta(hours=6)).sum())
+        before = int(((c["created_at"] < last - pd.Timedelta(hours=6))
+                      & (c["created_at"] >= last - pd.Timedelta(hours=12))).sum())
         ratio = recent / max(before, 1)
         if ratio < growth and before > 0:
             continue
-        first = c.order_by("created_at").select("platform", "post_id", "account_id", "created_at",
-                                                "text", "url").limit(max(min_posts, 3)).execute()
         # detectable from the moment it had min_posts posts (not when it stopped growing)
-        ready = first["created_at"].iloc[min(min_posts, len(first)) - 1]
-        first = first.head(3)
+        ready = c["created_at"].iloc[min(min_posts, len(c)) - 1]
+        first = c.head(3)
         out.append({"cluster": str(r["dup_cluster"]), "first_at": str(r["first"]), "ready_at": str(ready),
                     "last_at": str(last), "posts": int(r["n"]), "accounts": int(r["accounts"]),
                     "platforms": int(r["platforms"]), "growth": round(float(ratio), 2),
@@ -774,21 +832,17 @@ def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: i
     return out
 
 
-def _narrative_alert(ws, n: dict, now: dt.datetime, official: dict) -> dict:
-    e = enriched(ws)
-    e = e.filter(e.dup_cluster == n["cluster"])
-    keys = e.select("platform", "post_id").execute()
-    start = pd.Timestamp(n["first_at"]).to_pydatetime()
-    end = pd.Timestamp(n["last_at"]).to_pydatetime() + dt.timedelta(seconds=1)
-    posts = alert_posts(ws, None, None, start, end)
-    posts = posts.merge(keys, on=["platform", "post_id"])
-    m = ws.store.table("mentions")
-    m = m.filter(m.version == (current_version(ws) or ""))
-    cands = m.filter(m.post_id.isin(keys["post_id"].tolist()[:5000])).candidate.value_counts().execute()
-    cand = None
-    if len(cands):
-        top = cands.sort_values(cands.columns[-1], ascending=False).iloc[0]
-        cand = str(top["candidate"])
+def _narrative_span(n: dict) -> tuple[dt.datetime, dt.datetime]:
+    return (pd.Timestamp(n["first_at"]).to_pydatetime(),
+            pd.Timestamp(n["last_at"]).to_pydatetime() + dt.timedelta(seconds=1))
+
+
+def _narrative_alert(cache: _WindowPosts, n: dict, now: dt.datetime, official: dict) -> dict:
+    start, end = _narrative_span(n)
+    posts = cache.get(None, None, start, end)
+    posts = posts[posts["dup_cluster"] == n["cluster"]]
+    cands = pd.Series([c for cs in posts["candidates"] for c in cs], dtype=object).value_counts()
+    cand = str(cands.index[0]) if len(cands) else None
     iss = posts["issues"].explode().dropna()
     issue = str(iss.value_counts().index[0]) if len(iss) else None
     sh = _shares(posts, cand, official) if len(posts) else {k: 0.0 for k in (
@@ -854,9 +908,10 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
     eps = _episodes(df, b0, end_bin, start_bin, s, first_bin=first_bin)
     incidents = _absorb(_merge(eps))
     official = _official_accounts(ws)
-    rows = [_finish(ws, inc, s, last, now, official) for inc in incidents]
     nar = emerging_narratives(ws, _bin_time(start_bin, s) - dt.timedelta(hours=24), last + dt.timedelta(seconds=1))
-    rows += [_narrative_alert(ws, n, now, official) for n in nar]
+    cache = _WindowPosts(ws, [_span(i, s) for i in incidents] + [_narrative_span(n) for n in nar])
+    rows = [_finish(cache, inc, s, last, now, official) for inc in incidents]
+    rows += [_narrative_alert(cache, n, now, official) for n in nar]
     new = 0
     if rows:
         df_rows = pd.DataFrame(rows)
