@@ -83,6 +83,8 @@ def clean_text(value) -> str:
     >>> clean_text(None)
     ''
     """
+    if type(value) is str and value.isascii():  # the common case, kept cheap
+        return value if value.isprintable() else _CTRL.sub(" ", value)
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -95,7 +97,8 @@ def clean_text(value) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         value = value.encode("utf-8", errors="replace").decode("utf-8")
-    return unicodedata.normalize("NFC", _CTRL.sub(" ", value))
+    value = _CTRL.sub(" ", value)
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
 
 
 @dataclass
