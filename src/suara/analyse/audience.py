@@ -32,8 +32,8 @@ import pandas as pd
 
 from suara.analyse import base
 from suara.analyse.brand import (ACTIVITY_LEVELS, _memo, account_profiles, account_stances,
-                                 candidate_mentions, data_signature, local_time, objcols,
-                                 pair_label, region_names, safe_float)
+                                 candidate_mentions, data_signature, drop_flagged, local_time,
+                                 objcols, pair_label, region_names, safe_float)
 from suara.analyse.privacy import Pseudonymiser
 from suara.store.store import utcnow
 
@@ -511,7 +511,11 @@ def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
     0
     """
     ensure_regions(ws)
-    return _memo(ws, ("account_segments", filtered), lambda: _account_segments(ws, filtered))
+    if filtered:
+        # an unflagged account's own rows are the same in both views: drop flagged ones
+        return _memo(ws, ("account_segments", True),
+                     lambda: drop_flagged(ws, account_segments(ws, False)))
+    return _memo(ws, ("account_segments", False), lambda: _account_segments(ws, False))
 
 
 def _account_segments(ws, filtered: bool) -> pd.DataFrame:

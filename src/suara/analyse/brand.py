@@ -466,7 +466,29 @@ def account_stances(ws, filtered: bool = False) -> pd.DataFrame:
     >>> len(account_stances(ws))
     0
     """
-    return _memo(ws, ("account_stances", filtered), lambda: _account_stances(ws, filtered))
+    if filtered:
+        return _memo(ws, ("account_stances", True), lambda: drop_flagged(ws, account_stances(ws, False)))
+    return _memo(ws, ("account_stances", False), lambda: _account_stances(ws, False))
+
+
+def drop_flagged(ws, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a per-account DataFrame (platform, account_id) whose account is not flagged as
+    coordinated. Per-account figures of an unflagged account are the same in both views, so
+    the filtered view of such a table is the unfiltered one minus flagged accounts.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(drop_flagged(ws, pd.DataFrame({"platform": ["x"], "account_id": ["1"]})))
+    1
+    """
+    fl = objcols(base.flagged(ws).execute())
+    if not len(fl) or not len(df):
+        return df.copy()
+    bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
+    keep = [k not in bad for k in zip(df.platform.tolist(), df.account_id.astype(str).tolist())]
+    return df[keep].reset_index(drop=True)
 
 
 def _account_stances(ws, filtered: bool) -> pd.DataFrame:
