@@ -121,3 +121,17 @@ def test_lawwatch_section_and_cli(watched, tmp_path):
     res = CliRunner().invoke(app, ["lawwatch", "-w", w, "--export", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
     assert "5 findings" in res.output and (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_lawwatch_handle_pattern_leads(workspace):
+    tt = dict(platform="tiktok")
+    put(workspace, accounts=[acc("t1", handle="timrudyseno", account_type=None, **tt),
+                             acc("f1", handle="rudysenolovers", **tt), acc("t2", handle="relawan.isranhadi", **tt)],
+        posts=[post("a", "t1", "2024-11-25 03:00", **tt), post("b", "f1", "2024-11-25 03:00", **tt),
+               post("c", "t2", "2024-11-12 03:00", **tt)])
+    off = lw.official_accounts(workspace).execute()
+    assert dict(zip(off.account_id, off.candidate)) == {"t1": "2", "t2": "1"}
+    assert set(off.how) == {"handle"}
+    quiet = [f for f in lw.find_violations(workspace) if f["rule"] == "quiet_period"]
+    assert [f["account_id"] for f in quiet] == ["t1"] and quiet[0]["detail"]["official_by"] == "handle"
+    assert lw.official_accounts(workspace, handle_patterns=False).count().execute() == 0

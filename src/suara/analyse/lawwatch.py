@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -89,8 +90,14 @@ def nullable(t: ibis.Table) -> ibis.Table:
     return t.select(**{c: t[c].cast(t[c].type().copy(nullable=True)) for c in t.columns})
 
 
-def official_accounts(ws, min_share: float = 0.6) -> ibis.Table:
+def official_accounts(ws, min_share: float = 0.6, handle_patterns: bool = True) -> ibis.Table:
     """(platform, account_id, candidate, how) of every official/registered account of a pair.
+
+    ``how``: ``registered`` (config ``official_accounts``), ``tracked`` (config
+    ``tracked_accounts`` with a candidate), ``account_type`` (typed official in the data and
+    mentioning one pair in >= ``min_share`` of its mentions) or ``handle`` (the handle names a
+    pair, e.g. its short name or hashtag, and a campaign role: official, tim, relawan, ...; a
+    lead, switched off with ``handle_patterns=False``).
 
     Example
     -------
@@ -109,13 +116,31 @@ def official_accounts(ws, min_share: float = 0.6) -> ibis.Table:
             reg.append({"platform": t.platform, "h": _norm(t.handle), "candidate": str(t.candidate), "how": "tracked"})
         elif t.account_type == "official":
             no_pair.add((t.platform, _norm(t.handle)))
-    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type")
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "display_name", "account_type")
     acc = acc.mutate(h=acc.handle.lower().lstrip())
     parts = []
     if reg:
         r = ibis.memtable(pd.DataFrame(reg).drop_duplicates(["platform", "h"]))
         j = acc.inner_join(r, [acc.platform == r.platform, (acc.h == r.h) | (acc.account_id.lower() == r.h)])
         parts.append(j.select(platform=acc.platform, account_id=acc.account_id, candidate=r.candidate, how=r.how))
+    # handles that name a pair and a campaign role ("rudyseno.official", "timisranhadi"): exports
+    # rarely type accounts, and the registered list is often not public; these are leads
+    # (how = "handle"), outranked by the config and by account types
+    if handle_patterns:
+        roles = ["official", "offic", "resmi", "tim", "relawan", "pemenangan", "mediacenter", "center"]
+        roles.append(re.sub(r"[^a-z]", "", e.id.split("-")[0].lower()))
+        role_re = "(" + "|".join(sorted({r for r in roles if len(r) >= 3})) + ")"
+        # Facebook page exports often carry the page name only as display_name
+        flat = ibis.coalesce(acc.handle, acc.display_name).lower().re_replace(r"[^a-z0-9]", "")
+        for c in e.candidates:
+            stems = {re.sub(r"[^a-z0-9]", "", x.lower()) for x in [c.short, *c.hashtags]}
+            stems = sorted(x for x in stems if len(x) >= 6)
+            if not stems:
+                continue
+            hit = acc.filter(flat.re_search("(" + "|".join(stems) + ")") & flat.re_search(role_re)
+                             & acc.account_type.fill_null("unknown").isin(["official", "party", "unknown", "citizen"]))
+            parts.append(hit.select("platform", "account_id", candidate=ibis.literal(c.ballot),
+                                    how=ibis.literal("handle")))
     # accounts typed official in the data: attribute to the pair they mention most
     from suara.analyse.base import mentions
     off = acc.filter(acc.account_type == "official")
@@ -133,18 +158,20 @@ def official_accounts(ws, min_share: float = 0.6) -> ibis.Table:
     for p in parts[1:]:
         u = u.union(nullable(p))
     # an account registered in the config wins over an attribution from mentions
-    w2 = ibis.window(group_by=[u.platform, u.account_id], order_by=[u.how.isin(["registered", "tracked"]).desc()])
+    rank = ibis.cases((u.how.isin(["registered", "tracked"]), 0), (u.how == "account_type", 1), else_=2)
+    w2 = ibis.window(group_by=[u.platform, u.account_id], order_by=[rank])
     u = u.mutate(rk=ibis.row_number().over(w2))
     return u.filter(u.rk == 0).drop("rk")
 
 
 def _posts_of(ws, cond_posts: ibis.Table, off: ibis.Table) -> pd.DataFrame:
     j = cond_posts.inner_join(off, ["platform", "account_id"])
-    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type")
+    acc = ws.store.table("accounts")
+    acc = acc.select("platform", "account_id", "account_type", handle=ibis.coalesce(acc.handle, acc.display_name))
     j = j.left_join(acc, ["platform", "account_id"])
     j = j.drop(*[c for c in j.columns if c.endswith("_right")])
-    return j.select("platform", "post_id", "account_id", "handle", "candidate", "created_at", "kind", "text", "url",
-                    "is_paid", "media_files").execute()
+    return j.select("platform", "post_id", "account_id", "handle", "candidate", "how", "created_at", "kind", "text",
+                    "url", "is_paid", "media_files").execute()
 
 
 def content_hash(post: dict) -> str:
@@ -219,8 +246,9 @@ def find_violations(ws) -> list[dict]:
         for (plat, acc), g in df.groupby(["platform", "account_id"], sort=True):
             rows = _post_rows(g, tz)
             hd = g["handle"].iloc[0]
+            d = dict(detail, official_by=g["how"].iloc[0]) if "how" in g else detail
             findings.append(_finding(rule, g["candidate"].iloc[0], plat, acc, None if pd.isna(hd) else hd, rows,
-                                     detail, tz))
+                                     d, tz))
 
     qs, qe = local_day_window(d.quiet_start, d.quiet_end, tz)
     vs, ve = local_day_window(d.vote_day, d.vote_day, tz)
