@@ -32,6 +32,13 @@ def tt(i: int, likes: int = 5, collected: int = 1732665600000, **extra) -> dict:
             "data": data}
 
 
+def _cp1252_char(b: int) -> str:
+    try:
+        return bytes([b]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(b)
+
+
 def ndjson(path: Path, recs, raw_lines: list[bytes] = ()) -> Path:
     body = b"".join(json.dumps(r).encode() + b"\n" for r in recs) + b"".join(raw_lines)
     path.write_bytes(body)
@@ -119,6 +126,17 @@ def test_ingest_pipeline_latin1_mojibake_and_bom(st, tmp_path):
     texts = st.sql("select post_id, text from posts").set_index("post_id").text
     assert texts["1857500000000000009"] == "\u201cDebat\u201d di caf\u00e9 Balikpapan"
     assert texts["7441000000000000002"] == "Caf\u00e9 Samarinda"
+    # mojibake: UTF-8 read as cp1252 and saved again as UTF-8 (an Excel round trip) is repaired
+    m = tmp_path / "moji.csv"
+    # Windows maps the five bytes cp1252 leaves undefined (e.g. 0x9d) to the same code point
+    broken = "".join(_cp1252_char(b) for b in "\u201cDebat\u201d di caf\u00e9 Samarinda, NÃO".encode("utf-8"))
+    m.write_text("created_at,id_str,full_text,tweet_url,username\n"
+                 f'Fri Nov 15 13:00:00 +0000 2024,1857500000000000010,"{broken}",'
+                 "https://x.com/w/status/1857500000000000010,w\n", encoding="utf-8")
+    (rep,) = load(st, m)
+    assert rep.accepted == 1
+    fixed = st.sql("select text from posts where post_id='1857500000000000010'").text[0]
+    assert fixed == "\u201cDebat\u201d di caf\u00e9 Samarinda, NÃO", fixed
 
 
 def test_ingest_pipeline_binary_garbage(st, tmp_path):

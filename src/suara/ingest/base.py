@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "Item", "RowError", "FileError", "Source", "Importer", "ImportContext",
     "parse_time", "to_int", "to_bool", "extract_hashtags", "extract_mentions", "extract_links",
+    "fill_entities", "repair_mojibake", "decode_bytes",
     "MAX_DECOMPRESSED_BYTES", "MAX_LINE_BYTES",
 ]
 
@@ -187,6 +188,31 @@ def decode_bytes(b: bytes) -> str:
             return b.decode("cp1252")
         except UnicodeDecodeError:
             return b.decode("latin-1")
+
+
+_MOJIBAKE_MARKS = ("\u00c3", "\u00e2\u20ac", "\u00c2", "\u00f0\u0178")
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 text that was decoded as cp1252/latin-1 and saved again (an Excel round
+    trip): ``"cafÃ©"`` -> ``"café"``. Only when the whole string re-decodes as valid UTF-8,
+    so genuine accented text is never touched.
+
+    >>> repair_mojibake("Caf\u00c3\u00a9 \u00e2\u20ac\u0153Debat\u00e2\u20ac\u009d"), repair_mojibake("N\u00c3O")
+    ('Café “Debat”', 'NÃO')
+    """
+    if not text or not any(m in text for m in _MOJIBAKE_MARKS):
+        return text
+    for enc in ("cp1252", "latin-1"):
+        try:
+            return text.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    # cp1252 has no byte for 0x81/0x8d/0x8f/0x90/0x9d: mixed encodings, decode per char
+    try:
+        return bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in text).decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError, ValueError):
+        return text
 
 
 class Importer:

@@ -8,7 +8,7 @@ from typing import Iterator
 
 import orjson
 
-from suara.ingest.base import MAX_LINE_BYTES, FileError, RowError, Source, decode_bytes
+from suara.ingest.base import MAX_LINE_BYTES, FileError, RowError, Source, decode_bytes, repair_mojibake
 
 
 def iter_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, str | RowError]]:
@@ -169,7 +169,7 @@ def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int,
                 merged = held[1][:-1] + [held[1][-1] + "\n" + row[0]] + row[1:]
                 if len(merged) <= width:
                     if len(merged) == width:
-                        yield held[0], dict(zip(header, merged))
+                        yield held[0], dict(zip(header, [repair_mojibake(c) for c in merged]))
                         held = None
                     else:
                         held = (held[0], merged)
@@ -183,4 +183,4 @@ def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int,
             if stitch and len(row) < width:
                 held = (n, row)
                 continue
-            yield n, dict(zip(header, row))
+            yield n, dict(zip(header, [repair_mojibake(c) for c in row]))
