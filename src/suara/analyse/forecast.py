@@ -3,8 +3,10 @@ and sentiment analysis for predicting presidential election results in a Twitter
 
 Steps:
 
-1. **Remove buzzers**: accounts flagged by the coordination detector (``account_scores``) and
-   institutional accounts (official, party, media, city) do not vote as individuals.
+1. **Remove buzzers**: accounts flagged by the coordination detector (``account_scores``),
+   institutional accounts (typed official, party, media, city, or named so in the config) and
+   the pairs' campaign accounts (:func:`suara.analyse.lawwatch.official_accounts`) do not
+   vote as individuals.
 2. **Count positive, distinct supporters**: an account supports the pair it has the highest
    net positive stance towards (positive minus negative mentions of that pair, plus negative
    mentions of the rival when there are exactly two pairs); ties and accounts with no positive
@@ -101,6 +103,9 @@ def supporters(ws, filtered: bool = True) -> ibis.Table:
         nt = ibis.memtable(pd.DataFrame(sorted(set(named)), columns=["platform", "h"]))
         cfg = acc.mutate(h=acc.handle.lower()).inner_join(nt, ["platform", "h"]).select("platform", "account_id")
         m = m.anti_join(cfg, ["platform", "account_id"])
+    # a pair's own campaign accounts (config, account type or handle naming a pair and a role)
+    from suara.analyse.lawwatch import official_accounts
+    m = m.anti_join(official_accounts(ws).select("platform", "account_id"), ["platform", "account_id"])
     m = m.filter(m.account_id.notnull() & m.sentiment.isin(["positive", "negative"]))
     pos = (m.sentiment == "positive").cast("int64")
     neg = (m.sentiment == "negative").cast("int64")
