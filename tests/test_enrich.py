@@ -379,3 +379,25 @@ def test_enrich_cli_text_enrich_and_discover(tmp_path, workspace):
     workspace.close()
     r = CliRunner().invoke(app, ["text", "discover-issues", "-w", str(workspace.path), "--json"])
     assert r.exit_code == 0, r.output
+
+
+def test_enrich_ocr_reads_images_into_the_post(workspace, tmp_path):
+    import shutil
+    import subprocess
+    if not shutil.which("text2image") or OcrReader().unavailable:
+        pytest.skip("needs tesseract-ocr, tesseract-ocr-ind and text2image (Debian packages)")
+    (tmp_path / "t.txt").write_text("COBLOS NOMOR 2 GRATISPOL\n")
+    fonts = "/usr/share/fonts"
+    r = subprocess.run(["text2image", f"--text={tmp_path / 't.txt'}", f"--outputbase={tmp_path / 'img'}",
+                        f"--fonts_dir={fonts}", "--font=DejaVu Sans", "--ptsize=24", "--xsize=1200",
+                        "--ysize=300"], capture_output=True, timeout=60)
+    if r.returncode != 0:
+        pytest.skip(f"text2image could not render: {r.stderr[-200:]!r}")
+    df = pd.DataFrame({"platform": "x", "post_id": ["p1"], "account_id": "a",
+                       "created_at": dt.datetime(2024, 10, 1), "kind": "post", "text": ["lihat poster ini"],
+                       "media_files": [[str(tmp_path / "img.tif")]]})
+    workspace.store.upsert("posts", df)
+    enrich_workspace(workspace)
+    e = workspace.store.sql("SELECT ocr_text, candidates, models FROM enrichments")
+    assert "GRATISPOL" in e.ocr_text[0] and list(e.candidates[0]) == ["2"]
+    assert '"ocr"' not in e.models[0]  # not skipped
