@@ -71,10 +71,27 @@ def test_radar_end_to_end_types_and_timing(workspace):
     # newest first
     times = [a["detected_at"] for a in alerts]
     assert times == sorted(times, reverse=True)
-    # the near-duplicate narrative of the crisis shows up with its first posts
-    nar = [a for a in alerts if a["kind"] == "narrative"]
-    assert nar and nar[0]["candidate"] == "2"
-    assert dt.datetime.fromisoformat(nar[0]["detected_at"]) - CRISIS_AT <= dt.timedelta(minutes=30)
+    # the near-duplicate narrative of the crisis is attached to it with its first posts
+    ev = json.loads(workspace.store.sql("SELECT evidence FROM alerts WHERE alert_id = ?",
+                                        [crisis[0]["id"]]).iloc[0, 0])
+    nar = ev["narratives"]
+    assert nar[0]["cluster"] == "dup-crisis" and len(nar[0]["first_posts"]) == 3
+    assert dt.datetime.fromisoformat(nar[0]["ready_at"]) - CRISIS_AT <= dt.timedelta(minutes=30)
+
+
+def test_radar_narrative_alone_becomes_alert(workspace):
+    from suara.analyse.radar import emerging_narratives
+    frames = world_frames()
+    load_world(workspace, frames)
+    # a fast copy-paste wave with no volume anomaly around it: a narrative alert of its own
+    workspace.store.execute("UPDATE enrichments SET dup_cluster = 'dup-quiet' WHERE post_id IN "
+                            "(SELECT post_id FROM posts WHERE created_at BETWEEN '2024-11-06 12:00' "
+                            "AND '2024-11-06 15:00' AND account_id LIKE 'c%' LIMIT 20)")
+    found = emerging_narratives(workspace, dt.datetime(2024, 11, 6), dt.datetime(2024, 11, 7))
+    assert [n["cluster"] for n in found] == ["dup-quiet"]
+    run_radar(workspace)
+    nar = [a for a in list_alerts(workspace) if a["kind"] == "narrative"]
+    assert len(nar) == 1 and nar[0]["id"].startswith("nr-") and nar[0]["posts"] == 20
 
 
 def test_radar_evidence_has_cascade(workspace):

@@ -780,14 +780,15 @@ def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datet
 
 
 # ----------------------------------------------------------------------------- narratives
-def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: int = 10,
-                        min_accounts: int = 5, growth: float = 3.0) -> list[dict]:
-    """Near-duplicate clusters (``dup_cluster``) first seen inside [since, until) and growing
-    fast: at least ``min_posts`` posts from ``min_accounts`` accounts, and the last
-    6 hours hold ``growth`` times more posts than the 6 hours before.
+def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: int = 15,
+                        min_accounts: int = 8, within_hours: float = 6.0) -> list[dict]:
+    """Near-duplicate clusters (``dup_cluster``) first seen inside [since, until) that grew
+    fast: ``min_posts`` posts from at least ``min_accounts`` accounts within
+    ``within_hours`` of their first post (a slow trickle of copies is not a new narrative).
 
-    Returns dicts with the cluster, first post time, posts, accounts, platforms, growth ratio
-    and the first posts.
+    Returns dicts with the cluster, first post time, the time it reached ``min_posts``
+    (``ready_at``), posts, accounts, platforms, ``growth`` (posts per hour until ready) and
+    the first posts.
 
     Example
     -------
@@ -813,14 +814,12 @@ def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: i
     for _, r in df.iterrows():
         c = members[members["dup_cluster"] == r["dup_cluster"]]
         last = pd.Timestamp(r["last"])
-        recent = int((c["created_at"] >= last - pd.Timedelta(hours=6)).sum())
-        before = int(((c["created_at"] < last - pd.Timedelta(hours=6))
-                      & (c["created_at"] >= last - pd.Timedelta(hours=12))).sum())
-        ratio = recent / max(before, 1)
-        if ratio < growth and before > 0:
-            continue
-        # detectable from the moment it had min_posts posts (not when it stopped growing)
         ready = c["created_at"].iloc[min(min_posts, len(c)) - 1]
+        early = c[c["created_at"] <= ready]
+        span_h = (ready - c["created_at"].iloc[0]).total_seconds() / 3600
+        if span_h > within_hours or early["account_id"].nunique() < min_accounts:
+            continue
+        ratio = min_posts / max(span_h, 0.25)
         first = c.head(3)
         out.append({"cluster": str(r["dup_cluster"]), "first_at": str(r["first"]), "ready_at": str(ready),
                     "last_at": str(last), "posts": int(r["n"]), "accounts": int(r["accounts"]),
@@ -850,7 +849,7 @@ def _narrative_alert(cache: _WindowPosts, n: dict, now: dt.datetime, official: d
     typ, why = _classify(sh, "narrative")
     hours = max((end - start).total_seconds() / 3600, 0.25)
     score, sev = _severity(posts, sh, hours, n["growth"], typ) if len(posts) else (0.0, "low")
-    evidence = {"reason": why + f"; near-duplicate cluster growing x{n['growth']}",
+    evidence = {"reason": why + f"; near-duplicate cluster, {n['growth']:.0f} posts/hour at first",
                 "shares": {k: round(v, 3) for k, v in sh.items()}, "window": [str(start), str(end)],
                 "cluster": n["cluster"], "sample_posts": n["first_posts"], "trace": trace_cascade(posts)}
     return {
@@ -863,6 +862,19 @@ def _narrative_alert(cache: _WindowPosts, n: dict, now: dt.datetime, official: d
         "evidence": json.dumps(evidence, default=str, ensure_ascii=False), "status": "new",
         "created_at": now,
     }
+
+
+def _host_for(nr: dict, rows: list[dict]) -> dict | None:
+    """The anomaly alert a narrative belongs to: same pair (or issue), overlapping in time."""
+    for r in rows:
+        if r["kind"] != "anomaly":
+            continue
+        same = (nr["candidate"] and r["candidate"] == nr["candidate"]) or \
+               (nr["issue"] and r["issue"] == nr["issue"])
+        w = json.loads(r["evidence"]).get("window", [None, None])
+        if same and w[0] and pd.Timestamp(w[0]) <= pd.Timestamp(nr["detected_at"]) <= pd.Timestamp(w[1]):
+            return r
+    return None
 
 
 # ----------------------------------------------------------------------------- the run
@@ -911,7 +923,17 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
     nar = emerging_narratives(ws, _bin_time(start_bin, s) - dt.timedelta(hours=24), last + dt.timedelta(seconds=1))
     cache = _WindowPosts(ws, [_span(i, s) for i in incidents] + [_narrative_span(n) for n in nar])
     rows = [_finish(cache, inc, s, last, now, official) for inc in incidents]
-    rows += [_narrative_alert(cache, n, now, official) for n in nar]
+    for n in nar:
+        nr = _narrative_alert(cache, n, now, official)
+        host = _host_for(nr, rows)
+        if host is None:
+            rows.append(nr)
+        else:   # the same story already has an anomaly alert: attach the narrative there
+            ev = json.loads(host["evidence"])
+            ev.setdefault("narratives", []).append(
+                {"cluster": n["cluster"], "posts": n["posts"], "ready_at": n["ready_at"],
+                 "first_posts": n["first_posts"]})
+            host["evidence"] = json.dumps(ev, default=str, ensure_ascii=False)
     new = 0
     if rows:
         df_rows = pd.DataFrame(rows)
