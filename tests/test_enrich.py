@@ -401,3 +401,12 @@ def test_enrich_ocr_reads_images_into_the_post(workspace, tmp_path):
     e = workspace.store.sql("SELECT ocr_text, candidates, models FROM enrichments")
     assert "GRATISPOL" in e.ocr_text[0] and list(e.candidates[0]) == ["2"]
     assert '"ocr"' not in e.models[0]  # not skipped
+
+
+@pytest.mark.parametrize("module", ["normalise", "tagging", "dedup", "hoax", "discover", "linear",
+                                    "components", "pipeline", "evaluate", "ocr", "base"])
+def test_enrich_docstring_examples_run(module):
+    import doctest
+    import importlib
+    res = doctest.testmod(importlib.import_module(f"suara.enrich.{module}"))
+    assert res.failed == 0

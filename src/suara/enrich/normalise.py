@@ -9,7 +9,7 @@ Example
 -------
 >>> n = Normaliser.load()
 >>> n.normalise("Mantaaap bgt yg begini!!! #KaltimBerdaulat 😍").text
-'mantap banget yang begini ! kaltim berdaulat emopos'
+'mantap banget yang begini ! kalimantan timur berdaulat emopos'
 """
 from __future__ import annotations
 
