@@ -133,7 +133,7 @@ class Pipeline:
             notes["hoax"] = "skipped: no hoaxes.csv in the workspace"
         comps.append(NearDuplicates(threshold=float(s["dedup_threshold"])))
         raw = json.dumps({"election": election.model_dump(mode="json"), "hoax": hfp,
-                          "settings": {k: s[k] for k in sorted(s) if k != "batch_size"}},
+                          "settings": {k: s[k] for k in sorted(s) if k not in ("batch_size", "workers")}},
                          sort_keys=True, default=str)
         return cls(comps, hashlib.sha256(raw.encode()).hexdigest()[:8], notes)
 
