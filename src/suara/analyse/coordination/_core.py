@@ -216,8 +216,7 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     po = pairs = None
     if len(traces) and shared_obj.any():
         t1 = time.perf_counter()
-        po, pairs = co_activity(ws.store.ibis if hasattr(ws.store, "ibis") else ibis.duckdb.connect(),
-                                traces[shared_obj], max_fanout=max_fanout)
+        po, pairs = co_activity(traces[shared_obj], max_fanout=max_fanout)
         edges, th = filter_edges(pairs, activity, min_weight=min_weight,
                                  edge_percentile=edge_percentile, min_symmetry=min_symmetry)
         stats.update(th)

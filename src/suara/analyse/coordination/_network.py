@@ -54,7 +54,7 @@ def estimate_window(traces: pd.DataFrame, q: float = 0.1, p: float = 0.5,
     return int(min(cap, max(floor, round(w))))
 
 
-def co_activity(con, traces: pd.DataFrame, max_fanout: int = 200) -> tuple[ibis.Table, ibis.Table]:
+def co_activity(traces: pd.DataFrame, max_fanout: int = 200) -> tuple[ibis.Table, ibis.Table]:
     """Pairs of accounts acting on the same object within that object's window.
 
     ``traces`` has integer ``node`` and ``obj``, ``kind`` (index into KINDS), ``ts`` and
@@ -63,12 +63,13 @@ def co_activity(con, traces: pd.DataFrame, max_fanout: int = 200) -> tuple[ibis.
     copy shifted by one bucket -- never quadratic in an object's whole history. Each
     (object, bucket) keeps its first ``max_fanout`` traces, bounding the pairs one viral
     object can produce. Returns (pair_objects, pairs): per (lo, hi, obj) and per (lo, hi)
-    with ``weight`` = distinct objects and per-kind counts. Both are cached Ibis tables.
+    with ``weight`` = distinct objects and per-kind counts. Both are cached Ibis tables
+    (the join runs once, in the embedded engine; the traces are already reduced data).
 
     >>> import ibis
     >>> t = pd.DataFrame({"node": [0, 1, 2, 0, 1], "obj": [7, 7, 7, 8, 8], "kind": [0] * 5,
     ...                   "ts": [0, 5, 500, 1000, 1003], "win": [10] * 5})
-    >>> po, pairs = co_activity(ibis.duckdb.connect(), t)
+    >>> po, pairs = co_activity(t)
     >>> pairs.execute()[["lo", "hi", "weight"]].values.tolist()
     [[0, 1, 2]]
     """
