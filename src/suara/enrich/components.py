@@ -364,6 +364,7 @@ class Toxicity(Component):
 
 _CLAUSE = re.compile(r"[.!?;\n]+|,|\s(?:tapi|tetapi|tp|namun|sedangkan|sementara|padahal|"
                      r"beda\s+sama|beda\s+dengan|vs\.?|versus|lain\s+halnya)\s", re.I)
+_LONG_WORD = re.compile(r"[a-z]{6,}")
 _MORE = re.compile(r"\b(?:lebih|jauh\s+lebih|lbh|makin)\s+([a-z]+)", re.I)
 _COMPARE = re.compile(r"\s(?:dari|daripada|drpd|dibanding(?:kan)?|dibandingin|ketimbang|"
                       r"timbang)\s|\s>\s", re.I)
@@ -504,8 +505,9 @@ class Issues(Component):
             re.escape(p).replace(r"\ ", r"[\s\-_]*") for p in pats) + r")(?![\w])") if pats else None
         self._stems = stems
         # words that contain a one-word seed inside a longer word ("pertambangan"): stem them
-        self._sub = re.compile(r"\b[a-z]*(?:" + "|".join(
-            re.escape(x) for x in sorted(stems, key=len, reverse=True)) + r")[a-z]*\b") if stems else None
+        self._sub = re.compile("|".join(
+            re.escape(x) for x in sorted(stems, key=len, reverse=True))) if stems else None
+        self._word_issues: dict[str, frozenset] = {}
         self._order = {i.id: k for k, i in enumerate(election.issues)}
         self._cache: dict[str, str] = {}
 
@@ -529,9 +531,13 @@ class Issues(Component):
         for m in self._rx.findall(both):
             found |= self._seed.get(re.sub(r"[\s\-_]+", "", m), set())
         if self._sub is not None:
-            for w in self._sub.findall(both):
-                if w not in self._stems and len(w) >= 6:
-                    found |= self._stems.get(self._stem(w), set())
+            for w in set(_LONG_WORD.findall(both)):
+                hit = self._word_issues.get(w)
+                if hit is None:  # once per distinct word: seed inside it? then stem it
+                    hit = self._word_issues[w] = frozenset() if (
+                        w in self._stems or not self._sub.search(w)) else \
+                        frozenset(self._stems.get(self._stem(w), ()))
+                found |= hit
         return sorted(found, key=self._order.get)
 
     def apply(self, batch: Batch) -> Batch:
