@@ -120,10 +120,11 @@ def test_mobilise_action_validation(workspace, kw, msg):
 def test_mobilise_detect_actions(drive):
     found = mo.detect_actions(drive, min_accounts=2)
     assert [a["target"] for a in found] == ["pawaiharum"]
-    assert found[0]["candidate"] is None          # an official account not attributed to a pair
+    assert found[0]["candidate"] == "2"           # the announcing account's handle names pair 2
+    assert found[0]["announced_by_official"]
     assert mo.track_action(drive, found[0])["accounts"]["total"] == 4
     # without an official announcement, a burst of distinct accounts also makes a drive
-    drive.store.execute("UPDATE accounts SET account_type = 'citizen'")
+    drive.store.execute("UPDATE accounts SET account_type = 'citizen', handle = 'h_' || account_id")
     assert mo.detect_actions(drive, min_accounts=2) == []
     burst = mo.detect_actions(drive, burst_accounts=4)
     assert [a["target"] for a in burst] == ["pawaiharum"] and not burst[0]["announced_by_official"]
