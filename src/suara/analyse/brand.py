@@ -252,9 +252,12 @@ def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
     ensure_regions(ws, sig)
 
     def build():
-        t = _candidate_mentions(ws, filtered).select(
-            "platform", "post_id", "candidate", "sentiment", "account_id", "created_at", "kind",
-            "media_type", "views", "region", "region_confidence", "pos", "neg", "s", "eng", "acct")
+        if filtered:   # from the materialised unfiltered view: no second pass over the joins
+            t = base.without_flagged(candidate_mentions(ws, False), ws)
+        else:
+            t = _candidate_mentions(ws, False).select(
+                "platform", "post_id", "candidate", "sentiment", "account_id", "created_at", "kind",
+                "media_type", "views", "region", "region_confidence", "pos", "neg", "s", "eng", "acct")
         try:
             c = t.cache()
         except Exception:  # noqa: BLE001 - e.g. read-only store: use the plain expression
