@@ -98,6 +98,9 @@ class RadarSettings:
     #: threshold for the pair x issue series: small counts with near-Poisson tails, where a
     #: crisis stands out most; a lower z there buys sensitivity at little false-alarm cost
     specific_z: float = 4.0
+    #: an alert needs posts in at least this many threads (root posts): a lively comment
+    #: section under one post is not a crisis by itself
+    min_threads: int = 3
 
     @property
     def bins_per_day(self) -> int:
@@ -512,7 +515,7 @@ def _posts_query(ws, pred) -> ibis.Table:
     j = j.left_join(fl, ["platform", "account_id"])
     j = j.drop(*[c for c in j.columns if c.endswith("_right")])
     return j.select("platform", "post_id", "account_id", "handle", "account_type", "followers",
-                    "created_at", "kind", "text", "url", "likes", "comments", "shares", "views",
+                    "created_at", "kind", "root_id", "text", "url", "likes", "comments", "shares", "views",
                     "sentiment", "hate_speech", "abusive", "sara", "hoax_claim_id", "hoax_score",
                     "dup_cluster", "issues", coordinated=j.coordinated.fill_null(False))
 
@@ -718,16 +721,6 @@ def trace_cascade(posts: pd.DataFrame, max_items: int = 5) -> dict[str, Any]:
     }
 
 
-def _top_accounts(p: pd.DataFrame, k: int = 5) -> list[str]:
-    if len(p) == 0:
-        return []
-    g = p.assign(_e=p[["likes", "comments", "shares"]].fillna(0).sum(axis=1))
-    g = g.groupby(["platform", "account_id"], dropna=False).agg(
-        n=("post_id", "count"), e=("_e", "sum"), handle=("handle", "first")).reset_index()
-    g = g.sort_values(["n", "e"], ascending=False).head(k)
-    return [_account_label(r) for _, r in g.iterrows()]
-
-
 def _alert_id(key: str, onset: dt.datetime) -> str:
     return "al-" + hashlib.sha256(f"{key}|{onset:%Y-%m-%dT%H:%M}".encode()).hexdigest()[:12]
 
@@ -738,7 +731,7 @@ def _span(inc: dict, s: RadarSettings) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datetime,
-            now: dt.datetime, official: dict) -> dict:
+            now: dt.datetime, official: dict) -> dict | None:
     width = dt.timedelta(minutes=s.bin_minutes)
     onset, end = _span(inc, s)
     detected = min(_bin_time(inc["detected_bin"], s) + width, data_end)
@@ -748,6 +741,9 @@ def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datet
     focus = posts
     if metric == "hoax" and len(posts):
         focus = posts[posts["hoax_claim_id"].notna()]
+    roots = focus["root_id"].where(focus["root_id"].notna(), focus["post_id"]) if len(focus) else []
+    if len(set(roots)) < s.min_threads:
+        return None
     sh = _shares(focus if len(focus) else posts, inc["candidate"], official)
     typ, why = _classify(sh, metric)
     hours = max((end - onset).total_seconds() / 3600, s.bin_minutes / 60)
@@ -773,7 +769,7 @@ def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datet
         "issue": inc["issue"], "type": typ, "severity": sev, "severity_score": score,
         "onset_at": onset, "detected_at": detected, "metric": metric,
         "value": float(inc["value"]), "baseline": float(np.nan_to_num(inc["baseline"])),
-        "posts": int(len(focus)), "top_accounts": json.dumps(_top_accounts(focus)),
+        "posts": int(len(focus)), "top_accounts": json.dumps([a["account"] for a in trace.get("amplifiers", [])]),
         "evidence": json.dumps(evidence, default=str, ensure_ascii=False), "status": "new",
         "created_at": now,
     }
@@ -858,7 +854,7 @@ def _narrative_alert(cache: _WindowPosts, n: dict, now: dt.datetime, official: d
         "severity_score": score, "onset_at": start,
         "detected_at": pd.Timestamp(n.get("ready_at") or end).to_pydatetime(), "metric": "dup_cluster",
         "value": float(n["posts"]), "baseline": float(n["growth"]), "posts": int(n["posts"]),
-        "top_accounts": json.dumps(_top_accounts(posts)),
+        "top_accounts": json.dumps([a["account"] for a in evidence["trace"].get("amplifiers", [])]),
         "evidence": json.dumps(evidence, default=str, ensure_ascii=False), "status": "new",
         "created_at": now,
     }
@@ -901,7 +897,8 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
     width = s.bin_minutes * 60
     version = current_version(ws) or ""
     wm = st.meta(WATERMARK_KEY)
-    if full or wm is None or st.meta(VERSION_KEY) != version:
+    full_scan = full or wm is None or st.meta(VERSION_KEY) != version
+    if full_scan:
         start_bin = int((first - dt.datetime(1970, 1, 1)).total_seconds() // width)
     else:
         start_bin = int(wm)
@@ -922,7 +919,7 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
     official = _official_accounts(ws)
     nar = emerging_narratives(ws, _bin_time(start_bin, s) - dt.timedelta(hours=24), last + dt.timedelta(seconds=1))
     cache = _WindowPosts(ws, [_span(i, s) for i in incidents] + [_narrative_span(n) for n in nar])
-    rows = [_finish(cache, inc, s, last, now, official) for inc in incidents]
+    rows = [r for r in (_finish(cache, inc, s, last, now, official) for inc in incidents) if r]
     for n in nar:
         nr = _narrative_alert(cache, n, now, official)
         host = _host_for(nr, rows)
@@ -935,6 +932,10 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
                  "first_posts": n["first_posts"]})
             host["evidence"] = json.dumps(ev, default=str, ensure_ascii=False)
     new = 0
+    if full_scan:
+        # a full rescan replaces alerts nobody acted on (status 'new') that no longer fire
+        keep = [r["alert_id"] for r in rows] or [""]
+        st.execute("DELETE FROM alerts WHERE status = 'new' AND alert_id NOT IN (SELECT unnest(?))", [keep])
     if rows:
         df_rows = pd.DataFrame(rows)
         existing = set(st.sql("SELECT alert_id FROM alerts")["alert_id"])
