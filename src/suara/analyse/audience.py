@@ -37,9 +37,11 @@ from suara.analyse.brand import (ACTIVITY_LEVELS, _memo, account_profiles, accou
 from suara.analyse.privacy import Pseudonymiser
 from suara.store.store import utcnow
 
-__all__ = ["infer_regions", "ensure_regions", "region_matcher", "regions_section",
-           "segments_section", "persuadables", "recommendations_section", "account_segments",
-           "REGION_WEIGHTS"]
+__all__ = ["infer_regions", "ensure_regions", "region_matcher", "RegionMatcher", "interaction_edges",
+           "regions_section", "segments_section", "persuadables", "account_segments",
+           "message_resonance", "recommendations_section", "group_label", "recommendation_text",
+           "regions_report", "segments_report", "recommendations_report", "REGION_WEIGHTS",
+           "MIN_INTERACTIONS"]
 
 #: evidence weights for region inference (votes; the region with most weight wins)
 REGION_WEIGHTS = {

@@ -44,7 +44,9 @@ __all__ = [
     "share_of_voice", "share_of_voice_section", "engagement_section", "influencers_section",
     "exposure_section", "candidate_mentions", "account_stances", "account_profiles",
     "local_time", "tz_offset_minutes", "wilson_lower", "FOLLOWER_BANDS", "ORGANIC_REACH",
-    "STANCE_THRESHOLD", "ACTIVITY_LEVELS",
+    "STANCE_THRESHOLD", "ACTIVITY_LEVELS", "objcols", "safe_float", "pair_label", "region_names",
+    "data_signature", "drop_flagged", "rt", "html_table", "pct", "share_of_voice_report",
+    "engagement_report", "influencers_report", "exposure_report",
 ]
 
 #: follower bands of the exposure profile: (label, lowest, highest inclusive)
