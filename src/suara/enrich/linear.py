@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
 
 __all__ = ["Featuriser", "LinearModel", "model_path"]
 
@@ -45,6 +46,42 @@ class Featuriser:
                                     lowercase=False)
         self._c = HashingVectorizer(analyzer="char_wb", ngram_range=self.char_range,
                                     n_features=n_char, alternate_sign=False, lowercase=False)
+        self._c_raw = HashingVectorizer(analyzer="char_wb", ngram_range=self.char_range,
+                                        n_features=n_char, alternate_sign=False, lowercase=False,
+                                        norm=None)
+        self._wcache: dict[str, tuple] = {}
+
+    def _char_block(self, texts: list[str]):
+        """Same matrix as ``self._c.transform(texts)``, built from cached per-word rows.
+
+        char_wb n-grams never cross a space, so a text's counts are the sum of its words'
+        counts; words repeat across posts, so hashing each distinct word once and reusing
+        it is several times faster than sklearn's per-document n-gram loop."""
+        cache = self._wcache
+        if len(cache) > 300_000:
+            cache.clear()
+        docs = [t.split() for t in texts]
+        new = list({w for d in docs for w in d if w not in cache})
+        if new:
+            M = self._c_raw.transform(new).tocsr()
+            for i, w in enumerate(new):
+                a, b = M.indptr[i], M.indptr[i + 1]
+                cache[w] = (M.indices[a:b], M.data[a:b])
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        idx, dat = [], []
+        n = 0
+        for k, d in enumerate(docs):
+            for w in d:
+                ix, dx = cache[w]
+                idx.append(ix)
+                dat.append(dx)
+                n += len(ix)
+            indptr[k + 1] = n
+        X = sp.csr_matrix((np.concatenate(dat) if dat else np.zeros(0),
+                           np.concatenate(idx) if idx else np.zeros(0, dtype=np.int32), indptr),
+                          shape=(len(docs), self.n_char))
+        X.sum_duplicates()
+        return normalize(X, norm="l2", copy=False)
 
     @property
     def n_features(self) -> int:
@@ -57,7 +94,7 @@ class Featuriser:
         """Sparse feature matrix for normalised texts; ``lex`` = (inset_pos, inset_neg, emoji)
         per text (zeros when None)."""
         texts = [t or "" for t in texts]
-        parts = [self._w.transform(texts), self._c.transform(texts)]
+        parts = [self._w.transform(texts), self._char_block(texts)]
         lex_arr = np.zeros((len(texts), 4), dtype=np.float64)
         if lex is not None and len(lex):
             a = np.asarray(lex, dtype=np.float64)
