@@ -293,6 +293,7 @@ def test_sim_other_election(tmp_path):
         assert "Isran" not in f.read()
 
 
+@pytest.mark.slow
 def test_sim_ingest_accepts_exports(sim, tmp_path):
     """Every export file an importer recognises loads with zero quarantined rows."""
     import suara
