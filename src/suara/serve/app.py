@@ -35,7 +35,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 import suara
 from suara.serve import auth
-from suara.serve.data import AnalysisCache, PostFilter, query_posts
+from suara.analyse.privacy import workspace_salt
+from suara.serve.data import (AnalysisCache, PostFilter, issue_series, local_offset, network_data,
+                              query_posts, scrub_doc)
 from suara.serve.i18n import strings
 from suara.serve.pages import PAGES, blocks_for, generic_table
 from suara.store.admin import audit
@@ -72,7 +74,11 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     lock = ws.store._lock
     cache = AnalysisCache(ws, lock)
     signer = URLSafeTimedSerializer(_secret(ws.path), salt="suara-session")
-    salt = _secret(ws.path)[:16]
+    with lock:
+        salt = workspace_salt(ws)  # the same pseudonyms as the reports and JSON exports
+    offset = local_offset(ws.election)
+    extras: dict[tuple, Any] = {}  # (name, identities, data key) -> web-only data, recomputed on change
+    page_cache: dict[tuple, list] = {}  # (page, lang, identities, data key) -> blocks
     login_limiter = auth.RateLimiter(limit=10, window=300)
     api_limiter = auth.RateLimiter(limit=600, window=60)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -217,12 +223,63 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     titles = {"overview": "overview", "kandidat": "candidates", "isu": "issues", "wilayah": "regions",
               "influencer": "influencers", "jaringan": "network", "mobilisasi": "mobilise"}
 
+    def extra(name: str, ident: bool) -> Any:
+        key = (name, ident if name == "network" else None, cache._key)
+        if key not in extras:
+            with lock:
+                if name == "issues":
+                    val = issue_series(ws)
+                elif name == "network":
+                    val = network_data(ws, ident, salt)
+                else:
+                    val = _records(ws.store.sql("SELECT name, platform, consent_at, withdrawn_at FROM volunteers "
+                                                "ORDER BY consent_at DESC LIMIT 500"))
+                    val = val if ident else [{"volunteers": len(val),
+                                             "active": sum(1 for v in val if not v.get("withdrawn_at"))}] if val else []
+            for k in [k for k in extras if k[0] == name and k[2] != cache._key]:
+                extras.pop(k, None)
+            extras[key] = val
+        return extras[key]
+
+    def doc_for(user: dict) -> dict:
+        doc = cache.get()
+        return doc if auth.can(user["role"], "identities") else scrub_doc(doc, ws, salt)
+
+    def page_blocks(page: str, lang: str, user: dict) -> list[dict]:
+        ident = auth.can(user["role"], "identities")
+        doc = doc_for(user)
+        key = (page, lang, ident, cache._key)
+        if key not in page_cache:
+            need = {"isu": ["issues"], "jaringan": ["network"], "mobilisasi": ["volunteers"]}.get(page, [])
+            ex = {n: extra(n, ident) for n in need}
+            blocks = blocks_for(page, ws, doc, strings(lang), ex)
+            for k in [k for k in page_cache if k[3] != cache._key]:
+                page_cache.pop(k, None)
+            page_cache[key] = blocks
+        return page_cache[key]
+
+    stopping = threading.Event()
+
+    def warm() -> None:
+        try:
+            cache.get()
+            for ident in (False, True):
+                for lang in ("id", "en"):
+                    for page in titles:
+                        if stopping.is_set():
+                            return
+                        page_blocks(page, lang, {"role": "admin" if ident else "viewer"})
+        except Exception:  # noqa: BLE001 - warming is an optimisation; requests compute on demand
+            pass
+
+    threading.Thread(target=warm, name="suara-warm", daemon=True).start()
+
     def page_route(page: str):
         def view(request: Request, user: dict = Depends(require("read"))):
-            t = strings(lang_of(request))
-            doc = cache.get()
+            lang = lang_of(request)
+            t = strings(lang)
             return render(request, "page.html", user, title=t[titles[page]], page=page,
-                          blocks=blocks_for(page, ws, doc, t), charts=True)
+                          blocks=page_blocks(page, lang, user), charts=True)
         view.__name__ = f"page_{page}"
         return view
 
@@ -233,7 +290,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     @app.get("/posts", response_class=HTMLResponse, include_in_schema=False)
     def posts_page(request: Request, offset: int = 0, user: dict = Depends(require("read"))):
         f = PostFilter.from_params(request.query_params)
-        res = query_posts(ws, f, limit=50, offset=offset, lock=lock,
+        res = _posts(f, limit=50, offset=offset, lock=lock,
                           show_identities=auth.can(user["role"], "identities"), salt=salt)
         with lock:
             platforms = ws.store.sql("SELECT DISTINCT platform FROM posts ORDER BY 1").platform.tolist()
@@ -243,7 +300,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     @app.get("/radar", response_class=HTMLResponse, include_in_schema=False)
     def radar_page(request: Request, user: dict = Depends(require("read"))):
         return render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
-                      alerts=_alerts(), cases=_cases(), can_case=auth.can(user["role"], "case"), charts=False)
+                      alerts=_alerts(user=user), cases=_cases(), tz=_tz(), can_case=auth.can(user["role"], "case"), charts=False)
 
     @app.post("/radar/{alert_id}/case", include_in_schema=False)
     def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), user: dict = Depends(require("case"))):
@@ -268,14 +325,60 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         return RedirectResponse("/import", status_code=303)
 
     # ------------------------------------------------------------------ shared actions
-    def _alerts(limit: int = 200) -> list[dict]:
+    def _posts(f: PostFilter, **kw) -> dict:
+        with lock:  # building Ibis expressions touches the one DuckDB connection too
+            return query_posts(ws, f, **kw)
+
+    def _tz() -> str:
+        return {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(ws.election.timezone,
+                                                                                          ws.election.timezone)
+
+    def _local(v: Any) -> str | None:
+        return (v + offset).strftime("%Y-%m-%d %H:%M") if v is not None and v == v and hasattr(v, "strftime") else None
+
+    def _alerts(limit: int = 200, user: dict | None = None) -> list[dict]:
+        import json as _json
         with lock:
             df = ws.store.sql(f"SELECT * FROM alerts ORDER BY detected_at DESC NULLS LAST, created_at DESC LIMIT {int(limit)}")
-        return _records(df)
+        ident = bool(user and auth.can(user["role"], "identities"))
+        out = []
+        for r in df.to_dict("records"):
+            try:
+                ev = _json.loads(r.get("evidence") or "{}")
+            except ValueError:
+                ev = {}
+            trace = ev.get("trace") or {}
+            plats = [p.get("platform") for p in trace.get("platforms") or [] if isinstance(p, dict)]
+            tops = r.get("top_accounts")
+            try:
+                tops = _json.loads(tops) if isinstance(tops, str) else list(tops or [])
+            except ValueError:
+                tops = []
+            a = {"alert_id": r["alert_id"], "kind": r.get("kind"), "type": r.get("type"), "severity": r.get("severity"),
+                 "severity_score": r.get("severity_score"), "candidate": r.get("candidate"), "issue": r.get("issue"),
+                 "posts": r.get("posts"), "status": r.get("status"), "reason": ev.get("reason"),
+                 "onset_at": r["onset_at"].isoformat() if _local(r.get("onset_at")) else None,
+                 "onset_local": _local(r.get("onset_at")), "detected_local": _local(r.get("detected_at")),
+                 "detected_at": r["detected_at"].isoformat() if _local(r.get("detected_at")) else None,
+                 "cascade": " → ".join(str(p) for p in plats), "top_accounts": tops}
+            out.append(a)
+        if not ident and out:
+            out = scrub_doc({"alerts": {"alerts": out}}, ws, salt)["alerts"]["alerts"]
+        return [_jsonable(a) for a in out]
 
     def _cases() -> list[dict]:
+        import json as _json
         with lock:
-            return _records(ws.store.sql("SELECT * FROM cases ORDER BY opened_at DESC LIMIT 200"))
+            rows = _records(ws.store.sql("SELECT * FROM cases ORDER BY opened_at DESC LIMIT 200"))
+        for r in rows:
+            try:
+                pb = _json.loads(r.get("playbook") or "{}")
+            except ValueError:
+                pb = {"id": r.get("playbook")}
+            r["playbook_id"] = pb.get("id") if isinstance(pb, dict) else str(pb)
+            r["playbook_steps"] = [str(x) for x in (pb.get("steps") or [])][:8] if isinstance(pb, dict) else []
+            r["playbook_why"] = pb.get("why") if isinstance(pb, dict) else None
+        return rows
 
     def _jobs() -> list[dict]:
         with lock:
@@ -354,23 +457,31 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     @api.get("/analysis", summary="The whole analysis document")
     def api_analysis(user: dict = Depends(require("read"))) -> dict:
-        return _jsonable(cache.get())
+        return _jsonable(doc_for(user))
 
     @api.get("/analysis/{section}", summary="One section of the analysis document")
     def api_section(section: str, user: dict = Depends(require("read"))) -> Any:
         name = section[:-4] if section.endswith(".csv") else section
-        doc = cache.get()
+        doc = doc_for(user)
         if name not in doc:
             raise HTTPException(404, f"no section {name!r}; have {list(doc)}")
         return _jsonable(doc[name])
 
     @api.get("/analysis/{section}.csv", summary="A section as CSV (tabular parts)")
     def api_section_csv(section: str, request: Request, user: dict = Depends(require("read"))):
-        doc = cache.get()
+        doc = doc_for(user)
         data = doc.get(section)
         part = request.query_params.get("part")
+        sub = request.query_params.get("sub")
         if part and isinstance(data, dict):
             data = data.get(part)
+        if sub and isinstance(data, dict):
+            data = data.get(sub)
+            part = f"{part}-{sub}"
+        if section == "regions" and isinstance(data, dict) and sub == "regions":
+            data = {code: {k: v for k, v in r.items() if k != "pairs"}
+                    | {f"{b}_{m}": x for b, pr in (r.get("pairs") or {}).items() for m, x in pr.items()}
+                    for code, r in data.items()}
         if section == "share_of_voice" and isinstance(data, dict) and not part:
             rows = [{"view": view, "candidate": b, **v} for view in ("all", "filtered")
                     for b, v in (data.get(view) or {}).items()]
@@ -383,21 +494,40 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     @api.get("/posts", summary="Posts explorer (filters as query parameters; max 200 per page)")
     def api_posts(request: Request, limit: int = 50, offset: int = 0, user: dict = Depends(require("read"))):
         f = PostFilter.from_params(request.query_params)
-        return query_posts(ws, f, limit=limit, offset=offset, lock=lock,
+        return _posts(f, limit=limit, offset=offset, lock=lock,
                            show_identities=auth.can(user["role"], "identities"), salt=salt)
 
     @api.get("/posts.csv", summary="Posts explorer as CSV (max 200 rows per request; page with offset)")
     def api_posts_csv(request: Request, limit: int = 200, offset: int = 0, user: dict = Depends(require("read"))):
         f = PostFilter.from_params(request.query_params)
-        res = query_posts(ws, f, limit=limit, offset=offset, lock=lock,
+        res = _posts(f, limit=limit, offset=offset, lock=lock,
                           show_identities=auth.can(user["role"], "identities"), salt=salt)
         cols = ["created_at", "platform", "post_id", "handle", "account_type", "text", "url", "sentiment",
                 "likes", "comments", "shares", "buzzer"]
         return _csv_response(cols, [[p.get(c) for c in cols] for p in res["posts"]], "posts.csv", user)
 
-    @api.get("/alerts", summary="Current alerts, newest first")
+    @api.get("/alerts", summary="Current alerts, newest first (times also in the election's zone)")
     def api_alerts(user: dict = Depends(require("read"))):
-        return {"alerts": _jsonable(_alerts())}
+        return {"alerts": _alerts(user=user)}
+
+    @api.get("/issues", summary="Issues per week per candidate, emerging issues, resonance")
+    def api_issues(user: dict = Depends(require("read"))):
+        cache.get()
+        return _jsonable(extra("issues", False))
+
+    @api.get("/network", summary="Coordinated networks: graph with layout, networks, flagged accounts")
+    def api_network(user: dict = Depends(require("read"))):
+        cache.get()
+        net = dict(extra("network", auth.can(user["role"], "identities")))
+        net["networks"] = [{k: v for k, v in n.items() if k != "summary"} for n in net.get("networks") or []]
+        return _jsonable(net)
+
+    @api.get("/network.csv", summary="Flagged accounts with scores and reasons as CSV")
+    def api_network_csv(user: dict = Depends(require("read"))):
+        cache.get()
+        acc = extra("network", auth.can(user["role"], "identities")).get("accounts") or []
+        cols = ["label", "platform", "cluster", "score", "reasons"]
+        return _csv_response(cols, [[a.get(c) for c in cols] for a in acc], "network-accounts.csv", user)
 
     @api.post("/alerts/{alert_id}/case", summary="Open a case for an alert")
     def api_open_case(alert_id: str, request: Request, user: dict = Depends(require("case"))):
@@ -446,7 +576,9 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     @app.on_event("shutdown")
     def _close():
-        ws.close()
+        stopping.set()
+        with lock:  # waits for a running analysis/import step; later ones see `stopping`
+            ws.close()
 
     return app
 

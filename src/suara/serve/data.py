@@ -15,7 +15,8 @@ import ibis
 
 from suara.analyse import base
 
-__all__ = ["AnalysisCache", "PostFilter", "query_posts", "pseudonym", "PUBLIC_TYPES", "local_offset"]
+__all__ = ["AnalysisCache", "PostFilter", "query_posts", "pseudonym", "PUBLIC_TYPES", "local_offset",
+           "issue_series", "network_data", "scrub_doc"]
 
 #: account types whose names are public (named in outputs); others are pseudonymised
 PUBLIC_TYPES = {"official", "party", "media", "city", "influencer"}
@@ -23,8 +24,9 @@ MAX_PAGE = 200
 
 
 def pseudonym(platform: str, account_id: str, salt: str) -> str:
-    """Stable pseudonym of an ordinary account, e.g. ``warga-3fa2c1d0``."""
-    return "warga-" + hashlib.sha256(f"{salt}|{platform}|{account_id}".encode()).hexdigest()[:8]
+    """Stable pseudonym of an ordinary account, e.g. ``warga-3fa2c1`` (same as :mod:`suara.analyse.privacy`)."""
+    from suara.analyse import privacy
+    return privacy.pseudonym(platform, account_id, salt)
 
 
 def local_offset(election) -> dt.timedelta:
@@ -103,7 +105,13 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
         if f.get(col):
             t = t.filter(t[col] == f[col])
     if f.get("account"):
-        t = t.filter(t.account_id == f["account"])
+        acc_f = str(f["account"])
+        if acc_f.startswith("warga-") and len(acc_f) == 12:
+            # a pseudonym (what non-identity roles see): match the salted hash in the query
+            key = ibis.literal(f"{salt}|") + t.platform + "|" + t.account_id.cast("string")
+            t = t.filter(key.hexdigest("sha256").substr(0, 6) == acc_f[6:])
+        else:
+            t = t.filter(t.account_id == acc_f)
     if f.get("candidate"):
         m = base.mentions(ws)
         m = m.filter(m.candidate == str(f["candidate"]))
@@ -154,3 +162,193 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
                 r[k] = None
         rows.append(r)
     return {"total": total, "limit": limit, "offset": offset, "posts": rows}
+
+
+# ------------------------------------------------------------------------------ web extras
+def issue_series(ws) -> dict[str, Any]:
+    """Issues over time per candidate (weekly, election-local weeks), emerging issues (last 7
+    days vs the 7 before, per candidate) and resonance (posts, mean interactions, share of
+    positive posts per issue). Ibis over the enriched posts and mentions.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> issue_series(suara.init(tempfile.mkdtemp()))["weekly"]
+    []
+    """
+    off = local_offset(ws.election)
+    hours = int(off.total_seconds() // 3600)
+    m = base.mentions(ws).select("platform", "post_id", "candidate", "created_at")
+    e = base.enriched(ws)
+    e = e.select("platform", "post_id", "issues", "sentiment",
+                 inter=(e.likes.fill_null(0) + e.comments.fill_null(0) + e.shares.fill_null(0)))
+    j = m.inner_join(e.select("platform", "post_id", "issues"), ["platform", "post_id"])
+    u = j.mutate(issue=j.issues.unnest()).drop("issues")
+    u = u.mutate(local=u.created_at + ibis.interval(hours=hours))
+    weekly = (u.mutate(week=u.local.truncate("W").date())
+              .group_by(["week", "candidate", "issue"]).agg(mentions=ibis._.count()).order_by("week").execute())
+    out: dict[str, Any] = {"weekly": [], "emerging": [], "resonance": []}
+    weekly["week"] = weekly["week"].astype(str)
+    out["weekly"] = weekly.to_dict("records")
+    last = u.created_at.max().execute()
+    if last is not None and last == last:
+        cut, cut2 = last - dt.timedelta(days=7), last - dt.timedelta(days=14)
+        g = (u.filter(u.created_at > cut2)
+             .group_by(["issue", "candidate"])
+             .agg(last7=(u.created_at > cut).sum(), prev7=(u.created_at <= cut).sum()).execute())
+        g = g[g.last7 >= 5]
+        g["growth"] = (g.last7 - g.prev7) / g.prev7.clip(lower=1)
+        g["since"] = cut.date().isoformat()
+        out["emerging"] = g.sort_values("growth", ascending=False).head(15).to_dict("records")
+    r = e.mutate(issue=e.issues.unnest())
+    res = (r.group_by("issue").agg(posts=r.count(), mean_interactions=r.inter.mean(),
+                                   positive_share=(r.sentiment == "positive").mean())
+           .order_by(ibis.desc("mean_interactions")).execute())
+    out["resonance"] = res.to_dict("records")
+    return out
+
+
+def network_data(ws, show_identities: bool, salt: str, max_accounts: int = 300) -> dict[str, Any]:
+    """The coordinated-networks graph with a server-side igraph layout, the networks and the
+    flagged accounts with reasons; citizens pseudonymised unless ``show_identities``.
+
+    Edges come from the detector's stored results (``<workspace>/coordination/edges.csv``,
+    written by ``suara detect`` / the demo); without them the graph shows members only.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> network_data(suara.init(tempfile.mkdtemp()), False, "s")["nodes"]
+    []
+    """
+    import pandas as pd
+
+    from suara.analyse.privacy import display_handle
+    st = ws.store
+    scores = st.sql("""SELECT s.platform, s.account_id, s.cluster, s.buzzer_score AS score, s.flagged, s.reasons,
+                              a.handle, a.account_type
+                       FROM account_scores s LEFT JOIN accounts a USING (platform, account_id)
+                       WHERE s.flagged OR s.cluster IS NOT NULL ORDER BY s.buzzer_score DESC""")
+    nets = st.sql("SELECT * FROM networks ORDER BY size DESC")
+    for c in ("first_activity", "last_activity"):
+        if c in nets:
+            nets[c] = nets[c].astype(str)
+
+    def label(r) -> str:
+        if show_identities:
+            return r.get("handle") or str(r["account_id"])
+        return display_handle(r.get("account_type"), r["platform"], str(r["account_id"]), r.get("handle"), salt)
+
+    info = {(r["platform"], str(r["account_id"])): r for r in scores.to_dict("records")}
+    edges_df = pd.DataFrame()
+    f = ws.path / "coordination" / "edges.csv"
+    if f.exists():
+        try:
+            edges_df = pd.read_csv(f, dtype=str)
+        except Exception:  # noqa: BLE001 - a broken results file leaves the graph without edges
+            edges_df = pd.DataFrame()
+    keys: list[tuple[str, str]] = []
+    idx: dict[tuple[str, str], int] = {}
+
+    def node(k):
+        if k not in idx:
+            idx[k] = len(keys)
+            keys.append(k)
+        return idx[k]
+
+    pairs = []
+    if not edges_df.empty:
+        for r in edges_df.to_dict("records"):
+            a = node((r["source_platform"], r["source_account"]))
+            b = node((r["target_platform"], r["target_account"]))
+            pairs.append((a, b, float(r.get("weight") or 1)))
+    for k, r in info.items():
+        if r.get("flagged") and r.get("cluster"):
+            node(k)
+    nodes, edges = [], []
+    if keys:
+        import igraph as ig
+        g = ig.Graph(n=len(keys), edges=[(a, b) for a, b, _ in pairs])
+        g.es["weight"] = [w for _, _, w in pairs] if pairs else []
+        lay = g.layout_fruchterman_reingold(weights="weight" if pairs else None, niter=500, seed=None) \
+            if pairs else g.layout_circle()
+        for i, (p, a) in enumerate(keys):
+            r = info.get((p, a), {"platform": p, "account_id": a})
+            nodes.append({"id": i, "x": round(lay[i][0], 3), "y": round(lay[i][1], 3), "platform": p,
+                          "label": label({**r, "platform": p, "account_id": a}),
+                          "cluster": r.get("cluster") or "?",
+                          "score": float(r["score"]) if r.get("score") == r.get("score") and r.get("score") is not None else None})
+        edges = [{"source": a, "target": b, "weight": w} for a, b, w in pairs]
+        if not edges_df.empty and "cluster" in edges_df:
+            cl = {}
+            for (a, b, _), c in zip(pairs, edges_df["cluster"].tolist()):
+                cl.setdefault(a, c)
+                cl.setdefault(b, c)
+            for n in nodes:
+                if n["cluster"] == "?" and n["id"] in cl:
+                    n["cluster"] = cl[n["id"]]
+    accounts = []
+    for r in scores[scores.flagged.fillna(False)].head(max_accounts).to_dict("records"):
+        lab = label(r)
+        accounts.append({"label": lab, "platform": r["platform"], "cluster": r.get("cluster"),
+                         "score": r.get("score"), "reasons": r.get("reasons"),
+                         "account_ref": str(r["account_id"]) if show_identities else lab})
+    note = None if pairs else "Edges of the coordination graph are not stored in this workspace; run `suara detect`."
+    return {"nodes": nodes, "edges": edges, "networks": nets.to_dict("records"), "accounts": accounts, "note": note}
+
+
+def scrub_doc(doc: dict, ws, salt: str) -> dict:
+    """A copy of the analysis document with account handles that the analyses name (alert top
+    accounts, law-watch findings, live-stream hosts) pseudonymised unless public.
+
+    Example
+    -------
+    >>> scrub_doc({"alerts": {"alerts": []}}, None, "s")
+    {'alerts': {'alerts': []}}
+    """
+    import copy
+
+    from suara.analyse.privacy import display_handle
+    out = copy.copy(doc)
+    types: dict[tuple[str, str], str] = {}
+    if ws is not None:
+        try:
+            df = ws.store.sql("SELECT platform, account_id, handle, account_type FROM accounts "
+                              "WHERE account_type IN ('official','party','media','city','influencer')")
+            for r in df.itertuples():
+                types[(r.platform, str(r.handle))] = r.account_type
+                types[(r.platform, str(r.account_id))] = r.account_type
+        except Exception:  # noqa: BLE001
+            pass
+
+    def ref(s: str) -> str:
+        p, _, a = str(s).partition(":")
+        return s if (p, a) in types else display_handle(None, p, a, a, salt)
+
+    al = doc.get("alerts")
+    if isinstance(al, dict) and isinstance(al.get("alerts"), list):
+        al = dict(al)
+        al["alerts"] = [{**a, "top_accounts": [ref(x) for x in a.get("top_accounts") or []]} for a in al["alerts"]]
+        out["alerts"] = al
+    lw = doc.get("law_watch")
+    if isinstance(lw, dict) and isinstance(lw.get("findings"), list):
+        lw = dict(lw)
+        fs = []
+        for f in lw["findings"]:
+            f = dict(f)
+            p, a = f.get("platform"), f.get("account_id")
+            if a is not None and (p, str(a)) not in types:
+                alias = display_handle(None, p, str(a), None, salt)
+                f["account_id"], f["handle"] = alias, alias
+                f["posts"] = [{**x, "account_id": alias, "url": None} for x in f.get("posts") or []]
+            fs.append(f)
+        lw["findings"] = fs
+        out["law_watch"] = lw
+    lv = doc.get("live")
+    if isinstance(lv, dict) and isinstance(lv.get("sessions"), list):
+        lv = dict(lv)
+        lv["sessions"] = [{**s, "host": s["host"] if (s.get("platform"), str(s.get("host"))) in types
+                           else display_handle(None, s.get("platform"), str(s.get("host")), None, salt)}
+                          for s in lv["sessions"]]
+        out["live"] = lv
+    return out

@@ -69,3 +69,130 @@ STRINGS: dict[str, dict[str, str]] = {
 
 def strings(lang: str) -> dict[str, str]:
     return STRINGS.get(lang, STRINGS["id"])
+
+
+# Page texts: each metric's "what this means" (added per language; merged into STRINGS).
+_MORE: dict[str, dict[str, str]] = {
+    "id": {
+        "accounts": "Akun", "volume_explain": "Jumlah unggahan dan akun di ruang kerja; akun buzzer = akun yang "
+        "ditandai terkoordinasi (skor ≥ 0,5). Hitung mundur memakai hari pencoblosan dari konfigurasi pemilu.",
+        "alerts_explain": "Jumlah peringatan radar per jenis. Buka Radar & Kasus untuk detail dan untuk membuka kasus.",
+        "mentions_per_day": "Sebutan per hari", "sentiment_per_day": "Sentimen bersih per hari",
+        "pairs_over_time": "Pasangan calon dari waktu ke waktu",
+        "pairs_explain": "Sebutan harian tiap pasangan (garis putus-putus = debat) dan sentimen bersih harian "
+                         "(−1 semua negatif, +1 semua positif). Hari menurut zona waktu pemilu.",
+        "formats_title": "Format yang berhasil", "format": "Format", "mean_interactions": "Rata-rata interaksi",
+        "engagement_rate": "Tingkat interaksi",
+        "formats_explain": "Rata-rata suka+komentar+bagikan per unggahan menurut format; angka di atas batang = jumlah unggahan. "
+                           "Tingkat interaksi = interaksi dibagi pengikut.",
+        "hours_title": "Jam yang berhasil ({tz})", "hour_local": "Jam ({tz})", "day": "Hari",
+        "hours_explain": "Rata-rata interaksi menurut jam unggah (waktu setempat). Tabel: kombinasi hari dan jam terbaik.",
+        "top_posts": "Unggahan teratas", "why": "Mengapa",
+        "top_posts_explain": "Unggahan dengan interaksi tertinggi per pasangan dan alasannya (format, isu, pengali terhadap median).",
+        "issues_over_time": "Isu per minggu",
+        "issues_explain": "Jumlah sebutan pasangan ini per isu per minggu (minggu dimulai Senin, waktu setempat).",
+        "emerging": "Isu yang sedang naik", "last7": "7 hari terakhir", "prev7": "7 hari sebelumnya", "growth": "Pertumbuhan",
+        "emerging_explain": "Isu yang sebutannya naik paling cepat: 7 hari terakhir dibanding 7 hari sebelumnya (minimal 5 sebutan).",
+        "resonance": "Resonansi isu", "positive_share": "Porsi positif",
+        "resonance_explain": "Seberapa kuat isu menggerakkan percakapan: jumlah unggahan, rata-rata interaksi per unggahan, porsi unggahan positif.",
+        "narratives": "Narasi yang muncul", "reason": "Alasan",
+        "narratives_explain": "Klaster unggahan hampir sama yang terdeteksi radar sebagai narasi baru.",
+        "recommendations": "Resonansi per segmen", "segment": "Segmen",
+        "recommendations_explain": "Kombinasi isu × format yang mendapat balasan non-negatif di atas biasanya dari segmen ini "
+                                   "(lift 2 = dua kali lipat), tanpa akun terkoordinasi.",
+        "dpt_weight": "Bobot DPT", "filtered_short": "tanpa buzzer",
+        "regions_table_explain": "Per kabupaten/kota: DPT, bobotnya, sebutan dan akun; porsi suara dan sentimen tiap pasangan. "
+                                 "Voice index = porsi suara wilayah dibanding bobot DPT (1 = sebanding).",
+        "dpt_gaps": "Kesenjangan DPT",
+        "gaps_explain": "Wilayah yang pemilihnya banyak (bobot DPT) tetapi percakapan pasangan ini di sana lemah (voice index rendah).",
+        "audience_region": "Audiens per wilayah",
+        "audience_explain": "Akun per sikap (pendukung, penentang, belum menentukan, diam) per wilayah, dari perilaku akun.",
+        "top_influencers": "Influencer teratas", "rising": "Influencer yang sedang naik", "followers": "Pengikut",
+        "reach": "Perkiraan jangkauan", "stance": "Sikap",
+        "influence_explain": "Influence 0–1 menggabungkan jangkauan, interaksi dan PageRank di jaringan balasan/bagikan. "
+                             "Akun warga biasa disamarkan.",
+        "by_type": "Interaksi menurut jenis akun", "by_type_explain": "Bagian interaksi yang berasal dari tiap jenis akun.",
+        "segments": "Segmen audiens", "segments_explain": "Jumlah akun per segmen sikap terhadap pasangan calon.",
+        "exposure": "Paparan", "tiny_share": "Porsi akun kecil", "new_share": "Porsi akun baru",
+        "exposure_explain": "Dari akun seberapa besar sebutan berasal (pita pengikut); porsi besar dari akun kecil/baru bisa tanda buzzer.",
+        "network_graph": "Graf jaringan terkoordinasi", "networks": "Jaringan", "cluster": "Jaringan", "size": "Ukuran",
+        "networks_explain": "Tiap jaringan: jumlah akun, pasangan yang didorong/diserang dan periode aktivitas.",
+        "account_scores": "Skor akun", "reasons": "Alasan",
+        "scores_explain": "Skor buzzer 0–1 dari koordinasi, usia akun, pengikut, duplikasi teks dan fokus; ≥ 0,5 = ditandai.",
+        "actions": "Aksi & tagar", "name": "Nama", "coordinated_share": "Porsi terkoordinasi",
+        "actions_explain": "Aksi terdaftar dan tagar yang terdeteksi: unggahan, akun, berapa yang terkoordinasi, jangkauan.",
+        "live": "Siaran langsung", "comments": "Komentar", "comments_per_min": "Komentar/menit",
+        "live_explain": "Sesi siaran langsung dan keramaian komentarnya.",
+        "enthusiasm": "Antusiasme", "week": "Minggu", "active": "Aktif", "previous": "Sebelumnya",
+        "enthusiasm_explain": "Akun pendukung aktif minggu ini dibanding minggu lalu; indeks 100 = sama.",
+        "volunteers": "Relawan", "law_watch": "Pengawasan aturan", "rule": "Aturan",
+        "law_explain": "Temuan yang mungkin melanggar aturan kampanye (masa tenang, iklan di luar jadwal, dll.) dengan bukti.",
+        "forecast": "Perkiraan", "type": "Jenis",
+        "forecast_explain": "Perkiraan porsi suara dari akun pendukung yang disaring, dengan interval 95%. Bukan survei.",
+        "open_case_done": "Kasus dibuka", "playbook": "Panduan", "title": "Judul", "cascades": "Kaskade",
+        "cascades_explain": "Peringatan yang berasal dari satu narasi/klaster yang menyebar lintas platform.",
+    },
+    "en": {
+        "accounts": "Accounts", "volume_explain": "Posts and accounts in the workspace; buzzer accounts = accounts flagged "
+        "as coordinated (score ≥ 0.5). The countdown uses the vote day from the election config.",
+        "alerts_explain": "Radar alerts by type. Open Radar & Cases for details and to open a case.",
+        "mentions_per_day": "Mentions per day", "sentiment_per_day": "Net sentiment per day",
+        "pairs_over_time": "The pairs over time",
+        "pairs_explain": "Daily mentions of each pair (dotted lines = debates) and daily net sentiment "
+                         "(−1 all negative, +1 all positive). Days in the election's time zone.",
+        "formats_title": "Formats that work", "format": "Format", "mean_interactions": "Mean interactions",
+        "engagement_rate": "Engagement rate",
+        "formats_explain": "Mean likes+comments+shares per post by format; the number on each bar = posts. "
+                           "Engagement rate = interactions divided by followers.",
+        "hours_title": "Hours that work ({tz})", "hour_local": "Hour ({tz})", "day": "Day",
+        "hours_explain": "Mean interactions by posting hour (local time). Table: best day-and-hour combinations.",
+        "top_posts": "Top posts", "why": "Why",
+        "top_posts_explain": "Posts with the most interactions per pair and why (format, issue, multiple of the median).",
+        "issues_over_time": "Issues per week",
+        "issues_explain": "Mentions of this pair per issue per week (weeks start Monday, local time).",
+        "emerging": "Emerging issues", "last7": "Last 7 days", "prev7": "7 days before", "growth": "Growth",
+        "emerging_explain": "Issues rising fastest: last 7 days against the 7 before (at least 5 mentions).",
+        "resonance": "Issue resonance", "positive_share": "Positive share",
+        "resonance_explain": "How strongly an issue moves the conversation: posts, mean interactions per post, share of positive posts.",
+        "narratives": "Emerging narratives", "reason": "Reason",
+        "narratives_explain": "Clusters of near-identical posts the radar detected as new narratives.",
+        "recommendations": "Resonance per segment", "segment": "Segment",
+        "recommendations_explain": "Issue × format combinations that get more non-negative replies than usual from this segment "
+                                   "(lift 2 = twice as many), coordinated accounts removed.",
+        "dpt_weight": "DPT weight", "filtered_short": "no buzzers",
+        "regions_table_explain": "Per regency/city: registered voters (DPT), their weight, mentions and accounts; each pair's "
+                                 "share of voice and sentiment. Voice index = share of voice against DPT weight (1 = in line).",
+        "dpt_gaps": "DPT-weighted gaps",
+        "gaps_explain": "Regions with many voters (DPT weight) where this pair's conversation is weak (low voice index).",
+        "audience_region": "Inferred audience per region",
+        "audience_explain": "Accounts per stance (supporter, opponent, persuadable, silent) per region, inferred from behaviour.",
+        "top_influencers": "Top influencers", "rising": "Rising influencers", "followers": "Followers",
+        "reach": "Estimated reach", "stance": "Stance",
+        "influence_explain": "Influence 0–1 combines reach, engagement and PageRank in the reply/share network. "
+                             "Ordinary citizens are pseudonymised.",
+        "by_type": "Engagement by account type", "by_type_explain": "Share of engagement coming from each account type.",
+        "segments": "Audience segments", "segments_explain": "Accounts per stance segment toward the pairs.",
+        "exposure": "Exposure", "tiny_share": "Tiny-account share", "new_share": "New-account share",
+        "exposure_explain": "Which accounts mentions come from (follower bands); a large share from tiny/new accounts can signal buzzers.",
+        "network_graph": "Coordinated network graph", "networks": "Networks", "cluster": "Network", "size": "Size",
+        "networks_explain": "Each network: accounts, the pair it pushes or attacks, and its active period.",
+        "account_scores": "Account scores", "reasons": "Reasons",
+        "scores_explain": "Buzzer score 0–1 from coordination, account age, followers, duplicated text and focus; ≥ 0.5 = flagged.",
+        "actions": "Actions & hashtags", "name": "Name", "coordinated_share": "Coordinated share",
+        "actions_explain": "Registered actions and detected hashtag drives: posts, accounts, how many coordinated, reach.",
+        "live": "Live streams", "comments": "Comments", "comments_per_min": "Comments/min",
+        "live_explain": "Live sessions and how busy their comments were.",
+        "enthusiasm": "Enthusiasm", "week": "Week", "active": "Active", "previous": "Previous",
+        "enthusiasm_explain": "Supporter accounts active this week against last week; index 100 = unchanged.",
+        "volunteers": "Volunteers", "law_watch": "Law watch", "rule": "Rule",
+        "law_explain": "Findings that may break campaign rules (quiet period, paid ads outside the window, ...) with evidence.",
+        "forecast": "Forecast", "type": "Type",
+        "forecast_explain": "Vote-share estimate from filtered supporter accounts, with a 95% interval. Not a poll.",
+        "open_case_done": "Case opened", "playbook": "Playbook", "title": "Title", "cascades": "Cascades",
+        "cascades_explain": "Alerts from one narrative/cluster spreading across platforms.",
+    },
+}
+for _lang, _extra in _MORE.items():
+    for _k, _v in _extra.items():
+        STRINGS[_lang].setdefault(_k, _v)
+    STRINGS[_lang]["_lang"] = _lang

@@ -6,16 +6,19 @@
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   }
-  function renderAlerts(tbody, items, canCase, csrf) {
+  function renderAlerts(table, tbody, items, canCase, csrf) {
+    var label = table.getAttribute("data-case-label") || "case";
     tbody.innerHTML = items.map(function (a) {
       var since = (a.onset_at || "").slice(0, 10);
       var btn = canCase ? '<form method="post" action="/radar/' + encodeURIComponent(a.alert_id) +
-        '/case" class="inline"><input type="hidden" name="csrf" value="' + esc(csrf) + '"><button>case</button></form>' : "";
-      return '<tr data-id="' + esc(a.alert_id) + '"><td>' + esc(a.detected_at) + "</td><td>" + esc(a.type) +
+        '/case" class="inline"><input type="hidden" name="csrf" value="' + esc(csrf) + '"><button>' + esc(label) + "</button></form>" : "";
+      return '<tr data-id="' + esc(a.alert_id) + '"><td>' + esc(a.detected_local) + "</td><td>" + esc(a.type) +
         "</td><td>" + esc(a.severity) + "</td><td>" + esc(a.candidate) + "</td><td>" + esc(a.issue) +
-        '</td><td><a href="/posts?candidate=' + encodeURIComponent(a.candidate || "") + "&since=" + esc(since) + '">' +
-        esc(a.posts) + "</a></td><td>" + btn + "</td></tr>";
+        '</td><td><a href="/posts?candidate=' + encodeURIComponent(a.candidate || "") + "&since=" + encodeURIComponent(since) + '">' +
+        esc(a.posts) + "</a></td><td>" + esc(a.cascade) + '</td><td class="text">' + esc(a.reason) + "</td><td>" + btn + "</td></tr>";
     }).join("");
+    var c = document.getElementById("alert-count");
+    if (c) c.textContent = String(items.length);
   }
   function renderJobs(tbody, items) {
     tbody.innerHTML = items.map(function (j) {
@@ -30,13 +33,13 @@
       .then(function (data) {
         if (!data) return;
         var tbody = table.querySelector("tbody");
-        if (table.id === "alerts") renderAlerts(tbody, data.alerts || data, table.getAttribute("data-can-case") === "1", table.getAttribute("data-csrf"));
+        if (table.id === "alerts") renderAlerts(table, tbody, data.alerts || data, table.getAttribute("data-can-case") === "1", table.getAttribute("data-csrf"));
         if (table.id === "jobs") renderJobs(tbody, data.jobs || data);
       }).catch(function () {});
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("table[data-poll]").forEach(function (t) {
-      setInterval(function () { poll(t); }, t.id === "jobs" ? 2000 : 10000);
+      setInterval(function () { poll(t); }, t.id === "jobs" ? 1500 : 5000);
     });
   });
 })();
