@@ -61,7 +61,12 @@ def test_radar_end_to_end_types_and_timing(workspace):
     assert crisis and crisis[0]["type"] == "black_campaign"
     det = dt.datetime.fromisoformat(crisis[0]["detected_at"])
     assert dt.timedelta(0) <= det - CRISIS_AT <= dt.timedelta(minutes=30)
-    assert any(x.startswith(("x:b", "tiktok:b")) for x in crisis[0]["top_accounts"])
+    # citizens appear only as pseudonyms; the coordinated amplifiers are marked
+    assert all(":warga-" in x for x in crisis[0]["top_accounts"])
+    ev = json.loads(workspace.store.sql("SELECT evidence FROM alerts WHERE alert_id = ?",
+                                        [crisis[0]["id"]]).iloc[0, 0])
+    assert any(a["coordinated"] for a in ev["trace"]["amplifiers"])
+    assert all(p["url"] is None for p in ev["sample_posts"])
     hoax = [a for a in anomalies if a["type"] == "hoax"]
     assert hoax and hoax[0]["candidate"] == "1"
     assert dt.datetime.fromisoformat(hoax[0]["detected_at"]) - HOAX_AT <= dt.timedelta(minutes=30)

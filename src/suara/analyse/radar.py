@@ -549,6 +549,7 @@ class _WindowPosts:
     pandas (one query per alert was the radar's main cost)."""
 
     def __init__(self, ws, windows: list[tuple[dt.datetime, dt.datetime]]):
+        self.label = _labeller(ws)
         ranges: list[list[dt.datetime]] = []
         for a, b in sorted(windows):
             if ranges and a <= ranges[-1][1]:
@@ -664,7 +665,31 @@ def _account_label(r) -> str:
     return f"{r['platform']}:{h if isinstance(h, str) and h else r['account_id']}"
 
 
-def trace_cascade(posts: pd.DataFrame, max_items: int = 5) -> dict[str, Any]:
+def _public(label, r) -> bool:
+    return getattr(label, "public", lambda r: True)(r)
+
+
+def _labeller(ws):
+    """Account label for alert outputs: citizens become stable pseudonyms when the workspace
+    pseudonymises (the default); public accounts keep their handle. Evidence exports of a
+    case keep the real accounts (they go to platforms and Bawaslu)."""
+    if not getattr(ws.config, "pseudonymise", True):
+        return _account_label
+    from suara.analyse.privacy import display_handle, is_public, workspace_salt
+    salt = workspace_salt(ws)
+
+    def label(r) -> str:
+        at = r.get("account_type")
+        at = at if isinstance(at, str) else None
+        h = r.get("handle")
+        shown = display_handle(at, r["platform"], str(r["account_id"]),
+                               h if isinstance(h, str) and h else str(r["account_id"]), salt=salt)
+        return f"{r['platform']}:{shown}"
+    label.public = lambda r: is_public(r.get("account_type") if isinstance(r.get("account_type"), str) else None)
+    return label
+
+
+def trace_cascade(posts: pd.DataFrame, max_items: int = 5, label=None) -> dict[str, Any]:
     """Where a story came from and how it spread, from its posts (oldest first).
 
     Returns origin accounts (first posts), posts in the first hour, amplifiers (accounts by
@@ -684,17 +709,22 @@ def trace_cascade(posts: pd.DataFrame, max_items: int = 5) -> dict[str, Any]:
     """
     if posts is None or len(posts) == 0:
         return {"posts": 0}
+    label = label or _account_label
+    public = getattr(label, "public", lambda r: True)
     p = posts.sort_values("created_at").reset_index(drop=True)
     t0 = pd.Timestamp(p["created_at"].iloc[0])
     eng = p[["likes", "comments", "shares"]].fillna(0).sum(axis=1)
     p = p.assign(_eng=eng)
     origin = []
     for _, r in p.head(max_items).iterrows():
-        origin.append({"account": _account_label(r), "post_id": str(r["post_id"]),
-                       "at": str(r["created_at"]), "url": r.get("url") if isinstance(r.get("url"), str) else None})
+        # a citizen's post URL names the citizen: only public accounts keep it here
+        url = r.get("url") if isinstance(r.get("url"), str) and public(r) else None
+        origin.append({"account": label(r), "post_id": str(r["post_id"]),
+                       "at": str(r["created_at"]), "url": url})
     amp = (p.groupby(["platform", "account_id"], dropna=False)
            .agg(posts=("post_id", "count"), engagement=("_eng", "sum"),
-                handle=("handle", "first"), coordinated=("coordinated", "max"))
+                handle=("handle", "first"), coordinated=("coordinated", "max"),
+                **({"account_type": ("account_type", "first")} if "account_type" in p.columns else {}))
            .reset_index().sort_values(["posts", "engagement"], ascending=False).head(max_items))
     plats = (p.groupby("platform")["created_at"].agg(["min", "count"]).reset_index()
              .sort_values("min"))
@@ -708,7 +738,7 @@ def trace_cascade(posts: pd.DataFrame, max_items: int = 5) -> dict[str, Any]:
         "first_at": str(t0),
         "origin": origin,
         "first_hour_posts": int((p["created_at"] < t0 + pd.Timedelta(hours=1)).sum()),
-        "amplifiers": [{"account": _account_label(r), "posts": int(r["posts"]),
+        "amplifiers": [{"account": label(r), "posts": int(r["posts"]),
                         "engagement": int(r["engagement"]), "coordinated": bool(r["coordinated"])}
                        for _, r in amp.iterrows()],
         "coordinated_share": float(accounts["coordinated"].astype(bool).mean()),
@@ -751,7 +781,7 @@ def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datet
         inc["value"] / max(inc["baseline"], 0.02)
     score, sev = _severity(focus if len(focus) else posts, sh, hours, ratio, typ)
     key = f"{inc['candidate'] or '*'}|{inc['issue'] or '*'}"
-    trace = trace_cascade(focus)
+    trace = trace_cascade(focus, label=cache.label)
     evidence = {
         "reason": why, "shares": {k: round(v, 3) for k, v in sh.items()},
         "window": [str(onset), str(end)], "metrics": sorted({e["metric"] for e in inc["episodes"]}),
@@ -760,7 +790,7 @@ def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datet
         if len(focus) else [],
         "sample_posts": [{"platform": r["platform"], "post_id": str(r["post_id"]),
                           "at": str(r["created_at"]), "text": (r["text"] or "")[:280] if isinstance(r["text"], str) else "",
-                          "url": r["url"] if isinstance(r["url"], str) else None}
+                          "url": r["url"] if isinstance(r["url"], str) and _public(cache.label, r) else None}
                          for _, r in focus.head(5).iterrows()],
         "trace": trace,
     }
@@ -847,7 +877,8 @@ def _narrative_alert(cache: _WindowPosts, n: dict, now: dt.datetime, official: d
     score, sev = _severity(posts, sh, hours, n["growth"], typ) if len(posts) else (0.0, "low")
     evidence = {"reason": why + f"; near-duplicate cluster, {n['growth']:.0f} posts/hour at first",
                 "shares": {k: round(v, 3) for k, v in sh.items()}, "window": [str(start), str(end)],
-                "cluster": n["cluster"], "sample_posts": n["first_posts"], "trace": trace_cascade(posts)}
+                "cluster": n["cluster"], "sample_posts": n["first_posts"],
+                "trace": trace_cascade(posts, label=cache.label)}
     return {
         "alert_id": "nr-" + hashlib.sha256(n["cluster"].encode()).hexdigest()[:12],
         "kind": "narrative", "candidate": cand, "issue": issue, "type": typ, "severity": sev,
