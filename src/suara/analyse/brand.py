@@ -641,22 +641,27 @@ def engagement_section(ws, min_posts: int = 5, top_n: int = 5) -> dict[str, Any]
 # --------------------------------------------------------------------------------------
 # influencers
 def _pagerank(edges: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """PageRank of each (platform, account_id) in the directed, weighted edge list
+    (platform, src, dst, n); scaled so that 1.0 is an average node."""
     import igraph as ig
     if not len(edges):
         return {}
-    e = edges.groupby(["platform", "src", "dst"], as_index=False)["n"].sum()
+    e = edges
+    if "kind" in e.columns:
+        e = e.groupby(["platform", "src", "dst"], as_index=False)["n"].sum()
     e = e[e.src != e.dst]
     if not len(e):
         return {}
-    names = pd.Index(pd.unique(pd.concat([e.platform + "\x1f" + e.src.astype(str),
-                                          e.platform + "\x1f" + e.dst.astype(str)])))
-    s = names.get_indexer(e.platform + "\x1f" + e.src.astype(str))
-    d = names.get_indexer(e.platform + "\x1f" + e.dst.astype(str))
-    g = ig.Graph(n=len(names), edges=list(zip(s.tolist(), d.tolist())), directed=True)
+    plat = e.platform.to_numpy().astype(str)
+    # numpy string keys: ~5x faster to build and factorise than tuples at 250k edges
+    keys = np.char.add(np.char.add(np.concatenate([plat, plat]), "\x1f"),
+                       np.concatenate([e.src.to_numpy(), e.dst.to_numpy()]).astype(str))
+    codes, names = pd.factorize(keys)
+    m = len(e)
+    g = ig.Graph(n=len(names), edges=np.column_stack([codes[:m], codes[m:]]).tolist(), directed=True)
     pr = g.pagerank(weights=e.n.astype(float).tolist(), directed=True)
     n = len(names)
-    # scaled so that 1.0 = an average node
-    return {tuple(nm.split("\x1f", 1)): v * n for nm, v in zip(names, pr)}
+    return {tuple(k.split("\x1f", 1)): v * n for k, v in zip(names.tolist(), pr)}
 
 
 def _rank_pct(s: pd.Series) -> pd.Series:
@@ -761,7 +766,8 @@ def influencers_section(ws, top: int = 25) -> dict[str, Any]:
     """
     from suara.analyse.audience import interaction_edges
     profiles = account_profiles(ws)
-    edges = objcols(interaction_edges(ws).execute())
+    ie = interaction_edges(ws)
+    edges = objcols(ie.group_by(["platform", "src", "dst"]).aggregate(n=ie.n.sum()).execute())
     edges["src"] = edges.src.astype(str).astype(object)
     edges["dst"] = edges.dst.astype(str).astype(object)
     return {v: _influencers_view(ws, v == "filtered", profiles, top, edges) for v in _BASIC}
