@@ -63,7 +63,12 @@ class CoordinationResult:
 
     @property
     def flagged(self) -> pd.DataFrame:
-        """Accounts with ``buzzer_score >= 0.5``."""
+        """Accounts with ``buzzer_score >= 0.5``.
+
+        >>> import suara, tempfile
+        >>> len(detect_coordination(suara.init(tempfile.mkdtemp()), store=False).flagged)
+        0
+        """
         return self.accounts[self.accounts["flagged"]]
 
     def save(self, out_dir: str | Path, pseudonymise: bool = True) -> dict[str, Path]:
@@ -102,13 +107,25 @@ class CoordinationResult:
         return paths
 
     def summary(self) -> dict[str, Any]:
-        """A JSON-able digest: run id, windows, counts, thresholds and the networks."""
+        """A JSON-able digest: run id, windows, counts, thresholds and the networks.
+
+        >>> import suara, tempfile
+        >>> detect_coordination(suara.init(tempfile.mkdtemp()), store=False).summary()["flagged"]
+        0
+        """
         return {"run_id": self.run_id, "windows": self.windows, "stats": self.stats,
                 "params": self.params, "flagged": int(self.accounts["flagged"].sum()) if len(self.accounts) else 0,
                 "networks": self.networks.drop(columns=["members"]).to_dict(orient="records")}
 
     def store(self, ws) -> None:
-        """Replace ``account_scores`` and ``networks`` in the workspace in one transaction."""
+        """Replace ``account_scores`` and ``networks`` in the workspace in one transaction.
+
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> detect_coordination(ws, store=False).store(ws)
+        >>> ws.store.meta("coordination.run_id").startswith("coord-")
+        True
+        """
         a = self.accounts
         scores = pd.DataFrame({
             "platform": a["platform"].astype(str), "account_id": a["account_id"].astype(str),
