@@ -86,7 +86,6 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     app = FastAPI(title="Suara", version=suara.__version__, docs_url="/api/v1/docs",
                   redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.ws, app.state.cache = ws, cache
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # ------------------------------------------------------------------ sessions & auth
     def read_session(request: Request) -> dict:
@@ -573,6 +572,8 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
                                  headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
 
     app.include_router(api)
+    # mounted last so that /static/plotly.min.js (shipped inside the plotly package) is routed first
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.on_event("shutdown")
     def _close():

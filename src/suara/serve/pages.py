@@ -68,9 +68,9 @@ def _sov_blocks(ws, sov: dict, t: dict) -> list[dict]:
     kpis = []
     for c in cands:
         a = all_.get(c.ballot, {})
-        kpis.append({"value": f"{a.get('share', 0):.1%}", "label": f"{c.ballot} {c.short} · {t['share_of_voice']}",
+        kpis.append({"value": _pct(a.get('share')), "label": f"{c.ballot} {c.short} · {t['share_of_voice']}",
                      "href": _posts_link(candidate=c.ballot)})
-        kpis.append({"value": f"{a.get('net_sentiment', 0):+.2f}", "label": f"{c.short} · {t['net_sentiment']}",
+        kpis.append({"value": _signed(a.get('net_sentiment')), "label": f"{c.short} · {t['net_sentiment']}",
                      "href": _posts_link(candidate=c.ballot, sentiment="negative")})
     blocks = [{"id": "sov-kpis", "title": t["share_of_voice"], "explain": t["sov_explain"] + " " + t["sentiment_explain"],
                "kpis": kpis}]
@@ -83,13 +83,13 @@ def _sov_blocks(ws, sov: dict, t: dict) -> list[dict]:
                          t["share"] + " · " + t["filtered"]],
              "rows": [[{"text": f"{c.ballot} {c.short}", "href": _posts_link(candidate=c.ballot)},
                        {"text": f"{all_.get(c.ballot, {}).get('mentions', 0):,}", "href": _posts_link(candidate=c.ballot)},
-                       f"{all_.get(c.ballot, {}).get('share', 0):.1%}",
+                       _pct(all_.get(c.ballot, {}).get('share')),
                        f"{all_.get(c.ballot, {}).get('unique_accounts', 0):,}",
-                       f"{all_.get(c.ballot, {}).get('net_sentiment', 0):+.2f}",
-                       {"text": f"{filt.get(c.ballot, {}).get('share', 0):.1%}",
+                       _signed(all_.get(c.ballot, {}).get('net_sentiment')),
+                       {"text": _pct(filt.get(c.ballot, {}).get('share')),
                         "href": _posts_link(candidate=c.ballot, buzzer="exclude")}] for c in cands]}
     blocks.append({"id": "sov-chart", "title": t["all_accounts"] + " / " + t["filtered"],
-                   "chart": figure_div(fig, "sov-chart"), "table": table,
+                   "chart": figure_div(fig, "chart-sov-chart"), "table": table,
                    "csv": "/api/v1/analysis/share_of_voice.csv"})
     by_day = sov.get("by_day")
     series = _by_time(by_day)
@@ -102,7 +102,7 @@ def _sov_blocks(ws, sov: dict, t: dict) -> list[dict]:
         for d in ws.election.dates.debates:
             fig.add_vline(x=str(d.date), line_dash="dot", line_color="#999")
         fig.update_layout(title=t["volume"] + " / " + t["mentions"])
-        blocks.append({"id": "sov-daily", "title": t["mentions"], "chart": figure_div(fig, "sov-daily")})
+        blocks.append({"id": "sov-daily", "title": t["mentions"], "chart": figure_div(fig, "chart-sov-daily")})
     return blocks
 
 
@@ -159,7 +159,7 @@ def _region_map(ws, regions: Any, t: dict) -> dict | None:
                                customdata=codes))
     fig.update_layout(title=t["regions"], xaxis=dict(title="", showgrid=False, zeroline=False),
                       yaxis=dict(title="", showgrid=False, zeroline=False, scaleanchor="x"), height=520)
-    return {"id": "region-map", "title": t["regions"], "explain": t["map_explain"], "chart": figure_div(fig, "region-map")}
+    return {"id": "region-map", "title": t["regions"], "explain": t["map_explain"], "chart": figure_div(fig, "chart-region-map")}
 
 
 def blocks_for(page: str, ws, doc: dict, t: dict, extra: dict | None = None) -> list[dict]:
@@ -198,6 +198,10 @@ def _g(d: Any, *path, default=None):
 def _cname(ws, ballot: str) -> str:
     c = next((c for c in ws.election.candidates if c.ballot == str(ballot)), None)
     return f"{ballot} {c.short}" if c else str(ballot)
+
+
+def _signed(v: Any) -> str:
+    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
 
 
 def _pct(v: Any) -> str:
@@ -258,7 +262,7 @@ def _kandidat(ws, doc, t, extra) -> list[dict]:
         fig.update_layout(title=t["mentions_per_day"], height=360)
         fig2.update_layout(title=t["sentiment_per_day"], height=320, yaxis_range=[-1, 1])
         blocks.append({"id": "pairs-daily", "title": t["pairs_over_time"], "explain": t["pairs_explain"],
-                       "chart": figure_div(fig, "pairs-daily") + figure_div(fig2, "pairs-sentiment"),
+                       "chart": figure_div(fig, "chart-pairs-daily") + figure_div(fig2, "chart-pairs-sentiment"),
                        "csv": "/api/v1/analysis/share_of_voice.csv"})
     eng = _g(doc, "engagement", "all", default={})
     fmt = eng.get("by_format") or {}
@@ -268,7 +272,7 @@ def _kandidat(ws, doc, t, extra) -> list[dict]:
                                text=[f"{v.get('posts', 0):,}" for _, v in rows]))
         fig.update_layout(title=t["formats_title"], height=320)
         blocks.append({"id": "formats", "title": t["formats_title"], "explain": t["formats_explain"],
-                       "chart": figure_div(fig, "formats"),
+                       "chart": figure_div(fig, "chart-formats"),
                        "table": _table([t["format"], t["posts"], t["mean_interactions"], t["engagement_rate"]],
                                        [[{"text": k, "href": _posts_link(kind=None, media_type=k)} if False else k,
                                          _num(v.get("posts")), _num(v.get("mean_interactions")),
@@ -283,7 +287,7 @@ def _kandidat(ws, doc, t, extra) -> list[dict]:
                           xaxis=dict(title=t["hour_local"].format(tz=_tzname(ws)), dtick=1))
         best = eng.get("best_times") or []
         blocks.append({"id": "hours", "title": t["hours_title"].format(tz=_tzname(ws)), "explain": t["hours_explain"],
-                       "chart": figure_div(fig, "hours"),
+                       "chart": figure_div(fig, "chart-hours"),
                        "table": _table([t["day"], t["hour_local"].format(tz=_tzname(ws)), t["posts"], t["mean_interactions"]],
                                        [[b.get("day"), b.get("hour"), _num(b.get("posts")), _num(b.get("mean_interactions"))]
                                         for b in best])})
@@ -321,7 +325,7 @@ def _isu(ws, doc, t, extra) -> list[dict]:
                                 name=labels.get(issue, issue))
             fig.update_layout(title=f"{_cname(ws, c.ballot)} · {t['issues_over_time']}", height=340)
             blocks.append({"id": f"issues-{c.ballot}", "title": f"{_cname(ws, c.ballot)} · {t['issues_over_time']}",
-                           "explain": t["issues_explain"], "chart": figure_div(fig, f"issues-{c.ballot}")})
+                           "explain": t["issues_explain"], "chart": figure_div(fig, f"chart-issues-{c.ballot}")})
     em = iss.get("emerging") or []
     if em:
         blocks.append({"id": "emerging", "title": t["emerging"], "explain": t["emerging_explain"],
@@ -374,7 +378,7 @@ def _wilayah(ws, doc, t, extra) -> list[dict]:
                 pr = _g(r, "pairs", c.ballot, default={})
                 row += [{"text": _pct(pr.get("share")), "href": _posts_link(region=code, candidate=c.ballot)},
                         _pct(_g(regs_f, code, "pairs", c.ballot, "share")),
-                        f"{pr.get('net_sentiment', 0):+.2f}" if pr else "", _num(pr.get("voice_index"))]
+                        _signed(pr.get("net_sentiment")), _num(pr.get("voice_index"))]
             rows.append(row)
         cols = [t["region"], "DPT", t["dpt_weight"], t["mentions"], t["accounts"]]
         for c in cands:
@@ -430,7 +434,7 @@ def _influencer(ws, doc, t, extra) -> list[dict]:
         fig = go.Figure(go.Bar(x=list(groups), y=list(groups.values())))
         fig.update_layout(title=t["segments"], height=320)
         blocks.append({"id": "segments", "title": t["segments"], "explain": t["segments_explain"],
-                       "chart": figure_div(fig, "segments"),
+                       "chart": figure_div(fig, "chart-segments"),
                        "table": _table([t["segment"], t["accounts"]], [[k, _num(v)] for k, v in groups.items()])})
     pers = seg.get("persuadables")
     tab = generic_table(pers) if pers else None
@@ -469,7 +473,7 @@ def _jaringan(ws, doc, t, extra) -> list[dict]:
                             hoverinfo="text")
         fig.update_layout(title=t["network_graph"], height=560, xaxis=dict(visible=False), yaxis=dict(visible=False))
         blocks.append({"id": "network-graph", "title": t["network_graph"], "explain": t["network_explain"],
-                       "chart": figure_div(fig, "network-graph")})
+                       "chart": figure_div(fig, "chart-network-graph")})
     elif net.get("note"):
         blocks.append({"id": "network-graph", "title": t["network_graph"], "html": f"<p>{html.escape(net['note'])}</p>"})
     nets = net.get("networks") or []
@@ -521,7 +525,7 @@ def _mobilisasi(ws, doc, t, extra) -> list[dict]:
             rows.append([_cname(ws, b), _num(a.get("active")), _num(a.get("previous")), _pct(a.get("growth")), _num(a.get("index"))])
         fig.update_layout(title=t["enthusiasm"], height=320, xaxis_title=t["week"])
         blocks.append({"id": "enthusiasm", "title": t["enthusiasm"], "explain": t["enthusiasm_explain"],
-                       "chart": figure_div(fig, "enthusiasm"),
+                       "chart": figure_div(fig, "chart-enthusiasm"),
                        "table": _table([t["candidate"], t["active"], t["previous"], t["growth"], "index"], rows)})
     vol = extra.get("volunteers")
     if vol:
