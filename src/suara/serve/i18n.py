@@ -74,7 +74,7 @@ def strings(lang: str) -> dict[str, str]:
 # Page texts: each metric's "what this means" (added per language; merged into STRINGS).
 _MORE: dict[str, dict[str, str]] = {
     "id": {
-        "accounts": "Akun", "volume_explain": "Jumlah unggahan dan akun di ruang kerja; akun buzzer = akun yang "
+        "n_posts": "Unggahan", "accounts": "Akun", "volume_explain": "Jumlah unggahan dan akun di ruang kerja; akun buzzer = akun yang "
         "ditandai terkoordinasi (skor ≥ 0,5). Hitung mundur memakai hari pencoblosan dari konfigurasi pemilu.",
         "alerts_explain": "Jumlah peringatan radar per jenis. Buka Radar & Kasus untuk detail dan untuk membuka kasus.",
         "mentions_per_day": "Sebutan per hari", "sentiment_per_day": "Sentimen bersih per hari",
@@ -133,7 +133,7 @@ _MORE: dict[str, dict[str, str]] = {
         "cascades_explain": "Peringatan yang berasal dari satu narasi/klaster yang menyebar lintas platform.",
     },
     "en": {
-        "accounts": "Accounts", "volume_explain": "Posts and accounts in the workspace; buzzer accounts = accounts flagged "
+        "n_posts": "Posts", "accounts": "Accounts", "volume_explain": "Posts and accounts in the workspace; buzzer accounts = accounts flagged "
         "as coordinated (score ≥ 0.5). The countdown uses the vote day from the election config.",
         "alerts_explain": "Radar alerts by type. Open Radar & Cases for details and to open a case.",
         "mentions_per_day": "Mentions per day", "sentiment_per_day": "Net sentiment per day",

@@ -226,7 +226,7 @@ def _overview(ws, doc, t, extra) -> list[dict]:
     today = dt.date.today()
     days = (ws.election.dates.vote_day - max(ref, today if today < ws.election.dates.vote_day else ref)).days
     blocks = [{"id": "kpis", "title": t["volume"], "explain": t["volume_explain"], "kpis": [
-        {"value": f"{meta.get('posts', 0):,}", "label": t["posts"], "href": "/posts"},
+        {"value": f"{meta.get('posts', 0):,}", "label": t["n_posts"], "href": "/posts"},
         {"value": f"{meta.get('accounts', 0):,}", "label": t["accounts"], "href": "/posts"},
         {"value": f"{meta.get('flagged_accounts', 0):,}", "label": t["buzzer"], "href": "/posts?buzzer=only"},
         {"value": str(max(days, 0)), "label": t["days_to_vote"] + f" ({ws.election.dates.vote_day})"}]}]
@@ -273,7 +273,7 @@ def _kandidat(ws, doc, t, extra) -> list[dict]:
         fig.update_layout(title=t["formats_title"], height=320)
         blocks.append({"id": "formats", "title": t["formats_title"], "explain": t["formats_explain"],
                        "chart": figure_div(fig, "chart-formats"),
-                       "table": _table([t["format"], t["posts"], t["mean_interactions"], t["engagement_rate"]],
+                       "table": _table([t["format"], t["n_posts"], t["mean_interactions"], t["engagement_rate"]],
                                        [[{"text": k, "href": _posts_link(kind=None, media_type=k)} if False else k,
                                          _num(v.get("posts")), _num(v.get("mean_interactions")),
                                          _pct(v.get("engagement_rate"))] for k, v in rows]),
@@ -288,7 +288,7 @@ def _kandidat(ws, doc, t, extra) -> list[dict]:
         best = eng.get("best_times") or []
         blocks.append({"id": "hours", "title": t["hours_title"].format(tz=_tzname(ws)), "explain": t["hours_explain"],
                        "chart": figure_div(fig, "chart-hours"),
-                       "table": _table([t["day"], t["hour_local"].format(tz=_tzname(ws)), t["posts"], t["mean_interactions"]],
+                       "table": _table([t["day"], t["hour_local"].format(tz=_tzname(ws)), t["n_posts"], t["mean_interactions"]],
                                        [[b.get("day"), b.get("hour"), _num(b.get("posts")), _num(b.get("mean_interactions"))]
                                         for b in best])})
     top = eng.get("top_posts") or {}
@@ -337,14 +337,14 @@ def _isu(ws, doc, t, extra) -> list[dict]:
     res = iss.get("resonance") or []
     if res:
         blocks.append({"id": "resonance", "title": t["resonance"], "explain": t["resonance_explain"],
-                       "table": _table([t["issue"], t["posts"], t["mean_interactions"], t["positive_share"]],
+                       "table": _table([t["issue"], t["n_posts"], t["mean_interactions"], t["positive_share"]],
                                        [[{"text": labels.get(r["issue"], r["issue"]), "href": _posts_link(issue=r["issue"])},
                                          {"text": _num(r["posts"]), "href": _posts_link(issue=r["issue"])},
                                          _num(r["mean_interactions"]), _pct(r["positive_share"])] for r in res])})
     narr = [a for a in _g(doc, "alerts", "alerts", default=[]) if a.get("kind") == "narrative"][:30]
     if narr:
         blocks.append({"id": "narratives", "title": t["narratives"], "explain": t["narratives_explain"],
-                       "table": _table([t["type"], t["candidate"], t["onset"], t["posts"], t["reason"]],
+                       "table": _table([t["type"], t["candidate"], t["onset"], t["n_posts"], t["reason"]],
                                        [[a.get("type"), _cname(ws, a.get("candidate")) if a.get("candidate") else "",
                                          (a.get("onset_at") or "")[:16],
                                          {"text": _num(a.get("posts")), "href": _posts_link(candidate=a.get("candidate"), since=(a.get("onset_at") or "")[:10])},
@@ -419,7 +419,7 @@ def _influencer(ws, doc, t, extra) -> list[dict]:
                  "; ".join(f"{_cname(ws, b)}: {v.get('stance')}" for b, v in (r.get("toward") or {}).items())]
                 for r in items]
         blocks.append({"id": f"influencers-{key}", "title": title, "explain": t["influence_explain"],
-                       "table": _table([t["author"], t["platform"], t["type"], t["followers"], t["posts"], t["engagement"],
+                       "table": _table([t["author"], t["platform"], t["type"], t["followers"], t["n_posts"], t["engagement"],
                                         t["reach"], "influence", t["stance"]], rows),
                        "csv": f"/api/v1/analysis/influencers.csv?part=all&sub={key}"})
     bt = inf.get("by_type") or {}
@@ -465,8 +465,8 @@ def _jaringan(ws, doc, t, extra) -> list[dict]:
                 ex += [a[0], b[0], None]
                 ey += [a[1], b[1], None]
         fig.add_scatter(x=ex, y=ey, mode="lines", line=dict(width=0.6, color="#aaa"), hoverinfo="skip", showlegend=False)
-        for cl in sorted({n["cluster"] for n in nodes}):
-            ns = [n for n in nodes if n["cluster"] == cl]
+        for cl in sorted({str(n["cluster"]) for n in nodes}):
+            ns = [n for n in nodes if str(n["cluster"]) == cl]
             fig.add_scatter(x=[n["x"] for n in ns], y=[n["y"] for n in ns], mode="markers", name=cl,
                             marker=dict(size=[8 + 14 * (n.get("score") or 0) for n in ns], line=dict(width=1, color="#333")),
                             hovertext=[f"{n['label']} ({n['platform']})<br>score {n.get('score') or 0:.2f}" for n in ns],
@@ -498,7 +498,7 @@ def _mobilisasi(ws, doc, t, extra) -> list[dict]:
     acts = (_g(doc, "actions", "registered", default=[]) or []) + (_g(doc, "actions", "detected", default=[]) or [])
     if acts:
         blocks.append({"id": "actions", "title": t["actions"], "explain": t["actions_explain"],
-                       "table": _table([t["name"], t["candidate"], t["from"], t["to"], t["posts"], t["accounts"],
+                       "table": _table([t["name"], t["candidate"], t["from"], t["to"], t["n_posts"], t["accounts"],
                                         t["coordinated_share"], t["reach"]],
                                        [[a.get("name"), _cname(ws, a.get("candidate")) if a.get("candidate") else "",
                                          a.get("starts_local") or "", a.get("ends_local") or "",
