@@ -187,3 +187,33 @@ def test_serve_csv_exports_are_neutralised(app_ws):
     assert "\n=" not in r.text and ",=" not in r.text
     log = app.state.ws.store.sql("SELECT action FROM audit_log").action.tolist()
     assert "export.csv" in log and "login.ok" in log
+
+
+def test_serve_network_alerts_and_drilldown_pseudonymised_for_viewer(app_ws):
+    import datetime as dt
+    c, app = app_ws
+    ws = app.state.ws
+    with ws.store._lock:
+        ws.store.append("alerts", pd.DataFrame([{
+            "alert_id": "al-t1", "kind": "anomaly", "candidate": "2", "type": "black_campaign", "severity": "high",
+            "onset_at": dt.datetime(2024, 11, 3, 1), "detected_at": dt.datetime(2024, 11, 3, 2), "posts": 1,
+            "top_accounts": json.dumps(["x:b1", "instagram:kaltimtoday"]), "evidence": json.dumps({"reason": XSS}),
+            "status": "new", "created_at": dt.datetime(2024, 11, 3, 2)}]))
+    login(c, "vera", "viewer-pass-123")
+    net = c.get("/api/v1/network").json()
+    assert net["accounts"] and all(a["label"].startswith("warga-") for a in net["accounts"])
+    assert '"b1"' not in json.dumps(net) and "<script>" not in json.dumps(net)
+    al = c.get("/api/v1/alerts").json()["alerts"]
+    a = next(x for x in al if x["alert_id"] == "al-t1")
+    assert a["top_accounts"][0].startswith("warga-") and a["detected_local"] == "2024-11-03 10:00"  # WITA
+    # the pseudonym drills down to that account's posts without revealing it
+    r = c.get("/api/v1/posts", params={"account": net["accounts"][0]["label"]}).json()
+    assert [p["post_id"] for p in r["posts"]] == ["3"]
+    page = c.get("/jaringan").text
+    assert 'id="network-graph"' in page and "account-scores" in page
+    for path in ["/kandidat", "/isu", "/wilayah", "/influencer", "/mobilisasi"]:
+        assert "Bagian ini belum bisa dihitung" not in c.get(path).text, path
+    c.cookies.clear()
+    login(c, "admin", "admin-pass-123")
+    net = c.get("/api/v1/network").json()
+    assert any(a["account_ref"] == "b1" for a in net["accounts"])
