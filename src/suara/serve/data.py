@@ -251,9 +251,9 @@ def network_data(ws, show_identities: bool, salt: str, max_accounts: int = 300) 
                        FROM account_scores s LEFT JOIN accounts a USING (platform, account_id)
                        WHERE s.flagged OR s.cluster IS NOT NULL ORDER BY s.buzzer_score DESC""")
     nets = st.sql("SELECT * FROM networks ORDER BY size DESC")
-    for c in ("first_activity", "last_activity"):
+    for c in ("first_activity", "last_activity"):  # shown in the election's time zone
         if c in nets:
-            nets[c] = nets[c].astype(str)
+            nets[c] = (pd.to_datetime(nets[c]) + local_offset(ws.election)).dt.strftime("%Y-%m-%d %H:%M")
 
     def label(r) -> str:
         if show_identities:
