@@ -1,0 +1,185 @@
+"""Spark engine: the Parquet lake store, its idempotence and atomicity, errors, and parity
+of the core analytics with DuckDB (one local[2] session for the whole module, tiny data)."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.spark]
+pytest.importorskip("pyspark")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from suara.store.spark import SparkUnavailable, get_session, stop_session
+    try:
+        s = get_session("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    except SparkUnavailable as e:
+        pytest.skip(str(e))
+    yield s
+    stop_session()
+
+
+@pytest.fixture(scope="module")
+def campaign(tmp_path_factory):
+    """A tiny simulated campaign ingested once on each engine."""
+    import suara
+    from suara.sim import simulate
+    root = tmp_path_factory.mktemp("spark")
+    sim = simulate(root / "sim", seed=5, scale=1200)
+    paths = sim["export_dirs"]
+    duck = suara.init(root / "duck")
+    duck.ingest(paths)
+    lake_ws = suara.init(root / "lake")
+    lake_ws.close()
+    lake = suara.open(root / "lake", engine="spark")
+    lake.ingest(paths)
+    yield {"duck": duck, "lake": lake, "paths": paths, "root": root}
+    duck.close()
+    lake.close()
+
+
+CORE = ["posts", "accounts", "imports", "quarantine"]
+# observations stamped with the import time (items without their own fetch time) collapse when
+# two files are imported within the same second, so compare what was observed, not when
+OBS = ("SELECT count(DISTINCT (platform, post_id)) FROM metric_observations UNION ALL "
+       "SELECT sum(likes) + sum(views) FROM posts")
+
+
+def _lake_files(lake_dir):
+    return sorted((p.relative_to(lake_dir).as_posix(), p.stat().st_mtime_ns)
+                  for p in lake_dir.rglob("*.parquet"))
+
+
+def test_ingest_writes_same_rows_partitioned(campaign):
+    duck, lake = campaign["duck"], campaign["lake"]
+    for t in CORE:
+        assert lake.store.count(t) == duck.store.count(t), t
+    assert lake.store.sql(OBS).values.tolist() == duck.store.sql(OBS).values.tolist()
+    assert lake.store.count("posts") > 500
+    posts_dir = lake.store.lake / "posts"
+    parts = {p.parent.parent.name for p in posts_dir.rglob("*.parquet")}
+    assert parts >= {"platform=x", "platform=instagram", "platform=tiktok", "platform=facebook"}
+    assert all(p.parent.name.startswith("day=") for p in posts_dir.rglob("*.parquet"))
+
+
+def test_reimport_changes_nothing(campaign):
+    lake = campaign["lake"]
+    before = _lake_files(lake.store.lake)
+    counts = {t: lake.store.count(t) for t in CORE}
+    lake.ingest(campaign["paths"])
+    after = {t: lake.store.count(t) for t in CORE}
+    assert after["posts"] == counts["posts"] and after["accounts"] == counts["accounts"]
+    assert after["quarantine"] == counts["quarantine"]  # the imports log grows, as on DuckDB
+    # untouched partitions keep their files: posts were not rewritten
+    posts_before = [f for f in before if f[0].startswith("posts/")]
+    posts_after = [f for f in _lake_files(lake.store.lake) if f[0].startswith("posts/")]
+    assert posts_before == posts_after
+
+
+def test_reopen_reads_lake_and_duckdb_can_read_it(campaign):
+    import duckdb
+    import suara
+    lake = campaign["lake"]
+    lake.close()
+    again = suara.open(campaign["root"] / "lake", engine="spark")
+    n = again.store.count("posts")
+    assert n == campaign["duck"].store.count("posts")
+    d = again.store.lake
+    got = duckdb.sql(f"SELECT count(*) FROM read_parquet('{d}/posts/*/*/*.parquet', "
+                     "hive_partitioning = true)").fetchall()[0][0]
+    assert got == n
+    campaign["lake"] = again
+
+
+def test_spark_table_counts_match(campaign, spark):
+    duck, lake = campaign["duck"], campaign["lake"]
+    for t in ("posts", "accounts"):
+        st = lake.store.table(t)
+        assert type(st._find_backend()).__module__.startswith("ibis.backends.pyspark")
+        assert st.count().execute() == duck.store.table(t).count().execute(), t
+    a = (lake.store.table("posts").group_by("platform").aggregate(n=lambda t: t.count(),
+         likes=lambda t: t.likes.sum()).order_by("platform").execute())
+    b = (duck.store.table("posts").group_by("platform").aggregate(n=lambda t: t.count(),
+         likes=lambda t: t.likes.sum()).order_by("platform").execute())
+    assert a.to_dict("records") == b.to_dict("records")
+
+
+def test_core_sections_parity(tmp_path, spark):
+    """Share of voice, exposure and regions: same JSON from Spark over the lake as from DuckDB."""
+    import suara
+    from suara.analyse import audience, brand
+    from suara.analyse.privacy import workspace_salt
+    from suara.store.schema import TABLES
+    from test_analyse_brand import build_world
+    ws = build_world(suara.init(tmp_path / "d"))
+    audience.infer_regions(ws)
+    workspace_salt(ws)
+    suara.init(tmp_path / "s").close()
+    sw = suara.open(tmp_path / "s", engine="spark")
+    with sw.store.transaction():
+        for name in TABLES:
+            sw.store.con.execute(f'DELETE FROM "{name}"')
+            data = ws.store.con.execute(f'SELECT * FROM "{name}"').arrow()
+            data = data.read_all() if hasattr(data, "read_all") else data
+            if len(data):
+                sw.store.append(name, data, ignore_conflicts=False)
+    for fn in (brand.share_of_voice_section, brand.exposure_section, audience.regions_section):
+        a = json.dumps(fn(sw), sort_keys=True, default=str)
+        b = json.dumps(fn(ws), sort_keys=True, default=str)
+        assert a == b, fn.__name__
+    ws.close()
+    sw.close()
+
+
+def test_crash_recovery(tmp_path):
+    import pandas as pd
+    from suara.store.lake import LakeStore
+    lake = LakeStore(tmp_path / "lake")
+    lake.upsert("accounts", pd.DataFrame({"platform": ["x"], "account_id": ["a1"]}))
+    lake.close()
+    # an uncommitted staging dir (crash before COMMIT) is discarded
+    stage = tmp_path / "lake" / "_staging" / "dead"
+    (stage / "accounts").mkdir(parents=True)
+    shutil.copy(tmp_path / "lake" / "accounts" / "data.parquet", stage / "accounts" / "x.parquet")
+    assert LakeStore(tmp_path / "lake").count("accounts") == 1
+    assert not stage.exists()
+    # a committed one (crash after COMMIT, before the swap) is finished on open
+    other = LakeStore(tmp_path / "other")
+    other.upsert("accounts", pd.DataFrame({"platform": ["x", "x"], "account_id": ["a1", "a2"]}))
+    other.close()
+    stage = tmp_path / "lake" / "_staging" / "done"
+    shutil.copytree(tmp_path / "other" / "accounts", stage / "accounts")
+    (stage / "COMMIT").write_text(json.dumps(["accounts"]))
+    assert LakeStore(tmp_path / "lake").count("accounts") == 2
+
+
+def test_newer_lake_and_unreachable_master_fail_clearly(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import suara
+    from suara.cli import app
+    from suara.config.workspace import SparkSettings
+    from suara.store import StoreError
+    from suara.store.lake import LakeStore
+    from suara.store.spark import SparkUnavailable, check_java
+    (tmp_path / "lake").mkdir()
+    (tmp_path / "lake" / "_suara.json").write_text('{"schema_version": 99}')
+    with pytest.raises(StoreError, match="newer"):
+        LakeStore(tmp_path / "lake")
+    with pytest.raises(SparkUnavailable, match="unreachable"):
+        LakeStore(tmp_path / "l2", SparkSettings(master="spark://127.0.0.1:1"))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(SparkUnavailable, match="Java"):
+        check_java()
+    monkeypatch.undo()
+    ws = suara.init(tmp_path / "ws")
+    ws.close()
+    (tmp_path / "ws" / "lake").mkdir()
+    (tmp_path / "ws" / "lake" / "_suara.json").write_text('{"schema_version": 99}')
+    r = CliRunner().invoke(app, ["analyse", "-w", str(tmp_path / "ws"), "--engine", "spark"])
+    assert r.exit_code != 0
+    assert "newer" in r.output and "Traceback" not in r.output
