@@ -122,7 +122,7 @@ def test_core_sections_parity(tmp_path, spark):
     with sw.store.transaction():
         for name in TABLES:
             sw.store.con.execute(f'DELETE FROM "{name}"')
-            data = ws.store.con.execute(f'SELECT * FROM "{name}"').arrow()
+            data = ws.store.con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
             data = data.read_all() if hasattr(data, "read_all") else data
             if len(data):
                 sw.store.append(name, data, ignore_conflicts=False)

@@ -267,7 +267,7 @@ class LakeStore(Store):
         spark = self.spark
         if self._files(name) is None:
             # empty table: derive the schema from an empty Arrow batch of the working copy
-            arrow = self.con.execute(f'SELECT * FROM "{name}" LIMIT 0').arrow()
+            arrow = self.con.sql(f'SELECT * FROM "{name}" LIMIT 0').to_arrow_table()
             if hasattr(arrow, "read_all"):
                 arrow = arrow.read_all()
             return spark.createDataFrame(arrow.to_pandas(), schema=_spark_schema(arrow.schema))
