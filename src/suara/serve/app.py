@@ -9,8 +9,8 @@ Example
 >>> import suara, tempfile
 >>> from fastapi.testclient import TestClient
 >>> ws = suara.init(tempfile.mkdtemp()); ws.close()
->>> c = TestClient(create_app(ws.path))
->>> c.get("/", follow_redirects=False).status_code
+>>> with TestClient(create_app(ws.path)) as c:  # the context runs start-up and shutdown
+...     c.get("/", follow_redirects=False).status_code
 303
 """
 from __future__ import annotations
