@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from suara.cli._common import WorkspaceOpt, err, fail, open_workspace, out
+from suara.cli._common import EngineOpt, WorkspaceOpt, err, fail, open_workspace, out
 
 case_app = typer.Typer(help="Handle alerts as cases: open, assign, note, resolve, export evidence.",
                        no_args_is_help=True)
@@ -40,7 +40,7 @@ def _json_out(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str, indent=1) + "\n")
 
 
-def radar(workspace: Path = WorkspaceOpt,
+def radar(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
           as_json: bool = typer.Option(False, "--json", help="Print the alerts as a JSON list."),
           update: bool = typer.Option(True, "--update/--no-update",
                                       help="Scan data newer than the last run first (incremental)."),
@@ -57,7 +57,7 @@ def radar(workspace: Path = WorkspaceOpt,
 
     if min_severity not in SEVERITIES:
         fail(f"--min-severity must be one of {', '.join(SEVERITIES)}, got {min_severity!r}")
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, engine)
     if update:
         res = run_radar(ws, full=full)
         err.print(f"Scanned {res['from'] or '-'} .. {res['to'] or '-'}: {res['alerts']:,} alerts "
