@@ -183,3 +183,18 @@ def test_newer_lake_and_unreachable_master_fail_clearly(tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["analyse", "-w", str(tmp_path / "ws"), "--engine", "spark"])
     assert r.exit_code != 0
     assert "newer" in r.output and "Traceback" not in r.output
+
+
+def test_enrich_mapinpandas_matches_local(campaign, spark):
+    from suara.enrich.pipeline import enrich_texts
+    from suara.enrich.spark import enrich_frame
+    frame = campaign["lake"].store.spark_frame("posts").where("text IS NOT NULL").limit(60)
+    got = enrich_frame(frame, ["language", "sentiment"], batch=16).toPandas()
+    texts = frame.select("platform", "post_id", "text").toPandas()
+    ref = enrich_texts(texts["text"].tolist(), components=["language", "sentiment"])
+    merged = texts.assign(language=ref["language"].to_numpy(),
+                          sentiment=ref["sentiment"].to_numpy()).merge(
+        got, on=["platform", "post_id"], suffixes=("", "_spark"))
+    assert len(merged) == len(texts) == 60
+    assert (merged["language"] == merged["language_spark"]).all()
+    assert (merged["sentiment"] == merged["sentiment_spark"]).all()
