@@ -58,6 +58,8 @@ class Workspace:
                mapping: dict | None = None, platform: str | None = None, progress=None):
         """Import files/folders; returns one `FileReport` per file."""
         from suara.ingest import ingest_paths
+        if isinstance(paths, (str, Path)):
+            paths = [paths]  # one path, not the characters of a string
         return ingest_paths(self.store, paths, fmt=fmt, timezone=timezone or None,
                             mapping=mapping, platform=platform, progress=progress)
 
