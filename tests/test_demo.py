@@ -22,7 +22,8 @@ def test_demo_runs_every_stage_and_writes_report(demo):
     assert s["unreadable"] == []
     assert s["imported"] > 15_000 and s["enriched"] >= s["imported"] * 0.9
     html = (d / "report.html").read_text(encoding="utf-8")
-    assert "Plotly.newPlot" in html and "cdn.plot.ly" not in html  # charts, offline
+    assert "Plotly.newPlot" in html  # charts
+    assert '<script src="http' not in html and "<script src='http" not in html  # no external scripts: offline
     assert "Isran" in html and "Rudy" in html
     sov = s["share_of_voice"]
     assert set(sov["all"]) == {"1", "2"} and set(sov["filtered"]) == {"1", "2"}
