@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from suara.report.export import neutralise
+
 __all__ = ["PLAYBOOKS", "CaseError", "suggest_playbook", "open_case", "list_cases", "get_case",
            "add_note", "assign_case", "resolve_case", "export_evidence", "STATUSES"]
 
@@ -305,9 +307,12 @@ def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli") -
         recs.append(d)
     fcsv = out / f"{case_id}-evidence.csv"
     with open(fcsv, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=cols + ["sha256"], lineterminator="\n")
+        # CRLF: a bare "\r" inside a cell is then quoted (see suara.report.export.write_csv)
+        w = csv.DictWriter(f, fieldnames=cols + ["sha256"], lineterminator="\r\n")
         w.writeheader()
-        w.writerows(recs)
+        # formula-like cells are neutralised for spreadsheets; the JSON keeps the verbatim
+        # text, which is what each row's sha256 covers
+        w.writerows({k: neutralise(v) for k, v in r.items()} for r in recs)
     digest = hashlib.sha256(fcsv.read_bytes()).hexdigest()
     fjson = out / f"{case_id}-evidence.json"
     doc = {"case_id": case_id, "alert_id": c["alert_id"], "exported_at": _now().isoformat() + "Z",

@@ -360,7 +360,10 @@ def export_evidence(ws, out_dir: str | Path, findings: list[dict] | None = None)
     cols = ["finding_id", "rule", "candidate", "platform", "post_id", "account_id", "handle", "created_at",
             "created_local", "kind", "url", "is_paid", "text", "media_files", "sha256"]
     pc = out / "posts.csv"
-    pd.DataFrame(rows, columns=cols).to_csv(pc, index=False, encoding="utf-8")
+    from suara.report.export import write_csv
+    # formula-like cells (post text, handles) are neutralised for spreadsheets; findings.json
+    # keeps the verbatim text that the per-post sha256 covers
+    write_csv(pd.DataFrame(rows, columns=cols), pc)
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     man = out / "manifest.json"
     man.write_text(json.dumps({

@@ -55,6 +55,7 @@ def _count_rows(path: Path) -> int | None:
 
 
 def _run(input: Path, column: str, output: Path, fn, label: str) -> int:
+    from suara.report.export import neutralise_frame
     total = _count_rows(input)
     n = 0
     first = True
@@ -62,9 +63,10 @@ def _run(input: Path, column: str, output: Path, fn, label: str) -> int:
     with progress_bar() as bar:
         task = bar.add_task(label, total=total)
         for chunk in _chunks(input, column):
-            res = fn(chunk)
+            # input text is untrusted: formula-like cells are neutralised for spreadsheets
+            res = neutralise_frame(fn(chunk))
             res.to_csv(output, mode="w" if first else "a", header=first, index=False,
-                       quoting=csv.QUOTE_MINIMAL)
+                       quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # CRLF: bare CRs get quoted
             first = False
             n += len(chunk)
             bar.update(task, advance=len(chunk))

@@ -51,7 +51,10 @@ def loads_json(line: bytes | str):
     except orjson.JSONDecodeError:
         if isinstance(line, (bytes, bytearray)):
             line = decode_bytes(bytes(line))
-        return json.loads(line)
+        try:
+            return json.loads(line)
+        except RecursionError:  # hostile nesting: orjson stops at depth 1024, the stdlib overflows
+            raise ValueError("JSON nested too deeply") from None
 
 
 def iter_raw_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | RowError]]:

@@ -98,6 +98,16 @@ def _sha256(src: Source) -> str:
     return h.hexdigest()
 
 
+def _printable(v) -> str:
+    # quarantine keeps hostile text as evidence, but a lone surrogate cannot be stored as UTF-8
+    s = v if isinstance(v, str) else str(v)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class _Batch:
     """Columnar accumulator of canonical rows for one flush."""
 
@@ -150,9 +160,9 @@ class _Batch:
         except Exception:  # noqa: BLE001 - raw can be anything; keep a repr
             text = repr(raw)
         self.quarantine.append({
-            "import_id": self.import_id, "file": self.source_name, "row": row, "field": err.field,
-            "reason": err.reason, "raw": text[:20_000], "format": self.fmt,
-            "quarantined_at": self.now})
+            "import_id": self.import_id, "file": self.source_name, "row": row,
+            "field": _printable(err.field), "reason": _printable(err.reason),
+            "raw": _printable(text[:20_000]), "format": self.fmt, "quarantined_at": self.now})
 
     def __len__(self):
         return self.n_posts + len(self.accounts) + len(self.quarantine)
@@ -179,10 +189,78 @@ def _to_arrow(table: str, cols: dict[str, list]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+_ARROW_ERRORS = (pa.ArrowException, ValueError, TypeError, OverflowError)
+
+
+def _bad_cells(table: str, cols: dict[str, list]) -> dict[int, tuple[str, str]]:
+    """Rows (by index) holding a value that does not fit the column type, with the first
+    offending column and why. Only columns whose conversion fails are checked cell by cell."""
+    bad: dict[int, tuple[str, str]] = {}
+    for f in arrow_schema(table):
+        vals = cols.get(f.name)
+        if vals is None:
+            continue
+        try:
+            pa.array(vals, type=f.type)
+            continue
+        except _ARROW_ERRORS:
+            pass
+        for i, v in enumerate(vals):
+            if i in bad or v is None:
+                continue
+            try:
+                pa.array([v], type=f.type)
+            except _ARROW_ERRORS as e:
+                bad[i] = (f.name, f"value does not fit {f.type}: {type(e).__name__}: {str(e)[:200]}")
+    return bad
+
+
+def _posts_arrow(b: _Batch) -> pa.Table:
+    """The batch's posts as Arrow; a mapped value that does not fit its column (an integer
+    beyond 64 bits, a lone surrogate, an object where text belongs) sends its row to
+    quarantine instead of failing the whole file. Checked only when conversion fails, so
+    well-formed input pays nothing."""
+    try:
+        return _to_arrow("posts", b.posts)
+    except _ARROW_ERRORS:
+        pass
+    bad = _bad_cells("posts", b.posts)
+    keep = [i for i in range(b.n_posts) if i not in bad]
+    for i, (fld, why) in sorted(bad.items()):
+        src = b.posts["source"][i] or ""
+        row = src.rsplit(":", 1)[-1]
+        rec = {c: b.posts[c][i] for c in b.post_cols}
+        b.bad(int(row) if row.isdigit() else None, RowError(fld, why), rec)
+    b.posts = {c: [v[i] for i in keep] for c, v in b.posts.items()}
+    b.obs_at = [b.obs_at[i] for i in keep]
+    b.n_posts = len(keep)
+    return _to_arrow("posts", b.posts)
+
+
+def _accounts_arrow(b: _Batch) -> pa.Table:
+    """The batch's accounts as Arrow; accounts with a value that does not fit go to
+    quarantine (their posts stay: the post itself is valid)."""
+    accs = list(b.accounts.values())
+    cols = {c: [a.get(c) for a in accs] for c in columns("accounts")}
+    try:
+        return _to_arrow("accounts", cols)
+    except _ARROW_ERRORS:
+        pass
+    bad = _bad_cells("accounts", cols)
+    for i, (fld, why) in sorted(bad.items()):
+        a = accs[i]
+        b.bad(None, RowError(f"account.{fld}", f"{a.get('platform')}:{a.get('account_id')}: {why}"), a)
+    keep = [a for i, a in enumerate(accs) if i not in bad]
+    b.accounts = {(a["platform"], a["account_id"]): a for a in keep}
+    return _to_arrow("accounts", {c: [a.get(c) for a in keep] for c in columns("accounts")})
+
+
 def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
     con = store.con
+    accounts = _accounts_arrow(b) if b.accounts else None   # may add to b.quarantine
     if b.n_posts:
-        posts = _to_arrow("posts", b.posts)
+        posts = _posts_arrow(b)
+    if b.n_posts:
         con.register("_in_posts", posts)
         try:
             # classify against what is stored before writing (new / updated / unchanged)
@@ -215,8 +293,7 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
         rep.updated += changed
         rep.unchanged += max(0, distinct - new - changed)
     if b.accounts:
-        cols = {c: [a.get(c) for a in b.accounts.values()] for c in columns("accounts")}
-        store.upsert("accounts", _to_arrow("accounts", cols), keep_greatest=_ACC_MONOTONE,
+        store.upsert("accounts", accounts, keep_greatest=_ACC_MONOTONE,
                      overwrite=("handle", "display_name", "bio", "location_text", "verified"))
         rep.accounts += len(b.accounts)
     if b.quarantine:
@@ -225,7 +302,7 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
         con.register("_in_q", _to_arrow("quarantine", qcols))
         try:
             con.execute("""INSERT INTO quarantine SELECT * FROM _in_q q WHERE NOT EXISTS (
-                SELECT 1 FROM quarantine o WHERE o.file = q.file AND o.row = q.row
+                SELECT 1 FROM quarantine o WHERE o.file = q.file AND o.row IS NOT DISTINCT FROM q.row
                 AND o.field = q.field AND o.reason = q.reason)""")
         finally:
             con.unregister("_in_q")
@@ -255,10 +332,18 @@ def _consume(imp, ctx: ImportContext, b: _Batch, row: int, raw) -> None:
         for item in imp.map(raw, ctx):
             if item.post is not None and not item.post.get("post_id"):
                 raise RowError("post_id", "missing id")
+            if item.post is not None and not item.post.get("platform"):
+                raise RowError("platform", "missing platform")
+            if item.account is not None and not (item.account.get("account_id")
+                                                 and item.account.get("platform")):
+                raise RowError("account_id", "account without platform or id")
             b.add(row, item)
     except RowError as e:
         b.bad(row, e, raw)
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, ArithmeticError,
+            RecursionError) as e:
+        # a mapper tripping over one hostile record (an epoch beyond the calendar, nesting
+        # deeper than the interpreter allows) costs that record, never the file
         b.bad(row, RowError("(record)", f"{type(e).__name__}: {e}"), raw)
 
 

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-__all__ = ["neutralise", "write_csv", "write_json", "sha256_text"]
+__all__ = ["neutralise", "neutralise_frame", "write_csv", "write_json", "sha256_text"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
@@ -35,17 +35,30 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def write_csv(data: pd.DataFrame | Iterable[dict], path: str | Path) -> Path:
-    """Write rows to CSV (UTF-8, header) with every text cell neutralised; atomic."""
-    df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell neutralised (for writers that append in chunks).
+
+    >>> neutralise_frame(pd.DataFrame({"t": ["=HYPERLINK(1)", "ok"], "n": [-1, 2]}))["t"].tolist()
+    ["'=HYPERLINK(1)", 'ok']
+    """
     safe = df.copy()
     for c in safe.columns:
         if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c].dtype):
             safe[c] = safe[c].map(neutralise)
+    return safe
+
+
+def write_csv(data: pd.DataFrame | Iterable[dict], path: str | Path) -> Path:
+    """Write rows to CSV (UTF-8, header) with every text cell neutralised; atomic."""
+    df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
+    safe = neutralise_frame(df)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    safe.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL)
+    # CRLF rows (RFC 4180): the csv module quotes a cell only when it holds a character of
+    # the line terminator, so with "\n" alone a bare "\r" stayed unquoted and a spreadsheet
+    # started a new row there: "x\r=cmd|..." smuggled a formula past the neutraliser
+    safe.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     tmp.replace(path)
     return path
 

@@ -149,12 +149,10 @@ class CoordinationResult:
 
 
 def _safe_csv(df: pd.DataFrame, path: Path) -> None:
-    # spreadsheet formula injection: a cell starting with = + - @ is prefixed with '
-    d = df.copy()
-    for c in d.columns:
-        if d[c].dtype == object:
-            d[c] = d[c].map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-    d.to_csv(path, index=False)
+    # spreadsheet formula injection (= + - @, tab, CR and their full-width forms): the one
+    # neutraliser every Suara CSV goes through; written atomically
+    from suara.report.export import write_csv
+    write_csv(df, path)
 
 
 def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,

@@ -77,7 +77,10 @@ def loads(text: str | bytes) -> Any:
     except orjson.JSONDecodeError:
         if isinstance(text, bytes):
             text = decode_bytes(text)
-        return json.loads(text)  # raises json.JSONDecodeError (a ValueError) for garbage
+        try:
+            return json.loads(text)  # raises json.JSONDecodeError (a ValueError) for garbage
+        except RecursionError:  # hostile nesting: orjson stops at depth 1024, the stdlib overflows
+            raise ValueError("JSON nested too deeply") from None
 
 
 def _first_char(source: Source) -> str:
@@ -142,6 +145,80 @@ def _line_mode(source: Source, probe: int = 2) -> bool:
         lines.close()
 
 
+#: Real exports nest a few dozen levels; ijson's item builder costs O(depth^2) (a 400 KB
+#: file of nested brackets takes minutes), so a streamed array deeper than this is refused.
+MAX_NESTING = 512
+
+
+class NestingTooDeep(ValueError):
+    """A JSON value nests deeper than `MAX_NESTING` levels."""
+
+
+def _bracket_table():
+    import numpy as np
+    t = np.zeros(256, dtype=np.int32)
+    t[ord("[")] = t[ord("{")] = 1
+    t[ord("]")] = t[ord("}")] = -1
+    return t
+
+
+_BRACKET = _bracket_table()
+
+
+class _DepthGuard:
+    """File wrapper that tracks JSON nesting depth of the bytes handed to the parser.
+
+    Vectorised with numpy over each buffer (escape pairs removed first, then string spans
+    from the parity of the quotes), so it costs a few passes over memory, not a Python loop
+    per byte. Raises `NestingTooDeep` from ``read`` when the depth exceeds ``limit``.
+
+    >>> import io
+    >>> _DepthGuard(io.BytesIO(b'[{"a": "]]]["}]'), 3).read(100)
+    b'[{"a": "]]]["}]'
+    >>> try:
+    ...     _DepthGuard(io.BytesIO(b"[[[[[1]]]]]"), 3).read(100)
+    ... except NestingTooDeep as e:
+    ...     print(e)
+    JSON nested deeper than 3 levels
+    """
+
+    def __init__(self, f, limit: int = MAX_NESTING):
+        self._f, self._limit = f, limit
+        self._depth, self._in_str, self._carry = 0, False, b""
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(n)
+        self._scan(data)
+        return data
+
+    def readinto(self, b) -> int:  # pragma: no cover - ijson uses read()
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def _scan(self, data: bytes) -> None:
+        import numpy as np
+        buf = self._carry + data
+        # an escape pair never delimits a string; a lone backslash at the end waits for its pair
+        buf = buf.replace(b"\\\\", b"__").replace(b'\\"', b"__")
+        if buf.endswith(b"\\"):
+            buf, self._carry = buf[:-1], b"\\"
+        else:
+            self._carry = b""
+        if not buf:
+            return
+        a = np.frombuffer(buf, dtype=np.uint8)
+        quotes = np.cumsum(a == 34, dtype=np.int32)
+        d = _BRACKET[a]
+        d[((quotes + int(self._in_str)) & 1).astype(bool)] = 0   # brackets inside strings
+        depth = np.cumsum(d, dtype=np.int32)
+        depth += self._depth
+        if depth.size and int(depth.max()) > self._limit:
+            raise NestingTooDeep(f"JSON nested deeper than {self._limit} levels")
+        self._depth = int(depth[-1]) if depth.size else self._depth
+        self._in_str = bool((int(quotes[-1]) + int(self._in_str)) % 2)
+
+
 def _iter_array(source: Source) -> Iterator[tuple[int, Any]]:
     # ijson streams a top-level array in bounded memory (Apify datasets reach gigabytes);
     # orjson/json would need the whole file in memory first.
@@ -151,12 +228,15 @@ def _iter_array(source: Source) -> Iterator[tuple[int, Any]]:
     backend = ijson
     while True:
         with source.open() as f:
-            it = backend.items(f, "item", use_float=True)
+            it = backend.items(_DepthGuard(f), "item", use_float=True)
             skip, restart = n, False
             while True:
                 try:
                     doc = next(it)
                 except StopIteration:
+                    return
+                except NestingTooDeep as e:
+                    yield n + 1, RowError("(document)", f"{e} after element {n}; refusing the rest")
                     return
                 except ijson.JSONError as e:
                     if "overflow" in str(e) and backend is ijson:
@@ -169,6 +249,10 @@ def _iter_array(source: Source) -> Iterator[tuple[int, Any]]:
                     return
                 except UnicodeDecodeError as e:
                     yield n + 1, RowError("(document)", f"not UTF-8 text after element {n}: {e}")
+                    return
+                except (ValueError, RecursionError) as e:  # the pure-Python backend's errors
+                    yield n + 1, RowError("(document)", f"invalid JSON after element {n}: "
+                                                        f"{type(e).__name__}: {e}")
                     return
                 if skip:
                     skip -= 1
@@ -193,6 +277,11 @@ def iter_records(source: Source, split: Callable[[Any], Iterable[Any]]) -> Itera
         except RowError as e:
             row += 1
             yield row, e
+            continue
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as e:
+            # a page whose envelope has the wrong shape ("items": 1e308) is one bad row
+            row += 1
+            yield row, RowError("(document)", f"unexpected page structure: {type(e).__name__}: {e}")
             continue
         for r in recs:
             row += 1

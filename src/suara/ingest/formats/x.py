@@ -229,6 +229,10 @@ def _is_tweet(d: Any) -> bool:
             and bool({"author_id", "edit_history_tweet_ids", "conversation_id", "public_metrics"} & d.keys()))
 
 
+def _as_list(v) -> list:
+    return v if isinstance(v, list) else []
+
+
 class XApiV2(Importer):
     """X API v2 response pages: single JSON documents or twarc2 JSONL (one page per line)."""
 
@@ -274,9 +278,16 @@ class XApiV2(Importer):
             if isinstance(data, dict):
                 data = [data]
             inc = page.get("includes") if isinstance(page.get("includes"), dict) else {}
-            users = {str(u.get("id")): u for u in inc.get("users") or [] if isinstance(u, dict)}
-            media = {m.get("media_key"): m for m in inc.get("media") or [] if isinstance(m, dict)}
-            places = {p.get("id"): p for p in inc.get("places") or [] if isinstance(p, dict)}
+            # a hostile page may carry anything under "includes": only lists are read, and
+            # a page whose lookup tables cannot be built is one quarantined row
+            try:
+                users = {str(u.get("id")): u for u in _as_list(inc.get("users")) if isinstance(u, dict)}
+                media = {m.get("media_key"): m for m in _as_list(inc.get("media")) if isinstance(m, dict)}
+                places = {p.get("id"): p for p in _as_list(inc.get("places")) if isinstance(p, dict)}
+            except TypeError as e:
+                row += 1
+                yield row, RowError("includes", f"malformed expansions: {e}")
+                continue
             ctx_page = {"users": users, "media": media, "places": places}
             if data is not None and not isinstance(data, list):
                 row += 1
@@ -288,7 +299,7 @@ class XApiV2(Importer):
                 if isinstance(t, dict):
                     ids.add(str(t.get("id")))
                 yield row, (t, ctx_page)
-            for t in inc.get("tweets") or []:
+            for t in _as_list(inc.get("tweets")):
                 if isinstance(t, dict) and str(t.get("id")) not in ids:
                     row += 1
                     yield row, (t, ctx_page)
