@@ -168,8 +168,12 @@ def _paths(x, prefix=()):
             yield from _paths(v, prefix + (i,))
 
 
-def mutate_json(doc, rnd) -> object:
-    """Replace, delete or retype one value somewhere in ``doc`` (a parsed JSON value).
+_PICK = object()
+
+
+def mutate_json(doc, rnd, value=_PICK) -> object:
+    """Replace, delete or retype one value somewhere in ``doc`` (a parsed JSON value);
+    ``value`` is the replacement (default: one of `HOSTILE_VALUES`).
 
     >>> import random
     >>> mutate_json({"a": 1}, random.Random(3)) != {"a": 1}
@@ -178,8 +182,10 @@ def mutate_json(doc, rnd) -> object:
     import copy
     doc = copy.deepcopy(doc)
     paths = [p for p, _ in _paths(doc) if p]
+    if value is _PICK:
+        value = rnd.choice(HOSTILE_VALUES)
     if not paths:
-        return rnd.choice(HOSTILE_VALUES)
+        return value
     path = rnd.choice(paths)
     parent = doc
     for k in path[:-1]:
@@ -191,7 +197,7 @@ def mutate_json(doc, rnd) -> object:
     elif op < 0.25:
         parent[k] = str(parent[k]) if not isinstance(parent[k], str) else [parent[k]]
     else:
-        parent[k] = rnd.choice(HOSTILE_VALUES)
+        parent[k] = value
     return doc
 
 

@@ -69,7 +69,10 @@ class OcrReader(Component):
         p = Path(str(f))
         if not p.is_absolute():
             p = self.base / p
-        return p if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() else None
+        try:
+            return p if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() else None
+        except (OSError, ValueError):  # a name from an export: too long, NUL byte ... not a file
+            return None
 
     def read_file(self, path: str | Path) -> str:
         """OCR text of one image ('' when unreadable)."""
