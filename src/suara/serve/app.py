@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import threading
+import time
 import uuid
 import warnings
 from pathlib import Path
@@ -81,6 +82,10 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     page_cache: dict[tuple, list] = {}  # (page, lang, identities, data key) -> blocks
     login_limiter = auth.RateLimiter(limit=10, window=300)
     api_limiter = auth.RateLimiter(limit=600, window=60)
+    # api_limiter is keyed by token, so every guessed token had a fresh bucket: failed
+    # tokens are also counted per client, which is then refused for a minute
+    token_fail_limiter = auth.RateLimiter(limit=20, window=60)
+    token_blocked: dict[str, float] = {}
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     app = FastAPI(title="Suara", version=suara.__version__, docs_url="/api/v1/docs",
@@ -105,12 +110,19 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         h = request.headers.get("authorization", "")
         if h.lower().startswith("bearer "):
             tok = h[7:].strip()
+            ip = request.client.host if request.client else "?"
+            if token_blocked.get(ip, 0.0) > time.monotonic():
+                raise HTTPException(429, "too many invalid API tokens from this client; retry in a minute")
             if not api_limiter.allow("tok:" + tok[:12]):
                 raise HTTPException(429, "rate limit exceeded")
             with lock:
                 u = auth.check_token(ws.store, tok)
             if u:
                 u["via"] = "token"
+            elif not token_fail_limiter.allow(ip):
+                if len(token_blocked) > 10_000:
+                    token_blocked.clear()
+                token_blocked[ip] = time.monotonic() + 60
             return u
         s = read_session(request)
         if s.get("user"):
