@@ -190,14 +190,16 @@ def trial_report(base: Path, ref: dict, rnd: random.Random) -> dict:
     if out.parent.exists():
         shutil.rmtree(out.parent)
     out.parent.mkdir()
-    delay = rnd.uniform(ref["startup_s"], ref["report_s"] * 1.05)
+    delay = rnd.uniform(ref["startup_s"], ref["report_s"] * 0.85)
     k = kill_at(cli("report", "-o", str(out), "-w", str(ws)), delay)
-    complete = (not out.exists()) or out.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    present = out.exists()
+    complete = (not present) or out.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    partial_tmp = any(p.name != out.name for p in out.parent.iterdir())   # the temporary name, if killed mid-write
     counts(ws)  # the store still opens
     r = run(cli("report", "-o", str(out), "-w", str(ws)))
     finished = r.returncode == 0 and out.read_text(encoding="utf-8").rstrip().endswith("</html>")
-    return {"stage": "report", **k, "file_present": out.exists(), "consistent": complete,
-            "rerun_finishes": finished}
+    return {"stage": "report", **k, "file_present": present, "temp_file_left": partial_tmp,
+            "consistent": complete, "rerun_finishes": finished}
 
 
 TRIALS = {"import": trial_import, "enrich": trial_enrich, "report": trial_report}
