@@ -517,7 +517,8 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
     ctx = ImportContext(file=src.name, timezone=timezone, mapping=mapping, platform=platform)
     import_id = uuid.uuid4().hex[:16]
     rep.import_id = import_id
-    now = utcnow()
+    # microsecond precision: two imports in the same second still each add their observation
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     try:
         sha = _sha256(src)
         with store.transaction():
