@@ -217,3 +217,10 @@ def test_serve_network_alerts_and_drilldown_pseudonymised_for_viewer(app_ws):
     login(c, "admin", "admin-pass-123")
     net = c.get("/api/v1/network").json()
     assert any(a["account_ref"] == "b1" for a in net["accounts"])
+
+
+def test_serve_bad_date_filter_is_a_clear_400(app_ws):
+    c, _ = app_ws
+    login(c, "ana", "analyst-pass-123")
+    r = c.get("/api/v1/posts", params={"since": "kemarin"})
+    assert r.status_code == 400 and "since" in r.json()["detail"]

@@ -78,7 +78,16 @@ class PostFilter(dict):
 
     @classmethod
     def from_params(cls, params) -> "PostFilter":
-        return cls({k: params.get(k) for k in cls.KEYS if params.get(k) not in (None, "")})
+        """Filters from query parameters; malformed dates are a 400, not a server error."""
+        from fastapi import HTTPException
+        f = cls({k: params.get(k) for k in cls.KEYS if params.get(k) not in (None, "")})
+        for k in ("since", "until"):
+            if k in f:
+                try:
+                    dt.datetime.fromisoformat(str(f[k]))
+                except ValueError:
+                    raise HTTPException(400, f"{k}: expected a date like 2024-11-01, got {str(f[k])[:40]!r}") from None
+        return f
 
 
 def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
