@@ -231,7 +231,6 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
 
     ``progress(n, total=None)`` is called once with ``(0, total=...)`` then per batch.
     """
-    from suara.analyse.base import ENRICH_VERSION_KEY
     from suara.store.store import utcnow
 
     t0 = time.time()
@@ -240,18 +239,22 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     pipe = Pipeline.default(ws.election, settings, base=ws.path, hoaxes=hoaxes)
     version = pipe.version
     store = ws.store
+    on_spark = getattr(store, "engine", "duckdb") == "spark" and hasattr(store, "spark_frame")
     posts = store.table("posts")
     enr = store.table("enrichments")
     cols = ["platform", "post_id", "text"] + (["media_files"] if "media_files" in posts.columns else [])
-    if rebuild:
-        todo = posts.select(*cols)
+    if on_spark:  # the posts stay on the executors; only results come back
+        df, total = None, 1
     else:
-        done = enr.filter(enr.version == version).select("platform", "post_id")
-        todo = posts.anti_join(done, ["platform", "post_id"]).select(*cols)
-    df = todo.order_by(["platform", "post_id"]).to_pandas()
-    total = len(df)
-    if progress:
-        progress(0, total=total)
+        if rebuild:
+            todo = posts.select(*cols)
+        else:
+            done = enr.filter(enr.version == version).select("platform", "post_id")
+            todo = posts.anti_join(done, ["platform", "post_id"]).select(*cols)
+        df = todo.order_by(["platform", "post_id"]).to_pandas()
+        total = len(df)
+        if progress:
+            progress(0, total=total)
     dedup = next(c for c in pipe.components if isinstance(c, NearDuplicates))
     if not rebuild and total:
         old = enr.filter(enr.version == version).select("platform", "post_id", "text_norm") \
@@ -261,6 +264,12 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     models = json.dumps({"pipeline": version, "components": [c.id for c in pipe.components],
                          **pipe.notes}, ensure_ascii=False)
     size = int(batch_size or settings["batch_size"])
+    if on_spark:
+        from suara.enrich.spark import enrich_lake
+        total = enrich_lake(ws, version, rebuild, settings, progress=progress, size=size,
+                            write_batch=lambda out: _write_batch(store, version, models, dedup, out,
+                                                                 rebuild, utcnow))
+        return _finish(store, version, total, t0, pipe)
     stateless = [c for c in pipe.components if not isinstance(c, NearDuplicates)]
     pool = _pool(stateless, int(settings["workers"]), total, size)
     if pool is not None:
@@ -276,11 +285,16 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     finally:
         if pool is not None:
             pool.terminate()
+    return _finish(store, version, total, t0, pipe)
+
+
+def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline") -> dict:
+    from suara.analyse.base import ENRICH_VERSION_KEY
     store.set_meta(ENRICH_VERSION_KEY, version)
     secs = time.time() - t0
     return {"posts": total, "version": version, "seconds": round(secs, 2),
             "posts_per_s": round(total / secs, 1) if secs > 0 and total else None,
-            "notes": pipe.notes}
+            "notes": pipe.notes, "engine": getattr(store, "engine", "duckdb")}
 
 
 _WORKER_COMPONENTS: list[Component] = []

@@ -111,6 +111,7 @@ def get_session(master: str = "local[2]", conf: dict[str, str] | None = None, ap
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         b = (SparkSession.builder.appName(app).master(master)
              .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")  # Suara draws its own bars
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.execution.arrow.pyspark.enabled", "true")
              .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")

@@ -148,6 +148,16 @@ class CoordinationResult:
                 {"windows": self.windows, "stats": self.stats, "params": self.params}, default=str))
 
 
+def _top(values: pd.Series, n: int) -> pd.Series:
+    """The ``n`` most frequent values, ties broken by value: the same on every engine, whatever
+    order the rows arrived in (``value_counts`` keeps arrival order among ties)."""
+    vc = values.value_counts()
+    if not len(vc):
+        return vc
+    df = vc.rename_axis("v").reset_index(name="n").sort_values(["n", "v"], ascending=[False, True])
+    return pd.Series(df["n"].to_numpy(), index=df["v"].to_numpy()).head(n)
+
+
 def _safe_csv(df: pd.DataFrame, path: Path) -> None:
     # spreadsheet formula injection (= + - @, tab, CR and their full-width forms): the one
     # neutraliser every Suara CSV goes through; written atomically
@@ -457,19 +467,20 @@ def _profile_networks(ws, posts, accounts, cp, edges_out) -> pd.DataFrame:
     rows = []
     for cl, members in nets.groupby("cluster", sort=True):
         p = mp[mp["cluster"] == cl]
-        tags = p["hashtags"].explode().dropna().astype(str).str.lower().value_counts().head(10)
+        tags = _top(p["hashtags"].explode().dropna().astype(str).str.lower(), 10)
         texts = p[p["kind"] != "share"]["text"].dropna()
-        narr = texts.str.strip().value_counts().head(5)
+        narr = _top(texts.str.strip(), 5)
         c = cp[cp["cluster"] == cl]
         cand = stance = method = None
         if len(c):
             method = c["method"].iloc[0]
             d = c[c["direction"] != "mention"]
             if len(d):
-                top = d.groupby(["candidate", "direction"]).size().sort_values(ascending=False)
-                (cand, stance) = top.index[0]
+                top = d.groupby(["candidate", "direction"]).size().reset_index(name="n")
+                top = top.sort_values(["n", "candidate", "direction"], ascending=[False, True, True])
+                cand, stance = top["candidate"].iloc[0], top["direction"].iloc[0]
             else:
-                cand, stance = c["candidate"].value_counts().index[0], "unknown"
+                cand, stance = _top(c["candidate"], 1).index[0], "unknown"
         ecl = edges_out[edges_out["cluster"] == cl]
         first = ecl["first"].min() if len(ecl) else pd.to_datetime(p["ts"].min(), unit="s")
         last = ecl["last"].max() if len(ecl) else pd.to_datetime(p["ts"].max(), unit="s")

@@ -236,6 +236,8 @@ def text_traces(ws, posts: ibis.Table, threshold: float = 0.6) -> pd.DataFrame:
         df["obj"] = "d:" + df["dup"].astype(str)
     else:
         df = p.select("platform", "account_id", "post_id", "ts", "text").execute()
+        # LSH clusters depend on the order texts arrive in; engines return rows in any order
+        df = df.sort_values(["platform", "post_id"], kind="stable").reset_index(drop=True)
         df["obj"] = near_duplicate_clusters(df["text"], threshold=threshold)
         df = df[df["obj"].notna()]
         df["obj"] = "d:" + df["obj"].astype(str)
