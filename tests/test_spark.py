@@ -266,3 +266,54 @@ def test_radar_alerts_parity(campaign, spark):
     q = "SELECT * EXCLUDE (created_at) FROM alerts ORDER BY alert_id"
     pd.testing.assert_frame_equal(_frame(lake.store, q), _frame(duck.store, q),
                                   check_exact=False, rtol=1e-9)
+
+
+def _posts(ids, day):
+    import pandas as pd
+    return pd.DataFrame({"platform": ["x"] * len(ids), "post_id": ids, "account_id": ["a"] * len(ids),
+                         "created_at": pd.to_datetime([day] * len(ids)), "text": ["t"] * len(ids)})
+
+
+def test_lake_rewrites_only_changed_partitions_and_removes_emptied_ones(tmp_path):
+    from suara.store.lake import LakeStore
+    lake = LakeStore(tmp_path / "lake")
+    lake.upsert("posts", _posts(["1", "2"], "2024-11-01 10:00"))
+    lake.upsert("posts", _posts(["3"], "2024-11-02 10:00"))
+    first = {p.parent.name: (p, p.stat().st_mtime_ns) for p in (tmp_path / "lake/posts").rglob("*.parquet")}
+    assert set(first) == {"day=2024-11-01", "day=2024-11-02"}
+    lake.upsert("posts", _posts(["4"], "2024-11-02 11:00"))   # touches one day only
+    now = {p.parent.name: (p, p.stat().st_mtime_ns) for p in (tmp_path / "lake/posts").rglob("*.parquet")}
+    assert now["day=2024-11-01"] == first["day=2024-11-01"]   # untouched partition: same file
+    assert now["day=2024-11-02"] != first["day=2024-11-02"]
+    lake.execute("DELETE FROM posts WHERE created_at < '2024-11-02'")  # e.g. retention
+    assert not (tmp_path / "lake/posts/platform=x/day=2024-11-01").exists()
+    lake.close()
+    again = LakeStore(tmp_path / "lake", read_only=True)
+    assert sorted(again.sql("SELECT post_id FROM posts").post_id) == ["3", "4"]
+    again.close()
+
+
+def test_working_copy_is_reused_until_the_lake_moves_on(tmp_path):
+    from suara.config.workspace import SparkSettings
+    from suara.store.lake import LakeStore
+    lake = LakeStore(tmp_path / "lake")
+    lake.upsert("posts", _posts(["1"], "2024-11-01"))
+    lake.close()
+    a = LakeStore(tmp_path / "lake")
+    assert a.reloaded is False and a.count("posts") == 1   # no reload: same commit
+    a.close()
+    # another driver (own working copy) commits to the lake: the next open reloads
+    b = LakeStore(tmp_path / "lake", SparkSettings(working_copy=str(tmp_path / "other.duckdb")))
+    b.upsert("posts", _posts(["2"], "2024-11-03"))
+    b.close()
+    c = LakeStore(tmp_path / "lake")
+    assert c.reloaded is True and c.count("posts") == 2
+    # a crash after the working copy committed but before the lake was written: the working
+    # copy is not trusted, the lake is
+    c.flush = lambda full=False: []    # the flush after this write never happens
+    c.upsert("posts", _posts(["9"], "2024-11-04"))
+    c.con.close()                      # killed: no close(), no flush
+    d = LakeStore(tmp_path / "lake")
+    assert d.reloaded is True
+    assert sorted(d.sql("SELECT post_id FROM posts").post_id) == ["1", "2"]
+    d.close()

@@ -15,6 +15,9 @@ class SparkSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     master: str = "local[2]"
     lake: str = "lake"
+    #: the driver's DuckDB working copy of the lake (default ``<lake>/_work/driver.duckdb``;
+    #: ``:memory:`` keeps it in memory); reused while the lake has no newer commit
+    working_copy: str | None = None
     conf: dict[str, str] = Field(default_factory=dict)
 
 

@@ -7,13 +7,18 @@ Layout (``<workspace>/lake`` by default)::
     lake/metric_observations/platform=x/day=.../*.parquet
     lake/<other table>/data.parquet
 
-Writes share the DuckDB code path: a LakeStore *is* a :class:`~suara.store.Store` whose DuckDB
-working copy lives in memory, so ingest, enrich and every ``upsert``/``append``/``replace``
-keep exactly the same idempotence rules (re-import changes nothing, observations are
-appended). At each outermost commit the tables whose content changed (count + row-hash
-fingerprint) are written to ``lake/_staging/<id>/`` and swapped into place after a COMMIT
-marker is written; opening a lake finishes a committed swap or discards an uncommitted one,
-so each file's import is atomic on disk too.
+Writes share the DuckDB code path: a LakeStore *is* a :class:`~suara.store.Store` over a DuckDB
+working copy of the lake on the driver's disk (``<lake>/_work/driver.duckdb`` by default), so
+ingest, enrich and every ``upsert``/``append``/``replace`` keep exactly the same idempotence
+rules (re-import changes nothing, observations are appended). At each outermost commit the
+tables written since the last one are fingerprinted (row count + XOR of row hashes; per
+(platform, day) partition for ``posts`` and ``metric_observations``) and only what changed is
+written to ``lake/_staging/<id>/`` -- whole small tables, single partitions of the partitioned
+ones -- then swapped into place after a COMMIT marker is written; opening a lake finishes a
+committed swap or discards an uncommitted one, so each file's import is atomic on disk too.
+Every commit stamps ``_suara.json`` with a commit id; the working copy remembers the id it
+matches and is reused on the next open (no reload) unless the lake moved on, a swap had to be
+finished, or the process died between its own commit and the lake's ("pending").
 
 Reads: :meth:`LakeStore.table` returns Ibis tables over **Spark** DataFrames read from the
 lake, so the engine-neutral Ibis analytics run on Spark unchanged. :meth:`LakeStore.sql`
@@ -34,6 +39,7 @@ import uuid
 from pathlib import Path
 
 import ibis
+import pyarrow as pa
 
 from suara.store.schema import PRIMARY_KEYS, SCHEMA_VERSION, TABLES
 from suara.store.store import Store, StoreError
@@ -70,7 +76,8 @@ class LakeStore(Store):
     def __init__(self, path: str | Path, spark_settings=None, read_only: bool = False):
         self.lake = Path(path)
         self.settings = spark_settings
-        self._fp: dict[str, tuple] = {}
+        self._fp: dict[str, object] = {}
+        self._dirty: set[str] = set()
         self._ibis_spark = None
         self._flush_lock = threading.RLock()
         self._lake_read_only = True  # no flushing until the working copy is loaded
@@ -79,17 +86,48 @@ class LakeStore(Store):
         except OSError as e:
             raise StoreError(f"{self.lake}: cannot create lake folder: {e}") from None
         self._check_lake_version()
-        if not read_only:
-            self._recover()
+        recovered = False if read_only else self._recover()
         from suara.store.spark import check_java, check_master
         check_java()
         check_master(getattr(spark_settings, "master", "local[2]"))
-        super().__init__(":memory:", read_only=False)
+        wc = getattr(spark_settings, "working_copy", None)
+        if read_only or wc == ":memory:":
+            copy = ":memory:"
+        else:
+            copy = Path(wc) if wc else self.lake / "_work" / "driver.duckdb"
+            copy.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(copy, read_only=False)
+        self.working_copy = str(copy)
         self.path = str(self.lake)
-        self._load()
+        self.con.execute("CREATE TABLE IF NOT EXISTS _lake_state (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        state = dict(self.con.execute("SELECT key, value FROM _lake_state").fetchall())
+        commit = self._lake_commit()
+        if (not recovered and commit is not None and state.get("commit") == commit
+                and "fingerprints" in state):
+            # the working copy is exactly the lake as last committed: no reload
+            self._fp = _decode_fp(json.loads(state["fingerprints"]))
+            self.reloaded = False
+        else:
+            self._load()
+            self._save_state(commit)
+            self.reloaded = True
         self._lake_read_only = read_only
 
     # ----- lake layout ----------------------------------------------------------------
+    def _lake_commit(self) -> str | None:
+        f = self.lake / _VERSION_FILE
+        if not f.exists():
+            return None
+        try:
+            return json.loads(f.read_text()).get("commit")
+        except ValueError:
+            return None
+
+    def _save_state(self, commit: str | None) -> None:
+        fps = json.dumps(_encode_fp(self._fp))
+        self.con.execute("INSERT OR REPLACE INTO _lake_state VALUES ('commit', ?), "
+                         "('fingerprints', ?)", [commit or "", fps])
+
     def _check_lake_version(self) -> None:
         f = self.lake / _VERSION_FILE
         if not f.exists():
@@ -102,28 +140,45 @@ class LakeStore(Store):
             raise StoreError(f"{self.lake}: lake schema version {v} is newer than this Suara "
                              f"({SCHEMA_VERSION}); upgrade Suara to open it")
 
-    def _recover(self) -> None:
-        """Finish swaps whose COMMIT marker was written; drop staging dirs without one."""
+    def _recover(self) -> bool:
+        """Finish swaps whose COMMIT marker was written; drop staging dirs without one.
+        Returns whether a swap was finished (the working copy must then be reloaded)."""
         staging = self.lake / "_staging"
+        finished = False
         if staging.exists():
             for d in sorted(staging.iterdir()):
                 marker = d / "COMMIT"
                 if marker.exists():
                     self._swap(d, json.loads(marker.read_text()))
+                    finished = True
                 shutil.rmtree(d, ignore_errors=True)
         shutil.rmtree(self.lake / "_old", ignore_errors=True)
+        return finished
 
-    def _swap(self, stage: Path, tables: list[str]) -> None:
+    def _swap(self, stage: Path, entries: list) -> None:
+        """Move staged tables (a name) or partitions (``{"table", "parts", "removed"}``) into
+        place. Idempotent, so a crash between two renames is finished on the next open."""
         old = self.lake / "_old" / stage.name
         old.mkdir(parents=True, exist_ok=True)
-        for t in tables:
-            src = stage / t
+        moves: list[tuple[Path, Path]] = []
+        removed: list[Path] = []
+        for e in entries:
+            if isinstance(e, str):
+                moves.append((stage / e, self.lake / e))
+            else:
+                t = e["table"]
+                moves += [(stage / t / part, self.lake / t / part) for part in e.get("parts", [])]
+                removed += [self.lake / t / part for part in e.get("removed", [])]
+        for i, (src, dst) in enumerate(moves):
             if not src.exists():  # already swapped before a crash
                 continue
-            dst = self.lake / t
+            dst.parent.mkdir(parents=True, exist_ok=True)
             if dst.exists():
-                os.replace(dst, old / t)
+                os.replace(dst, old / f"{i}")
             os.replace(src, dst)
+        for i, dst in enumerate(removed):
+            if dst.exists():
+                os.replace(dst, old / f"r{i}")
         shutil.rmtree(old, ignore_errors=True)
 
     def _files(self, table: str) -> str | None:
@@ -136,27 +191,39 @@ class LakeStore(Store):
         return str(d / pattern)
 
     def _load(self) -> None:
-        """Fill the in-memory working copy from the lake."""
-        for t in TABLES:
-            src = self._files(t)
-            if src is None:
-                continue
-            cols = ", ".join(f'"{c}"' for c, _ in TABLES[t])
-            hive = "true" if t in PARTITIONED else "false"
-            self.con.execute(f'DELETE FROM "{t}"')
-            self.con.execute(f'INSERT INTO "{t}" ({cols}) SELECT {cols} FROM '
-                             f"read_parquet('{src}', hive_partitioning = {hive})")
+        """Fill the working copy from the lake (on first open, or when the lake moved on)."""
+        with Store.transaction(self):
+            for t in TABLES:
+                self.con.execute(f'DELETE FROM "{t}"')
+                src = self._files(t)
+                if src is None:
+                    continue
+                cols = ", ".join(f'"{c}"' for c, _ in TABLES[t])
+                hive = "true" if t in PARTITIONED else "false"
+                self.con.execute(f'INSERT INTO "{t}" ({cols}) SELECT {cols} FROM '
+                                 f"read_parquet('{src}', hive_partitioning = {hive})")
         for t in TABLES:
             self._fp[t] = self._fingerprint(t)
 
-    def _fingerprint(self, table: str) -> tuple:
+    def _day(self, table: str) -> str:
+        return f"coalesce(strftime(\"{PARTITIONED[table]}\", '%Y-%m-%d'), 'unknown')"
+
+    def _fingerprint(self, table: str):
+        """Row count + XOR of row hashes: per table, or per (platform, day) partition."""
+        if table in PARTITIONED:
+            rows = self.con.execute(
+                f'SELECT platform, {self._day(table)} AS day, count(*), bit_xor(hash(t)) '
+                f'FROM "{table}" t GROUP BY ALL').fetchall()
+            return {(str(p), str(d)): (int(n), int(h)) for p, d, n, h in rows}
         return tuple(self.con.execute(
             f'SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM "{table}" t').fetchall()[0])
 
-    def flush(self) -> list[str]:
-        """Write every changed table to the lake atomically; returns the tables written.
+    def flush(self, full: bool = False) -> list[str]:
+        """Write the tables changed since the last flush to the lake atomically; returns them.
 
-        Called automatically after each outermost transaction and by ``close``.
+        Only tables written through the store's methods are checked (all with ``full``, as
+        ``close`` does); of ``posts`` and ``metric_observations`` only the (platform, day)
+        partitions whose rows changed are rewritten. Called after each outermost transaction.
 
         Example
         -------
@@ -167,35 +234,57 @@ class LakeStore(Store):
         if self._lake_read_only:
             return []
         with self._flush_lock:
-            changed = []
-            fps = {}
-            for t in TABLES:
+            check = list(TABLES) if full else [t for t in TABLES if t in self._dirty]
+            self._dirty.clear()
+            changed, entries, fps = [], [], {}
+            for t in check:
                 fp = self._fingerprint(t)
-                if fp != self._fp.get(t) or not (self.lake / t).exists():
-                    changed.append(t)
-                    fps[t] = fp
+                if fp == self._fp.get(t) and (self.lake / t).exists():
+                    continue
+                fps[t] = fp
+                changed.append(t)
             if not changed:
                 return []
             stage = self.lake / "_staging" / uuid.uuid4().hex
             stage.mkdir(parents=True)
+            cols_of = {t: ", ".join(f'"{c}"' for c, _ in TABLES[t]) for t in changed}
             for t in changed:
                 out = stage / t
-                if t in PARTITIONED:
-                    cols = ", ".join(f'"{c}"' for c, _ in TABLES[t])
-                    ts = PARTITIONED[t]
-                    q = (f'SELECT {cols}, coalesce(strftime("{ts}", \'%Y-%m-%d\'), \'unknown\') AS day '
-                         f'FROM "{t}" ORDER BY "{PRIMARY_KEYS[t][1]}"')
-                    self.con.execute(f"COPY ({q}) TO '{out}' (FORMAT parquet, "
-                                     "PARTITION_BY (platform, day), WRITE_PARTITION_COLUMNS false)")
-                    out.mkdir(exist_ok=True)
-                else:
+                if t not in PARTITIONED:
                     out.mkdir()
                     self.con.execute(f"COPY \"{t}\" TO '{out / 'data.parquet'}' (FORMAT parquet)")
-            (stage / "COMMIT").write_text(json.dumps(changed))
-            self._swap(stage, changed)
+                    entries.append(t)
+                    continue
+                before = self._fp.get(t) if (self.lake / t).exists() else {}
+                before = before if isinstance(before, dict) else {}
+                now = fps[t]
+                touched = sorted(k for k in now if before.get(k) != now[k])
+                gone = sorted(k for k in before if k not in now)
+                if touched:
+                    keys = pa.table({"p": [k[0] for k in touched], "d": [k[1] for k in touched]})
+                    name = f"_lake_parts_{uuid.uuid4().hex}"
+                    self.con.register(name, keys)
+                    try:
+                        q = (f'SELECT * FROM (SELECT {cols_of[t]}, {self._day(t)} AS day '
+                             f'FROM "{t}") x WHERE EXISTS (SELECT 1 FROM "{name}" k '
+                             f'WHERE k.p = x.platform AND k.d = x.day) '
+                             f'ORDER BY "{PRIMARY_KEYS[t][1]}"')
+                        self.con.execute(f"COPY ({q}) TO '{out}' (FORMAT parquet, "
+                                         "PARTITION_BY (platform, day), WRITE_PARTITION_COLUMNS false)")
+                    finally:
+                        self.con.unregister(name)
+                parts = sorted(p.parent.relative_to(out).as_posix() + "/" + p.name
+                               for p in out.glob("*/*")) if out.exists() else []
+                entries.append({"table": t, "parts": parts,
+                                "removed": [f"platform={p}/day={d}" for p, d in gone]})
+            (stage / "COMMIT").write_text(json.dumps(entries))
+            self._swap(stage, entries)
             shutil.rmtree(stage, ignore_errors=True)
-            (self.lake / _VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+            commit = uuid.uuid4().hex
+            (self.lake / _VERSION_FILE).write_text(
+                json.dumps({"schema_version": SCHEMA_VERSION, "commit": commit}))
             self._fp.update(fps)
+            self._save_state(commit)
             return changed
 
     # ----- writes: same code path as Store, then flush ----------------------------------
@@ -205,6 +294,10 @@ class LakeStore(Store):
         @contextlib.contextmanager
         def tx():
             outer = self._in_tx == 0
+            if outer and not self._lake_read_only:
+                # until the flush below finishes, the working copy may hold more than the lake:
+                # a crash in between makes the next open reload from the lake
+                self.con.execute("INSERT OR REPLACE INTO _lake_state VALUES ('commit', 'pending')")
             with Store.transaction(self):
                 yield self
             if outer and self._in_tx == 0:
@@ -213,25 +306,34 @@ class LakeStore(Store):
 
     def upsert(self, table, data, keep_greatest=(), overwrite=()):  # noqa: D102
         with self.transaction():
+            self._dirty.add(table)
             return super().upsert(table, data, keep_greatest, overwrite)
 
     def append(self, table, data, ignore_conflicts=True):  # noqa: D102
         with self.transaction():
+            self._dirty.add(table)
             return super().append(table, data, ignore_conflicts)
+
+    def replace(self, table, data, where=None, params=None):  # noqa: D102
+        with self.transaction():
+            self._dirty.add(table)
+            return super().replace(table, data, where, params)
 
     def set_meta(self, key, value):  # noqa: D102
         with self.transaction():
+            self._dirty.add("meta")
             super().set_meta(key, value)
 
     def execute(self, query, params=None):  # noqa: D102
         with self.transaction():
+            self._dirty.update(TABLES)  # any table: checked by fingerprint
             return super().execute(query, params)
 
     def close(self) -> None:
         """Write pending changes (e.g. from raw ``con`` statements) and close."""
         try:
             if getattr(self, "con", None) is not None and self._in_tx == 0:
-                self.flush()
+                self.flush(full=True)
         finally:
             super().close()
 
@@ -299,3 +401,18 @@ def _spark_schema(schema):
     """Arrow schema -> Spark StructType (for empty tables, which have no Parquet file)."""
     from pyspark.sql.pandas.types import from_arrow_schema
     return from_arrow_schema(schema)
+
+
+def _encode_fp(fp: dict) -> dict:
+    return {t: ({f"{k[0]}\x1f{k[1]}": list(v) for k, v in f.items()} if isinstance(f, dict)
+                else list(f)) for t, f in fp.items()}
+
+
+def _decode_fp(raw: dict) -> dict:
+    out = {}
+    for t, f in raw.items():
+        if isinstance(f, dict):
+            out[t] = {tuple(k.split("\x1f", 1)): tuple(v) for k, v in f.items()}
+        else:
+            out[t] = tuple(f)
+    return out
