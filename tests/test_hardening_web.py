@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
@@ -337,3 +338,97 @@ def test_hardening_secrets_never_printed_logged_or_stored(tmp_path, monkeypatch)
         assert secret not in blob, f"secret {secret!r} leaked:\n" + next(t for t in texts if secret in t)[-3000:]
     # ... while the commands did run and report their failures (masked)
     assert "…" in blob and "failed" in blob.lower()
+
+
+# ----------------------------------------------------------------------------- throughput
+def test_hardening_web_reads_do_not_wait_for_the_store_lock(app_ws):
+    """Reads run on per-thread cursors: while a write holds the store lock (a long import
+    step), the posts explorer, alerts, cases and /healthz still answer."""
+    _, app = app_ws
+    c = TestClient(app)
+    assert login(c, "admin", "admin-pass-123").status_code == 303
+    tok = create_token(app.state.ws.store, "reader", role="viewer")
+    assert c.get("/api/v1/posts?q=Gratispol").json()["total"] == 1   # compiles the filter's SQL
+    lock = app.state.ws.store._lock
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with lock:
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert held.wait(10)
+    results: dict[str, int] = {}
+    paths = ["/api/v1/posts?q=Gratispol", "/api/v1/posts?q=Gratispol&offset=1", "/api/v1/alerts",
+             "/api/v1/cases", "/healthz"]
+
+    def get(path):
+        results[path] = c.get(path).status_code
+    try:
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=get, args=(p,), daemon=True) for p in paths]
+        threads.append(threading.Thread(target=lambda: results.__setitem__(
+            "token", c.get("/api/v1/alerts", headers={"Authorization": f"Bearer {tok}"}).status_code),
+            daemon=True))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(max(0.1, 20 - (time.monotonic() - t0)))
+        answered = dict(results)   # before the lock is released
+    finally:
+        release.set()
+        holder.join(10)
+    assert answered == {**{p: 200 for p in paths}, "token": 200}, answered
+
+
+def test_hardening_web_posts_total_counted_once_per_filter_until_data_changes(app_ws, monkeypatch):
+    """Paging through a filter does not recount the matching posts on every page; a change of
+    the data (here an insert) recounts."""
+    from suara.serve import data
+    _, app = app_ws
+    c = TestClient(app)
+    login(c, "admin", "admin-pass-123")
+    counts = []
+    orig = data.Reader.execute
+
+    def spy(self, query, params=None):
+        if query.startswith("SELECT count(*) FROM ("):
+            counts.append(query)
+        return orig(self, query, params)
+    monkeypatch.setattr(data.Reader, "execute", spy)
+    assert c.get("/api/v1/posts?platform=instagram").json()["total"] == 2
+    assert c.get("/api/v1/posts?platform=instagram&offset=1").json()["total"] == 2
+    assert c.get("/api/v1/posts.csv?platform=instagram&offset=1").status_code == 200
+    assert c.get("/posts?platform=instagram").status_code == 200
+    assert len(counts) == 1, counts
+    assert c.get("/api/v1/posts?platform=x").json()["total"] == 1   # another filter: its own count
+    assert len(counts) == 2
+    app.state.ws.store.append("posts", pd.DataFrame([{"platform": "instagram", "post_id": "new1", "text": "baru",
+                                                      "created_at": pd.Timestamp("2024-11-04")}]))
+    assert c.get("/api/v1/posts?platform=instagram").json()["total"] == 3
+    assert len(counts) == 3
+
+
+def test_hardening_web_browser_sessions_are_rate_limited(tmp_path, monkeypatch):
+    """A logged-in browser session gets 429 (with Retry-After) past its requests a minute, like
+    an API token; other sessions are not affected."""
+    import suara.serve.app as serve_app
+    monkeypatch.setattr(serve_app, "SESSION_RATE_LIMIT", 5)
+    ws = suara.init(tmp_path / "w")
+    add_user(ws.store, "admin", "admin-pass-123", "admin")
+    add_user(ws.store, "vera", "viewer-pass-123", "viewer")
+    ws.close()
+    app = create_app(tmp_path / "w")
+    with TestClient(app) as c:
+        assert login(c, "admin", "admin-pass-123").status_code == 303
+        codes = [c.get(p).status_code for p in ["/api/v1/alerts", "/radar", "/api/v1/cases", "/posts", "/",
+                                               "/api/v1/alerts", "/radar"]]
+        assert codes == [200] * 5 + [429] * 2, codes
+        r = c.get("/api/v1/posts")
+        assert r.status_code == 429 and r.headers["retry-after"] == "60" and "per session" in r.json()["detail"]
+        other = TestClient(app)
+        assert login(other, "vera", "viewer-pass-123").status_code == 303
+        assert other.get("/api/v1/alerts").status_code == 200
+        assert c.get("/healthz").status_code == 200   # no session needed, never limited

@@ -37,7 +37,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 import suara
 from suara.serve import auth
 from suara.analyse.privacy import workspace_salt
-from suara.serve.data import (AnalysisCache, PostFilter, issue_series, local_offset, network_data,
+from suara.serve.data import (AnalysisCache, PostFilter, Reader, issue_series, local_offset, network_data,
                               query_posts, scrub_doc)
 from suara.serve.i18n import strings
 from suara.serve.pages import PAGES, blocks_for, generic_table
@@ -50,6 +50,7 @@ HERE = Path(__file__).parent
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SESSION_COOKIE = "suara_session"
 SESSION_MAX_AGE = 12 * 3600
+SESSION_RATE_LIMIT = 600  # requests a minute per logged-in browser session (as per API token)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -72,8 +73,9 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     """Build the app for a workspace (the server owns the store while it runs)."""
     ws = suara.open(workspace)
     ws.store  # take the write lock now: imports go through the server while it runs
-    lock = ws.store._lock
-    cache = AnalysisCache(ws, lock)
+    lock = ws.store._lock  # writes (and Ibis compilation) on the store's connection
+    reader = Reader(ws.store, lock)  # reads: per-thread cursors, no lock
+    cache = AnalysisCache(ws, lock, reader)
     signer = URLSafeTimedSerializer(_secret(ws.path), salt="suara-session")
     with lock:
         salt = workspace_salt(ws)  # the same pseudonyms as the reports and JSON exports
@@ -86,6 +88,8 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     # tokens are also counted per client, which is then refused for a minute
     token_fail_limiter = auth.RateLimiter(limit=20, window=60)
     token_blocked: dict[str, float] = {}
+    # browser sessions too: a stolen or scripted session cookie cannot hammer the store
+    session_limiter = auth.RateLimiter(limit=SESSION_RATE_LIMIT, window=60)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     app = FastAPI(title="Suara", version=suara.__version__, docs_url="/api/v1/docs",
@@ -115,8 +119,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
                 raise HTTPException(429, "too many invalid API tokens from this client; retry in a minute")
             if not api_limiter.allow("tok:" + tok[:12]):
                 raise HTTPException(429, "rate limit exceeded")
-            with lock:
-                u = auth.check_token(ws.store, tok)
+            u = auth.check_token(reader, tok)
             if u:
                 u["via"] = "token"
             elif not token_fail_limiter.allow(ip):
@@ -126,6 +129,9 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
             return u
         s = read_session(request)
         if s.get("user"):
+            if not session_limiter.allow("sess:" + str(s.get("csrf") or s["user"])):
+                raise HTTPException(429, f"rate limit exceeded ({SESSION_RATE_LIMIT} requests a minute per "
+                                         "session); retry in a minute", headers={"Retry-After": "60"})
             return {"username": s["user"], "role": s["role"], "via": "session", "csrf": s.get("csrf")}
         return None
 
@@ -154,7 +160,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         if request.url.path.startswith("/api/") or exc.status_code not in (401,):
             if not request.url.path.startswith("/api/") and exc.status_code == 403:
                 return HTMLResponse(f"<h1>403</h1><p>{_esc(exc.detail)}</p>", status_code=403)
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         nxt = request.url.path + (("?" + request.url.query) if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": nxt}), status_code=303)
 
@@ -176,7 +182,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     # ------------------------------------------------------------------ public routes
     @app.get("/healthz", include_in_schema=False)
-    def healthz():
+    async def healthz():  # on the event loop: answers at once even when every worker thread is busy
         return {"ok": True, "version": suara.__version__}
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
@@ -273,7 +279,8 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     def warm() -> None:
         try:
-            cache.get()
+            with lock:  # the first analysis (and its radar run) goes before any later write
+                cache.get()
             for ident in (False, True):
                 for lang in ("id", "en"):
                     for page in titles:
@@ -303,8 +310,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         f = PostFilter.from_params(request.query_params)
         res = _posts(f, limit=50, offset=offset, lock=lock,
                           show_identities=auth.can(user["role"], "identities"), salt=salt)
-        with lock:
-            platforms = ws.store.sql("SELECT DISTINCT platform FROM posts ORDER BY 1").platform.tolist()
+        platforms = _platforms()
         return render(request, "posts.html", user, title=strings(lang_of(request))["posts"], page="posts",
                       f=f, res=res, qs=urlencode(f), platforms=platforms, charts=False)
 
@@ -337,8 +343,18 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     # ------------------------------------------------------------------ shared actions
     def _posts(f: PostFilter, **kw) -> dict:
-        with lock:  # building Ibis expressions touches the one DuckDB connection too
-            return query_posts(ws, f, **kw)
+        return query_posts(ws, f, reader=reader, data_key=cache.data_key(), **kw)
+
+    platform_cache: dict[tuple, list] = {}
+
+    def _platforms() -> list[str]:
+        key = cache.data_key()
+        val = platform_cache.get(key)
+        if val is None:
+            val = reader.sql("SELECT DISTINCT platform FROM posts ORDER BY 1").platform.tolist()
+            platform_cache.clear()
+            platform_cache[key] = val
+        return val
 
     def _tz() -> str:
         return {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(ws.election.timezone,
@@ -349,8 +365,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     def _alerts(limit: int = 200, user: dict | None = None) -> list[dict]:
         import json as _json
-        with lock:
-            df = ws.store.sql(f"SELECT * FROM alerts ORDER BY detected_at DESC NULLS LAST, created_at DESC LIMIT {int(limit)}")
+        df = reader.sql(f"SELECT * FROM alerts ORDER BY detected_at DESC NULLS LAST, created_at DESC LIMIT {int(limit)}")
         ident = bool(user and auth.can(user["role"], "identities"))
         out = []
         for r in df.to_dict("records"):
@@ -379,8 +394,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     def _cases() -> list[dict]:
         import json as _json
-        with lock:
-            rows = _records(ws.store.sql("SELECT * FROM cases ORDER BY opened_at DESC LIMIT 200"))
+        rows = _records(reader.sql("SELECT * FROM cases ORDER BY opened_at DESC LIMIT 200"))
         for r in rows:
             try:
                 pb = _json.loads(r.get("playbook") or "{}")
@@ -392,8 +406,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         return rows
 
     def _jobs() -> list[dict]:
-        with lock:
-            return _records(ws.store.sql("SELECT * FROM jobs ORDER BY created_at DESC LIMIT 50"))
+        return _records(reader.sql("SELECT * FROM jobs ORDER BY created_at DESC LIMIT 50"))
 
     def _open_case(alert_id: str, user: dict) -> dict:
         try:
@@ -591,6 +604,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     def _close():
         stopping.set()
         with lock:  # waits for a running analysis/import step; later ones see `stopping`
+            reader.close()
             ws.close()
 
     return app

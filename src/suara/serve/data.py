@@ -1,13 +1,17 @@
 """Data access for the web app: a cached analysis document, the posts explorer query, and
 pseudonymisation of ordinary citizens for roles that may not see them.
 
-The store allows one writer; the server owns it and serialises access with one lock, so
-background imports and page requests never corrupt each other.
+The store allows one writer; the server owns it and serialises writes with one lock, so
+background imports and page requests never corrupt each other. Reads go through
+:class:`Reader`: one DuckDB cursor per worker thread (cursors of one connection may query at
+the same time and see committed data only), so requests no longer wait for each other.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import queue
 import threading
 from typing import Any
 
@@ -15,7 +19,7 @@ import ibis
 
 from suara.analyse import base
 
-__all__ = ["AnalysisCache", "PostFilter", "query_posts", "pseudonym", "PUBLIC_TYPES", "local_offset",
+__all__ = ["AnalysisCache", "Reader", "PostFilter", "query_posts", "pseudonym", "PUBLIC_TYPES", "local_offset",
            "issue_series", "network_data", "scrub_doc"]
 
 #: account types whose names are public (named in outputs); others are pseudonymised
@@ -36,23 +40,98 @@ def local_offset(election) -> dt.timedelta:
     return d.utcoffset() or dt.timedelta(0)
 
 
+class Reader:
+    """Read-only queries on a pool of cursors of the store's connection, without the store lock.
+
+    DuckDB runs queries from cursors of one connection concurrently; each cursor sees the
+    committed state (an import's open transaction stays invisible until it commits). A query
+    borrows a cursor, fetches its whole (bounded) result and gives the cursor back. Writes
+    keep going through the store and its lock.
+
+    >>> from suara.store.store import Store
+    >>> r = Reader(Store(":memory:"), threading.RLock(), size=2)
+    >>> r.execute("SELECT count(*) FROM posts").fetchall()
+    [(0,)]
+    """
+
+    def __init__(self, store, lock: threading.RLock, size: int = 16):
+        self.store, self.lock = store, lock
+        self._pool: queue.SimpleQueue = queue.SimpleQueue()
+        self._cursors: list = []
+        self.closed = False
+        with lock:
+            for _ in range(size):
+                self._pool.put(self._new())
+
+    def _new(self):
+        with self.lock:  # only when the pool is empty: creating a cursor touches the connection
+            if self.closed:
+                raise RuntimeError("the store is closed")
+            cur = self.store.con.cursor()
+            self._cursors.append(cur)
+            return cur
+
+    @contextlib.contextmanager
+    def cursor(self):
+        try:
+            cur = self._pool.get_nowait()
+        except queue.Empty:
+            cur = self._new()
+        try:
+            yield cur
+        finally:
+            self._pool.put(cur)
+
+    def execute(self, query: str, params: list | None = None) -> "_Rows":
+        """The query's rows, fetched (``.fetchall()``), like ``store.execute(...).fetchall()``."""
+        with self.cursor() as cur:
+            return _Rows(cur.execute(query, params or []).fetchall())
+
+    def sql(self, query: str, params: list | None = None):
+        """The query's result as a pandas DataFrame."""
+        with self.cursor() as cur:
+            return cur.execute(query, params or []).df()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            for c in self._cursors:
+                try:
+                    c.close()
+                except Exception:  # noqa: BLE001 - closing at shutdown
+                    pass
+            self._cursors.clear()
+
+
+class _Rows(list):
+    def fetchall(self) -> list:
+        return list(self)
+
+
 class AnalysisCache:
     """The `analyse` document, recomputed only when the data changed (new import,
     enrichment, coordination run or alerts)."""
 
-    def __init__(self, ws, lock: threading.RLock):
-        self.ws, self.lock = ws, lock
+    def __init__(self, ws, lock: threading.RLock, reader: Reader | None = None):
+        self.ws, self.lock, self.reader = ws, lock, reader
         self._key: tuple | None = None
         self._doc: dict | None = None
+        self._version = 0  # bumped by invalidate(): writes the counts below cannot see
 
     def data_key(self) -> tuple:
-        s = self.ws.store
-        with self.lock:
-            r = s.execute("""SELECT (SELECT count(*) FROM imports), (SELECT max(finished_at) FROM imports),
+        """What the cached views depend on: counts and times of the tables that change, and
+        the data version (bumped by the server's imports and case actions)."""
+        if self.reader is not None:
+            r = self.reader.execute(self._KEY_SQL, [base.ENRICH_VERSION_KEY]).fetchall()[0]
+        else:
+            with self.lock:
+                r = self.ws.store.execute(self._KEY_SQL, [base.ENRICH_VERSION_KEY]).fetchall()[0]
+        return (*r, self._version)
+
+    _KEY_SQL = """SELECT (SELECT count(*) FROM imports), (SELECT max(finished_at) FROM imports),
                 (SELECT value FROM meta WHERE key = ?), (SELECT max(scored_at) FROM account_scores),
                 (SELECT count(*) FROM alerts), (SELECT count(*) FROM cases), (SELECT count(*) FROM actions),
-                (SELECT count(*) FROM posts)""", [base.ENRICH_VERSION_KEY]).fetchall()[0]
-        return tuple(r)
+                (SELECT count(*) FROM posts)"""
 
     def get(self) -> dict:
         key = self.data_key()
@@ -66,6 +145,7 @@ class AnalysisCache:
             return self._doc
 
     def invalidate(self) -> None:
+        self._version += 1
         self._key = None
 
 
@@ -91,30 +171,55 @@ class PostFilter(dict):
 
 
 def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
-                show_identities: bool = False, salt: str = "") -> dict[str, Any]:
+                show_identities: bool = False, salt: str = "", reader: Reader | None = None,
+                data_key: tuple | None = None) -> dict[str, Any]:
     """Posts matching the filter, newest first, with author (pseudonymised unless allowed),
     enrichment and buzzer flag. Returns ``{"total", "posts", "limit", "offset"}``; at most
-    200 rows per call so no request can scan-and-ship the whole store."""
+    200 rows per call so no request can scan-and-ship the whole store.
+
+    With a ``reader`` the queries run on its cursor (no lock), and with a ``data_key`` (what
+    :meth:`AnalysisCache.data_key` returns) the matching-row count is cached per filter until
+    the data changes: paging through a filter scans the posts once per page, not twice."""
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
     lock = lock or threading.RLock()
-    with lock:
-        key = (tuple(sorted((k, str(v)) for k, v in f.items())), base.current_version(ws), salt,
-               id(ws.store.con))
-        sql = _SQL_CACHE.get(key)
-        if sql is None:
-            # Compiling the Ibis expression costs far more than running it (~0.2 s vs a few ms),
-            # so the compiled SQL is kept per filter and enrichment version.
-            sql = ibis.to_sql(_posts_expr(ws, f, salt), dialect="duckdb")
-            if len(_SQL_CACHE) > 512:
-                _SQL_CACHE.clear()
-            _SQL_CACHE[key] = sql
-        total = int(ws.store.con.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
-        df = ws.store.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
+    fkey = tuple(sorted((k, str(v)) for k, v in f.items()))
+    if reader is None or data_key is None:
+        with lock:
+            key = (fkey, base.current_version(ws), salt, id(ws.store.con))
+            sql = _compiled(ws, f, salt, key)
+            total = int(ws.store.con.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
+            df = ws.store.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
+        return _post_rows(ws, df, total, limit, offset, show_identities, salt)
+    key = (fkey, data_key, salt, id(ws.store.con))  # data_key carries the enrichment version
+    sql = _SQL_CACHE.get(key)
+    if sql is None:
+        with lock:  # building Ibis expressions touches the one DuckDB connection
+            sql = _compiled(ws, f, salt, key)
+    total = _TOTAL_CACHE.get(key)
+    if total is None:
+        total = int(reader.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
+        if len(_TOTAL_CACHE) > 4096:
+            _TOTAL_CACHE.clear()
+        _TOTAL_CACHE[key] = total
+    df = reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
     return _post_rows(ws, df, total, limit, offset, show_identities, salt)
 
 
+def _compiled(ws, f: PostFilter, salt: str, key: tuple) -> str:
+    sql = _SQL_CACHE.get(key)
+    if sql is None:
+        # Compiling the Ibis expression costs far more than running it (~0.2 s vs a few ms),
+        # so the compiled SQL is kept per filter and enrichment version.
+        sql = ibis.to_sql(_posts_expr(ws, f, salt), dialect="duckdb")
+        if len(_SQL_CACHE) > 512:
+            _SQL_CACHE.clear()
+        _SQL_CACHE[key] = sql
+    return sql
+
+
 _SQL_CACHE: dict[tuple, str] = {}
+_TOTAL_CACHE: dict[tuple, int] = {}
 
 
 def _posts_expr(ws, f: PostFilter, salt: str) -> ibis.Table:
