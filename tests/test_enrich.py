@@ -388,14 +388,15 @@ def test_enrich_ocr_reads_images_into_the_post(workspace, tmp_path):
         pytest.skip("needs tesseract-ocr, tesseract-ocr-ind and text2image (Debian packages)")
     (tmp_path / "t.txt").write_text("COBLOS NOMOR 2 GRATISPOL\n")
     fonts = "/usr/share/fonts"
-    r = subprocess.run(["text2image", f"--text={tmp_path / 't.txt'}", f"--outputbase={tmp_path / 'img'}",
+    # inside the workspace: OCR reads no image outside it and the import folders (hardening)
+    r = subprocess.run(["text2image", f"--text={tmp_path / 't.txt'}", f"--outputbase={workspace.path / 'img'}",
                         f"--fonts_dir={fonts}", "--font=DejaVu Sans", "--ptsize=24", "--xsize=1200",
                         "--ysize=300"], capture_output=True, timeout=60)
     if r.returncode != 0:
         pytest.skip(f"text2image could not render: {r.stderr[-200:]!r}")
     df = pd.DataFrame({"platform": "x", "post_id": ["p1"], "account_id": "a",
                        "created_at": dt.datetime(2024, 10, 1), "kind": "post", "text": ["lihat poster ini"],
-                       "media_files": [[str(tmp_path / "img.tif")]]})
+                       "media_files": [[str(workspace.path / "img.tif")]]})
     workspace.store.upsert("posts", df)
     enrich_workspace(workspace)
     e = workspace.store.sql("SELECT ocr_text, candidates, models FROM enrichments")

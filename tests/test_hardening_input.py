@@ -347,3 +347,49 @@ def test_hardening_csv_injection_text_command_outputs(tmp_path, cmd):
     assert _assert_csv_neutral(out) >= 3 * len(FORMULAS)
     back = pd.read_csv(out, dtype=str)
     assert back.teks.iloc[:-1].str.startswith("'").all() and back.teks.iloc[-1] == FORMULAS[-1]
+
+
+# ----------------------------------------------------------------------------- OCR media paths
+def test_hardening_ocr_reads_only_workspace_import_folder_and_media_dirs(tmp_path, monkeypatch):
+    """An export naming images elsewhere on the server (absolute, ``..``, a link leading out)
+    cannot make OCR put their text into a post: only the workspace, the folder of the imported
+    file and ``media_dirs`` are read; the others are skipped and counted in the notes."""
+    from suara.enrich.ocr import OcrReader
+    ws = suara.init(tmp_path / "ws")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "ktp.png"
+    secret.write_bytes(b"\x89PNG fake")
+    (ws.path / "media").mkdir()
+    (ws.path / "media" / "banner.png").write_bytes(b"\x89PNG fake")
+    (ws.path / "media" / "link.png").symlink_to(secret)
+    allowed_dir = tmp_path / "allowed"
+    allowed_dir.mkdir()
+    (allowed_dir / "ok.png").write_bytes(b"\x89PNG fake")
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "poster.png").write_bytes(b"\x89PNG fake")
+    cfg = ws.path / "suara.yaml"
+    cfg.write_text(cfg.read_text() + f"\nmedia_dirs: [{json.dumps(str(allowed_dir))}]\n")
+    media = {"abs": [str(secret)], "dotdot": ["../outside/ktp.png"], "link": ["media/link.png"],
+             "ws": ["media/banner.png"], "export": [str(export / "poster.png")],
+             "allowed": [str(allowed_dir / "ok.png")]}
+    f = export / "posts.jsonl"
+    f.write_text("".join(json.dumps({"suara_type": "post", "platform": "x", "post_id": k, "text": f"post {k}",
+                                     "created_at": "2024-11-01T02:00:00Z", "media_files": v}) + "\n"
+                         for k, v in media.items()))
+    ws.close()
+    ws = suara.open(tmp_path / "ws")
+    assert not ws.ingest([f])[0].error
+    read: list[str] = []
+    monkeypatch.setattr(OcrReader, "unavailable", None)
+    monkeypatch.setattr(OcrReader, "read_file", lambda self, p: read.append(os.path.realpath(p)) or "TEKS GAMBAR")
+    res = ws.enrich()
+    assert sorted(read) == sorted(os.path.realpath(p) for p in (
+        ws.path / "media" / "banner.png", export / "poster.png", allowed_dir / "ok.png"))
+    assert os.path.realpath(secret) not in read
+    assert "3 media path(s) outside" in res["notes"]["ocr_media_skipped"]
+    ocr = dict(ws.store.execute("SELECT post_id, ocr_text FROM enrichments").fetchall())
+    assert ocr["ws"] == ocr["export"] == ocr["allowed"] == "TEKS GAMBAR"
+    assert ocr["abs"] is None and ocr["dotdot"] is None and ocr["link"] is None
+    ws.close()

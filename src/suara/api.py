@@ -65,8 +65,30 @@ class Workspace:
 
     def enrich(self, rebuild: bool = False, progress=None) -> dict[str, Any]:
         """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild)."""
+        from suara.enrich.ocr import media_scope
         from suara.enrich.pipeline import enrich_workspace
-        return enrich_workspace(self, rebuild=rebuild, progress=progress)
+        with media_scope(self.media_folders()) as scope:
+            res = enrich_workspace(self, rebuild=rebuild, progress=progress)
+        if scope.refused_count and isinstance(res, dict):
+            res.setdefault("notes", {})["ocr_media_skipped"] = (
+                f"{scope.refused_count} media path(s) outside the workspace, the import folders and "
+                f"media_dirs not read, e.g. {scope.refused[0][:200]!r}")
+        return res
+
+    def media_folders(self) -> list[Path]:
+        """Folders OCR may read images from besides the workspace: those of the imported files
+        and ``media_dirs`` of ``suara.yaml`` (relative to the workspace). A file system root
+        is never one."""
+        out: list[Path] = [self.path / d for d in self.config.media_dirs]
+        try:
+            files = self.store.sql("SELECT DISTINCT file FROM imports WHERE file IS NOT NULL")["file"]
+        except Exception:  # noqa: BLE001 - an engine without SQL or an old store: workspace only
+            files = []
+        for f in files:
+            parent = Path(str(f).split("!", 1)[0]).absolute().parent  # relative: as imported from here
+            if parent != Path(parent.anchor):
+                out.append(parent)
+        return list(dict.fromkeys(out))
 
     def analyse(self, sections: Iterable[str] | None = None, progress=None) -> dict[str, Any]:
         """Compute the analytics document (`suara analyse --json`)."""

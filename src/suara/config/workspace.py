@@ -42,6 +42,8 @@ class WorkspaceConfig(BaseModel):
     pseudonymise: bool = True
     spark: SparkSettings = Field(default_factory=SparkSettings)
     webhooks: list[WebhookSettings] = Field(default_factory=list)
+    #: folders (besides the workspace and the folders of imported files) that OCR may read images from
+    media_dirs: list[str] = Field(default_factory=list)
 
     @classmethod
     def load(cls, folder: Path) -> "WorkspaceConfig":

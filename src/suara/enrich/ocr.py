@@ -6,6 +6,12 @@ program (Debian: ``apt-get install -y tesseract-ocr tesseract-ocr-ind``); when i
 ``ind`` data is missing, OCR is skipped and the reason is recorded in the enrichment's
 ``models`` field instead of failing.
 
+Only images inside the workspace, the folders of the imported files and the folders listed
+under ``media_dirs`` in ``suara.yaml`` are read: an export is untrusted, and a media path
+such as ``/home/analyst/ktp.jpg`` or ``../../secret.png`` must not put text from elsewhere on
+the server into a post. Such paths are skipped with a warning (logger ``suara.enrich.ocr``)
+and counted in the enrichment notes.
+
 Example
 -------
 >>> r = OcrReader()
@@ -14,16 +20,50 @@ Example
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import logging
+import os
 import shutil
 import subprocess
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from suara.enrich.base import Batch, Component, register
 
-__all__ = ["OcrReader", "IMAGE_SUFFIXES"]
+__all__ = ["OcrReader", "IMAGE_SUFFIXES", "MediaScope", "media_scope"]
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
+log = logging.getLogger(__name__)
+
+
+class MediaScope:
+    """Folders OCR may read besides its base, and the media paths it refused (examples, count)."""
+
+    def __init__(self, folders: Iterable[str | Path] = ()):
+        self.folders = tuple(str(f) for f in folders if f)
+        self.refused: list[str] = []
+        self.refused_count = 0
+
+
+_SCOPE: contextvars.ContextVar[MediaScope | None] = contextvars.ContextVar("suara_ocr_scope", default=None)
+
+
+@contextlib.contextmanager
+def media_scope(folders: Iterable[str | Path]) -> Iterator[MediaScope]:
+    """OCR readers created inside this block may also read images under ``folders``
+    (the workspace sets the folders of its imported files and its ``media_dirs``)."""
+    scope = MediaScope(folders)
+    token = _SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _SCOPE.reset(token)
+
+
+def _real(p: str | Path) -> str:
+    return os.path.realpath(os.fspath(p))
 
 
 @register
@@ -38,16 +78,40 @@ class OcrReader(Component):
         Tesseract language(s), ``ind`` by default (``ind+eng`` works when both are installed).
     timeout : float
         seconds per image.
+    allow : list of folders
+        besides ``base`` (and the folders of the enclosing :func:`media_scope`), where images
+        may be read; any other path (absolute, ``..``, or a link leading out) is skipped.
     """
 
     name, version = "ocr", "v1"
     requires, assigns = ("text",), ("ocr_text",)
 
     def __init__(self, base: str | Path = ".", lang: str = "ind", timeout: float = 30.0,
-                 max_images: int = 4):
+                 max_images: int = 4, allow: Iterable[str | Path] = ()):
         self.base, self.lang, self.timeout, self.max_images = Path(base), lang, timeout, max_images
+        self._scope = _SCOPE.get() or MediaScope()
+        self.roots = tuple(dict.fromkeys(_real(r) for r in (self.base, *allow, *self._scope.folders)))
         self._cache: dict[str, str] = {}
         self.images_read = 0
+        self.refused: list[str] = []
+
+    def allowed(self, path: str | Path) -> bool:
+        """Whether ``path`` (links resolved) lies inside one of the allowed folders."""
+        real = _real(path)
+        for root in self.roots:
+            try:
+                if os.path.commonpath([real, root]) == root:
+                    return True
+            except ValueError:  # different drives
+                continue
+        return False
+
+    def _refuse(self, f: str) -> None:
+        self._scope.refused_count += 1
+        if len(self.refused) < 20:
+            self.refused.append(f)
+            self._scope.refused.append(f)
+            log.warning("OCR: media path outside the workspace and the import folders skipped: %r", f[:300])
 
     @cached_property
     def unavailable(self) -> str | None:
@@ -70,7 +134,12 @@ class OcrReader(Component):
         if not p.is_absolute():
             p = self.base / p
         try:
-            return p if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file() else None
+            if p.suffix.lower() not in IMAGE_SUFFIXES:
+                return None
+            if not self.allowed(p):
+                self._refuse(str(f))
+                return None
+            return p if p.is_file() else None
         except (OSError, ValueError):  # a name from an export: too long, NUL byte ... not a file
             return None
 
