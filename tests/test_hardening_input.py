@@ -144,6 +144,35 @@ def test_hardening_decompression_bomb_stops_at_the_cap_and_rolls_back(tmp_path, 
     ws.close()
 
 
+@pytest.mark.parametrize("kind", ["gz", "xz", "bz2", "zip"])
+def test_hardening_decompression_bomb_stops_early_on_the_ratio(tmp_path, monkeypatch, kind):
+    """Well below the absolute cap (8 GiB), a file inflating at more than 200:1 is refused
+    once past the floor (64 MiB; 2 MiB here), long before it is all inflated."""
+    import re
+    monkeypatch.setattr(ingest_base, "RATIO_MIN_BYTES", 2 * 1024**2)
+    p = _bomb(tmp_path / f"bomb.jsonl.{kind}" if kind != "zip" else tmp_path / "bomb.zip", kind, 32)
+    ws = suara.init(tmp_path / "ws")
+    reps = ws.ingest([p])
+    assert len(reps) == 1 and reps[0].error and "decompression bomb" in reps[0].error, reps[0].error
+    assert "more than 200:1" in reps[0].error
+    inflated = int(re.search(r"([\d,]+) bytes inflated", reps[0].error).group(1).replace(",", ""))
+    assert inflated < 16 * 1024**2   # of 32 MiB
+    assert ws.store.count("posts") == 0 and ws.store.count("imports") == 0
+    # an ordinary compressed export (about 10:1) is read whole
+    good = tmp_path / f"good.jsonl.{kind}" if kind != "zip" else tmp_path / "good.zip"
+    body = "".join(json.dumps(_post(str(i))) + "\n" for i in range(3000)).encode()
+    if kind == "zip":
+        with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("posts.jsonl", body)
+    else:
+        with {"gz": gzip.open, "xz": lzma.open, "bz2": bz2.open}[kind](good, "wb") as f:
+            f.write(body)
+    monkeypatch.setattr(ingest_base, "RATIO_MIN_BYTES", 64 * 1024)
+    rep = ws.ingest([good])[0]
+    assert not rep.error and rep.accepted == 3000, (rep.error, len(body) / good.stat().st_size)
+    ws.close()
+
+
 def test_hardening_bomb_message_through_the_cli(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest_base, "MAX_DECOMPRESSED_BYTES", 4 * 1024**2)
     p = _bomb(tmp_path / "bomb.jsonl.gz", "gz", 8)

@@ -33,11 +33,16 @@ __all__ = [
     "Item", "RowError", "FileError", "Source", "Importer", "ImportContext",
     "parse_time", "to_int", "to_bool", "extract_hashtags", "extract_mentions", "extract_links",
     "fill_entities", "repair_mojibake", "decode_bytes",
-    "MAX_DECOMPRESSED_BYTES", "MAX_LINE_BYTES",
+    "MAX_DECOMPRESSED_BYTES", "MAX_LINE_BYTES", "MAX_COMPRESSION_RATIO", "RATIO_MIN_BYTES",
 ]
 
 #: Cap on bytes read out of one compressed member: a zip/gzip bomb stops here.
 MAX_DECOMPRESSED_BYTES = 8 * 1024**3
+#: ... and sooner: once more than ``RATIO_MIN_BYTES`` came out, at most this many bytes per
+#: compressed byte read (exports compress 5-20x; a bomb's ratio is ~1,000x for gzip and zip,
+#: far more for xz and bz2), so a bomb stops after a few seconds, not 8 GiB.
+MAX_COMPRESSION_RATIO = 200
+RATIO_MIN_BYTES = 64 * 1024**2
 #: Cap on a single line / record; longer ones are quarantined, not loaded into memory whole.
 MAX_LINE_BYTES = 64 * 1024**2
 
@@ -82,10 +87,14 @@ class ImportContext:
 
 
 class _CappedReader(io.RawIOBase):
-    """Wraps a decompressing stream and fails once more than ``cap`` bytes come out."""
+    """Wraps a decompressing stream and fails once more than ``cap`` bytes come out, or once
+    more than ``RATIO_MIN_BYTES`` came out at over ``MAX_COMPRESSION_RATIO`` times the
+    compressed bytes read so far (``compressed()``)."""
 
-    def __init__(self, raw: BinaryIO, cap: int, name: str):
+    def __init__(self, raw: BinaryIO, cap: int, name: str, compressed=None):
         self._raw, self._cap, self._n, self._name = raw, cap, 0, name
+        self._compressed = compressed
+        self._ratio, self._floor = MAX_COMPRESSION_RATIO, RATIO_MIN_BYTES
 
     def readable(self):
         return True
@@ -96,6 +105,11 @@ class _CappedReader(io.RawIOBase):
         if self._n > self._cap:
             raise FileError(f"{self._name}: decompressed size exceeds {self._cap:,} bytes "
                             "(possible decompression bomb); refusing to read further")
+        if self._compressed is not None and self._n > self._floor:
+            packed = max(1, self._compressed())
+            if self._n > self._ratio * packed:
+                raise FileError(f"{self._name}: {self._n:,} bytes inflated from {packed:,} compressed bytes, "
+                                f"more than {self._ratio}:1 (possible decompression bomb); refusing to read further")
         b[: len(data)] = data
         return len(data)
 
@@ -103,6 +117,22 @@ class _CappedReader(io.RawIOBase):
         with _suppress():
             self._raw.close()
         super().close()
+
+
+class _Owning:
+    """A decompressing file that also closes the compressed file it reads from."""
+
+    def __init__(self, raw, packed):
+        self._raw, self._packed = raw, packed
+
+    def read(self, n: int = -1) -> bytes:
+        return self._raw.read(n)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            self._packed.close()
 
 
 class _suppress:
@@ -145,18 +175,25 @@ class Source:
             zf = zipfile.ZipFile(p)
             info = zf.getinfo(self.member)
             raw: BinaryIO = zf.open(info)
-            stream = io.BufferedReader(_CappedReader(raw, cap, self.name), 1 << 20)
+            size = info.compress_size  # the whole member's: at least what was read so far
+            stream = io.BufferedReader(_CappedReader(raw, cap, self.name, lambda: size), 1 << 20)
         else:
             n = p.name.lower()
-            if n.endswith(".gz"):
-                raw = gzip.open(p, "rb")
-            elif n.endswith(".xz"):
-                raw = lzma.open(p, "rb")
-            elif n.endswith(".bz2"):
-                raw = bz2.open(p, "rb")
-            else:
+            if not n.endswith((".gz", ".xz", ".bz2")):
                 return open(p, "rb")
-            stream = io.BufferedReader(_CappedReader(raw, cap, self.name), 1 << 20)
+            packed = open(p, "rb")
+            try:
+                if n.endswith(".gz"):
+                    raw = gzip.GzipFile(fileobj=packed, mode="rb")
+                elif n.endswith(".xz"):
+                    raw = lzma.LZMAFile(packed, "rb")
+                else:
+                    raw = bz2.BZ2File(packed, "rb")
+            except BaseException:
+                packed.close()
+                raise
+            raw = _Owning(raw, packed)
+            stream = io.BufferedReader(_CappedReader(raw, cap, self.name, packed.tell), 1 << 20)
         # compressed names: strip the compression suffix for nested handling
         return stream
 
