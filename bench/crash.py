@@ -197,9 +197,11 @@ def trial_report(base: Path, ref: dict, rnd: random.Random) -> dict:
     partial_tmp = any(p.name != out.name for p in out.parent.iterdir())   # the temporary name, if killed mid-write
     counts(ws)  # the store still opens
     r = run(cli("report", "-o", str(out), "-w", str(ws)))
-    finished = r.returncode == 0 and out.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    left_after = [p.name for p in out.parent.iterdir() if p.name != out.name]   # the re-run removes it
+    finished = r.returncode == 0 and out.read_text(encoding="utf-8").rstrip().endswith("</html>") \
+        and not left_after
     return {"stage": "report", **k, "file_present": present, "temp_file_left": partial_tmp,
-            "consistent": complete, "rerun_finishes": finished}
+            "temp_file_after_rerun": bool(left_after), "consistent": complete, "rerun_finishes": finished}
 
 
 TRIALS = {"import": trial_import, "enrich": trial_enrich, "report": trial_report}

@@ -71,3 +71,38 @@ def test_crash_random_kill_points(prepared, stage):
     for r in results:
         _ok(r)
     assert sum(r["killed"] for r in results) >= 2
+
+
+def test_crash_report_temp_files_never_stay(tmp_path, monkeypatch):
+    """The report's temporary file: removed when the write fails (disk full), and one left by
+    a killed run (a dead writer's, or the ``FILE.tmp`` of earlier versions) is removed by the
+    next run; a live writer's is left alone."""
+    import os
+    import subprocess
+    import sys
+
+    import suara
+    from suara.report import daily
+    ws = suara.init(tmp_path / "ws")
+    monkeypatch.setattr(daily, "render_report", lambda *a, **k: "<html>ok</html>")
+    out = tmp_path / "out" / "brief.html"
+    out.parent.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out.parent / "brief.html.tmp").write_text("<html>half")
+    (out.parent / f".brief.html.{dead.pid}.0a1b2c3d.tmp").write_text("<html>half")
+    live = out.parent / f".brief.html.{os.getppid()}.0a1b2c3d.tmp"
+    live.write_text("<html>another writer, still running")
+    assert ws.report(out) == out and out.read_text() == "<html>ok</html>"
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(["brief.html", live.name])
+    live.unlink()
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "replace", full)
+    monkeypatch.setattr(Path, "replace", full)
+    with pytest.raises(OSError):
+        ws.report(out)
+    assert [p.name for p in out.parent.iterdir()] == ["brief.html"]
+    assert out.read_text() == "<html>ok</html>"
+    ws.close()

@@ -124,7 +124,6 @@ def write_report(ws, out: Path, analysis: dict | None = None, lang: str = "id") 
                             "--no-pdf-header-footer", f"--print-to-pdf={out.resolve()}", src.as_uri()],
                            check=True, capture_output=True, timeout=180)
         return out
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)  # atomic: a crash never leaves half a report
-    return out
+    from suara.report.export import atomic_write
+    # atomic: a crash never leaves half a report, and the next run removes the temporary file
+    return atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))

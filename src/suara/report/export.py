@@ -15,14 +15,17 @@ Example
 from __future__ import annotations
 
 import csv
+import glob
 import json
+import os
 import re
+import secrets
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-__all__ = ["neutralise", "neutralise_frame", "write_csv", "write_json", "sha256_text"]
+__all__ = ["neutralise", "neutralise_frame", "write_csv", "write_json", "sha256_text", "atomic_write"]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
@@ -48,29 +51,69 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def atomic_write(path: str | Path, write: Callable[[Path], Any]) -> Path:
+    """Write ``path`` through ``write(tmp)`` and an atomic rename, so the file is either the
+    old one or complete.
+
+    The temporary file has a unique name (``.NAME.PID.RANDOM.tmp`` next to ``path``): two
+    writers never share one. It is removed when ``write`` fails; one left by a killed
+    process (kill -9, power loss) is removed by the next write of the same file, as is the
+    ``NAME.tmp`` of earlier versions.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "r.html.tmp").write_text("half")            # left by a killed run
+    >>> atomic_write(d / "r.html", lambda t: t.write_text("whole")).read_text()
+    'whole'
+    >>> sorted(p.name for p in d.iterdir())
+    ['r.html']
+    """
+    path = Path(path)
+    _remove_stale_tmp(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _remove_stale_tmp(path: Path) -> None:
+    """Temporary files of ``path`` whose writing process is gone."""
+    import psutil
+    stale = [path.with_name(path.name + ".tmp")]
+    for f in glob.glob(os.path.join(glob.escape(str(path.parent)), "." + glob.escape(path.name) + ".*.tmp")):
+        pid = Path(f).name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not psutil.pid_exists(int(pid)):
+            stale.append(Path(f))
+    for f in stale:
+        try:
+            f.unlink(missing_ok=True)
+        except OSError:  # not ours to remove (permissions): leave it
+            pass
+
+
 def write_csv(data: pd.DataFrame | Iterable[dict], path: str | Path) -> Path:
     """Write rows to CSV (UTF-8, header) with every text cell neutralised; atomic."""
     df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(list(data))
     safe = neutralise_frame(df)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
     # CRLF rows (RFC 4180): the csv module quotes a cell only when it holds a character of
     # the line terminator, so with "\n" alone a bare "\r" stayed unquoted and a spreadsheet
     # started a new row there: "x\r=cmd|..." smuggled a formula past the neutraliser
-    safe.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, quoting=csv.QUOTE_MINIMAL,
+                                                      lineterminator="\r\n"))
 
 
 def write_json(obj: Any, path: str | Path) -> Path:
     """Write JSON (UTF-8, indented) atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def sha256_text(text: str | None) -> str:
