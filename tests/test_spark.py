@@ -317,3 +317,37 @@ def test_working_copy_is_reused_until_the_lake_moves_on(tmp_path):
     assert d.reloaded is True
     assert sorted(d.sql("SELECT post_id FROM posts").post_id) == ["1", "2"]
     d.close()
+
+
+def test_engine_switch_moves_a_workspace_both_ways(tmp_path):
+    """`suara engine switch --to spark` copies every table into the lake and sets the engine;
+    `--to duckdb` brings it back; the answers stay the same."""
+    import yaml
+    from typer.testing import CliRunner
+
+    import suara
+    from suara.analyse import brand
+    from suara.cli import app
+    from suara.store.schema import TABLES
+    from test_analyse_brand import build_world
+    ws = build_world(suara.init(tmp_path / "w"))
+    sov = brand.share_of_voice(ws)["total"]   # (infers regions: derived rows move too)
+    counts = {t: ws.store.count(t) for t in TABLES}
+    ws.close()
+    r = CliRunner().invoke(app, ["engine", "switch", "--to", "spark", "-w", str(tmp_path / "w")])
+    assert r.exit_code == 0, r.output
+    assert yaml.safe_load((tmp_path / "w/suara.yaml").read_text())["engine"] == "spark"
+    lake = suara.open(tmp_path / "w")
+    assert lake.engine == "spark"
+    assert {t: lake.store.count(t) for t in TABLES} == counts
+    assert counts["posts"] > 0 and any((tmp_path / "w/lake/posts").rglob("*.parquet"))
+    lake.close()
+    r = CliRunner().invoke(app, ["engine", "switch", "--to", "duckdb", "-w", str(tmp_path / "w")])
+    assert r.exit_code != 0 and "--replace" in r.output   # the DuckDB file still holds data
+    r = CliRunner().invoke(app, ["engine", "switch", "--to", "duckdb", "--replace",
+                                 "-w", str(tmp_path / "w")])
+    assert r.exit_code == 0, r.output
+    back = suara.open(tmp_path / "w")
+    assert back.engine == "duckdb" and {t: back.store.count(t) for t in TABLES} == counts
+    assert brand.share_of_voice(back)["total"] == sov
+    back.close()

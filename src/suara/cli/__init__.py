@@ -27,6 +27,7 @@ _COMMAND_MODULES = [
     "radar",
     "mobilise",
     "text",
+    "engine",
 ]
 
 for _m in _COMMAND_MODULES:
