@@ -432,3 +432,27 @@ def test_hardening_web_browser_sessions_are_rate_limited(tmp_path, monkeypatch):
         assert login(other, "vera", "viewer-pass-123").status_code == 303
         assert other.get("/api/v1/alerts").status_code == 200
         assert c.get("/healthz").status_code == 200   # no session needed, never limited
+
+
+def test_hardening_web_posts_page_cut_before_joins_matches_the_full_query(app_ws):
+    """Filters on posts columns only take the page of newest posts before the joins (fast);
+    the rows are those of the full query for every such filter and offset."""
+    from suara.serve import data
+    _, app = app_ws
+    ws = app.state.ws
+    ws.store.append("posts", pd.DataFrame([{"platform": "x", "post_id": f"n{i}", "account_id": "b1",
+                                            "text": f"Gratispol {i}", "created_at": pd.Timestamp("2024-11-05")
+                                            + pd.Timedelta(minutes=i)} for i in range(30)]))
+    reader = data.Reader(ws.store, ws.store._lock, size=1)
+    key = data.AnalysisCache(ws, ws.store._lock, reader).data_key()
+    filters = [{}, {"q": "gratispol"}, {"platform": "x", "since": "2024-11-03"}, {"until": "2024-11-05 00:10"},
+               {"account": "b1"}, {"kind": "post"}, {"sentiment": "negative"}, {"candidate": "2"}]
+    for q in filters:
+        f = data.PostFilter(q)
+        with ws.store._lock:   # Ibis compiles on the store's connection (the warm-up thread uses it too)
+            assert (data._page_sql(ws, f, "salt") is not None) == (set(q) <= data._POSTS_ONLY)
+        for offset in (0, 3, 25):
+            fast = data.query_posts(ws, f, limit=5, offset=offset, reader=reader, data_key=key, salt="salt")
+            full = data.query_posts(ws, f, limit=5, offset=offset, lock=ws.store._lock, salt="salt")
+            assert fast == full, (q, offset)
+    reader.close()

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import queue
+import re
 import threading
 from typing import Any
 
@@ -182,7 +183,8 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
     the data changes: paging through a filter scans the posts once per page, not twice."""
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
-    lock = lock or threading.RLock()
+    # the store's own lock by default: DuckDB refuses a second call on a busy connection
+    lock = lock or getattr(ws.store, "_lock", None) or threading.RLock()
     fkey = tuple(sorted((k, str(v)) for k, v in f.items()))
     if reader is None or data_key is None:
         with lock:
@@ -202,7 +204,18 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
         if len(_TOTAL_CACHE) > 4096:
             _TOTAL_CACHE.clear()
         _TOTAL_CACHE[key] = total
-    df = reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
+    pkey = (*key, "page")
+    if pkey not in _SQL_CACHE:
+        with lock:
+            if pkey not in _SQL_CACHE:
+                _SQL_CACHE[pkey] = _page_sql(ws, f, salt) or ""
+    page = _SQL_CACHE.get(pkey)
+    if page:
+        page = re.sub(rf"\bLIMIT\s+{_LIM}\b", f"LIMIT {limit}", page)
+        page = re.sub(rf"\bOFFSET\s+{_OFF}\b", f"OFFSET {offset}", page)
+        df = reader.sql(f"SELECT * FROM ({page}) AS q ORDER BY created_at DESC LIMIT {limit}")
+    else:
+        df = reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
     return _post_rows(ws, df, total, limit, offset, show_identities, salt)
 
 
@@ -222,22 +235,15 @@ _SQL_CACHE: dict[tuple, str] = {}
 _TOTAL_CACHE: dict[tuple, int] = {}
 
 
-def _posts_expr(ws, f: PostFilter, salt: str) -> ibis.Table:
-    """The posts explorer as one Ibis expression (engine-neutral; compiled for DuckDB above)."""
-    e = base.enriched(ws)
-    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "display_name",
-                                             "account_type", "followers")
-    t = e.left_join(acc, ["platform", "account_id"])
-    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-    fl = base.flagged(ws).mutate(buzzer=ibis.literal(True))
-    t = t.left_join(fl, ["platform", "account_id"])
-    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-    t = t.mutate(buzzer=t.buzzer.fill_null(False))
+#: filters on columns of the posts table alone: the page can be cut before the joins
+_POSTS_ONLY = frozenset({"q", "platform", "kind", "since", "until", "account"})
+_LIM, _OFF = 987654321, 123456789   # placeholders in the compiled SQL of such a page
+
+
+def _posts_filters(t: ibis.Table, f: PostFilter, salt: str) -> ibis.Table:
     if f.get("q"):
         t = t.filter(t.text.ilike(f"%{f['q'][:200]}%"))
-    for col in ("platform", "sentiment", "kind", "dup_cluster"):
-        if col == "sentiment" and f.get("candidate"):
-            continue  # with a candidate, sentiment means the targeted sentiment toward it
+    for col in ("platform", "kind"):
         if f.get(col):
             t = t.filter(t[col] == f[col])
     if f.get("account"):
@@ -248,6 +254,54 @@ def _posts_expr(ws, f: PostFilter, salt: str) -> ibis.Table:
             t = t.filter(key.hexdigest("sha256").substr(0, 6) == acc_f[6:])
         else:
             t = t.filter(t.account_id == acc_f)
+    if f.get("since"):
+        t = t.filter(t.created_at >= dt.datetime.fromisoformat(str(f["since"])))
+    if f.get("until"):
+        t = t.filter(t.created_at < dt.datetime.fromisoformat(str(f["until"])))
+    return t
+
+
+def _page_sql(ws, f: PostFilter, salt: str) -> str | None:
+    """For filters on posts columns only: SQL that takes the page of newest posts first and
+    joins enrichment, author and buzzer flag to those rows only (``_LIM``/``_OFF`` stand for
+    the page). Ordering half a million joined rows for 50 cost ~0.2 s; this costs ~0.01 s.
+    None when the filter needs the joined columns."""
+    if not set(f) <= _POSTS_ONLY:
+        return None
+    sql = ibis.to_sql(_posts_expr(ws, f, salt, top=True), dialect="duckdb")
+    if len(re.findall(rf"\bLIMIT\s+{_LIM}\b", sql)) != 1 or len(re.findall(rf"\bOFFSET\s+{_OFF}\b", sql)) != 1:
+        return None  # an Ibis that renders the page differently: take the general query
+    return sql
+
+
+def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
+    """The posts explorer as one Ibis expression (engine-neutral; compiled for DuckDB above).
+    With ``top`` (filters on posts columns only), the posts are filtered, ordered and cut to
+    the page (placeholders ``_LIM``/``_OFF``) before the joins: the left joins on unique keys
+    keep one row per post, so the result is the same."""
+    p = base.posts(ws)
+    pre = top and set(f) <= _POSTS_ONLY
+    if pre:
+        p = _posts_filters(p, f, salt).order_by(ibis.desc("created_at")).limit(_LIM, offset=_OFF)
+    en = ws.store.table("enrichments")
+    en = en.filter(en.version == (base.current_version(ws) or "")).drop("version", "enriched_at", "models")
+    e = p.left_join(en, [p.platform == en.platform, p.post_id == en.post_id]).drop(
+        "platform_right", "post_id_right")   # base.enriched(), on the (cut) posts
+    acc = ws.store.table("accounts").select("platform", "account_id", "handle", "display_name",
+                                             "account_type", "followers")
+    t = e.left_join(acc, ["platform", "account_id"])
+    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+    fl = base.flagged(ws).mutate(buzzer=ibis.literal(True))
+    t = t.left_join(fl, ["platform", "account_id"])
+    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+    t = t.mutate(buzzer=t.buzzer.fill_null(False))
+    if not pre:
+        t = _posts_filters(t, f, salt)
+    for col in ("sentiment", "dup_cluster"):
+        if col == "sentiment" and f.get("candidate"):
+            continue  # with a candidate, sentiment means the targeted sentiment toward it
+        if f.get(col):
+            t = t.filter(t[col] == f[col])
     if f.get("candidate"):
         m = base.mentions(ws)
         m = m.filter(m.candidate == str(f["candidate"]))
@@ -263,10 +317,6 @@ def _posts_expr(ws, f: PostFilter, salt: str) -> ibis.Table:
                         ["platform", "account_id"])
     if f.get("issue"):
         t = t.filter(t.issues.contains(f["issue"]))
-    if f.get("since"):
-        t = t.filter(t.created_at >= dt.datetime.fromisoformat(str(f["since"])))
-    if f.get("until"):
-        t = t.filter(t.created_at < dt.datetime.fromisoformat(str(f["until"])))
     if f.get("buzzer") == "only":
         t = t.filter(t.buzzer)
     elif f.get("buzzer") == "exclude":
