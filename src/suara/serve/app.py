@@ -542,9 +542,13 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     @api.get("/network", summary="Coordinated networks: graph with layout, networks, flagged accounts")
     def api_network(user: dict = Depends(require("read"))):
         cache.get()
-        net = dict(extra("network", auth.can(user["role"], "identities")))
-        net["networks"] = [{k: v for k, v in n.items() if k != "summary"} for n in net.get("networks") or []]
-        return _jsonable(net)
+        ident = auth.can(user["role"], "identities")
+
+        def make():
+            net = dict(extra("network", ident))
+            net["networks"] = [{k: v for k, v in n.items() if k != "summary"} for n in net.get("networks") or []]
+            return net
+        return _cached_json(("network", ident), make)
 
     @api.get("/network.csv", summary="Flagged accounts with scores and reasons as CSV")
     def api_network_csv(user: dict = Depends(require("read"))):
@@ -582,6 +586,22 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     @api.get("/election", summary="The election config")
     def api_election(user: dict = Depends(require("read"))):
         return _jsonable(ws.election.model_dump(mode="json"))
+
+    json_cache: dict[tuple, bytes] = {}
+
+    def _cached_json(name: tuple, make) -> Response:
+        """A large JSON answer encoded once per data version (the network graph is ~1 MB: its
+        encoding cost more than everything else in the request)."""
+        import json as _json
+        key = (name, cache._key)
+        body = json_cache.get(key)
+        if body is None:
+            body = _json.dumps(_jsonable(make()), ensure_ascii=False, allow_nan=False,
+                               separators=(",", ":")).encode("utf-8")
+            for k in [k for k in json_cache if k[1] != cache._key]:
+                json_cache.pop(k, None)
+            json_cache[key] = body
+        return Response(body, media_type="application/json")
 
     def _csv_response(columns, rows, name, user):
         import csv

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import queue
 import re
 import threading
@@ -46,8 +47,9 @@ class Reader:
 
     DuckDB runs queries from cursors of one connection concurrently; each cursor sees the
     committed state (an import's open transaction stays invisible until it commits). A query
-    borrows a cursor, fetches its whole (bounded) result and gives the cursor back. Writes
-    keep going through the store and its lock.
+    borrows a cursor, fetches its whole (bounded) result and gives the cursor back; with all
+    ``size`` cursors busy, the next query waits. Writes keep going through the store and its
+    lock.
 
     >>> from suara.store.store import Store
     >>> r = Reader(Store(":memory:"), threading.RLock(), size=2)
@@ -55,17 +57,20 @@ class Reader:
     [(0,)]
     """
 
-    def __init__(self, store, lock: threading.RLock, size: int = 16):
+    def __init__(self, store, lock: threading.RLock, size: int | None = None):
         self.store, self.lock = store, lock
         self._pool: queue.SimpleQueue = queue.SimpleQueue()
         self._cursors: list = []
         self.closed = False
+        # as many queries at once as the machine runs well: DuckDB parallelises each query,
+        # and every running query holds its hash tables in memory (40 at once took 3 GB)
+        self.size = size or max(4, min(8, 2 * (os.cpu_count() or 2)))
         with lock:
-            for _ in range(size):
+            for _ in range(self.size):
                 self._pool.put(self._new())
 
     def _new(self):
-        with self.lock:  # only when the pool is empty: creating a cursor touches the connection
+        with self.lock:  # creating a cursor touches the connection
             if self.closed:
                 raise RuntimeError("the store is closed")
             cur = self.store.con.cursor()
@@ -74,10 +79,7 @@ class Reader:
 
     @contextlib.contextmanager
     def cursor(self):
-        try:
-            cur = self._pool.get_nowait()
-        except queue.Empty:
-            cur = self._new()
+        cur = self._pool.get()   # waits while ``size`` queries run
         try:
             yield cur
         finally:
