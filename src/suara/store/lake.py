@@ -78,6 +78,8 @@ class LakeStore(Store):
         self.settings = spark_settings
         self._fp: dict[str, object] = {}
         self._dirty: set[str] = set()
+        self._frames: dict[str, tuple] = {}
+        self._views: dict[str, tuple] = {}
         self._ibis_spark = None
         self._flush_lock = threading.RLock()
         self._lake_read_only = True  # no flushing until the working copy is loaded
@@ -364,6 +366,17 @@ class LakeStore(Store):
             raise StoreError(f"unknown table {name!r}")
         if self._in_tx == 0:
             self.flush()
+        # listing a partitioned table and reading its Parquet footers costs Spark about a
+        # second: reuse the DataFrame until the next lake commit
+        commit = self._lake_commit()
+        hit = self._frames.get(name)
+        if hit is not None and hit[0] == commit:
+            return hit[1]
+        df = self._read_frame(name)
+        self._frames[name] = (commit, df)
+        return df
+
+    def _read_frame(self, name: str):
         cols = [c for c, _ in TABLES[name]]
         d = self.lake / name
         spark = self.spark
@@ -385,9 +398,14 @@ class LakeStore(Store):
         0
         """
         df = self.spark_frame(name)
+        hit = self._views.get(name)
+        if hit is not None and hit[0] is df:
+            return hit[1]
         view = f"suara_{name}"
         df.createOrReplaceTempView(view)
-        return self.ibis_spark.table(view)
+        t = self.ibis_spark.table(view)
+        self._views[name] = (df, t)
+        return t
 
     def duckdb_table(self, name: str) -> ibis.Table:
         """The same table on the in-process DuckDB working copy (the documented fallback)."""
