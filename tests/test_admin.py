@@ -106,3 +106,41 @@ def test_export_csv_injection_neutralised(cell, tmp_path):
     back = pd.read_csv(p)
     assert back.text[0].startswith("'") and back.n[0] == 1
     assert neutralise("-3.5") == "-3.5" and neutralise("halo") == "halo"
+
+
+def test_admin_decides_account_type_for_naming_and_pseudonyms(tmp_path):
+    """UU PDP: the account type decides named vs pseudonymised, and an admin can override it
+    (CLI), with an audit entry; later imports keep the decision."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    import suara
+    from suara.analyse.brand import account_profiles
+    from suara.cli import app
+    from test_analyse_brand import build_world
+    ws = build_world(suara.init(tmp_path / "w"))
+    prof = account_profiles(ws)
+    citizen = prof[prof.type == "citizen"].iloc[0]
+    assert citizen.display.startswith("warga-")
+    ws.store.upsert("accounts", pd.DataFrame({"platform": ["x"], "account_id": ["big"], "handle": ["seleb"],
+                                              "followers": [50_000]}))
+    ws.close()
+    run = CliRunner().invoke
+    who = f"{citizen.platform}:{citizen.account_id}"
+    r = run(app, ["privacy", "account-type", who, "media", "-w", str(tmp_path / "w")])
+    assert r.exit_code == 0, r.output
+    r = run(app, ["privacy", "account-type", "x:big", "citizen", "-w", str(tmp_path / "w")])
+    assert r.exit_code == 0, r.output
+    r = run(app, ["privacy", "account-type", "x:big", "celebrity", "-w", str(tmp_path / "w")])
+    assert r.exit_code != 0 and "must be one of" in r.output
+    ws = suara.open(tmp_path / "w")
+    # an import that carries no type (or another one) does not undo the decision
+    ws.store.upsert("accounts", pd.DataFrame({"platform": ["x"], "account_id": ["big"],
+                                              "account_type": [None], "followers": [60_000]}))
+    prof = account_profiles(ws).set_index(["platform", "account_id"])
+    assert prof.loc[(citizen.platform, str(citizen.account_id)), "display"] == citizen.handle
+    assert prof.loc[("x", "big"), "type"] == "citizen"
+    assert prof.loc[("x", "big"), "display"].startswith("warga-")
+    log = ws.store.sql("SELECT action, target, detail FROM audit_log WHERE action = 'account_type'")
+    assert len(log) == 2 and not log.target.str.contains("big").any()
+    ws.close()

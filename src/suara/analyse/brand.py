@@ -439,10 +439,15 @@ def _account_profiles(ws) -> pd.DataFrame:
                for t in el.tracked_accounts}
     official = {(p.lower(), h.lower().lstrip("@")) for c in el.candidates
                 for p, hs in c.official_accounts.items() for h in hs}
+    from suara.store.admin import account_type_overrides
+    decided = account_type_overrides(ws.store)   # an admin's decision wins over everything
     types = []
-    for p, h, t, f, v in zip(a.platform, a.handle, a.account_type, a.followers, a.verified):
+    for p, i, h, t, f, v in zip(a.platform, a.account_id, a.handle, a.account_type, a.followers,
+                                a.verified):
         key = (str(p).lower(), str(h or "").lower().lstrip("@"))
-        if key in official:
+        if (str(p), str(i)) in decided:
+            types.append(decided[(str(p), str(i))])
+        elif key in official:
             types.append("official")
         elif key in tracked:
             types.append(tracked[key])

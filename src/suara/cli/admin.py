@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
     app.command("retention")(retention)
     privacy = typer.Typer(help="Personal-data protection (UU PDP 27/2022).", no_args_is_help=True)
     privacy.command("register")(privacy_register)
+    privacy.command("account-type")(account_type)
     app.add_typer(privacy, name="privacy")
 
 
@@ -100,3 +101,23 @@ def privacy_register(workspace: Path = WorkspaceOpt,
         out.print(f"Wrote {output}")
     else:
         print(text)
+
+
+def account_type(account: str = typer.Argument(..., help="PLATFORM:ACCOUNT_ID"),
+                 kind: str = typer.Argument(..., metavar="TYPE",
+                                            help="official, party, media, city, influencer, citizen or unknown."),
+                 workspace: Path = WorkspaceOpt):
+    """Decide an account's type: public types are named in outputs, citizens pseudonymised."""
+    from suara.store.admin import set_account_type
+    if ":" not in account:
+        fail("the account must be PLATFORM:ACCOUNT_ID, e.g. instagram:1234567")
+    platform, aid = account.split(":", 1)
+    ws = open_workspace(workspace)
+    try:
+        set_account_type(ws, platform, aid, kind, actor="cli")
+    except ValueError as e:
+        fail(str(e))
+    finally:
+        ws.close()
+    named = "named" if kind in ("official", "party", "media", "city", "influencer") else "pseudonymised"
+    out.print(f"{account} is now [bold]{kind}[/]: {named} in exports, reports and the API.")

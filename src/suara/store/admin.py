@@ -25,7 +25,8 @@ from suara.store.schema import SCHEMA_VERSION
 from suara.store.store import utcnow
 
 __all__ = ["backup", "restore", "verify_backup", "forget_account", "apply_retention",
-           "processing_register", "audit", "pseudonym_hash"]
+           "processing_register", "audit", "pseudonym_hash", "set_account_type",
+           "account_type_overrides", "ACCOUNT_TYPES"]
 
 _MANIFEST = "MANIFEST.json"
 _BACKUP_SKIP_SUFFIX = (".wal", ".tmp")
@@ -248,3 +249,58 @@ def processing_register(ws) -> dict:
              "records": counts["users"]},
         ],
     }
+
+
+#: account types an admin may set (the same vocabulary as election configs' tracked accounts)
+ACCOUNT_TYPES = ("official", "party", "media", "city", "influencer", "citizen", "unknown")
+#: meta key of the admin's account-type decisions ({"platform:account_id": type})
+ACCOUNT_TYPE_OVERRIDES = "privacy.account_types"
+
+
+def account_type_overrides(store) -> dict[tuple[str, str], str]:
+    """The admin's account-type decisions as ``{(platform, account_id): type}``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> account_type_overrides(suara.init(tempfile.mkdtemp()).store)
+    {}
+    """
+    raw = store.meta(ACCOUNT_TYPE_OVERRIDES)
+    if not raw:
+        return {}
+    return {tuple(k.split(":", 1)): v for k, v in json.loads(raw).items()}
+
+
+def set_account_type(ws, platform: str, account_id: str, account_type: str,
+                     actor: str = "cli") -> None:
+    """Decide an account's type (which drives naming vs pseudonymising in every output).
+
+    The decision is stored on the account (created as a stub when it has not been imported
+    yet; later imports keep it) and in the workspace's override list, which wins over the
+    election config and the follower heuristic, and it is written to the audit log.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> set_account_type(ws, "instagram", "123", "media")
+    >>> account_type_overrides(ws.store)
+    {('instagram', '123'): 'media'}
+    """
+    import pandas as pd
+    if account_type not in ACCOUNT_TYPES:
+        raise ValueError(f"account type must be one of {', '.join(ACCOUNT_TYPES)}; got {account_type!r}")
+    platform, account_id = str(platform).strip().lower(), str(account_id).strip()
+    if not platform or not account_id:
+        raise ValueError("give the account as PLATFORM:ACCOUNT_ID")
+    s = ws.store
+    with s.transaction():
+        s.upsert("accounts", pd.DataFrame({"platform": [platform], "account_id": [account_id],
+                                           "account_type": [account_type]}),
+                 overwrite=("account_type",))
+        cur = {f"{p}:{i}": t for (p, i), t in account_type_overrides(s).items()}
+        cur[f"{platform}:{account_id}"] = account_type
+        s.set_meta(ACCOUNT_TYPE_OVERRIDES, json.dumps(cur, sort_keys=True))
+        audit(s, actor, "account_type", f"{platform}:{pseudonym_hash(account_id, 'account_type')}",
+              {"account_type": account_type})
