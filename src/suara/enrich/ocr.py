@@ -15,7 +15,7 @@ and counted in the enrichment notes.
 Example
 -------
 >>> r = OcrReader()
->>> r.read(["/no/such/file.png"])
+>>> r.read(["no/such/file.png"])     # relative: inside the workspace (``base``)
 ''
 """
 from __future__ import annotations

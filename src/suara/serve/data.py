@@ -195,7 +195,8 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
             total = int(ws.store.con.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
             df = ws.store.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
         return _post_rows(ws, df, total, limit, offset, show_identities, salt)
-    key = (fkey, data_key, salt, id(ws.store.con))  # data_key carries the enrichment version
+    # data_key carries the enrichment version; the path and connection tell workspaces apart
+    key = (fkey, data_key, salt, str(getattr(ws, "path", "")), id(ws.store.con))
     sql = _SQL_CACHE.get(key)
     if sql is None:
         with lock:  # building Ibis expressions touches the one DuckDB connection
