@@ -963,19 +963,19 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
                  "first_posts": n["first_posts"]})
             host["evidence"] = json.dumps(ev, default=str, ensure_ascii=False)
     new = 0
-    if full_scan:
-        # a full rescan replaces alerts nobody acted on (status 'new') that no longer fire
-        keep = [r["alert_id"] for r in rows] or [""]
-        st.execute("DELETE FROM alerts WHERE status = 'new' AND alert_id NOT IN (SELECT unnest(?))", [keep])
-    if rows:
-        df_rows = pd.DataFrame(rows)
-        existing = set(st.sql("SELECT alert_id FROM alerts")["alert_id"])
-        new = int((~df_rows["alert_id"].isin(existing)).sum())
-        with st.transaction():
+    with st.transaction():   # readers (the web app) see the alerts before or after, never between
+        if full_scan:
+            # a full rescan replaces alerts nobody acted on (status 'new') that no longer fire
+            keep = [r["alert_id"] for r in rows] or [""]
+            st.execute("DELETE FROM alerts WHERE status = 'new' AND alert_id NOT IN (SELECT unnest(?))",
+                       [keep])
+        if rows:
+            df_rows = pd.DataFrame(rows)
+            existing = set(st.sql("SELECT alert_id FROM alerts")["alert_id"])
+            new = int((~df_rows["alert_id"].isin(existing)).sum())
             st.upsert("alerts", df_rows, overwrite=["severity", "severity_score", "posts", "value",
                                                     "baseline", "top_accounts", "evidence", "type",
                                                     "metric"])
-    with st.transaction():
         st.set_meta(WATERMARK_KEY, str(end_bin - 1))   # the last (maybe partial) bin is redone
         st.set_meta(VERSION_KEY, version)
         st.set_meta("radar.last_run", now.isoformat())
