@@ -6,6 +6,9 @@ Usage::
     .venv/bin/python bench/engines.py --scale medium               # ~500k items
     .venv/bin/python bench/engines.py --scale medium --scale large # the documented long run
     .venv/bin/python bench/engines.py --scale medium --engine spark --stages ingest,enrich
+    .venv/bin/python bench/engines.py --scale large --stages ingest --dir /data/b   # then:
+    .venv/bin/python bench/engines.py --scale large --engine spark --dir /data/b --resume \
+        --stages enrich,coordination,radar,analyse
 
 One simulated campaign per scale (``suara simulate``), then, per engine, each stage runs as
 its own ``suara`` command in a fresh process -- exactly what a user runs -- so the figures
@@ -92,7 +95,7 @@ def run_stage(ws: Path, engine: str, args: list[str], timeout: float) -> dict:
 
 
 def bench_scale(scale: str, root: Path, engines: list[str], stages: list[str],
-                timeout: float) -> list[dict]:
+                timeout: float, resume: bool = False) -> list[dict]:
     sim = root / f"sim-{scale}"
     if not sim.exists():
         t = time.perf_counter()
@@ -102,10 +105,11 @@ def bench_scale(scale: str, root: Path, engines: list[str], stages: list[str],
     rows = []
     for engine in engines:
         ws = root / f"{engine}-{scale}"
-        if ws.exists():
+        if ws.exists() and not resume:
             shutil.rmtree(ws)
-        subprocess.run([sys.executable, "-m", "suara", "init", str(ws), "--engine", engine],
-                       check=True, capture_output=True)
+        if not ws.exists():
+            subprocess.run([sys.executable, "-m", "suara", "init", str(ws), "--engine", engine],
+                           check=True, capture_output=True)
         for stage in stages:
             r = run_stage(ws, engine, STAGES[stage](sim), timeout)
             r.update(scale=scale, engine=engine, stage=stage)
@@ -140,6 +144,8 @@ def main() -> None:
     ap.add_argument("--stages", default=",".join(STAGES))
     ap.add_argument("--dir", type=Path, help="keep simulations and workspaces here")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per stage")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep existing workspaces in --dir (e.g. run later stages after ingest)")
     a = ap.parse_args()
     scales = a.scale or ["3000"]
     engines = a.engine or ["duckdb", "spark"]
@@ -148,7 +154,7 @@ def main() -> None:
     root.mkdir(parents=True, exist_ok=True)
     rows = []
     for sc in scales:
-        rows += bench_scale(sc, root, engines, stages, a.timeout)
+        rows += bench_scale(sc, root, engines, stages, a.timeout, a.resume)
     print(f"\n{'scale':>8} {'engine':>7} {'stage':>13} {'posts':>9} {'wall s':>8} {'peak MB':>8} "
           f"{'JVM MB':>7}  rc")
     for r in rows:
