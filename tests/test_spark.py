@@ -351,3 +351,28 @@ def test_engine_switch_moves_a_workspace_both_ways(tmp_path):
     assert back.engine == "duckdb" and {t: back.store.count(t) for t in TABLES} == counts
     assert brand.share_of_voice(back)["total"] == sov
     back.close()
+
+
+def test_a_failing_spark_job_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    """A Spark job that fails (e.g. out of driver memory) ends the command with one readable
+    line and exit code 1, not a Java stack trace."""
+    import sys
+
+    import suara
+    from suara.api import Workspace
+    from suara.cli import main
+    Py4JJavaError = type("Py4JJavaError", (Exception,), {"__module__": "py4j.protocol"})
+
+    def boom(self, *a, **k):
+        raise Py4JJavaError("An error occurred while calling o153.getResult.\n"
+                            ": org.apache.spark.SparkException: Job aborted due to stage failure: "
+                            "TaskResultLost (result lost from block manager)\n\tat org.apache...")
+    monkeypatch.setattr(Workspace, "analyse", boom)
+    suara.init(tmp_path / "w").close()
+    monkeypatch.setattr(sys, "argv", ["suara", "analyse", "-w", str(tmp_path / "w")])
+    with pytest.raises(SystemExit) as ex:
+        main()
+    assert ex.value.code == 1
+    err = capsys.readouterr().err
+    assert "a Spark job failed" in err and "TaskResultLost" in err and "spark.driver.memory" in err
+    assert "Traceback" not in err and "\tat org" not in err

@@ -35,4 +35,13 @@ for _m in _COMMAND_MODULES:
 
 
 def main() -> None:  # console-script entry point
-    app()
+    try:
+        app()
+    except Exception as e:  # noqa: BLE001 - Spark job failures: one clear line, not a Java trace
+        from suara.store.spark import spark_error_message
+        msg = spark_error_message(e)
+        if msg is None:
+            raise
+        from suara.cli._common import err
+        err.print(f"[bold red]Error:[/] {msg}", highlight=False)
+        raise SystemExit(1) from None

@@ -118,9 +118,14 @@ def get_session(master: str = "local[2]", conf: dict[str, str] | None = None, ap
              .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
              .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC"))
         if local:
+            # in local mode the driver JVM runs every task; its 1 GB default cannot collect the
+            # reduced frames of a multi-million-post campaign (TaskResultLost)
+            mem = _local_driver_memory()
             b = (b.config("spark.driver.host", "127.0.0.1")
                  .config("spark.driver.bindAddress", "127.0.0.1")
-                 .config("spark.sql.shuffle.partitions", "4"))
+                 .config("spark.sql.shuffle.partitions", "4")
+                 .config("spark.driver.memory", mem)
+                 .config("spark.driver.maxResultSize", mem))
         for k, v in conf.items():
             b = b.config(k, v)
         try:
@@ -131,6 +136,34 @@ def get_session(master: str = "local[2]", conf: dict[str, str] | None = None, ap
         _SESSION.sparkContext.setLogLevel("ERROR")
         _SESSION_KEY = key
         return _SESSION
+
+
+def _local_driver_memory() -> str:
+    """A third of the machine's memory, between 1 and 8 GB (``spark.conf`` overrides it)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "2g"
+    return f"{max(1, min(8, int(total / 3 / 2**30)))}g"
+
+
+def spark_error_message(exc: BaseException) -> str | None:
+    """One readable line for an exception raised by a Spark job, or None when it is not one.
+
+    Example
+    -------
+    >>> spark_error_message(ValueError("x")) is None
+    True
+    """
+    mod = type(exc).__module__ or ""
+    if not (mod.startswith("py4j") or mod.startswith("pyspark")):
+        return None
+    text = str(exc)
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    why = next((ln for ln in lines if "Exception:" in ln or "Error:" in ln or "failure:" in ln),
+               lines[0] if lines else type(exc).__name__)
+    return (f"a Spark job failed: {why[:400]}. If it ran out of memory, raise spark.driver.memory "
+            "/ spark.driver.maxResultSize (or executor memory) under spark.conf in suara.yaml")
 
 
 def stop_session() -> None:
