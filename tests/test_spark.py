@@ -376,3 +376,24 @@ def test_a_failing_spark_job_is_one_clear_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "a Spark job failed" in err and "TaskResultLost" in err and "spark.driver.memory" in err
     assert "Traceback" not in err and "\tat org" not in err
+
+
+def test_lake_flush_sees_a_merge_into_a_row_of_another_partition(tmp_path):
+    """A re-import that carries a different time for a known post updates the stored row,
+    which stays in its own (platform, day) partition: that partition must be rewritten."""
+    import duckdb
+
+    from suara.store.lake import LakeStore
+    lake = LakeStore(tmp_path / "lake")
+    lake.upsert("posts", _posts(["1"], "2024-11-01 10:00").assign(likes=[1]))
+    again = _posts(["1"], "2024-11-05 10:00").assign(likes=[50])     # other day, more likes
+    lake.upsert("posts", again, keep_greatest=("likes",))
+    lake.close()
+    back = LakeStore(tmp_path / "lake", read_only=True)
+    got = back.sql("SELECT created_at, likes FROM posts")
+    assert got.likes.tolist() == [50]
+    assert str(got.created_at[0]).startswith("2024-11-01")
+    d = tmp_path / "lake/posts/platform=x"
+    assert [p.name for p in d.iterdir()] == ["day=2024-11-01"]
+    assert duckdb.sql(f"SELECT likes FROM read_parquet('{d}/*/*.parquet')").fetchall() == [(50,)]
+    back.close()

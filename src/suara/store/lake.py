@@ -78,6 +78,8 @@ class LakeStore(Store):
         self.settings = spark_settings
         self._fp: dict[str, object] = {}
         self._dirty: set[str] = set()
+        # (platform, day) partitions written since the last flush; None = any partition
+        self._touched: dict[str, set | None] = {}
         self._frames: dict[str, tuple] = {}
         self._views: dict[str, tuple] = {}
         self._ibis_spark = None
@@ -207,16 +209,38 @@ class LakeStore(Store):
         for t in TABLES:
             self._fp[t] = self._fingerprint(t)
 
-    def _day(self, table: str) -> str:
-        return f"coalesce(strftime(\"{PARTITIONED[table]}\", '%Y-%m-%d'), 'unknown')"
+    def _day(self, table: str, alias: str = "") -> str:
+        """SQL for the partition day of a row (``alias`` qualifies the time column)."""
+        col = f'{alias + "." if alias else ""}"{PARTITIONED[table]}"'
+        return f"coalesce(strftime({col}, '%Y-%m-%d'), 'unknown')"
 
-    def _fingerprint(self, table: str):
-        """Row count + XOR of row hashes: per table, or per (platform, day) partition."""
+    def _fingerprint(self, table: str, parts: set | None = None):
+        """Row count + XOR of row hashes: per table, or per (platform, day) partition (only
+        the partitions in ``parts``, merged into the last fingerprint, when given)."""
         if table in PARTITIONED:
+            where, params = "", []
+            if parts is not None:
+                if not parts:
+                    return dict(self._fp.get(table) or {})
+                ts, conds = PARTITIONED[table], []
+                for p, d in sorted(parts):
+                    if d == "unknown":
+                        conds.append(f'(platform = ? AND "{ts}" IS NULL)')
+                        params.append(p)
+                    else:
+                        conds.append(f'(platform = ? AND "{ts}" >= CAST(? AS TIMESTAMP) AND '
+                                     f'"{ts}" < CAST(? AS TIMESTAMP) + INTERVAL 1 DAY)')
+                        params += [p, d, d]
+                where = "WHERE " + " OR ".join(conds)
             rows = self.con.execute(
                 f'SELECT platform, {self._day(table)} AS day, count(*), bit_xor(hash(t)) '
-                f'FROM "{table}" t GROUP BY ALL').fetchall()
-            return {(str(p), str(d)): (int(n), int(h)) for p, d, n, h in rows}
+                f'FROM "{table}" t {where} GROUP BY ALL', params).fetchall()
+            got = {(str(p), str(d)): (int(n), int(h)) for p, d, n, h in rows}
+            if parts is None:
+                return got
+            merged = {k: v for k, v in (self._fp.get(table) or {}).items() if k not in parts}
+            merged.update(got)
+            return merged
         return tuple(self.con.execute(
             f'SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM "{table}" t').fetchall()[0])
 
@@ -237,10 +261,13 @@ class LakeStore(Store):
             return []
         with self._flush_lock:
             check = list(TABLES) if full else [t for t in TABLES if t in self._dirty]
+            touched = {} if full else dict(self._touched)
             self._dirty.clear()
+            self._touched.clear()
             changed, entries, fps = [], [], {}
             for t in check:
-                fp = self._fingerprint(t)
+                known = isinstance(self._fp.get(t), dict) and (self.lake / t).exists()
+                fp = self._fingerprint(t, touched.get(t) if known else None)
                 if fp == self._fp.get(t) and (self.lake / t).exists():
                     continue
                 fps[t] = fp
@@ -306,19 +333,50 @@ class LakeStore(Store):
                 self.flush()
         return tx()
 
+    def _note(self, table: str, data=None) -> None:
+        """Remember that ``table`` was written and, for a partitioned one, which partitions
+        ``data`` can touch (all when unknown): the flush then fingerprints only those."""
+        self._dirty.add(table)
+        if table not in PARTITIONED:
+            return
+        prev = self._touched.get(table, set())
+        if prev is None:
+            return
+        ts, pk = PARTITIONED[table], PRIMARY_KEYS[table]
+        parts = None
+        cols = set(getattr(data, "column_names", None) or getattr(data, "columns", []))
+        if data is not None and {"platform", ts, *pk} <= cols:
+            name = f"_lake_note_{uuid.uuid4().hex}"
+            self.con.register(name, data)
+            try:
+                # the partitions of the incoming rows, and of the stored rows they merged into
+                # (a stored row keeps its own time, so it may sit in another partition)
+                on = " AND ".join(f't."{k}" = d."{k}"' for k in pk)
+                parts = {(str(p), str(d)) for p, d in self.con.execute(
+                    f'SELECT DISTINCT platform, {self._day(table)} FROM "{name}" UNION '
+                    f'SELECT DISTINCT t.platform, {self._day(table, "t")} '
+                    f'FROM "{table}" t SEMI JOIN "{name}" d ON {on}').fetchall()}
+            except Exception:  # noqa: BLE001 - odd input: fall back to every partition
+                parts = None
+            finally:
+                self.con.unregister(name)
+        self._touched[table] = None if parts is None else prev | parts
+
     def upsert(self, table, data, keep_greatest=(), overwrite=()):  # noqa: D102
         with self.transaction():
-            self._dirty.add(table)
-            return super().upsert(table, data, keep_greatest, overwrite)
+            n = super().upsert(table, data, keep_greatest, overwrite)
+            self._note(table, data)
+            return n
 
     def append(self, table, data, ignore_conflicts=True):  # noqa: D102
         with self.transaction():
-            self._dirty.add(table)
-            return super().append(table, data, ignore_conflicts)
+            n = super().append(table, data, ignore_conflicts)
+            self._note(table, data)
+            return n
 
     def replace(self, table, data, where=None, params=None):  # noqa: D102
         with self.transaction():
-            self._dirty.add(table)
+            self._note(table)   # the DELETE may empty any partition
             return super().replace(table, data, where, params)
 
     def set_meta(self, key, value):  # noqa: D102
@@ -329,6 +387,8 @@ class LakeStore(Store):
     def execute(self, query, params=None):  # noqa: D102
         with self.transaction():
             self._dirty.update(TABLES)  # any table: checked by fingerprint
+            for t in PARTITIONED:
+                self._touched[t] = None
             return super().execute(query, params)
 
     def close(self) -> None:
