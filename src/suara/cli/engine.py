@@ -23,6 +23,7 @@ def switch(to: str = typer.Option(..., "--to", help="duckdb or spark."),
     """Copy every table to the other engine's store, check the counts, and set `engine:` in suara.yaml."""
     from suara.store import Store, StoreError
     from suara.store.move import copy_tables
+    from suara.store.schema import TABLES
 
     if to not in ("duckdb", "spark"):
         fail(f"--to must be duckdb or spark, got {to!r}")
@@ -44,7 +45,7 @@ def switch(to: str = typer.Option(..., "--to", help="duckdb or spark."),
         have = target.count("posts")
         if have and not replace:
             fail(f"the {to} store already holds {have:,} posts; add --replace to overwrite it")
-        total = sum(ws.store.count(t) for t in _tables())
+        total = sum(ws.store.count(t) for t in TABLES)
         with progress_bar() as bar:
             task = bar.add_task(f"Copying to {to}", total=total)
             counts = copy_tables(ws.store, target, progress=lambda t, n: bar.update(task, advance=n))
@@ -62,8 +63,3 @@ def switch(to: str = typer.Option(..., "--to", help="duckdb or spark."),
             t.add_row(name, f"{n:,}")
     out.print(t)
     err.print("The previous store is kept as it was; delete it when no longer needed.")
-
-
-def _tables():
-    from suara.store.schema import TABLES
-    return list(TABLES)

@@ -243,9 +243,7 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     posts = store.table("posts")
     enr = store.table("enrichments")
     cols = ["platform", "post_id", "text"] + (["media_files"] if "media_files" in posts.columns else [])
-    if on_spark:  # the posts stay on the executors; only results come back
-        df, total = None, 1
-    else:
+    if not on_spark:  # on Spark the posts stay on the executors (see enrich_lake)
         if rebuild:
             todo = posts.select(*cols)
         else:
@@ -256,7 +254,7 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
         if progress:
             progress(0, total=total)
     dedup = next(c for c in pipe.components if isinstance(c, NearDuplicates))
-    if not rebuild and total:
+    if not rebuild and (on_spark or total):  # seed near-duplicates with what is enriched
         old = enr.filter(enr.version == version).select("platform", "post_id", "text_norm") \
             .order_by(["platform", "post_id"]).to_pandas()
         dedup.add_many([f"{a}:{b}" for a, b in zip(old.platform, old.post_id)], old.text_norm.tolist())

@@ -156,8 +156,7 @@ def enrich_lake(ws, version: str, rebuild: bool, settings: dict, write_batch, pr
                         res[c] = [json.dumps(list(m or []), ensure_ascii=False, default=str)
                                   for m in out.get("mentions", [None] * len(out))]
                     elif c in ("candidates", "issues"):
-                        res[c] = [list(v) if isinstance(v, (list, tuple)) else
-                                  (list(v) if hasattr(v, "tolist") else None)
+                        res[c] = [None if v is None else list(v)   # lists or arrays
                                   for v in out.get(c, [None] * len(out))]
                     else:
                         res[c] = list(out[c]) if c in out else None

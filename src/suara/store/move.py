@@ -41,12 +41,11 @@ def copy_tables(src, dst, batch_rows: int = 100_000,
             dst.execute(f'DELETE FROM "{t}"')
             if not counts[t]:
                 continue
-            with src._lock:
-                batches = src.con.sql(f'SELECT * FROM "{t}"').to_arrow_reader(batch_rows).read_all()
-            for rb in batches.to_batches(batch_rows):
-                dst.append(t, pa.Table.from_batches([rb]), ignore_conflicts=False)
-                if progress:
-                    progress(t, rb.num_rows)
+            with src._lock:   # streamed: one batch in memory at a time
+                for rb in src.con.sql(f'SELECT * FROM "{t}"').to_arrow_reader(batch_rows):
+                    dst.append(t, pa.Table.from_batches([rb]), ignore_conflicts=False)
+                    if progress:
+                        progress(t, rb.num_rows)
     for t, n in counts.items():
         got = dst.count(t)
         if got != n:
