@@ -46,7 +46,7 @@ def build(d: Path, scale: str, seed: int) -> Path:
     enr = ws.enrich()
     print(f"enrich       {time.perf_counter() - t:8.1f} s  posts={enr.get('posts', 0):,}", flush=True)
     try:
-        from suara.analyse.coordination import detect_coordination
+        from suara.detect.coordination import detect_coordination
         t = time.perf_counter()
         detect_coordination(ws)
         print(f"coordination {time.perf_counter() - t:8.1f} s", flush=True)

@@ -62,7 +62,7 @@ def evaluate(accounts: pd.DataFrame, truth: pd.DataFrame, present: pd.DataFrame 
 
 def quality(scale: str, variants: list[str], seed: int, window: int | None = None) -> None:
     import suara
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
     from suara.sim import simulate
 
     print(f"scale={scale} seed={seed} window={window or 'estimated'}")
@@ -117,7 +117,7 @@ def synthetic_posts(n_posts: int, seed: int = 0, n_accounts: int | None = None) 
 
 def scale(n_posts: int) -> None:
     import suara
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
 
     with tempfile.TemporaryDirectory() as d:
         ws = suara.init(Path(d) / "ws")

@@ -58,7 +58,7 @@ def _mae_pp(pred: dict, truth: dict) -> float:
 def run_one(scale, seed: int, variant: str | None, keep: Path | None = None) -> dict:
     import suara
     from suara.analyse.audience import ensure_regions
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
     from suara.analyse.forecast import estimate_shares, forecast
     from suara.sim import simulate
 

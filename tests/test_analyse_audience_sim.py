@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def simws(tmp_path_factory):
     import suara
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
     from suara.sim import simulate
     d = tmp_path_factory.mktemp("sim")
     exports = d / "exports"

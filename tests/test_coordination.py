@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from suara.analyse import base
-from suara.analyse.coordination import (detect_coordination, estimate_window, filter_edges,
+from suara.detect.coordination import (detect_coordination, estimate_window, filter_edges,
                                         near_duplicate_clusters)
 from test_coordination_world import build_world
 

@@ -315,7 +315,7 @@ def _assert_csv_neutral(path: Path) -> int:
 
 
 def test_hardening_csv_injection_coordination_exports(workspace, tmp_path):
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
     from test_coordination_world import build_world
     truth = build_world(workspace, seed=3)
     bz = truth[truth.is_buzzer].account_id.tolist()

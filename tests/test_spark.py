@@ -235,7 +235,7 @@ def test_workspace_enrich_on_spark_matches_duckdb(campaign, spark):
 def test_coordination_networks_parity(campaign, spark):
     """Coordinated networks and buzzer scores: the same on Spark over the lake as on DuckDB."""
     import pandas as pd
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
     duck, lake = campaign["duck"], campaign["lake"]
     a = detect_coordination(duck, window=300)
     b = detect_coordination(lake, window=300)

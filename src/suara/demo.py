@@ -28,7 +28,7 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
     >>> summary["report"]                               # doctest: +SKIP
     '/tmp/suara-demo/report.html'
     """
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
     from suara.analyse.radar import run_radar
     from suara.sim import simulate
 

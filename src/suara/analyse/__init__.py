@@ -1,1 +1,1 @@
-"""Analyse: brand, audience, mobilise, coordination, radar and forecast over the store."""
+"""Analyse: brand, audience, mobilise, radar and forecast over the store (coordination runs in `suara.detect`)."""

@@ -1,5 +1,5 @@
 """`suara detect ...`: detectors over the workspace. `detect coordination` finds buzzer
-networks and scores accounts (library: :func:`suara.analyse.coordination.detect_coordination`)."""
+networks and scores accounts (library: :func:`suara.detect.coordination.detect_coordination`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,7 +33,7 @@ def coordination(
                                           help="Write citizens' handles as they are (default: pseudonyms)."),
         workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
     """Find coordinated account networks and score every account (buzzer score 0..1, flagged >= 0.5)."""
-    from suara.analyse.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination
 
     ws = open_workspace(workspace, engine)
     try:

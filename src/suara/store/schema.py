@@ -68,7 +68,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("accepted", "BIGINT"), ("updated", "BIGINT"), ("quarantined", "BIGINT"),
         ("status", "VARCHAR"),
     ],
-    # coordination results (analyse.coordination); `flagged` drives every filtered metric
+    # coordination results (detect.coordination); `flagged` drives every filtered metric
     "account_scores": [
         ("platform", "VARCHAR NOT NULL"), ("account_id", "VARCHAR NOT NULL"),
         ("run_id", "VARCHAR"), ("cluster", "VARCHAR"), ("buzzer_score", "DOUBLE"),

@@ -14,11 +14,11 @@ Example
 >>> detect_coordination(ws).stats["networks"]
 0
 """
-from suara.analyse.coordination._core import (COORD_WEIGHT, FLAG_THRESHOLD, SIGNAL_WEIGHTS,
+from suara.detect.coordination._core import (COORD_WEIGHT, FLAG_THRESHOLD, SIGNAL_WEIGHTS,
                                               CoordinationResult, detect_coordination)
-from suara.analyse.coordination._gexf import write_gexf
-from suara.analyse.coordination._network import co_activity, communities, estimate_window, filter_edges
-from suara.analyse.coordination._traces import KINDS, near_duplicate_clusters
+from suara.detect.coordination._gexf import write_gexf
+from suara.detect.coordination._network import co_activity, communities, estimate_window, filter_edges
+from suara.detect.coordination._traces import KINDS, near_duplicate_clusters
 
 __all__ = ["detect_coordination", "CoordinationResult", "estimate_window", "co_activity",
            "filter_edges", "communities", "near_duplicate_clusters", "write_gexf", "KINDS",

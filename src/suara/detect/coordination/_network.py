@@ -7,7 +7,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from suara.analyse.coordination._traces import KINDS
+from suara.detect.coordination._traces import KINDS
 
 
 def estimate_window(traces: pd.DataFrame, q: float = 0.1, p: float = 0.5,

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from suara.analyse import base
-from suara.analyse.coordination._network import co_activity, communities, estimate_window, filter_edges
-from suara.analyse.coordination._traces import KINDS, load_posts, structural_traces, text_traces
+from suara.detect.coordination._network import co_activity, communities, estimate_window, filter_edges
+from suara.detect.coordination._traces import KINDS, load_posts, structural_traces, text_traces
 
 #: weights of the supporting signals (they only count for coordinated accounts)
 SIGNAL_WEIGHTS = {"new_account": 0.25, "few_followers": 0.15, "duplicated": 0.25,
@@ -84,7 +84,7 @@ class CoordinationResult:
         >>> sorted(detect_coordination(ws, store=False).save(tempfile.mkdtemp()))
         ['accounts', 'edges', 'gexf', 'networks', 'summary']
         """
-        from suara.analyse.coordination._gexf import write_gexf
+        from suara.detect.coordination._gexf import write_gexf
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
