@@ -136,6 +136,17 @@ def test_enrich_tagging_other_election_and_accounts():
     assert CandidateTagger(kal).candidates("cek @isranhadi.official ya") == ["1"]
 
 
+def test_enrich_tagging_province_words_for_any_province():
+    """Province words are election context for every config, not only Kalimantan Timur."""
+    e = load_election("jakarta-2024")
+    t = CandidateTagger(e)
+    assert t.candidates("Doel blusukan lagi di DKI hari ini") == ["3"]  # "DKI": province word
+    assert t.candidates("Doel blusukan lagi di rumah hari ini") == []   # no context: dropped
+    jabar = e.model_copy(update={"id": "jabar-2024", "province": "Jawa Barat"})
+    assert CandidateTagger(jabar).candidates("Doel keliling Jawa Barat") == ["3"]
+    assert CandidateTagger(KALTIM).candidates("Rudy keliling Kalimantan Timur") == ["2"]
+
+
 # ----- sentiment ---------------------------------------------------------------------------------
 def test_enrich_targeted_sentiment_comparison():
     df = TargetedSentiment()(["01 jelas lebih baik dari 02, 02 cuma janji",

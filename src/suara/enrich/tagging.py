@@ -35,7 +35,8 @@ _POLITICS = ["pilgub", "pilkada", "paslon", "cagub", "cawagub", "gubernur", "wag
              "kampanye", "coblos", "nyoblos", "debat", "pemilu", "kpu", "bawaslu", "pilih",
              "milih", "menang", "suara", "visi", "misi", "program", "janji", "tps", "relawan",
              "timses", "pendukung", "dukung", "pasangan", "petahana", "kandidat", "elektabilitas",
-             "survei", "survey", "quick count", "golput", "nomor urut", "pencoblosan", "pemilih"]
+             "survei", "survey", "quick count", "golput", "nomor urut", "pencoblosan", "pemilih",
+             "pilpres", "capres", "cawapres"]
 
 
 _CLAUSE_START = re.compile(r"(?:^|[.!?,;:\n(]|\b(?:dan|tapi|sedangkan|vs|dari|daripada))\s*[#\"']?$")
@@ -136,9 +137,10 @@ class CandidateTagger:
         else:
             self._ballot_strong = self._ballot_weak = None
         words = set(_POLITICS)
-        if election.province:
-            words |= {w.lower() for w in election.province.split()} | {"kaltim"} \
-                if "kalimantan timur" in election.province.lower() else set()
+        if election.province:  # every word of the province name, for any province
+            words |= {w.lower() for w in re.findall(r"[A-Za-z]{3,}", election.province)}
+            if "kalimantan timur" in election.province.lower():
+                words.add("kaltim")
         prov = (election.id.split("-")[0] or "").lower()
         if prov:
             words.add(prov)
