@@ -148,7 +148,7 @@ def forget_account(ws, platform: str, account_id: str, actor: str = "cli") -> di
     """Erase an account and everything derived from it (UU PDP right to erasure).
 
     Deletes the account, its posts, their enrichments, mentions and metric observations,
-    its scores, inferred region, volunteer record and quarantined raw rows mentioning it, in
+    its scores, inferred region and demographics, volunteer record and quarantined raw rows mentioning it, in
     one transaction; then checkpoints so deleted rows leave the database file. The audit
     log records the erasure with a one-way hash of the id, not the id itself.
     """
@@ -165,7 +165,7 @@ def forget_account(ws, platform: str, account_id: str, actor: str = "cli") -> di
             counts[t] = n
         counts["posts"] = s.execute("SELECT count(*) FROM _forget_posts").fetchall()[0][0]
         s.execute("DELETE FROM posts WHERE platform = ? AND account_id = ?", key)
-        for t in ("accounts", "account_scores", "account_regions"):
+        for t in ("accounts", "account_scores", "account_regions", "account_demographics"):
             counts[t] = s.execute(f"SELECT count(*) FROM {t} WHERE platform = ? AND account_id = ?", key).fetchall()[0][0]
             s.execute(f"DELETE FROM {t} WHERE platform = ? AND account_id = ?", key)
         counts["volunteers"] = s.execute("SELECT count(*) FROM volunteers WHERE platform = ? AND account_id = ?", key).fetchall()[0][0]

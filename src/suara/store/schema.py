@@ -6,7 +6,7 @@ Timestamps are UTC (``TIMESTAMP`` without zone, always UTC by convention).
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ACCOUNT_TYPES = ("official", "party", "media", "city", "influencer", "citizen", "unknown")
 POST_KINDS = ("post", "comment", "reply", "share", "live_comment")
@@ -119,6 +119,15 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("region", "VARCHAR"), ("confidence", "DOUBLE"), ("method", "VARCHAR"),
         ("inferred_at", "TIMESTAMP"),
     ],
+    # estimated demographics of an account (enrich.demographics): internal, read only by the
+    # aggregate section with small-cell suppression, never shown per account; erased by forget
+    "account_demographics": [
+        ("platform", "VARCHAR NOT NULL"), ("account_id", "VARCHAR NOT NULL"),
+        ("person", "VARCHAR"), ("person_conf", "DOUBLE"), ("gender", "VARCHAR"), ("gender_conf", "DOUBLE"),
+        ("age_band", "VARCHAR"), ("age_conf", "DOUBLE"), ("occupation", "VARCHAR"),
+        ("occupation_conf", "DOUBLE"), ("evidence", "VARCHAR"), ("version", "VARCHAR"),
+        ("estimated_at", "TIMESTAMP"),
+    ],
     "webhook_deliveries": [
         ("delivery_id", "VARCHAR NOT NULL"), ("alert_id", "VARCHAR"), ("channel", "VARCHAR"),
         ("dedup_key", "VARCHAR"), ("status", "VARCHAR"), ("attempts", "BIGINT"),
@@ -161,6 +170,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "live_sessions": ("platform", "session_id"),
     "volunteers": ("volunteer_id",),
     "account_regions": ("platform", "account_id"),
+    "account_demographics": ("platform", "account_id"),
     "webhook_deliveries": ("delivery_id",),
     "users": ("username",),
     "api_tokens": ("token_hash",),
@@ -188,4 +198,5 @@ def create_sql(table: str) -> str:
 # missing steps in one transaction; opening a newer one is refused with a clear message.
 MIGRATIONS: dict[int, list[str]] = {
     1: [create_sql(t) for t in TABLES],
+    2: [create_sql("account_demographics")],
 }

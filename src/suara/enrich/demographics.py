@@ -1,0 +1,565 @@
+"""Audience demographics, estimated per account for aggregates only.
+
+The `Demographics` component reads what an account shows the public — display name, handle,
+bio, its type, and (optionally) how it describes itself in its own posts — and assigns:
+
+* ``person``: ``person``, ``organisation`` (brand pages, shops, media, official and city
+  accounts) or ``unknown``;
+* ``gender``: ``f``, ``m`` or ``unknown`` — from explicit self-descriptions ("ibu dari 2 anak",
+  "bapak", "mahasiswi", "mom of two"), titles in the display name (Bu, Pak, Mbak, Hj., Ni) and
+  the first given name of the display name (``given-names-1.json.gz``; unisex and Balinese
+  birth-order names stay unknown; endings such as ``-wati`` for names not in the lexicon);
+* ``age_band``: ``<25``, ``25-44``, ``45+`` or ``unknown`` — from self-descriptions (pelajar,
+  mahasiswa, "angkatan 2019", a stated age or birth year, pensiunan, kakek/nenek); the
+  platform and the language register of the account's own posts are weak cues that only
+  ever give a low confidence;
+* ``occupation`` (walk of life): one of :data:`OCCUPATIONS` or ``unknown``;
+
+each with a confidence in [0, 1] and the kinds of evidence used (never the text itself).
+Organisations get ``unknown`` for every attribute.
+
+These estimates are personal data about identifiable people (UU PDP 27/2022: inferring
+attributes of an identifiable citizen is profiling). They live only in the internal
+``account_demographics`` table, which no page, export, API response or report reads except
+through the aggregate section (`suara.analyse.demographics`) that suppresses small cells;
+`suara forget` deletes them with the account.
+
+Example
+-------
+>>> df = Demographics()(pd.DataFrame({"platform": ["x"], "display_name": ["Siti Rahmawati"],
+...                                    "bio": ["ibu dari 2 anak | guru SD"]}))
+>>> df.loc[0, ["person", "gender", "age_band", "occupation"]].tolist()
+['person', 'f', '25-44', 'guru_dosen']
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+import time
+import unicodedata
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from suara.enrich.base import Batch, Component, register
+
+__all__ = ["Demographics", "estimate_workspace", "OCCUPATIONS", "AGE_BANDS", "GENDERS",
+           "DEMOGRAPHICS_VERSION", "normalise_name", "name_gender", "lexicon"]
+
+DEMOGRAPHICS_VERSION = "v1"
+GENDERS = ("f", "m")
+AGE_BANDS = ("<25", "25-44", "45+")
+#: walks of life (id -> Indonesian label, English label)
+OCCUPATIONS: dict[str, tuple[str, str]] = {
+    "pelajar_mahasiswa": ("pelajar/mahasiswa", "students"),
+    "guru_dosen": ("guru/dosen", "teachers/lecturers"),
+    "pns_asn": ("PNS/ASN", "civil servants"),
+    "tni_polri": ("TNI/Polri", "military/police"),
+    "tenaga_kesehatan": ("tenaga kesehatan", "health workers"),
+    "buruh_tambang": ("buruh tambang", "mine workers"),
+    "buruh_karyawan": ("buruh/karyawan", "workers/employees"),
+    "petani": ("petani/pekebun", "farmers"),
+    "nelayan": ("nelayan", "fishers"),
+    "ojol": ("ojol/sopir", "ride-hailing drivers"),
+    "pedagang_umkm": ("pedagang/UMKM", "traders/small business"),
+    "ibu_rumah_tangga": ("ibu rumah tangga", "homemakers"),
+    "tokoh_agama": ("tokoh agama", "religious leaders"),
+    "jurnalis": ("jurnalis", "journalists"),
+    "pensiunan": ("pensiunan", "retirees"),
+}
+UNKNOWN = "unknown"
+#: an estimate counts in aggregates from this confidence on (settings may raise it)
+MIN_CONFIDENCE = 0.5
+
+# ---------------------------------------------------------------------------------------------
+# text helpers
+
+
+def _fold(s: Any) -> str:
+    """Lower-case ASCII-ish text: NFKD (fancy Unicode letters become plain), marks dropped."""
+    if s is None or (isinstance(s, float) and s != s):
+        return ""
+    s = unicodedata.normalize("NFKD", str(s))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return s.lower().replace("'", "").replace("’", "")
+
+
+def normalise_name(s: Any) -> list[str]:
+    """Name tokens as the lexicon stores them (``"Dr. Siti Nur'aini"`` -> ``['dr', 'siti',
+    'nuraini']``); letters outside a-z split tokens, so emoji and other scripts vanish.
+
+    Example
+    -------
+    >>> normalise_name("𝑴𝒂𝒋𝒂 S. 🏹"), normalise_name("فاطمة"), normalise_name(None)
+    (['maja', 's'], [], [])
+    """
+    return [t for t in re.split(r"[^a-z]+", _fold(s)) if t]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The shipped given-name lexicon (names and learned endings)."""
+    from suara.models.train_names import FILE
+    from importlib.resources import files
+    with gzip.open(files("suara.models") / FILE, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _old_spelling(tok: str) -> str:
+    return tok.replace("oe", "u").replace("dj", "j").replace("tj", "c").replace("ch", "kh")
+
+
+def name_gender(token: str, lex: dict | None = None) -> tuple[str, float, str] | None:
+    """(gender, confidence, method) of one given-name token, or None when it says nothing.
+
+    Unisex names give ``("u", 0, "name")`` so that callers can tell "known to be ambiguous"
+    from "not a name we know".
+
+    Example
+    -------
+    >>> name_gender("wulandari"), name_gender("made"), name_gender("sumiwati")
+    (('f', 0.8, 'name'), ('u', 0.0, 'name'), ('f', 0.65, 'name_ending'))
+    """
+    lex = lex or lexicon()
+    names, endings = lex["names"], lex["endings"]
+    for t in dict.fromkeys((token, _old_spelling(token))):
+        hit = names.get(t)
+        if hit:
+            g, fam = hit
+            if g == "u":
+                return ("u", 0.0, "name")
+            return (g, 0.85 if fam >= 2 else 0.8, "name")
+    if len(token) >= 5 and token not in _NOT_NAMES:
+        for k in range(min(5, len(token) - 2), 1, -1):
+            e = endings.get(token[-k:])
+            if e and e[1] >= 0.9 and e[2] >= 10:
+                return (e[0], 0.65, "name_ending")
+    return None
+
+
+# words that end like names but are not (display names of pages, English words)
+_NOT_NAMES = {"official", "indonesia", "berita", "channel", "update", "kuliner", "store", "gallery",
+              "studio", "karya", "jaya", "media", "digital", "network", "center", "centre", "bintang",
+              "global", "info", "daily", "motor", "komunitas", "kabar", "pemuda", "warga", "rakyat",
+              "netizen", "admin", "akun", "satria", "setia", "cinta", "indah", "harapan", "mandiri",
+              "sejahtera", "makmur", "sentosa", "santri", "sultan", "fanbase", "lover", "pejuang",
+              "relawan", "ranger", "hunter", "gamer", "traveler", "creator", "bandar", "pasar"}
+
+# honorifics/titles in name position: token -> gender ('' = none); compound titles first
+_TITLES = {"bapak": "m", "pak": "m", "bp": "m", "mas": "m", "bang": "m", "abang": "m", "kang": "m",
+           "aa": "m", "om": "m", "haji": "m", "h": "m", "ustadz": "m", "ustad": "m", "ust": "m",
+           "kyai": "m", "kiai": "m", "habib": "m", "teuku": "m", "lalu": "m", "raden": "", "rm": "m",
+           "ibu": "f", "bu": "f", "mbak": "f", "mba": "f", "teh": "f", "tante": "f", "hj": "f",
+           "hajjah": "f", "ustadzah": "f", "ustazah": "f", "cut": "f", "baiq": "f", "ni": "f",
+           "ning": "f", "neng": "f", "mrs": "f", "ms": "f", "miss": "f", "mr": "m", "sir": "m",
+           "kak": "", "dr": "", "drg": "", "ir": "", "prof": "", "ra": "", "gusti": "", "tengku": "",
+           "i": "", "dra": "f", "drs": ""}
+# Balinese "I" is a male marker only before a birth-order name (I Made, I Wayan)
+_BIRTH_ORDER = {"wayan", "made", "nyoman", "ketut", "putu", "kadek", "nengah", "komang", "gede", "luh"}
+_CASTE = [("ida", "bagus", "m"), ("ida", "ayu", "f"), ("anak", "agung", ""), ("cokorda", "", ""),
+          ("desak", "", "f"), ("dewa", "ayu", "f")]
+
+# ---------------------------------------------------------------------------------------------
+# cue tables: (regex on folded text, value, confidence)
+
+_W = r"(?<![a-z])"     # word start
+_E = r"(?![a-z])"      # word end
+
+
+def _rx(words: str) -> str:
+    return _W + "(?:" + words + ")" + _E
+
+
+GENDER_CUES: list[tuple[str, str, float]] = [
+    (_rx(r"ibu (?:dari|dr|\d+|satu|dua|tiga|empat) ?(?:anak|putra|putri|org|orang)?|ibunya|mama (?:dari|\d+ anak)"
+         r"|mamah muda|bunda (?:dari|\d+)|emak[- ]emak|istri (?:dari|dr)|istrinya|mahasiswi|siswi|santriwati"
+         r"|muslimah|hijabers?|perempuan|wanita|cewek|cewe|gadis|ibu rumah tangga|irt|ibu[- ]ibu|nenek|oma"
+         r"|mom|mum|mommy|mother|wife|grandma|grandmother|granny|she ?/ ?her|girl|woman|daughter"
+         r"|bidan|ukhti|akhwat"), "f", 0.9),
+    (_rx(r"bapak (?:dari|dr|\d+|satu|dua|tiga|empat) ?(?:anak|putra|putri|org|orang)?|ayah (?:dari|dr|\d+|dua|tiga)"
+         r"(?: ?anak)?|papa (?:dari|\d+ anak)|suami (?:dari|dr)|suaminya|bapak[- ]bapak|santriwan|pria|cowok"
+         r"|cowo|lelaki|laki[- ]laki|kakek|opa|akhi|ikhwan|dad|daddy|father|husband|grandfather|grandpa"
+         r"|he ?/ ?him|bapak"), "m", 0.9),
+]
+
+AGE_CUES: list[tuple[str, str, float]] = [
+    (_rx(r"pelajar|siswa|siswi|murid|mahasiswa|mahasiswi|mhs|maba|anak (?:sma|smk|smp|sekolah|kuliahan|kos)"
+         r"|(?:sma|smk|smp|man|mts)n? ?\d*|(?:x|xi|xii) ?(?:ipa|ips|mipa|tkj|akl|rpl)|kelas (?:1[0-2]|[7-9])"
+         r"|kuliah|student|undergrad|college|gen ?z|santri|fresh ?graduate|jomblo|jomlo|ababil"), "<25", 0.75),
+    (_rx(r"ibu muda|mamah muda|mama muda|ayah muda|newlywed|pengantin baru|milenial|millennial|ibu (?:dari|dr) "
+         r"(?:\d|satu|dua|tiga) (?:anak|balita)|ibu \d anak|ayah \d anak|bapak \d anak|(?:mom|mum|mother|dad|father) "
+         r"of (?:\d|one|two|three|2|3)"), "25-44", 0.6),
+    (_rx(r"pensiunan|pensiun|purnawirawan|purna ?bakti|retired|retiree|kakek|nenek|eyang|opa|oma|grandma|grandpa"
+         r"|grandmother|grandfather|grandparent|cucu|boomer|lansia|veteran"), "45+", 0.8),
+]
+
+OCC_CUES: list[tuple[str, str, float]] = [
+    (r"pelajar|siswa|siswi|mahasiswa|mahasiswi|mhs|maba|santri|santriwati|student|anak (?:sma|smk|smp|kuliahan)"
+     r"|(?:x|xi|xii) ?(?:ipa|ips|mipa|tkj|akl|rpl)|undergrad", "pelajar_mahasiswa", 0.85),
+    (r"guru|pengajar|pendidik|dosen|tenaga pendidik|teacher|lecturer|educator|profesora?|honorer", "guru_dosen", 0.85),
+    (r"pns|asn|aparatur sipil negara|pegawai negeri|abdi negara|pppk|civil servant", "pns_asn", 0.85),
+    (r"tni|polri|polisi|polwan|tentara|prajurit|bhayangkara|bhayangkari|persit|army|soldier|police officer"
+     r"|marine|usmc", "tni_polri", 0.8),
+    (r"perawat|bidan|dokter|nakes|apoteker|tenaga kesehatan|nurse|physician|paramedi[ck]", "tenaga_kesehatan", 0.8),
+    (r"tambang|batu ?bara|anak tambang|operator alat berat|driver hd|hauling|mining|miner|pertambangan",
+     "buruh_tambang", 0.8),
+    (r"buruh|karyawan|karyawati|pekerja pabrik|pegawai swasta|karyawan swasta|kuli|employee|factory worker",
+     "buruh_karyawan", 0.75),
+    (r"petani|pekebun|petani sawit|berkebun|peternak|farmer|rancher|ranching|tani", "petani", 0.8),
+    (r"nelayan|fisherman|fishermen|pelaut", "nelayan", 0.85),
+    (r"ojol|ojek|gojek|grab ?bike|driver online|driver ojol|mitra gojek|mitra grab|maxim|sopir|supir|driver taxi",
+     "ojol", 0.8),
+    (r"pedagang|jualan|berjualan|menjual|jual|dagang|olshop|online ?shop|reseller|dropshipper|umkm|wirausaha|wiraswasta"
+     r"|pengusaha|small business owner|entrepreneur|seller|usaha kecil", "pedagang_umkm", 0.75),
+    (r"ibu rumah tangga|irt|stay at home mom|full ?time mom|housewife|homemaker|mamah muda", "ibu_rumah_tangga", 0.85),
+    (r"ustadz|ustad|ustadzah|ustazah|kyai|kiai|habib|pendeta|pastor|preacher|penceramah|dai|imam masjid"
+     r"|takmir|romo|biksu|bhikkhu|pemangku|pimpinan pondok|pengasuh (?:pondok|ponpes)|minister of (?:the )?gospel",
+     "tokoh_agama", 0.8),
+    (r"wartawan|jurnalis|journalist|reporter|correspondent|columnist|kolumnis|editor", "jurnalis", 0.8),
+    (r"pensiunan|purnawirawan|retired|retiree|pensiun", "pensiunan", 0.8),
+]
+OCC_CUES = [(re.compile(_rx(p)), v, c) for p, v, c in OCC_CUES]
+GENDER_CUES = [(re.compile(p), v, c) for p, v, c in GENDER_CUES]
+AGE_CUES = [(re.compile(p), v, c) for p, v, c in AGE_CUES]
+
+# first-person self-references in posts ("saya seorang guru", "aku anak SMA", "sebagai petani")
+_SELF = re.compile(r"(?<![a-z])(?:saya|sy|aku|gue|gw|ane|kami|kita)(?: ini| juga| cuma| hanya)?"
+                   r"(?: seorang| sbg| sebagai| selaku| para| anak)? (.{0,40})")
+
+# pages, shops, media, institutions (display name or bio); person names rarely carry these
+ORG_CUES = re.compile(_rx(
+    r"official|oficial|officiel|resmi|akun resmi|berita|news|info|media|tv|radio|channel|magazine|majalah"
+    r"|koran|portal|update|daily|shop|store|olshop|toko|kedai|cafe|resto|restaurant|restoran|studio|company|pt"
+    r"|cv|agency|agensi|foundation|yayasan|komunitas|community|institute|institut|institution|universitas"
+    r"|university|dinas|pemkab|pemkot|pemprov|kabupaten|dprd|kpu|bawaslu|partai|party|fans|fanbase|fanpage"
+    r"|network|group|grupos|page|facts|hub|services|service|official account|humas|sekretariat|kementerian"
+    r"|ministry|department|league|federacion|federation|association|asosiasi|himpunan|organisasi|ukm|bem"
+    r"|order|pemesanan|open order|wa ?:|whatsapp ?:|pesan sekarang|reseller wanted|ready stock|cod"
+    r"|menerima pesanan|jasa|grosir|distributor|supplier|brand|collection|store official|club|klub"))
+#: account types that are not a person (from the store / election config / admin)
+NOT_PERSON_TYPES = {"official", "party", "media", "city"}
+
+_YEAR_CUES = re.compile(r"(?<![a-z0-9])(?:lahir|kelahiran|lhr|born|b\.|kelahiran tahun|thn lahir|tahun lahir)"
+                        r"\s*(?:di\s+[a-z]+\s*,?\s*)?(?:tahun\s*)?(?:\d{1,2}[-/ .][a-z0-9]{1,9}[-/ .])?"
+                        r"((?:19|20)\d\d)(?![0-9])")
+_AGE_CUES = re.compile(r"(?<![a-z0-9])(?:umur|usia|age|aged)\s*:?\s*(\d{2})(?![0-9])"
+                       r"|(?<![a-z0-9])(\d{2})\s*(?:th|thn|tahun|y\.?o\.?|yrs?|years? old|-year-old)(?![a-z])")
+_COHORT = re.compile(r"(?<![a-z])(?:angkatan|angk\.?|class of|batch|alumni(?: [a-z0-9 ]{0,20})?)\s*'?((?:19|20)\d\d)"
+                     r"(?![0-9])")
+
+# language register: short forms young users favour ("wkwk", "anjir", "bestie")
+_YOUNG_REGISTER = set("wkwk wkwkwk wkwkwkwk anjir anjay anjrit bjir njir gws bestie bestai ygy gabut mabar bucin "
+                      "baper salty healing literally slay sksd nolep kuy gaes gais cmiiw fomo mager gue gw lu lo elu "
+                      "bro sis anjg bgst jir lol xixi awokawok akwoakwo kocak".split())
+_OLD_REGISTER = set("ananda saudara-saudara saudaraku hadirin jamaah ibu-ibu bapak-bapak alhamdulillahirabbilalamin "
+                    "wassalam wassalamualaikum assalamualaikum".split())
+#: platforms whose users skew young / older (weak prior only; see docs/demographics.md)
+_PLATFORM_AGE = {"tiktok": ("<25", 0.35), "facebook": ("25-44", 0.3), "whatsapp": ("25-44", 0.3)}
+
+
+# ---------------------------------------------------------------------------------------------
+# per-account decision
+
+
+def _vote(votes: dict[str, float], methods: dict[str, set], value: str, conf: float, method: str) -> None:
+    """Noisy-OR of the evidence for one value."""
+    votes[value] = 1.0 - (1.0 - votes.get(value, 0.0)) * (1.0 - conf)
+    methods.setdefault(value, set()).add(method)
+
+
+def _decide(votes: dict[str, float], methods: dict[str, set]) -> tuple[str, float, str]:
+    """The value with most evidence; its confidence is lowered by the evidence against it;
+    a near tie is unknown."""
+    if not votes:
+        return UNKNOWN, 0.0, ""
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    best, p = ranked[0]
+    q = max((v for _, v in ranked[1:]), default=0.0)
+    conf = p * (1.0 - q)
+    if conf < 0.2:
+        return UNKNOWN, round(conf, 3), "conflict"
+    return best, round(conf, 3), "+".join(sorted(methods[best]))
+
+
+def _strip_titles(toks: list[str]) -> tuple[list[str], list[str]]:
+    """(remaining tokens, genders signalled by the titles removed); initials are skipped."""
+    gs: list[str] = []
+    for a, b, g in _CASTE:
+        if toks[:1] == [a] and (not b or toks[1:2] == [b]):
+            toks = toks[(2 if b else 1):]
+            if g:
+                gs.append(g)
+            break
+    while toks:
+        t = toks[0]
+        if t == "i":   # Balinese male marker only before a birth-order name; else English "I"
+            if toks[1:2] and toks[1] in _BIRTH_ORDER:
+                gs.append("m")
+                toks = toks[1:]
+                continue
+            break
+        if t not in _TITLES:
+            break
+        if _TITLES[t]:
+            gs.append(_TITLES[t])
+        toks = toks[1:]
+    while toks and len(toks[0]) == 1:   # "A. Rahman": the initial says nothing
+        toks = toks[1:]
+    return toks, gs
+
+
+def _looks_like_name(raw: str) -> bool:
+    """A display name that could be a person's: letters, at most five words, no digits run."""
+    f = _fold(raw)
+    letters = sum(ch.isalpha() for ch in f)
+    return letters >= 2 and len(f.split()) <= 5 and not re.search(r"\d{3,}", f)
+
+
+class Demographics(Component):
+    """Per-account estimates of person/organisation, gender, age band and walk of life.
+
+    The batch has one row per account: ``platform`` and any of ``display_name``, ``handle``,
+    ``bio``, ``account_type``, ``self_text`` (first-person sentences from the account's own
+    posts, joined) and ``register_young`` / ``register_old`` (share of its posts in a young /
+    formal register). Missing columns count as empty. ``ref_year`` is the year ages refer to.
+    """
+
+    name: ClassVar[str] = "demographics"
+    version: ClassVar[str] = DEMOGRAPHICS_VERSION
+    requires: ClassVar[tuple[str, ...]] = ("display_name", "bio")
+    assigns: ClassVar[tuple[str, ...]] = ("person", "person_conf", "gender", "gender_conf", "age_band",
+                                          "age_conf", "occupation", "occupation_conf", "evidence")
+
+    def __init__(self, election=None, ref_year: int | None = None):
+        self.ref_year = ref_year or (election.dates.vote_day.year if election is not None
+                                     else dt.date.today().year)
+        self.lex = lexicon()
+
+    def __call__(self, data, election=None) -> pd.DataFrame:
+        """Estimate for a DataFrame of accounts (or a list of display names)."""
+        if not isinstance(data, pd.DataFrame):
+            data = pd.DataFrame({"display_name": list(data)})
+        return self.apply(Batch(data.reset_index(drop=True).copy())).df
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        n = len(df)
+
+        def col(c):
+            return df[c].tolist() if c in df.columns else [None] * n
+        rows = [self.estimate(dn, h, b, p, t, s, ry, ro) for dn, h, b, p, t, s, ry, ro in zip(
+            col("display_name"), col("handle"), col("bio"), col("platform"), col("account_type"),
+            col("self_text"), col("register_young"), col("register_old"))]
+        for i, c in enumerate(self.assigns):
+            df[c] = [r[i] for r in rows]
+        return batch
+
+    # ----- one account --------------------------------------------------------------------
+    def estimate(self, display_name=None, handle=None, bio=None, platform=None, account_type=None,
+                 self_text=None, register_young=None, register_old=None) -> tuple:
+        """(person, person_conf, gender, gender_conf, age_band, age_conf, occupation,
+        occupation_conf, evidence) for one account."""
+        name_raw = "" if display_name is None or display_name != display_name else str(display_name)
+        fname = _fold(name_raw)
+        fbio = _fold(bio)
+        fself = _fold(self_text)
+        ev: list[str] = []
+        # -- person or organisation
+        typ = str(account_type or "").lower()
+        org_hits = len(ORG_CUES.findall(fname)) * 2 + len(ORG_CUES.findall(fbio))
+        if typ in NOT_PERSON_TYPES:
+            return ("organisation", 0.95, UNKNOWN, 0.0, UNKNOWN, 0.0, UNKNOWN, 0.0, "account_type")
+        toks, title_g = _strip_titles(normalise_name(name_raw))
+        first = toks[0] if toks and _looks_like_name(name_raw) else None
+        ng = name_gender(first, self.lex) if first and len(first) >= 2 else None
+        if org_hits >= 2 and not title_g and not (ng and ng[0] != "u" and org_hits < 3):
+            return ("organisation", round(min(0.95, 0.5 + 0.15 * org_hits), 3), UNKNOWN, 0.0, UNKNOWN, 0.0,
+                    UNKNOWN, 0.0, "profile_cues")
+        # -- gender
+        gv: dict[str, float] = {}
+        gm: dict[str, set] = {}
+        for g in title_g:
+            _vote(gv, gm, g, 0.85, "title")
+        if ng and ng[0] != "u":
+            _vote(gv, gm, ng[0], ng[1], ng[2])
+        elif not name_raw.strip() and handle:   # no display name: a clear name in the handle
+            ht = re.split(r"[^a-z]+", _fold(handle))
+            if ht and len(ht[0]) >= 4 and ht[0] not in _NOT_NAMES:
+                hit = self.lex["names"].get(ht[0])
+                if hit and hit[0] != "u" and hit[1] >= 2:
+                    _vote(gv, gm, hit[0], 0.6, "handle")
+        for text, kind, w in ((fbio, "bio", 1.0), (fself, "posts", 0.8)):
+            for rx, g, c in GENDER_CUES:
+                if rx.search(text):
+                    _vote(gv, gm, g, c * w, kind)
+        gender, gconf, gmeth = _decide(gv, gm)
+        # -- age band
+        av: dict[str, float] = {}
+        am: dict[str, set] = {}
+        for text, kind, w in ((fbio, "bio", 1.0), (fname, "name", 0.9), (fself, "posts", 0.75)):
+            if not text:
+                continue
+            for rx, band, c in AGE_CUES:
+                if rx.search(text):
+                    _vote(av, am, band, c * w, kind)
+            for m in _YEAR_CUES.finditer(text):
+                b = self._band(self.ref_year - int(m.group(1)))
+                if b:
+                    _vote(av, am, b, 0.85 * w, kind + "_year")
+            for m in _AGE_CUES.finditer(text):
+                b = self._band(int(m.group(1) or m.group(2)))
+                if b:
+                    _vote(av, am, b, 0.85 * w, kind + "_age")
+            for m in _COHORT.finditer(text):
+                b = self._band(self.ref_year - int(m.group(1)) + 18)
+                if b:
+                    _vote(av, am, b, 0.6 * w, kind + "_cohort")
+        weak = []
+        if platform in _PLATFORM_AGE:
+            weak.append((*_PLATFORM_AGE[platform], "platform"))
+        ry = _num(register_young)
+        ro = _num(register_old)
+        if ry is not None and ry >= 0.3:
+            weak.append(("<25", 0.35, "register"))
+        if ro is not None and ro >= 0.3:
+            weak.append(("45+", 0.3, "register"))
+        for band, c, kind in weak:
+            _vote(av, am, band, c, kind)
+        age, aconf, ameth = _decide(av, am)
+        if ameth and set(ameth.split("+")) <= {"platform", "register"}:
+            aconf = min(aconf, 0.45)   # weak cues alone never pass the default threshold
+        # -- walk of life
+        ov: dict[str, float] = {}
+        om: dict[str, set] = {}
+        for text, kind, w in ((fbio, "bio", 1.0), (fname, "name", 0.8)):
+            for rx, occ, c in OCC_CUES:
+                if text and rx.search(text):
+                    _vote(ov, om, occ, c * w, kind)
+        for m in _SELF.finditer(fself):
+            frag = m.group(1)
+            for rx, occ, c in OCC_CUES:
+                if rx.match(frag.lstrip()):
+                    _vote(ov, om, occ, c * 0.8, "posts")
+        if "pensiunan" in ov:   # "pensiunan guru": the walk of life now is retirement
+            ov = {"pensiunan": ov["pensiunan"]}
+        occ, oconf, ometh = _decide(ov, om)
+        # -- person status: a name, a title or a self-description makes a person
+        signals = [x for x in (gmeth, ameth, ometh) if x and x != "conflict"]
+        if ng or title_g or any(k in s for s in signals for k in ("bio", "posts", "title", "name", "handle")):
+            person, pconf = "person", 0.8 if (ng and ng[0] != "u") or title_g else 0.7
+        else:
+            person, pconf = UNKNOWN, 0.0
+        for k, m in (("gender", gmeth), ("age", ameth), ("occupation", ometh)):
+            if m:
+                ev.append(f"{k}:{m}")
+        return (person, pconf, gender, gconf, age, aconf, occ, oconf, ";".join(ev))
+
+    @staticmethod
+    def _band(age: int) -> str | None:
+        if age < 10 or age > 100:
+            return None
+        return "<25" if age < 25 else ("25-44" if age < 45 else "45+")
+
+
+def _num(x) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if v != v else v
+
+
+register(Demographics)
+
+
+# ---------------------------------------------------------------------------------------------
+# workspace
+
+
+def _self_references(ws, max_posts: int = 50) -> pd.DataFrame:
+    """Per account: first-person fragments of its own posts and the share of posts in a young
+    or a formal register (the newest ``max_posts`` posts of each account)."""
+    import ibis
+    p = ws.store.table("posts")
+    p = p.filter(p.text.notnull() & p.account_id.notnull())
+    p = p.mutate(rk=ibis.row_number().over(group_by=[p.platform, p.account_id],
+                                            order_by=[ibis.desc(p.created_at), p.post_id]))
+    df = p.filter(p.rk < max_posts).select("platform", "account_id", "text").execute()
+    if not len(df):
+        return pd.DataFrame(columns=["platform", "account_id", "self_text", "register_young", "register_old"])
+    out = {}
+    for pl, a, t in zip(df.platform.tolist(), df.account_id.astype(str).tolist(), df.text.tolist()):
+        f = _fold(t)
+        words = set(re.findall(r"[a-z-]+", f))
+        rec = out.setdefault((pl, a), [[], 0, 0, 0])
+        if _SELF.search(f):
+            rec[0].append(" ".join(m.group(0) for m in _SELF.finditer(f))[:300])
+        rec[1] += 1
+        rec[2] += bool(words & _YOUNG_REGISTER)
+        rec[3] += bool(words & _OLD_REGISTER)
+    return pd.DataFrame([{"platform": k[0], "account_id": k[1], "self_text": " | ".join(v[0][:20]),
+                          "register_young": v[2] / v[1], "register_old": v[3] / v[1]}
+                         for k, v in out.items()])
+
+
+def _account_types(ws, acc: pd.DataFrame) -> list[str]:
+    """Stored type, overridden by the election's tracked/official accounts and admin decisions."""
+    from suara.store.admin import account_type_overrides
+    el = ws.election
+    tracked = {(t.platform.lower(), t.handle.lower().lstrip("@")): t.account_type for t in el.tracked_accounts}
+    official = {(p.lower(), h.lower().lstrip("@")) for c in el.candidates
+                for p, hs in c.official_accounts.items() for h in hs}
+    decided = account_type_overrides(ws.store)
+    out = []
+    for p, i, h, t in zip(acc.platform, acc.account_id, acc.handle, acc.account_type):
+        key = (str(p).lower(), str(h or "").lower().lstrip("@"))
+        if (str(p), str(i)) in decided:
+            out.append(decided[(str(p), str(i))])
+        elif key in official:
+            out.append("official")
+        elif key in tracked:
+            out.append(tracked[key])
+        else:
+            out.append(t if isinstance(t, str) else "unknown")
+    return out
+
+
+def estimate_workspace(ws, posts: bool = True) -> dict[str, Any]:
+    """Estimate every account of the workspace and replace ``account_demographics`` in one
+    transaction. Returns counts only (never per-account values).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> estimate_workspace(suara.init(tempfile.mkdtemp()))["accounts"]
+    0
+    """
+    from suara.store.store import utcnow
+    t0 = time.time()
+    a = ws.store.table("accounts").select("platform", "account_id", "handle", "display_name", "bio",
+                                          "account_type").execute()
+    a["account_id"] = a.account_id.astype(str)
+    a["account_type"] = _account_types(ws, a) if len(a) else []
+    if posts and len(a):
+        sr = _self_references(ws)
+        if len(sr):
+            a = a.merge(sr, on=["platform", "account_id"], how="left")
+    comp = Demographics(ws.election)
+    out = comp(a) if len(a) else a.assign(**{c: [] for c in comp.assigns})
+    version = f"demographics.{comp.version}+names.{lexicon()['meta']['version']}"
+    rows = pd.DataFrame({
+        "platform": out.platform.astype(str), "account_id": out.account_id.astype(str),
+        "person": out.person, "person_conf": out.person_conf.astype(float),
+        "gender": out.gender, "gender_conf": out.gender_conf.astype(float),
+        "age_band": out.age_band, "age_conf": out.age_conf.astype(float),
+        "occupation": out.occupation, "occupation_conf": out.occupation_conf.astype(float),
+        "evidence": out.evidence, "version": version, "estimated_at": utcnow()})
+    ws.store.replace("account_demographics", rows)
+    known = {k: int(((out[k] != UNKNOWN) & (out[c] >= MIN_CONFIDENCE)).sum()) if len(out) else 0
+             for k, c in (("gender", "gender_conf"), ("age_band", "age_conf"), ("occupation", "occupation_conf"))}
+    return {"accounts": int(len(out)), "persons": int((out.person == "person").sum()) if len(out) else 0,
+            "organisations": int((out.person == "organisation").sum()) if len(out) else 0,
+            "known": known, "version": version, "seconds": round(time.time() - t0, 2)}
