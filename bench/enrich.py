@@ -64,8 +64,7 @@ def main(argv=None) -> None:
     from suara.enrich.base import as_batch
     from suara.enrich.pipeline import Pipeline, load_settings
     df = ws.store.sql("SELECT platform, post_id, text, media_files FROM posts ORDER BY post_id LIMIT 10000")
-    pipe = Pipeline.default(ws.election, load_settings(ws.path), base=ws.path,
-                            hoaxes=ws.path / "hoaxes.csv")
+    pipe = Pipeline.default(ws.election, load_settings(ws.path), workspace=ws.path)
     for rnd in range(2):  # first round warms caches and loads models
         part = df.iloc[rnd * 5000:(rnd + 1) * 5000].reset_index(drop=True)
         part["_key"] = [f"{p}:{i}" for p, i in zip(part.platform, part.post_id)]

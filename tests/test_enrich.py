@@ -49,11 +49,9 @@ def test_enrich_model_files_small():
 
 
 # ----- contract over every component -----------------------------------------------------------
-@pytest.mark.parametrize("name", ["normalise", "language", "tag", "features", "sentiment", "emotion",
-                                  "toxicity", "targeted", "issues", "dedup", "ocr"])
+@pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_enrich_component_edge_cases(name):
-    k = REGISTRY[name]
-    comp = k(KALTIM) if name in ("tag", "issues") else k()
+    comp = REGISTRY[name]()  # set up uniformly by initialize(election, workspace)
     df = comp(EDGE, election=KALTIM)
     assert len(df) == len(EDGE)
     for col in comp.assigns:
@@ -422,3 +420,80 @@ def test_enrich_docstring_examples_run(module):
     import importlib
     res = doctest.testmod(importlib.import_module(f"suara.enrich.{module}"))
     assert res.failed == 0
+
+
+# ----- uniform set-up and third-party components ---------------------------------------------
+def test_enrich_components_need_an_election_uniformly():
+    from suara.enrich.base import NeedsElection
+    for name in ("tag", "issues"):
+        with pytest.raises(NeedsElection, match=name):
+            REGISTRY[name]().initialize(election=None)
+        assert REGISTRY[name]().initialize(election=KALTIM)._initialized
+
+
+_PLUGIN = '''
+from suara.enrich.base import Component
+
+
+class PeaceTalk(Component):
+    """Adds the issue "damai" to posts that call for a peaceful election."""
+    name, version, order = "peace", "v1", 105
+    requires, assigns = ("text_norm", "issues"), ("issues", "_peace")
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        self.words = ("damai", "rukun")
+        self.seen_election = election
+        return super().initialize(election, workspace, settings, pipeline)
+
+    def apply(self, batch):
+        df = batch.df
+        hit = [any(w in (t or "") for w in self.words) for t in df["text_norm"]]
+        df["issues"] = [list(i) + (["damai"] if h else []) for i, h in zip(df["issues"], hit)]
+        df["_peace"] = hit
+        return batch
+'''
+
+
+@pytest.fixture
+def peace_plugin(tmp_path, monkeypatch):
+    """A third-party package registering a component through the entry-point group."""
+    import importlib.metadata as md
+    import sys
+
+    import suara.enrich.base as base
+    (tmp_path / "suara_peace.py").write_text(_PLUGIN)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ep = md.EntryPoint("peace", "suara_peace:PeaceTalk", base.ENTRY_POINT_GROUP)
+    real = md.entry_points
+    monkeypatch.setattr(md, "entry_points", lambda **kw: [ep] if kw.get("group") == base.ENTRY_POINT_GROUP
+                        else real(**kw))
+    monkeypatch.setattr(base, "_plugins_loaded", False)
+    yield
+    base.REGISTRY.pop("peace", None)
+    base._plugins_loaded = False
+    sys.modules.pop("suara_peace", None)
+
+
+def test_enrich_plugin_component_runs_in_the_default_pipeline(peace_plugin, workspace):
+    _add_posts(workspace, ["Ayo jaga pilkada damai di Samarinda", "harga sembako naik terus"])
+    res = enrich_workspace(workspace)
+    v = res["version"]
+    assert "+peace.v1+" in v and v.index("issues.v1") < v.index("peace.v1") < v.index("dedup.v1")
+    got = workspace.store.sql("SELECT post_id, issues FROM enrichments ORDER BY post_id")
+    assert "damai" in list(got.issues[0]) and "damai" not in list(got.issues[1])
+    peace = next(c for c in Pipeline.default(KALTIM).components if c.name == "peace")
+    assert peace.seen_election is KALTIM  # initialised like every built-in
+    df = enrich_texts(["mari rukun"], election=KALTIM, components=["peace"])
+    assert df.issues[0] == ["damai"]
+
+
+def test_enrich_plugin_that_fails_to_load_is_named(monkeypatch):
+    import importlib.metadata as md
+
+    import suara.enrich.base as base
+    ep = md.EntryPoint("broken", "no_such_module_xyz:Thing", base.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(md, "entry_points", lambda **kw: [ep])
+    monkeypatch.setattr(base, "_plugins_loaded", False)
+    with pytest.raises(base.EnrichError, match="broken"):
+        base.load_plugins()
+    monkeypatch.setattr(base, "_plugins_loaded", False)

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import ibis
 
+from suara.store import views
+from suara.store.schema import ENRICH_VERSION_KEY
+
 __all__ = ["current_version", "posts", "enriched", "mentions", "flagged", "without_flagged",
            "account_region", "ENRICH_VERSION_KEY"]
-
-#: meta key holding the enrichment version that analyses read
-ENRICH_VERSION_KEY = "enrich.current_version"
 
 
 def current_version(ws) -> str | None:
     """The enrichment version analyses use (set by the last `suara enrich`)."""
-    return ws.store.meta(ENRICH_VERSION_KEY)
+    return views.current_version(ws.store)
 
 
 def posts(ws) -> ibis.Table:
@@ -33,13 +33,7 @@ def posts(ws) -> ibis.Table:
 
 def enriched(ws) -> ibis.Table:
     """Posts left-joined with their current enrichment (one row per post)."""
-    p = posts(ws)
-    e = ws.store.table("enrichments")
-    v = current_version(ws)
-    e = e.filter(e.version == (v or ""))
-    e = e.drop("version", "enriched_at", "models")
-    return p.left_join(e, [p.platform == e.platform, p.post_id == e.post_id]).drop(
-        "platform_right", "post_id_right")
+    return views.enriched(ws.store)
 
 
 def account_region(ws) -> ibis.Table:

@@ -75,61 +75,6 @@ def _run(input: Path, column: str, output: Path, fn, label: str) -> int:
     return n
 
 
-def sentiment_frame(chunk, column: str, election=None):
-    """Add ``sentiment``, ``sentiment_score`` and, with an election, ``sentiment_<ballot>``.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> sentiment_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t")["sentiment"].tolist()
-    ['positive']
-    """
-    from suara.enrich.components import Sentiment, TargetedSentiment
-    from suara.enrich.pipeline import Pipeline
-    comps = [Sentiment()] + ([TargetedSentiment()] if election is not None else [])
-    pipe = _PIPES.get(("sent", id(election)))
-    if pipe is None:
-        pipe = _PIPES[("sent", id(election))] = Pipeline.for_components(comps, election=election)
-    df = pipe.run(chunk[column].tolist()).df
-    res = chunk.copy()
-    res["sentiment"] = df["sentiment"].to_numpy()
-    res["sentiment_score"] = df["sentiment_score"].round(4).to_numpy()
-    if election is not None:
-        for c in election.candidates:
-            res[f"sentiment_{c.ballot}"] = [
-                next((m["sentiment"] for m in ms if m["candidate"] == c.ballot), "")
-                for ms in df["mentions"]]
-    return res
-
-
-def toxicity_frame(chunk, column: str):
-    """Add ``hate_speech``, ``abusive`` (0/1), ``sara`` and their scores.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> toxicity_frame(pd.DataFrame({"t": ["selamat pagi semua"]}), "t")["hate_speech"].tolist()
-    [0]
-    """
-    from suara.enrich.components import Toxicity
-    from suara.enrich.pipeline import Pipeline
-    pipe = _PIPES.get("tox")
-    if pipe is None:
-        pipe = _PIPES["tox"] = Pipeline.for_components([Toxicity()])
-    df = pipe.run(chunk[column].tolist()).df
-    res = chunk.copy()
-    res["hate_speech"] = df["hate_speech"].astype(int).to_numpy()
-    res["hate_speech_score"] = df["hate_score"].to_numpy()
-    res["abusive"] = df["abusive"].astype(int).to_numpy()
-    res["abusive_score"] = df["abusive_score"].to_numpy()
-    res["sara"] = df["sara"].to_numpy()
-    res["sara_score"] = df["sara_score"].to_numpy()
-    return res
-
-
-_PIPES: dict = {}
-
-
 @text_app.command("sentiment")
 def sentiment(input: Path = typer.Argument(..., help="CSV file with a header row."),
               column: str = typer.Option(..., "--column", "-c", help="Column holding the text."),
@@ -145,6 +90,7 @@ def sentiment(input: Path = typer.Argument(..., help="CSV file with a header row
             e = load_election(election)
         except ConfigError as ex:
             fail(str(ex))
+    from suara.enrich.frames import sentiment_frame
     n = _run(input, column, output, lambda ch: sentiment_frame(ch, column, e), "Scoring sentiment")
     err.print(f"Wrote {n:,} rows to {output}")
 
@@ -154,61 +100,20 @@ def toxicity(input: Path = typer.Argument(..., help="CSV file with a header row.
              column: str = typer.Option(..., "--column", "-c", help="Column holding the text."),
              output: Path = typer.Option(..., "-o", "--output", help="CSV file to write.")):
     """Add hate_speech, abusive (0/1), sara (religion|race|physical|gender|other|none) and scores."""
+    from suara.enrich.frames import toxicity_frame
     n = _run(input, column, output, lambda ch: toxicity_frame(ch, column), "Scoring toxicity")
     err.print(f"Wrote {n:,} rows to {output}")
 
 
-_FLAT = ["text_norm", "language", "language_conf", "candidates", "sentiment", "sentiment_score",
-         "sentiment_conf", "emotion", "emotion_score", "hate_speech", "hate_score", "abusive",
-         "abusive_score", "hs_target", "sara", "sara_score", "hs_strength", "issues", "dup_cluster",
-         "hoax_claim_id", "hoax_score"]
-
-
-def enrich_frame(chunk, column: str, election=None, only: list[str] | None = None, extra=()):
-    """Every (or the chosen) enrich component over one text column; list values are joined
-    with ``;`` and per-candidate sentiment goes to ``sentiment_<ballot>``.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> enrich_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t", only=["language"])["language"].tolist()
-    ['id']
-    """
-    from suara.enrich.base import REGISTRY
-    from suara.enrich.pipeline import Pipeline
-    key = ("enrich", id(election), tuple(only or ()))
-    pipe = _PIPES.get(key)
-    if pipe is None:
-        if only:
-            comps = []
-            for n in only:
-                if n not in REGISTRY:
-                    fail(f"unknown component {n!r}; known: {', '.join(sorted(REGISTRY))}")
-                if n in ("tag", "issues", "targeted") and election is None:
-                    fail(f"component {n!r} needs --election")
-                k = REGISTRY[n]
-                comps.append(k(election) if n in ("tag", "issues") else k())
-            pipe = Pipeline.for_components(comps, election=election)
-        elif election is not None:
-            pipe = Pipeline.default(election, {"ocr": False})
-        else:
-            pipe = Pipeline.for_components([REGISTRY[n]() for n in
-                                            ("language", "sentiment", "emotion", "toxicity", "dedup")])
-        pipe.components += list(extra)
-        _PIPES[key] = pipe
-    df = pipe.run(chunk[column].tolist()).df
-    res = chunk.copy()
-    for c in _FLAT:
-        if c in df:
-            v = df[c]
-            res[c] = [";".join(x) if isinstance(x, list) else x for x in v] if c in (
-                "candidates", "issues") else v.to_numpy()
-    if "mentions" in df and election is not None:
-        for cand in election.candidates:
-            res[f"sentiment_{cand.ballot}"] = [
-                next((m["sentiment"] for m in ms if m["candidate"] == cand.ballot), "")
-                for ms in df["mentions"]]
-    return res
+def _enrich_or_fail(chunk, column, election, names, extra):
+    from suara.enrich.base import EnrichError, NeedsElection
+    from suara.enrich.frames import enrich_frame
+    try:
+        return enrich_frame(chunk, column, election, names, extra)
+    except NeedsElection as e:
+        fail(f"component {e.component!r} needs --election")
+    except EnrichError as e:
+        fail(str(e))
 
 
 @text_app.command("enrich")
@@ -236,7 +141,7 @@ def enrich_csv(input: Path = typer.Argument(..., help="CSV file with a header ro
         except (OSError, ValueError) as ex:
             fail(str(ex))
     names = [x.strip() for x in only.split(",") if x.strip()] if only else None
-    n = _run(input, column, output, lambda ch: enrich_frame(ch, column, e, names, extra), "Enriching")
+    n = _run(input, column, output, lambda ch: _enrich_or_fail(ch, column, e, names, extra), "Enriching")
     err.print(f"Wrote {n:,} rows to {output}")
 
 
@@ -263,4 +168,4 @@ def discover(workspace: Path = typer.Option(Path("."), "-w", "--workspace", help
             out.print(f"    {ex[:120]}")
 
 
-__all__ = ["register", "sentiment_frame", "toxicity_frame", "enrich_frame", "out"]
+__all__ = ["register", "out"]

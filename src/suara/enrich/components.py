@@ -18,23 +18,45 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from suara.enrich.base import Batch, Component, register
+from suara.enrich.base import Batch, Component, NeedsElection, register
 from suara.enrich.linear import LinearModel
 from suara.enrich.normalise import Normaliser, clean_text
 
 __all__ = ["Normalise", "LanguageId", "Tag", "Features", "Sentiment", "Emotion", "Toxicity",
-           "TargetedSentiment", "Issues"]
+           "TargetedSentiment", "Issues", "election_words"]
+
+
+def election_words(election) -> list[str]:
+    """Names, aliases, nicknames, jargon and place names of an election: words the normaliser
+    and the language identifier must treat as known."""
+    words = []
+    for c in election.candidates:
+        words += c.persons + c.aliases + c.nicknames + c.jargon
+    for r in election.regions:
+        words += [r.name] + r.aliases + r.places
+    return words
+
+
+def _need_election(component: Component, election) -> None:
+    if election is None:
+        raise NeedsElection(component.name)
 
 
 @register
 class Normalise(Component):
     """Slang, elongation, leetspeak, emoji tokens, hashtag segmentation (see `normalise`)."""
 
-    name, version = "normalise", "v1"
+    name, version, order = "normalise", "v1", 20
     requires, assigns = ("text",), ("text_norm", "_emoji", "_n_words", "_inset_pos", "_inset_neg")
 
     def __init__(self, extra_words=()):
         self.extra_words = tuple(extra_words)
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """With an election, its names and places count as known words."""
+        if election is not None and not self.extra_words:
+            self.extra_words = tuple(election_words(election))
+        return super().initialize(election, workspace, settings, pipeline)
 
     @cached_property
     def normaliser(self) -> Normaliser:
@@ -90,12 +112,18 @@ class LanguageId(Component):
     without calling lingua, which keeps the fast path fast.
     """
 
-    name, version = "language", "v1"
+    name, version, order = "language", "v1", 30
     requires, assigns = ("text",), ("language", "language_conf")
 
     def __init__(self, extra_words=(), parallel: bool = True):
         self.extra_words = tuple(extra_words)
         self.parallel = parallel
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """With an election, its names and places count as Indonesian vocabulary."""
+        if election is not None and not self.extra_words:
+            self.extra_words = tuple(election_words(election))
+        return super().initialize(election, workspace, settings, pipeline)
 
     @cached_property
     def _vocab(self) -> set[str]:
@@ -175,13 +203,21 @@ class LanguageId(Component):
 class Tag(Component):
     """Candidate mentions from the election config (see `tagging.CandidateTagger`)."""
 
-    name, version = "tag", "v1"
+    name, version, order = "tag", "v1", 40
     requires, assigns = ("text",), ("candidates", "_mentions")
 
-    def __init__(self, election):
+    def __init__(self, election=None):
+        self.election = self.tagger = None
+        if election is not None:
+            self.initialize(election)
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Build the candidate tagger from the election (required)."""
         from suara.enrich.tagging import CandidateTagger
+        _need_election(self, election)
         self.election = election
         self.tagger = CandidateTagger(election)
+        return super().initialize(election, workspace, settings, pipeline)
 
     def apply(self, batch: Batch) -> Batch:
         ms = [self.tagger.tag(t) for t in batch.df["text"].tolist()]
@@ -195,7 +231,7 @@ class Tag(Component):
 class Features(Component):
     """The shared sparse feature matrix (kept in ``batch.cache['X']``)."""
 
-    name, version = "features", "v1"
+    name, version, order = "features", "v1", 50
     requires, assigns = ("text_norm", "_emoji", "_inset_pos", "_inset_neg"), ("_X",)
 
     @cached_property
@@ -257,7 +293,7 @@ class Sentiment(Component):
     confidence = the top probability. Texts with no words are judged by their emoji only
     (low confidence) or left neutral with confidence 0."""
 
-    name, version = "sentiment", "v1"
+    name, version, order = "sentiment", "v1", 60
     requires, assigns = ("_X", "_n_words", "_emoji", "text_norm"), ("sentiment", "sentiment_score", "sentiment_conf")
 
     @cached_property
@@ -304,7 +340,7 @@ class Sentiment(Component):
 class Emotion(Component):
     """Emotion (anger, fear, sadness, happy, love) from EmoT; None for texts without words."""
 
-    name, version = "emotion", "v1"
+    name, version, order = "emotion", "v1", 70
     requires, assigns = ("_X", "_n_words"), ("emotion", "emotion_score")
 
     @cached_property
@@ -333,7 +369,7 @@ class Toxicity(Component):
     (weak|moderate|strong|none). Model licence: CC BY-NC-SA 4.0.
     """
 
-    name, version = "toxicity", "v1"
+    name, version, order = "toxicity", "v1", 80
     requires, assigns = ("_X", "_n_words"), ("hate_speech", "hate_score", "abusive", "abusive_score",
                                              "hs_target", "sara", "sara_score", "hs_strength")
 
@@ -383,12 +419,22 @@ class TargetedSentiment(Component):
     "Harum" carry no sentiment.
     """
 
-    name, version = "targeted", "v1"
+    name, version, order = "targeted", "v1", 90
     requires, assigns = ("text", "_mentions", "sentiment", "sentiment_score"), ("mentions",)
 
     def __init__(self, sentiment: Sentiment | None = None, normalise: Normalise | None = None):
+        self._given = (sentiment is not None, normalise is not None)
         self.sentiment = sentiment or Sentiment()
         self.normalise = normalise or Normalise()
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Share the pipeline's sentiment model and normaliser (loaded once)."""
+        for c in pipeline or ():
+            if isinstance(c, Sentiment) and not self._given[0]:
+                self.sentiment = c
+            elif isinstance(c, Normalise) and not self._given[1]:
+                self.normalise = c
+        return super().initialize(election, workspace, settings, pipeline)
 
     @staticmethod
     def pieces(text: str, mentions) -> dict[str, list[tuple[str, int]]]:
@@ -485,10 +531,17 @@ class Issues(Component):
     normalised text, plus stemmed variants of one-word seeds ("pertambangan" -> tambang,
     "kebanjiran" -> banjir) through PySastrawi."""
 
-    name, version = "issues", "v1"
+    name, version, order = "issues", "v1", 100
     requires, assigns = ("text", "text_norm"), ("issues",)
 
-    def __init__(self, election):
+    def __init__(self, election=None):
+        self.election = None
+        if election is not None:
+            self.initialize(election)
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Compile the election's issue seeds (required)."""
+        _need_election(self, election)
         self.election = election
         self._seed: dict[str, set[str]] = {}  # seed with separators removed -> issue ids
         stems: dict[str, set[str]] = {}
@@ -510,6 +563,7 @@ class Issues(Component):
         self._word_issues: dict[str, frozenset] = {}
         self._order = {i.id: k for k, i in enumerate(election.issues)}
         self._cache: dict[str, str] = {}
+        return super().initialize(election, workspace, settings, pipeline)
 
     @cached_property
     def stemmer(self):

@@ -47,12 +47,14 @@ def _shingles(text: str) -> set[bytes]:
 class NearDuplicates(Component):
     """MinHash LSH clustering; assigns ``dup_cluster`` (None for texts with no near copy)."""
 
-    name, version = "dedup", "v1"
+    name, version, order = "dedup", "v1", 120
     requires, assigns = ("text_norm",), ("dup_cluster",)
 
-    def __init__(self, threshold: float = 0.7, num_perm: int = 64, min_chars: int = 20):
-        self.threshold, self.num_perm, self.min_chars = threshold, num_perm, min_chars
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    def __init__(self, threshold: float | None = None, num_perm: int = 64, min_chars: int = 20):
+        self._given = threshold is not None
+        self.threshold = 0.7 if threshold is None else threshold
+        self.num_perm, self.min_chars = num_perm, min_chars
+        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=num_perm)
         self._cluster: dict[str, str] = {}   # key -> cluster id (the first member's key)
         self._members: dict[str, list[str]] = {}
         self._exact: dict[str, str] = {}
@@ -61,6 +63,14 @@ class NearDuplicates(Component):
         rng = np.random.RandomState(1)
         self._a = rng.randint(1, 1 << 32, size=num_perm, dtype=np.uint64)
         self._b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64)
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Take ``dedup_threshold`` from the settings unless a threshold was given."""
+        t = (settings or {}).get("dedup_threshold")
+        if not self._given and t is not None and float(t) != self.threshold and not self._cluster:
+            self.threshold = float(t)
+            self.lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+        return super().initialize(election, workspace, settings, pipeline)
 
     def _signatures(self, shingle_sets: list[set[bytes]]) -> np.ndarray:
         """MinHash signatures of many shingle sets at once, (n, num_perm) uint64.

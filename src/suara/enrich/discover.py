@@ -62,8 +62,8 @@ def discover_issues(data, election=None, k: int | None = None, min_size: int = 5
     if hasattr(data, "store"):
         ws = data
         election = election or ws.election
-        from suara.analyse.base import enriched
-        e = enriched(ws)
+        from suara.store.views import enriched
+        e = enriched(ws.store)
         e = e.filter(e.text_norm.notnull() & (e.issues.length() == 0))
         df = e.select("platform", "post_id", "text", "text_norm").to_pandas()
         texts = df.text_norm.fillna("").tolist()

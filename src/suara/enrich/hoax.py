@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from suara.enrich.base import Batch, Component, register
+from suara.enrich.base import Batch, Component, register, workspace_folder
 from suara.enrich.normalise import Normaliser, clean_text
 
 __all__ = ["HoaxMatcher", "HoaxMatch", "load_claims"]
@@ -30,6 +30,10 @@ __all__ = ["HoaxMatcher", "HoaxMatch", "load_claims"]
 _FALSE_LABELS = {"real", "fact", "fakta", "benar", "true", "valid", "0"}
 _TEXT_COLS = ("claim", "text", "klaim", "narasi", "content", "judul", "title")
 _ID_COLS = ("claim_id", "id", "ID", "no")
+
+
+#: the claims list a workspace matches posts against
+CLAIMS_FILE = "hoaxes.csv"
 
 
 def load_claims(path: str | Path) -> list[tuple[str, str]]:
@@ -86,13 +90,18 @@ class HoaxMatcher(Component):
         paraphrased turnbackhoax claims, see bench/quality.py).
     """
 
-    name, version = "hoax", "v1"
+    name, version, order = "hoax", "v1", 110
     requires, assigns = ("text",), ("hoax_claim_id", "hoax_score")
 
-    def __init__(self, claims: list[tuple[str, str]], threshold: float = 0.3, min_words: int = 4):
-        self.claims = list(claims)
-        self.threshold, self.min_words = threshold, min_words
+    def __init__(self, claims: list[tuple[str, str]] = (), threshold: float | None = None,
+                 min_words: int = 4):
+        self._given = bool(claims) or threshold is not None
+        self.threshold, self.min_words = (0.3 if threshold is None else threshold), min_words
         self._norm = Normaliser.load()
+        self._fit(list(claims))
+
+    def _fit(self, claims: list[tuple[str, str]]) -> None:
+        self.claims = claims
         self.ids = np.array([c[0] for c in self.claims], dtype=object)
         docs = [self._prep(t) for _, t in self.claims]
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
@@ -104,6 +113,21 @@ class HoaxMatcher(Component):
             self._W = self._word.fit_transform(docs).T.tocsr()
         h = hashlib.sha256("\n".join(f"{a}\t{b}" for a, b in self.claims).encode()).hexdigest()
         self.fingerprint = h[:8]
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Load the workspace's claims list (``hoaxes.csv``) unless claims were given; without
+        one the component is skipped."""
+        if not self._given:
+            folder = workspace_folder(workspace)
+            f = folder / CLAIMS_FILE if folder is not None else None
+            if f is None or not f.is_file():
+                self.skipped = f"no {CLAIMS_FILE} in the workspace"
+                self.fingerprint = None
+                return super().initialize(election, workspace, settings, pipeline)
+            self.threshold = float((settings or {}).get("hoax_threshold", self.threshold))
+            self._fit(load_claims(f))
+            self.note = f"{len(self.claims)} claims from {f.name} ({self.fingerprint})"
+        return super().initialize(election, workspace, settings, pipeline)
 
     def _prep(self, t: str) -> str:
         return self._norm.normalise(t).text

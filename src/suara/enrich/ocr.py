@@ -30,7 +30,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from suara.enrich.base import Batch, Component, register
+from suara.enrich.base import Batch, Component, register, workspace_folder
 
 __all__ = ["OcrReader", "IMAGE_SUFFIXES", "MediaScope", "media_scope"]
 
@@ -83,17 +83,35 @@ class OcrReader(Component):
         may be read; any other path (absolute, ``..``, or a link leading out) is skipped.
     """
 
-    name, version = "ocr", "v1"
+    name, version, order = "ocr", "v1", 10
     requires, assigns = ("text",), ("ocr_text",)
 
     def __init__(self, base: str | Path = ".", lang: str = "ind", timeout: float = 30.0,
                  max_images: int = 4, allow: Iterable[str | Path] = ()):
-        self.base, self.lang, self.timeout, self.max_images = Path(base), lang, timeout, max_images
-        self._scope = _SCOPE.get() or MediaScope()
-        self.roots = tuple(dict.fromkeys(_real(r) for r in (self.base, *allow, *self._scope.folders)))
+        self.lang, self.timeout, self.max_images = lang, timeout, max_images
+        self.allow = tuple(allow)
         self._cache: dict[str, str] = {}
         self.images_read = 0
         self.refused: list[str] = []
+        self._set_base(base)
+
+    def _set_base(self, base: str | Path) -> None:
+        self.base = Path(base)
+        self._scope = _SCOPE.get() or MediaScope()
+        self.roots = tuple(dict.fromkeys(_real(r) for r in (self.base, *self.allow, *self._scope.folders)))
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Read images relative to the workspace; skipped outside a workspace, when disabled
+        in the settings (``ocr: false``) or when tesseract is missing."""
+        folder = workspace_folder(workspace)
+        if settings is not None and not settings.get("ocr", True):
+            self.skipped = "disabled in settings"
+        elif folder is None:
+            self.skipped = "no workspace"
+        else:
+            self._set_base(folder)
+            self.skipped = self.unavailable
+        return super().initialize(election, workspace, settings, pipeline)
 
     def allowed(self, path: str | Path) -> bool:
         """Whether ``path`` (links resolved) lies inside one of the allowed folders."""

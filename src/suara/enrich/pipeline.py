@@ -5,7 +5,7 @@ version (all posts with ``rebuild=True``), batch by batch, writing ``enrichments
 per post and version) and ``mentions`` (one row per post and candidate, with targeted
 sentiment). Each batch commits in one transaction, so an interrupted run leaves whole
 batches and the next run resumes. Analyses read only the version recorded under
-``suara.analyse.base.ENRICH_VERSION_KEY``; older versions stay in the store.
+``suara.store.schema.ENRICH_VERSION_KEY``; older versions stay in the store.
 
 The version string names every component and a fingerprint of the inputs that change
 results (election config, claims list, settings), e.g.
@@ -28,7 +28,6 @@ Example
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -38,24 +37,17 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
-from suara.enrich.base import REGISTRY, Batch, Component, as_batch
-from suara.enrich.components import (Emotion, Features, Issues, LanguageId, Normalise, Sentiment,
-                                     Tag, TargetedSentiment, Toxicity)
+from suara.enrich.base import (DEFAULT_SETTINGS as _DEFAULTS, PIPELINE_VERSION, Batch, Component,
+                               EnrichError, Pipeline, STORED_COLUMNS, load_plugins,
+                               run_components as _run_components)
+from suara.enrich.components import Emotion, LanguageId, Sentiment, Toxicity
 from suara.enrich.dedup import NearDuplicates
-from suara.enrich.hoax import HoaxMatcher
-from suara.enrich.ocr import OcrReader
+from suara.store.schema import ENRICH_VERSION_KEY
 
 __all__ = ["Pipeline", "enrich_workspace", "enrich_texts", "load_settings", "PIPELINE_VERSION",
-           "SETTINGS_FILE"]
+           "SETTINGS_FILE", "EnrichError"]
 
-PIPELINE_VERSION = "suara-enrich-1.0"
 SETTINGS_FILE = "enrich.yaml"
-_DEFAULTS = {"path": "fast", "ocr": True, "batch_size": 5000, "hoax_threshold": 0.3,
-             "dedup_threshold": 0.7, "workers": 2}
-
-
-class EnrichError(RuntimeError):
-    """The enrich stage cannot run; the message says why and what to do."""
 
 
 def load_settings(folder: str | Path | None) -> dict:
@@ -80,123 +72,6 @@ def load_settings(folder: str | Path | None) -> dict:
     return s
 
 
-class Pipeline:
-    """Ordered components; `run` applies them to a batch.
-
-    Example
-    -------
-    >>> p = Pipeline.for_components([Sentiment()])
-    >>> [c.name for c in p.components]
-    ['normalise', 'features', 'sentiment']
-    >>> p.run(["mantap sekali"]).df["sentiment"].tolist()
-    ['positive']
-    """
-
-    def __init__(self, components: list[Component], fingerprint: str = "", notes: dict | None = None):
-        self.components = list(components)
-        self.fingerprint = fingerprint
-        self.notes = notes or {}
-
-    @property
-    def version(self) -> str:
-        parts = [PIPELINE_VERSION] + [c.id for c in self.components]
-        if self.fingerprint:
-            parts.append(f"cfg.{self.fingerprint}")
-        return "+".join(parts)
-
-    @classmethod
-    def default(cls, election, settings: dict | None = None, base: str | Path = ".",
-                hoaxes: str | Path | None = None) -> "Pipeline":
-        """Every component, configured from the election, settings and claims list."""
-        s = dict(_DEFAULTS, **(settings or {}))
-        norm = Normalise(extra_words=_election_words(election))
-        sent = Sentiment()
-        comps: list[Component] = []
-        notes = {}
-        if s["ocr"]:
-            ocr = OcrReader(base=base)
-            if ocr.unavailable:
-                notes["ocr"] = f"skipped: {ocr.unavailable}"
-            else:
-                comps.append(ocr)
-        else:
-            notes["ocr"] = "skipped: disabled in settings"
-        comps += [norm, LanguageId(_election_words(election)), Tag(election), Features(), sent, Emotion(), Toxicity(),
-                  TargetedSentiment(sent, norm), Issues(election)]
-        hfp = "none"
-        if hoaxes is not None and Path(hoaxes).is_file():
-            hm = HoaxMatcher.from_csv(hoaxes, threshold=float(s["hoax_threshold"]))
-            comps.append(hm)
-            hfp = hm.fingerprint
-            notes["hoax"] = f"{len(hm.claims)} claims from {Path(hoaxes).name} ({hfp})"
-        else:
-            notes["hoax"] = "skipped: no hoaxes.csv in the workspace"
-        comps.append(NearDuplicates(threshold=float(s["dedup_threshold"])))
-        raw = json.dumps({"election": election.model_dump(mode="json"), "hoax": hfp,
-                          "settings": {k: s[k] for k in sorted(s) if k not in ("batch_size", "workers")}},
-                         sort_keys=True, default=str)
-        return cls(comps, hashlib.sha256(raw.encode()).hexdigest()[:8], notes)
-
-    @classmethod
-    def for_components(cls, components: list[Component], election=None) -> "Pipeline":
-        """The given components preceded by default providers of what they require."""
-        providers = {}
-        order = [Normalise, LanguageId, Tag, Features, Sentiment, Emotion, Toxicity,
-                 TargetedSentiment, Issues]
-        for k in order:
-            for col in k.assigns:
-                providers.setdefault(col, k)
-        have = {col for c in components for col in c.assigns}
-        need: list[type] = []
-
-        def want(col):
-            if col in have or col == "text":
-                return
-            k = providers.get(col)
-            if k is None:
-                raise EnrichError(f"no component provides {col!r}")
-            if k not in need:
-                for r in k.requires:
-                    want(r)
-                need.append(k)
-                have.update(k.assigns)
-
-        for c in components:
-            for r in c.requires:
-                want(r)
-        built = []
-        for k in sorted(need, key=order.index):
-            if k in (Tag, Issues):
-                if election is None:
-                    raise EnrichError(f"{k.name} needs an election (pass election=...)")
-                built.append(k(election))
-            elif k is TargetedSentiment:
-                built.append(k())
-            else:
-                built.append(k())
-        # share one normaliser / sentiment model between providers and the given components
-        return cls(built + list(components))
-
-    def run(self, data, column: str = "text") -> Batch:
-        """Apply every component to ``data`` (texts, a DataFrame or a Batch)."""
-        b = as_batch(data, column)
-        for c in self.components:
-            b = c.apply(b)
-        return b
-
-    def __repr__(self) -> str:
-        return f"Pipeline({self.version})"
-
-
-def _election_words(election) -> list[str]:
-    words = []
-    for c in election.candidates:
-        words += c.persons + c.aliases + c.nicknames + c.jargon
-    for r in election.regions:
-        words += [r.name] + r.aliases + r.places
-    return words
-
-
 def enrich_texts(texts, election=None, components: list[str] | None = None) -> pd.DataFrame:
     """Enrich a list of texts (or a DataFrame with ``text``) outside any workspace.
 
@@ -209,19 +84,26 @@ def enrich_texts(texts, election=None, components: list[str] | None = None) -> p
         else:
             return Pipeline.default(election, {"ocr": False}).run(texts).df
     else:
-        comps = []
-        for n in components:
-            k = REGISTRY.get(n)
-            if k is None:
-                raise EnrichError(f"unknown component {n!r}; known: {sorted(REGISTRY)}")
-            comps.append(k(election) if n in ("tag", "issues") else k())
+        comps = components_by_name(components)
     return Pipeline.for_components(comps, election=election).run(texts).df
 
 
-_ENR_COLS = ["text_norm", "language", "language_conf", "candidates", "sentiment", "sentiment_score",
-             "sentiment_conf", "emotion", "emotion_score", "hate_speech", "hate_score", "abusive",
-             "abusive_score", "hs_target", "sara", "sara_score", "hs_strength", "issues",
-             "hoax_claim_id", "hoax_score", "dup_cluster", "ocr_text"]
+def components_by_name(names) -> list[Component]:
+    """New (not yet initialised) components for registered names, third-party ones included.
+
+    Example
+    -------
+    >>> [c.id for c in components_by_name(["language", "sentiment"])]
+    ['language.v1', 'sentiment.v1']
+    """
+    reg = load_plugins()
+    unknown = [n for n in names if n not in reg]
+    if unknown:
+        raise EnrichError(f"unknown component {unknown[0]!r}; known: {', '.join(sorted(reg))}")
+    return [reg[n]() for n in names]
+
+
+_ENR_COLS = STORED_COLUMNS
 
 
 def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None,
@@ -235,8 +117,7 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
 
     t0 = time.time()
     settings = load_settings(ws.path)
-    hoaxes = Path(ws.path) / "hoaxes.csv"
-    pipe = Pipeline.default(ws.election, settings, base=ws.path, hoaxes=hoaxes)
+    pipe = Pipeline.default(ws.election, settings, workspace=ws.path)
     version = pipe.version
     store = ws.store
     on_spark = getattr(store, "engine", "duckdb") == "spark" and hasattr(store, "spark_frame")
@@ -287,7 +168,6 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
 
 
 def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline") -> dict:
-    from suara.analyse.base import ENRICH_VERSION_KEY
     store.set_meta(ENRICH_VERSION_KEY, version)
     secs = time.time() - t0
     return {"posts": total, "version": version, "seconds": round(secs, 2),
@@ -296,15 +176,6 @@ def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline") -> dic
 
 
 _WORKER_COMPONENTS: list[Component] = []
-
-
-def _run_components(components, part: pd.DataFrame) -> pd.DataFrame:
-    part = part.copy()
-    part["_key"] = [f"{a}:{b}" for a, b in zip(part.platform, part.post_id)]
-    b = as_batch(part)
-    for c in components:
-        b = c.apply(b)
-    return b.df.drop(columns=[c for c in b.df.columns if c.startswith("_") and c != "_key"])
 
 
 def _work(part: pd.DataFrame) -> pd.DataFrame:

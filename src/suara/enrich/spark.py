@@ -38,12 +38,12 @@ def enrich_frame(df, components: list[str], election=None, text_col: str = "text
     >>> out.columns[:4]  # doctest: +SKIP
     ['platform', 'post_id', 'language', 'language_conf']
     """
-    from suara.enrich.base import REGISTRY
-    from suara.enrich.pipeline import EnrichError
+    from suara.enrich.base import EnrichError, load_plugins
 
-    unknown = [c for c in components if c not in REGISTRY]
+    reg = load_plugins()
+    unknown = [c for c in components if c not in reg]
     if unknown:
-        raise EnrichError(f"unknown component(s) {unknown}; known: {sorted(REGISTRY)}")
+        raise EnrichError(f"unknown component(s) {unknown}; known: {sorted(reg)}")
     probe = _enrich_batch(["ok"], components, election)
     cols = [c for c in COLUMNS if c in probe.columns]
     schema = ", ".join([f"`{k}` string" for k in keys] + [f"`{c}` {COLUMNS[c]}" for c in cols])
@@ -69,13 +69,11 @@ def enrich_frame(df, components: list[str], election=None, text_col: str = "text
 
 def _enrich_batch(texts, components, election):
     # hand-written cache: one pipeline per worker process, not per batch (model load is the cost)
-    from suara.enrich.pipeline import Pipeline
-    from suara.enrich.base import REGISTRY
+    from suara.enrich.base import Pipeline, load_plugins
     key = (tuple(components), id(election))
     pipe = _PIPES.get(key)
     if pipe is None:
-        comps = [REGISTRY[n](election) if n in ("tag", "issues") else REGISTRY[n]() for n in components]
-        pipe = _PIPES[key] = Pipeline.for_components(comps, election=election)
+        pipe = _PIPES[key] = Pipeline.for_components([load_plugins()[n]() for n in components], election=election)
     return pipe.run(texts).df
 
 
@@ -122,7 +120,7 @@ def enrich_lake(ws, version: str, rebuild: bool, settings: dict, write_batch, pr
     import duckdb
     import pandas as pd
 
-    from suara.enrich.pipeline import _ENR_COLS
+    from suara.enrich.base import STORED_COLUMNS
 
     store = ws.store
     keys = ["platform", "post_id"]
@@ -139,16 +137,15 @@ def enrich_lake(ws, version: str, rebuild: bool, settings: dict, write_batch, pr
     if not total:
         return 0
     election, path = ws.election, str(ws.path)
-    hoaxes = str(ws.path / "hoaxes.csv")
     schema = ", ".join([f"`{k}` string" for k in keys] +
                        [f"`{c}` {t}" for c, t in WORKSPACE_COLUMNS.items()])
 
     def run(parts):
-        comps = _workspace_components(election, settings, path, hoaxes, version)
-        from suara.enrich.pipeline import _run_components
+        comps = _workspace_components(election, settings, path, version)
+        from suara.enrich.base import run_components
         for part in parts:
             for i in range(0, len(part), size):
-                out = _run_components(comps, part.iloc[i:i + size].reset_index(drop=True))
+                out = run_components(comps, part.iloc[i:i + size].reset_index(drop=True))
                 res = pd.DataFrame({"platform": out.platform.astype(str),
                                     "post_id": out.post_id.astype(str)})
                 for c in WORKSPACE_COLUMNS:
@@ -177,7 +174,7 @@ def enrich_lake(ws, version: str, rebuild: bool, settings: dict, write_batch, pr
                     for c in ("candidates", "issues"):
                         out[c] = [list(v) if v is not None else None for v in out[c]]
                     out["_key"] = [f"{a}:{b}" for a, b in zip(out.platform, out.post_id)]
-                    for c in _ENR_COLS:
+                    for c in STORED_COLUMNS:
                         if c not in out:
                             out[c] = None
                     write_batch(out)
@@ -190,18 +187,15 @@ def enrich_lake(ws, version: str, rebuild: bool, settings: dict, write_batch, pr
     return total
 
 
-def _workspace_components(election, settings, path, hoaxes, version):
+def _workspace_components(election, settings, path, version):
     """The stateless components of the workspace pipeline, built once per worker process."""
-    from pathlib import Path
-
+    from suara.enrich.base import EnrichError, Pipeline
     from suara.enrich.components import LanguageId
     from suara.enrich.dedup import NearDuplicates
-    from suara.enrich.pipeline import EnrichError, Pipeline
     key = ("workspace", path, version)
     comps = _PIPES.get(key)
     if comps is None:
-        pipe = Pipeline.default(election, settings, base=path,
-                                hoaxes=hoaxes if Path(hoaxes).is_file() else None)
+        pipe = Pipeline.default(election, settings, workspace=path)
         if pipe.version != version:
             raise EnrichError(f"worker pipeline {pipe.version} differs from the driver's {version}: "
                               "executors need the same Suara version and workspace files")

@@ -1,10 +1,11 @@
-"""Streaming line readers shared by the line-oriented formats (NDJSON, JSONL, CSV)."""
+"""Streaming line readers shared by the line-oriented formats (NDJSON, JSONL, CSV): one JSON
+Lines reader (`iter_json_lines`), one JSON parser (`loads_json`), one CSV reader."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Iterator
+from typing import Any, Iterator
 
 import orjson
 
@@ -97,6 +98,31 @@ def iter_raw_lines(source: Source, max_line: int = MAX_LINE_BYTES) -> Iterator[t
             line = line.strip()
             if line:
                 yield n, line
+
+
+def iter_json_lines(source: Source, max_line: int | None = None) -> Iterator[tuple[int, Any]]:
+    r"""Yield ``(line_number, record)`` for each non-empty line of a JSON Lines file; a line
+    that is not JSON (a truncated last record, garbage) or too long is yielded as a
+    `RowError` keeping the raw line, so it lands in quarantine and the next line is read.
+    The one JSON Lines reader of every line-oriented importer.
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = p.write_bytes(b'{"a": 1}\n{"a": \n{"a": 3}\n')
+    >>> [(n, r if isinstance(r, dict) else r.field) for n, r in iter_json_lines(Source(p))]
+    [(1, {'a': 1}), (2, '(line)'), (3, {'a': 3})]
+    """
+    lines = iter_raw_lines(source) if max_line is None else iter_raw_lines(source, max_line)
+    for n, line in lines:
+        if isinstance(line, RowError):
+            yield n, line
+            continue
+        try:
+            yield n, loads_json(line)
+        except ValueError as e:
+            yield n, RowError("(line)", f"invalid JSON (truncated line?): {e}", line)
 
 
 def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int, dict | RowError]]:

@@ -187,7 +187,7 @@ def apply_retention(ws, days: int | None = None, now: dt.datetime | None = None)
         return {"purged_posts": 0, "days": None}
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
     s = ws.store
-    from suara.analyse.base import ENRICH_VERSION_KEY
+    from suara.store.schema import ENRICH_VERSION_KEY
     version = s.meta(ENRICH_VERSION_KEY) or ""
     with s.transaction():
         s.execute("""

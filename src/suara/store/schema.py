@@ -8,6 +8,9 @@ from __future__ import annotations
 
 SCHEMA_VERSION = 2
 
+#: meta key holding the enrichment version that analyses read (set by the enrich stage)
+ENRICH_VERSION_KEY = "enrich.current_version"
+
 ACCOUNT_TYPES = ("official", "party", "media", "city", "influencer", "citizen", "unknown")
 POST_KINDS = ("post", "comment", "reply", "share", "live_comment")
 MEDIA_TYPES = ("text", "photo", "video", "reel", "carousel", "live", "link")

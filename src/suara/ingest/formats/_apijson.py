@@ -23,14 +23,12 @@ Example
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Callable, Iterable, Iterator
 
-import orjson
 
-from suara.ingest.base import FileError, RowError, Source, decode_bytes
-from suara.ingest.lines import iter_lines
+from suara.ingest.base import FileError, RowError, Source
+from suara.ingest.lines import iter_json_lines, iter_lines, loads_json
 
 __all__ = ["iter_documents", "iter_records", "head_keys", "loads", "foreign_envelope",
            "MAX_DOCUMENT_BYTES"]
@@ -65,22 +63,8 @@ def foreign_envelope(keys: set[str]) -> bool:
     return bool(keys & _FOREIGN)
 
 
-def loads(text: str | bytes) -> Any:
-    """Parse JSON keeping big integers exact (orjson; falls back to the stdlib for integers
-    beyond 64 bits, which orjson rejects). Never goes through float for integers.
-
-    >>> loads('{"id": 702874395068494965}')["id"]
-    702874395068494965
-    """
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        if isinstance(text, bytes):
-            text = decode_bytes(text)
-        try:
-            return json.loads(text)  # raises json.JSONDecodeError (a ValueError) for garbage
-        except RecursionError:  # hostile nesting: orjson stops at depth 1024, the stdlib overflows
-            raise ValueError("JSON nested too deeply") from None
+#: the one JSON parser of the importers (big integers kept exact)
+loads = loads_json
 
 
 def _first_char(source: Source) -> str:
@@ -99,14 +83,7 @@ def iter_documents(source: Source) -> Iterator[tuple[int, Any]]:
         yield from _iter_array(source)
         return
     if _line_mode(source):
-        for n, line in iter_lines(source):
-            if isinstance(line, RowError):
-                yield n, line
-                continue
-            try:
-                yield n, loads(line)
-            except ValueError as e:
-                yield n, RowError("(line)", f"invalid JSON: {e}")
+        yield from iter_json_lines(source)
         return
     with source.open() as f:
         data = f.read(MAX_DOCUMENT_BYTES + 1)

@@ -35,11 +35,10 @@ import orjson
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_bool, to_int)
-from suara.ingest.formats._apijson import loads
 from suara.ingest.formats.crowdtangle import instagram_shortcode
 from suara.ingest.formats.x import status_id_from_url, tweet_url
 from suara.ingest.formats.zeeschuimer import instagram_shortcode_from_pk
-from suara.ingest.lines import iter_csv, iter_raw_lines
+from suara.ingest.lines import iter_csv, iter_json_lines
 
 __all__ = ["FourCat", "row_platform"]
 
@@ -138,14 +137,7 @@ class FourCat(Importer):
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
         head = source.text_head(4096).lstrip("\ufeff \t\r\n")
         if head.startswith("{"):
-            for n, line in iter_raw_lines(source):
-                if isinstance(line, RowError):
-                    yield n, line
-                    continue
-                try:
-                    yield n, loads(line)
-                except ValueError as e:
-                    yield n, RowError("(line)", f"invalid JSON (truncated line?): {e}", line)
+            yield from iter_json_lines(source)
         else:
             yield from iter_csv(source)
 

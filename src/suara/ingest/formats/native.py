@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-import orjson
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_bool, to_int)
-from suara.ingest.lines import iter_lines
+from suara.ingest.lines import iter_json_lines
 from suara.store.schema import columns
 
 _POST_COLS = set(columns("posts"))
@@ -56,14 +55,7 @@ class SuaraJSONL(Importer):
         return 0.95 if first.startswith("{") and '"suara_type"' in first else 0.0
 
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
-        for n, line in iter_lines(source):
-            if isinstance(line, RowError):
-                yield n, line
-                continue
-            try:
-                yield n, orjson.loads(line)
-            except orjson.JSONDecodeError as e:
-                yield n, RowError("(line)", f"invalid JSON: {e}")
+        yield from iter_json_lines(source)
 
     def map(self, raw: Any, ctx: ImportContext):
         if not isinstance(raw, dict):

@@ -37,8 +37,8 @@ import orjson
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_bool, to_int)
-from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_documents, loads
-from suara.ingest.lines import iter_csv, iter_raw_lines
+from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_documents
+from suara.ingest.lines import iter_csv, iter_json_lines
 
 __all__ = ["XApiV2", "Twarc2Flat", "TweetHarvestCSV", "map_v2_tweet", "map_v2_user",
            "tweet_url", "x_id", "status_id_from_url"]
@@ -332,14 +332,7 @@ class Twarc2Flat(Importer):
         return 0.0
 
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
-        for n, line in iter_raw_lines(source):
-            if isinstance(line, RowError):
-                yield n, line
-                continue
-            try:
-                yield n, loads(line)
-            except ValueError as e:
-                yield n, RowError("(line)", f"invalid JSON (truncated line?): {e}", line)
+        yield from iter_json_lines(source)
 
     def map(self, raw: Any, ctx: ImportContext):
         if not isinstance(raw, dict):

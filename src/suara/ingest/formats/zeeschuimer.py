@@ -40,9 +40,9 @@ import orjson
 
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_bool, to_int)
-from suara.ingest.formats._apijson import head_keys, loads
+from suara.ingest.formats._apijson import head_keys
 from suara.ingest.formats.x import tweet_url, x_id
-from suara.ingest.lines import iter_raw_lines
+from suara.ingest.lines import iter_json_lines
 
 __all__ = ["Zeeschuimer", "instagram_shortcode_from_pk", "map_graphql_tweet"]
 
@@ -411,14 +411,7 @@ class Zeeschuimer(Importer):
         return 0.0
 
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
-        for n, line in iter_raw_lines(source):
-            if isinstance(line, RowError):
-                yield n, line
-                continue
-            try:
-                yield n, loads(line)
-            except ValueError as e:
-                yield n, RowError("(line)", f"invalid JSON (truncated line?): {e}", line)
+        yield from iter_json_lines(source)
 
     def map(self, raw: Any, ctx: ImportContext):
         if not isinstance(raw, dict):
