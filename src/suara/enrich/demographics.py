@@ -332,6 +332,8 @@ class Demographics(Component):
     requires: ClassVar[tuple[str, ...]] = ("display_name", "bio")
     assigns: ClassVar[tuple[str, ...]] = ("person", "person_conf", "gender", "gender_conf", "age_band",
                                           "age_conf", "occupation", "occupation_conf", "evidence")
+    #: one row per account, not per post: `estimate_workspace` runs it, the post pipeline does not
+    default: ClassVar[bool] = False
 
     def __init__(self, election=None, ref_year: int | None = None):
         self.ref_year = ref_year or (election.dates.vote_day.year if election is not None
