@@ -63,6 +63,16 @@ LOCAL_EXPECTED = {
     "ingest_b/instaloader/2024-11-20_02-15-00_UTC_comments.json": "instaloader",
     "ingest_b/instaloader/2024-11-21_09-30-00_UTC.json.xz": "instaloader",
     "ingest_b/instaloader/relawan.kaltim.contoh_48123456789.json": "instaloader",
+    "chat/Chat WhatsApp dengan Relawan Samarinda Ulu.txt": "whatsapp",
+    "chat/WhatsApp Chat with Kaltim Volunteers.txt": "whatsapp",
+    "chat/WhatsApp Chat - Debate Watch.txt": "whatsapp",
+    "chat/WhatsApp Chat with Bontang Watch.txt": "whatsapp",
+    "chat/WhatsApp Chat with Rusak.txt": "whatsapp",
+    "chat/WhatsApp Chat - Simpatisan Balikpapan.zip": None,   # an archive: its _chat.txt is the source
+    "chat/catatan-rapat.txt": None,                           # a note, not a chat export
+    "chat/result.json": "telegram",
+    "chat/telegram-full-export/result.json": "telegram",
+    "chat/telethon-kaltim.jsonl": "telethon",
 }
 
 
@@ -85,7 +95,8 @@ def test_ingest_a_sample_lists_are_complete():
     """A new sample file must be added to the expectations (so detection is checked on it)."""
     own = {str(p.relative_to(DATA)) for p in (DATA / "ingest").rglob("*") if p.is_file()
            and p.suffix != ".yaml"} | {str(p.relative_to(DATA)) for p in (DATA / "ingest_b").rglob("*")
-                                       if p.is_file() and p.suffix not in (".md", ".txt")}
+                                       if p.is_file() and p.suffix not in (".md", ".txt")} \
+        | {str(p.relative_to(DATA)) for p in (DATA / "chat").rglob("*") if p.is_file()}
     assert own <= set(LOCAL_EXPECTED), sorted(own - set(LOCAL_EXPECTED))
     root = _shared_root()
     if root:
@@ -133,6 +144,7 @@ def _load(paths, **kw):
 def test_ingest_a_zeeschuimer_fixtures(shared):
     fx = shared / "fixtures"
     st, reps = _load([fx / "zeeschuimer-tiktok", fx / "zeeschuimer-instagram", fx / "zeeschuimer-twitter"])
+    reps = [r for r in reps if r.format or r.error]   # SOURCE.txt: skipped, not a chat export
     assert [r.format for r in reps] == ["zeeschuimer"] * 3 and all(r.quarantined == 0 for r in reps)
     tt = st.sql("select * from posts where platform='tiktok' and post_id='7288995634328177926'").iloc[0]
     assert tt.account_id == "7158414720537232389" and tt.likes == 59 and tt.views == 3597 and tt.saves == 9

@@ -190,7 +190,10 @@ def test_ingest_pipeline_compressed_inputs_and_folders(st, tmp_path):
     assert by["a.ndjson.gz"].format == "zeeschuimer" and by["b.ndjson.xz"].accepted == 4
     assert by["x-search-00001.json"].format == "x-api-v2" and by["th.csv"].format == "tweet-harvest"
     assert "path traversal" in by["evil.ndjson"].error
-    assert "README.md" not in by and "notes.txt" not in by and ".DS_Store" not in by
+    assert "README.md" not in by and ".DS_Store" not in by
+    # a .txt is read as a possible chat export; one that is not is skipped with a line, not an error
+    assert by["notes.txt"].format is None and by["notes.txt"].error is None
+    assert "not a chat export" in by["notes.txt"].notes[0]
     a = by["a.ndjson.gz"]
     assert a.accepted + a.quarantined >= 3 and a.file.endswith("a.ndjson.gz")
 

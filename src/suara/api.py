@@ -55,13 +55,24 @@ class Workspace:
 
     # ----- stages (each delegates to its room in the package) -------------------------
     def ingest(self, paths: Iterable[str | Path], fmt: str = "auto", timezone: str | None = None,
-               mapping: dict | None = None, platform: str | None = None, progress=None):
-        """Import files/folders; returns one `FileReport` per file."""
+               mapping: dict | None = None, platform: str | None = None, progress=None,
+               dayfirst: bool | None = None, chat_name: str | None = None):
+        """Import files/folders; returns one `FileReport` per file.
+
+        Chat exports (WhatsApp, Telegram) hold local wall-clock times: they are read in
+        ``timezone`` when given, else in the election's zone. ``dayfirst`` overrides the
+        day/month order a WhatsApp export's dates are read in (None: inferred from the file);
+        ``chat_name`` names the chat when the file name does not."""
         from suara.ingest import ingest_paths
         if isinstance(paths, (str, Path)):
             paths = [paths]  # one path, not the characters of a string
+        options = {"local_timezone": self.election.timezone}
+        if dayfirst is not None:
+            options["dayfirst"] = dayfirst
+        if chat_name:
+            options["chat_name"] = chat_name
         return ingest_paths(self.store, paths, fmt=fmt, timezone=timezone or None,
-                            mapping=mapping, platform=platform, progress=progress)
+                            mapping=mapping, platform=platform, progress=progress, options=options)
 
     def enrich(self, rebuild: bool = False, progress=None) -> dict[str, Any]:
         """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild), then

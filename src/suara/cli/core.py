@@ -40,9 +40,15 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders (.gz/.
            fmt: str = typer.Option("auto", "--format", help="auto, or a format name (see --list-formats)."),
            timezone: Optional[str] = typer.Option(
                None, "--timezone", help="Zone of naive local timestamps in CSV exports, e.g. "
-                                        "Asia/Makassar (WITA). Default: UTC."),
+                                        "Asia/Makassar (WITA). Default: UTC; chat exports "
+                                        "(WhatsApp, Telegram): the election's zone."),
            mapping: Optional[Path] = typer.Option(None, "--mapping", help="Column-mapping YAML for the generic format."),
            platform: Optional[str] = typer.Option(None, "--platform", help="Platform, when a format cannot tell."),
+           dayfirst: Optional[bool] = typer.Option(
+               None, "--dayfirst/--monthfirst", help="Day/month order of WhatsApp chat dates "
+                                                     "(default: inferred from the whole file, and reported)."),
+           chat_name: Optional[str] = typer.Option(None, "--chat-name", help="Name of the chat or group, "
+                                                   "when the export's file name does not give it."),
            workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
            as_json: bool = typer.Option(False, "--json", help="Print the per-file report as JSON.")):
     """Import export files into the workspace; prints accepted/updated/quarantined per file.
@@ -66,7 +72,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders (.gz/.
                 tasks[name] = bar.add_task(f"Importing {Path(name).name}", total=None)
             bar.advance(tasks[name], n)
         reps = ws.ingest(paths, fmt=fmt, timezone=timezone, mapping=mp, platform=platform,
-                         progress=progress)
+                         progress=progress, dayfirst=dayfirst, chat_name=chat_name)
     if as_json:
         out.print_json(json.dumps([r.to_dict() for r in reps]))
     else:
@@ -76,10 +82,15 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders (.gz/.
         for r in reps:
             if r.error:
                 t.add_row(r.file, "[red]unreadable[/]", "-", "-", "-", "-")
+            elif r.format is None:
+                t.add_row(r.file, "[yellow]skipped[/]", "-", "-", "-", "-")
             else:
                 t.add_row(r.file, r.format or "", f"{r.accepted:,}", f"{r.updated:,}",
                           f"{r.unchanged:,}", f"{r.quarantined:,}")
         out.print(t)
+        for r in reps:
+            for note in r.notes:
+                out.print(f"{Path(r.file).name}: {note}" if r.format else note, highlight=False, markup=False)
         for r in reps:
             if r.error:
                 err.print(f"[red]Error:[/] {r.error}", highlight=False)

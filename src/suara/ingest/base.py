@@ -154,6 +154,9 @@ class Source:
     path: Path
     member: str | None = None
     cap: int | None = None   # None: the module's MAX_DECOMPRESSED_BYTES at open time
+    #: found in a folder or archive among other files (a .txt that may or may not be a chat
+    #: export): when no format recognises it, it is skipped with a line, not an error
+    optional: bool = False
 
     @property
     def name(self) -> str:

@@ -33,7 +33,20 @@ BATCH = 50_000
 _METRICS = ("likes", "comments", "shares", "views", "saves")
 _ACC_MONOTONE = ("followers", "following", "post_count")
 _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
-_SKIP_SUFFIX = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".txt", ".md", ".yaml", ".yml")
+_SKIP_SUFFIX = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".md", ".yaml", ".yml",
+                # media saved next to chat exports (WhatsApp .zip, Telegram's export folder)
+                ".opus", ".ogg", ".m4a", ".mp3", ".aac", ".amr", ".wav", ".3gp", ".mkv", ".webm",
+                ".heic", ".pdf", ".vcf", ".doc", ".docx", ".ppt", ".pptx", ".tgs", ".html", ".css", ".js")
+#: text files read from folders and archives only when they are chat exports
+_MAYBE_CHAT = (".txt",)
+
+
+def _chat_members(names: list[str]) -> list[str]:
+    """The chat text of a WhatsApp export archive (``_chat.txt`` or ``WhatsApp Chat ...txt``):
+    when present, the rest of the archive is the chat's media and is not imported."""
+    from suara.ingest.formats.whatsapp import _FILE_NAME
+    return [n for n in names if n.lower().endswith(".txt") and (
+        Path(n).name.lower() == "_chat.txt" or _FILE_NAME.match(Path(n).stem))]
 
 
 @dataclass
@@ -49,6 +62,7 @@ class FileReport:
     accounts: int = 0
     quarantined: int = 0
     error: str | None = None  # the file could not be read at all
+    notes: list[str] = field(default_factory=list)   # what the format reports (chat name, day order ...)
     import_id: str | None = None
     seconds: float = 0.0
 
@@ -69,6 +83,9 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | FileError]:
                 continue
             if p.is_dir() and f.suffix.lower() in _SKIP_SUFFIX:
                 continue
+            if p.is_dir() and f.suffix.lower() in _MAYBE_CHAT:
+                yield Source(f, optional=True)
+                continue
             if f.suffix.lower() == ".zip":
                 try:
                     with zipfile.ZipFile(f) as zf:
@@ -76,6 +93,9 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | FileError]:
                 except (zipfile.BadZipFile, OSError) as e:
                     yield FileError(f"{f}: not a readable zip archive: {e}")
                     continue
+                chats = set(_chat_members([i.filename for i in members]))
+                if chats:
+                    members = [i for i in members if i.filename in chats]
                 for info in members:
                     name = info.filename
                     if name.startswith("/") or ".." in Path(name).parts:
@@ -83,7 +103,8 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | FileError]:
                         continue
                     if Path(name).suffix.lower() in _SKIP_SUFFIX or Path(name).name.startswith("."):
                         continue
-                    yield Source(f, member=name)
+                    yield Source(f, member=name, optional=Path(name).suffix.lower() in _MAYBE_CHAT
+                                 and name not in chats)
             else:
                 yield Source(f)
 
@@ -485,12 +506,14 @@ def _merge(b: _Batch, posts, obs_at, accounts, quarantine, n_posts) -> None:
 def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,
                   mapping: dict | None = None, platform: str | None = None,
                   on_progress: Callable[[int], None] | None = None,
-                  workers: int | None = None) -> FileReport:
+                  workers: int | None = None, options: dict | None = None) -> FileReport:
     r"""Import one source in one transaction and return its report (never raises for bad
     content: unreadable files come back with ``error`` set and the store untouched).
 
     ``workers``: processes that parse a large plain JSON Lines file in parallel (default
-    `default_workers`; 1 = serial).
+    `default_workers`; 1 = serial). ``options``: format options handed to the importer in
+    ``ImportContext.options`` (chat exports: ``dayfirst``, ``chat_name``, ``local_timezone``);
+    what the importer reports back lands in ``FileReport.notes``.
 
     Example
     -------
@@ -511,10 +534,14 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
         else:
             imp, conf = registry.get(fmt), None
     except FileError as e:
-        rep.error = str(e)
+        if src.optional and fmt == "auto":
+            rep.notes.append(f"{src.name}: skipped, not a chat export (no WhatsApp/Telegram message lines)")
+        else:
+            rep.error = str(e)
         return rep
     rep.format, rep.confidence = imp.name, conf
-    ctx = ImportContext(file=src.name, timezone=timezone, mapping=mapping, platform=platform)
+    ctx = ImportContext(file=src.name, timezone=timezone, mapping=mapping, platform=platform,
+                        options=dict(options or {}))
     import_id = uuid.uuid4().hex[:16]
     rep.import_id = import_id
     # microsecond precision: two imports in the same second still each add their observation
@@ -540,6 +567,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
                 _flush(store, b, rep)
                 if on_progress:
                     on_progress(seen % 5000)
+            rep.notes.extend(str(x) for x in ctx.options.get("notes", []))
             store.append("imports", pa.table({
                 "import_id": [import_id], "file": [src.name], "sha256": [sha], "format": [imp.name],
                 "started_at": pa.array([now], pa.timestamp("us")),
@@ -559,7 +587,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
 def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
                  timezone: str | None = None, mapping: dict | None = None,
                  platform: str | None = None, progress=None,
-                 workers: int | None = None) -> list[FileReport]:
+                 workers: int | None = None, options: dict | None = None) -> list[FileReport]:
     """Import files and folders; one :class:`FileReport` per file.
 
     ``progress`` is an optional callable ``(description, advance)`` for progress bars.
@@ -578,5 +606,5 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
             reports.append(FileReport(file=msg.split(":", 1)[0], error=msg))
             continue
         cb = (lambda n, _s=src: progress(_s.name, n)) if progress else None
-        reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers))
+        reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers, options))
     return reports

@@ -13,7 +13,12 @@ ENRICH_VERSION_KEY = "enrich.current_version"
 
 ACCOUNT_TYPES = ("official", "party", "media", "city", "influencer", "citizen", "unknown")
 POST_KINDS = ("post", "comment", "reply", "share", "live_comment")
-MEDIA_TYPES = ("text", "photo", "video", "reel", "carousel", "live", "link")
+#: chat messages add audio (voice notes), document, sticker, and media (an attachment the
+#: export does not describe, e.g. WhatsApp's "<Media omitted>")
+MEDIA_TYPES = ("text", "photo", "video", "reel", "carousel", "live", "link", "audio", "document",
+               "sticker", "media")
+#: the platforms Suara knows; a chat or channel (whatsapp, telegram) is the parent of its messages
+PLATFORMS = ("instagram", "facebook", "tiktok", "x", "youtube", "threads", "telegram", "whatsapp")
 
 TABLES: dict[str, list[tuple[str, str]]] = {
     "accounts": [

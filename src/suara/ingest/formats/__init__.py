@@ -13,5 +13,7 @@ BUILTIN_MODULES: list[str] = [
     "zeeschuimer",
     "x",
     "fourcat",
+    "whatsapp",
+    "telegram",
     "generic",
 ]

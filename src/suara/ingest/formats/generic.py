@@ -43,7 +43,7 @@ from suara.ingest.base import (FileError, ImportContext, Importer, Item, RowErro
                                fill_entities, parse_time, to_bool, to_int)
 from suara.ingest.formats._apijson import iter_documents
 from suara.ingest.lines import iter_csv
-from suara.store.schema import MEDIA_TYPES, POST_KINDS
+from suara.store.schema import MEDIA_TYPES, PLATFORMS, POST_KINDS
 
 __all__ = ["GenericMapped", "validate_mapping", "id_from_url", "POST_FIELDS", "ACCOUNT_FIELDS"]
 
@@ -56,7 +56,6 @@ _INT = {"likes", "comments", "shares", "views", "saves", "followers", "following
 _TIME = {"created_at", "observed_at", "account_created_at"}
 _BOOL = {"is_paid", "verified"}
 _LIST = {"hashtags", "mentions", "links"}
-PLATFORMS = ("instagram", "facebook", "tiktok", "x", "youtube")
 
 
 def validate_mapping(mapping: Any, where: str = "mapping") -> dict:

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, fill_entities,
                                parse_time, to_bool, to_int)
 from suara.ingest.lines import iter_json_lines
-from suara.store.schema import columns
+from suara.store.schema import PLATFORMS, columns
 
 _POST_COLS = set(columns("posts"))
 _ACC_COLS = set(columns("accounts"))
@@ -47,7 +47,7 @@ def _coerce(d: dict, allowed: set, ctx: ImportContext) -> dict:
 class SuaraJSONL(Importer):
     name = "suara-jsonl"
     title = "Suara canonical JSONL"
-    platforms = ("instagram", "facebook", "tiktok", "x", "youtube")
+    platforms = PLATFORMS
     extensions = (".jsonl", ".ndjson")
 
     def sniff(self, head: str, source: Source) -> float:
