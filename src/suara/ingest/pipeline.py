@@ -12,10 +12,9 @@ import hashlib
 import os
 import threading
 import uuid
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import orjson
 import pyarrow as pa
@@ -24,6 +23,7 @@ from suara.ingest import registry
 from suara.ingest.base import (MAX_LINE_BYTES, FileError, ImportContext, Item, RowError, Source,
                                decode_bytes)
 from suara.ingest.lines import loads_json
+from suara.ingest.sources import iter_sources
 from suara.store.schema import TABLES, columns
 from suara.store.store import Store, utcnow
 
@@ -32,23 +32,6 @@ __all__ = ["FileReport", "ingest_paths", "ingest_source", "iter_sources", "defau
 BATCH = 50_000
 _METRICS = ("likes", "comments", "shares", "views", "saves")
 _ACC_MONOTONE = ("followers", "following", "post_count")
-_SKIP_NAMES = {".DS_Store", "Thumbs.db"}
-_SKIP_SUFFIX = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".md", ".yaml", ".yml",
-                # media saved next to chat exports (WhatsApp .zip, Telegram's export folder)
-                ".opus", ".ogg", ".m4a", ".mp3", ".aac", ".amr", ".wav", ".3gp", ".mkv", ".webm",
-                ".heic", ".pdf", ".vcf", ".doc", ".docx", ".ppt", ".pptx", ".tgs", ".html", ".css", ".js")
-#: text files read from folders and archives only when they are chat exports
-_MAYBE_CHAT = (".txt",)
-
-
-def _chat_members(names: list[str]) -> list[str]:
-    """The chat text of a WhatsApp export archive (``_chat.txt`` or ``WhatsApp Chat ...txt``):
-    when present, the rest of the archive is the chat's media and is not imported."""
-    from suara.ingest.formats.whatsapp import _FILE_NAME
-    return [n for n in names if n.lower().endswith(".txt") and (
-        Path(n).name.lower() == "_chat.txt" or _FILE_NAME.match(Path(n).stem))]
-
-
 @dataclass
 class FileReport:
     """What happened to one input file."""
@@ -68,45 +51,6 @@ class FileReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | FileError]:
-    """Expand files and folders (recursively) into Sources; zip members become Sources."""
-    for p in paths:
-        p = Path(p)
-        if not p.exists():
-            yield FileError(f"{p}: no such file or folder")
-            continue
-        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-        for f in files:
-            if f.name in _SKIP_NAMES or f.name.startswith(".") and p.is_dir():
-                continue
-            if p.is_dir() and f.suffix.lower() in _SKIP_SUFFIX:
-                continue
-            if p.is_dir() and f.suffix.lower() in _MAYBE_CHAT:
-                yield Source(f, optional=True)
-                continue
-            if f.suffix.lower() == ".zip":
-                try:
-                    with zipfile.ZipFile(f) as zf:
-                        members = [i for i in zf.infolist() if not i.is_dir()]
-                except (zipfile.BadZipFile, OSError) as e:
-                    yield FileError(f"{f}: not a readable zip archive: {e}")
-                    continue
-                chats = set(_chat_members([i.filename for i in members]))
-                if chats:
-                    members = [i for i in members if i.filename in chats]
-                for info in members:
-                    name = info.filename
-                    if name.startswith("/") or ".." in Path(name).parts:
-                        yield FileError(f"{f}!{name}: unsafe member path (path traversal); skipped")
-                        continue
-                    if Path(name).suffix.lower() in _SKIP_SUFFIX or Path(name).name.startswith("."):
-                        continue
-                    yield Source(f, member=name, optional=Path(name).suffix.lower() in _MAYBE_CHAT
-                                 and name not in chats)
-            else:
-                yield Source(f)
 
 
 def _sha256(src: Source) -> str:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from suara.ingest.base import (FileError, ImportContext, Importer, Item, RowError, Source,
+from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source,
                                fill_entities, parse_time, to_int)
 from suara.ingest.formats._apijson import head_keys, iter_documents
 from suara.ingest.formats.whatsapp import is_phone, local_zone, normalise_phone
