@@ -125,6 +125,8 @@ def _resonance_world(ws):
     s.upsert("mentions", pd.DataFrame(ments, columns=["platform", "post_id", "version", "candidate",
                                                       "sentiment", "score"]))
     s.set_meta(ENRICH_VERSION_KEY, "v1")
+    from suara.enrich.regions import ensure_regions
+    ensure_regions(ws)  # the enrich step after the (hand-written) enrichments
     return ws
 
 

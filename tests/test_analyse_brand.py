@@ -53,6 +53,8 @@ def build_world(ws):
         {"platform": "twitter", "account_id": "a4", "buzzer_score": 0.9, "flagged": True},
         {"platform": "twitter", "account_id": "a1", "buzzer_score": 0.1, "flagged": False}]))
     s.set_meta(ENRICH_VERSION_KEY, "v1")
+    from suara.enrich.regions import ensure_regions
+    ensure_regions(ws)  # the enrich step after the (hand-written) enrichments
     return ws
 
 

@@ -171,8 +171,10 @@ def test_radar_cli_json_is_pure(workspace):
 
 
 def test_radar_empty_workspace_and_sections(workspace):
-    from suara.analyse.radar import alerts_report, alerts_section
+    from suara.analyse.alerts import alerts_section
+    from suara.analyse.section import get
+    from suara.render import section_html
     assert run_radar(workspace)["alerts"] == 0
     sec = alerts_section(workspace)
     assert sec["count"] == 0
-    assert "No alerts" in alerts_report(workspace, {"alerts": sec}, "en")["html"]
+    assert "No alerts" in section_html(get("alerts").render(sec, "en", workspace.election))

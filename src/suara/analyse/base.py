@@ -13,13 +13,29 @@ Example
 """
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import math
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
 import ibis
+import pandas as pd
 
 from suara.store import views
 from suara.store.schema import ENRICH_VERSION_KEY
 
 __all__ = ["current_version", "posts", "enriched", "mentions", "flagged", "without_flagged",
-           "account_region", "ENRICH_VERSION_KEY"]
+           "account_region", "ENRICH_VERSION_KEY", "objcols", "safe_float", "wilson_lower", "tz_offset_minutes",
+           "local_time", "pair_label", "region_names", "data_signature", "memo", "release", "candidate_mentions",
+           "reach_expr", "pct", "signed", "ORGANIC_REACH", "VIEWS"]
+
+#: share of an author's followers assumed to see a post when the export has no view count
+#: (organic reach on Instagram/Facebook/X is commonly reported at 2-10%; 10% is the upper end,
+#: so reach estimated this way is generous rather than understated)
+ORGANIC_REACH = 0.10
+#: every figure twice: all accounts, and accounts flagged as coordinated removed
+VIEWS = ("all", "filtered")
 
 
 def current_version(ws) -> str | None:
@@ -73,3 +89,257 @@ def flagged(ws) -> ibis.Table:
 def without_flagged(t: ibis.Table, ws) -> ibis.Table:
     """Rows of ``t`` (which has platform and account_id) whose account is not flagged."""
     return t.anti_join(flagged(ws), ["platform", "account_id"])
+
+
+def objcols(df: pd.DataFrame) -> pd.DataFrame:
+    """String columns as Python objects: iterating Arrow-backed strings element by element
+    costs ~1 µs per value, which dominates per-account loops at 100k accounts.
+
+    Example
+    -------
+    >>> objcols(pd.DataFrame({"a": ["x"]})).a.dtype
+    dtype('O')
+    """
+    for c in df.columns:
+        if pd.api.types.is_string_dtype(df[c].dtype) and df[c].dtype != object:
+            df[c] = df[c].astype(object)
+    return df
+
+
+def safe_float(x, nd: int = 4):
+    """A JSON-safe rounded float (None for NaN/None).
+
+    Example
+    -------
+    >>> safe_float(float("nan")) is None, safe_float(0.123456)
+    (True, 0.1235)
+    """
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return round(f, nd)
+
+
+def wilson_lower(pos: float, n: float, z: float = 1.96) -> float | None:
+    """Lower bound of the 95% Wilson interval of a proportion ``pos / n`` (None when n = 0).
+
+    Example
+    -------
+    >>> round(wilson_lower(8, 10), 3)
+    0.49
+    """
+    if not n:
+        return None
+    p = pos / n
+    d = 1 + z * z / n
+    c = p + z * z / (2 * n)
+    r = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, (c - r) / d)
+
+
+@lru_cache(maxsize=32)
+def _offset(tz: str, when: dt.date) -> int:
+    off = ZoneInfo(tz).utcoffset(dt.datetime(when.year, when.month, when.day, 12))
+    return int(off.total_seconds() // 60)
+
+
+def tz_offset_minutes(election) -> int:
+    """UTC offset of the election's time zone in minutes (at the campaign start; Indonesian
+    zones have no daylight saving time), e.g. 480 for WITA.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> tz_offset_minutes(load_election("kaltim-2024"))
+    480
+    """
+    return _offset(election.timezone, election.dates.campaign_start)
+
+
+def local_time(ws, col):
+    """An Ibis timestamp column (naive UTC) shifted to the election's local time.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> p = ws.store.table("posts")
+    >>> local_time(ws, p.created_at).hour().name("h").execute().tolist()
+    []
+    """
+    return col + ibis.interval(minutes=tz_offset_minutes(ws.election))
+
+
+def pair_label(election, ballot: str) -> str:
+    """"1 Isran-Hadi" for ballot "1".
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> pair_label(load_election("kaltim-2024"), "2")
+    '2 Rudy-Seno'
+    """
+    try:
+        return f"{ballot} {election.candidate(ballot).short}"
+    except KeyError:
+        return str(ballot)
+
+
+def region_names(election) -> dict[str, str]:
+    """BPS code -> region name.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> region_names(load_election("kaltim-2024"))["6472"]
+    'Samarinda'
+    """
+    return {r.code: r.name for r in election.regions}
+
+
+def data_signature(ws) -> tuple:
+    """What the analyses' inputs look like now: (posts/accounts signature, enrichment version,
+    coordination scores). Any import, enrichment or coordination run changes it.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> data_signature(ws)[0]
+    'kaltim-2024|0|0|None'
+    """
+    s = ws.store
+    p = s.table("posts")
+    a = s.table("accounts")
+    sc = s.table("account_scores")
+    row = (p.aggregate(n_posts=p.count(), last=p.ingested_at.max())
+           .cross_join(a.aggregate(n_acc=a.count()))
+           .cross_join(sc.aggregate(n_sc=sc.count(), last_sc=sc.scored_at.max()))).execute().iloc[0]
+    n_posts = int(row["n_posts"])
+    last = row["last"] if n_posts else None
+    return (f"{ws.election.id}|{int(row['n_acc'])}|{n_posts}|{last}", current_version(ws),
+            int(row["n_sc"]), str(row["last_sc"]))
+
+
+def memo(ws, key, fn, copy: bool = True, sig: tuple | None = None):
+    """Cache a derived table for one workspace while its inputs do not change (keyed by
+    :func:`data_signature`), so the sections of one `suara analyse` run share it."""
+    sig = sig or data_signature(ws)
+    cache = ws.__dict__.setdefault("_suara_analysis_cache", {})
+    if cache.get("__sig__") != sig:
+        for k, v in list(cache.items()):
+            if k != "__sig__" and hasattr(v, "release"):
+                release(v)
+        cache.clear()
+        cache["__sig__"] = sig
+    if key not in cache:
+        cache[key] = fn()
+    val = cache[key]
+    return val.copy() if copy and isinstance(val, pd.DataFrame) else val
+
+
+def _candidate_mentions(ws, filtered: bool) -> ibis.Table:
+    t = mentions(ws)
+    t = t.filter(t.candidate.isin(list(ws.election.ballots)))
+    if filtered:
+        t = without_flagged(t, ws)
+    pos = (t.sentiment == "positive").ifelse(1, 0)
+    neg = (t.sentiment == "negative").ifelse(1, 0)
+    return t.mutate(
+        pos=pos, neg=neg,
+        s=ibis.coalesce(t.score, (pos - neg).cast("float64")),
+        eng=(ibis.coalesce(t.likes, 0) + ibis.coalesce(t.comments, 0) + ibis.coalesce(t.shares, 0)),
+        acct=t.platform.concat(":", t.account_id.cast("string")))
+
+
+def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
+    """:func:`suara.analyse.base.mentions` restricted to the election's ballots, with
+    derived columns ``pos``/``neg`` (0/1), ``s`` (score, or +1/-1/0 from the label when the
+    score is missing), ``eng`` (likes + comments + shares) and ``acct`` (platform:account_id);
+    ``filtered=True`` removes coordinated accounts.
+
+    The expression is materialised once (Ibis ``cache``: a temp table on DuckDB, a cached
+    DataFrame on Spark) and shared by every section until the data changes. Author regions
+    come from ``account_regions``, written by the ``regions`` enrich step.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> "eng" in candidate_mentions(ws).columns
+    True
+    """
+    sig = data_signature(ws)
+
+    def build():
+        if filtered:   # from the materialised unfiltered view: no second pass over the joins
+            t = without_flagged(candidate_mentions(ws, False), ws)
+        else:
+            t = _candidate_mentions(ws, False).select(
+                "platform", "post_id", "candidate", "sentiment", "account_id", "created_at", "kind",
+                "media_type", "views", "region", "region_confidence", "pos", "neg", "s", "eng", "acct")
+        try:
+            c = t.cache()
+        except Exception:  # noqa: BLE001 - e.g. read-only store: use the plain expression
+            return t
+        _track(c)
+        return c
+    return memo(ws, ("candidate_mentions", filtered), build, copy=False, sig=sig)
+
+
+_LIVE: list = []
+
+
+def release(c) -> None:
+    with contextlib.suppress(Exception):
+        c.release()
+    with contextlib.suppress(ValueError):
+        _LIVE.remove(c)
+
+
+def _release_all() -> None:
+    for c in list(_LIVE):
+        release(c)
+
+
+def _track(c) -> None:
+    """Remember a cached table so that it is released before Ibis' own exit-time finalizer
+    runs (that one fails loudly once the workspace closed its connection). atexit runs
+    handlers last-registered-first, so registering after Ibis' first cache suffices."""
+    import atexit
+    if not _LIVE and not getattr(_track, "registered", False):
+        atexit.register(_release_all)
+        _track.registered = True
+    _LIVE.append(c)
+
+
+
+def reach_expr(views, followers):
+    """Estimated reach of a post: its views, else :data:`ORGANIC_REACH` of the author's followers."""
+    return ibis.ifelse(ibis.coalesce(views, 0) > 0, views.cast("float64"),
+                       ibis.coalesce(followers, 0).cast("float64") * ORGANIC_REACH)
+
+
+def pct(x) -> str:
+    """0.456 -> '45.6%' ('–' for None).
+
+    Example
+    -------
+    >>> pct(0.456), pct(None)
+    ('45.6%', '–')
+    """
+    return "–" if x is None else f"{x * 100:.1f}%"
+
+
+def signed(x, nd: int = 2) -> str:
+    """+0.25 style ('–' for None).
+
+    >>> signed(0.25), signed(None)
+    ('+0.25', '–')
+    """
+    return "–" if x is None else f"{x:+.{nd}f}"

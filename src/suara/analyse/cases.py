@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from suara.report.export import neutralise
+from suara.store.export import neutralise
 
 __all__ = ["PLAYBOOKS", "CaseError", "suggest_playbook", "open_case", "list_cases", "get_case",
            "add_note", "assign_case", "resolve_case", "export_evidence", "STATUSES"]

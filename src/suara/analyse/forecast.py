@@ -44,10 +44,12 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from suara.analyse.base import mentions, without_flagged
+from suara.analyse.base import mentions, pair_label, pct, without_flagged
+from suara.analyse.section import Section, colours, figure, posts_link, register
+from suara.config.i18n import texts
 
 __all__ = ["NON_VOTER_TYPES", "supporters", "supporter_counts", "auto_prior_strength", "estimate_shares",
-           "forecast", "forecast_section", "mae", "forecast_report"]
+           "forecast", "forecast_section", "mae", "Forecast"]
 
 #: account types that speak for an institution, not a voter
 NON_VOTER_TYPES = ("official", "party", "media", "city")
@@ -344,61 +346,72 @@ def mae(pred: dict[str, dict[str, float]], truth: dict[str, dict[str, float]]) -
     return round(float(np.mean(errs)), 6) if errs else float("nan")
 
 
-def forecast_report(ws, doc: dict, lang: str = "id") -> dict | None:
-    """Report section for ``forecast``: overall shares with interval, regional shares, caveats.
+@register
+class Forecast(Section):
+    """Experimental vote-share estimate from filtered supporter accounts, with intervals."""
 
-    Example
-    -------
-    >>> import suara, tempfile
-    >>> ws = suara.init(tempfile.mkdtemp())
-    >>> forecast_report(ws, {"forecast": forecast(ws, n_boot=10)}, "en")["title"]
-    'Vote-share forecast (experimental)'
-    """
-    import html as h
-    import plotly.graph_objects as go
-    from suara.analyse.brand import html_table, pair_label, pct
-    from suara.report.charts import candidate_colours, figure_div
-    f = doc.get("forecast")
-    if not isinstance(f, dict) or "error" in f:
-        return None
-    en = lang == "en"
-    e = ws.election
-    col = candidate_colours(e)
-    ballots = e.ballots
-    fig = go.Figure()
-    for b in ballots:
-        lo, hi = f["interval"]["overall"][b]
-        v = f["overall"][b]
-        fig.add_bar(x=[pair_label(e, b)], y=[v], marker_color=col.get(b), name=pair_label(e, b),
-                    error_y=dict(type="data", symmetric=False, array=[hi - v], arrayminus=[v - lo]))
-    fig.update_layout(title="Overall (95% interval)" if en else "Keseluruhan (rentang 95%)", yaxis_tickformat=".0%",
-                      showlegend=False)
-    fig2 = go.Figure()
-    names = {r.code: r.name for r in e.regions}
-    codes = list(f["regions"])
-    for b in ballots:
-        fig2.add_bar(x=[names.get(c, c) for c in codes], y=[f["regions"][c][b] for c in codes],
-                     name=pair_label(e, b), marker_color=col.get(b))
-    fig2.update_layout(barmode="stack", yaxis_tickformat=".0%", title="By region" if en else "Per wilayah")
-    rows = [[names.get(c, c), *[pct(f["regions"][c][b]) for b in ballots],
-             *[f"{pct(f['interval']['regions'][c][b][0])}–{pct(f['interval']['regions'][c][b][1])}"
-               for b in ballots[:1]],
-             f["supporters"]["by_region"].get(c, {}) and sum(f["supporters"]["by_region"][c].values())]
-            for c in codes]
-    tbl = html_table(["Region" if en else "Wilayah", *[pair_label(e, b) for b in ballots],
-                      f"95% {pair_label(e, ballots[0])}", "supporters" if en else "pendukung"], rows)
-    trust = f.get("trust", {})
-    cav = f["caveats"] if en else f.get("caveats_id", f["caveats"])
-    head = (f"<p><b>{'Trust' if en else 'Tingkat kepercayaan'}: {h.escape(str(trust.get('level', '?')))}</b> "
-            f"({trust.get('supporters', 0):,} {'supporters counted' if en else 'pendukung dihitung'})</p>")
-    unf = f.get("unfiltered")
-    if unf:
-        head += ("<p>" + ("Without buzzer removal: " if en else "Tanpa penyaringan buzzer: ")
-                 + ", ".join(f"{h.escape(pair_label(e, b))} {pct(unf['overall'][b])}" for b in ballots) + "</p>")
-    caveats = "<ul>" + "".join(f"<li>{h.escape(c)}</li>" for c in cav) + "</ul>"
-    explain = ("Estimated vote share from distinct positive supporters (buzzers removed), calibrated by region with "
-               "DPT and internet penetration. Experimental: read the caveats." if en else
-               "Perkiraan perolehan suara dari pendukung positif yang berbeda (buzzer dikeluarkan), dikalibrasi per "
-               "wilayah dengan DPT dan penetrasi internet. Eksperimental: baca catatan di bawah.")
-    return {"title": "Vote-share forecast (experimental)" if en else "Prakiraan perolehan suara (eksperimental)",
-            "explain": explain, "html": head + figure_div(fig) + figure_div(fig2) + tbl + caveats}
+    id = "forecast"
+    title = "forecast.title"
+    explain = "forecast.explain"
+    requires = ("posts", "accounts", "mentions", "enrichments", "account_regions", "account_scores")
+    pages = ("mobilisasi",)
+
+    def compute(self, ws, **options) -> dict[str, Any]:
+        return forecast_section(ws)
+
+    def render(self, result: dict, lang: str = "id", election=None) -> list[dict]:
+        import plotly.graph_objects as go
+        f, e = result, election
+        t, ui = texts("forecast", lang), texts("ui", lang)
+        en = lang == "en"
+        col = colours(e)
+        ballots = list(e.ballots)
+        fig = go.Figure()
+        for b in ballots:
+            lo, hi = f["interval"]["overall"][b]
+            v = f["overall"][b]
+            fig.add_bar(x=[pair_label(e, b)], y=[v], marker_color=col.get(b), name=pair_label(e, b),
+                        error_y=dict(type="data", symmetric=False, array=[hi - v], arrayminus=[v - lo]))
+        fig.update_layout(title=t["overall"], yaxis_tickformat=".0%", showlegend=False)
+        fig2 = go.Figure()
+        names = {r.code: r.name for r in e.regions}
+        codes = list(f["regions"])
+        for b in ballots:
+            fig2.add_bar(x=[names.get(c, c) for c in codes], y=[f["regions"][c][b] for c in codes],
+                         name=pair_label(e, b), marker_color=col.get(b))
+        fig2.update_layout(barmode="stack", yaxis_tickformat=".0%", title=t["by_region"])
+        rows = [[names.get(c, c), *[pct(f["regions"][c][b]) for b in ballots],
+                 *[f"{pct(f['interval']['regions'][c][b][0])}–{pct(f['interval']['regions'][c][b][1])}"
+                   for b in ballots[:1]],
+                 f["supporters"]["by_region"].get(c, {}) and sum(f["supporters"]["by_region"][c].values())]
+                for c in codes]
+        trust = f.get("trust", {})
+        cav = f["caveats"] if en else f.get("caveats_id", f["caveats"])
+        rep = ("report",)
+        blocks = [{"type": "text", "faces": rep,
+                   "text": f"{t['trust']}: {trust.get('level', '?')} ({trust.get('supporters', 0):,} {t['counted']})"}]
+        unf = f.get("unfiltered")
+        if unf:
+            blocks.append({"type": "text", "faces": rep, "text": t["unfiltered"] + ", ".join(
+                f"{pair_label(e, b)} {pct(unf['overall'][b])}" for b in ballots)})
+        blocks += [{"type": "chart", "faces": rep, "figure": figure(fig)},
+                   {"type": "chart", "faces": rep, "figure": figure(fig2)},
+                   {"type": "table", "faces": rep,
+                    "columns": [t["region"], *[pair_label(e, b) for b in ballots], f"95% {pair_label(e, ballots[0])}",
+                                t["supporters"]], "rows": rows},
+                   {"type": "text", "style": "list", "faces": rep, "items": list(cav)}]
+        if f.get("overall"):
+            iv = (f.get("interval") or {}).get("overall") or {}
+            kp = [{"value": _p(v), "label": f"{pair_label(e, b)} · {ui['forecast']}"
+                   + (f" ({_p(iv[b][0])}–{_p(iv[b][1])})" if b in iv else "")} for b, v in f["overall"].items()]
+            web_rows = [[{"text": names.get(code, code), "href": posts_link(region=code)}]
+                        + [_p(v.get(c.ballot)) for c in e.candidates] for code, v in (f.get("regions") or {}).items()]
+            blocks.append({"type": "kpis", "id": "forecast", "title": ui["forecast"], "faces": ("web",),
+                           "explain": ui["forecast_explain"] + " " + " ".join(map(str, cav))[:600], "items": kp})
+            blocks.append({"type": "table", "faces": ("web",),
+                           "columns": [ui["region"]] + [pair_label(e, c.ballot) for c in e.candidates], "rows": web_rows})
+        return blocks
+
+
+def _p(v: Any) -> str:
+    return f"{v:.1%}" if isinstance(v, (int, float)) else ""

@@ -41,8 +41,12 @@ from zoneinfo import ZoneInfo
 import ibis
 import pandas as pd
 
+from suara.analyse.base import pair_label
+from suara.analyse.section import Section, register
+from suara.config.i18n import texts
+
 __all__ = ["RULES", "nullable", "official_accounts", "local_day_window", "find_violations", "law_watch",
-           "law_watch_section", "content_hash", "export_evidence", "law_watch_report"]
+           "law_watch_section", "content_hash", "export_evidence", "LawWatch"]
 
 #: rule id -> (Indonesian, English) description
 RULES = {
@@ -360,7 +364,7 @@ def export_evidence(ws, out_dir: str | Path, findings: list[dict] | None = None)
     cols = ["finding_id", "rule", "candidate", "platform", "post_id", "account_id", "handle", "created_at",
             "created_local", "kind", "url", "is_paid", "text", "media_files", "sha256"]
     pc = out / "posts.csv"
-    from suara.report.export import write_csv
+    from suara.store.export import write_csv
     # formula-like cells (post text, handles) are neutralised for spreadsheets; findings.json
     # keeps the verbatim text that the per-post sha256 covers
     write_csv(pd.DataFrame(rows, columns=cols), pc)
@@ -377,45 +381,48 @@ def export_evidence(ws, out_dir: str | Path, findings: list[dict] | None = None)
     return {"findings": fj, "posts": pc, "manifest": man}
 
 
-def law_watch_report(ws, doc: dict, lang: str = "id") -> dict | None:
-    """Report section for ``law_watch``: findings by rule and pair, then the findings table.
+@register
+class LawWatch(Section):
+    """Possible breaches of campaign rules by the pairs' official accounts, with evidence."""
 
-    Example
-    -------
-    >>> import suara, tempfile
-    >>> ws = suara.init(tempfile.mkdtemp())
-    >>> law_watch_report(ws, {"law_watch": law_watch_section(ws)}, "en")["title"]
-    'Election-law watch'
-    """
-    import html as h
-    from suara.analyse.brand import html_table, pair_label
-    sec = doc.get("law_watch")
-    if not isinstance(sec, dict) or "error" in sec:
-        return None
-    en = lang == "en"
-    title = "Election-law watch" if en else "Pantauan aturan kampanye"
-    explain = (f"Content from the pairs' official accounts in the quiet period ({sec['dates']['quiet'][0]} – "
-               f"{sec['dates']['quiet'][1]}) and on voting day ({sec['dates']['vote_day']}), paid content outside "
-               f"{sec['dates']['paid_ads'][0]} – {sec['dates']['paid_ads'][1]}, and more official accounts per "
-               f"platform than allowed. Export the evidence with `suara lawwatch --export DIR`."
-               if en else
-               f"Konten akun resmi paslon pada masa tenang ({sec['dates']['quiet'][0]} – {sec['dates']['quiet'][1]}) "
-               f"dan hari pemungutan suara ({sec['dates']['vote_day']}), iklan berbayar di luar "
-               f"{sec['dates']['paid_ads'][0]} – {sec['dates']['paid_ads'][1]}, dan akun resmi melebihi batas per "
-               f"platform. Ekspor bukti dengan `suara lawwatch --export DIR`.")
-    if not sec["findings"]:
-        msg = "No findings." if en else "Tidak ada temuan."
-        return {"title": title, "explain": explain,
-                "html": f"<p>{h.escape(msg)} ({sec['official_accounts']} "
-                        f"{'official accounts watched' if en else 'akun resmi dipantau'})</p>"}
-    rows = []
-    for f in sec["findings"]:
-        first = f["posts"][0] if f["posts"] else {}
-        rows.append([f["description_en"] if en else f["description_id"], f["severity"],
-                     pair_label(ws.election, f["candidate"]) if f["candidate"] else "–", f["platform"],
-                     f["handle"] or f["account_id"] or "–", f["count"] or f["detail"].get("accounts"),
-                     (first.get("created_local") or "")[:16], first.get("url") or ""])
-    tbl = html_table(["Rule" if en else "Aturan", "Severity" if en else "Tingkat", "Pair" if en else "Paslon",
-                      "Platform", "Account" if en else "Akun", "n", "First (local)" if en else "Pertama (lokal)",
-                      "URL"], rows)
-    return {"title": title, "explain": explain, "html": tbl}
+    id = "law_watch"
+    title = "lawwatch.title"
+    explain = "lawwatch.explain"
+    requires = ("posts", "accounts", "mentions", "enrichments")
+    options = {"max_posts": 20}
+    pages = ("mobilisasi",)
+
+    def compute(self, ws, max_posts: int = 20) -> dict[str, Any]:
+        return law_watch_section(ws, max_posts=max_posts)
+
+    def heading(self, result: Any, lang: str = "id") -> tuple[str, str]:
+        t = texts("lawwatch", lang)
+        d = result["dates"]
+        return t["title"], t["explain"].format(quiet0=d["quiet"][0], quiet1=d["quiet"][1], vote_day=d["vote_day"],
+                                               paid0=d["paid_ads"][0], paid1=d["paid_ads"][1])
+
+    def render(self, result: dict, lang: str = "id", election=None) -> list[dict]:
+        t, ui = texts("lawwatch", lang), texts("ui", lang)
+        en = lang == "en"
+        rep = ("report",)
+        fnd = result["findings"]
+        if not fnd:
+            return [{"type": "text", "faces": rep,
+                     "text": f"{t['none']} ({result['official_accounts']} {t['watched']})"}]
+        rows = []
+        for f in fnd:
+            first = f["posts"][0] if f["posts"] else {}
+            rows.append([f["description_en"] if en else f["description_id"], f["severity"],
+                         pair_label(election, f["candidate"]) if f["candidate"] else "–", f["platform"],
+                         f["handle"] or f["account_id"] or "–", f["count"] or f["detail"].get("accounts"),
+                         (first.get("created_local") or "")[:16], first.get("url") or ""])
+        key = "description_en" if en else "description_id"
+        return [
+            {"type": "table", "faces": rep, "columns": list(t["cols"]), "rows": rows},
+            {"type": "table", "id": "law-watch", "title": ui["law_watch"], "explain": ui["law_explain"],
+             "faces": ("web",), "csv": "/api/v1/analysis/law_watch.csv?part=findings",
+             "columns": [ui["rule"], ui["severity"], ui["candidate"], ui["platform"], ui["author"], "n", ui["from"]],
+             "rows": [[f.get(key) or f.get("rule"), f.get("severity"),
+                       pair_label(election, f["candidate"]) if f.get("candidate") else "", f.get("platform"),
+                       f.get("handle") or "", f"{f['count']:,}" if isinstance(f.get("count"), int) else (f.get("count") or ""),
+                       (f.get("first_at") or "")[:16]] for f in fnd[:100]]}]

@@ -42,17 +42,15 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from suara.analyse.alerts import ALERT_TYPES, SEVERITIES, list_alerts
 from suara.analyse.base import current_version, enriched, flagged
 
 __all__ = ["RadarSettings", "Episode", "detect_series", "build_series", "run_radar", "list_alerts",
-           "alert_posts", "trace_cascade", "emerging_narratives", "alerts_section", "alerts_report",
+           "alert_posts", "trace_cascade", "emerging_narratives",
            "ALERT_TYPES", "SEVERITIES", "WATERMARK_KEY"]
 
 WATERMARK_KEY = "radar.watermark"
 VERSION_KEY = "radar.enrich_version"
-ALERT_TYPES = ("hoax", "black_campaign", "sara_hate", "opponent_attack", "organic_criticism",
-               "positive_surge", "volume_spike")
-SEVERITIES = ("low", "medium", "high", "critical")
 METRICS = ("volume", "negative", "toxic", "hoax", "neg_share")
 
 
@@ -981,96 +979,3 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
         st.set_meta("radar.last_run", now.isoformat())
     return {"alerts": len(rows), "new": new, "from": str(_bin_time(start_bin, s)),
             "to": str(last)}
-
-
-def _none(v):
-    return None if v is None or (isinstance(v, float) and v != v) else v
-
-
-def list_alerts(ws, limit: int | None = None, min_severity: str = "low") -> list[dict]:
-    """Alerts newest first (by detection time) as JSON-able dicts.
-
-    Example
-    -------
-    >>> import suara, tempfile
-    >>> list_alerts(suara.init(tempfile.mkdtemp()))
-    []
-    """
-    t = ws.store.table("alerts")
-    lvl = SEVERITIES.index(min_severity) if min_severity in SEVERITIES else 0
-    t = t.filter(t.severity.isin(list(SEVERITIES[lvl:])))
-    t = t.order_by([ibis.desc("detected_at"), ibis.desc("severity_score"), "alert_id"])
-    if limit:
-        t = t.limit(limit)
-    df = t.execute()
-    out = []
-    for _, r in df.iterrows():
-        out.append({
-            "id": r["alert_id"], "kind": r["kind"], "candidate": _none(r["candidate"]),
-            "issue": _none(r["issue"]),
-            "type": r["type"], "severity": r["severity"],
-            "severity_score": float(r["severity_score"]) if r["severity_score"] == r["severity_score"] else None,
-            "onset_at": None if pd.isna(r["onset_at"]) else pd.Timestamp(r["onset_at"]).isoformat(),
-            "detected_at": None if pd.isna(r["detected_at"]) else pd.Timestamp(r["detected_at"]).isoformat(),
-            "metric": r["metric"], "posts": int(r["posts"]) if r["posts"] == r["posts"] else 0,
-            "top_accounts": json.loads(r["top_accounts"] or "[]"), "status": r["status"],
-            "reason": json.loads(r["evidence"] or "{}").get("reason"),
-        })
-    return out
-
-
-# ----------------------------------------------------------------------------- sections
-def alerts_section(ws) -> dict:
-    """`suara analyse` section: updates the radar incrementally, then lists the alerts.
-
-    Example
-    -------
-    >>> import suara, tempfile
-    >>> alerts_section(suara.init(tempfile.mkdtemp()))["count"]
-    0
-    """
-    if not ws.read_only:
-        run_radar(ws)
-    alerts = list_alerts(ws)
-    by_type: dict[str, int] = {}
-    for a in alerts:
-        by_type[a["type"]] = by_type.get(a["type"], 0) + 1
-    return {"count": len(alerts), "by_type": by_type, "alerts": alerts[:50]}
-
-
-_RT = {
-    "id": {"title": "Radar isu & krisis", "explain": "Lonjakan tidak wajar dibanding jam yang sama "
-           "selama 7 hari terakhir, dengan jenis, tingkat bahaya dan akun teratas.",
-           "none": "Tidak ada peringatan.", "cols": ("Terdeteksi", "Paslon", "Isu", "Jenis", "Tingkat",
-                                                      "Unggahan", "Akun teratas")},
-    "en": {"title": "Issue & crisis radar", "explain": "Unusual rises compared with the same time "
-           "of day over the past 7 days, with type, severity and top accounts.",
-           "none": "No alerts.", "cols": ("Detected", "Pair", "Issue", "Type", "Severity", "Posts",
-                                          "Top accounts")},
-}
-
-
-def alerts_report(ws, doc: dict, lang: str) -> dict | None:
-    """Daily-report section: the 20 newest alerts as a table.
-
-    Example
-    -------
-    >>> alerts_report(None, {"alerts": {"count": 0, "alerts": []}}, "en")["title"]
-    'Issue & crisis radar'
-    """
-    import html as _h
-    t = _RT.get(lang, _RT["id"])
-    sec = doc.get("alerts")
-    if not isinstance(sec, dict) or "alerts" not in sec:
-        return None
-    rows = sec["alerts"][:20]
-    if not rows:
-        return {"title": t["title"], "explain": t["explain"], "html": f"<p>{t['none']}</p>"}
-    head = "".join(f"<th>{c}</th>" for c in t["cols"])
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_h.escape(str(v))}</td>" for v in (
-            (a["detected_at"] or "")[:16], a["candidate"] or "-", a["issue"] or "-", a["type"],
-            a["severity"], a["posts"], ", ".join(a["top_accounts"][:3]))) + "</tr>"
-        for a in rows)
-    return {"title": t["title"], "explain": t["explain"],
-            "html": f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"}

@@ -148,6 +148,7 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
         total = enrich_lake(ws, version, rebuild, settings, progress=progress, size=size,
                             write_batch=lambda out: _write_batch(store, version, models, dedup, out,
                                                                  rebuild, utcnow))
+        _workspace_steps(ws)
         return _finish(store, version, total, t0, pipe)
     stateless = [c for c in pipe.components if not isinstance(c, NearDuplicates)]
     pool = _pool(stateless, int(settings["workers"]), total, size)
@@ -164,7 +165,17 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     finally:
         if pool is not None:
             pool.terminate()
+    _workspace_steps(ws)
     return _finish(store, version, total, t0, pipe)
+
+
+def _workspace_steps(ws) -> None:
+    """Registered components of ``scope = "workspace"`` (region inference): once per run,
+    over the whole workspace, after the post batches."""
+    import suara.enrich.regions  # noqa: F401 - registers the built-in workspace step
+    for cls in list(REGISTRY.values()):
+        if getattr(cls, "scope", "batch") == "workspace":
+            cls().apply_workspace(ws)
 
 
 def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline") -> dict:

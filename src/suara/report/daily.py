@@ -1,15 +1,13 @@
 """The daily brief: one self-contained HTML file (charts work offline), or PDF.
 
-Sections register in :data:`REPORT_SECTIONS` as ``"module:function"``; each function gets
-``(ws, doc, lang)`` — ``doc`` is the `suara analyse` document — and returns a dict with
-``title``, ``html`` and optionally ``explain``, or None to skip. Texts default to Bahasa
-Indonesia (``lang="id"``), English with ``lang="en"``.
+Every registered section with ``report = True`` (:mod:`suara.analyse.section`) appears in
+registry order: its heading, then its report blocks rendered by :mod:`suara.render`. A
+section that failed shows its error; one with nothing to show is left out. Texts default to
+Bahasa Indonesia (``lang="id"``), English with ``lang="en"`` (:mod:`suara.config.i18n`).
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
-import importlib
 import shutil
 import subprocess
 import tempfile
@@ -17,76 +15,41 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from suara.report.charts import plotly_js
+from suara.analyse.run import failed
+from suara.analyse.section import Section
+from suara.analyse.section import sections as registered
+from suara.config.i18n import CATALOGUE, texts
+from suara.render import error_block, plotly_js, section_html
 
-__all__ = ["REPORT_SECTIONS", "write_report", "render_report", "T"]
+__all__ = ["write_report", "render_report", "report_sections", "T"]
 
-REPORT_SECTIONS: dict[str, str] = {
-    "overview": "suara.report.daily:overview_section",
-    "share_of_voice": "suara.analyse.brand:share_of_voice_report",
-    "engagement": "suara.analyse.brand:engagement_report",
-    "influencers": "suara.analyse.brand:influencers_report",
-    "exposure": "suara.analyse.brand:exposure_report",
-    "regions": "suara.analyse.audience:regions_report",
-    "segments": "suara.analyse.audience:segments_report",
-    "recommendations": "suara.analyse.audience:recommendations_report",
-    "alerts": "suara.analyse.radar:alerts_report",
-    "actions": "suara.analyse.mobilise:actions_report",
-    "live": "suara.analyse.mobilise:live_report",
-    "enthusiasm": "suara.analyse.mobilise:enthusiasm_report",
-    "law_watch": "suara.analyse.lawwatch:law_watch_report",
-    "forecast": "suara.analyse.forecast:forecast_report",
-}
-
-T = {
-    "id": {"title": "Laporan Harian", "generated": "Dibuat", "period": "Periode data",
-           "engine": "Mesin", "overview": "Ringkasan",
-           "overview_explain": "Jumlah unggahan, akun, dan baris yang dikarantina dalam ruang kerja ini.",
-           "posts": "unggahan & komentar", "accounts": "akun", "quarantined": "baris dikarantina",
-           "flagged": "akun terkoordinasi (buzzer)", "days_to_vote": "hari menuju pemungutan suara",
-           "footer": "Suara — analitik media sosial pemilu. Akun warga biasa disamarkan.",
-           "section_failed": "Bagian ini gagal dihitung"},
-    "en": {"title": "Daily Brief", "generated": "Generated", "period": "Data period",
-           "engine": "Engine", "overview": "Overview",
-           "overview_explain": "Posts, accounts and quarantined rows in this workspace.",
-           "posts": "posts & comments", "accounts": "accounts", "quarantined": "rows quarantined",
-           "flagged": "coordinated (buzzer) accounts", "days_to_vote": "days to vote day",
-           "footer": "Suara — election social-media analytics. Ordinary citizens' handles are pseudonymised.",
-           "section_failed": "This section could not be computed"},
-}
+#: the report's own texts (an area of the one catalogue)
+T = CATALOGUE["report"]
 
 
 def tr(lang: str) -> dict:
-    return T.get(lang, T["id"])
+    return texts("report", lang)
 
 
-def overview_section(ws, doc: dict, lang: str) -> dict:
-    m = doc.get("meta", {})
-    t = tr(lang)
-    last = m.get("last_post")
-    ref = dt.date.fromisoformat(last[:10]) if last else dt.date.today()
-    days = (ws.election.dates.vote_day - ref).days
-    kpis = [(f"{m.get('posts', 0):,}", t["posts"]), (f"{m.get('accounts', 0):,}", t["accounts"]),
-            (f"{m.get('flagged_accounts', 0):,}", t["flagged"]),
-            (f"{m.get('quarantined', 0):,}", t["quarantined"]),
-            (str(max(days, 0)), t["days_to_vote"])]
-    body = '<div class="kpis">' + "".join(
-        f'<div class="kpi"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>' for v, k in kpis) + "</div>"
-    return {"title": t["overview"], "explain": t["overview_explain"], "html": body}
-
-
-def _sections(ws, doc: dict, lang: str) -> list[dict]:
+def report_sections(ws, doc: dict, lang: str = "id") -> list[dict]:
+    """The report's sections as ``{"id", "title", "explain", "html"}``, in registry order."""
     out = []
-    for sid, ref in REPORT_SECTIONS.items():
-        mod, fn = ref.split(":")
-        try:
-            s = getattr(importlib.import_module(mod), fn)(ws, doc, lang)
-        except Exception as e:  # noqa: BLE001 - a broken section is shown, not fatal
-            s = {"title": sid, "html": f'<p class="error">{html.escape(tr(lang)["section_failed"])}: '
-                                       f"{html.escape(type(e).__name__)}: {html.escape(str(e))}</p>"}
-        if s:
-            s.setdefault("id", sid)
-            out.append(s)
+    for sid, sec in registered().items():
+        if not sec.report or sid not in doc:
+            continue
+        result = doc[sid]
+        err = failed(result)
+        if err:
+            title, _ = Section.heading(sec, None, lang)  # the plain title: the result is an error
+            out.append({"id": sid, "title": title, "explain": "",
+                        "html": section_html([error_block(err, tr(lang)["section_failed"])])})
+            continue
+        blocks = sec.render(result, lang, ws.election)
+        body = section_html(blocks)
+        if not body:
+            continue
+        title, explain = sec.heading(result, lang)
+        out.append({"id": sid, "title": title, "explain": explain, "html": body})
     return out
 
 
@@ -99,7 +62,7 @@ def render_report(ws, doc: dict | None = None, lang: str = "id") -> str:
     m = doc.get("meta", {})
     period = f"{(m.get('first_post') or '-')[:10]} – {(m.get('last_post') or '-')[:10]}"
     return env.get_template("report.html.j2").render(
-        lang=lang, t=tr(lang), election=ws.election, sections=_sections(ws, doc, lang),
+        lang=lang, t=tr(lang), election=ws.election, sections=report_sections(ws, doc, lang),
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), period=period,
         engine=ws.engine, plotly_js=plotly_js())
 
@@ -124,6 +87,6 @@ def write_report(ws, out: Path, analysis: dict | None = None, lang: str = "id") 
                             "--no-pdf-header-footer", f"--print-to-pdf={out.resolve()}", src.as_uri()],
                            check=True, capture_output=True, timeout=180)
         return out
-    from suara.report.export import atomic_write
+    from suara.store.export import atomic_write
     # atomic: a crash never leaves half a report, and the next run removes the temporary file
     return atomic_write(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))

@@ -161,7 +161,7 @@ def _top(values: pd.Series, n: int) -> pd.Series:
 def _safe_csv(df: pd.DataFrame, path: Path) -> None:
     # spreadsheet formula injection (= + - @, tab, CR and their full-width forms): the one
     # neutraliser every Suara CSV goes through; written atomically
-    from suara.report.export import write_csv
+    from suara.store.export import write_csv
     write_csv(df, path)
 
 

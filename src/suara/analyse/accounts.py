@@ -1,0 +1,129 @@
+"""Who the accounts are and how they interact: resolved type and display name (citizens
+pseudonymised), stance toward each pair, and the reply/mention/share edges between them.
+Shared by the brand and audience sections.
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> len(account_stances(ws)), interaction_edges(ws).count().execute()
+(0, 0)
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from suara.analyse.base import candidate_mentions, flagged, memo, objcols
+from suara.analyse.privacy import Pseudonymiser
+from suara.enrich.regions import interaction_edges
+
+__all__ = ["account_profiles", "account_stances", "drop_flagged", "interaction_edges", "STANCE_THRESHOLD",
+           "ACTIVITY_LEVELS"]
+
+#: mean targeted sentiment toward a pair at or above which an account is a supporter, and at
+#: or below minus which it is an opponent; in between it is persuadable
+STANCE_THRESHOLD = 0.2
+#: activity level by number of posts/comments about the pairs: (label, lowest count)
+ACTIVITY_LEVELS = [("occasional", 1), ("regular", 3), ("heavy", 10)]
+
+
+def account_profiles(ws) -> pd.DataFrame:
+    """Accounts with a resolved ``type`` (official|party|media|city|influencer|citizen) and
+    the ``display`` name outputs may show (citizens pseudonymised).
+
+    Type resolution: the election's tracked accounts and candidates' official accounts
+    first, then the exported ``account_type``, then 10k+ followers or verified =
+    influencer, else citizen.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> list(account_profiles(ws).columns)[:3]
+    ['platform', 'account_id', 'handle']
+    """
+    return memo(ws, "account_profiles", lambda: _account_profiles(ws))
+
+
+def _account_profiles(ws) -> pd.DataFrame:
+    a = ws.store.table("accounts").select(
+        "platform", "account_id", "handle", "display_name", "followers", "created_at",
+        "account_type", "verified").execute()
+    a = objcols(a)
+    el = ws.election
+    tracked = {(t.platform.lower(), t.handle.lower().lstrip("@")): t.account_type
+               for t in el.tracked_accounts}
+    official = {(p.lower(), h.lower().lstrip("@")) for c in el.candidates
+                for p, hs in c.official_accounts.items() for h in hs}
+    from suara.store.admin import account_type_overrides
+    decided = account_type_overrides(ws.store)   # an admin's decision wins over everything
+    types = []
+    for p, i, h, t, f, v in zip(a.platform, a.account_id, a.handle, a.account_type, a.followers,
+                                a.verified):
+        key = (str(p).lower(), str(h or "").lower().lstrip("@"))
+        if (str(p), str(i)) in decided:
+            types.append(decided[(str(p), str(i))])
+        elif key in official:
+            types.append("official")
+        elif key in tracked:
+            types.append(tracked[key])
+        elif isinstance(t, str) and t not in ("", "unknown"):
+            types.append(t)
+        elif (f is not None and f == f and f >= 10000) or v is True:
+            types.append("influencer")
+        else:
+            types.append("citizen")
+    a["type"] = types
+    ps = Pseudonymiser(ws)
+    a["display"] = [ps(t, p, i, h) for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
+    a["account_id"] = a.account_id.astype(str).astype(object)
+    return a
+
+
+def account_stances(ws, filtered: bool = False) -> pd.DataFrame:
+    """One row per (platform, account_id, candidate): ``n`` mentions, mean targeted
+    sentiment ``ms`` and ``stance`` (supporter if ms >= 0.2, opponent if <= -0.2, else
+    persuadable).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(account_stances(ws))
+    0
+    """
+    if filtered:
+        return memo(ws, ("account_stances", True), lambda: drop_flagged(ws, account_stances(ws, False)))
+    return memo(ws, ("account_stances", False), lambda: _account_stances(ws, False))
+
+
+def drop_flagged(ws, df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a per-account DataFrame (platform, account_id) whose account is not flagged as
+    coordinated. Per-account figures of an unflagged account are the same in both views, so
+    the filtered view of such a table is the unfiltered one minus flagged accounts.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(drop_flagged(ws, pd.DataFrame({"platform": ["x"], "account_id": ["1"]})))
+    1
+    """
+    fl = objcols(flagged(ws).execute())
+    if not len(fl) or not len(df):
+        return df.copy()
+    bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
+    keep = [k not in bad for k in zip(df.platform.tolist(), df.account_id.astype(str).tolist())]
+    return df[keep].reset_index(drop=True)
+
+
+def _account_stances(ws, filtered: bool) -> pd.DataFrame:
+    t = candidate_mentions(ws, filtered)
+    g = t.group_by(["platform", "account_id", "candidate"]).aggregate(n=t.count(), ms=t.s.mean())
+    df = objcols(g.execute())
+    df["account_id"] = df.account_id.astype(str).astype(object)
+    ms = df.ms.to_numpy(dtype=float, na_value=np.nan)
+    df["stance"] = np.select([ms >= STANCE_THRESHOLD, ms <= -STANCE_THRESHOLD],
+                             ["supporter", "opponent"], "persuadable")
+    return df

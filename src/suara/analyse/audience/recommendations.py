@@ -1,0 +1,273 @@
+"""Message resonance and recommendations: per region and audience, which issues and formats
+get above-baseline non-negative replies, as ranked, explainable sentences (id and en).
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> recommendations_section(ws)["recommendations"]
+[]
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from suara.analyse.base import enriched, flagged, memo, objcols, region_names, safe_float
+from suara.analyse.section import Section, posts_link, register
+from suara.config.i18n import texts
+from suara.analyse.audience.labels import group_label, issue_label
+from suara.analyse.audience.segments import account_segments
+
+__all__ = ["message_resonance", "recommendation_text", "recommendations_section", "Recommendations"]
+
+
+def recommendation_text(rec: dict, election, lang: str = "en") -> str:
+    """One explainable sentence for a resonance cell.
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> r = {"region": "6403", "group": "persuadable", "issue": "jalan_infrastruktur",
+    ...      "format": "video", "lift": 2.3, "posts": 12, "responses": 40, "basis": "replies"}
+    >>> recommendation_text(r, load_election("kaltim-2024"))[:60]
+    'In Kutai Kartanegara, posts on Roads & infrastructure in vid'
+    """
+    names = region_names(election)
+    where = names.get(rec["region"], rec["region"]) if rec["region"] != "all" else None
+    issue = issue_label(election, rec["issue"], lang)
+    grp = group_label(election, rec["group"], lang)
+    lift = rec["lift"]
+    if lang == "en":
+        what = ("non-negative replies from " + grp) if rec["basis"] == "replies" else \
+            ("interactions on posts by " + grp)
+        head = f"In {where}, p" if where else "P"
+        return (f"{head}osts on {issue} in {rec['format']} format get {lift:.1f}x the usual "
+                f"{what} ({rec['posts']} posts, {rec['responses']} {'replies' if rec['basis'] == 'replies' else 'interactions'}).")
+    what = ("balasan non-negatif dari " + grp) if rec["basis"] == "replies" else \
+        ("interaksi pada unggahan " + grp)
+    head = f"Di {where}, u" if where else "U"
+    lifts = f"{lift:.1f}".replace(".", ",")
+    return (f"{head}nggahan tentang {issue} berformat {rec['format']} mendapat {lifts}x "
+            f"{what} dibanding biasanya ({rec['posts']} unggahan, {rec['responses']} "
+            f"{'balasan' if rec['basis'] == 'replies' else 'interaksi'}).")
+
+
+def _cells(resp: pd.DataFrame, posts: pd.DataFrame, base_n: pd.Series, min_posts: int,
+           min_resp: int, prior: float, basis: str) -> list[dict]:
+    """Lift of (region, group, issue, format) cells over the (region, group) baseline.
+
+    ``resp``: responses per (region, group, issue, fmt) with column ``resp``;
+    ``posts``: number of posts per cell (``n``, indexed like ``resp`` or by (issue, fmt));
+    ``base_n``: (region, group) -> (total responses, number of posts in the universe).
+    Shrinkage: ``(responses + prior * baseline) / (posts + prior)``, an empirical-Bayes mean
+    that pulls a cell with few posts toward the baseline.
+    """
+    if not len(resp):
+        return []
+    d = resp.join(base_n, on=["region", "group"])
+    d = d.join(posts, on=list(posts.index.names))
+    d = d[(d.n >= min_posts) & (d.resp >= min_resp) & (d.base_posts > 0) & (d.base_resp > 0)]
+    out = []
+    for r in d.itertuples(index=False):
+        base_mean = r.base_resp / r.base_posts
+        mean = r.resp / r.n
+        shr = (r.resp + prior * base_mean) / (r.n + prior)
+        out.append({"region": r.region, "group": r.group, "issue": str(r.issue), "format": str(r.fmt),
+                    "posts": int(r.n), "responses": int(r.resp),
+                    "per_post": safe_float(mean, 3), "baseline_per_post": safe_float(base_mean, 3),
+                    "lift": safe_float(mean / base_mean, 2),
+                    "lift_shrunk": safe_float(shr / base_mean, 2), "basis": basis})
+    return out
+
+
+def _with_pooled(df: pd.DataFrame) -> pd.DataFrame:
+    pooled = df.copy()
+    pooled["region"] = "all"
+    return pd.concat([df, pooled], ignore_index=True)
+
+
+def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(replies per parent post and replier, top-level posts with issues, post x issue) for
+    all accounts; both views of :func:`message_resonance` filter these in memory."""
+    e = enriched(ws)
+    top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
+    parents = top.select(
+        pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
+        inter=(ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0) + ibis.coalesce(top.shares, 0)),
+        author=top.account_id.cast("string"))
+    plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
+                       issue=top.issues.unnest())
+    replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
+        "platform", "account_id", "parent_id",
+        ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
+    j = replies.inner_join(parents.select("pplat", "ppost"),
+                           [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
+    rep = objcols(j.group_by(["platform", "parent_id", "account_id"]).aggregate(
+        ok=j.ok.ifelse(1, 0).sum()).execute())
+    pdf = objcols(parents.execute())
+    pl = objcols(plong.execute())
+    for d, a, b in ((pdf, "pplat", "ppost"), (pl, "pplat", "ppost"), (rep, "platform", "parent_id")):
+        d["post_key"] = (d[a].astype(str) + ":" + d[b].astype(str)).astype(object)
+    rep["account_id"] = rep.account_id.astype(str).astype(object)
+    pdf["author"] = pdf.author.astype(str).astype(object)
+    return rep, pdf, pl
+
+
+def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_responses: int = 5,
+                      prior: float = 5.0, seg: pd.DataFrame | None = None) -> list[dict]:
+    """Resonance cells: for each (region, audience group), which (issue, format) of posts
+    gets above-baseline responses.
+
+    Two bases: ``replies`` — non-negative replies/comments written by accounts of the group
+    in the region, per commented post with that issue and format, against the same per any
+    commented post; ``authors`` — interactions (likes + comments + shares) of posts written
+    by the group in the region with that issue and format against all their posts. Cells
+    need ``min_posts`` posts and ``min_responses`` responses; lifts are also given shrunk
+    toward 1 (``lift_shrunk``) and cells are ranked by it. Region ``"all"`` pools regions.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> message_resonance(ws)
+    []
+    """
+    seg = account_segments(ws, filtered) if seg is None else seg
+    if not len(seg):
+        return []
+    who = seg[["platform", "account_id", "region", "group"]].copy()
+    who["region"] = who.region.fillna("unknown")
+    rep, pdf, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
+    if not len(pdf):
+        return []
+    if filtered:
+        # posts by flagged accounts leave the universe; flagged repliers and authors are not
+        # in `who` (segments of the filtered view) and drop out in the merges below
+        fl = objcols(flagged(ws).execute())
+        bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
+        if bad:
+            drop = set(pdf.post_key[[k in bad for k in zip(pdf.pplat.tolist(), pdf.author.tolist())]])
+            pdf = pdf[~pdf.post_key.isin(drop)]
+            pl = pl[~pl.post_key.isin(drop)]
+            rep = rep[~rep.post_key.isin(drop)]
+    recs: list[dict] = []
+    if len(rep):
+        rep = rep.merge(who, on=["platform", "account_id"], how="inner")
+        commented = pd.Index(rep.post_key.unique())
+        cl = pl[pl.post_key.isin(commented)]
+        cell_posts = cl.groupby(["issue", "fmt"]).post_key.nunique().rename("n").to_frame()
+        r2 = _with_pooled(rep[["post_key", "region", "group", "ok"]])
+        base_n = r2.groupby(["region", "group"]).ok.sum().rename("base_resp").to_frame()
+        base_n["base_posts"] = len(commented)
+        cells = r2.merge(cl[["post_key", "issue", "fmt"]], on="post_key")
+        cells = cells.groupby(["region", "group", "issue", "fmt"], as_index=False).ok.sum().rename(
+            columns={"ok": "resp"})
+        recs += _cells(cells, cell_posts, base_n, min_posts, min_responses, prior, "replies")
+    au = pdf.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
+    if len(au):
+        au = _with_pooled(au[["post_key", "region", "group", "inter"]])
+        base_n = au.groupby(["region", "group"]).agg(base_resp=("inter", "sum"), base_posts=("post_key", "nunique"))
+        cells = au.merge(pl[["post_key", "issue", "fmt"]], on="post_key")
+        g = cells.groupby(["region", "group", "issue", "fmt"])
+        cells = g.agg(resp=("inter", "sum"), n=("post_key", "nunique")).reset_index()
+        posts = cells.set_index(["region", "group", "issue", "fmt"])[["n"]]
+        recs += _cells(cells.drop(columns="n"), posts, base_n, min_posts, min_responses, prior, "authors")
+    recs = [r for r in recs if r["lift_shrunk"] and r["lift_shrunk"] > 1.0]
+    recs.sort(key=lambda r: (-r["lift_shrunk"], -r["responses"]))
+    return recs
+
+
+def recommendations_section(ws, top: int = 20, per_segment: int = 3) -> dict[str, Any]:
+    """The ``recommendations`` section: the best-ranked resonance cells (see
+    :func:`message_resonance`) as explainable sentences in Indonesian and English, with
+    persuadable audiences first, at most ``per_segment`` per (region, audience), accounts of
+    unknown region only in the province-wide cells. Computed on the filtered view
+    (coordinated accounts removed, so buzzers cannot fake resonance); the same for all
+    accounts is under ``all``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> recommendations_section(ws)["recommendations"]
+    []
+    """
+    el = ws.election
+    out: dict[str, Any] = {}
+    for v in ("filtered", "all"):
+        cells = message_resonance(ws, filtered=v == "filtered")
+        # a region nobody could be placed in is not a target; the pooled "all" covers them
+        usable = [c for c in cells if c["region"] != "unknown"]
+        picked, per_seg = [], defaultdict(int)
+        for c in usable:   # already best first; at most `per_segment` per (region, group)
+            k = (c["region"], c["group"])
+            if per_seg[k] < per_segment:
+                per_seg[k] += 1
+                picked.append(c)
+        pers = [c for c in picked if c["group"] == "persuadable"]
+        rest = [c for c in picked if c["group"] != "persuadable"]
+        ranked = (pers[: top // 2] + rest)[:top] if pers else rest[:top]
+        ranked.sort(key=lambda r: (r["group"] != "persuadable", -r["lift_shrunk"]))
+        for i, c in enumerate(ranked, 1):
+            c["rank"] = i
+            c["text_en"] = recommendation_text(c, el, "en")
+            c["text_id"] = recommendation_text(c, el, "id")
+        out[v] = {"recommendations": ranked, "cells": len(cells)}
+    out["recommendations"] = out["filtered"]["recommendations"]
+    return out
+
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+
+
+def _p(v: Any) -> str:
+    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+
+
+def _signed(v: Any) -> str:
+    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+
+
+@register
+class Recommendations(Section):
+    """Ranked, explainable message recommendations per segment."""
+
+    id = "recommendations"
+    title = "audience.rec"
+    explain = "audience.rec_explain"
+    requires = ("posts", "accounts", "account_regions", "mentions", "enrichments", "account_scores")
+    options = {"top": 20, "per_segment": 3}
+    pages = ("isu",)
+
+    def compute(self, ws, top: int = 20, per_segment: int = 3) -> dict[str, Any]:
+        return recommendations_section(ws, top=top, per_segment=per_segment)
+
+    def render(self, result: dict, lang: str = "id", election=None) -> list[dict]:
+        t, ui = texts("audience", lang), texts("ui", lang)
+        items = result.get("recommendations", [])
+        key = "text_en" if lang == "en" else "text_id"
+        rep = ("report",)
+        blocks: list[dict] = [
+            {"type": "text", "style": "olist", "faces": rep,
+             "items": [f"{r[key]} (lift {r['lift']}, shrunk {r['lift_shrunk']})" for r in items[:12]]}
+            if items else {"type": "text", "text": t["none"], "faces": rep}]
+        recs = ((result.get("filtered") or {}).get("recommendations")) or []
+        if recs:
+            labels = {i.id: (i.label_id if lang == "id" else i.label_en) for i in election.issues}
+            blocks.append({"type": "table", "id": "recommendations", "title": ui["recommendations"],
+                           "explain": ui["recommendations_explain"], "faces": ("web",),
+                           "csv": "/api/v1/analysis/recommendations.csv?part=filtered&sub=recommendations",
+                           "columns": [ui["issue"], ui["segment"], ui["format"], "lift", ui["text"]],
+                           "rows": [[{"text": labels.get(r.get("issue"), r.get("issue")),
+                                      "href": posts_link(issue=r.get("issue"))},
+                                     r.get("group"), r.get("format"), _num(r.get("lift_shrunk")), r.get(key)]
+                                    for r in recs[:20]]})
+        return blocks

@@ -1,0 +1,198 @@
+"""Regions and regional gaps: per region (BPS code) its DPT weight, located accounts,
+mentions and share of voice per pair, and the voice index (is a pair under-heard where its
+voters are?). Account regions come from the ``regions`` enrich step.
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> regions_section(ws)["inference"]["accounts"]
+0
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from suara.analyse.base import candidate_mentions, pair_label, pct, region_names, safe_float
+from suara.analyse.section import Section, colours, figure, posts_link, register
+from suara.config.i18n import texts
+
+__all__ = ["regions_section", "Regions"]
+
+
+def regions_section(ws) -> dict[str, Any]:
+    """The ``regions`` section: region inference summary, and per region (BPS code) its DPT
+    weight, located accounts, mentions and share of voice per pair, and the regional gap.
+
+    ``voice_index`` of a pair in a region = (share of the pair's located mentions that come
+    from the region) / (the region's share of the DPT): below 1 the pair is under-heard there
+    relative to its voters. ``conversation_index`` is the same for all mentions together (how
+    loud the region is online). ``gaps`` lists, per pair, regions from most under-heard.
+    Twice: all and filtered.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> regions_section(ws)["inference"]["accounts"]
+    0
+    """
+    el = ws.election
+    s = ws.store
+    ar = s.table("account_regions")
+    inf = ar.group_by("method").aggregate(n=ar.count(), conf=ar.confidence.mean()).execute()
+    n_acc = int(s.table("accounts").count().execute())
+    located = int(inf.n.sum()) if len(inf) else 0
+    inference = {"accounts": n_acc, "located": located,
+                 "coverage": safe_float(located / n_acc if n_acc else 0.0),
+                 "by_method": {r.method: {"accounts": int(r.n), "mean_confidence": safe_float(r.conf, 3)}
+                               for r in inf.itertuples(index=False)}}
+    total_dpt = el.total_dpt or 0
+    names = region_names(el)
+    ballots = list(el.ballots)
+    out: dict[str, Any] = {"inference": inference, "names": names}
+    for v in ("all", "filtered"):
+        t = candidate_mentions(ws, v == "filtered")
+        df = t.group_by(["region", "candidate"]).aggregate(n=t.count(), acc=t.acct.nunique(),
+                                                          pos=t.pos.sum(), neg=t.neg.sum()).execute()
+        accs = t.group_by("region").aggregate(acc=t.acct.nunique()).execute()
+        acc_by = {r.region: int(r.acc) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
+        loc = df[df.region.isin(list(names))]
+        cand_tot = loc.groupby("candidate").n.sum().to_dict()
+        all_tot = float(loc.n.sum())
+        regions = {}
+        for r in el.regions:
+            sub = loc[loc.region == r.code]
+            rt = float(sub.n.sum())
+            w = (r.dpt or 0) / total_dpt if total_dpt else None
+            row = {"name": r.name, "dpt": r.dpt, "dpt_weight": safe_float(w),
+                   "accounts": acc_by.get(r.code, 0), "mentions": int(rt),
+                   "conversation_index": safe_float((rt / all_tot) / w if all_tot and w else None, 3),
+                   "pairs": {}}
+            for b in ballots:
+                cs = sub[sub.candidate == b]
+                n = int(cs.n.sum())
+                ct = cand_tot.get(b, 0)
+                row["pairs"][b] = {
+                    "mentions": n, "share": safe_float(n / rt if rt else 0.0),
+                    "net_sentiment": safe_float((int(cs.pos.sum()) - int(cs.neg.sum())) / n if n else None),
+                    "voice_index": safe_float((n / ct) / w if ct and w else None, 3),
+                    "official_result_share": safe_float(
+                        r.result.get(b, 0) / sum(r.result.values()) if r.result else None)}
+            regions[r.code] = row
+        unknown = int(df[~df.region.isin(list(names))].n.sum())
+        gaps = {}
+        for b in ballots:
+            lst = [(c, d["pairs"][b]["voice_index"]) for c, d in regions.items()
+                   if d["pairs"][b]["voice_index"] is not None]
+            lst.sort(key=lambda x: x[1])
+            gaps[b] = [{"region": c, "name": names[c], "voice_index": vi,
+                        "dpt_weight": regions[c]["dpt_weight"]} for c, vi in lst]
+        out[v] = {"regions": regions, "unlocated_mentions": unknown, "gaps": gaps}
+    return out
+
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
+    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+
+
+def _p(v: Any) -> str:
+    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+
+
+def _signed(v: Any) -> str:
+    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+
+
+@register
+class Regions(Section):
+    """Share of voice and voice index per region, and how many accounts have a region."""
+
+    id = "regions"
+    title = "audience.reg"
+    explain = "audience.reg_explain"
+    requires = ("posts", "accounts", "account_regions", "mentions", "enrichments", "account_scores")
+    pages = ("wilayah",)
+
+    def compute(self, ws, **options) -> dict[str, Any]:
+        return regions_section(ws)
+
+    def render(self, result: dict, lang: str = "id", election=None) -> list[dict]:
+        t, ui = texts("audience", lang), texts("ui", lang)
+        e = election
+        col = colours(e)
+        f = result["filtered"]["regions"]
+        codes = list(f)
+        fig = go.Figure()
+        for b in e.ballots:
+            fig.add_bar(x=[f[c]["name"] for c in codes], y=[f[c]["pairs"][b]["voice_index"] for c in codes],
+                        name=pair_label(e, b), marker_color=col.get(b))
+        fig.add_hline(y=1, line_dash="dot")
+        fig.update_layout(barmode="group", title=t["index"])
+        inf = result["inference"]
+        rep = ("report",)
+        blocks = [
+            {"type": "text", "faces": rep,
+             "text": f"{t['coverage']}: {inf['located']:,} / {inf['accounts']:,} ({pct(inf['coverage'])})"},
+            {"type": "chart", "faces": rep, "figure": figure(fig)},
+            {"type": "table", "faces": rep,
+             "columns": [t["region"], t["dpt"], "n", *[pair_label(e, b) for b in e.ballots],
+                         *[f"{t['index']} {b}" for b in e.ballots]],
+             "rows": [[f[c]["name"], pct(f[c]["dpt_weight"]), f"{f[c]['mentions']:,}",
+                       *[pct(f[c]["pairs"][b]["share"]) for b in e.ballots],
+                       *[f[c]["pairs"][b]["voice_index"] for b in e.ballots]] for c in codes]}]
+        return blocks + _web(result, ui, e)
+
+
+def _web(result: dict, t: dict, e) -> list[dict]:
+    """The regions page: map, table per region, DPT gaps per pair."""
+    web = {"faces": ("web",)}
+    regs = (result.get("all") or {}).get("regions") or {}
+    regs_f = (result.get("filtered") or {}).get("regions") or {}
+    blocks: list[dict] = []
+    cc = colours(e)
+    points = []
+    for r in e.regions:
+        v = regs.get(r.code)
+        if r.lat is None or not isinstance(v, dict):
+            continue
+        shares = {b: (v["pairs"].get(b) or {}).get("share") for b in e.ballots}
+        shares = {b: s for b, s in shares.items() if isinstance(s, (int, float))}
+        lead = max(shares, key=shares.get) if shares else None
+        points.append({"code": r.code, "name": r.name, "lat": r.lat, "lon": r.lon,
+                       "size": max(12, min(60, (v.get("mentions") or 1) ** 0.5)), "colour": cc.get(lead, "#999"),
+                       "hover": f"{r.name}<br>" + "<br>".join(f"{b}: {s:.0%}" for b, s in shares.items())})
+    if points:
+        blocks.append({"type": "map", "id": "region-map", "title": t["regions"], "explain": t["map_explain"],
+                       "points": points, **web})
+    if regs:
+        rows = []
+        for code, r in sorted(regs.items(), key=lambda kv: -(kv[1].get("mentions") or 0)):
+            row = [{"text": r.get("name") or code, "href": posts_link(region=code)}, _num(r.get("dpt")),
+                   _p(r.get("dpt_weight")), {"text": _num(r.get("mentions")), "href": posts_link(region=code)},
+                   _num(r.get("accounts"))]
+            for c in e.candidates:
+                pr = (r.get("pairs") or {}).get(c.ballot) or {}
+                row += [{"text": _p(pr.get("share")), "href": posts_link(region=code, candidate=c.ballot)},
+                        _p((((regs_f.get(code) or {}).get("pairs") or {}).get(c.ballot) or {}).get("share")),
+                        _signed(pr.get("net_sentiment")), _num(pr.get("voice_index"))]
+            rows.append(row)
+        cols = [t["region"], "DPT", t["dpt_weight"], t["mentions"], t["accounts"]]
+        for c in e.candidates:
+            cols += [f"{c.ballot} {t['share']}", f"{c.ballot} {t['share']} · {t['filtered_short']}",
+                     f"{c.ballot} {t['net_sentiment']}", f"{c.ballot} voice index"]
+        blocks.append({"type": "table", "id": "region-table", "title": t["regions"],
+                       "explain": t["regions_table_explain"], "columns": cols, "rows": rows,
+                       "csv": "/api/v1/analysis/regions.csv?part=all&sub=regions", **web})
+    for ballot, items in ((result.get("all") or {}).get("gaps") or {}).items():
+        if items:
+            blocks.append({"type": "table", "id": f"gaps-{ballot}", "title": f"{t['dpt_gaps']} · {pair_label(e, ballot)}",
+                           "explain": t["gaps_explain"], "columns": [t["region"], "voice index", t["dpt_weight"]],
+                           "rows": [[{"text": g.get("name"), "href": posts_link(region=g.get("region"), candidate=ballot)},
+                                     _num(g.get("voice_index")), _p(g.get("dpt_weight"))] for g in items], **web})
+    return blocks
