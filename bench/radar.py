@@ -4,7 +4,7 @@ Part A (always): a synthetic campaign of 15-minute series with a daily rhythm, a
 effect, a slow trend and over-dispersed (gamma-Poisson) counts for two pairs and twelve
 issues. Crises of several sizes (share of the pair's daily volume) and speeds are injected as
 negative posts on one issue; the real radar pipeline (series -> episodes -> merged alerts,
-``suara.analyse.radar``) runs on them. Reported per size x speed: recall within 24 h,
+``suara.detect.radar``) runs on them. Reported per size x speed: recall within 24 h,
 recall within 30 minutes of onset, median delay after onset, and median delay after the
 crisis reached 1 % of a day's volume. Crisis-free runs give false alarms per pair per week.
 
@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from suara.analyse.radar import RadarSettings, _absorb, _episodes, _merge
+from suara.detect.radar import RadarSettings
+from suara.detect.radar.series import _absorb, _episodes, _merge
 
 BPD = 96
 ISSUES = [f"issue{i}" for i in range(12)]
@@ -198,7 +199,7 @@ def explain(alerts: list[dict], evidence: dict, gt: Path) -> dict:
 
 def part_b(seed: int, scale) -> None:
     import suara
-    from suara.analyse.radar import list_alerts, run_radar
+    from suara.detect.radar import list_alerts, run_radar
     from suara.sim import simulate
     for variant in ("plain", "calm"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ import pytest
 
 from suara.analyse.cases import (CaseError, add_note, assign_case, export_evidence, get_case, list_cases,
                                  open_case, resolve_case, suggest_playbook)
-from suara.analyse.radar import list_alerts, run_radar
+from suara.detect.radar import list_alerts, run_radar
 from test_radar_world import load_world, world_frames
 
 

@@ -347,7 +347,7 @@ def test_hardening_csv_injection_lawwatch_evidence(workspace, tmp_path):
 
 def test_hardening_csv_injection_case_evidence(workspace, tmp_path):
     from suara.analyse.cases import export_evidence, open_case
-    from suara.analyse.radar import list_alerts, run_radar
+    from suara.detect.radar import list_alerts, run_radar
     from test_radar_world import load_world, world_frames
     load_world(workspace, world_frames())
     workspace.store.execute("UPDATE posts SET text = ? || text", [FORMULAS[0]])

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from suara.analyse.radar import (RadarSettings, detect_series, list_alerts, run_radar, trace_cascade,
+from suara.detect.radar import (RadarSettings, detect_series, list_alerts, run_radar, trace_cascade,
                                  WATERMARK_KEY)
 from test_radar_world import CRISIS_AT, HOAX_AT, load_world, world_frames
 
@@ -85,7 +85,7 @@ def test_radar_end_to_end_types_and_timing(workspace):
 
 
 def test_radar_narrative_alone_becomes_alert(workspace):
-    from suara.analyse.radar import emerging_narratives
+    from suara.detect.radar import emerging_narratives
     frames = world_frames()
     load_world(workspace, frames)
     # a fast copy-paste wave with no volume anomaly around it: a narrative alert of its own

@@ -255,7 +255,7 @@ def test_radar_alerts_parity(campaign, spark):
     import datetime as dt
 
     import pandas as pd
-    from suara.analyse.radar import run_radar
+    from suara.detect.radar import run_radar
     from suara.analyse.privacy import SALT_KEY, workspace_salt
     duck, lake = campaign["duck"], campaign["lake"]
     lake.store.set_meta(SALT_KEY, workspace_salt(duck))  # same pseudonyms in the evidence

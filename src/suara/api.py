@@ -105,10 +105,31 @@ class Workspace:
                 out.append(parent)
         return list(dict.fromkeys(out))
 
-    def analyse(self, sections: Iterable[str] | None = None, progress=None) -> dict[str, Any]:
-        """Compute the analytics document (`suara analyse --json`)."""
+    def detect(self, stages: Iterable[str] | None = None, progress=None) -> dict[str, Any]:
+        """Run the detect stage's writers: ``coordination``, ``radar``, ``live`` (all by default)."""
+        from suara.detect.stages import run_stages
+        return run_stages(self, stages, progress=progress)
+
+    def analyse(self, sections: Iterable[str] | None = None, progress=None, detect: bool = True,
+                options: dict[str, dict] | None = None) -> dict[str, Any]:
+        """Compute the analytics document (`suara analyse --json`). The sections only read; with
+        ``detect`` (the default) a writable workspace first brings the incremental detect
+        stages the requested sections show (radar for ``alerts``, live sessions for ``live``)
+        up to date, so what they show is current."""
         from suara.analyse.run import analyse_workspace
-        return analyse_workspace(self, sections=sections, progress=progress)
+        if detect and not self.read_only:
+            want = set(sections) if sections else {"alerts", "live"}
+            stages = [st for st, sec in (("radar", "alerts"), ("live", "live")) if sec in want]
+            if stages:
+                self.detect(stages)
+        return analyse_workspace(self, sections=sections, progress=progress, options=options)
+
+    def section(self, section_id: str, lang: str | None = None, **options) -> Any:
+        """One section's result (``lang`` given: its blocks in that language instead)."""
+        from suara.analyse.section import get
+        sec = get(section_id)
+        result = sec.run(self, **options)
+        return result if lang is None else sec.render(result, lang, self.election)
 
     def report(self, out: str | Path, analysis: dict | None = None) -> Path:
         """Write the daily brief (HTML, or PDF when `out` ends with .pdf)."""

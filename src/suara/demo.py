@@ -29,7 +29,7 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
     '/tmp/suara-demo/report.html'
     """
     from suara.detect.coordination import detect_coordination
-    from suara.analyse.radar import run_radar
+    from suara.detect.radar import run_radar
     from suara.sim import simulate
 
     console = console or Console()

@@ -82,7 +82,7 @@ def payload(kind: str, alerts: list[dict], chat_id: str | None, title: str = "Su
     """The request body for one message carrying ``alerts`` in format ``kind``.
 
     - ``json``: ``{"source", "title", "count", "alerts": [...]}`` (the alerts as listed by
-      :func:`suara.analyse.radar.list_alerts`).
+      :func:`suara.detect.radar.list_alerts`).
     - ``slack``: ``{"text", "blocks"}`` (header + one section per alert).
     - ``telegram``: Bot API ``sendMessage`` body ``{"chat_id", "text", "parse_mode": "HTML",
       "disable_web_page_preview": true}``.
@@ -173,7 +173,7 @@ def deliver(ws, alerts: list[dict] | None = None, retries: int = 4, backoff: flo
     >>> deliver(suara.init(tempfile.mkdtemp()))
     []
     """
-    from suara.analyse.radar import list_alerts
+    from suara.analyse.alerts import list_alerts
     hooks = list(ws.config.webhooks)
     if not hooks:
         return []

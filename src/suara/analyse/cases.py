@@ -276,7 +276,7 @@ def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli") -
     ...
     suara.analyse.cases.CaseError: case 'case-x' not found (see 'suara case list')
     """
-    from suara.analyse.radar import alert_posts
+    from suara.detect.radar.evidence import alert_posts
     c = _case_row(ws, case_id)
     a = _alert(ws, c["alert_id"])
     ev = json.loads(a.get("evidence") or "{}")

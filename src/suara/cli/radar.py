@@ -53,7 +53,7 @@ def radar(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
     With --json: a JSON list of {id, candidate, issue, type, severity, onset_at, detected_at,
     posts, top_accounts, ...} on stdout and nothing else there.
     """
-    from suara.analyse.radar import SEVERITIES, list_alerts, run_radar
+    from suara.detect.radar import SEVERITIES, list_alerts, run_radar
 
     if min_severity not in SEVERITIES:
         fail(f"--min-severity must be one of {', '.join(SEVERITIES)}, got {min_severity!r}")
@@ -216,7 +216,7 @@ def alert_deliver(workspace: Path = WorkspaceOpt,
                   as_json: bool = typer.Option(False, "--json")):
     """Send alerts not yet delivered to every webhook (deduplicated; digest per suara.yaml)."""
     from suara.alert import deliver
-    from suara.analyse.radar import run_radar
+    from suara.detect.radar import run_radar
     ws = open_workspace(workspace)
     if not ws.config.webhooks:
         fail("no webhooks configured: add a 'webhooks:' list to suara.yaml")

@@ -1,0 +1,51 @@
+"""The detect stage as one step: the writers whose results read-only sections show —
+coordination (buzzer scores and networks), the radar (alerts, incremental) and live sessions
+(detected from the data; registered ones stay).
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> sorted(run_stages(ws, ["radar", "live"]))
+['live', 'radar']
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+__all__ = ["STAGES", "run_stages"]
+
+
+def _coordination(ws) -> dict[str, Any]:
+    from suara.detect.coordination import detect_coordination
+    return detect_coordination(ws).stats
+
+
+def _radar(ws) -> dict[str, Any]:
+    from suara.detect.radar import run_radar
+    return run_radar(ws)
+
+
+def _live(ws) -> dict[str, Any]:
+    from suara.analyse.mobilise.live import detect_live_sessions
+    return {"sessions": int(len(detect_live_sessions(ws, write=True)))}
+
+
+#: stage name -> writer, in the order they run (the radar reads coordination's flags)
+STAGES: dict[str, Callable[[Any], dict]] = {"coordination": _coordination, "radar": _radar, "live": _live}
+
+
+def run_stages(ws, stages: Iterable[str] | None = None, progress: Callable[[str], None] | None = None) -> dict:
+    """Run the named detect stages (all by default) in :data:`STAGES` order; returns each one's
+    summary. An unknown stage is refused by name before anything runs."""
+    names = list(stages) if stages is not None else list(STAGES)
+    unknown = [n for n in names if n not in STAGES]
+    if unknown:
+        raise ValueError(f"unknown detect stage(s) {unknown}; known: {list(STAGES)}")
+    out = {}
+    for n in STAGES:
+        if n in names:
+            out[n] = STAGES[n](ws)
+            if progress:
+                progress(n)
+    return out
