@@ -173,7 +173,7 @@ def _workspace_steps(ws) -> None:
     """Registered components of ``scope = "workspace"`` (region inference): once per run,
     over the whole workspace, after the post batches."""
     import suara.enrich.regions  # noqa: F401 - registers the built-in workspace step
-    for cls in list(REGISTRY.values()):
+    for cls in list(load_plugins().values()):
         if getattr(cls, "scope", "batch") == "workspace":
             cls().apply_workspace(ws)
 

@@ -421,6 +421,7 @@ class RegionInference(Component):
     version = "v1"
     requires = ()
     assigns = ()
+    default = False   # not a step of the per-post pipeline (its version is unchanged by it)
     scope = "workspace"
 
     def apply(self, batch: Batch) -> Batch:
