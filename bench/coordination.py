@@ -5,6 +5,11 @@ Usage::
 
     .venv/bin/python bench/coordination.py quality [--scale small|medium|N] [--variants plain,jitter,...]
     .venv/bin/python bench/coordination.py scale [--posts 1000000]
+    .venv/bin/python bench/coordination.py worlds [--worlds easy,hard,cocomment,forward,organic]
+
+Worlds builds the evaluation worlds of ``bench/coordination_worlds.py`` (independent of the
+simulator, never imported by detector code), each with and without account metadata, and
+prints account-level precision, recall and F1 with the one default configuration.
 
 Quality prints, per variant: account-level precision, recall and F1 of flagged accounts
 against ``ground_truth/accounts.csv`` (is_buzzer), how many true networks are recovered
@@ -139,6 +144,40 @@ def scale(n_posts: int) -> None:
         ws.close()
 
 
+def worlds(names: list[str], seeds: list[int]) -> None:
+    import suara
+    from suara.detect.coordination import detect_coordination
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from coordination_worlds import build
+
+    print("one default configuration for every world; account-level scores over accounts that posted")
+    print(f"{'world':<11}{'meta':>5}{'seed':>5}{'posts':>9}{'accts':>7}{'truth':>6}{'flag':>6}{'P':>7}{'R':>7}"
+          f"{'F1':>7}{'FP':>5}{'secs':>6}")
+    for name in names:
+        for meta in (False, True):
+            for seed in seeds:
+                posts, acc, truth = build(name, seed=seed, metadata=meta)
+                with tempfile.TemporaryDirectory() as d:
+                    ws = suara.init(Path(d) / "ws")
+                    ws.store.upsert("posts", posts)
+                    ws.store.upsert("accounts", acc)
+                    t = time.perf_counter()
+                    r = detect_coordination(ws, store=False)
+                    secs = time.perf_counter() - t
+                    a = r.accounts
+                    fl = a["flagged"].astype(bool)
+                    isb = a["account_id"].isin(truth)
+                    tp, fp, fn = int((fl & isb).sum()), int((fl & ~isb).sum()), int((~fl & isb).sum())
+                    p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+                    rc = tp / (tp + fn) if tp + fn else 1.0
+                    f1 = 2 * p * rc / (p + rc) if p + rc else (1.0 if not (tp + fp + fn) else 0.0)
+                    print(f"{name:<11}{'yes' if meta else 'no':>5}{seed:>5}{len(posts):>9,}{len(a):>7,}"
+                          f"{tp + fn:>6}{int(fl.sum()):>6}{p:>7.3f}{rc:>7.3f}{f1:>7.3f}{fp:>5}{secs:>6.1f}",
+                          flush=True)
+                    ws.close()
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -149,8 +188,13 @@ def main(argv=None) -> None:
     q.add_argument("--window", type=int, default=None, help="fixed window in seconds")
     s = sub.add_parser("scale")
     s.add_argument("--posts", type=int, default=1_000_000)
+    w = sub.add_parser("worlds")
+    w.add_argument("--worlds", default="easy,hard,cocomment,forward,organic")
+    w.add_argument("--seeds", default="1")
     a = ap.parse_args(argv)
-    if a.cmd == "quality":
+    if a.cmd == "worlds":
+        worlds(a.worlds.split(","), [int(x) for x in a.seeds.split(",")])
+    elif a.cmd == "quality":
         quality(a.scale, a.variants.split(","), a.seed, a.window)
     else:
         scale(a.posts)

@@ -135,12 +135,34 @@ def test_coordination_outputs_well_formed(workspace, tmp_path):
     assert list(acc.columns[:5]) == ["platform", "account_id", "handle", "cluster", "buzzer_score"]
     assert acc["buzzer_score"].between(0, 1).all()
     edges = pd.read_csv(paths["edges"])
-    assert len(edges) == len(res.edges) and (edges["weight"] >= 2).all()
+    # Gephi's spreadsheet import: Source, Target, Weight first; every edge has evidence
+    assert list(edges.columns[:4]) == ["Source", "Target", "Weight", "Type"]
+    assert len(edges) == len(res.edges) and edges["Weight"].between(0, 1).all()
+    assert ((edges["co_objects"] >= 2) | (edges["shared_tokens"] >= 3)).all()
     root = ET.parse(paths["gexf"]).getroot()
-    ns = {"g": "http://gexf.net/1.3"}
+    ns = {"g": "http://gexf.net/1.3", "viz": "http://gexf.net/1.3/viz"}
+    assert root.find("g:graph", ns).get("mode") == "dynamic"
     assert len(root.findall(".//g:edge", ns)) == len(edges)
-    ids = {n.get("id") for n in root.findall(".//g:node", ns)}
+    nodes = root.findall(".//g:node", ns)
+    ids = {n.get("id") for n in nodes}
+    assert ids >= set(edges["Source"]) | set(edges["Target"])
     assert all(e.get("source") in ids and e.get("target") in ids for e in root.findall(".//g:edge", ns))
+    # colour by network, size by score, time intervals for the timeline
+    assert all(n.find("viz:color", ns) is not None and n.find("viz:size", ns) is not None for n in nodes)
+    assert all(n.get("start") <= n.get("end") for n in nodes)
+    flagged = acc[acc.flagged]
+    big = {f"{r.platform}:{r.account_id}" for r in flagged.itertuples()}
+    sizes = {n.get("id"): float(n.find("viz:size", ns).get("value")) for n in nodes}
+    score = {f"{r.platform}:{r.account_id}": r.buzzer_score for r in acc.itertuples()}
+    order = sorted(sizes, key=lambda k: score[k])
+    assert [sizes[k] for k in order] == sorted(sizes.values())
+    colours = {(n.find("viz:color", ns).get("r"), n.find("viz:color", ns).get("g")) for n in nodes
+               if n.get("id") in big}
+    assert len(colours) == flagged["cluster"].nunique()
+    # CooRTweet-shaped export: every shared object has two or more accounts
+    ct = pd.read_csv(paths["coortweet"])
+    assert list(ct.columns) == ["account_id", "object_id", "content_id", "timestamp_share"]
+    assert (ct.groupby("object_id")["account_id"].nunique() >= 2).all()
     assert json.loads(paths["summary"].read_text())["run_id"] == res.run_id
     # citizens' handles are pseudonymised by default, official accounts are named
     assert acc.loc[acc.account_type == "citizen", "handle"].str.startswith("warga-").all()

@@ -449,7 +449,7 @@ def network_data(ws, show_identities: bool, salt: str, max_accounts: int = 300) 
         for r in edges_df.to_dict("records"):
             a = node((r["source_platform"], r["source_account"]))
             b = node((r["target_platform"], r["target_account"]))
-            pairs.append((a, b, float(r.get("weight") or 1)))
+            pairs.append((a, b, float(r.get("Weight") or r.get("weight") or 1)))
     for k, r in info.items():
         if r.get("flagged") and r.get("cluster"):
             node(k)

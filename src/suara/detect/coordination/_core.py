@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,28 +15,29 @@ import numpy as np
 import pandas as pd
 
 from suara.analyse import base
+from suara.detect.coordination._export import (EDGE_COLUMNS, NETWORK_COLUMNS, _safe_csv, coortweet, gephi_edges,
+                                              profile_networks)
 from suara.detect.coordination._network import co_activity, communities, estimate_window, filter_edges
-from suara.detect.coordination._traces import KINDS, load_posts, structural_traces, text_traces
+from suara.detect.coordination._similarity import similarity_edges
+from suara.detect.coordination._traces import (FORWARD_GROUPS, KINDS, forward_sprays, load_posts,
+                                                structural_traces, tag_tokens, text_counts, text_traces)
 
 #: weights of the supporting signals (they only count for coordinated accounts)
 SIGNAL_WEIGHTS = {"new_account": 0.25, "few_followers": 0.15, "duplicated": 0.25,
-                  "focus": 0.2, "burstiness": 0.15}
+                  "focus": 0.2, "burstiness": 0.15, "forwarding": 0.15}
 #: score = COORD_WEIGHT * coordination + (1 - COORD_WEIGHT) * signals * min(1, 2 * coordination)
-COORD_WEIGHT = 0.6
+COORD_WEIGHT = 0.75
 FLAG_THRESHOLD = 0.5
 #: distinct coordinated objects and partners at which coordination saturates
 COORD_OBJECTS = 10
 COORD_PARTNERS = 5
+#: partners similar beyond chance at which similarity-based coordination saturates
+SIMILAR_PARTNERS = 4
 
 ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "cluster", "buzzer_score", "flagged", "account_type",
-                   "coordination", "partners", "coordinated_objects", "new_account", "few_followers",
-                   "duplicated", "focus", "burstiness", "focus_candidate", "posts", "followers",
-                   "created_at", "reasons"]
-EDGE_COLUMNS = ["source_platform", "source_account", "target_platform", "target_account", "weight",
-                "symmetry", "mean_dt", *[f"n_{k}" for k in KINDS], "first", "last", "cluster"]
-NETWORK_COLUMNS = ["cluster", "size", "candidate", "stance", "stance_method", "platforms",
-                   "first_activity", "last_activity", "followers_reach", "views_reach", "posts",
-                   "hashtags", "narratives", "sample_posts", "members"]
+                   "coordination", "partners", "coordinated_objects", "similar_partners", "similarity", "new_account", "few_followers",
+                   "duplicated", "focus", "burstiness", "forwarding", "sprays", "focus_candidate", "posts",
+                   "followers", "created_at", "first_post", "last_post", "reasons"]
 
 
 @dataclass
@@ -58,6 +58,9 @@ class CoordinationResult:
     params: dict[str, Any]
     run_id: str
     salt: str | None = None
+    #: every trace on an object that two or more accounts acted on: platform, account_id,
+    #: kind, obj, ts, post_id (the CooRTweet-shaped export is written from it)
+    traces: pd.DataFrame | None = None
     scored_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).replace(
         tzinfo=None, microsecond=0))
 
@@ -72,8 +75,10 @@ class CoordinationResult:
         return self.accounts[self.accounts["flagged"]]
 
     def save(self, out_dir: str | Path, pseudonymise: bool = True) -> dict[str, Path]:
-        """Write ``accounts.csv``, ``edges.csv``, ``networks.csv``, ``network.gexf`` and
-        ``summary.json`` into ``out_dir``; returns the paths.
+        """Write ``accounts.csv``, ``edges.csv`` (Gephi spreadsheet: ``Source``, ``Target``,
+        ``Weight``, ``Type`` first), ``networks.csv``, ``network.gexf`` (colour by network,
+        size by score, time intervals), ``coortweet.csv`` (``account_id, object_id,
+        content_id, timestamp_share``) and ``summary.json`` into ``out_dir``; returns the paths.
 
         With ``pseudonymise`` (default, and when the workspace's ``pseudonymise`` setting is
         on) the ``handle`` of citizen/unknown accounts is replaced by the workspace pseudonym
@@ -82,7 +87,7 @@ class CoordinationResult:
         >>> import suara, tempfile
         >>> ws = suara.init(tempfile.mkdtemp())
         >>> sorted(detect_coordination(ws, store=False).save(tempfile.mkdtemp()))
-        ['accounts', 'edges', 'gexf', 'networks', 'summary']
+        ['accounts', 'coortweet', 'edges', 'gexf', 'networks', 'summary']
         """
         from suara.detect.coordination._gexf import write_gexf
 
@@ -90,7 +95,7 @@ class CoordinationResult:
         out.mkdir(parents=True, exist_ok=True)
         paths = {"accounts": out / "accounts.csv", "edges": out / "edges.csv",
                  "networks": out / "networks.csv", "gexf": out / "network.gexf",
-                 "summary": out / "summary.json"}
+                 "coortweet": out / "coortweet.csv", "summary": out / "summary.json"}
         acc = self.accounts.sort_values(["buzzer_score", "platform", "account_id"],
                                         ascending=[False, True, True]).copy()
         if pseudonymise and self.salt:
@@ -100,8 +105,9 @@ class CoordinationResult:
                              for t, pl, a, h in zip(acc["account_type"], acc["platform"],
                                                     acc["account_id"], acc["handle"])]
         _safe_csv(acc[ACCOUNT_COLUMNS], paths["accounts"])
-        _safe_csv(self.edges[EDGE_COLUMNS], paths["edges"])
+        _safe_csv(gephi_edges(self.edges), paths["edges"])
         _safe_csv(self.networks[NETWORK_COLUMNS], paths["networks"])
+        _safe_csv(coortweet(self.traces), paths["coortweet"])
         write_gexf(acc, self.edges, paths["gexf"])
         paths["summary"].write_text(json.dumps(self.summary(), indent=2, default=str), encoding="utf-8")
         return paths
@@ -148,27 +154,11 @@ class CoordinationResult:
                 {"windows": self.windows, "stats": self.stats, "params": self.params}, default=str))
 
 
-def _top(values: pd.Series, n: int) -> pd.Series:
-    """The ``n`` most frequent values, ties broken by value: the same on every engine, whatever
-    order the rows arrived in (``value_counts`` keeps arrival order among ties)."""
-    vc = values.value_counts()
-    if not len(vc):
-        return vc
-    df = vc.rename_axis("v").reset_index(name="n").sort_values(["n", "v"], ascending=[False, True])
-    return pd.Series(df["n"].to_numpy(), index=df["v"].to_numpy()).head(n)
-
-
-def _safe_csv(df: pd.DataFrame, path: Path) -> None:
-    # spreadsheet formula injection (= + - @, tab, CR and their full-width forms): the one
-    # neutraliser every Suara CSV goes through; written atomically
-    from suara.store.export import write_csv
-    write_csv(df, path)
-
-
 def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                         edge_percentile: float = 0.5, min_symmetry: float = 0.3,
                         min_participation: int = 4, min_cluster_size: int = 3, max_fanout: int = 200,
                         text_threshold: float = 0.6, q: float = 0.1, p: float = 0.5,
+                        min_similarity: float = 0.35, sim_alpha: float = 1e-6,
                         seed: int = 42, store: bool = True) -> CoordinationResult:
     """Find coordinated networks and score every posting account (buzzer score 0..1).
 
@@ -212,7 +202,8 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     params = dict(window=window, min_weight=min_weight, edge_percentile=edge_percentile,
                   min_symmetry=min_symmetry, min_participation=min_participation,
                   min_cluster_size=min_cluster_size, max_fanout=max_fanout,
-                  text_threshold=text_threshold, q=q, p=p, seed=seed)
+                  text_threshold=text_threshold, q=q, p=p, min_similarity=min_similarity,
+                  sim_alpha=sim_alpha, seed=seed)
     if window is not None and window < 1:
         raise ValueError(f"window must be at least 1 second, got {window}")
     posts, stats = load_posts(ws)
@@ -220,12 +211,32 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     timings["structural_s"] = time.perf_counter() - t0
     tx = text_traces(ws, posts, threshold=text_threshold)
     timings["traces_s"] = time.perf_counter() - t0
-    traces = pd.concat([tr, tx.drop(columns=["post_id"])], ignore_index=True)
+    traces = pd.concat([tr, tx], ignore_index=True)
     stats["traces"] = int(len(traces))
+    tags = tag_tokens(posts)
+    ntext = text_counts(posts)
+    timings["tokens_s"] = time.perf_counter() - t0
+
+    def key(d):
+        return d["platform"].astype(str) + "\x1f" + d["account_id"].astype(str)
     # node = (platform, account_id); sorted factorize keeps ids stable across runs
-    node_key = traces["platform"].astype(str) + "\x1f" + traces["account_id"].astype(str)
-    traces["node"], nodes = pd.factorize(node_key, sort=True)
-    traces["obj"] = pd.factorize(traces["obj"], sort=True)[0]
+    nodes = pd.Index(pd.unique(pd.concat([key(traces), key(tags), key(ntext)], ignore_index=True))).sort_values()
+    traces["node"] = nodes.get_indexer(key(traces))
+    traces["obj"], objs = pd.factorize(traces["obj"], sort=True)
+    # account-level similarity (time-free): trace objects + single hashtags + private texts
+    tok = pd.concat([traces[["node", "obj"]].assign(tf=1),
+                     pd.DataFrame({"node": nodes.get_indexer(key(tags)),
+                                   "obj": len(objs) + pd.factorize(tags["obj"])[0], "tf": tags["tf"]})],
+                    ignore_index=True).rename(columns={"obj": "token"})
+    shared_posts = tx.groupby(["platform", "account_id"])["post_id"].nunique().rename("n_dup").reset_index() \
+        if len(tx) else pd.DataFrame(columns=["platform", "account_id", "n_dup"])
+    nt = ntext.merge(shared_posts, on=["platform", "account_id"], how="left")
+    private = pd.Series((nt["n_text"] - nt["n_dup"].fillna(0)).clip(lower=0).to_numpy(dtype=float),
+                        index=nodes.get_indexer(key(nt)))
+    t5 = time.perf_counter()
+    sim, sim_stats = similarity_edges(tok, private, alpha=sim_alpha, min_cos=min_similarity)
+    stats.update(sim_stats)
+    timings["similarity_s"] = time.perf_counter() - t5
     traces["kind"] = traces["kind"].map({k: i for i, k in enumerate(KINDS)}).astype("int64")
     windows: dict[str, int] = {}
     pooled = window or estimate_window(traces, q=q, p=p) or 60
@@ -236,6 +247,8 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     traces["win"] = traces["kind"].map({i: windows[k] for i, k in enumerate(KINDS)}).astype("int64")
     # activity: objects an account acted on that at least one other account also acted on
     shared_obj = traces.groupby("obj")["node"].transform("nunique") >= 2
+    export = traces.loc[shared_obj, ["platform", "account_id", "kind", "post_id", "ts"]].assign(
+        obj=objs[traces.loc[shared_obj, "obj"].to_numpy()]) if len(traces) else None
     activity = traces[shared_obj].groupby("node")["obj"].nunique()
     edges = pd.DataFrame(columns=["lo", "hi", "weight", "symmetry"])
     po = pairs = None
@@ -262,8 +275,9 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                 t.release()
             except Exception:  # noqa: BLE001 - a cache that is already gone is fine
                 pass
+    edges = combine_edges(edges, sim)
     t2 = time.perf_counter()
-    comm = communities(edges, seed=seed)
+    comm = communities(edges.assign(weight=edges["strength"]), seed=seed)
     sizes = pd.Series(comm).value_counts() if comm else pd.Series(dtype="int64")
     label = {c: f"N{r + 1:02d}" for r, c in enumerate(sorted(sizes[sizes >= min_cluster_size].index))}
     timings["leiden_s"] = time.perf_counter() - t2
@@ -274,11 +288,11 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     t3 = time.perf_counter()
     cand = _candidate_posts(ws, posts)
     timings["candidates_s"] = time.perf_counter() - t3
-    accounts = _score_accounts(ws, posts, node_df, edges, part, tx, windows, cand)
+    accounts = _score_accounts(ws, posts, node_df, edges, part, tx, windows, cand, forward_sprays(posts))
     timings["scores_s"] = time.perf_counter() - t3
     edges_out = _edges_out(edges, node_df)
     t4 = time.perf_counter()
-    networks = _profile_networks(ws, posts, accounts, cand, edges_out)
+    networks = profile_networks(ws, posts, accounts, cand, edges_out)
     timings["profiles_s"] = time.perf_counter() - t4
     stats.update({"accounts_scored": int(len(accounts)), "edges": int(len(edges_out)),
                   "networks": int(len(networks)),
@@ -289,11 +303,45 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                                                 default=str).encode()).hexdigest()[:10]
     from suara.analyse.privacy import Pseudonymiser
     pz = Pseudonymiser(ws)
-    res = CoordinationResult(accounts=accounts, edges=edges_out, networks=networks, windows=windows,
+    res = CoordinationResult(accounts=accounts, edges=edges_out, networks=networks, windows=windows, traces=export,
                              stats=stats, params=params, run_id=run_id, salt=pz.salt if pz.enabled else None)
     if store:
         res.store(ws)
     return res
+
+
+def combine_edges(temporal: pd.DataFrame, similar: pd.DataFrame) -> pd.DataFrame:
+    """One network from the co-activity edges and the similarity edges: per pair the
+    co-activity counts (0 when the pair never acted within the window), the trace
+    similarity and its shared tokens (0 when not similar beyond chance), and
+    ``strength = max(min(1, weight / COORD_OBJECTS), similarity)`` in 0..1.
+
+    >>> t = pd.DataFrame({"lo": [0], "hi": [1], "weight": [5], "symmetry": [0.8]})
+    >>> s = pd.DataFrame({"lo": [0, 2], "hi": [1, 3], "cos": [0.4, 0.6], "shared": [4, 6], "p": [1e-9, 1e-9]})
+    >>> e = combine_edges(t, s)
+    >>> e["weight"].tolist(), e["similarity"].tolist(), e["strength"].tolist()
+    ([5, 0], [0.4, 0.6], [0.5, 0.6])
+    """
+    t = temporal.copy()
+    if "weight" not in t:
+        t["weight"] = pd.Series(dtype="int64")
+    s = similar.rename(columns={"cos": "similarity", "shared": "shared_tokens", "p": "similarity_p"})
+    if len(t) and len(s):
+        e = t.merge(s[["lo", "hi", "similarity", "shared_tokens", "similarity_p"]], on=["lo", "hi"], how="outer")
+    elif len(s):
+        e = s[["lo", "hi", "similarity", "shared_tokens", "similarity_p"]].copy()
+    else:
+        e = t.assign(similarity=0.0, shared_tokens=0, similarity_p=1.0)
+    for c in ["weight", "tight", "symmetry", "shared_tokens", *[f"n_{k}" for k in KINDS]]:
+        e[c] = pd.to_numeric(e[c], errors="coerce").fillna(0) if c in e else 0
+    for c in ["first", "last", "mean_dt"]:
+        e[c] = pd.to_numeric(e[c], errors="coerce") if c in e else np.nan
+    e["similarity"] = pd.to_numeric(e["similarity"], errors="coerce").fillna(0.0)
+    e["similarity_p"] = pd.to_numeric(e["similarity_p"], errors="coerce").fillna(1.0)
+    e["weight"] = e["weight"].astype("int64")
+    e["shared_tokens"] = e["shared_tokens"].astype("int64")
+    e["strength"] = np.maximum(np.minimum(1.0, e["weight"] / COORD_OBJECTS), e["similarity"]).round(4)
+    return e.sort_values(["lo", "hi"]).reset_index(drop=True)
 
 
 def _edges_out(edges: pd.DataFrame, node_df: pd.DataFrame) -> pd.DataFrame:
@@ -307,7 +355,10 @@ def _edges_out(edges: pd.DataFrame, node_df: pd.DataFrame) -> pd.DataFrame:
         "target_platform": nd.loc[e["hi"], "platform"].to_numpy(),
         "target_account": nd.loc[e["hi"], "account_id"].to_numpy(),
         "weight": e["weight"].astype("int64").to_numpy(),
-        "symmetry": e["symmetry"].round(4).to_numpy(),
+        "symmetry": e["symmetry"].astype(float).round(4).to_numpy(),
+        "similarity": e["similarity"].astype(float).round(4).to_numpy(),
+        "shared_tokens": e["shared_tokens"].astype("int64").to_numpy(),
+        "strength": e["strength"].astype(float).to_numpy(),
         "mean_dt": e["mean_dt"].astype(float).round(1).to_numpy(),
     })
     for k in KINDS:
@@ -317,8 +368,8 @@ def _edges_out(edges: pd.DataFrame, node_df: pd.DataFrame) -> pd.DataFrame:
     cl_lo = nd.loc[e["lo"], "cluster"].to_numpy()
     cl_hi = nd.loc[e["hi"], "cluster"].to_numpy()
     out["cluster"] = np.where(cl_lo == cl_hi, cl_lo, None)
-    return out.sort_values(["weight", "source_platform", "source_account", "target_account"],
-                           ascending=[False, True, True, True]).reset_index(drop=True)
+    return out.sort_values(["strength", "weight", "source_platform", "source_account", "target_account"],
+                           ascending=[False, False, True, True, True]).reset_index(drop=True)
 
 
 def _candidate_terms(election) -> dict[str, tuple[set[str], str | None]]:
@@ -362,14 +413,14 @@ def _candidate_posts(ws, posts: ibis.Table) -> pd.DataFrame:
     return d
 
 
-def _score_accounts(ws, posts, node_df, edges, part, tx, windows, cp) -> pd.DataFrame:
+def _score_accounts(ws, posts, node_df, edges, part, tx, windows, cp, sprays) -> pd.DataFrame:
     e = ws.election
     # per-account activity and burstiness (Goh & Barabasi B = (sd - mean)/(sd + mean) of gaps)
     w = ibis.window(group_by=[posts.platform, posts.account_id], order_by=posts.ts)
     g = posts.mutate(gap=posts.ts - posts.ts.lag().over(w),
                      is_text=posts.text.notnull() & (posts.kind.isnull() | (posts.kind != "share")))
     act = g.group_by(["platform", "account_id"]).aggregate(
-        posts=g.count(), first_ts=g.ts.min(), n_text=g.is_text.sum(),
+        posts=g.count(), first_ts=g.ts.min(), last_ts=g.ts.max(), n_text=g.is_text.sum(),
         gap_mean=g.gap.mean(), gap_sd=g.gap.std()).execute()
     if act.empty:
         return pd.DataFrame(columns=ACCOUNT_COLUMNS)
@@ -378,20 +429,29 @@ def _score_accounts(ws, posts, node_df, edges, part, tx, windows, cp) -> pd.Data
     a = act.merge(acc, on=["platform", "account_id"], how="left")
     a = a.merge(node_df[["platform", "account_id", "node", "cluster"]], on=["platform", "account_id"], how="left")
     # coordination: kept partners, coordinated objects, membership of a network
+    def degree(m):
+        e = edges[m] if len(edges) else edges
+        return pd.concat([e["lo"], e["hi"]]).value_counts() if len(e) else pd.Series(dtype="int64")
+    a["partners"] = a["node"].map(degree(edges["lo"] >= 0 if len(edges) else [])).fillna(0).astype("int64")
+    tpart = a["node"].map(degree(edges["weight"] > 0 if len(edges) else [])).fillna(0).astype("int64")
+    a["similar_partners"] = a["node"].map(degree(edges["similarity"] > 0 if len(edges) else [])).fillna(0) \
+        .astype("int64")
     if len(edges):
-        deg = pd.concat([edges["lo"], edges["hi"]]).value_counts()
+        both = pd.concat([edges[["lo", "similarity"]].rename(columns={"lo": "node"}),
+                          edges[["hi", "similarity"]].rename(columns={"hi": "node"})])
+        a["similarity"] = a["node"].map(both.groupby("node")["similarity"].max()).fillna(0.0)
     else:
-        deg = pd.Series(dtype="int64")
-    a["partners"] = a["node"].map(deg).fillna(0).astype("int64")
+        a["similarity"] = 0.0
     a["coordinated_objects"] = a["node"].map(part).fillna(0).astype("int64")
-    a.loc[a["partners"] == 0, "coordinated_objects"] = 0
-    # repeated evidence dominates: full coordination needs COORD_OBJECTS distinct objects
-    # shared within the window; many partners add the last 30 %
-    a["coordination"] = np.where(
-        a["partners"] > 0,
-        np.minimum(1, a["coordinated_objects"] / COORD_OBJECTS)
-        * (0.7 + 0.3 * np.minimum(1, a["partners"] / COORD_PARTNERS)),
-        0.0)
+    a.loc[tpart == 0, "coordinated_objects"] = 0
+    # co-activity: full coordination needs COORD_OBJECTS distinct objects shared within the
+    # window; many partners add the last 30 %. Similarity: traces similar beyond chance to
+    # SIMILAR_PARTNERS accounts. The stronger of the two counts.
+    co = np.where(tpart > 0, np.minimum(1, a["coordinated_objects"] / COORD_OBJECTS)
+                  * (0.7 + 0.3 * np.minimum(1, tpart / COORD_PARTNERS)), 0.0)
+    sim = np.minimum(1, a["similar_partners"] / SIMILAR_PARTNERS)
+    a["coordination"] = np.maximum(co, sim)
+    a["coordination_kind"] = np.where(co >= sim, "co-activity", "similarity")
     # new account: created during the campaign (or shortly before: accounts are made ahead)
     camp = pd.Timestamp(e.dates.campaign_start) - pd.Timedelta(days=60)
     created = pd.to_datetime(a["created_at"])
@@ -426,20 +486,31 @@ def _score_accounts(ws, posts, node_df, edges, part, tx, windows, cp) -> pd.Data
     mean, sd = a["gap_mean"].astype(float), a["gap_sd"].astype(float)
     bval = ((sd - mean) / (sd + mean)).where((a["posts"] >= 4) & ((sd + mean) > 0))
     a["burstiness"] = bval.abs().fillna(0.0).clip(0, 1)
-    sig = sum(SIGNAL_WEIGHTS[k] * a[k] for k in SIGNAL_WEIGHTS)
+    a = a.merge(sprays, on=["platform", "account_id"], how="left") if len(sprays) else a.assign(sprays=0)
+    a["sprays"] = pd.to_numeric(a["sprays"], errors="coerce").fillna(0).astype("int64")
+    a["forwarding"] = np.minimum(1.0, a["sprays"] / 3)
+    # the supporting signals as a weighted mean (a signal with no data counts 0)
+    sig = sum(SIGNAL_WEIGHTS[k] * a[k] for k in SIGNAL_WEIGHTS) / sum(SIGNAL_WEIGHTS.values())
     a["buzzer_score"] = (COORD_WEIGHT * a["coordination"]
                          + (1 - COORD_WEIGHT) * sig * np.minimum(1, 2 * a["coordination"])).round(4)
     a["flagged"] = a["buzzer_score"] >= FLAG_THRESHOLD
     a["reasons"] = [_reasons(r, windows, bv) for r, bv in zip(a.itertuples(index=False), bval)]
     a["created_at"] = created
+    a["first_post"] = pd.to_datetime(a["first_ts"], unit="s")
+    a["last_post"] = pd.to_datetime(a["last_ts"], unit="s")
     return a[ACCOUNT_COLUMNS].sort_values(["platform", "account_id"]).reset_index(drop=True)
 
 
 def _reasons(r, windows, bval) -> str:
     out = []
-    if r.partners > 0:
-        out.append(f"acted on {r.coordinated_objects} objects within seconds-to-minutes of "
-                   f"{r.partners} other account(s)" + (f" (network {r.cluster})" if isinstance(r.cluster, str) else ""))
+    net = f" (network {r.cluster})" if isinstance(r.cluster, str) else ""
+    if r.coordinated_objects > 0:
+        out.append(f"acted on {r.coordinated_objects} shared objects within the co-activity window of other "
+                   f"account(s), {r.partners} partner(s) in all" + net)
+        net = ""
+    if r.similar_partners > 0:
+        out.append(f"posts the same text families, hashtags, links or targets as {r.similar_partners} other "
+                   f"account(s) far beyond chance (trace similarity up to {r.similarity:.2f})" + net)
     if r.new_account >= 0.5 and pd.notna(r.created_at):
         out.append(f"account created {pd.Timestamp(r.created_at).date()} (campaign-period account)")
     if r.few_followers >= 0.5 and pd.notna(r.followers):
@@ -449,57 +520,8 @@ def _reasons(r, windows, bval) -> str:
     if r.focus >= 0.6 and isinstance(r.focus_candidate, str):
         cand, direction = r.focus_candidate.split(":", 1)
         out.append(f"{r.focus:.0%} single-candidate focus ({direction} pair {cand})")
+    if r.sprays > 0:
+        out.append(f"forwarded {r.sprays} message(s) into {FORWARD_GROUPS}+ groups within 15 minutes")
     if r.burstiness >= 0.5 and pd.notna(bval):
         out.append(("bursty" if bval > 0 else "clock-regular") + f" posting (B={bval:+.2f})")
     return "; ".join(out)
-
-
-def _profile_networks(ws, posts, accounts, cp, edges_out) -> pd.DataFrame:
-    nets = accounts[accounts["cluster"].notna()]
-    if nets.empty:
-        return pd.DataFrame(columns=NETWORK_COLUMNS)
-    mem = ibis.memtable(nets[["platform", "account_id", "cluster"]].rename(
-        columns={"platform": "mplat", "account_id": "macct"}))
-    mp = posts.inner_join(mem, [posts.platform == mem.mplat, posts.account_id == mem.macct])
-    mp = mp.select("platform", "account_id", "post_id", "cluster", "ts", "text", "hashtags", "views",
-                   "likes", "shares", "kind").execute()
-    cp = cp.merge(mp[["platform", "post_id", "cluster"]], on=["platform", "post_id"])
-    rows = []
-    for cl, members in nets.groupby("cluster", sort=True):
-        p = mp[mp["cluster"] == cl]
-        tags = _top(p["hashtags"].explode().dropna().astype(str).str.lower(), 10)
-        texts = p[p["kind"] != "share"]["text"].dropna()
-        narr = _top(texts.str.strip(), 5)
-        c = cp[cp["cluster"] == cl]
-        cand = stance = method = None
-        if len(c):
-            method = c["method"].iloc[0]
-            d = c[c["direction"] != "mention"]
-            if len(d):
-                top = d.groupby(["candidate", "direction"]).size().reset_index(name="n")
-                top = top.sort_values(["n", "candidate", "direction"], ascending=[False, True, True])
-                cand, stance = top["candidate"].iloc[0], top["direction"].iloc[0]
-            else:
-                cand, stance = _top(c["candidate"], 1).index[0], "unknown"
-        ecl = edges_out[edges_out["cluster"] == cl]
-        first = ecl["first"].min() if len(ecl) else pd.to_datetime(p["ts"].min(), unit="s")
-        last = ecl["last"].max() if len(ecl) else pd.to_datetime(p["ts"].max(), unit="s")
-        sample = p.sort_values(["shares", "likes", "post_id"], ascending=[False, False, True])
-        sample = sample.drop_duplicates("text").head(5)
-        rows.append({
-            "cluster": cl, "size": len(members), "candidate": cand, "stance": stance,
-            "stance_method": method,
-            "platforms": ",".join(sorted(members["platform"].unique())),
-            "first_activity": first, "last_activity": last,
-            "followers_reach": int(pd.to_numeric(members["followers"], errors="coerce").fillna(0).sum()),
-            "views_reach": int(pd.to_numeric(p["views"], errors="coerce").fillna(0).sum()),
-            "posts": int(len(p)),
-            "hashtags": json.dumps(tags.index.tolist(), ensure_ascii=False),
-            "narratives": json.dumps([{"text": t[:280], "posts": int(n)} for t, n in narr.items()],
-                                     ensure_ascii=False),
-            "sample_posts": json.dumps([{"platform": r.platform, "post_id": r.post_id,
-                                         "text": (r.text if isinstance(r.text, str) else "")[:280]} for r in sample.itertuples()],
-                                       ensure_ascii=False),
-            "members": json.dumps([f"{r.platform}:{r.account_id}" for r in members.itertuples()]),
-        })
-    return pd.DataFrame(rows, columns=NETWORK_COLUMNS)

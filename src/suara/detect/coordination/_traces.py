@@ -17,7 +17,16 @@ from suara.analyse import base
 #: trace kinds, in the order used for per-kind counts
 KINDS = ("link", "text", "hashtags", "comment", "reply", "share")
 
-_TRACKING = r"(utm_[a-z_]+|fbclid|gclid|igshid|igsh|si|mibextid|ref_src|s|t)=[^&#]*&?"
+#: platforms whose posts' parent is a chat group or channel
+CHAT_PLATFORMS = ("whatsapp", "telegram")
+#: forwarding the same message into this many groups within FORWARD_WINDOW seconds is a spray
+FORWARD_GROUPS = 3
+FORWARD_WINDOW = 900
+
+#: whole query parameters that only track who shared a link (never part of its identity)
+_TRACKING = r"[?&](utm_[a-z_]+|fbclid|gclid|dclid|msclkid|igshid|igsh|si|mibextid|ref_src|ref_url|_ga)=[^&#]*"
+#: on X / Twitter links `s` and `t` are share trackers too (elsewhere `s` may be a search)
+_X_TRACKING = r"[?&](s|t)=[^&#]*"
 _TOKEN = re.compile(r"[^\w#@]+", re.UNICODE)
 
 
@@ -40,11 +49,27 @@ def load_posts(ws) -> tuple[ibis.Table, dict]:
     return ok.mutate(ts=ok.created_at.epoch_seconds().cast("int64")), stats
 
 
-def _norm_link(col):
+def norm_link(col):
+    """Link identity: lower case, no scheme, ``www.``/``m.``/``mobile.`` prefix or fragment,
+    and no whole tracking parameter (``utm_*``, ``fbclid``, ``igshid``, ``si``...; ``s`` and
+    ``t`` on X). Other parameters stay: ``read?post=123`` and ``read?post=456`` differ.
+    Query separators are written ``&`` (the result is an identity key).
+
+    >>> import ibis
+    >>> t = ibis.memtable({"u": ["https://www.news.id/read?post=123&utm_source=wa",
+    ...                          "https://news.id/read?post=456", "https://x.com/a/status/9?s=20&t=abc",
+    ...                          "https://news.id/read?utm_source=a&utm_medium=b&id=5#top"]})
+    >>> t.select(v=norm_link(t.u)).execute()["v"].tolist()
+    ['news.id/read&post=123', 'news.id/read&post=456', 'x.com/a/status/9', 'news.id/read&id=5']
+    """
     s = col.lower().strip()
     s = s.re_replace(r"^https?://", "").re_replace(r"^(www\.|m\.|mobile\.)", "")
-    s = s.re_replace(r"#.*$", "").re_replace(_TRACKING, "")
-    return s.re_replace(r"[?&/]+$", "")
+    # no back-references (DuckDB writes them \\1, Spark $1): every separator becomes "&",
+    # a key for identity rather than a link to open
+    s = s.re_replace(r"#.*$", "").re_replace(_TRACKING, "&")
+    s = ibis.ifelse(s.re_search(r"^(twitter\.com|x\.com)/"), s.re_replace(_X_TRACKING, "&"), s)
+    s = s.re_replace(r"[?&]+", "&")
+    return s.re_replace(r"[&/]+$", "")
 
 
 def structural_traces(ws, posts: ibis.Table) -> pd.DataFrame:
@@ -54,30 +79,33 @@ def structural_traces(ws, posts: ibis.Table) -> pd.DataFrame:
     >>> import suara, tempfile
     >>> ws = suara.init(tempfile.mkdtemp())
     >>> list(structural_traces(ws, load_posts(ws)[0]).columns)
-    ['platform', 'account_id', 'kind', 'obj', 'ts']
+    ['platform', 'account_id', 'kind', 'obj', 'ts', 'post_id']
     """
     p = posts
-    cols = ["platform", "account_id", "kind", "obj", "ts"]
+    cols = ["platform", "account_id", "kind", "obj", "ts", "post_id"]
     parts = []
     # the same link (cross-platform: a URL is the same object wherever it is posted)
-    lk = p.filter(p.links.length() > 0).select("platform", "account_id", "ts", link=p.links.unnest())
+    lk = p.filter(p.links.length() > 0).select("platform", "account_id", "ts", "post_id", link=p.links.unnest())
     lk = lk.filter(lk.link.notnull())
-    lk = lk.mutate(obj=_norm_link(lk.link))
+    lk = lk.mutate(obj=norm_link(lk.link))
     parts.append(lk.filter(lk.obj.length() > 3).select(
-        "platform", "account_id", kind=ibis.literal("link"), obj="l:" + lk.obj, ts="ts"))
+        "platform", "account_id", "post_id", kind=ibis.literal("link"), obj="l:" + lk.obj, ts="ts"))
     # the same hashtag set (two or more tags; one popular tag alone is not a signature)
     hs = p.filter(p.hashtags.length() >= 2)
-    parts.append(hs.select("platform", "account_id", kind=ibis.literal("hashtags"),
+    parts.append(hs.select("platform", "account_id", "post_id", kind=ibis.literal("hashtags"),
                            obj="h:" + hs.hashtags.map(lambda x: x.lower()).unique().sort().join(" "),
                            ts="ts"))
     target = ibis.coalesce(p.parent_id, p.root_id)
     # co-commenting on the same post (comments, replies, live comments)
-    cm = p.filter(p.kind.isin(["comment", "reply", "live_comment"]), target.notnull())
-    parts.append(cm.select("platform", "account_id", kind=ibis.literal("comment"),
+    # (a WhatsApp / Telegram message's parent is its group or channel: being in the same
+    # group is no co-commenting; forwarding into groups is measured by forward_sprays)
+    cm = p.filter(p.kind.isin(["comment", "reply", "live_comment"]), target.notnull(),
+                  ~p.platform.isin(list(CHAT_PLATFORMS)))
+    parts.append(cm.select("platform", "account_id", "post_id", kind=ibis.literal("comment"),
                            obj="c:" + cm.platform + ":" + ibis.coalesce(cm.root_id, cm.parent_id), ts="ts"))
     # co-sharing the same post
     sh = p.filter(p.kind == "share", target.notnull())
-    parts.append(sh.select("platform", "account_id", kind=ibis.literal("share"),
+    parts.append(sh.select("platform", "account_id", "post_id", kind=ibis.literal("share"),
                            obj="s:" + sh.platform + ":" + ibis.coalesce(sh.root_id, sh.parent_id), ts="ts"))
     # co-replying to the same account: the author of the parent post, else the first @mention
     rp = p.filter(p.kind.isin(["comment", "reply"]))
@@ -86,15 +114,59 @@ def structural_traces(ws, posts: ibis.Table) -> pd.DataFrame:
     who = ibis.coalesce(rj.pacct, "@" + rj.mentions[0].lower().re_replace("^@", ""))
     rj = rj.mutate(who=who)
     rj = rj.filter(rj.who.notnull(), rj.who != rj.account_id)
-    parts.append(rj.select("platform", "account_id", kind=ibis.literal("reply"),
+    parts.append(rj.select("platform", "account_id", "post_id", kind=ibis.literal("reply"),
                            obj="r:" + rj.platform + ":" + rj.who, ts="ts"))
     parts = [x.select(platform=x.platform.cast("string"), account_id=x.account_id.cast("string"),
-                      kind=x.kind.cast("string"), obj=x.obj.cast("string"), ts=x.ts.cast("int64"))
+                      kind=x.kind.cast("string"), obj=x.obj.cast("string"), ts=x.ts.cast("int64"),
+                      post_id=x.post_id.cast("string"))
              for x in parts]
     u = parts[0]
     for x in parts[1:]:
         u = u.union(x, distinct=False)
     return u.execute()[cols]
+
+
+def tag_tokens(posts: ibis.Table) -> pd.DataFrame:
+    """Per account and hashtag (lower case): how many of its posts carry it. Columns
+    platform, account_id, obj (``t:tag``), tf.
+
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> list(tag_tokens(load_posts(ws)[0]).columns)
+    ['platform', 'account_id', 'obj', 'tf']
+    """
+    p = posts.filter(posts.hashtags.length() > 0)
+    u = p.select("platform", "account_id", "post_id", tag=p.hashtags.unnest())
+    u = u.filter(u.tag.notnull()).mutate(tag=u.tag.lower())
+    g = u.group_by(["platform", "account_id", "tag"]).aggregate(tf=u.post_id.nunique())
+    d = g.execute()
+    d["obj"] = "t:" + d["tag"].astype(str)
+    return d[["platform", "account_id", "obj", "tf"]]
+
+
+def forward_sprays(posts: ibis.Table) -> pd.DataFrame:
+    """Per WhatsApp / Telegram account: how many distinct messages (20+ characters) it
+    posted into ``FORWARD_GROUPS`` or more groups/channels within one ``FORWARD_WINDOW``
+    (15-minute) bucket. Columns platform, account_id, sprays.
+
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> len(forward_sprays(load_posts(ws)[0]))
+    0
+    """
+    p = posts.filter(posts.platform.isin(list(CHAT_PLATFORMS)), posts.parent_id.notnull(),
+                     posts.text.notnull(), posts.text.length() >= 20)
+    g = p.group_by([p.platform, p.account_id, p.text.lower().strip().name("msg"),
+                    (p.ts // FORWARD_WINDOW).name("bucket")]).aggregate(groups=p.parent_id.nunique())
+    g = g.filter(g.groups >= FORWARD_GROUPS)
+    return g.group_by(["platform", "account_id"]).aggregate(sprays=g.msg.nunique()).execute()
+
+
+def text_counts(posts: ibis.Table) -> pd.DataFrame:
+    """Per account: posts with text of its own (shares left out). Columns platform,
+    account_id, n_text."""
+    p = posts.filter(posts.kind.isnull() | (posts.kind != "share"), posts.text.notnull(), posts.text != "")
+    return p.group_by(["platform", "account_id"]).aggregate(n_text=p.count()).execute()
 
 
 def _normalise_text(s: pd.Series) -> pd.Series:
