@@ -6,7 +6,8 @@ import pytest
 
 import suara
 from suara.enrich.base import REGISTRY
-from suara.enrich.demographics import Demographics, estimate_workspace, name_gender, normalise_name
+from suara.enrich.demographics import (Demographics, ensure_demographics, estimate_workspace, name_gender,
+                                      normalise_name)
 
 D = Demographics(ref_year=2024)
 
@@ -79,3 +80,4 @@ def test_demographics_workspace_table_and_forget(tmp_path):
     assert ws.store.sql("SELECT count(*) n FROM account_demographics WHERE account_id = '1'").n[0] == 0
     estimate_workspace(ws)   # idempotent: replaces, never duplicates
     assert ws.store.count("account_demographics") == 2
+    assert ensure_demographics(ws) and not ensure_demographics(ws)   # reruns only after a change

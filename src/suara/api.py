@@ -75,15 +75,11 @@ class Workspace:
                             mapping=mapping, platform=platform, progress=progress, options=options)
 
     def enrich(self, rebuild: bool = False, progress=None) -> dict[str, Any]:
-        """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild), then
-        re-estimate the accounts' demographics (kept internal; only aggregates are shown)."""
+        """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild)."""
         from suara.enrich.ocr import media_scope
         from suara.enrich.pipeline import enrich_workspace
         with media_scope(self.media_folders()) as scope:
             res = enrich_workspace(self, rebuild=rebuild, progress=progress)
-        if isinstance(res, dict):   # per-account estimates for aggregates only (docs/demographics.md)
-            from suara.enrich.demographics import estimate_workspace
-            res["demographics"] = estimate_workspace(self)
         if scope.refused_count and isinstance(res, dict):
             res.setdefault("notes", {})["ocr_media_skipped"] = (
                 f"{scope.refused_count} media path(s) outside the workspace, the import folders and "

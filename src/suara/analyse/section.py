@@ -62,6 +62,7 @@ BUILTIN_MODULES = (
     "suara.analyse.audience.regions",
     "suara.analyse.audience.segments",
     "suara.analyse.audience.recommendations",
+    "suara.analyse.demographics",
     "suara.analyse.alerts",
     "suara.analyse.mobilise.actions",
     "suara.analyse.mobilise.live",

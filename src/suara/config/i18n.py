@@ -319,6 +319,28 @@ _AUDIENCE = {
     },
 }
 
+_DEMOGRAPHICS = {
+    "id": {"title": "Demografi audiens (agregat)",
+           "explain": "Perkiraan jenis kelamin, kelompok umur dan pekerjaan dari nama tampilan dan bio publik, hanya "
+                      "sebagai agregat. Sel dengan kurang dari {k} akun disembunyikan; tidak ada perkiraan per akun "
+                      "yang ditampilkan (UU PDP 27/2022), dan sel tidak ditautkan ke unggahan. Interval 95 %. "
+                      "Tanpa buzzer.",
+           "known": "akun dengan perkiraan", "accounts": "Akun", "share": "porsi", "net": "sentimen bersih",
+           "gap": "Kesenjangan terbesar", "no_gap": "Belum ada kelompok yang berbeda nyata dari keseluruhan.",
+           "none": "Belum ada sel yang cukup besar.", "suppressed": "sel disembunyikan (< {k} akun)",
+           "organisations": "akun organisasi/media dikecualikan", "group": "Kelompok", "issues": "Isu utama",
+           "gender": "jenis kelamin", "age_band": "kelompok umur", "occupation": "pekerjaan", "region": "wilayah"},
+    "en": {"title": "Audience demographics (aggregate)",
+           "explain": "Gender, age band and walk of life estimated from public display names and bios, shown only in "
+                      "aggregate. Cells with fewer than {k} accounts are suppressed; no per-account estimate is ever "
+                      "shown (UU PDP 27/2022), and cells do not link to posts. 95 % intervals. Buzzers removed.",
+           "known": "accounts with an estimate", "accounts": "Accounts", "share": "share", "net": "net sentiment",
+           "gap": "Largest gap", "no_gap": "No group differs clearly from the whole yet.",
+           "none": "No cell is large enough yet.", "suppressed": "cells suppressed (< {k} accounts)",
+           "organisations": "organisation/media accounts excluded", "group": "Group", "issues": "Top issues",
+           "gender": "gender", "age_band": "age band", "occupation": "walk of life", "region": "region"},
+}
+
 _MOBILISE = {
     "id": {"actions": "Aksi & mobilisasi", "actions_explain":
            "Ajakan aksi (kampanye tagar, ajakan berbagi, siaran langsung, serbu komentar): akun yang ikut "
@@ -401,7 +423,7 @@ _FORECAST = {
 #: area -> language -> key -> text (``ui`` is the web app's :data:`STRINGS`)
 CATALOGUE: dict[str, dict[str, dict]] = {
     "ui": STRINGS, "report": _REPORT, "brand": _BRAND, "audience": _AUDIENCE, "mobilise": _MOBILISE,
-    "radar": _RADAR, "lawwatch": _LAWWATCH, "forecast": _FORECAST,
+    "radar": _RADAR, "lawwatch": _LAWWATCH, "forecast": _FORECAST, "demographics": _DEMOGRAPHICS,
 }
 LANGUAGES = ("id", "en")
 

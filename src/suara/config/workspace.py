@@ -30,6 +30,15 @@ class WebhookSettings(BaseModel):
     digest_minutes: int = 0
 
 
+class DemographicsSettings(BaseModel):
+    """Aggregate-only demographics (docs/demographics.md)."""
+    model_config = ConfigDict(extra="forbid")
+    #: cells (and per-pair figures) resting on fewer accounts are suppressed
+    min_cell: int = Field(default=10, ge=2)
+    #: estimates below this confidence count as unknown
+    min_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
 class WorkspaceConfig(BaseModel):
     """Settings of one workspace; stored as plain YAML next to the data."""
 
@@ -44,6 +53,7 @@ class WorkspaceConfig(BaseModel):
     webhooks: list[WebhookSettings] = Field(default_factory=list)
     #: folders (besides the workspace and the folders of imported files) that OCR may read images from
     media_dirs: list[str] = Field(default_factory=list)
+    demographics: DemographicsSettings = Field(default_factory=DemographicsSettings)
 
     @classmethod
     def load(cls, folder: Path) -> "WorkspaceConfig":

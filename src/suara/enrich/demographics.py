@@ -46,7 +46,7 @@ import pandas as pd
 
 from suara.enrich.base import Batch, Component, register
 
-__all__ = ["Demographics", "estimate_workspace", "OCCUPATIONS", "AGE_BANDS", "GENDERS",
+__all__ = ["Demographics", "estimate_workspace", "ensure_demographics", "OCCUPATIONS", "AGE_BANDS", "GENDERS",
            "DEMOGRAPHICS_VERSION", "normalise_name", "name_gender", "lexicon"]
 
 DEMOGRAPHICS_VERSION = "v1"
@@ -332,8 +332,10 @@ class Demographics(Component):
     requires: ClassVar[tuple[str, ...]] = ("display_name", "bio")
     assigns: ClassVar[tuple[str, ...]] = ("person", "person_conf", "gender", "gender_conf", "age_band",
                                           "age_conf", "occupation", "occupation_conf", "evidence")
-    #: one row per account, not per post: `estimate_workspace` runs it, the post pipeline does not
+    #: one row per account, not per post: a workspace step of `suara enrich`
+    #: (:func:`ensure_demographics`), not part of the post pipeline
     default: ClassVar[bool] = False
+    scope: ClassVar[str] = "workspace"
 
     def __init__(self, election=None, ref_year: int | None = None):
         self.ref_year = ref_year or (election.dates.vote_day.year if election is not None
@@ -459,6 +461,9 @@ class Demographics(Component):
                 ev.append(f"{k}:{m}")
         return (person, pconf, gender, gconf, age, aconf, occ, oconf, ";".join(ev))
 
+    def apply_workspace(self, ws) -> bool:
+        return ensure_demographics(ws)
+
     @staticmethod
     def _band(age: int) -> str | None:
         if age < 10 or age > 100:
@@ -565,3 +570,39 @@ def estimate_workspace(ws, posts: bool = True) -> dict[str, Any]:
     return {"accounts": int(len(out)), "persons": int((out.person == "person").sum()) if len(out) else 0,
             "organisations": int((out.person == "organisation").sum()) if len(out) else 0,
             "known": known, "version": version, "seconds": round(time.time() - t0, 2)}
+
+
+_META_KEY = "demographics.signature"
+
+
+def _signature(ws) -> str:
+    """What the estimates read: election, accounts, posts, last import, lexicon and version."""
+    p, a = ws.store.table("posts"), ws.store.table("accounts")
+    row = p.aggregate(n_posts=p.count(), last=p.ingested_at.max()).cross_join(
+        a.aggregate(n_acc=a.count(), last_acc=a.last_seen.max())).execute().iloc[0]
+    return (f"{ws.election.id}|{int(row['n_acc'])}|{int(row['n_posts'])}|{row['last']}|{row['last_acc']}|"
+            f"{DEMOGRAPHICS_VERSION}|{lexicon()['meta']['version']}|{len(_account_type_overrides(ws))}")
+
+
+def _account_type_overrides(ws) -> dict:
+    from suara.store.admin import account_type_overrides
+    return account_type_overrides(ws.store)
+
+
+def ensure_demographics(ws) -> bool:
+    """Re-estimate when accounts, posts or the estimator changed since the last estimate.
+    Returns True when it ran.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> ensure_demographics(ws), ensure_demographics(ws)
+    (True, False)
+    """
+    sig = _signature(ws)
+    if ws.store.meta(_META_KEY) == sig:
+        return False
+    estimate_workspace(ws)
+    ws.store.set_meta(_META_KEY, sig)
+    return True

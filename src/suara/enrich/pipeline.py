@@ -172,7 +172,8 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
 def _workspace_steps(ws) -> None:
     """Registered components of ``scope = "workspace"`` (region inference): once per run,
     over the whole workspace, after the post batches."""
-    import suara.enrich.regions  # noqa: F401 - registers the built-in workspace step
+    import suara.enrich.demographics  # noqa: F401 - registers the built-in workspace steps
+    import suara.enrich.regions  # noqa: F401
     for cls in list(load_plugins().values()):
         if getattr(cls, "scope", "batch") == "workspace":
             cls().apply_workspace(ws)

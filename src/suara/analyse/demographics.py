@@ -1,0 +1,424 @@
+"""Who is talking, in aggregate only: share of voice, net sentiment, issues and stance per pair
+by gender x age band x walk of life x region.
+
+Every figure is an aggregate over at least ``k`` accounts (workspace setting
+``demographics.min_cell``, default 10): smaller cells, and per-pair figures resting on fewer
+than ``k`` accounts, are suppressed and only counted. Nothing here returns, renders or links
+one account's estimated attributes (UU PDP 27/2022: that would be profiling of an identifiable
+citizen); cells do not link to the posts behind them for the same reason. Estimates below
+``demographics.min_confidence`` (default 0.5) count as unknown. See docs/demographics.md.
+
+Intervals are 95 %: share of voice and net sentiment are ratios over accounts' mentions, so
+their interval treats accounts as clusters (linearised ratio variance); shares of accounts
+(stance, issues, audience groups) use Wilson intervals.
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> demographics_section(ws)["filtered"]["accounts"]
+0
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from suara.analyse.accounts import account_stances, drop_flagged
+from suara.analyse.base import candidate_mentions, enriched, objcols, pair_label, region_names, safe_float, \
+    without_flagged
+from suara.analyse.section import Section, register
+from suara.config.i18n import texts
+from suara.enrich.demographics import AGE_BANDS, GENDERS, OCCUPATIONS, UNKNOWN
+
+__all__ = ["demographics_section", "Demographics", "headline_gap", "gap_text", "DIMENSIONS", "CROSSES",
+           "value_label", "wilson", "ratio_interval"]
+
+DIMENSIONS = ("gender", "age_band", "occupation", "region")
+#: the groupings reported; one-dimension marginals include "unknown" as a value
+CROSSES: tuple[tuple[str, ...], ...] = (
+    ("gender",), ("age_band",), ("occupation",),
+    ("gender", "age_band"), ("gender", "region"), ("age_band", "region"), ("occupation", "region"),
+    ("gender", "age_band", "region"), ("gender", "age_band", "occupation", "region"))
+_Z = 1.96
+
+_LABELS = {
+    "id": {"f": "perempuan", "m": "laki-laki", "<25": "< 25", "25-44": "25–44", "45+": "45+",
+           "unknown": "tak diketahui"},
+    "en": {"f": "women", "m": "men", "<25": "under 25", "25-44": "25–44", "45+": "45+",
+           "unknown": "unknown"},
+}
+
+
+def value_label(election, dim: str, value: str, lang: str = "id") -> str:
+    """Human label of one dimension value (region codes become names).
+
+    Example
+    -------
+    >>> value_label(None, "gender", "f"), value_label(None, "occupation", "ojol", "en")
+    ('perempuan', 'ride-hailing drivers')
+    """
+    lab = _LABELS.get(lang, _LABELS["id"])
+    if dim == "region" and election is not None:
+        return region_names(election).get(value, lab.get(value, value))
+    if dim == "occupation" and value in OCCUPATIONS:
+        return OCCUPATIONS[value][0 if lang != "en" else 1]
+    return lab.get(value, value)
+
+
+def wilson(k: float, n: float, z: float = _Z) -> tuple[float | None, float | None]:
+    """Wilson score interval of a proportion k/n.
+
+    Example
+    -------
+    >>> wilson(5, 10)
+    (0.2366, 0.7634)
+    """
+    if not n:
+        return (None, None)
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return (round(max(0.0, c - h), 4), round(min(1.0, c + h), 4))
+
+
+def ratio_interval(y: np.ndarray, x: np.ndarray, lo: float, hi: float, z: float = _Z):
+    """(estimate, low, high) of sum(y)/sum(x) with accounts as clusters (rows = accounts).
+
+    Example
+    -------
+    >>> ratio_interval(np.array([1., 0, 1, 1]), np.array([1., 1, 1, 1]), 0, 1)
+    (0.75, 0.3006, 0.9544)
+    """
+    sx = float(x.sum())
+    n = len(x)
+    if not sx:
+        return (None, None, None)
+    r = float(y.sum()) / sx
+    if n < 2:
+        return (round(r, 4), None, None)
+    v = n / (n - 1) * float(((y - r * x) ** 2).sum()) / sx ** 2
+    h = z * math.sqrt(v)
+    # never narrower than a Wilson interval over the n accounts on the same scale: a sample
+    # without spread (every account positive) is not certainty
+    wl, wh = wilson((r - lo) / (hi - lo) * n, n, z)
+    a, b = min(r - h, lo + wl * (hi - lo)), max(r + h, lo + wh * (hi - lo))
+    return (round(r, 4), round(max(lo, a), 4), round(min(hi, b), 4))
+
+
+# --------------------------------------------------------------------------------------
+# inputs
+def _settings(ws) -> tuple[int, float]:
+    d = getattr(ws.config, "demographics", None)
+    k = int(getattr(d, "min_cell", 10) or 10)
+    return max(k, 2), float(getattr(d, "min_confidence", 0.5))
+
+
+def _dimensions(ws, min_conf: float) -> pd.DataFrame:
+    """Internal per-account frame (never returned to a caller outside this module)."""
+    d = objcols(ws.store.table("account_demographics").execute())
+    if not len(d):
+        return pd.DataFrame(columns=["platform", "account_id", "person", "gender", "age_band", "occupation"])
+    d["account_id"] = d.account_id.astype(str).astype(object)
+    for c, cc in (("gender", "gender_conf"), ("age_band", "age_conf"), ("occupation", "occupation_conf")):
+        conf = pd.to_numeric(d[cc], errors="coerce").fillna(0.0)
+        d[c] = d[c].where((conf >= min_conf) & d[c].notnull(), UNKNOWN)
+    return d[["platform", "account_id", "person", "gender", "age_band", "occupation"]]
+
+
+def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(per account x pair mentions, per account dims + issues, counts)."""
+    t = candidate_mentions(ws, filtered)
+    g = t.group_by(["platform", "account_id", "candidate"]).aggregate(
+        n=t.count(), pos=t.pos.sum(), neg=t.neg.sum(), region=t.region.arbitrary())
+    m = objcols(g.execute())
+    if not len(m):
+        return m, pd.DataFrame(), {"accounts": 0, "organisations": 0}
+    m["account_id"] = m.account_id.astype(str).astype(object)
+    m["candidate"] = m.candidate.astype(str)
+    dims = _dimensions(ws, min_conf)
+    acc = m.groupby(["platform", "account_id"], as_index=False).agg(region=("region", "first"))
+    acc = acc.merge(dims, on=["platform", "account_id"], how="left")
+    for c in ("gender", "age_band", "occupation", "person"):
+        acc[c] = acc[c].fillna(UNKNOWN)
+    acc["region"] = acc.region.where(acc.region.notnull(), UNKNOWN).astype(str)
+    n_org = int((acc.person == "organisation").sum())
+    n_all = len(acc)
+    acc = acc[acc.person != "organisation"].reset_index(drop=True)
+    st = account_stances(ws, False)
+    if filtered:
+        st = drop_flagged(ws, st)
+    st = objcols(st)
+    st["account_id"] = st.account_id.astype(str).astype(object)
+    st["candidate"] = st.candidate.astype(str)
+    m = m.merge(st[["platform", "account_id", "candidate", "stance"]], on=["platform", "account_id", "candidate"],
+                how="left")
+    m = m.merge(acc[["platform", "account_id", *DIMENSIONS]], on=["platform", "account_id"], how="inner",
+                suffixes=("_m", ""))
+    m = m.drop(columns=[c for c in m.columns if c.endswith("_m")])
+    acc = acc.merge(_issues(ws, filtered), on=["platform", "account_id"], how="left")
+    acc["issues"] = [x if isinstance(x, list) else [] for x in acc.issues]
+    return m, acc, {"accounts": n_all, "organisations": n_org}
+
+
+def _issues(ws, filtered: bool) -> pd.DataFrame:
+    e = enriched(ws)
+    if filtered:
+        e = without_flagged(e, ws)
+    e = e.filter(e.issues.notnull())
+    iss = e.select("platform", "account_id", issue=e.issues.unnest()).distinct()
+    df = objcols(iss.execute())
+    if not len(df):
+        return pd.DataFrame({"platform": pd.Series(dtype=object), "account_id": pd.Series(dtype=object),
+                             "issues": pd.Series(dtype=object)})
+    df["account_id"] = df.account_id.astype(str).astype(object)
+    return df.groupby(["platform", "account_id"]).issue.agg(lambda s: sorted(set(map(str, s)))).rename(
+        "issues").reset_index()
+
+
+# --------------------------------------------------------------------------------------
+# cells
+def _pair_figures(sub: pd.DataFrame, ballots: list[str], k: int) -> dict[str, Any]:
+    """Per pair: share of voice and net sentiment with intervals, accounts, stance shares.
+    ``sub``: rows (account, candidate) of one cell."""
+    per_acc = sub.groupby(["platform", "account_id"]).n.sum()
+    n_acc = len(per_acc)
+    out = {}
+    for b in ballots:
+        sb = sub[sub.candidate == b].set_index(["platform", "account_id"])
+        acc_b = len(sb)
+        if acc_b < k:   # too few accounts talk about this pair here: suppressed
+            out[b] = {"accounts": None, "suppressed": True}
+            continue
+        y = sb.n.reindex(per_acc.index).fillna(0).to_numpy(float)
+        share = ratio_interval(y, per_acc.to_numpy(float), 0.0, 1.0)
+        net = ratio_interval((sb.pos - sb.neg).to_numpy(float), sb.n.to_numpy(float), -1.0, 1.0)
+        stance = {}
+        for s in ("supporter", "opponent", "persuadable"):
+            c = int((sb.stance == s).sum())
+            stance[s] = {"share": safe_float(c / acc_b), "interval": list(wilson(c, acc_b))}
+        out[b] = {"accounts": acc_b, "mentions": int(sb.n.sum()),
+                  "share": share[0], "share_interval": [share[1], share[2]],
+                  "net_sentiment": net[0], "net_interval": [net[1], net[2]], "stance": stance}
+    return {"accounts": n_acc, "mentions": int(per_acc.sum()), "pairs": out}
+
+
+def _issue_figures(accs: pd.DataFrame, k: int, top: int = 5) -> list[dict]:
+    n = len(accs)
+    cnt: dict[str, int] = {}
+    for il in accs.issues:
+        for i in il:
+            cnt[i] = cnt.get(i, 0) + 1
+    out = []
+    for i, c in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
+        if c < k:
+            continue
+        out.append({"issue": i, "accounts": c, "share": safe_float(c / n), "interval": list(wilson(c, n))})
+    return out
+
+
+def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int,
+           keep_unknown: bool) -> tuple[list[dict], dict]:
+    cells, sup_cells, sup_acc = [], 0, 0
+    for key, accs in acc.groupby(list(dims), sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        if not keep_unknown and UNKNOWN in key:
+            continue
+        if len(accs) < k:
+            sup_cells += 1
+            sup_acc += len(accs)
+            continue
+        ids = accs[["platform", "account_id"]]
+        sub = m.merge(ids, on=["platform", "account_id"], how="inner")
+        cell = dict(zip(dims, map(str, key)))
+        cell.update(_pair_figures(sub, ballots, k))
+        cell["issues"] = _issue_figures(accs, k)
+        cells.append(cell)
+    return cells, {"cells": sup_cells, "accounts": sup_acc}
+
+
+def _coverage(acc: pd.DataFrame, counts: dict) -> dict[str, Any]:
+    n = len(acc)
+    out = {"accounts": counts["accounts"], "organisations": counts["organisations"], "persons_or_unknown": n}
+    for d in ("gender", "age_band", "occupation", "region"):
+        known = int((acc[d] != UNKNOWN).sum()) if n else 0
+        out[d] = {"known": known, "share": safe_float(known / n if n else 0.0)}
+    return out
+
+
+def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
+    ballots = list(ws.election.ballots)
+    m, acc, counts = _frame(ws, filtered, min_conf)
+    if not len(acc):
+        return {"accounts": 0, "coverage": _coverage(acc, counts) if len(acc) else
+                {"accounts": counts["accounts"], "organisations": counts["organisations"]},
+                "overall": {}, "cells": {}, "suppressed": {"cells": 0, "accounts": 0}}
+    overall = _pair_figures(m, ballots, k)
+    cells: dict[str, list] = {}
+    sup = {"cells": 0, "accounts": 0}
+    for dims in CROSSES:
+        c, s = _cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1)
+        cells["x".join(dims)] = c
+        sup["cells"] += s["cells"]
+        sup["accounts"] += s["accounts"]
+    return {"accounts": int(len(acc)), "coverage": _coverage(acc, counts), "overall": overall,
+            "cells": cells, "suppressed": sup}
+
+
+def demographics_section(ws) -> dict[str, Any]:
+    """The ``demographics`` section: per view (``filtered`` = coordinated accounts removed,
+    ``all``) the coverage of each estimate, the overall figures per pair, and one list of
+    cells per grouping in :data:`CROSSES` (key ``"genderxage_bandxregion"`` etc.), each cell
+    with ``accounts``, ``mentions``, per-pair ``share``/``net_sentiment`` with intervals and
+    stance shares, and the issues most of its accounts engage. Cells under ``k`` accounts
+    are counted under ``suppressed``, never listed. ``headline`` is :func:`headline_gap`.
+    Reads the estimates `suara enrich` keeps in ``account_demographics``; writes nothing.
+    """
+    k, min_conf = _settings(ws)
+    out: dict[str, Any] = {"k": k, "min_confidence": min_conf, "dimensions": list(DIMENSIONS),
+                           "values": {"gender": list(GENDERS), "age_band": list(AGE_BANDS),
+                                      "occupation": list(OCCUPATIONS)},
+                           "crosses": ["x".join(c) for c in CROSSES]}
+    for v in ("filtered", "all"):
+        out[v] = _view(ws, v == "filtered", k, min_conf)
+    out["headline"] = headline_gap(ws, out)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the gap that matters most
+def headline_gap(ws, sec: dict, view: str = "filtered") -> dict | None:
+    """The demographic cell (with a region) whose net sentiment toward a pair departs most
+    from the pair's overall net sentiment, counting only cells whose interval excludes the
+    overall figure; weighted by the square root of the cell's accounts. None when none does.
+    """
+    v = sec.get(view) or {}
+    overall = (v.get("overall") or {}).get("pairs", {})
+    best, best_score = None, 0.0
+    for name, cells in (v.get("cells") or {}).items():
+        dims = name.split("x")
+        if "region" not in dims or len(dims) < 2:
+            continue
+        for c in cells:
+            for b, f in c.get("pairs", {}).items():
+                o = (overall.get(b) or {}).get("net_sentiment")
+                x = f.get("net_sentiment")
+                lo, hi = (f.get("net_interval") or [None, None])
+                if o is None or x is None or lo is None or hi is None or lo <= o <= hi:
+                    continue
+                score = abs(x - o) * math.sqrt(f["accounts"])
+                if score > best_score:
+                    best_score = score
+                    best = {"cell": {d: c[d] for d in dims}, "pair": b, "net_sentiment": x,
+                            "net_interval": [lo, hi], "overall": o, "gap": round(x - o, 4),
+                            "accounts": f["accounts"]}
+    if best:
+        best["text_id"] = gap_text(ws.election, best, "id")
+        best["text_en"] = gap_text(ws.election, best, "en")
+    return best
+
+
+def gap_text(election, gap: dict, lang: str = "id") -> str:
+    """"perempuan 25–44 di Balikpapan: net sentiment −0.21 untuk 02 (semua akun +0.05; 34 akun)".
+
+    Example
+    -------
+    >>> from suara.config import load_election
+    >>> gap_text(load_election("kaltim-2024"), {"cell": {"gender": "f", "age_band": "25-44", "region": "6471"}, "pair": "2",
+    ...                "net_sentiment": -0.21, "overall": 0.05, "accounts": 34})
+    'perempuan 25–44 di Balikpapan: net sentiment −0.21 untuk 02 (semua akun +0.05; 34 akun)'
+    """
+    c = gap["cell"]
+    who = " ".join(value_label(election, d, c[d], lang) for d in ("gender", "age_band", "occupation") if d in c)
+    where = value_label(election, "region", c["region"], lang) if "region" in c else ""
+    pair = str(gap["pair"]).zfill(2)
+
+    def sg(x):
+        return f"{x:+.2f}".replace("-", "−")
+    if lang == "en":
+        return (f"{who} in {where}: net sentiment {sg(gap['net_sentiment'])} for {pair} "
+                f"(all accounts {sg(gap['overall'])}; {gap['accounts']} accounts)")
+    return (f"{who} di {where}: net sentiment {sg(gap['net_sentiment'])} untuk {pair} "
+            f"(semua akun {sg(gap['overall'])}; {gap['accounts']} akun)")
+
+
+# --------------------------------------------------------------------------------------
+# presentation
+def _fmt_iv(x, iv, signed=False) -> str:
+    if x is None:
+        return "–"
+    f = (lambda v: f"{v:+.2f}") if signed else (lambda v: f"{v:.1%}")
+    lo, hi = iv or (None, None)
+    return f(x) + (f" ({f(lo)}…{f(hi)})" if lo is not None and hi is not None else "")
+
+
+#: the tables shown (web and report); every other grouping is in the JSON and CSV
+SHOWN = ("gender", "age_band", "occupation", "genderxage_bandxregion", "occupationxregion", "genderxregion")
+
+
+@register
+class Demographics(Section):
+    """Audience demographics in aggregate (never per account; cells do not link to posts)."""
+
+    id = "demographics"
+    title = "demographics.title"
+    explain = "demographics.explain"
+    requires = ("posts", "accounts", "account_regions", "account_demographics", "mentions", "enrichments",
+                "account_scores")
+    options: dict[str, Any] = {}
+    pages = ("wilayah",)
+
+    def compute(self, ws) -> dict[str, Any]:
+        return demographics_section(ws)
+
+    def heading(self, result: Any, lang: str = "id") -> tuple[str, str]:
+        t = texts("demographics", lang)
+        k = result.get("k", 10) if isinstance(result, dict) else 10
+        return t["title"], t["explain"].format(k=k)
+
+    def render(self, result: dict, lang: str = "id", election=None, view: str = "filtered",
+               max_rows: int = 40) -> list[dict]:
+        t = texts("demographics", lang)
+        k = result.get("k", 10)
+        v = result.get(view) or {}
+        cov = v.get("coverage") or {}
+        items = [{"value": f"{(cov.get(d) or {}).get('share') or 0:.0%}", "label": f"{t[d]} · {t['known']}"}
+                 for d in ("gender", "age_band", "occupation")]
+        items.append({"value": f"{(v.get('suppressed') or {}).get('cells', 0):,}",
+                      "label": t["suppressed"].format(k=k)})
+        items.append({"value": f"{cov.get('organisations', 0):,}", "label": t["organisations"]})
+        blocks: list[dict] = [{"type": "kpis", "id": "demographics-kpis", "title": t["title"],
+                               "explain": t["explain"].format(k=k), "faces": ("web",), "items": items},
+                              {"type": "kpis", "faces": ("report",), "items": items}]
+        head = result.get("headline")
+        blocks.append({"type": "text", "id": "demographics-gap", "title": t["gap"],
+                       "text": head["text_en" if lang == "en" else "text_id"] if head else t["no_gap"]})
+        ballots = list(election.ballots) if election is not None else []
+        for name in SHOWN:
+            cells = (v.get("cells") or {}).get(name) or []
+            if not cells:
+                continue
+            dims = name.split("x")
+            cols = [t["group"], t["accounts"]]
+            for b in ballots:
+                cols += [f"{pair_label(election, b)} · {t['share']}", f"{b} · {t['net']}"]
+            cols.append(t["issues"])
+            rows = []
+            for c in sorted(cells, key=lambda c: -c["accounts"])[:max_rows]:
+                row = [" · ".join(value_label(election, d, c[d], lang) for d in dims), f"{c['accounts']:,}"]
+                for b in ballots:
+                    f = c["pairs"].get(b) or {}
+                    row += [_fmt_iv(f.get("share"), f.get("share_interval")),
+                            _fmt_iv(f.get("net_sentiment"), f.get("net_interval"), signed=True)]
+                row.append(", ".join(i["issue"] for i in c.get("issues", [])[:3]))
+                rows.append(row)
+            blocks.append({"type": "table", "id": f"demographics-{name}",
+                           "title": " × ".join(t[d] for d in dims), "columns": cols, "rows": rows,
+                           "csv": "/api/v1/analysis/demographics.csv"})
+        if len(blocks) <= 3:
+            blocks.append({"type": "text", "text": t["none"]})
+        return blocks

@@ -1,0 +1,182 @@
+"""Aggregate-only demographics: cells, intervals, small-cell suppression, the headline gap, and a
+scan of every output (analysis JSON, API, CSV, web pages, report) for per-account estimates."""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+import suara
+from suara.analyse.base import ENRICH_VERSION_KEY
+from suara.analyse.demographics import demographics_section, gap_text, ratio_interval, wilson
+from suara.enrich.demographics import AGE_BANDS, OCCUPATIONS, ensure_demographics
+
+BPN, SMD = "6471", "6472"
+
+
+def _people():
+    """(account_id, handle, display_name, bio, region, ballot, sentiment)."""
+    out = []
+    for i in range(24):   # women 25-44 in Balikpapan, negative about 02
+        out.append((f"w{i}", f"warga_bpn_{i}", f"Siti Aminah {i}", "ibu dari 2 anak, ibu rumah tangga", BPN, "2",
+                    "negative" if i % 4 else "positive"))
+    for i in range(14):   # men in Samarinda, positive about 02
+        out.append((f"m{i}", f"petani_smd_{i}", f"Budi Santoso {i}", "petani sawit", SMD, "2",
+                    "positive" if i % 2 else "negative"))
+    for i in range(14):   # unknown people, mixed
+        out.append((f"u{i}", f"user{i}x", "🔥🔥", "", SMD, "2", "positive"))
+    # one identifiable person: the only teacher, the only woman in Samarinda
+    out.append(("lone", "guru_unik_samarinda", "Ratna Dewi", "guru SD, lahir 1960", SMD, "2", "negative"))
+    out.append(("org", "kaltimtoday", "Kaltim Today", "Portal berita Kaltim | official", BPN, "2", "neutral"))
+    return out
+
+
+@pytest.fixture
+def dws(tmp_path):
+    ws = suara.init(tmp_path / "w")
+    rows, ment = [], []
+    for n, (aid, h, dn, bio, reg, b, s) in enumerate(_people()):
+        for j in range(2):
+            pid = f"{aid}-{j}"
+            rows.append({"suara_type": "post", "platform": "x", "post_id": pid, "text": f"Rudy Seno {s} {n} {j}",
+                         "created_at": f"2024-11-0{1 + j}T02:00:00Z",
+                         "author": {"account_id": aid, "handle": h, "display_name": dn, "bio": bio,
+                                    "account_type": "citizen"}})
+            ment.append({"platform": "x", "post_id": pid, "version": "t1", "candidate": b, "sentiment": s,
+                         "score": {"positive": 0.7, "negative": -0.7}.get(s, 0.0)})
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    ws.ingest([f])
+    for aid, *_, reg, _b, _s in _people():
+        ws.store.execute("UPDATE accounts SET region = ? WHERE account_id = ?", [reg, aid])
+    ws.store.set_meta(ENRICH_VERSION_KEY, "t1")
+    ws.store.append("mentions", pd.DataFrame(ment))
+    assert ensure_demographics(ws)       # the `suara enrich` workspace step
+    return ws
+
+
+def test_analyse_demographics_intervals():
+    assert wilson(0, 0) == (None, None)
+    lo, hi = wilson(3, 10)
+    assert 0 < lo < 0.3 < hi < 1
+    r, lo, hi = ratio_interval(pd.Series([1.0, -1, 1, 1]).to_numpy(), pd.Series([1.0, 1, 1, 1]).to_numpy(), -1, 1)
+    assert r == 0.5 and -1 <= lo < 0.5 < hi <= 1
+    r, lo, hi = ratio_interval(pd.Series([1.0] * 14).to_numpy(), pd.Series([1.0] * 14).to_numpy(), -1, 1)
+    assert r == 1.0 and lo < 0.8 and hi == 1.0     # no spread in the sample is not certainty
+
+
+def test_analyse_demographics_cells_suppression_and_gap(dws):
+    sec = demographics_section(dws)
+    k = sec["k"]
+    assert k == 10
+    v = sec["all"]
+    assert v["coverage"]["organisations"] == 1           # the news page is not a person
+    assert v["coverage"]["gender"]["known"] == 24 + 14 + 1
+    for name, cells in v["cells"].items():
+        for c in cells:
+            assert c["accounts"] >= k, (name, c)
+            for f in c["pairs"].values():
+                assert f.get("suppressed") or f["accounts"] >= k
+    occ = {c["occupation"] for c in v["cells"]["occupation"]}
+    assert "guru_dosen" not in occ and "ibu_rumah_tangga" in occ and "petani" in occ
+    assert v["suppressed"]["cells"] >= 1                # the lone teacher's cells
+    g = {c["gender"]: c for c in v["cells"]["gender"]}
+    assert set(g) == {"f", "m", "unknown"}
+    assert g["f"]["accounts"] == 25
+    fr = {(c["gender"], c["region"]): c for c in v["cells"]["genderxregion"]}
+    assert set(fr) == {("f", BPN), ("m", SMD)}           # the lone woman in Samarinda: no cell
+    f2 = fr[("f", BPN)]["pairs"]["2"]
+    assert f2["net_sentiment"] == pytest.approx(-0.5) and f2["net_interval"][0] < -0.5 < f2["net_interval"][1]
+    assert f2["share"] == 1.0
+    head = sec["headline"]
+    assert head and head["pair"] == "2" and head["cell"]["region"] == BPN and head["cell"].get("gender") == "f"
+    assert "Balikpapan" in head["text_id"] and "untuk 02" in head["text_id"]
+
+
+def test_analyse_demographics_min_cell_is_a_setting(dws):
+    cfg = dws.config.model_copy(update={"demographics": dws.config.demographics.model_copy(update={"min_cell": 30})})
+    dws.config = cfg
+    sec = demographics_section(dws)
+    assert sec["k"] == 30
+    assert all(c["accounts"] >= 30 for cells in sec["all"]["cells"].values() for c in cells)
+
+
+def test_analyse_demographics_gap_text_en():
+    from suara.config import load_election
+
+    t = gap_text(load_election("kaltim-2024"), {"cell": {"gender": "f", "age_band": "25-44", "region": BPN}, "pair": "2",
+                      "net_sentiment": -0.21, "overall": 0.05, "accounts": 34}, "en")
+    assert t.startswith("women 25–44 in Balikpapan: net sentiment −0.21 for 02")
+
+
+_DEMO_KEYS = {"gender", "age_band", "occupation", "person"}
+_DEMO_VALUES = set(AGE_BANDS) | set(OCCUPATIONS) | {"f", "m"}
+
+
+def _walk(x, path=""):
+    if isinstance(x, dict):
+        yield path, x
+        for k, v in x.items():
+            yield from _walk(v, f"{path}/{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            yield from _walk(v, f"{path}[{i}]")
+
+
+def _no_account_with_attributes(doc, people):
+    ids = {p[0] for p in people} | {p[1] for p in people}
+    for path, d in _walk(doc):
+        vals = {str(v) for v in d.values() if not isinstance(v, (dict, list))}
+        has_id = bool(vals & ids) or any(k in d for k in ("account", "account_id", "handle"))
+        has_attr = bool(_DEMO_KEYS & set(d)) or bool(vals & _DEMO_VALUES - {"m", "f"})
+        assert not (has_id and has_attr), f"per-account attributes at {path}: {d}"
+
+
+def test_analyse_demographics_no_output_shows_one_accounts_estimates(dws, tmp_path):
+    """Scan every face: analysis JSON (= API), the demographics CSV, the web pages and the report."""
+    from suara.report.daily import render_report
+    from suara.serve.auth import add_user
+    people = _people()
+    doc = dws.analyse()
+    assert "error" not in doc["demographics"], doc["demographics"]
+    _no_account_with_attributes(doc, people)
+    sec = json.dumps(doc["demographics"], ensure_ascii=False)
+    for aid, h, dn, *_ in people:    # the section names no account at all
+        assert f'"{aid}"' not in sec and h not in sec and dn not in sec
+    from suara.analyse.section import get
+    html = render_report(dws, doc, "id") + render_report(dws, doc, "en")
+    blocks = json.dumps([get("demographics").render(doc["demographics"], lang, dws.election) for lang in ("id", "en")],
+                        ensure_ascii=False)
+    assert "Balikpapan" in blocks
+    for aid, h, dn, *_ in people:
+        assert h not in blocks and dn not in blocks and f'"{aid}"' not in blocks
+        assert "/posts?" not in blocks      # cells never link to the posts behind them
+    assert "Demografi audiens" in html and "Audience demographics" in html
+    add_user(dws.store, "admin", "admin-pass-123", "admin")
+    path = dws.path
+    dws.close()
+    from suara.serve.app import create_app
+    with TestClient(create_app(path)) as c:
+        r = c.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+        c.post("/login", data={"username": "admin", "password": "admin-pass-123", "csrf": csrf, "next": "/"})
+        api = c.get("/api/v1/analysis/demographics")
+        assert api.status_code == 200
+        _no_account_with_attributes(api.json(), people)
+        csv = c.get("/api/v1/analysis/demographics.csv")
+        assert csv.status_code == 200
+        for aid, h, dn, *_ in people:
+            assert h not in api.text + csv.text and dn not in api.text + csv.text
+        page = c.get("/wilayah").text
+        assert "Demografi audiens" in page
+        m = re.search(r'id="demographics-kpis".*', page, flags=re.S)
+        tail = m.group(0) if m else ""
+        for aid, h, dn, *_ in people:
+            assert h not in tail and dn not in tail
+        # the posts explorer cannot filter or show by estimated attributes
+        for q in ("gender=f", "occupation=guru_dosen", "age_band=45%2B"):
+            r = c.get(f"/api/v1/posts?{q}")
+            assert "gender" not in r.text and "occupation" not in r.text and "age_band" not in r.text
