@@ -121,7 +121,7 @@ def name_gender(token: str, lex: dict | None = None) -> tuple[str, float, str] |
     Example
     -------
     >>> name_gender("wulandari"), name_gender("made"), name_gender("sumiwati")
-    (('f', 0.8, 'name'), ('u', 0.0, 'name'), ('f', 0.65, 'name_ending'))
+    (('f', 0.85, 'name'), ('u', 0.0, 'name'), ('f', 0.65, 'name_ending'))
     """
     lex = lex or lexicon()
     names, endings = lex["names"], lex["endings"]
@@ -337,10 +337,16 @@ class Demographics(Component):
     default: ClassVar[bool] = False
     scope: ClassVar[str] = "workspace"
 
-    def __init__(self, election=None, ref_year: int | None = None):
-        self.ref_year = ref_year or (election.dates.vote_day.year if election is not None
-                                     else dt.date.today().year)
+    def __init__(self, ref_year: int | None = None):
+        self.ref_year = ref_year
+        self.lex: dict = {}
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None) -> "Demographics":
+        """Load the name lexicon; ages refer to the election's vote-day year (today without one)."""
+        if self.ref_year is None:
+            self.ref_year = election.dates.vote_day.year if election is not None else dt.date.today().year
         self.lex = lexicon()
+        return super().initialize(election, workspace, settings, pipeline)
 
     def __call__(self, data, election=None) -> pd.DataFrame:
         """Estimate for a DataFrame of accounts (or a list of display names)."""
@@ -349,6 +355,8 @@ class Demographics(Component):
         return self.apply(Batch(data.reset_index(drop=True).copy())).df
 
     def apply(self, batch: Batch) -> Batch:
+        if not self._initialized:
+            self.initialize()
         df = batch.df
         n = len(df)
 
@@ -554,7 +562,7 @@ def estimate_workspace(ws, posts: bool = True) -> dict[str, Any]:
         sr = _self_references(ws)
         if len(sr):
             a = a.merge(sr, on=["platform", "account_id"], how="left")
-    comp = Demographics(ws.election)
+    comp = Demographics().initialize(ws.election, ws)
     out = comp(a) if len(a) else a.assign(**{c: [] for c in comp.assigns})
     version = f"demographics.{comp.version}+names.{lexicon()['meta']['version']}"
     rows = pd.DataFrame({
