@@ -92,7 +92,7 @@ def ratio_interval(y: np.ndarray, x: np.ndarray, lo: float, hi: float, z: float 
     Example
     -------
     >>> ratio_interval(np.array([1., 0, 1, 1]), np.array([1., 1, 1, 1]), 0, 1)
-    (0.75, 0.3006, 0.9544)
+    (0.75, 0.26, 1.0)
     """
     sx = float(x.sum())
     n = len(x)
@@ -107,7 +107,7 @@ def ratio_interval(y: np.ndarray, x: np.ndarray, lo: float, hi: float, z: float 
     # without spread (every account positive) is not certainty
     wl, wh = wilson((r - lo) / (hi - lo) * n, n, z)
     a, b = min(r - h, lo + wl * (hi - lo)), max(r + h, lo + wh * (hi - lo))
-    return (round(r, 4), round(max(lo, a), 4), round(min(hi, b), 4))
+    return (round(r, 4), round(float(max(lo, a)), 4), round(float(min(hi, b)), 4))
 
 
 # --------------------------------------------------------------------------------------
