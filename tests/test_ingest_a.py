@@ -73,6 +73,14 @@ LOCAL_EXPECTED = {
     "chat/result.json": "telegram",
     "chat/telegram-full-export/result.json": "telegram",
     "chat/telethon-kaltim.jsonl": "telethon",
+    "social/zeeschuimer-threads.ndjson": "zeeschuimer",
+    "social/apify-tweets.json": "apify",
+    "social/apify-youtube.json": "apify",
+    "social/apify-threads.json": "apify",
+    "sheets/apify-instagram-posts.csv": "apify-table",
+    "sheets/apify-instagram-posts.xlsx": "apify-table",
+    "sheets/content-library-facebook.csv": "content-library-csv",
+    "sheets/pantauan-manual.xlsx": None,                      # needs --mapping
 }
 
 
@@ -96,7 +104,8 @@ def test_ingest_a_sample_lists_are_complete():
     own = {str(p.relative_to(DATA)) for p in (DATA / "ingest").rglob("*") if p.is_file()
            and p.suffix != ".yaml"} | {str(p.relative_to(DATA)) for p in (DATA / "ingest_b").rglob("*")
                                        if p.is_file() and p.suffix not in (".md", ".txt")} \
-        | {str(p.relative_to(DATA)) for p in (DATA / "chat").rglob("*") if p.is_file()}
+        | {str(p.relative_to(DATA)) for d in ("chat", "social", "sheets") for p in (DATA / d).rglob("*")
+           if p.is_file() and p.suffix != ".yaml"}
     assert own <= set(LOCAL_EXPECTED), sorted(own - set(LOCAL_EXPECTED))
     root = _shared_root()
     if root:

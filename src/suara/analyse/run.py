@@ -88,9 +88,10 @@ def print_summary(doc: dict, ws, console) -> None:
         for c in ws.election.candidates:
             a = sov["all"].get(c.ballot, {})
             f = filt.get(c.ballot, {})
-            t.add_row(f"{c.ballot} {c.short}", f"{a.get('mentions', 0):,}",
-                      f"{a.get('share', 0):.1%}", f"{a.get('unique_accounts', 0):,}",
-                      f"{a.get('net_sentiment', 0):+.2f}", f"{f.get('share', 0):.1%}")
+            # a pair nobody mentioned has no sentiment (None), not a crash
+            t.add_row(f"{c.ballot} {c.short}", f"{a.get('mentions') or 0:,}",
+                      f"{a.get('share') or 0:.1%}", f"{a.get('unique_accounts') or 0:,}",
+                      f"{a.get('net_sentiment') or 0:+.2f}", f"{f.get('share') or 0:.1%}")
         console.print(t)
     meta = doc.get("meta", {})
     console.print(f"Posts: {meta.get('posts', 0):,}  accounts: {meta.get('accounts', 0):,}  "

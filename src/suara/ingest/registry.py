@@ -60,7 +60,12 @@ def detect(source: Source) -> tuple[Importer, float]:
     Raises FileError naming the file when nothing recognises it.
     """
     _load()
-    head = source.text_head()
+    if source.inner_name.lower().endswith(".xlsx"):
+        # a workbook is a zip: formats recognise its first sheet's header, written as CSV
+        from suara.ingest.lines import xlsx_text_head
+        head = xlsx_text_head(source)
+    else:
+        head = source.text_head()
     if not head.strip():
         raise FileError(f"{source.name}: file is empty")
     if "\x00" in head[:4096]:

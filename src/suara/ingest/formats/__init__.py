@@ -13,6 +13,7 @@ BUILTIN_MODULES: list[str] = [
     "zeeschuimer",
     "x",
     "fourcat",
+    "tables",
     "whatsapp",
     "telegram",
     "generic",

@@ -1,4 +1,5 @@
-"""Apify scraper datasets (JSON array or JSON Lines) for Instagram, TikTok and Facebook.
+"""Apify scraper datasets (JSON array or JSON Lines) for Instagram, TikTok, Facebook, X,
+YouTube and Threads.
 
 Covers the output items of the common actors:
 
@@ -8,7 +9,18 @@ Covers the output items of the common actors:
 * TikTok Scraper (``authorMeta``, ``webVideoUrl``, ``diggCount``, ``playCount``...) and
   TikTok Comments Scraper (``cid``, ``videoWebUrl``, ``repliesToId``, ``uniqueId``);
 * Facebook Posts Scraper (``postId``, ``facebookUrl``, ``user``, ``likes``...) and Facebook
-  Comments Scraper (``commentUrl``, base64 ``id``, ``threadingDepth``).
+  Comments Scraper (``commentUrl``, base64 ``id``, ``threadingDepth``);
+* Tweet Scraper (apidojo: ``type: tweet``, ``twitterUrl``, ``createdAt`` in Twitter's
+  format, ``likeCount``, ``retweetCount``, ``replyCount``, ``quoteCount``, ``viewCount``,
+  ``isReply``/``inReplyToId``, ``isRetweet``, ``author`` with ``userName``, ``id``,
+  ``followers``); tweets by id, accounts by numeric user id like the X importers;
+* YouTube Scraper (streamers: ``channelName``, ``channelId``, ``viewCount``, ``likes``,
+  ``commentsCount``, ``date``, ``text`` = description) and YouTube Comments Scraper
+  (``cid``, ``videoId``, ``comment``, ``author``, ``voteCount``, ``replyToCid``;
+  ``publishedTimeText`` is relative, "2 hari yang lalu", so ``created_at`` stays unknown);
+* Threads scrapers: items keeping the website's raw post (``code``, ``taken_at``,
+  ``text_post_app_info``; see `suara.ingest.formats.zeeschuimer.map_threads_post`) and flat
+  items with a threads.net ``url`` (``text``, ``username``, ``likeCount``...).
 
 Identifiers match the other importers: Instagram posts by shortcode and accounts by
 username; TikTok videos/comments by numeric id (exact strings) and accounts by numeric user
@@ -39,6 +51,7 @@ from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, 
 from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_records
 from suara.ingest.formats.crowdtangle import facebook_post_id, instagram_shortcode
 from suara.ingest.formats.tiktok_research import exact_id
+from suara.ingest.formats.zeeschuimer import map_threads_post
 
 __all__ = ["ApifyDataset"]
 
@@ -73,6 +86,19 @@ def _paid(raw: dict) -> bool | None:
 
 
 def _which(raw: dict) -> str:
+    if raw.get("type") == "tweet" or ("twitterUrl" in raw and "author" in raw):
+        return "x_tweet"
+    if "code" in raw and "taken_at" in raw and ("text_post_app_info" in raw or "caption" in raw):
+        return "threads_post"
+    if isinstance(raw.get("thread_items"), list) or isinstance(raw.get("post"), dict) and "taken_at" in raw["post"]:
+        return "threads_post"
+    if "threads.net/" in str(raw.get("url") or raw.get("postUrl") or "") \
+            or "threads.com/" in str(raw.get("url") or raw.get("postUrl") or ""):
+        return "threads_flat"
+    if "channelName" in raw and ("viewCount" in raw or "numberOfSubscribers" in raw):
+        return "yt_video"
+    if "cid" in raw and "videoId" in raw and "comment" in raw:
+        return "yt_comment"
     if "authorMeta" in raw or "webVideoUrl" in raw or ("diggCount" in raw and "playCount" in raw):
         return "tt_video"
     if "cid" in raw and ("videoWebUrl" in raw or "uniqueId" in raw or "diggCount" in raw):
@@ -92,8 +118,8 @@ class ApifyDataset(Importer):
     """Apify dataset items of the common Instagram, TikTok and Facebook scrapers."""
 
     name = "apify"
-    title = "Apify scraper dataset (Instagram, TikTok, Facebook)"
-    platforms = ("instagram", "tiktok", "facebook")
+    title = "Apify scraper dataset (Instagram, TikTok, Facebook, X, YouTube, Threads)"
+    platforms = ("instagram", "tiktok", "facebook", "x", "youtube", "threads")
     extensions = (".json", ".jsonl")
 
     def sniff(self, head: str, source: Source) -> float:
@@ -110,6 +136,14 @@ class ApifyDataset(Importer):
             return 0.9
         if "facebookUrl" in keys and ({"postId", "commentUrl", "pageName", "feedbackId"} & keys):
             return 0.9
+        if "twitterUrl" in keys and ({"likeCount", "retweetCount", "author"} & keys):
+            return 0.9       # apidojo tweet-scraper
+        if "channelName" in keys and ({"numberOfSubscribers", "viewCount"} & keys) and "channelUrl" in keys:
+            return 0.9       # streamers youtube-scraper
+        if {"cid", "videoId", "comment"} <= keys and ({"voteCount", "replyCount", "pageUrl"} & keys):
+            return 0.9       # streamers youtube-comments-scraper
+        if "text_post_app_info" in keys and "taken_at" in keys:
+            return 0.9       # Threads scrapers keeping the raw post
         return 0.0
 
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
@@ -142,7 +176,17 @@ class ApifyDataset(Importer):
             return self._fb_post(raw)
         if kind == "fb_comment":
             return self._fb_comment(raw)
-        raise RowError("(record)", "not an item of a known Instagram/TikTok/Facebook scraper")
+        if kind == "x_tweet":
+            return _x_tweet(raw)
+        if kind == "yt_video":
+            return _yt_video(raw)
+        if kind == "yt_comment":
+            return _yt_comment(raw)
+        if kind == "threads_post":
+            return map_threads_post(raw)
+        if kind == "threads_flat":
+            return _threads_flat(raw)
+        raise RowError("(record)", "not an item of a known Instagram/TikTok/Facebook/X/YouTube/Threads scraper")
 
     # -- Instagram --------------------------------------------------------------------------
     def _ig_post(self, raw: dict) -> list[Item]:
@@ -317,6 +361,118 @@ class ApifyDataset(Importer):
             "media_type": "text", "url": url or None, "likes": _n(raw, "likesCount"),
             "comments": _n(raw, "commentsCount")})
         return [Item(post=p, account=acc)]
+
+
+
+# -- X, YouTube, Threads ---------------------------------------------------------------------
+def _sid(raw: dict, key: str) -> str | None:
+    v = raw.get(key)
+    if v is None or v == "":
+        return None
+    if isinstance(v, float):
+        raise RowError(key, f"id stored as a float ({v!r}): precision lost")
+    return str(v)
+
+
+def _x_tweet(raw: dict) -> list[Item]:
+    tid = _sid(raw, "id")
+    if not tid:
+        raise RowError("id", "missing")
+    a = raw.get("author") if isinstance(raw.get("author"), dict) else {}
+    aid = _sid(a, "id") or a.get("userName")
+    kind, parent = "post", None
+    if raw.get("isRetweet") or isinstance(raw.get("retweet"), dict):
+        kind = "share"
+        rt = raw.get("retweet") if isinstance(raw.get("retweet"), dict) else {}
+        parent = _sid(rt, "id")
+    elif raw.get("isReply") or raw.get("inReplyToId"):
+        kind, parent = "reply", _sid(raw, "inReplyToId")
+    ent = raw.get("entities") if isinstance(raw.get("entities"), dict) else {}
+    links = [u.get("expanded_url") for u in ent.get("urls") or [] if isinstance(u, dict) and u.get("expanded_url")]
+    post = fill_entities({
+        "platform": "x", "post_id": tid, "account_id": aid, "created_at": _t(raw, "createdAt"),
+        "kind": kind, "parent_id": parent,
+        "root_id": _sid(raw, "conversationId") if kind == "reply" else None,
+        "text": raw.get("fullText") or raw.get("text") or None,
+        "media_type": "photo" if raw.get("extendedEntities") else None,
+        "url": raw.get("url") or raw.get("twitterUrl"), "links": links,
+        "likes": _n(raw, "likeCount"), "comments": _n(raw, "replyCount"),
+        "shares": (_n(raw, "retweetCount") or 0) + (_n(raw, "quoteCount") or 0)
+        if raw.get("retweetCount") is not None or raw.get("quoteCount") is not None else None,
+        "views": _n(raw, "viewCount"), "saves": _n(raw, "bookmarkCount")})
+    if not post["media_type"]:
+        post["media_type"] = "link" if post["links"] else "text"
+    acc = None
+    if aid:
+        acc = {"platform": "x", "account_id": aid, "handle": a.get("userName"),
+               "display_name": a.get("name"), "bio": a.get("description") or None,
+               "location_text": a.get("location") or None, "followers": _n(a, "followers"),
+               "following": _n(a, "following"), "post_count": _n(a, "statusesCount"),
+               "verified": bool(a.get("isVerified") or a.get("isBlueVerified"))
+               if ("isVerified" in a or "isBlueVerified" in a) else None,
+               "created_at": _t(a, "createdAt")}
+    return [Item(post=post, account=acc)]
+
+
+def _yt_channel(raw: dict) -> tuple[str | None, dict | None]:
+    cid = raw.get("channelId") or raw.get("channelUsername") or raw.get("channelName")
+    if not cid:
+        return None, None
+    return str(cid), {"platform": "youtube", "account_id": str(cid),
+                      "handle": raw.get("channelUsername") or raw.get("channelName"),
+                      "display_name": raw.get("channelName"), "followers": _n(raw, "numberOfSubscribers")}
+
+
+def _yt_video(raw: dict) -> list[Item]:
+    vid = raw.get("id") or (parse_qs(urlparse(str(raw.get("url") or "")).query).get("v") or [None])[0]
+    if not vid:
+        raise RowError("id", "missing video id")
+    aid, acc = _yt_channel(raw)
+    post = fill_entities({
+        "platform": "youtube", "post_id": str(vid), "account_id": aid, "created_at": _t(raw, "date", "uploadDate"),
+        "kind": "post", "text": "\n".join(x for x in (raw.get("title"), raw.get("text")) if x) or None,
+        "media_type": "video", "url": raw.get("url") or f"https://www.youtube.com/watch?v={vid}",
+        "hashtags": [str(h).lower().lstrip("#") for h in raw.get("hashtags") or [] if h],
+        "likes": _n(raw, "likes"), "comments": _n(raw, "commentsCount"), "views": _n(raw, "viewCount")})
+    return [Item(post=post, account=acc)]
+
+
+def _yt_comment(raw: dict) -> list[Item]:
+    cid, vid = raw.get("cid"), raw.get("videoId")
+    if not cid or not vid:
+        raise RowError("cid" if not cid else "videoId", "missing")
+    author = str(raw.get("author") or "").strip() or None
+    parent = raw.get("replyToCid")
+    post = fill_entities({
+        "platform": "youtube", "post_id": str(cid), "account_id": author,
+        "created_at": None, "kind": "reply" if parent else "comment",
+        "parent_id": str(parent or vid), "root_id": str(vid), "text": raw.get("comment") or None,
+        "media_type": "text", "likes": _n(raw, "voteCount"), "comments": _n(raw, "replyCount"),
+        "url": f"https://www.youtube.com/watch?v={vid}&lc={cid}"})
+    acc = {"platform": "youtube", "account_id": author, "handle": author} if author else None
+    return [Item(post=post, account=acc)]
+
+
+def _threads_flat(raw: dict) -> list[Item]:
+    url = str(raw.get("url") or raw.get("postUrl") or "")
+    m = re.search(r"/post/([\w-]+)", url)
+    pid = raw.get("code") or (m.group(1) if m else None) or raw.get("id")
+    if not pid:
+        raise RowError("url", "no post code in the Threads URL")
+    user = raw.get("username") or raw.get("ownerUsername") or raw.get("author")
+    if isinstance(user, dict):
+        user = user.get("username")
+    if not user:
+        mu = re.search(r"threads\.(?:net|com)/@([\w.]+)", url)
+        user = mu.group(1) if mu else None
+    post = fill_entities({
+        "platform": "threads", "post_id": str(pid), "account_id": user,
+        "created_at": _t(raw, "createdAt", "timestamp", "taken_at", "date"), "kind": "post",
+        "text": raw.get("text") or raw.get("caption") or None, "media_type": "text", "url": url or None,
+        "likes": _n(raw, "likeCount"), "comments": _n(raw, "replyCount"),
+        "shares": _n(raw, "repostCount")})
+    acc = {"platform": "threads", "account_id": user, "handle": user} if user else None
+    return [Item(post=post, account=acc)]
 
 
 IMPORTERS = [ApifyDataset]

@@ -1,9 +1,11 @@
-"""Generic CSV / JSON Lines with a column-mapping file, for any export without an importer.
+"""Generic CSV / XLSX / JSON Lines with a column-mapping file, for any export without an importer.
 
 ``suara ingest FILE --format generic --mapping map.yaml`` (``--format auto`` with a mapping
 also picks this format). The mapping names, for each canonical column, the source column
-that holds it (a dotted path such as ``user.id`` reaches into nested JSON; a list gives
-fallbacks, the first non-empty wins)::
+that holds it (a dotted path such as ``user.id`` reaches into nested JSON; a column named
+with dots or slashes, ``authorMeta/name`` in an Apify CSV, is matched as it is; a list gives
+fallbacks, the first non-empty wins). An ``.xlsx`` workbook is read from its first sheet
+(header in the first row)::
 
     platform: x                  # or  platform_column: source_platform
     timezone: Asia/Makassar      # zone of naive timestamps (WITA); --timezone overrides it
@@ -42,7 +44,7 @@ from typing import Any, Iterator
 from suara.ingest.base import (FileError, ImportContext, Importer, Item, RowError, Source,
                                fill_entities, parse_time, to_bool, to_int)
 from suara.ingest.formats._apijson import iter_documents
-from suara.ingest.lines import iter_csv
+from suara.ingest.lines import iter_csv, iter_xlsx
 from suara.store.schema import MEDIA_TYPES, PLATFORMS, POST_KINDS
 
 __all__ = ["GenericMapped", "validate_mapping", "id_from_url", "POST_FIELDS", "ACCOUNT_FIELDS"]
@@ -132,9 +134,9 @@ class GenericMapped(Importer):
     """CSV or JSON Lines/array with a user-supplied column mapping (never auto-detected)."""
 
     name = "generic"
-    title = "Generic CSV / JSONL with a column-mapping file"
+    title = "Generic CSV / XLSX / JSONL with a column-mapping file"
     platforms = PLATFORMS
-    extensions = (".csv", ".jsonl", ".json", ".tsv")
+    extensions = (".csv", ".jsonl", ".json", ".tsv", ".xlsx")
 
     def sniff(self, head: str, source: Source) -> float:
         return 0.0   # only chosen explicitly (or when a mapping is given)
@@ -142,6 +144,9 @@ class GenericMapped(Importer):
     def read(self, source: Source, ctx: ImportContext) -> Iterator[tuple[int, Any]]:
         ctx.options["generic_mapping"] = validate_mapping(ctx.mapping, f"{source.name}: mapping")
         fmt = str((ctx.mapping or {}).get("format") or "").lower()
+        if fmt == "xlsx" or source.inner_name.lower().endswith(".xlsx"):
+            yield from iter_xlsx(source)
+            return
         head = source.text_head(4096).lstrip("\ufeff \t\r\n")
         if fmt in ("jsonl", "json", "ndjson") or (not fmt and head[:1] in ("{", "[")):
             row = 0

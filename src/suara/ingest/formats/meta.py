@@ -119,6 +119,8 @@ class MetaGraphJSON(Importer):
             return 0.0
         if "platformId" in keys or "kind" in keys and "youtube#" in head:
             return 0.0
+        if "text_post_app_info" in keys:   # Threads posts (Instagram-like fields)
+            return 0.0
         if "media_type" in keys and ("permalink" in keys or "like_count" in keys) \
                 and ("comments_count" in keys or "timestamp" in keys or "caption" in keys):
             return 0.85

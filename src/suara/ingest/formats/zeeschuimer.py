@@ -17,7 +17,11 @@ Mapped platforms:
   objects (``rest_id``, ``legacy``, ``core.user_results``); quoted and retweeted originals are
   imported as posts too.
 
-Any other platform (LinkedIn, Threads, 9GAG, Douyin, ...) is quarantined with the reason
+* ``threads.net`` / ``threads.com`` - posts in the website's internal shape (``code``,
+  ``taken_at``, ``caption.text``, ``user``, ``like_count``, ``text_post_app_info`` reply,
+  repost and link counts; see :func:`map_threads_post`).
+
+Any other platform (LinkedIn, 9GAG, Douyin, ...) is quarantined with the reason
 "platform X not supported". ``timestamp_collected`` becomes the metrics' ``observed_at``.
 Identifiers follow the other importers: Instagram posts by shortcode and accounts by
 username; TikTok videos/comments by numeric id and accounts by numeric user id (username
@@ -44,11 +48,13 @@ from suara.ingest.formats._apijson import head_keys
 from suara.ingest.formats.x import tweet_url, x_id
 from suara.ingest.lines import iter_json_lines
 
-__all__ = ["Zeeschuimer", "instagram_shortcode_from_pk", "map_graphql_tweet"]
+__all__ = ["Zeeschuimer", "instagram_shortcode_from_pk", "map_graphql_tweet", "map_threads_post"]
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _PLATFORM = {"tiktok.com": "tiktok", "www.tiktok.com": "tiktok", "instagram.com": "instagram",
-             "www.instagram.com": "instagram", "twitter.com": "x", "x.com": "x"}
+             "www.instagram.com": "instagram", "twitter.com": "x", "x.com": "x",
+             "threads.net": "threads", "www.threads.net": "threads", "threads.com": "threads",
+             "www.threads.com": "threads"}
 
 
 def instagram_shortcode_from_pk(pk: Any) -> str | None:
@@ -249,6 +255,74 @@ def _instagram(d: dict) -> list[Item]:
     return [Item(post=fill_entities(post), account=acc)]
 
 
+# --- Threads --------------------------------------------------------------------------------
+_THREADS_TYPE = {1: "photo", 2: "video", 8: "carousel", 19: "text"}
+
+
+def map_threads_post(d: Any) -> list[Item]:
+    """A Threads post as the website's internal data holds it (Zeeschuimer and the Apify
+    scrapers that keep the raw object): ``code``, ``taken_at``, ``caption.text``, ``user``,
+    ``like_count``, ``text_post_app_info`` (``direct_reply_count``, ``repost_count``,
+    ``quote_count``, ``reshare_count``, ``link_preview_attachment``, ``reply_to_author``),
+    ``media_type`` (1 photo, 2 video, 8 carousel, 19 text). A ``{"post": ...}`` or
+    ``thread_items`` wrapper is unwrapped. Posts by shortcode, accounts by username.
+
+    >>> p = map_threads_post({"code": "DCx1", "taken_at": 1732600000, "caption": {"text": "Debat #Kaltim"},
+    ...     "user": {"username": "warga"}, "like_count": 3, "media_type": 19,
+    ...     "text_post_app_info": {"direct_reply_count": 2, "repost_count": 1}})[0].post
+    >>> p["url"], p["likes"], p["comments"], p["shares"], p["media_type"]
+    ('https://www.threads.net/@warga/post/DCx1', 3, 2, 1, 'text')
+    """
+    if isinstance(d, dict) and isinstance(d.get("thread_items"), list) and d["thread_items"]:
+        items: list[Item] = []
+        for ti in d["thread_items"]:
+            items += map_threads_post(ti)
+        return items
+    if isinstance(d, dict) and isinstance(d.get("post"), dict) and "code" not in d:
+        d = d["post"]
+    if not isinstance(d, dict):
+        raise RowError("data", "not a Threads post object")
+    code = _sid(d.get("code"), "data.code") or instagram_shortcode_from_pk(d.get("pk") or d.get("id"))
+    if not code:
+        raise RowError("data.code", "missing shortcode and numeric id")
+    u = _dict(d.get("user"))
+    handle = u.get("username")
+    cap = d.get("caption")
+    text = cap.get("text") if isinstance(cap, dict) else cap if isinstance(cap, str) else None
+    info = _dict(d.get("text_post_app_info"))
+    media = _THREADS_TYPE.get(d.get("media_type"))
+    if media is None:
+        media = ("carousel" if d.get("carousel_media") else "video" if d.get("video_versions")
+                 else "photo" if _dict(d.get("image_versions2")).get("candidates") else "text")
+    link = _dict(info.get("link_preview_attachment")).get("url")
+    if isinstance(link, str) and "l.threads." in link:   # the redirector: the target is in ?u=
+        from urllib.parse import parse_qs, urlparse
+        link = (parse_qs(urlparse(link).query).get("u") or [link])[0]
+    if media == "text" and link:
+        media = "link"
+    reply_to = _dict(info.get("reply_to_author")).get("username")
+    reposts = _n(info, "repost_count", "data.text_post_app_info")
+    post = {
+        "platform": "threads", "post_id": code, "account_id": handle,
+        "created_at": _t(d.get("taken_at"), "data.taken_at"),
+        "kind": "reply" if reply_to else "post", "text": text, "media_type": media,
+        "url": f"https://www.threads.net/@{handle}/post/{code}" if handle else None,
+        "likes": _n(d, "like_count", "data"),
+        "comments": _n(info, "direct_reply_count", "data.text_post_app_info"),
+        "shares": reposts, "links": [link] if isinstance(link, str) else [],
+        "is_paid": bool(d["is_paid_partnership"]) if d.get("is_paid_partnership") is not None else None,
+    }
+    if post["created_at"] is None:
+        raise RowError("data.taken_at", "missing")
+    acc = None
+    if handle:
+        acc = {"platform": "threads", "account_id": handle, "handle": handle,
+               "display_name": u.get("full_name") or None,
+               "verified": u.get("is_verified") if isinstance(u.get("is_verified"), bool) else None,
+               "followers": _n(u, "follower_count", "data.user")}
+    return [Item(post=fill_entities(post), account=acc)]
+
+
 def _instagram_comment(d: dict) -> list[Item]:
     cid = _sid(d.get("pk") or d.get("id"), "data.pk")
     media = instagram_shortcode_from_pk(d.get("media_id"))
@@ -381,15 +455,15 @@ def map_graphql_tweet(t: Any, observed=None, depth: int = 0) -> list[Item]:
 
 
 # --- the importer ---------------------------------------------------------------------------
-_MAPPERS = {"tiktok": _tiktok, "instagram": _instagram}
+_MAPPERS = {"tiktok": _tiktok, "instagram": _instagram, "threads": map_threads_post}
 
 
 class Zeeschuimer(Importer):
-    """Zeeschuimer NDJSON (TikTok, Instagram, X; other platforms are quarantined)."""
+    """Zeeschuimer NDJSON (TikTok, Instagram, X, Threads; other platforms are quarantined)."""
 
     name = "zeeschuimer"
-    title = "Zeeschuimer NDJSON (TikTok, Instagram, X)"
-    platforms = ("tiktok", "instagram", "x")
+    title = "Zeeschuimer NDJSON (TikTok, Instagram, X, Threads)"
+    platforms = ("tiktok", "instagram", "x", "threads")
     extensions = (".ndjson", ".jsonl")
     json_lines = True
 
