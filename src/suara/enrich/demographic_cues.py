@@ -44,6 +44,11 @@ def _rx(words: str) -> str:
     return _W + "(?:" + words + ")" + _E
 
 
+# a relative or a past role is not a self-description: "my grandfather", "former civil servant"
+_NOT_SELF = r"(?<!my )(?<!our )(?<!his )(?<!her )(?<!saya )"
+_NOT_PAST = r"(?<!former )(?<!ex-)(?<!ex )(?<!mantan )(?<!eks )(?<!retired )(?<!pensiunan )"
+
+
 GENDER_CUES: list[tuple[str, str, float]] = [
     (_rx(r"ibu (?:dari|dr|\d+|satu|dua|tiga|empat) ?(?:anak|putra|putri|org|orang)?|ibunya|mama (?:dari|\d+ anak)"
          r"|mamah muda|bunda (?:dari|\d+)|emak[- ]emak|istri (?:dari|dr)|istrinya|mahasiswi|siswi|santriwati"
@@ -57,14 +62,15 @@ GENDER_CUES: list[tuple[str, str, float]] = [
 ]
 
 AGE_CUES: list[tuple[str, str, float]] = [
-    (_rx(r"pelajar|siswa|siswi|murid|mahasiswa|mahasiswi|mhs|maba|anak (?:sma|smk|smp|sekolah|kuliahan|kos)"
-         r"|(?:sma|smk|smp|man|mts)n? ?\d*|(?:x|xi|xii) ?(?:ipa|ips|mipa|tkj|akl|rpl)|kelas (?:1[0-2]|[7-9])"
-         r"|kuliah|student|undergrad|college|gen ?z|santri|fresh ?graduate|jomblo|jomlo|ababil"), "<25", 0.75),
-    (_rx(r"ibu muda|mamah muda|mama muda|ayah muda|newlywed|pengantin baru|milenial|millennial|ibu (?:dari|dr) "
-         r"(?:\d|satu|dua|tiga) (?:anak|balita)|ibu \d anak|ayah \d anak|bapak \d anak|(?:mom|mum|mother|dad|father) "
-         r"of (?:\d|one|two|three|2|3)"), "25-44", 0.6),
-    (_rx(r"pensiunan|pensiun|purnawirawan|purna ?bakti|retired|retiree|kakek|nenek|eyang|opa|oma|grandma|grandpa"
-         r"|grandmother|grandfather|grandparent|cucu|boomer|lansia|veteran"), "45+", 0.8),
+    (_NOT_SELF + _rx(r"pelajar|siswa|siswi|murid|anak (?:sma|smk|smp|sekolah)|(?:sma|smk|smp|mts)n? ?\d*|man ?\d+"
+                     r"|(?:x|xi|xii) ?(?:ipa|ips|mipa|tkj|akl|rpl)|kelas (?:1[0-2]|[7-9])|gen ?z|ababil"), "<25", 0.8),
+    (_NOT_SELF + _rx(r"mahasiswa|mahasiswi|mhs|maba|anak (?:kuliahan|kos)|kuliah|student|undergrad|college|santri"
+                     r"|fresh ?graduate|jomblo|jomlo"), "<25", 0.6),
+    (_NOT_SELF + _rx(r"ibu muda|mamah muda|mama muda|ayah muda|newlywed|pengantin baru|milenial|millennial"
+                     r"|ibu (?:dari|dr) (?:\d|satu|dua|tiga) (?:anak|balita)|ibu \d anak|ayah \d anak|bapak \d anak"
+                     r"|(?:mom|mum|mother|dad|father) of (?:\d|one|two|three|2|3)"), "25-44", 0.6),
+    (_NOT_SELF + _rx(r"pensiunan|pensiun|purnawirawan|purna ?bakti|retired|retiree|kakek|nenek|eyang|opa|oma|grandma"
+                     r"|grandpa|grandmother|grandfather|grandparent|cucu|boomer|lansia"), "45+", 0.8),
 ]
 
 OCC_CUES: list[tuple[str, str, float]] = [
@@ -72,8 +78,8 @@ OCC_CUES: list[tuple[str, str, float]] = [
      r"|(?:x|xi|xii) ?(?:ipa|ips|mipa|tkj|akl|rpl)|undergrad", "pelajar_mahasiswa", 0.85),
     (r"guru|pengajar|pendidik|dosen|tenaga pendidik|teacher|lecturer|educator|profesora?|honorer", "guru_dosen", 0.85),
     (r"pns|asn|aparatur sipil negara|pegawai negeri|abdi negara|pppk|civil servant", "pns_asn", 0.85),
-    (r"tni|polri|polisi|polwan|tentara|prajurit|bhayangkara|bhayangkari|persit|army|soldier|police officer"
-     r"|marine|usmc", "tni_polri", 0.8),
+    (r"tni|polri|polisi|polwan|tentara|prajurit|bhayangkara|bhayangkari|persit|soldier|police officer"
+     , "tni_polri", 0.8),
     (r"perawat|bidan|dokter|nakes|apoteker|tenaga kesehatan|nurse|physician|paramedi[ck]", "tenaga_kesehatan", 0.8),
     (r"tambang|batu ?bara|anak tambang|operator alat berat|driver hd|hauling|mining|miner|pertambangan",
      "buruh_tambang", 0.8),
@@ -84,7 +90,7 @@ OCC_CUES: list[tuple[str, str, float]] = [
     (r"ojol|ojek|gojek|grab ?bike|driver online|driver ojol|mitra gojek|mitra grab|maxim|sopir|supir|driver taxi",
      "ojol", 0.8),
     (r"pedagang|jualan|berjualan|menjual|jual|dagang|olshop|online ?shop|reseller|dropshipper|umkm|wirausaha|wiraswasta"
-     r"|pengusaha|small business owner|entrepreneur|seller|usaha kecil", "pedagang_umkm", 0.75),
+     r"|pengusaha|small business owner|seller|usaha kecil", "pedagang_umkm", 0.75),
     (r"ibu rumah tangga|irt|stay at home mom|full ?time mom|housewife|homemaker|mamah muda", "ibu_rumah_tangga", 0.85),
     (r"ustadz|ustad|ustadzah|ustazah|kyai|kiai|habib|pendeta|pastor|preacher|penceramah|dai|imam masjid"
      r"|takmir|romo|biksu|bhikkhu|pemangku|pimpinan pondok|pengasuh (?:pondok|ponpes)|minister of (?:the )?gospel",
@@ -92,8 +98,8 @@ OCC_CUES: list[tuple[str, str, float]] = [
     (r"wartawan|jurnalis|journalist|reporter|correspondent|columnist|kolumnis|editor", "jurnalis", 0.8),
     (r"pensiunan|purnawirawan|retired|retiree|pensiun", "pensiunan", 0.8),
 ]
-OCC_CUES = [(re.compile(_rx(p)), v, c) for p, v, c in OCC_CUES]
-GENDER_CUES = [(re.compile(p), v, c) for p, v, c in GENDER_CUES]
+OCC_CUES = [(re.compile(_NOT_PAST + _rx(p) if v != "pensiunan" else _rx(p)), v, c) for p, v, c in OCC_CUES]
+GENDER_CUES = [(re.compile(_NOT_SELF + p), v, c) for p, v, c in GENDER_CUES]
 AGE_CUES = [(re.compile(p), v, c) for p, v, c in AGE_CUES]
 
 # first-person self-references in posts ("saya seorang guru", "aku anak SMA", "sebagai petani")

@@ -136,7 +136,7 @@ def name_gender(token: str, lex: dict | None = None) -> tuple[str, float, str] |
                 return ("u", 0.0, "name")
             return (g, 0.85 if fam >= 2 else 0.8, "name")
     if len(token) >= 5 and token not in _NOT_NAMES:
-        for k in range(min(5, len(token) - 2), 1, -1):
+        for k in range(min(5, len(token) - 2), 2, -1):   # 2-letter endings (-to, -al) hit ordinary words
             e = endings.get(token[-k:])
             if e and e[1] >= 0.9 and e[2] >= 10:
                 return (e[0], 0.65, "name_ending")
@@ -281,10 +281,11 @@ class Demographics(Component):
         if ng and ng[0] != "u":
             _vote(gv, gm, ng[0], ng[1], ng[2])
         elif not name_raw.strip() and handle:   # no display name: a clear name in the handle
-            ht = re.split(r"[^a-z]+", _fold(handle))
+            h = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(handle))   # CamelCase: AulinaPuri
+            ht = [t for t in re.split(r"[^a-z]+", _fold(h)) if t]
             if ht and len(ht[0]) >= 4 and ht[0] not in _NOT_NAMES:
                 hit = self.lex["names"].get(ht[0])
-                if hit and hit[0] != "u" and hit[1] >= 2:
+                if hit and hit[0] != "u" and hit[1] >= (1 if len(ht) >= 2 else 2):   # delimited: a name
                     _vote(gv, gm, hit[0], 0.6, "handle")
         for text, kind, w in ((fbio, "bio", 1.0), (fself, "posts", 0.8)):
             for rx, g, c in GENDER_CUES:
