@@ -76,7 +76,9 @@ def _account_profiles(ws) -> pd.DataFrame:
             types.append("citizen")
     a["type"] = types
     ps = Pseudonymiser(ws)
-    a["display"] = [ps(t, p, i, h) for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
+    # a missing handle is NaN in the frame: pass None so a public account shows its id
+    a["display"] = [ps(t, p, i, h if isinstance(h, str) and h else None)
+                    for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
     a["account_id"] = a.account_id.astype(str).astype(object)
     return a
 

@@ -1,5 +1,6 @@
-"""`suara detect ...`: detectors over the workspace. `detect coordination` finds buzzer
-networks and scores accounts (library: :func:`suara.detect.coordination.detect_coordination`)."""
+"""`suara detect ...`: the detect stage's writers. `detect coordination` finds buzzer networks
+and scores accounts (:func:`suara.detect.coordination.detect_coordination`), `detect radar`
+stores alerts (:func:`suara.detect.radar.run_radar`), `detect live` stores live sessions."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,8 @@ from rich.table import Table
 
 from suara.cli._common import EngineOpt, WorkspaceOpt, err, fail, open_workspace, out
 
-detect_app = typer.Typer(help="Detect coordinated inauthentic behaviour.", no_args_is_help=True)
+detect_app = typer.Typer(help="Detect: coordinated networks, radar alerts and live sessions (stored results).",
+                         no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -60,3 +62,28 @@ def coordination(
                       str(r.first_activity)[:16], str(r.last_activity)[:16])
         out.print(t)
     out.print(f"Wrote {', '.join(p.name for p in paths.values())} to {output}")
+
+
+@detect_app.command("radar")
+def radar(full: bool = typer.Option(False, "--full", help="Rescan all data, not only data newer than the last run."),
+          workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
+    """Scan for unusual rises and store the alerts (incremental; `suara radar` lists them)."""
+    from suara.detect.radar import run_radar
+    ws = open_workspace(workspace, engine)
+    try:
+        r = run_radar(ws, full=full)
+    finally:
+        ws.close()
+    out.print(f"Scanned {r['from'] or '-'} .. {r['to'] or '-'}: {r['alerts']:,} alerts updated, {r['new']:,} new.",
+              highlight=False)
+
+
+@detect_app.command("live")
+def live(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
+    """Detect live-stream sessions from the data and store them (registered sessions stay)."""
+    ws = open_workspace(workspace, engine)
+    try:
+        n = ws.detect(["live"])["live"]["sessions"]
+    finally:
+        ws.close()
+    out.print(f"Detected {n:,} live sessions.")

@@ -161,8 +161,8 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
     lst = []
     for r in per.sort_values("mentions", ascending=False).head(top).itertuples(index=False):
         typ = prof.type.get((r.platform, r.account_id), "citizen") if len(prof) else "citizen"
-        lst.append({"account": ps(typ, r.platform, r.account_id,
-                                  prof.handle.get((r.platform, r.account_id)) if len(prof) else None),
+        handle = prof.handle.get((r.platform, r.account_id)) if len(prof) else None
+        lst.append({"account": ps(typ, r.platform, r.account_id, handle if isinstance(handle, str) and handle else None),
                     "type": typ, "platform": r.platform, "region": r.region,
                     "mentions": int(r.mentions), "issues": list(r.issues)[:3]})
     return {"accounts": n_p, "share_of_accounts": safe_float(n_p / n_all if n_all else 0.0),
