@@ -38,8 +38,8 @@ Example
 >>> result = sec.run(ws)
 >>> result["posts"]
 0
->>> [b["type"] for b in sec.render(result, "en", ws.election)]
-['kpis']
+>>> [b["type"] for b in sec.render(result, "en", ws.election)]   # the report's and the web's
+['kpis', 'kpis']
 """
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ agreement. Attribution and licence texts travel next to the file in
 
 Example
 -------
->>> rules = learn_endings({"wulandari": "f", "handayani": "f", "suryani": "f",
+>>> rules = learn_endings({"maryani": "f", "handayani": "f", "suryani": "f",
 ...                        "prasetyo": "m", "nugroho": "m", "wibowo": "m"}, min_support=3)
 >>> rules["ani"], rules["owo"] if "owo" in rules else None
 (['f', 1.0, 3], None)

@@ -12,7 +12,7 @@ Example
 >>> import random
 >>> from suara.config import load_election
 >>> t = TextMaker(load_election("kaltim-2024"), random.Random(1))
->>> text, stance = t.support("1")
+>>> text, stance, _ = t.support("1")
 >>> stance
 {'1': 'pos'}
 """

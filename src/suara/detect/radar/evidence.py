@@ -5,8 +5,8 @@ toxicity, and the cascade trace (who started it, who carried it).
 Example
 -------
 >>> import pandas as pd
->>> trace_cascade(pd.DataFrame(columns=["platform", "post_id", "account_id", "created_at"]))["origin"]
-[]
+>>> trace_cascade(pd.DataFrame(columns=["platform", "post_id", "account_id", "created_at"]))["posts"]
+0
 """
 from __future__ import annotations
 
