@@ -27,6 +27,7 @@ _COMMAND_MODULES = [
     "radar",
     "mobilise",
     "text",
+    "label",
     "engine",
 ]
 

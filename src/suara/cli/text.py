@@ -80,7 +80,10 @@ def sentiment(input: Path = typer.Argument(..., help="CSV file with a header row
               column: str = typer.Option(..., "--column", "-c", help="Column holding the text."),
               output: Path = typer.Option(..., "-o", "--output", help="CSV file to write."),
               election: Optional[str] = typer.Option(
-                  None, "--election", help="Election name or YAML file: adds sentiment_<ballot> per candidate.")):
+                  None, "--election", help="Election name or YAML file: adds sentiment_<ballot> per candidate."),
+              workspace: Optional[Path] = typer.Option(
+                  None, "-w", "--workspace", help="Use this workspace's own model (suara train) and "
+                                                  "election; without it, the shipped model.")):
     """Add sentiment (positive|neutral|negative) and sentiment_score (-1..1) to a CSV."""
     e = None
     if election:
@@ -91,25 +94,48 @@ def sentiment(input: Path = typer.Argument(..., help="CSV file with a header row
         except ConfigError as ex:
             fail(str(ex))
     from suara.enrich.frames import sentiment_frame
-    n = _run(input, column, output, lambda ch: sentiment_frame(ch, column, e), "Scoring sentiment")
+    ws_path, ws_election = _workspace_models(workspace)
+    e = e or ws_election
+    n = _run(input, column, output, lambda ch: sentiment_frame(ch, column, e, ws_path), "Scoring sentiment")
     err.print(f"Wrote {n:,} rows to {output}")
 
 
 @text_app.command("toxicity")
 def toxicity(input: Path = typer.Argument(..., help="CSV file with a header row."),
              column: str = typer.Option(..., "--column", "-c", help="Column holding the text."),
-             output: Path = typer.Option(..., "-o", "--output", help="CSV file to write.")):
+             output: Path = typer.Option(..., "-o", "--output", help="CSV file to write."),
+             workspace: Optional[Path] = typer.Option(
+                 None, "-w", "--workspace", help="Use this workspace's own model (suara train); "
+                                                 "without it, the shipped model.")):
     """Add hate_speech, abusive (0/1), sara (religion|race|physical|gender|other|none) and scores."""
     from suara.enrich.frames import toxicity_frame
-    n = _run(input, column, output, lambda ch: toxicity_frame(ch, column), "Scoring toxicity")
+    ws_path, _ = _workspace_models(workspace)
+    n = _run(input, column, output, lambda ch: toxicity_frame(ch, column, ws_path), "Scoring toxicity")
     err.print(f"Wrote {n:,} rows to {output}")
 
 
-def _enrich_or_fail(chunk, column, election, names, extra):
+def _workspace_models(workspace: Path | None):
+    """(workspace folder, its election) after checking its own models load; (None, None)
+    without a workspace."""
+    if workspace is None:
+        return None, None
+    from suara.cli._common import open_workspace
+    from suara.enrich.adapt import AdaptError, active_models
+    ws = open_workspace(workspace, read_only=True)
+    try:
+        active_models(ws.path)
+        return str(ws.path), ws.election
+    except AdaptError as ex:
+        fail(str(ex))
+    finally:
+        ws.close()
+
+
+def _enrich_or_fail(chunk, column, election, names, extra, workspace=None):
     from suara.enrich.base import EnrichError, NeedsElection
     from suara.enrich.frames import enrich_frame
     try:
-        return enrich_frame(chunk, column, election, names, extra)
+        return enrich_frame(chunk, column, election, names, extra, workspace)
     except NeedsElection as e:
         fail(f"component {e.component!r} needs --election")
     except EnrichError as e:
@@ -122,7 +148,10 @@ def enrich_csv(input: Path = typer.Argument(..., help="CSV file with a header ro
                output: Path = typer.Option(..., "-o", "--output", help="CSV file to write."),
                election: Optional[str] = typer.Option(None, "--election", help="Election name or YAML file."),
                only: Optional[str] = typer.Option(None, "--only", help="Comma-separated components, e.g. language,issues."),
-               hoaxes: Optional[Path] = typer.Option(None, "--hoaxes", help="Claims CSV to match against.")):
+               hoaxes: Optional[Path] = typer.Option(None, "--hoaxes", help="Claims CSV to match against."),
+               workspace: Optional[Path] = typer.Option(
+                   None, "-w", "--workspace", help="Use this workspace's own models (suara train): "
+                                                   "sentiment, toxicity, custom categories.")):
     """Run enrich components on a CSV column: language, candidates, sentiment, emotion,
     toxicity, issues, near-duplicates (and hoaxes with --hoaxes)."""
     e = None
@@ -141,7 +170,10 @@ def enrich_csv(input: Path = typer.Argument(..., help="CSV file with a header ro
         except (OSError, ValueError) as ex:
             fail(str(ex))
     names = [x.strip() for x in only.split(",") if x.strip()] if only else None
-    n = _run(input, column, output, lambda ch: _enrich_or_fail(ch, column, e, names, extra), "Enriching")
+    ws_path, ws_election = _workspace_models(workspace)
+    e = e or ws_election
+    n = _run(input, column, output, lambda ch: _enrich_or_fail(ch, column, e, names, extra, ws_path),
+             "Enriching")
     err.print(f"Wrote {n:,} rows to {output}")
 
 

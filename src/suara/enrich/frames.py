@@ -32,8 +32,17 @@ def _per_candidate(res, df, election) -> None:
             for ms in df["mentions"]]
 
 
-def sentiment_frame(chunk, column: str, election=None):
-    """Add ``sentiment``, ``sentiment_score`` and, with an election, ``sentiment_<ballot>``.
+def _adapted(pipe, workspace):
+    """The pipeline with the workspace's own models (`suara.enrich.adapt`) when given one."""
+    if workspace is None:
+        return pipe
+    from suara.enrich.adapt import attach
+    return attach(pipe, workspace)
+
+
+def sentiment_frame(chunk, column: str, election=None, workspace=None):
+    """Add ``sentiment``, ``sentiment_score`` and, with an election, ``sentiment_<ballot>``;
+    with a ``workspace`` folder its own sentiment model (`suara train`) decides.
 
     Example
     -------
@@ -41,11 +50,11 @@ def sentiment_frame(chunk, column: str, election=None):
     >>> sentiment_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t")["sentiment"].tolist()
     ['positive']
     """
-    key = ("sent", id(election))
+    key = ("sent", id(election), str(workspace))
     pipe = _PIPES.get(key)
     if pipe is None:
         comps = [Sentiment()] + ([TargetedSentiment()] if election is not None else [])
-        pipe = _PIPES[key] = Pipeline.for_components(comps, election=election)
+        pipe = _PIPES[key] = _adapted(Pipeline.for_components(comps, election=election), workspace)
     df = pipe.run(chunk[column].tolist()).df
     res = chunk.copy()
     res["sentiment"] = df["sentiment"].to_numpy()
@@ -55,8 +64,9 @@ def sentiment_frame(chunk, column: str, election=None):
     return res
 
 
-def toxicity_frame(chunk, column: str):
-    """Add ``hate_speech``, ``abusive`` (0/1), ``sara`` and their scores.
+def toxicity_frame(chunk, column: str, workspace=None):
+    """Add ``hate_speech``, ``abusive`` (0/1), ``sara`` and their scores; with a
+    ``workspace`` folder its own toxicity model decides ``hate_speech``.
 
     Example
     -------
@@ -64,9 +74,10 @@ def toxicity_frame(chunk, column: str):
     >>> toxicity_frame(pd.DataFrame({"t": ["selamat pagi semua"]}), "t")["hate_speech"].tolist()
     [0]
     """
-    pipe = _PIPES.get("tox")
+    key = ("tox", str(workspace))
+    pipe = _PIPES.get(key)
     if pipe is None:
-        pipe = _PIPES["tox"] = Pipeline.for_components([Toxicity()])
+        pipe = _PIPES[key] = _adapted(Pipeline.for_components([Toxicity()]), workspace)
     df = pipe.run(chunk[column].tolist()).df
     res = chunk.copy()
     res["hate_speech"] = df["hate_speech"].astype(int).to_numpy()
@@ -79,10 +90,11 @@ def toxicity_frame(chunk, column: str):
 
 
 def enrich_frame(chunk, column: str, election=None, only: list[str] | None = None,
-                 extra: tuple[Component, ...] | list[Component] = ()):
+                 extra: tuple[Component, ...] | list[Component] = (), workspace=None):
     """Every (or the chosen) enrich component over one text column; list values are joined
     with ``;`` and per-candidate sentiment goes to ``sentiment_<ballot>``. ``extra``
-    components (e.g. a `HoaxMatcher` with its claims) run last.
+    components (e.g. a `HoaxMatcher` with its claims) run last. With a ``workspace`` folder
+    its own models decide sentiment and toxicity and add ``categories``.
 
     Raises `~suara.enrich.base.EnrichError` for an unknown component name and
     `~suara.enrich.base.NeedsElection` when a chosen component needs an election.
@@ -93,7 +105,7 @@ def enrich_frame(chunk, column: str, election=None, only: list[str] | None = Non
     >>> enrich_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t", only=["language"])["language"].tolist()
     ['id']
     """
-    key = ("enrich", id(election), tuple(only or ()), tuple(id(c) for c in extra))
+    key = ("enrich", id(election), tuple(only or ()), tuple(id(c) for c in extra), str(workspace))
     pipe = _PIPES.get(key)
     if pipe is None:
         if only:
@@ -104,7 +116,7 @@ def enrich_frame(chunk, column: str, election=None, only: list[str] | None = Non
             pipe = Pipeline.for_components(components_by_name(
                 ["language", "sentiment", "emotion", "toxicity", "dedup"]))
         pipe.components += list(extra)
-        _PIPES[key] = pipe
+        _PIPES[key] = pipe = _adapted(pipe, workspace)
     df = pipe.run(chunk[column].tolist()).df
     res = chunk.copy()
     for c in FLAT_COLUMNS:
@@ -112,6 +124,8 @@ def enrich_frame(chunk, column: str, election=None, only: list[str] | None = Non
             v = df[c]
             res[c] = [";".join(x) if isinstance(x, list) else x for x in v] if c in (
                 "candidates", "issues") else v.to_numpy()
+    if "categories" in df:
+        res["categories"] = [";".join(c["category"] for c in cs or []) for cs in df["categories"]]
     if "mentions" in df and election is not None:
         _per_candidate(res, df, election)
     return res

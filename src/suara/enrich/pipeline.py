@@ -118,6 +118,8 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     t0 = time.time()
     settings = load_settings(ws.path)
     pipe = Pipeline.default(ws.election, settings, workspace=ws.path)
+    from suara.enrich.adapt import attach
+    attach(pipe, ws.path)  # the workspace's own models, trained on its labels
     version = pipe.version
     store = ws.store
     on_spark = getattr(store, "engine", "duckdb") == "spark" and hasattr(store, "spark_frame")
@@ -223,6 +225,9 @@ def _write_batch(store, version, models, dedup, out: pd.DataFrame, rebuild: bool
             for p, i, ms in zip(out.platform, out.post_id, out.mentions) for m in ms]
     mdf = pd.DataFrame(ment, columns=["platform", "post_id", "version", "candidate", "sentiment",
                                       "score", "evidence"])
+    cats = [(p, i, version, c["category"], c["score"]) for p, i, cs in
+            zip(out.platform, out.post_id, out["categories"] if "categories" in out else [])
+            for c in (cs or [])]
     batch_keys = set(out["_key"])
     dirty = [k for k in dedup.dirty if k not in batch_keys]
     dedup.dirty.clear()
@@ -232,6 +237,9 @@ def _write_batch(store, version, models, dedup, out: pd.DataFrame, rebuild: bool
         store.append("enrichments", _arrow(rows))
         if len(mdf):
             store.append("mentions", mdf)
+        if cats:
+            store.append("categories", pd.DataFrame(cats, columns=["platform", "post_id", "version",
+                                                                   "category", "score"]))
         if dirty:
             _update_clusters(store, version, [(*k.split(":", 1), dedup.cluster_of(k)) for k in dirty])
 
@@ -268,7 +276,7 @@ def _delete_version_rows(store, version: str, keys: pd.DataFrame) -> None:
     name = f"_enrich_keys_{id(keys)}"
     store.con.register(name, pa.Table.from_pandas(keys, preserve_index=False))
     try:
-        for t in ("enrichments", "mentions"):
+        for t in ("enrichments", "mentions", "categories"):
             store.execute(f'DELETE FROM "{t}" WHERE version = ? AND (platform, post_id) IN '
                           f'(SELECT platform, post_id FROM "{name}")', [version])
     finally:

