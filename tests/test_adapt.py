@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from suara.cli import app
-from suara.enrich import adapt
-from suara.store.labels import (LabelError, add_labels, check_task, dedupe_key, read_labels,
-                                text_key)
+from suara.enrich import adapt, labelling
+from suara.store.labels import (LabelError, add_labels, check_task, dedupe_key, load_label_file,
+                                read_labels, text_key)
 
 runner = CliRunner()
 
@@ -113,7 +113,7 @@ def test_adapt_label_file_errors(tmp_path, content, message):
     f = tmp_path / "labels.csv"
     f.write_text(content, encoding="utf-8")
     with pytest.raises(LabelError, match=message):
-        adapt.load_label_file(f, "sentiment")
+        load_label_file(f, "sentiment")
 
 
 def test_adapt_too_few_labels_says_how_many_more(workspace, tmp_path):
@@ -209,18 +209,18 @@ def test_adapt_failed_training_keeps_previous_model(trained, monkeypatch):
 def test_adapt_suggest_picks_uncertain_unlabelled_posts_naming_a_candidate(trained):
     import suara
     with suara.open(trained["dir"]) as ws:
-        first = adapt.suggest(ws, "sentiment", n=5)
+        first = labelling.suggest(ws, "sentiment", n=5)
         assert len(first) == 5 and all(len(c) for c in first["candidates"])
         assert first["post_id"].is_unique and "9999" not in set(first["post_id"])  # names nobody
         assert first["uncertainty"].is_monotonic_decreasing or first["uncertainty"].max() <= 1
         add_labels(ws.store, [{"platform": r.platform, "post_id": r.post_id, "task": "sentiment",
                                "target": r.candidates[0], "label": "neutral"}
                               for r in first.itertuples()], labeller="rina")
-        again = adapt.suggest(ws, "sentiment", n=5)
+        again = labelling.suggest(ws, "sentiment", n=5)
         assert not set(again["post_id"]) & set(first["post_id"])
-        tox = adapt.suggest(ws, "toxicity", n=3)
+        tox = labelling.suggest(ws, "toxicity", n=3)
         assert len(tox) == 3
-        cat = adapt.suggest(ws, "category:kardus", n=4)
+        cat = labelling.suggest(ws, "category:kardus", n=4)
         assert "kardus" in dedupe_key(cat["text"][0])  # no model yet: the category's word first
 
 

@@ -40,7 +40,7 @@ def label(workspace: Path = WorkspaceOpt,
     Keys: sentiment p/n/e (positive, neutral, negative) for each candidate the post names;
     toxicity t/b (toxic, not); category y/n; s skips, q stops. Every answer is stored at once.
     """
-    from suara.enrich.adapt import suggest
+    from suara.enrich.labelling import suggest
     from suara.store.labels import LabelError, add_labels, check_task, task_kind
     try:
         task = check_task(task)
@@ -142,7 +142,8 @@ def evaluate(workspace: Path = WorkspaceOpt,
              task: Optional[str] = typer.Option(None, "--task", help="Only this task (default: every task with labels)."),
              as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Cross-validated macro-F1 and confusion matrix on the team's labels: shipped vs adapted."""
-    from suara.enrich.adapt import AdaptError, evaluate_labels
+    from suara.enrich.adapt import AdaptError
+    from suara.enrich.labelling import evaluate_labels
     from suara.store.labels import LabelError
     ws = open_workspace(workspace)
     try:

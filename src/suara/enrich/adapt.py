@@ -39,21 +39,19 @@ import datetime as dt
 import json
 import os
 import tempfile
-from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from suara.enrich.base import Batch, Component
-from suara.store.labels import (LABELS, FILE_PLATFORM, LabelError, check_task, dedupe_key,
+from suara.store.labels import (LABELS, FILE_PLATFORM, LabelError, check_task, load_label_file,
                                 normalise_label, read_labels, task_kind, text_key)
 
 __all__ = ["AdaptedModel", "AdaptError", "train_model", "attach", "active_models", "model_history",
-           "load_label_file", "evaluate_labels", "suggest", "MIN_PER_CLASS", "MODELS_DIR",
-           "embeddings_available", "predict_texts"]
+           "load_label_file", "MIN_PER_CLASS", "MODELS_DIR", "embeddings_available", "predict_texts",
+           "featurise", "sentiment_probs", "training_set", "cv_predict", "choose_c"]
 
 MODELS_DIR = "models"
 REGISTRY_FILE = "adapted.json"
@@ -275,56 +273,7 @@ def model_history(ws_path) -> dict[str, list[dict]]:
     return {t: e.get("history", []) for t, e in _registry(ws_path).items()}
 
 
-# ----------------------------------------------------------------------------- label files
-def load_label_file(path: str | Path, task: str, text_column: str = "text",
-                    label_column: str = "label", target_column: str | None = None) -> pd.DataFrame:
-    """Read and check a labels CSV; returns rows ready for `add_labels` (platform ``file``,
-    post_id = `text_key`). Raises `LabelError` naming the file, line and field of the first
-    problem: missing column, empty text, unknown label, duplicate text."""
-    task = check_task(task)
-    p = Path(path)
-    if not p.is_file():
-        raise LabelError(f"{p}: file not found")
-    try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                         encoding_errors="replace")
-    except pd.errors.EmptyDataError:
-        raise LabelError(f"{p}: the file is empty (no header row)") from None
-    except pd.errors.ParserError as e:
-        raise LabelError(f"{p}: not a readable CSV: {e}") from None
-    for col in (text_column, label_column) + ((target_column,) if target_column else ()):
-        if col not in df.columns:
-            raise LabelError(f"{p}: no column {col!r} (field); columns are: "
-                             f"{', '.join(map(str, df.columns))}. Name them with --text-column / "
-                             "--label-column")
-    if df.empty:
-        raise LabelError(f"{p}: no rows after the header")
-    seen: dict[str, int] = {}
-    rows = []
-    for i, r in enumerate(df.to_dict("records")):
-        line = i + 2  # the header is line 1
-        text = str(r[text_column]).strip()
-        if not text:
-            raise LabelError(f"{p} line {line}, field {text_column}: empty text")
-        lab = normalise_label(task, r[label_column])
-        if lab is None:
-            raise LabelError(f"{p} line {line}, field {label_column}: {r[label_column]!r} is not a "
-                             f"{task} label; use one of {', '.join(LABELS[task_kind(task)])}")
-        key = dedupe_key(text)
-        if not key:
-            raise LabelError(f"{p} line {line}, field {text_column}: no words (only links, "
-                             "mentions or symbols)")
-        tgt = str(r[target_column]).strip() or None if target_column else None
-        k2 = key + "|" + (tgt or "")
-        if k2 in seen:
-            raise LabelError(f"{p} line {line}, field {text_column}: duplicate of line {seen[k2]} "
-                             "(the same text once links, mentions and case are set aside); keep one")
-        seen[k2] = line
-        rows.append({"platform": FILE_PLATFORM, "post_id": text_key(text), "task": task,
-                     "target": tgt, "label": lab, "text": text, "source": f"{p.name}:{line}"})
-    return pd.DataFrame(rows)
-
-
+# ----------------------------------------------------------------------------- label counts
 def _check_counts(y: list[str], task: str) -> None:
     kind = task_kind(task)
     counts = pd.Series(y).value_counts().to_dict()
@@ -358,7 +307,7 @@ def _target_text(text: str, tagger, target: str | None) -> str:
     return " . ".join(p for p, _ in parts) if parts else text
 
 
-def _training_set(ws, task: str) -> tuple[list[str], list[str], pd.DataFrame]:
+def training_set(ws, task: str) -> tuple[list[str], list[str], pd.DataFrame]:
     lab = read_labels(ws.store, task)
     if lab.empty:
         return [], [], lab
@@ -377,7 +326,7 @@ def _compact(X):
     return X[:, np.unique(X.indices)]
 
 
-def _cv_predict(X, y: np.ndarray, task: str, C: float, folds: int, seed: int = 0) -> np.ndarray:
+def cv_predict(X, y: np.ndarray, task: str, C: float, folds: int, seed: int = 0) -> np.ndarray:
     from sklearn.model_selection import StratifiedKFold
     X = _compact(X)
     pred = np.empty(len(y), dtype=object)
@@ -393,13 +342,13 @@ def _folds(y) -> int:
     return int(max(2, min(5, pd.Series(y).value_counts().min())))
 
 
-def _choose_c(X, y: np.ndarray, task: str) -> tuple[float, float]:
+def choose_c(X, y: np.ndarray, task: str) -> tuple[float, float]:
     from sklearn.metrics import f1_score
     best = (-1.0, 1.0)
     folds = min(4, _folds(y))
     X = _compact(X)
     for C in _CS:
-        f = f1_score(y, _cv_predict(X, y, task, C, folds), average="macro")
+        f = f1_score(y, cv_predict(X, y, task, C, folds), average="macro")
         if f > best[0] + 1e-9:
             best = (f, C)
     return best[1], best[0]
@@ -436,7 +385,7 @@ def train_model(ws, task: str, path: str | Path | None = None, text_column: str 
             rows.append({"platform": FILE_PLATFORM, "post_id": text_key(t), "task": task,
                          "target": None, "label": lab, "text": str(t), "source": "api"})
         new = pd.DataFrame(rows)
-    s_texts, s_labels, stored = _training_set(ws, task)
+    s_texts, s_labels, stored = training_set(ws, task)
     if len(new):  # a file row overrides a stored label of the same text
         keys = set(new["post_id"])
         keep = [i for i, (p, q) in enumerate(zip(stored.get("platform", []), stored.get("post_id", [])))
@@ -455,7 +404,7 @@ def train_model(ws, task: str, path: str | Path | None = None, text_column: str 
                          "train without --embeddings")
     X, shipped = featurise(all_texts, kind, embeddings, ws.election)
     y = np.asarray(all_labels, dtype=object)
-    C, cv_f1 = _choose_c(X, y, task)
+    C, cv_f1 = choose_c(X, y, task)
     reg = _registry(ws.path)
     entry = reg.get(task, {"active": None, "history": []})
     version = 1 + max([h["version"] for h in entry["history"]] or [0])
@@ -626,131 +575,3 @@ def attach(pipeline, ws_path):
         pos = max((i for i, x in enumerate(pipeline.components) if isinstance(x, anchor)), default=-1)
         pipeline.components.insert(pos + 1, c)
     return pipeline
-
-
-# ----------------------------------------------------------------------------- evaluation
-def evaluate_labels(ws, task: str | None = None, folds: int = 5, seed: int = 0) -> list[dict]:
-    """Cross-validated macro-F1 and confusion matrices on the team's labels: the shipped
-    model (no training) and the workspace model (fitted on the other folds, same features
-    and settings as the active one) side by side. Predictions are restricted to the classes
-    present in the labels (a positive/negative set is judged on positive vs negative).
-    One dict per task with labels."""
-    from sklearn.metrics import confusion_matrix, f1_score
-    tasks = [check_task(task)] if task else sorted(set(read_labels(ws.store)["task"])) \
-        if ws.store.count("labels") else []
-    active = active_models(ws.path)
-    res = []
-    for t in tasks:
-        texts, y, _ = _training_set(ws, t)
-        kind = task_kind(t)
-        y = np.asarray(y, dtype=object)
-        classes = [c for c in LABELS[kind] if (y == c).any()]
-        row = {"task": t, "labels": len(y), "counts": {c: int((y == c).sum()) for c in classes},
-               "classes": classes, "active_version": active[t].version if t in active else None}
-        if len(classes) < 2 or min(row["counts"].values()) < 2:
-            row["note"] = f"need at least 2 labels of each of two classes (have {row['counts']})"
-            res.append(row)
-            continue
-        emb = active[t].embeddings if t in active else False
-        X, shipped = featurise(texts, kind, emb, ws.election)
-        if kind == "sentiment":
-            ps = sentiment_probs(shipped)
-            idx = [LABELS["sentiment"].index(c) for c in classes]
-            base = np.array(classes, dtype=object)[ps[:, idx].argmax(1)]
-        elif kind == "toxicity":
-            base = np.where(shipped["hate_score"].to_numpy() >= 0.5, "toxic", "not_toxic")
-        else:
-            base = None  # no shipped model for a custom category
-        C = None
-        if t in active:
-            C = float(active[t].meta.get("C", 1.0))
-        nf = max(2, min(folds, min(row["counts"].values())))
-        if C is None:
-            C, _ = _choose_c(X, y, t)
-        pred = _cv_predict(X, y, t, C, nf, seed)
-        row["folds"] = nf
-        row["adapted"] = {"macro_f1": round(float(f1_score(y, pred, labels=classes, average="macro")), 4),
-                          "confusion": confusion_matrix(y, pred, labels=classes).tolist()}
-        if base is not None:
-            row["shipped"] = {"macro_f1": round(float(f1_score(y, base, labels=classes, average="macro")), 4),
-                              "confusion": confusion_matrix(y, base, labels=classes).tolist()}
-        else:
-            row["shipped"] = None
-        res.append(row)
-    return res
-
-
-# ----------------------------------------------------------------------------- active learning
-def suggest(ws, task: str, n: int = 10, pool: int = 3000, seed: int = 0,
-            diversity: float = 0.5) -> pd.DataFrame:
-    """Posts to label next for ``task``: the most uncertain under the model in use (the
-    workspace's when trained, else the shipped one), spread out so that near-identical posts
-    are not asked twice (greedy: uncertainty minus ``diversity`` x the highest cosine
-    similarity to posts already picked). For sentiment, only posts that name a candidate,
-    with the candidates to judge in ``candidates``.
-
-    Columns: platform, post_id, text, candidates, prediction, uncertainty.
-    """
-    task = check_task(task)
-    kind = task_kind(task)
-    posts = ws.store.table("posts").select("platform", "post_id", "text", "created_at")
-    posts = posts.filter(posts.text.notnull() & (posts.text.strip().length() > 0))
-    done = ws.store.table("labels")
-    done = done.filter(done.task == task).select("platform", "post_id")
-    cand = posts.anti_join(done, ["platform", "post_id"])
-    df = cand.order_by([cand.created_at.desc(), cand.platform, cand.post_id]).limit(pool * 3).to_pandas()
-    cols = ["platform", "post_id", "text", "candidates", "prediction", "uncertainty"]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    df["_k"] = [dedupe_key(t) for t in df["text"]]
-    df = df[df["_k"] != ""].drop_duplicates("_k")
-    if len(df) > pool:
-        df = df.sample(pool, random_state=seed)
-    df = df.reset_index(drop=True)
-    from suara.enrich.components import Sentiment, TargetedSentiment, Toxicity
-    from suara.enrich.base import Pipeline
-    pipe = Pipeline.for_components([Sentiment(), Toxicity(), TargetedSentiment()], election=ws.election)
-    models = active_models(ws.path)
-    m = models.get(task)
-    if m is not None:
-        attach(pipe, ws.path)
-    b = pipe.run(df["text"].tolist())
-    out = b.df
-    df["candidates"] = out["candidates"].tolist()
-    if kind == "sentiment":
-        keep = np.array([len(c) > 0 for c in df["candidates"]])
-        scores = [[abs(x["score"]) for x in ms] or [1.0] for ms in out["mentions"]]
-        unc = np.array([1 - min(s) for s in scores])
-        pred = [", ".join(f"{x['candidate']}:{x['sentiment']}" for x in ms) for ms in out["mentions"]]
-    elif kind == "toxicity":
-        keep = np.ones(len(df), bool)
-        p = out["hate_score"].to_numpy(dtype=float)
-        unc = 1 - np.abs(2 * p - 1)
-        pred = np.where(p >= 0.5, "toxic", "not_toxic").tolist()
-    else:
-        keep = np.ones(len(df), bool)
-        if m is not None:
-            p = m.predict_proba(_stack(b, kind, m.embeddings))[:, 1]
-            unc = 1 - np.abs(2 * p - 1)
-            pred = np.where(p >= 0.5, "yes", "no").tolist()
-        else:  # no model yet: words of the category's name first, then spread
-            words = set(task.split(":", 1)[1].replace("-", "_").split("_"))
-            unc = np.array([0.5 + 0.5 * any(w in dedupe_key(t).split() for w in words)
-                            for t in df["text"]])
-            pred = [""] * len(df)
-    df["prediction"], df["uncertainty"] = pred, np.round(unc, 4)
-    idx = np.flatnonzero(keep)
-    if not len(idx):
-        return pd.DataFrame(columns=cols)
-    order = idx[np.argsort(-unc[idx], kind="stable")][: max(n * 5, n)]
-    Xs = b.cache["X"][order]
-    picked: list[int] = []
-    best_sim = np.zeros(len(order))
-    gain = unc[order].astype(float).copy()
-    for _ in range(min(n, len(order))):
-        j = int(np.argmax(gain - diversity * best_sim - 1e9 * np.isin(np.arange(len(order)), picked)))
-        picked.append(j)
-        sim = np.asarray((Xs @ Xs[j].T).todense()).ravel()
-        norms = np.sqrt(np.asarray(Xs.multiply(Xs).sum(1)).ravel() * float(Xs[j].multiply(Xs[j]).sum()))
-        best_sim = np.maximum(best_sim, sim / np.maximum(norms, 1e-9))
-    return df.iloc[order[picked]][cols].reset_index(drop=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
@@ -32,7 +33,7 @@ import pandas as pd
 from suara.store.store import utcnow
 
 __all__ = ["LABELS", "LabelError", "add_labels", "read_labels", "label_counts", "normalise_label",
-           "check_task", "task_kind", "text_key", "dedupe_key", "FILE_PLATFORM"]
+           "check_task", "task_kind", "text_key", "dedupe_key", "FILE_PLATFORM", "load_label_file"]
 
 FILE_PLATFORM = "file"
 
@@ -193,3 +194,52 @@ def label_counts(store) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=["task", "label", "n"])
     return df.groupby(["task", "label"]).size().rename("n").reset_index()
+
+
+def load_label_file(path: str | Path, task: str, text_column: str = "text",
+                    label_column: str = "label", target_column: str | None = None) -> pd.DataFrame:
+    """Read and check a labels CSV; returns rows ready for `add_labels` (platform ``file``,
+    post_id = `text_key`). Raises `LabelError` naming the file, line and field of the first
+    problem: missing column, empty text, unknown label, duplicate text."""
+    task = check_task(task)
+    p = Path(path)
+    if not p.is_file():
+        raise LabelError(f"{p}: file not found")
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         encoding_errors="replace")
+    except pd.errors.EmptyDataError:
+        raise LabelError(f"{p}: the file is empty (no header row)") from None
+    except pd.errors.ParserError as e:
+        raise LabelError(f"{p}: not a readable CSV: {e}") from None
+    for col in (text_column, label_column) + ((target_column,) if target_column else ()):
+        if col not in df.columns:
+            raise LabelError(f"{p}: no column {col!r} (field); columns are: "
+                             f"{', '.join(map(str, df.columns))}. Name them with --text-column / "
+                             "--label-column")
+    if df.empty:
+        raise LabelError(f"{p}: no rows after the header")
+    seen: dict[str, int] = {}
+    rows = []
+    for i, r in enumerate(df.to_dict("records")):
+        line = i + 2  # the header is line 1
+        text = str(r[text_column]).strip()
+        if not text:
+            raise LabelError(f"{p} line {line}, field {text_column}: empty text")
+        lab = normalise_label(task, r[label_column])
+        if lab is None:
+            raise LabelError(f"{p} line {line}, field {label_column}: {r[label_column]!r} is not a "
+                             f"{task} label; use one of {', '.join(LABELS[task_kind(task)])}")
+        key = dedupe_key(text)
+        if not key:
+            raise LabelError(f"{p} line {line}, field {text_column}: no words (only links, "
+                             "mentions or symbols)")
+        tgt = str(r[target_column]).strip() or None if target_column else None
+        k2 = key + "|" + (tgt or "")
+        if k2 in seen:
+            raise LabelError(f"{p} line {line}, field {text_column}: duplicate of line {seen[k2]} "
+                             "(the same text once links, mentions and case are set aside); keep one")
+        seen[k2] = line
+        rows.append({"platform": FILE_PLATFORM, "post_id": text_key(text), "task": task,
+                     "target": tgt, "label": lab, "text": text, "source": f"{p.name}:{line}"})
+    return pd.DataFrame(rows)
