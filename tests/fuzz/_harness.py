@@ -58,6 +58,10 @@ def family_formats(family: str) -> list[str]:
 def file_name(family: str, data: bytes) -> str:
     """A plausible file name for the bytes (importers may read hints from it)."""
     first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if data.startswith(b"PK\x03\x04"):
+        return "input.xlsx"
+    if family == "whatsapp":
+        return "WhatsApp Chat with Fuzz.txt"
     if family == "instaloader":
         return "2024-11-20_02-15-00_UTC.json"
     if first in (b"{", b"["):
@@ -207,6 +211,11 @@ def mutate_bytes(data: bytes, rnd) -> bytes:
     import csv
     import io
     import json
+    if data.startswith(b"PK\x03\x04"):   # a workbook (zip): damage a few bytes past the header
+        b = bytearray(data)
+        for _ in range(rnd.randint(1, 4)):
+            b[rnd.randrange(4, len(b))] = rnd.randrange(256)
+        return bytes(b)
     text = data.decode("utf-8", "replace")
     lines = text.split("\n")
     stripped = text.lstrip("\ufeff \t\r\n")
@@ -228,7 +237,10 @@ def mutate_bytes(data: bytes, rnd) -> bytes:
         delim = csv.Sniffer().sniff(lines[0], delimiters=",;\t|").delimiter
     except csv.Error:
         delim = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    except csv.Error:   # not CSV (a chat export's stray carriage return, binary)
+        return data
     if len(rows) < 2:
         return data
     r = rnd.randrange(1, len(rows))

@@ -219,10 +219,17 @@ def iter_csv(source: Source, stitch: bool = False, **fmt) -> Iterator[tuple[int,
 MAX_XLSX_BYTES = 512 * 1024**2
 
 
-def _xlsx_rows(source: Source):
+def _xlsx_errors() -> tuple:
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+    return (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, TypeError,
+            IndexError, AttributeError, ParseError, NotImplementedError)
 
+
+def _xlsx_rows(source: Source):
     import openpyxl
+    bad = _xlsx_errors()
     try:
         if source.member is None and not source.path.name.lower().endswith((".gz", ".xz", ".bz2")):
             if source.path.stat().st_size > MAX_XLSX_BYTES:
@@ -234,13 +241,17 @@ def _xlsx_rows(source: Source):
             if len(data) > MAX_XLSX_BYTES:
                 raise FileError(f"{source.name}: workbook larger than {MAX_XLSX_BYTES:,} bytes")
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+    except FileError:
+        raise
+    except bad as e:
         raise FileError(f"{source.name}: not a readable XLSX workbook: {type(e).__name__}: {e}") from None
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
             return
         yield from ws.iter_rows(values_only=True)
+    except bad as e:   # a damaged part inside the archive shows only while reading it
+        raise FileError(f"{source.name}: damaged XLSX workbook: {type(e).__name__}: {e}") from None
     finally:
         wb.close()
 

@@ -66,6 +66,7 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -125,6 +126,7 @@ _FILE_NAME = re.compile(r"(?:WhatsApp Chat(?: with| -| dengan)?|Chat WhatsApp(?:
                         r"Obrolan WhatsApp(?: dengan| -)?)\s*(?P<name>.+)", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_phone(s: str) -> bool:
     """True when a sender is shown as a phone number (no saved contact name).
 
@@ -135,6 +137,7 @@ def is_phone(s: str) -> bool:
     return bool(_PHONE.fullmatch(s)) and sum(c.isdigit() for c in s) >= 8
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_phone(s: str) -> str:
     """A phone number in one international form (Indonesian ``08..`` becomes ``+628..``).
 
@@ -188,6 +191,8 @@ def local_zone(ctx: ImportContext) -> str:
 
 
 def _clean(line: str) -> str:
+    if line.isascii():   # most lines: no direction marks or special spaces to remove
+        return line
     return line.translate(_MARKS).translate(_SPACES)
 
 
@@ -199,6 +204,7 @@ def _match(line: str):
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _date_parts(s: str) -> tuple[int, int, int, bool]:
     """(a, b, c, iso) numbers of a date token; iso when the year comes first."""
     parts = re.split(r"[./-]", s)
@@ -206,6 +212,7 @@ def _date_parts(s: str) -> tuple[int, int, int, bool]:
     return a, b, c, len(parts[0]) == 4
 
 
+@functools.lru_cache(maxsize=65536)
 def _hms(time: str, ampm: str | None) -> tuple[int, int, int]:
     parts = [int(x) for x in re.split(r"[.:]", time)]
     h, m, s = parts[0], parts[1], parts[2] if len(parts) > 2 else 0
@@ -490,6 +497,8 @@ _KEEP_LRM = {k: v for k, v in _MARKS.items() if k != 0x200E}
 
 def _marked_body(line: str) -> bool:
     """True when an iPhone line's text (after ``Sender: ``) starts with U+200E."""
+    if "\u200e" not in line:
+        return False
     s = line.translate(_KEEP_LRM).translate(_SPACES).lstrip("\u200e ")
     m = _IOS.fullmatch(s)
     return bool(m) and m.group("rest").partition(": ")[2].startswith("\u200e")

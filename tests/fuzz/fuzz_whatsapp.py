@@ -1,0 +1,12 @@
+"""Coverage-guided fuzz target for the ``whatsapp`` importer family (see ``_target.py``).
+
+    .venv/bin/python tests/fuzz/fuzz_whatsapp.py /tmp/fuzz-whatsapp tests/fuzz/corpus/whatsapp -max_total_time=60
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _target import main  # noqa: E402
+
+if __name__ == "__main__":
+    main("whatsapp")
