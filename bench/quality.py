@@ -41,7 +41,7 @@ def main(argv=None) -> dict:
     from suara.config import load_election
     from suara.enrich.evaluate import evaluate_hoax, evaluate_language, evaluate_political
     from suara.enrich.pipeline import enrich_texts
-    from suara.models.train import (POLARITY, hatespeech_split, load_emot, load_smsa,
+    from suara.enrich.train import (POLARITY, hatespeech_split, load_emot, load_smsa,
                                     nusax_test_clean)
     t0 = time.time()
     r: dict = {}

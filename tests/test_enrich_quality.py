@@ -22,7 +22,7 @@ def data(shared):
 
 
 def test_enrich_quality_sentiment(data):
-    from suara.models.train import POLARITY, load_emot, load_smsa, nusax_test_clean
+    from suara.enrich.train import POLARITY, load_emot, load_smsa, nusax_test_clean
     smsa = load_smsa(data, "test")
     p = enrich_texts(smsa.text.tolist(), components=["sentiment"])
     assert f1_score(smsa.label, p.sentiment, average="macro") >= FLOORS["smsa"]
@@ -37,7 +37,7 @@ def test_enrich_quality_sentiment(data):
 
 
 def test_enrich_quality_toxicity(data):
-    from suara.models.train import hatespeech_split
+    from suara.enrich.train import hatespeech_split
     _, _, te = hatespeech_split(data)
     p = enrich_texts(te.text.tolist(), components=["toxicity"])
     assert f1_score(te.HS.astype(int), p.hate_speech.astype(int)) >= FLOORS["hs"]
@@ -56,7 +56,7 @@ def test_enrich_quality_political_and_language():
 
 
 def test_enrich_quality_hoax(data):
-    from suara.models.train import load_smsa
+    from suara.enrich.train import load_smsa
     r = evaluate_hoax(data / "hoax_turnbackhoax" / "Data_latih.csv",
                       load_smsa(data, "test").text.tolist(), n=150)
     assert r["precision_at_1"] >= 0.95 and r["false_match_rate"] <= 0.03
@@ -65,7 +65,7 @@ def test_enrich_quality_hoax(data):
 @pytest.mark.slow
 def test_enrich_training_is_deterministic(data, tmp_path):
     from suara.enrich.linear import model_path
-    from suara.models.train import train_all
+    from suara.enrich.train import train_all
     got = train_all(data, tmp_path, log=lambda *_: None)
     shipped = json.loads(model_path("metrics-1.json").read_text())
     for k, v in shipped.items():

@@ -2,7 +2,7 @@
 
 The slang map, the word frequencies used for hashtag segmentation and the InSet sentiment
 weights come from one compact artefact, ``suara/models/lexicon-<version>.json.gz``, that
-``python -m suara.models.train`` builds from ``../shared/data`` (kamus_alay, id_hatespeech's
+``python -m suara.enrich.train`` builds from ``../shared/data`` (kamus_alay, id_hatespeech's
 new_kamusalay, InSet, SmSA). Nothing is downloaded at run time.
 
 Example

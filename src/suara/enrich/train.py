@@ -1,6 +1,6 @@
 """Rebuild every shipped model from ``../shared/data``, deterministically.
 
-    python -m suara.models.train [--data ../shared/data] [--out src/suara/models]
+    python -m suara.enrich.train [--data ../shared/data] [--out src/suara/models]
 
 Writes ``lexicon-1.json.gz`` (slang map, word frequencies, InSet weights), ``sentiment-1.npz``,
 ``emotion-1.npz``, ``toxicity-1.npz`` and ``metrics-1.json`` (held-out scores, read by the
@@ -8,7 +8,7 @@ quality tests as regression floors). See ``MODELS.md`` for data versions and lic
 
 Example
 -------
->>> from suara.models.train import load_smsa  # doctest: +SKIP
+>>> from suara.enrich.train import load_smsa  # doctest: +SKIP
 >>> len(load_smsa(Path("../shared/data"), "test"))  # doctest: +SKIP
 500
 """
@@ -282,7 +282,7 @@ def _f1(model: LinearModel, head: str, X, y, labels=None) -> float:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "models")
     a = ap.parse_args(argv)
     if not a.data.is_dir():
         raise SystemExit(f"{a.data}: data folder not found (pass --data ../shared/data)")
