@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from suara.config.election import Election
+from suara.sim._persona import persona_bio
 from suara.sim._text import load_flavour
 
 __all__ = ["Account", "Network", "World", "build_world", "PLATFORMS", "region_weights", "support_shares"]
@@ -226,6 +227,9 @@ def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official
                         followers=int(fols[i]), following=int(g.lognormal(5.3, 0.9)), posts=int(g.lognormal(4, 1.3)),
                         activity=float(acts[i]) * (1.4 if sup else 0.8))
             region_signal(a, reg)
+            extra = persona_bio(first, a.uid, seed)   # own random stream: nothing else changes
+            if extra:
+                a.bio = f"{a.bio} | {extra}" if a.bio else extra
             accs.append(a)
         # city info accounts ("samarinda.info" style), one per region where the platform has them
         for ri, region in enumerate(e.regions):
