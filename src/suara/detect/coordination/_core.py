@@ -18,6 +18,7 @@ from suara.analyse import base
 from suara.detect.coordination._export import (EDGE_COLUMNS, NETWORK_COLUMNS, _safe_csv, coortweet, gephi_edges,
                                               profile_networks)
 from suara.detect.coordination._network import co_activity, communities, estimate_window, filter_edges
+from suara.detect.coordination._multiscale import multiscale_edges
 from suara.detect.coordination._similarity import similarity_edges
 from suara.detect.coordination._traces import (FORWARD_GROUPS, KINDS, forward_sprays, load_posts,
                                                 structural_traces, tag_tokens, text_counts, text_traces)
@@ -33,9 +34,12 @@ COORD_OBJECTS = 10
 COORD_PARTNERS = 5
 #: partners similar beyond chance at which similarity-based coordination saturates
 SIMILAR_PARTNERS = 4
+#: coordination of a network member with one or more beyond-chance ties inside the network
+NETWORK_MEMBER = 0.7
 
 ACCOUNT_COLUMNS = ["platform", "account_id", "handle", "cluster", "buzzer_score", "flagged", "account_type",
-                   "coordination", "partners", "coordinated_objects", "similar_partners", "similarity", "new_account", "few_followers",
+                   "coordination", "partners", "coordinated_objects", "similar_partners", "similarity",
+                   "timed_partners", "co_events", "scale", "new_account", "few_followers",
                    "duplicated", "focus", "burstiness", "forwarding", "sprays", "focus_candidate", "posts",
                    "followers", "created_at", "first_post", "last_post", "reasons"]
 
@@ -237,6 +241,10 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     sim, sim_stats = similarity_edges(tok, private, alpha=sim_alpha, min_cos=min_similarity)
     stats.update(sim_stats)
     timings["similarity_s"] = time.perf_counter() - t5
+    t6 = time.perf_counter()
+    slow, ms_stats = multiscale_edges(traces, max_df=sim_stats.get("sim_max_df") or 150, alpha=sim_alpha)
+    stats.update(ms_stats)
+    timings["multiscale_s"] = time.perf_counter() - t6
     traces["kind"] = traces["kind"].map({k: i for i, k in enumerate(KINDS)}).astype("int64")
     windows: dict[str, int] = {}
     pooled = window or estimate_window(traces, q=q, p=p) or 60
@@ -275,7 +283,7 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                 t.release()
             except Exception:  # noqa: BLE001 - a cache that is already gone is fine
                 pass
-    edges = combine_edges(edges, sim)
+    edges = combine_edges(edges, sim, slow)
     t2 = time.perf_counter()
     comm = communities(edges.assign(weight=edges["strength"]), seed=seed)
     sizes = pd.Series(comm).value_counts() if comm else pd.Series(dtype="int64")
@@ -310,11 +318,13 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     return res
 
 
-def combine_edges(temporal: pd.DataFrame, similar: pd.DataFrame) -> pd.DataFrame:
-    """One network from the co-activity edges and the similarity edges: per pair the
-    co-activity counts (0 when the pair never acted within the window), the trace
-    similarity and its shared tokens (0 when not similar beyond chance), and
-    ``strength = max(min(1, weight / COORD_OBJECTS), similarity)`` in 0..1.
+def combine_edges(temporal: pd.DataFrame, similar: pd.DataFrame, slow: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One network from the co-activity edges, the similarity edges and the multi-scale
+    edges: per pair the co-activity counts (0 when the pair never acted within the window),
+    the trace similarity and its shared tokens (0 when not similar beyond chance), the
+    multi-scale ``co_events`` (0 when not beyond the time-shuffled null) and
+    ``strength = max(min(1, weight / COORD_OBJECTS), similarity, min(1, co_events / COORD_OBJECTS))``
+    in 0..1.
 
     >>> t = pd.DataFrame({"lo": [0], "hi": [1], "weight": [5], "symmetry": [0.8]})
     >>> s = pd.DataFrame({"lo": [0, 2], "hi": [1, 3], "cos": [0.4, 0.6], "shared": [4, 6], "p": [1e-9, 1e-9]})
@@ -332,15 +342,21 @@ def combine_edges(temporal: pd.DataFrame, similar: pd.DataFrame) -> pd.DataFrame
         e = s[["lo", "hi", "similarity", "shared_tokens", "similarity_p"]].copy()
     else:
         e = t.assign(similarity=0.0, shared_tokens=0, similarity_p=1.0)
-    for c in ["weight", "tight", "symmetry", "shared_tokens", *[f"n_{k}" for k in KINDS]]:
+    if slow is not None and len(slow):
+        e = e.merge(slow[["lo", "hi", "co_events", "scale", "p_time"]], on=["lo", "hi"], how="outer")
+    for c in ["weight", "tight", "symmetry", "shared_tokens", "co_events", "scale", *[f"n_{k}" for k in KINDS]]:
         e[c] = pd.to_numeric(e[c], errors="coerce").fillna(0) if c in e else 0
     for c in ["first", "last", "mean_dt"]:
         e[c] = pd.to_numeric(e[c], errors="coerce") if c in e else np.nan
     e["similarity"] = pd.to_numeric(e["similarity"], errors="coerce").fillna(0.0)
     e["similarity_p"] = pd.to_numeric(e["similarity_p"], errors="coerce").fillna(1.0)
+    e["p_time"] = pd.to_numeric(e["p_time"], errors="coerce").fillna(1.0) if "p_time" in e else 1.0
+    e["co_events"] = e["co_events"].astype("int64")
+    e["scale"] = e["scale"].astype("int64")
     e["weight"] = e["weight"].astype("int64")
     e["shared_tokens"] = e["shared_tokens"].astype("int64")
-    e["strength"] = np.maximum(np.minimum(1.0, e["weight"] / COORD_OBJECTS), e["similarity"]).round(4)
+    e["strength"] = np.maximum.reduce([np.minimum(1.0, e["weight"] / COORD_OBJECTS), e["similarity"],
+                                       np.minimum(1.0, e["co_events"] / COORD_OBJECTS)]).round(4)
     return e.sort_values(["lo", "hi"]).reset_index(drop=True)
 
 
@@ -358,6 +374,8 @@ def _edges_out(edges: pd.DataFrame, node_df: pd.DataFrame) -> pd.DataFrame:
         "symmetry": e["symmetry"].astype(float).round(4).to_numpy(),
         "similarity": e["similarity"].astype(float).round(4).to_numpy(),
         "shared_tokens": e["shared_tokens"].astype("int64").to_numpy(),
+        "co_events": e["co_events"].astype("int64").to_numpy(),
+        "scale": e["scale"].astype("int64").to_numpy(),
         "strength": e["strength"].astype(float).to_numpy(),
         "mean_dt": e["mean_dt"].astype(float).round(1).to_numpy(),
     })
@@ -436,21 +454,35 @@ def _score_accounts(ws, posts, node_df, edges, part, tx, windows, cp, sprays) ->
     tpart = a["node"].map(degree(edges["weight"] > 0 if len(edges) else [])).fillna(0).astype("int64")
     a["similar_partners"] = a["node"].map(degree(edges["similarity"] > 0 if len(edges) else [])).fillna(0) \
         .astype("int64")
+    a["timed_partners"] = a["node"].map(degree(edges["co_events"] > 0 if len(edges) else [])).fillna(0) \
+        .astype("int64")
+    chance = a["node"].map(degree((edges["similarity"] > 0) | (edges["co_events"] > 0) if len(edges) else [])) \
+        .fillna(0).to_numpy()
     if len(edges):
-        both = pd.concat([edges[["lo", "similarity"]].rename(columns={"lo": "node"}),
-                          edges[["hi", "similarity"]].rename(columns={"hi": "node"})])
-        a["similarity"] = a["node"].map(both.groupby("node")["similarity"].max()).fillna(0.0)
+        both = pd.concat([edges[["lo", "similarity", "co_events", "scale"]].rename(columns={"lo": "node"}),
+                          edges[["hi", "similarity", "co_events", "scale"]].rename(columns={"hi": "node"})])
+        g = both.groupby("node")
+        a["similarity"] = a["node"].map(g["similarity"].max()).fillna(0.0)
+        a["co_events"] = a["node"].map(g["co_events"].max()).fillna(0).astype("int64")
+        timed = both[both["co_events"] > 0]
+        a["scale"] = a["node"].map(timed.groupby("node")["scale"].min()).fillna(0).astype("int64")
     else:
-        a["similarity"] = 0.0
+        a["similarity"], a["co_events"], a["scale"] = 0.0, 0, 0
     a["coordinated_objects"] = a["node"].map(part).fillna(0).astype("int64")
     a.loc[tpart == 0, "coordinated_objects"] = 0
     # co-activity: full coordination needs COORD_OBJECTS distinct objects shared within the
-    # window; many partners add the last 30 %. Similarity: traces similar beyond chance to
-    # SIMILAR_PARTNERS accounts. The stronger of the two counts.
+    # window; many partners add the last 30 %. Beyond chance: traces similar (configuration
+    # null) or timed together across scales (time-shuffled null) with SIMILAR_PARTNERS
+    # accounts. The stronger of the two counts.
     co = np.where(tpart > 0, np.minimum(1, a["coordinated_objects"] / COORD_OBJECTS)
                   * (0.7 + 0.3 * np.minimum(1, tpart / COORD_PARTNERS)), 0.0)
-    sim = np.minimum(1, a["similar_partners"] / SIMILAR_PARTNERS)
-    a["coordination"] = np.maximum(co, sim)
+    sim = np.minimum(1, chance / SIMILAR_PARTNERS)
+    # a member of a detected network (3+ members coordinated on their own evidence) with at
+    # least one beyond-chance tie counts as coordinated too
+    own = np.maximum(co, sim)
+    strong = pd.Series(own >= NETWORK_MEMBER, index=a.index).groupby(a["cluster"]).transform("sum")
+    member = a["cluster"].notna().to_numpy() & (chance > 0) & (strong.fillna(0).to_numpy() >= 3)
+    a["coordination"] = np.maximum(own, np.where(member, NETWORK_MEMBER, 0.0))
     a["coordination_kind"] = np.where(co >= sim, "co-activity", "similarity")
     # new account: created during the campaign (or shortly before: accounts are made ahead)
     camp = pd.Timestamp(e.dates.campaign_start) - pd.Timedelta(days=60)
@@ -511,6 +543,9 @@ def _reasons(r, windows, bval) -> str:
     if r.similar_partners > 0:
         out.append(f"posts the same text families, hashtags, links or targets as {r.similar_partners} other "
                    f"account(s) far beyond chance (trace similarity up to {r.similarity:.2f})" + net)
+    if r.timed_partners > 0:
+        out.append(f"met {r.timed_partners} other account(s) within the same {r.scale // 60}-minute spans on up to "
+                   f"{r.co_events} long-lived objects, far more often than time-shuffled chance" + net)
     if r.new_account >= 0.5 and pd.notna(r.created_at):
         out.append(f"account created {pd.Timestamp(r.created_at).date()} (campaign-period account)")
     if r.few_followers >= 0.5 and pd.notna(r.followers):

@@ -10,7 +10,7 @@ import pandas as pd
 from suara.detect.coordination._traces import KINDS
 
 EDGE_COLUMNS = ["source_platform", "source_account", "target_platform", "target_account", "weight",
-                "symmetry", "similarity", "shared_tokens", "strength", "mean_dt", *[f"n_{k}" for k in KINDS],
+                "symmetry", "similarity", "shared_tokens", "co_events", "scale", "strength", "mean_dt", *[f"n_{k}" for k in KINDS],
                 "first", "last", "cluster"]
 NETWORK_COLUMNS = ["cluster", "size", "candidate", "stance", "stance_method", "platforms",
                    "first_activity", "last_activity", "followers_reach", "views_reach", "posts",
