@@ -265,7 +265,7 @@ def test_ingest_chat_telethon_dump():
     assert (a.post_id, a.account_id, a.likes, a.views, a.shares, a.comments) == \
         ("chat:1987654321:501", "channel1987654321", 40, 5400, 31, 4)
     assert a.created_at == dt.datetime(2024, 11, 14, 3, 0)
-    assert (b.kind, b.parent_id, b.media_type) == ("share", "chat:1987654321:501", "photo")
+    assert (b.kind, b.parent_id, b.media_type) == ("share", "chat:1987654321", "photo")   # a forward: the chat
 
 
 def test_ingest_chat_telegram_truncated_export_keeps_messages_read(tmp_path):
@@ -359,4 +359,26 @@ def test_ingest_chat_end_to_end_report_never_names_phone_senders(tmp_path):
     for number in ("6281200000101", "812-0000-0101", "6281200000401", "user5000000502"):
         assert number not in html and number not in blob, number
     assert "whatsapp" in html.lower()
+    ws.close()
+
+
+def test_ingest_chat_same_message_into_many_groups_is_seen_by_coordination(tmp_path):
+    """One phone number posting the same message into four WhatsApp groups within minutes:
+    the sender is one account across the exports (its number in one form), each group is the
+    message's parent, and coordination reports the forwarding spray."""
+    import suara
+    msg = "HOAKS! Paslon 2 akan menghapus bantuan sembako, sebarkan ke semua grup"
+    d = tmp_path / "ekspor"
+    d.mkdir()
+    for i, g in enumerate(["Relawan Ulu", "Warga Sempaja", "Ibu PKK Loa Bakung", "Ojol Samarinda"]):
+        number = ["+62 812-0000-0999", "0812-0000-0999", "+62 812 0000 0999", "+6281200000999"][i]
+        (d / f"WhatsApp Chat with {g}.txt").write_text(
+            f"14/11/24 09.0{i} - {number}: {msg}\n14/11/24 09.1{i} - Warga {i}: apa benar?\n")
+    ws = suara.init(tmp_path / "ws")
+    assert [r.accepted for r in ws.ingest([d])] == [2, 2, 2, 2]
+    p = ws.store.sql("SELECT DISTINCT account_id, parent_id FROM posts WHERE text LIKE 'HOAKS%'")
+    assert set(p.account_id) == {"+6281200000999"} and p.parent_id.nunique() == 4
+    ws.detect(["coordination"])
+    r = ws.store.sql("SELECT reasons FROM account_scores WHERE account_id = '+6281200000999'").reasons[0]
+    assert "forwarded 1 message(s) into 3+ groups within 15 minutes" in r
     ws.close()

@@ -28,7 +28,7 @@ are kept apart.
 Mapping: the chat is the channel: every message has ``root_id`` = ``chat:ID`` and, unless it
 replies to another message (``kind`` ``reply``, ``parent_id`` = that message), ``parent_id``
 = ``chat:ID``. A forwarded message has ``kind`` ``share`` (the marker co-forwarding analysis
-reads; it wins over ``reply``). Post ids are ``chat:ID:MESSAGE_ID``; the chat is stored as an account ``chat:ID``;
+reads; it wins over ``reply``, and its ``parent_id`` is always the chat). Post ids are ``chat:ID:MESSAGE_ID``; the chat is stored as an account ``chat:ID``;
 reaction counts sum to ``likes``, ``views``/``forwards``/``replies`` to views, shares and
 comments. A sender shown as a phone number is personal data: no handle, ``account_type``
 ``citizen``.
@@ -224,6 +224,8 @@ class TelegramExport(Importer):
         aid, acc = _sender("telegram", m.get("from_id") if isinstance(m.get("from_id"), str) else None,
                            m.get("from"))
         reply = m.get("reply_to_message_id")
+        if m.get("forwarded_from") or m.get("forwarded_from_id"):
+            reply = None   # a forward's parent is always its chat (what co-forwarding counts)
         media = "text"
         files = []
         if m.get("photo"):
@@ -309,6 +311,8 @@ class TelethonDump(Importer):
             raise RowError("date", str(e)) from None
         sender = _peer_id(raw.get("from_id")) or (peer if peer.startswith("channel") else None)
         reply = raw.get("reply_to", {}).get("reply_to_msg_id") if isinstance(raw.get("reply_to"), dict) else None
+        if raw.get("fwd_from"):
+            reply = None   # a forward's parent is always its chat
         media = "text"
         md = raw.get("media")
         if isinstance(md, dict):
