@@ -382,3 +382,36 @@ def test_ingest_chat_same_message_into_many_groups_is_seen_by_coordination(tmp_p
     r = ws.store.sql("SELECT reasons FROM account_scores WHERE account_id = '+6281200000999'").reasons[0]
     assert "forwarded 1 message(s) into 3+ groups within 15 minutes" in r
     ws.close()
+
+
+@pytest.mark.slow
+def test_ingest_chat_web_lists_new_platforms_and_hides_phone_senders(tmp_path):
+    """The war room's posts page, JSON and CSV list WhatsApp/Telegram messages with pseudonyms
+    for phone-number senders (no number in any response)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    import suara
+    from suara.serve.app import create_app
+    from suara.serve.auth import add_user
+    ws = suara.init(tmp_path / "w")
+    ws.ingest([CHAT])
+    add_user(ws.store, "ana", "analyst-pass-123", "analyst")
+    ws.close()
+    with TestClient(create_app(tmp_path / "w")) as c:
+        r = c.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)
+        c.post("/login", data={"username": "ana", "password": "analyst-pass-123", "csrf": csrf, "next": "/"},
+               follow_redirects=False)
+        page = c.get("/posts")
+        assert page.status_code == 200 and ">whatsapp<" in page.text and ">telegram<" in page.text
+        js = c.get("/api/v1/posts?limit=200")
+        csv_ = c.get("/api/v1/posts.csv?limit=200")
+        assert js.status_code == 200 and csv_.status_code == 200
+        wa = [p for p in js.json()["posts"] if p["platform"] == "whatsapp"]
+        assert len(wa) == 34
+        for body in (page.text, js.text, csv_.text, c.get("/posts?platform=whatsapp").text):
+            for number in ("6281200000101", "812-0000-0101", "6281200000401"):
+                assert number not in body
+        assert all(p["account_id"].startswith("warga-") for p in wa if p["account_id"])
