@@ -91,6 +91,8 @@ def test_analyse_demographics_cells_suppression_and_gap(dws):
     f2 = fr[("f", BPN)]["pairs"]["2"]
     assert f2["net_sentiment"] == pytest.approx(-0.5) and f2["net_interval"][0] < -0.5 < f2["net_interval"][1]
     assert f2["share"] == 1.0
+    assert fr[("f", BPN)]["segments"]["opponent:2"]["accounts"] >= k   # segments by demographic group
+    assert isinstance(v["messages"], list)
     head = sec["headline"]
     assert head and head["pair"] == "2" and head["cell"]["region"] == BPN and head["cell"].get("gender") == "f"
     assert "Balikpapan" in head["text_id"] and "untuk 02" in head["text_id"]

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from suara.analyse.accounts import account_stances, drop_flagged
+from suara.analyse.audience.segments import account_segments
 from suara.analyse.base import candidate_mentions, enriched, objcols, pair_label, region_names, safe_float, \
     without_flagged
 from suara.analyse.section import Section, register
@@ -162,6 +163,10 @@ def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFr
     m = m.drop(columns=[c for c in m.columns if c.endswith("_m")])
     acc = acc.merge(_issues(ws, filtered), on=["platform", "account_id"], how="left")
     acc["issues"] = [x if isinstance(x, list) else [] for x in acc.issues]
+    seg = objcols(account_segments(ws, filtered)[["platform", "account_id", "group"]])
+    seg["account_id"] = seg.account_id.astype(str).astype(object)
+    acc = acc.merge(seg, on=["platform", "account_id"], how="left")
+    acc["group"] = acc.group.fillna("persuadable")
     return m, acc, {"accounts": n_all, "organisations": n_org}
 
 
@@ -221,6 +226,18 @@ def _issue_figures(accs: pd.DataFrame, k: int, top: int = 5) -> list[dict]:
     return out
 
 
+def _segment_figures(accs: pd.DataFrame, k: int) -> dict[str, dict]:
+    """Share of the cell's accounts in each audience segment (supporter:<b>, opponent:<b>,
+    persuadable, critical_of_all; see the segments section); segments under k accounts are left
+    out."""
+    n = len(accs)
+    out = {}
+    for g, c in accs.group.value_counts().items():
+        if c >= k:
+            out[str(g)] = {"accounts": int(c), "share": safe_float(c / n), "interval": list(wilson(int(c), n))}
+    return out
+
+
 def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int,
            keep_unknown: bool) -> tuple[list[dict], dict]:
     cells, sup_cells, sup_acc = [], 0, 0
@@ -237,6 +254,7 @@ def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: l
         cell = dict(zip(dims, map(str, key)))
         cell.update(_pair_figures(sub, ballots, k))
         cell["issues"] = _issue_figures(accs, k)
+        cell["segments"] = _segment_figures(accs, k)
         cells.append(cell)
     return cells, {"cells": sup_cells, "accounts": sup_acc}
 
@@ -266,7 +284,69 @@ def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
         sup["cells"] += s["cells"]
         sup["accounts"] += s["accounts"]
     return {"accounts": int(len(acc)), "coverage": _coverage(acc, counts), "overall": overall,
-            "cells": cells, "suppressed": sup}
+            "cells": cells, "suppressed": sup, "messages": _messages(ws, acc, filtered, k)}
+
+
+def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> list[dict]:
+    """Message resonance (:func:`suara.analyse.audience.recommendations.message_resonance`) with
+    demographic groups (gender, with the age band when known) as the audience: which issues and
+    formats get above-baseline responses from, say, women 25-44 in Balikpapan. A (region,
+    group) needs k accounts, and a cell's responses must come from k distinct accounts."""
+    from suara.analyse.audience.recommendations import _resonance_frames, message_resonance
+    from suara.analyse.base import memo
+    known = acc[acc.gender != UNKNOWN].copy()
+    if not len(known):
+        return []
+    known["group"] = [g if a == UNKNOWN else f"{g}|{a}" for g, a in zip(known.gender, known.age_band)]
+    known["region"] = known.region.where(known.region != UNKNOWN, None)
+    size = known.groupby([known.region.fillna("unknown"), "group"]).size()
+    pooled = known.groupby("group").size()
+    ok_groups = {(r, g) for (r, g), n in size.items() if n >= k} | {("all", g) for g, n in pooled.items() if n >= k}
+    if not ok_groups:
+        return []
+    seg = known[["platform", "account_id", "region", "group"]]
+    cells = message_resonance(ws, filtered=filtered, seg=seg)
+    rep, pdf, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
+    who = seg.assign(region=seg.region.fillna("unknown"))
+    rep_w = rep.merge(who, on=["platform", "account_id"]).merge(pl[["post_key", "issue", "fmt"]], on="post_key")
+    au_w = pdf.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"]).merge(
+        pl[["post_key", "issue"]], on="post_key")
+    out = []
+    for c in cells:
+        if (c["region"], c["group"]) not in ok_groups or c["region"] == "unknown":
+            continue
+        src = rep_w if c["basis"] == "replies" else au_w
+        sel = src[(src.group == c["group"]) & (src.issue == c["issue"]) & (src.fmt == c["format"])]
+        if c["region"] != "all":
+            sel = sel[sel.region == c["region"]]
+        if sel[["platform", "account_id"]].drop_duplicates().shape[0] < k:
+            continue   # a few loud accounts are not a group's taste, and could be singled out
+        g, _, a = c["group"].partition("|")
+        c = {**c, "gender": g, "age_band": a or UNKNOWN}
+        c.pop("group")
+        c["text_id"] = _message_text(ws.election, c, "id")
+        c["text_en"] = _message_text(ws.election, c, "en")
+        out.append(c)
+        if len(out) >= top:
+            break
+    return out
+
+
+def _message_text(election, c: dict, lang: str) -> str:
+    """"perempuan 25–44 di Balikpapan: unggahan tentang Jalan berformat video mendapat 2,3x ..."."""
+    from suara.analyse.audience.labels import issue_label
+    who = value_label(election, "gender", c["gender"], lang)
+    if c.get("age_band") not in (None, UNKNOWN):
+        who += " " + value_label(election, "age_band", c["age_band"], lang)
+    where = value_label(election, "region", c["region"], lang) if c["region"] != "all" else None
+    issue = issue_label(election, c["issue"], lang)
+    if lang == "en":
+        what = "non-negative replies" if c["basis"] == "replies" else "interactions on their own posts"
+        return (f"{who}{' in ' + where if where else ''}: posts on {issue} in {c['format']} format get "
+                f"{c['lift']:.1f}x the usual {what} ({c['posts']} posts).")
+    what = "balasan non-negatif" if c["basis"] == "replies" else "interaksi pada unggahan mereka"
+    return (f"{who}{' di ' + where if where else ''}: unggahan tentang {issue} berformat {c['format']} mendapat "
+            f"{c['lift']:.1f}x".replace(".", ",") + f" {what} dibanding biasanya ({c['posts']} unggahan).")
 
 
 def demographics_section(ws) -> dict[str, Any]:
@@ -419,6 +499,10 @@ class Demographics(Section):
             blocks.append({"type": "table", "id": f"demographics-{name}",
                            "title": " × ".join(t[d] for d in dims), "columns": cols, "rows": rows,
                            "csv": "/api/v1/analysis/demographics.csv"})
+        msgs = v.get("messages") or []
+        if msgs:
+            blocks.append({"type": "text", "id": "demographics-messages", "title": t["messages"], "style": "list",
+                           "text": "", "items": [m["text_en" if lang == "en" else "text_id"] for m in msgs[:10]]})
         if len(blocks) <= 3:
             blocks.append({"type": "text", "text": t["none"]})
         return blocks

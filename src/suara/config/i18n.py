@@ -329,7 +329,8 @@ _DEMOGRAPHICS = {
            "gap": "Kesenjangan terbesar", "no_gap": "Belum ada kelompok yang berbeda nyata dari keseluruhan.",
            "none": "Belum ada sel yang cukup besar.", "suppressed": "sel disembunyikan (< {k} akun)",
            "organisations": "akun organisasi/media dikecualikan", "group": "Kelompok", "issues": "Isu utama",
-           "gender": "jenis kelamin", "age_band": "kelompok umur", "occupation": "pekerjaan", "region": "wilayah"},
+           "gender": "jenis kelamin", "age_band": "kelompok umur", "occupation": "pekerjaan", "region": "wilayah",
+           "messages": "Pesan yang mengena per kelompok demografi"},
     "en": {"title": "Audience demographics (aggregate)",
            "explain": "Gender, age band and walk of life estimated from public display names and bios, shown only in "
                       "aggregate. Cells with fewer than {k} accounts are suppressed; no per-account estimate is ever "
@@ -338,7 +339,8 @@ _DEMOGRAPHICS = {
            "gap": "Largest gap", "no_gap": "No group differs clearly from the whole yet.",
            "none": "No cell is large enough yet.", "suppressed": "cells suppressed (< {k} accounts)",
            "organisations": "organisation/media accounts excluded", "group": "Group", "issues": "Top issues",
-           "gender": "gender", "age_band": "age band", "occupation": "walk of life", "region": "region"},
+           "gender": "gender", "age_band": "age band", "occupation": "walk of life", "region": "region",
+           "messages": "What resonates with each demographic group"},
 }
 
 _MOBILISE = {
