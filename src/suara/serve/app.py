@@ -35,7 +35,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 import suara
-from suara.serve import auth
+from suara.serve import auth, labelling
 from suara.analyse.privacy import workspace_salt
 from suara.serve.data import (AnalysisCache, PostFilter, Reader, issue_series, local_offset, network_data,
                               query_posts, scrub_doc)
@@ -617,6 +617,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
                                  headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
 
     app.include_router(api)
+    app.include_router(labelling.router(ws, lock, require, check_csrf, render, lang_of))
     # mounted last so that /static/plotly.min.js (shipped inside the plotly package) is routed first
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

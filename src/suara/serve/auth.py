@@ -33,8 +33,8 @@ __all__ = ["ROLES", "add_user", "check_password", "create_token", "check_token",
 
 ROLES = ("admin", "analyst", "viewer")
 _PERMS = {
-    "admin": {"read", "import", "case", "export", "identities", "users"},
-    "analyst": {"read", "import", "case", "export"},
+    "admin": {"read", "import", "case", "export", "identities", "users", "label"},
+    "analyst": {"read", "import", "case", "export", "label"},
     "viewer": {"read"},
 }
 _ph = PasswordHasher()
@@ -42,7 +42,8 @@ _DUMMY = _ph.hash("timing-equaliser")
 
 
 def can(role: str | None, perm: str) -> bool:
-    """Whether ``role`` has permission ``perm`` (read, import, case, export, identities, users)."""
+    """Whether ``role`` has permission ``perm`` (read, import, case, export, identities, users,
+    label)."""
     return perm in _PERMS.get(role or "", set())
 
 
