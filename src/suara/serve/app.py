@@ -464,7 +464,8 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
                 done += 1
                 ok_any = ok_any or any(not r.error for r in reps)
                 for r in reps:
-                    msgs.append(r.error or f"{Path(r.file).name}: {r.format} +{r.accepted} ~{r.updated} !{r.quarantined}")
+                    line = r.error or f"{Path(r.file).name}: {r.format} +{r.accepted} ~{r.updated} !{r.quarantined}"
+                    msgs.append(f"{line} ({'; '.join(r.notes)})" if r.notes and not r.error else line)
                 with lock:
                     ws.store.execute("UPDATE jobs SET done=?, message=?, updated_at=? WHERE job_id=?",
                                      [done, "; ".join(msgs)[:2000], utcnow(), job])

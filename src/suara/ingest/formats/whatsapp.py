@@ -175,14 +175,22 @@ def chat_name_from_file(source: Source) -> str:
     >>> from pathlib import Path
     >>> chat_name_from_file(Source(Path("WhatsApp Chat - Relawan Kaltim.zip"), member="_chat.txt"))
     'Relawan Kaltim'
+    >>> chat_name_from_file(Source(Path("job-1a2b3c-WhatsApp_Chat_with_Relawan_Ulu.txt")))
+    'Relawan Ulu'
     """
     inner = PurePosixPath(source.inner_name).name
     stem = inner.rsplit(".", 1)[0] if "." in inner else inner
-    if stem.lower() in ("_chat", "chat") or source.member is not None and not _FILE_NAME.match(stem):
+    if stem.lower() in ("_chat", "chat") or source.member is not None and not _FILE_NAME.search(_spaced(stem)):
         stem = source.path.name.rsplit(".", 1)[0]
-    stem = re.sub(r"\s\(\d+\)$", "", stem).strip()   # "... (1)" from a second download
-    m = _FILE_NAME.match(stem)
+    stem = re.sub(r"\s\(\d+\)$", "", _spaced(stem)).strip()   # "... (1)" from a second download
+    # search, not match: an upload keeps the name behind a prefix ("job-1a2b-WhatsApp_Chat_with_...")
+    m = _FILE_NAME.search(stem)
     return (m.group("name").strip() if m else stem) or "chat"
+
+
+def _spaced(stem: str) -> str:
+    """Underscores back to spaces (uploads and some file managers replace the spaces)."""
+    return stem.replace("_", " ") if " " not in stem and stem.count("_") >= 2 else stem
 
 
 def local_zone(ctx: ImportContext) -> str:
