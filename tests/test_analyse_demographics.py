@@ -182,3 +182,43 @@ def test_analyse_demographics_no_output_shows_one_accounts_estimates(dws, tmp_pa
         for q in ("gender=f", "occupation=guru_dosen", "age_band=45%2B"):
             r = c.get(f"/api/v1/posts?{q}")
             assert "gender" not in r.text and "occupation" not in r.text and "age_band" not in r.text
+
+
+@pytest.mark.slow
+def test_analyse_demographics_spark_matches_duckdb(dws):
+    """The same section over the same tables served by a local Spark session."""
+    pytest.importorskip("pyspark")
+    import os
+    import sys
+
+    import ibis
+    from pyspark.sql import SparkSession
+
+    from suara.store.schema import TABLES
+    for k in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON"):
+        os.environ[k] = sys.executable
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.sql.shuffle.partitions", "2").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    try:
+        con = ibis.pyspark.connect(spark)
+        for name in TABLES:
+            con.create_view(name, ibis.memtable(dws.store.table(name).to_pyarrow()), overwrite=True)
+
+        class Store:
+            engine = "spark"
+
+            def table(self, name):
+                return con.table(name)
+
+            def meta(self, key, default=None):
+                return dws.store.meta(key, default)
+
+        class W:
+            election, config, store = dws.election, dws.config, Store()
+        a = json.dumps(demographics_section(W()), sort_keys=True)
+        b = json.dumps(demographics_section(dws), sort_keys=True)
+        assert a == b
+    finally:
+        spark.stop()
