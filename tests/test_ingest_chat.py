@@ -415,3 +415,15 @@ def test_ingest_chat_web_lists_new_platforms_and_hides_phone_senders(tmp_path):
             for number in ("6281200000101", "812-0000-0101", "6281200000401"):
                 assert number not in body
         assert all(p["account_id"].startswith("warga-") for p in wa if p["account_id"])
+
+
+def test_ingest_chat_telegram_html_export_is_named_in_the_skip_line(tmp_path):
+    d = tmp_path / "ChatExport_2024-11-20"
+    d.mkdir()
+    (d / "messages.html").write_text('<!DOCTYPE html>\n<html>\n<head><title>Exported Data</title></head>\n'
+                                     '<body><div class="page_header"><div class="text bold">Kaltim Info</div></div>\n'
+                                     '<div class="history"><div class="message service">Telegram</div></div></body></html>\n')
+    (d / "style.css").write_text("body{}")
+    st, reps = _load([d])
+    assert len(reps) == 1 and reps[0].error is None and reps[0].format is None
+    assert "a Telegram HTML export; export the chat again with 'Machine-readable JSON'" in reps[0].notes[0]

@@ -447,6 +447,18 @@ def _merge(b: _Batch, posts, obs_at, accounts, quarantine, n_posts) -> None:
                 old[k] = v
 
 
+def _skip_note(src: Source) -> str:
+    """The line shown for a text file in a folder that no format reads."""
+    try:
+        head = src.text_head(4096)
+    except FileError:
+        head = ""
+    if "Telegram" in head and ("page_header" in head or "history" in head):
+        return (f"{src.name}: skipped, a Telegram HTML export; export the chat again with "
+                "'Machine-readable JSON' and import its result.json")
+    return f"{src.name}: skipped, not a chat export (no WhatsApp/Telegram message lines)"
+
+
 def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,
                   mapping: dict | None = None, platform: str | None = None,
                   on_progress: Callable[[int], None] | None = None,
@@ -479,7 +491,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
             imp, conf = registry.get(fmt), None
     except FileError as e:
         if src.optional and fmt == "auto":
-            rep.notes.append(f"{src.name}: skipped, not a chat export (no WhatsApp/Telegram message lines)")
+            rep.notes.append(_skip_note(src))
         else:
             rep.error = str(e)
         return rep

@@ -16,9 +16,10 @@ _SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _SKIP_SUFFIX = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".md", ".yaml", ".yml",
                 # media saved next to chat exports (WhatsApp .zip, Telegram's export folder)
                 ".opus", ".ogg", ".m4a", ".mp3", ".aac", ".amr", ".wav", ".3gp", ".mkv", ".webm",
-                ".heic", ".pdf", ".vcf", ".doc", ".docx", ".ppt", ".pptx", ".tgs", ".html", ".css", ".js")
-#: text files read from folders and archives only when they are chat exports
-_MAYBE_CHAT = (".txt",)
+                ".heic", ".pdf", ".vcf", ".doc", ".docx", ".ppt", ".pptx", ".tgs", ".css", ".js")
+#: text files read from folders and archives only when they are chat exports (a Telegram
+#: HTML export is recognised and named in the skip line)
+_MAYBE_CHAT = (".txt", ".html")
 
 
 def _chat_members(names: list[str]) -> list[str]:
