@@ -427,3 +427,18 @@ def test_ingest_chat_telegram_html_export_is_named_in_the_skip_line(tmp_path):
     st, reps = _load([d])
     assert len(reps) == 1 and reps[0].error is None and reps[0].format is None
     assert "a Telegram HTML export; export the chat again with 'Machine-readable JSON'" in reps[0].notes[0]
+
+
+def test_ingest_chat_whatsapp_newer_placeholders_polls_locations(tmp_path):
+    f = tmp_path / "WhatsApp Chat with Varian.txt"
+    f.write_text("14/11/24 10.00 - Budi: <View once voice message omitted>\n"
+                 "14/11/24 10.01 - Budi: <Video note omitted>\n"
+                 "14/11/24 10.02 - Sari: Waiting for this message. This may take a while.\n"
+                 "14/11/24 10.03 - Sari: Location: https://maps.google.com/?q=-0.5,117.1\n"
+                 "14/11/24 10.04 - Sari: POLL:\nJam kumpul?\nOPTION: 07.00 (3 votes)\nOPTION: 08.00 (1 vote)\n")
+    st, (rep,) = _load([f])
+    p = _none(st.sql("SELECT media_type, text FROM posts ORDER BY created_at"))
+    assert [tuple(r) for r in p.itertuples(index=False)] == [
+        ("audio", None), ("video", None), ("text", None),
+        ("link", "Location: https://maps.google.com/?q=-0.5,117.1"),
+        ("text", "POLL:\nJam kumpul?\nOPTION: 07.00 (3 votes)\nOPTION: 08.00 (1 vote)")]

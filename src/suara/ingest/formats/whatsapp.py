@@ -105,10 +105,13 @@ _MEDIA_WORDS = {
 _OMITTED = re.compile(r"(?P<what>image|video|audio|sticker|gif|document|contact card|gambar|foto|stiker|"
                       r"dokumen|kartu kontak)\s(?:omitted|tidak disertakan|dihilangkan|dihapus)", re.I)
 _MEDIA_ANY = re.compile(r"<(?:media omitted|media tidak disertakan|media dihilangkan)>|null", re.I)
+# newer placeholders: "<View once voice message omitted>", "<Video note omitted>", "<Pesan suara sekali lihat dihilangkan>"
+_OMITTED_ANY = re.compile(r"<(?P<what>[^<>]{1,60}?)\s(?:omitted|tidak disertakan|dihilangkan)>", re.I)
 _ATTACHED_IOS = re.compile(r"(?:(?P<title>.*?)\s(?:\u2022\s.*?)?)?<(?:attached|lampiran|terlampir):\s?(?P<file>[^>]+)>", re.I)
 _ATTACHED_ANDROID = re.compile(r"(?P<file>\S.*?\.[A-Za-z0-9]{2,5})\s\((?:file attached|file terlampir|berkas terlampir)\)", re.I)
 _DELETED = re.compile(r"(?:this message was deleted|you deleted this message|pesan ini (?:telah )?dihapus|"
-                      r"anda menghapus pesan ini)\.?", re.I)
+                      r"anda menghapus pesan ini|waiting for this message\. this may take a while|"
+                      r"menunggu pesan ini\. proses ini (?:mungkin )?(?:memerlukan|butuh) (?:beberapa )?waktu)\.?", re.I)
 _EDITED = re.compile(r"\s*<(?:this message was edited|pesan ini diedit|pesan ini telah diedit)>\s*$", re.I)
 _EXT_MEDIA = {"jpg": "photo", "jpeg": "photo", "png": "photo", "heic": "photo", "webp": "sticker",
               "gif": "video", "mp4": "video", "mov": "video", "3gp": "video", "mkv": "video",
@@ -514,7 +517,8 @@ def _marked_body(line: str) -> bool:
 
 def _is_media(body: str) -> bool:
     first = body.split("\n", 1)[0].strip()
-    return bool(_OMITTED.fullmatch(first) or _MEDIA_ANY.fullmatch(first) or _ATTACHED_IOS.fullmatch(first)
+    return bool(_OMITTED.fullmatch(first) or _MEDIA_ANY.fullmatch(first) or _OMITTED_ANY.fullmatch(first)
+                or _ATTACHED_IOS.fullmatch(first)
                 or _ATTACHED_ANDROID.fullmatch(first))
 
 
@@ -527,6 +531,13 @@ def _media(text: str) -> tuple[str, list[str], str | None]:
         return _MEDIA_WORDS[m.group("what").lower()], [], rest or None
     if _MEDIA_ANY.fullmatch(f):
         return "media", [], rest or None
+    m = _OMITTED_ANY.fullmatch(f)
+    if m:
+        w = m.group("what").lower()
+        kind = ("audio" if "voice" in w or "suara" in w or "audio" in w else
+                "video" if "video" in w else "sticker" if "sticker" in w or "stiker" in w else
+                "photo" if any(x in w for x in ("image", "photo", "gambar", "foto")) else "media")
+        return kind, [], rest or None
     m = _ATTACHED_IOS.fullmatch(f) or _ATTACHED_ANDROID.fullmatch(f)
     if m:
         name = m.group("file").strip()
