@@ -442,3 +442,26 @@ def test_ingest_chat_whatsapp_newer_placeholders_polls_locations(tmp_path):
         ("audio", None), ("video", None), ("text", None),
         ("link", "Location: https://maps.google.com/?q=-0.5,117.1"),
         ("text", "POLL:\nJam kumpul?\nOPTION: 07.00 (3 votes)\nOPTION: 08.00 (1 vote)")]
+
+
+def test_ingest_chat_cli_options_and_forget_a_phone_sender(tmp_path):
+    from typer.testing import CliRunner
+
+    import suara
+    from suara.cli import app
+    ws_dir = tmp_path / "ws"
+    suara.init(ws_dir).close()
+    f = CHAT / "WhatsApp Chat with Bontang Watch.txt"
+    r = CliRunner().invoke(app, ["ingest", str(f), "--monthfirst", "--chat-name", "Tim Bontang", "-w", str(ws_dir)])
+    assert r.exit_code == 0, r.output
+    assert "day/month order: set by option (--monthfirst)" in r.output and 'chat "Tim Bontang"' in r.output
+    r = CliRunner().invoke(app, ["ingest", str(CHAT / "catatan-rapat.txt"), "-w", str(ws_dir)])
+    assert r.exit_code == 2 and "catatan-rapat.txt" in r.output
+    r = CliRunner().invoke(app, ["ingest", str(CHAT / "Chat WhatsApp dengan Relawan Samarinda Ulu.txt"), "-w", str(ws_dir)])
+    assert r.exit_code == 0
+    r = CliRunner().invoke(app, ["forget", "--account", "whatsapp:+6281200000101", "--yes", "-w", str(ws_dir)])
+    assert r.exit_code == 0, r.output
+    ws = suara.open(ws_dir)
+    assert ws.store.sql("SELECT count(*) n FROM posts WHERE account_id = '+6281200000101'").n[0] == 0
+    assert ws.store.sql("SELECT count(*) n FROM posts WHERE parent_id = 'chat:tim-bontang'").n[0] == 4
+    ws.close()
