@@ -212,6 +212,7 @@ def test_ingest_chat_name_from_files():
     assert chat_name_from_file(Source(Path("Chat WhatsApp dengan Tim Sukses.txt"))) == "Tim Sukses"
     assert chat_name_from_file(Source(Path("WhatsApp Chat - Grup A.zip"), member="_chat.txt")) == "Grup A"
     assert chat_name_from_file(Source(Path("ekspor.txt"))) == "ekspor"
+    assert chat_name_from_file(Source(Path("ekspor.zip"), member="WhatsApp Chat - Grup B/_chat.txt")) == "Grup B"
 
 
 def test_ingest_chat_name_option(tmp_path):

@@ -184,7 +184,8 @@ def chat_name_from_file(source: Source) -> str:
     inner = PurePosixPath(source.inner_name).name
     stem = inner.rsplit(".", 1)[0] if "." in inner else inner
     if stem.lower() in ("_chat", "chat") or source.member is not None and not _FILE_NAME.search(_spaced(stem)):
-        stem = source.path.name.rsplit(".", 1)[0]
+        folder = PurePosixPath(source.member or "").parent.name
+        stem = folder if folder and _FILE_NAME.search(_spaced(folder)) else source.path.name.rsplit(".", 1)[0]
     stem = re.sub(r"\s\(\d+\)$", "", _spaced(stem)).strip()   # "... (1)" from a second download
     # search, not match: an upload keeps the name behind a prefix ("job-1a2b-WhatsApp_Chat_with_...")
     m = _FILE_NAME.search(stem)
