@@ -158,7 +158,8 @@ def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFr
     st["candidate"] = st.candidate.astype(str)
     m = m.merge(st[["platform", "account_id", "candidate", "stance"]], on=["platform", "account_id", "candidate"],
                 how="left")
-    m = m.merge(acc[["platform", "account_id", *DIMENSIONS]], on=["platform", "account_id"], how="inner",
+    acc["key"] = (acc.platform.astype(str) + "\x1f" + acc.account_id.astype(str)).astype(object)
+    m = m.merge(acc[["platform", "account_id", "key", *DIMENSIONS]], on=["platform", "account_id"], how="inner",
                 suffixes=("_m", ""))
     m = m.drop(columns=[c for c in m.columns if c.endswith("_m")])
     acc = acc.merge(_issues(ws, filtered), on=["platform", "account_id"], how="left")
@@ -189,27 +190,33 @@ def _issues(ws, filtered: bool) -> pd.DataFrame:
 # cells
 def _pair_figures(sub: pd.DataFrame, ballots: list[str], k: int) -> dict[str, Any]:
     """Per pair: share of voice and net sentiment with intervals, accounts, stance shares.
-    ``sub``: rows (account, candidate) of one cell."""
-    per_acc = sub.groupby(["platform", "account_id"]).n.sum()
-    n_acc = len(per_acc)
+    ``sub``: rows (account ``key``, candidate) of one cell, one row per account and pair."""
+    codes, uniq = pd.factorize(sub.key.to_numpy())
+    n = sub.n.to_numpy(float)
+    per_acc = np.bincount(codes, weights=n, minlength=len(uniq))
+    cand = sub.candidate.to_numpy()
+    net_y = (sub.pos.to_numpy(float) - sub.neg.to_numpy(float))
+    stance_v = sub.stance.to_numpy()
     out = {}
     for b in ballots:
-        sb = sub[sub.candidate == b].set_index(["platform", "account_id"])
-        acc_b = len(sb)
+        mask = cand == b
+        acc_b = int(mask.sum())
         if acc_b < k:   # too few accounts talk about this pair here: suppressed
             out[b] = {"accounts": None, "suppressed": True}
             continue
-        y = sb.n.reindex(per_acc.index).fillna(0).to_numpy(float)
-        share = ratio_interval(y, per_acc.to_numpy(float), 0.0, 1.0)
-        net = ratio_interval((sb.pos - sb.neg).to_numpy(float), sb.n.to_numpy(float), -1.0, 1.0)
+        y = np.zeros(len(uniq))
+        y[codes[mask]] = n[mask]
+        share = ratio_interval(y, per_acc, 0.0, 1.0)
+        net = ratio_interval(net_y[mask], n[mask], -1.0, 1.0)
+        st = stance_v[mask]
         stance = {}
-        for s in ("supporter", "opponent", "persuadable"):
-            c = int((sb.stance == s).sum())
-            stance[s] = {"share": safe_float(c / acc_b), "interval": list(wilson(c, acc_b))}
-        out[b] = {"accounts": acc_b, "mentions": int(sb.n.sum()),
+        for s_ in ("supporter", "opponent", "persuadable"):
+            c = int((st == s_).sum())
+            stance[s_] = {"share": safe_float(c / acc_b), "interval": list(wilson(c, acc_b))}
+        out[b] = {"accounts": acc_b, "mentions": int(n[mask].sum()),
                   "share": share[0], "share_interval": [share[1], share[2]],
                   "net_sentiment": net[0], "net_interval": [net[1], net[2]], "stance": stance}
-    return {"accounts": n_acc, "mentions": int(per_acc.sum()), "pairs": out}
+    return {"accounts": int(len(uniq)), "mentions": int(per_acc.sum()), "pairs": out}
 
 
 def _issue_figures(accs: pd.DataFrame, k: int, top: int = 5) -> list[dict]:
@@ -249,8 +256,7 @@ def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: l
             sup_cells += 1
             sup_acc += len(accs)
             continue
-        ids = accs[["platform", "account_id"]]
-        sub = m.merge(ids, on=["platform", "account_id"], how="inner")
+        sub = m[m.key.isin(set(accs.key))]
         cell = dict(zip(dims, map(str, key)))
         cell.update(_pair_figures(sub, ballots, k))
         cell["issues"] = _issue_figures(accs, k)
