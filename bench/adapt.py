@@ -53,7 +53,7 @@ def smsa_test(data: Path) -> tuple[pd.DataFrame, str, bool]:
 
 
 def hatespeech_heldout(data: Path) -> tuple[pd.DataFrame, str, bool]:
-    from suara.models.train import hatespeech_split
+    from suara.enrich.train import hatespeech_split
     tr, ca, te = hatespeech_split(data)
     seen = {dedupe_key(t) for t in pd.concat([tr, ca])["text"]}
     te = te[[dedupe_key(t) not in seen for t in te["text"]]]

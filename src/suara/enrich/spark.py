@@ -196,6 +196,8 @@ def _workspace_components(election, settings, path, version):
     comps = _PIPES.get(key)
     if comps is None:
         pipe = Pipeline.default(election, settings, workspace=path)
+        from suara.enrich.adapt import attach
+        attach(pipe, path)  # the workspace's own models, as on the driver
         if pipe.version != version:
             raise EnrichError(f"worker pipeline {pipe.version} differs from the driver's {version}: "
                               "executors need the same Suara version and workspace files")
