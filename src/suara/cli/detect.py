@@ -23,9 +23,10 @@ def register(app: typer.Typer) -> None:
 def coordination(
         output: Path = typer.Option(..., "-o", "--output", help="Folder for accounts.csv, edges.csv, "
                                     "networks.csv, network.gexf and summary.json."),
-        window: Optional[int] = typer.Option(None, "--window", min=1,
-                                             help="Co-activity window in seconds (default: estimated "
-                                                  "from the data with CooRnet's rule)."),
+        window: Optional[str] = typer.Option(None, "--window",
+                                             help="Co-activity window: seconds (60) or 60s, 5m, 1h "
+                                                  "(default: estimated from the data with CooRnet's rule; "
+                                                  "the multi-scale and similarity evidence need none)."),
         min_weight: int = typer.Option(2, "--min-weight", min=1, help="Least shared objects per edge."),
         min_symmetry: float = typer.Option(0.3, "--min-symmetry", min=0.0, max=1.0,
                                            help="Least share of both accounts' activity an edge must hold."),
@@ -35,11 +36,15 @@ def coordination(
                                           help="Write citizens' handles as they are (default: pseudonyms)."),
         workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
     """Find coordinated account networks and score every account (buzzer score 0..1, flagged >= 0.5)."""
-    from suara.detect.coordination import detect_coordination
+    from suara.detect.coordination import detect_coordination, parse_window
 
+    try:
+        seconds = parse_window(window)
+    except ValueError as e:
+        fail(str(e))
     ws = open_workspace(workspace, engine)
     try:
-        res = detect_coordination(ws, window=window, min_weight=min_weight, min_symmetry=min_symmetry,
+        res = detect_coordination(ws, window=seconds, min_weight=min_weight, min_symmetry=min_symmetry,
                                   seed=seed, store=not no_store)
         paths = res.save(output, pseudonymise=not real_handles)
     except OSError as e:

@@ -32,7 +32,12 @@ SCALES = {
     "medium": dict(items=500_000, citizens=40_000, official=12, networks=10, size=(25, 120), lives=16, posts=0.35),
     "large": dict(items=5_000_000, citizens=150_000, official=20, networks=20, size=(40, 300), lives=40, posts=0.35),
 }
-VARIANTS = ("plain", "jitter", "paraphrase", "mixed", "slow", "organic", "calm")
+VARIANTS = ("plain", "jitter", "paraphrase", "mixed", "slow", "organic", "calm", "hard", "chants")
+#: variants with authentic crowds chanting one slogan together on debate nights
+_CHANT_VARIANTS = ("hard", "chants")
+#: unrelated tags trending on a given day (hijacked by networks in the "hard" variant)
+_TRENDING = ("TimnasIndonesia", "KonserAkbar", "HariBatik", "BeritaViral", "JumatBerkah", "InfoBMKG",
+             "LiburPanjang", "PialaAFF", "KopiPagi", "DramaKorea", "HargaBBM", "MudikAman")
 
 _HOUR_W = [0.6, 0.35, 0.2, 0.15, 0.25, 0.6, 1.1, 1.5, 1.4, 1.2, 1.2, 1.3, 1.6, 1.5, 1.2, 1.1, 1.2, 1.4, 1.6, 2.0,
            2.2, 2.1, 1.7, 1.1]
@@ -164,7 +169,7 @@ class _Sim:
         self._plan_specials()
 
     def _weights(self) -> None:
-        mixed = self.variant == "mixed"
+        mixed = self.variant in ("mixed", "hard")   # buzzers also post ordinary-looking posts
         self.poster_w, self.commenter_w, self.by_type = {}, {}, {}
         for p, accs in self.acc.items():
             pw = np.array([a.activity if (a.type != "buzzer" or mixed) and (p != "facebook" or a.type != "citizen")
@@ -200,6 +205,11 @@ class _Sim:
         self.crises = []
         ballots = e.ballots
         issues = [i.id for i in e.issues] or [None]
+        if self.variant in _CHANT_VARIANTS:
+            # genuine supporters chanting the same slogan together on debate nights
+            for dd in sorted(self.debate_days):
+                for b in ballots:
+                    self._add(self.at(dd, 20 + r.random()), "chant", (b,))
         if self.variant != "calm":
             # injected hoax against the leading pair
             hd = camp0 + int((camp1 - camp0) * 0.55)
@@ -541,6 +551,8 @@ class _Sim:
         elif kind == "live":
             b, ai, dur = pl
             self.live(ts, b, ai, dur)
+        elif kind == "chant":
+            self.chant(ts, pl[0])
 
     def _author_not_supporting(self, p: str, b: str) -> int:
         cit = self.by_type[p]["citizen"]
@@ -842,15 +854,28 @@ class _Sim:
             base, _, iss = gen(net.candidate, None, casual=False)
             crisis, link = "", (net.link if r.random() < 0.6 else None)
         media = "video" if p == "tiktok" else ("photo" if p == "instagram" else "text")
+        # hard: three different texts per wave (sharing only the pair and the tags), each
+        # member picks one and adds its own emoji; a third hijack the day's trending tags
+        bases = [base]
+        if self.variant == "hard" and op == "post":
+            bases += [gen(net.candidate, None, casual=False)[0] for _ in range(2)]
         for k, m in enumerate(participants):
-            text = self._member_text(base, k)
+            text = self._member_text(bases[int(self.g.integers(len(bases)))], k)
+            tags = list(net.tags)
+            if self.variant == "hard" and r.random() < 1 / 3:
+                day = int((ts - self.day_start(0)) // 86400)
+                tags += random.Random(day).sample(_TRENDING, 3)[:r.randint(1, 2)]
             self.emit(p, ts + offs[k], m, text, stance_d, iss, media=media, network=nid, crisis=crisis,
-                      link=link, tags=net.tags, n_comments=int(self.g.poisson(0.3)))
+                      link=link, tags=tags, n_comments=int(self.g.poisson(0.3)))
 
     def _offsets(self, n: int) -> list:
         r, v = self.r, self.variant
         if v == "jitter":
             xs = [r.uniform(60, 1500) for _ in range(n)]
+        elif v == "hard":
+            # a wave spread over 5-40 minutes; one in three networks spreads it over up to 3 hours
+            top = r.uniform(2 * 3600, 3 * 3600) if r.random() < 1 / 3 else r.uniform(300, 2400)
+            xs = [r.uniform(0, top) for _ in range(n)]
         elif v == "slow":
             xs = [r.uniform(0, 6 * 3600) for _ in range(n)]
         else:
@@ -864,6 +889,10 @@ class _Sim:
         r = self.r
         if self.variant == "paraphrase":
             return self.tm.paraphrase(base)
+        if self.variant == "hard":
+            own = " ".join(r.choice(["🔥", "💯", "👍", "🙏", "💪", "👏", "mantap", "setuju", "gas", "ayo"])
+                           for _ in range(r.randint(0, 2)))
+            return f"{base} {own}".strip() if r.random() < 0.6 else f"{own} {base}".strip()
         if k == 0 or r.random() < 0.65:
             return base
         return base + r.choice([" 🔥", "!!", " 💯", ".", " 👍", " 🙏"])   # near-identical copies
@@ -892,6 +921,18 @@ class _Sim:
             else:
                 self.emit("x", t, m, f"RT @{oa.handle}: {ot['text']}"[:140], ost, None, media="text", n_comments=0,
                           ref=("retweeted", opk))
+
+    # --- authentic chants: supporters posting one slogan together while watching a debate ---
+    def chant(self, ts: float, b: str) -> None:
+        sup = [i for i in self.by_type["x"].get("sup:" + b) or [] if self.acc["x"][i].type == "citizen"]
+        if len(sup) < 20:
+            return
+        c = self.e.candidate(b)
+        slogan = f"{c.short} menang! {c.short} untuk {self.e.province or 'kita'} #Debat{c.short.replace('-', '')}"
+        for m in self.r.sample(sup, min(250, len(sup) // 3)):
+            t = ts + self.r.uniform(0, 300)
+            self._ts_for_label = t
+            self.emit("x", t, m, slogan, {b: "pos"}, None, media="text", n_comments=0)
 
     # --- live sessions ---
     def live(self, ts: float, b: str, ai: int, dur: int) -> None:

@@ -66,7 +66,8 @@ class Account:
 
 @dataclass
 class Network:
-    """A buzzer network: fresh accounts pushing or attacking one pair."""
+    """A buzzer network pushing or attacking one pair: mostly fresh accounts, some bought or
+    hijacked old ones."""
 
     id: int
     platforms: tuple
@@ -154,6 +155,11 @@ class _Handles:
         return self.take(r.choice(pats), platform)
 
 
+def old_created_rm(rm: random.Random) -> int:
+    """An account made between 2010 and mid-2023 (from the given stream)."""
+    return int(dt.datetime(2010, 1, 1, tzinfo=dt.timezone.utc).timestamp() + rm.random() * 13.5 * 365 * 86400)
+
+
 def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official: int,
                 networks: list[Network], tz_hours: float = 8.0, seed: int = 0) -> World:
     """Create every account on every platform (deterministic for a given generator).
@@ -172,6 +178,11 @@ def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official
     tracked = {(t.platform, t.account_type): [] for t in e.tracked_accounts}
     for t in e.tracked_accounts:
         tracked[(t.platform, t.account_type)].append(t)
+
+    # account ages and reach drawn from their own stream, so the rest of the world is unchanged:
+    # a fifth of citizens made their account recently; buzzer networks mix fresh accounts
+    # with bought and hijacked old ones (years old, hundreds to thousands of followers)
+    rm = random.Random(seed * 31 + 5)
 
     def old_created() -> int:
         return int(dt.datetime(2010, 1, 1, tzinfo=dt.timezone.utc).timestamp() + r.random() * 13.5 * 365 * 86400)
@@ -222,6 +233,8 @@ def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official
             region_places = (e.regions[reg].places or [e.regions[reg].name]) if reg >= 0 else []
             h = hs.person(first, last, p, r.choice(region_places) if region_places and r.random() < 0.3 else None)
             created = old_created()
+            if rm.random() < 0.2:
+                created = int(camp - rm.uniform(-20, 150) * 86400)
             a = Account(p, uid(p, created), h, f"{first.capitalize()} {last.capitalize()}" if r.random() < 0.7
                         else first.capitalize(), "citizen", reg, sup, created=created,
                         followers=int(fols[i]), following=int(g.lognormal(5.3, 0.9)), posts=int(g.lognormal(4, 1.3)),
@@ -295,11 +308,19 @@ def build_world(e: Election, g: np.random.Generator, n_citizens: int, n_official
             members = []
             for _ in range(net.size):
                 created = int(camp + r.uniform(-10, 25) * 86400)
+                followers, following = int(g.integers(0, 60)), int(g.integers(0, 25))
+                kind = rm.random()
+                if kind < 0.3:      # bought: an aged account with purchased followers
+                    created = int(camp - rm.uniform(400, 3000) * 86400)
+                    followers, following = rm.randint(300, 6000), rm.randint(100, 1500)
+                elif kind < 0.45:   # hijacked: a real person's old account taken over
+                    created = old_created_rm(rm)
+                    followers, following = int(rm.lognormvariate(5.5, 1.0)), rm.randint(50, 800)
                 first = r.choice(_FIRST)
                 a = Account(p, uid(p, created), hs.buzzer(first, p, net.tags[0]),
                             first.capitalize() + r.choice(["", " " + r.choice(_LAST).capitalize(), " ✨", "_"]),
                             "buzzer", -1, net.works_for, network=net.id, created=created,
-                            followers=int(g.integers(0, 60)), following=int(g.integers(0, 25)),
+                            followers=followers, following=following,
                             posts=int(g.integers(5, 300)), activity=1.0,
                             bio=r.choice(["", "", "#" + net.tags[0], "NKRI harga mati", "cinta damai 🇮🇩"]),
                             location=r.choice(["", "", e.province or "", "Indonesia"]))

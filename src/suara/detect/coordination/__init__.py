@@ -17,9 +17,9 @@ Example
 from suara.detect.coordination._core import (COORD_WEIGHT, FLAG_THRESHOLD, SIGNAL_WEIGHTS,
                                               CoordinationResult, detect_coordination)
 from suara.detect.coordination._gexf import write_gexf
-from suara.detect.coordination._network import co_activity, communities, estimate_window, filter_edges
+from suara.detect.coordination._network import co_activity, communities, estimate_window, filter_edges, parse_window
 from suara.detect.coordination._traces import KINDS, near_duplicate_clusters
 
-__all__ = ["detect_coordination", "CoordinationResult", "estimate_window", "co_activity",
+__all__ = ["detect_coordination", "CoordinationResult", "estimate_window", "parse_window", "co_activity",
            "filter_edges", "communities", "near_duplicate_clusters", "write_gexf", "KINDS",
            "SIGNAL_WEIGHTS", "COORD_WEIGHT", "FLAG_THRESHOLD"]

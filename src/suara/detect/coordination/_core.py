@@ -162,7 +162,7 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                         edge_percentile: float = 0.5, min_symmetry: float = 0.3,
                         min_participation: int = 4, min_cluster_size: int = 3, max_fanout: int = 200,
                         text_threshold: float = 0.6, q: float = 0.1, p: float = 0.5,
-                        min_similarity: float = 0.35, sim_alpha: float = 1e-6,
+                        min_similarity: float = 0.35, sim_alpha: float = 1e-3, time_alpha: float = 1e-6,
                         seed: int = 42, store: bool = True) -> CoordinationResult:
     """Find coordinated networks and score every posting account (buzzer score 0..1).
 
@@ -207,7 +207,7 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
                   min_symmetry=min_symmetry, min_participation=min_participation,
                   min_cluster_size=min_cluster_size, max_fanout=max_fanout,
                   text_threshold=text_threshold, q=q, p=p, min_similarity=min_similarity,
-                  sim_alpha=sim_alpha, seed=seed)
+                  sim_alpha=sim_alpha, time_alpha=time_alpha, seed=seed)
     if window is not None and window < 1:
         raise ValueError(f"window must be at least 1 second, got {window}")
     posts, stats = load_posts(ws)
@@ -242,7 +242,7 @@ def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
     stats.update(sim_stats)
     timings["similarity_s"] = time.perf_counter() - t5
     t6 = time.perf_counter()
-    slow, ms_stats = multiscale_edges(traces, max_df=sim_stats.get("sim_max_df") or 150, alpha=sim_alpha)
+    slow, ms_stats = multiscale_edges(traces, max_df=sim_stats.get("sim_max_df") or 150, alpha=time_alpha)
     stats.update(ms_stats)
     timings["multiscale_s"] = time.perf_counter() - t6
     traces["kind"] = traces["kind"].map({k: i for i, k in enumerate(KINDS)}).astype("int64")

@@ -10,6 +10,29 @@ import pandas as pd
 from suara.detect.coordination._traces import KINDS
 
 
+def parse_window(value: str | int | None) -> int | None:
+    """A co-activity window from the command line: seconds (``90``) or a number with a
+    unit (``90s``, ``5m``, ``1h``); None or ``auto`` = estimate from the data.
+
+    >>> parse_window("90"), parse_window("5m"), parse_window("1h"), parse_window("auto")
+    (90, 300, 3600, None)
+    >>> parse_window("soon")
+    Traceback (most recent call last):
+    ...
+    ValueError: --window 'soon' is not a duration: use seconds (60) or 60s, 5m, 1h, or auto
+    """
+    import re
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        return None
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", str(value).lower())
+    if not m:
+        raise ValueError(f"--window {value!r} is not a duration: use seconds (60) or 60s, 5m, 1h, or auto")
+    secs = float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+    if secs < 1 or secs > 7 * 86400:
+        raise ValueError(f"--window {value!r} is out of range: between 1 second and 7 days")
+    return int(round(secs))
+
+
 def estimate_window(traces: pd.DataFrame, q: float = 0.1, p: float = 0.5,
                     min_objects: int = 10, floor: int = 10, cap: int = 3600,
                     episode: int = 86400) -> int | None:

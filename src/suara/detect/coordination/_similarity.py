@@ -69,8 +69,9 @@ def similarity_edges(tokens: pd.DataFrame, private: pd.Series, *, max_df: int | 
     df = t.groupby("token")["node"].transform("size").to_numpy()
     n_docs = max(2, int(t["node"].nunique()))
     if max_df is None:
-        # a network is at most a few hundred accounts; a token held by more is a crowd's
-        max_df = int(min(1000, max(150, 0.01 * n_docs)))
+        # a token held by more than 2 % of the accounts (at least 50, at most 1,000) is a
+        # crowd's: a chant, a trending tag, a viral link
+        max_df = int(min(1000, max(50, 0.02 * n_docs)))
     idf = np.log((1 + n_docs) / (1 + df)) + 1.0
     w = (1.0 + np.log(t["tf"].to_numpy(dtype=float))) * idf
     node = t["node"].to_numpy()
@@ -91,10 +92,16 @@ def similarity_edges(tokens: pd.DataFrame, private: pd.Series, *, max_df: int | 
     X = sparse.csr_matrix((w[keep] / norm[nk], (nk, tok_codes)), shape=(n_nodes, n_tok))
     B = sparse.csr_matrix((np.ones(len(nk)), (nk, tok_codes)), shape=(n_nodes, n_tok))
     XT, BT = X.T.tocsr(), B.T.tocsr()
-    # configuration-model expectation of shared tokens between two accounts
+    # configuration-model expectation of shared tokens, given the tokens one account holds:
+    # each of a's tokens t is held by a random other account with probability
+    # (df_t - 1) / (N - 1), scaled by how many tokens b holds against the mean account, so
+    # E[shared] = S_a r_b / (N - 1) with S_a = Σ_{t in a} (df_t - 1); the larger of the two
+    # directions is used
     k = np.bincount(nk, minlength=n_nodes).astype(float)
     dfk = np.bincount(tok_codes, minlength=n_tok).astype(float)
-    c = float((dfk * (dfk - 1)).sum() / max(dfk.sum(), 1.0) ** 2)
+    s_acc = np.bincount(nk, weights=dfk[tok_codes] - 1.0, minlength=n_nodes)
+    held = np.bincount(node, minlength=n_nodes).astype(float) + priv
+    r_acc = held / max(float(held[held > 0].mean()), 1.0)
     rows_with = np.flatnonzero(k > 0)
     out = []
     for lo in range(0, len(rows_with), chunk):
@@ -117,7 +124,8 @@ def similarity_edges(tokens: pd.DataFrame, private: pd.Series, *, max_df: int | 
         return pd.DataFrame(columns=cols), stats
     e = pd.concat(out, ignore_index=True)
     e = e[e["shared"] >= min_shared]
-    mu = k[e["lo"].to_numpy()] * k[e["hi"].to_numpy()] * c
+    lo_, hi_ = e["lo"].to_numpy(), e["hi"].to_numpy()
+    mu = np.maximum(s_acc[lo_] * r_acc[hi_], s_acc[hi_] * r_acc[lo_]) / max(n_docs - 1, 1)
     e["p"] = poisson_sf(e["shared"].to_numpy(), mu)
     stats["sim_pairs"] = int(len(e))
     e = e[e["p"] <= alpha]

@@ -104,7 +104,7 @@ def structural_traces(ws, posts: ibis.Table) -> pd.DataFrame:
     parts.append(cm.select("platform", "account_id", "post_id", kind=ibis.literal("comment"),
                            obj="c:" + cm.platform + ":" + ibis.coalesce(cm.root_id, cm.parent_id), ts="ts"))
     # co-sharing the same post
-    sh = p.filter(p.kind == "share", target.notnull())
+    sh = p.filter(p.kind == "share", target.notnull(), ~p.platform.isin(list(CHAT_PLATFORMS)))
     parts.append(sh.select("platform", "account_id", "post_id", kind=ibis.literal("share"),
                            obj="s:" + sh.platform + ":" + ibis.coalesce(sh.root_id, sh.parent_id), ts="ts"))
     # co-replying to the same account: the author of the parent post, else the first @mention
@@ -163,9 +163,10 @@ def forward_sprays(posts: ibis.Table) -> pd.DataFrame:
 
 
 def text_counts(posts: ibis.Table) -> pd.DataFrame:
-    """Per account: posts with text of its own (shares left out). Columns platform,
-    account_id, n_text."""
-    p = posts.filter(posts.kind.isnull() | (posts.kind != "share"), posts.text.notnull(), posts.text != "")
+    """Per account: posts with text of its own (shares left out, except forwards into chat
+    groups). Columns platform, account_id, n_text."""
+    p = posts.filter(posts.kind.isnull() | (posts.kind != "share") | posts.platform.isin(list(CHAT_PLATFORMS)),
+                     posts.text.notnull(), posts.text != "")
     return p.group_by(["platform", "account_id"]).aggregate(n_text=p.count()).execute()
 
 
@@ -286,14 +287,16 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 def text_traces(ws, posts: ibis.Table, threshold: float = 0.6) -> pd.DataFrame:
     """Near-duplicate text traces: the current enrichment's ``dup_cluster`` when present,
     else clusters computed here with MinHash LSH. Shares are left out (their text is the
-    shared post's). Columns: platform, account_id, kind, obj, ts, post_id.
+    shared post's), except forwards into WhatsApp / Telegram groups. Columns: platform, account_id, kind, obj, ts, post_id.
 
     >>> import suara, tempfile
     >>> ws = suara.init(tempfile.mkdtemp())
     >>> len(text_traces(ws, load_posts(ws)[0]))
     0
     """
-    p = posts.filter(posts.kind.isnull() | (posts.kind != "share"), posts.text.notnull())
+    # a forward into a WhatsApp / Telegram group carries the message itself: its text counts
+    p = posts.filter(posts.kind.isnull() | (posts.kind != "share") | posts.platform.isin(list(CHAT_PLATFORMS)),
+                     posts.text.notnull())
     v = base.current_version(ws)
     have_dup = False
     if v:
