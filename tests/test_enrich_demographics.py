@@ -81,3 +81,32 @@ def test_demographics_workspace_table_and_forget(tmp_path):
     estimate_workspace(ws)   # idempotent: replaces, never duplicates
     assert ws.store.count("account_demographics") == 2
     assert ensure_demographics(ws) and not ensure_demographics(ws)   # reruns only after a change
+
+
+def test_enrich_demographics_quality_on_real_profiles(fixtures_dir, tmp_path, shared):
+    """Floors under the figures of bench/demographics.py (hand labels of real profiles) and the
+    lexicon build being reproducible from ../shared."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from suara.models.train_names import FILE, build
+    root = Path(__file__).resolve().parents[1]
+    labels = pd.read_csv(root / "bench" / "data" / "demographics_labels.csv", dtype=str, keep_default_na=False)
+    assert set(labels.columns) == {"platform", "account_id", "subset", "person", "gender", "age_band", "occupation"}
+    ws = suara.init(tmp_path / "fx")
+    ws.ingest([fixtures_dir])
+    estimate_workspace(ws)
+    est = ws.store.table("account_demographics").execute()
+    est["account_id"] = est.account_id.astype(str)
+    j = labels.merge(est, on=["platform", "account_id"], suffixes=("", "_e"))
+    assert len(j) == len(labels)                       # every labelled account is still imported
+    g = j[(j.gender_conf >= 0.5) & (j.gender_e != "unknown")]
+    assert len(g) >= 60 and (g.gender_e == g.gender).mean() >= 0.85
+    p = j[j.person_e != "unknown"]
+    assert len(p) >= 120 and (p.person_e == p.person).mean() >= 0.88
+    o = j[(j.occupation_conf >= 0.5) & (j.occupation_e != "unknown")]
+    assert (o.occupation_e == o.occupation).mean() >= 0.7
+    shipped = json.load(gzip.open(root / "src" / "suara" / "models" / FILE, "rt"))
+    rebuilt = build(shared / "data")
+    assert shipped["names"] == rebuilt["names"] and shipped["endings"] == rebuilt["endings"]
