@@ -142,3 +142,10 @@ def test_sections_whole_document_strict(simulated):
     doc = simulated.analyse(detect=False)
     assert [k for k in doc if failed(doc[k])] == []
     assert list(doc) == SECTIONS
+
+
+def test_sections_text_catalogue_has_both_languages():
+    from suara.config.i18n import CATALOGUE, LANGUAGES
+    for area, by_lang in CATALOGUE.items():
+        keys = {lang: set(by_lang[lang]) for lang in LANGUAGES}
+        assert keys["id"] == keys["en"], (area, keys["id"] ^ keys["en"])

@@ -299,6 +299,9 @@ _AUDIENCE = {
                        "Lift = respons per unggahan dibanding rata-rata segmen; diperingkat setelah penyusutan ke 1 "
                        "untuk sel dengan sedikit unggahan.",
         "none": "Belum cukup data untuk rekomendasi.",
+        "group_persuadable": "akun yang belum menentukan pilihan",
+        "group_critical_of_all": "akun yang kritis terhadap semua paslon",
+        "group_supporter": "pendukung {p}", "group_opponent": "penentang {p}",
     },
     "en": {
         "reg": "Regions & voice gaps",
@@ -316,6 +319,9 @@ _AUDIENCE = {
                        "Lift = responses per post against the segment's average; ranked after shrinking toward 1 "
                        "for cells with few posts.",
         "none": "Not enough data for recommendations yet.",
+        "group_persuadable": "persuadable (undecided) accounts",
+        "group_critical_of_all": "accounts critical of every pair",
+        "group_supporter": "supporters of {p}", "group_opponent": "opponents of {p}",
     },
 }
 
@@ -360,7 +366,7 @@ _MOBILISE = {
            "enth": "Indeks antusiasme", "enth_explain":
            "Jumlah akun berbeda (buzzer dikeluarkan) yang menyebut pasangan secara positif per minggu. "
            "Indeks 100 = sama dengan minggu sebelumnya; di atas 100 = antusiasme tumbuh.",
-           "week": "Minggu ke-", "none": "Belum ada data."},
+           "week": "Minggu ke-", "none": "Belum ada data.", "pair": "Paslon", "region": "Wilayah"},
     "en": {"actions": "Actions & mobilisation", "actions_explain":
            "Calls to action (hashtag campaigns, posts to share, live streams, comment drives): taking-part "
            "accounts (organic vs coordinated), posts, reach (followers of taking-part accounts), regions, "
@@ -377,7 +383,7 @@ _MOBILISE = {
            "enth": "Enthusiasm index", "enth_explain":
            "Distinct accounts (buzzers removed) speaking positively about a pair each week. Index 100 = as many "
            "as the week before; above 100 = enthusiasm is growing.",
-           "week": "Week", "none": "No data yet."},
+           "week": "Week", "none": "No data yet.", "pair": "Pair", "region": "Region"},
 }
 
 _RADAR = {

@@ -538,7 +538,7 @@ class Actions(Section):
         return [
             {"type": "chart", "faces": rep, "figure": figure(fig)},
             {"type": "table", "faces": rep,
-             "columns": [t["name"], t["kind"], "Paslon" if lang == "id" else "Pair", t["posts"], t["acc"], t["coord"],
+             "columns": [t["name"], t["kind"], t["pair"], t["posts"], t["acc"], t["coord"],
                          t["reach"], t["regions"], t["net"], t["progress"]],
              "rows": [[a["name"], a["kind"], a["candidate"] or "–", f"{a['posts']:,}", f"{a['accounts']['organic']:,}",
                        f"{a['accounts']['coordinated']:,}", f"{a['reach']:,}", a["regions_reached"],

@@ -150,7 +150,7 @@ class Enthusiasm(Section):
         web_fig.update_layout(title=ui["enthusiasm"], height=320, xaxis_title=ui["week"])
         return [
             {"type": "chart", "faces": rep, "figure": figure(fig)},
-            {"type": "table", "faces": rep, "columns": ["Wilayah" if lang == "id" else "Region",
+            {"type": "table", "faces": rep, "columns": [t["region"],
                                                        *[pair_label(e, b) for b in e.ballots]], "rows": rows},
             {"type": "chart", "id": "enthusiasm", "title": ui["enthusiasm"], "explain": ui["enthusiasm_explain"],
              "faces": ("web",), "figure": figure(web_fig)},
