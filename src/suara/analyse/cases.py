@@ -307,7 +307,7 @@ def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli") -
         recs.append(d)
     fcsv = out / f"{case_id}-evidence.csv"
     with open(fcsv, "w", newline="", encoding="utf-8") as f:
-        # CRLF: a bare "\r" inside a cell is then quoted (see suara.report.export.write_csv)
+        # CRLF: a bare "\r" inside a cell is then quoted (see suara.store.export.write_csv)
         w = csv.DictWriter(f, fieldnames=cols + ["sha256"], lineterminator="\r\n")
         w.writeheader()
         # formula-like cells are neutralised for spreadsheets; the JSON keeps the verbatim

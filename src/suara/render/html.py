@@ -61,7 +61,14 @@ def _map_figure(b: dict) -> go.Figure:
 
 
 def block_html(b: dict, div_id: str | None = None, csv_label: str = "CSV") -> str:
-    """One block as HTML (charts need plotly.js on the page)."""
+    """One block as HTML (charts need plotly.js on the page), with its CSV download link."""
+    out = _content_html(b, div_id)
+    if b.get("csv"):
+        out += f'<a class="dl" href="{_E(b["csv"])}">{_E(csv_label)}</a>'
+    return out
+
+
+def _content_html(b: dict, div_id: str | None) -> str:
     t = b["type"]
     if t == "kpis":
         tiles = []
@@ -73,10 +80,7 @@ def block_html(b: dict, div_id: str | None = None, csv_label: str = "CSV") -> st
     if t == "table":
         head = "".join(f"<th>{_E(str(c))}</th>" for c in b["columns"])
         body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in r) + "</tr>" for r in b["rows"])
-        out = f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-        if b.get("csv"):
-            out += f'<a class="dl" href="{_E(b["csv"])}">{_E(csv_label)}</a>'
-        return out
+        return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if t == "chart":
         return f'<div class="chart">{figure_div(go.Figure(b["figure"]), div_id or f"chart-{next(_ids)}")}</div>'
     if t == "map":
