@@ -21,11 +21,100 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 __all__ = ["load_political", "evaluate_political", "evaluate_language", "evaluate_hoax",
-           "paraphrase", "DATA_DIR"]
+           "paraphrase", "DATA_DIR", "load_political_real", "evaluate_political_real",
+           "FIXTURES_DIR"]
 
 #: the hand-labelled sets (tests/data/enrich in a source checkout)
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data" / "enrich"
 _STANCE = {"+": "positive", "-": "negative", "=": "neutral"}
+#: real export samples (``../shared/fixtures`` next to a source checkout)
+FIXTURES_DIR = Path(__file__).resolve().parents[4] / "shared" / "fixtures"
+
+
+def _targets(spec: str) -> dict[str, str]:
+    gold = {}
+    if spec.strip() != "none":
+        for t in spec.split(","):
+            t = t.strip()
+            gold[t[:-1]] = _STANCE[t[-1]]
+    return gold
+
+
+def load_political_real(fixtures: str | Path | None = None, split: str | None = None,
+                        path: str | Path | None = None) -> list[dict]:
+    """The hand-labelled real political posts (``political_real.tsv``: post ids + labels)
+    joined to their texts in the tweet-harvest fixtures. Returns dicts with ``id``, ``text``,
+    ``gold`` ({ballot: sentiment}), ``toxic`` (bool) and ``split`` (dev|test).
+
+    Raises FileNotFoundError when the fixtures folder is absent (tests skip on it) and
+    ValueError naming the row when a labelled id is missing from its source file."""
+    import pandas as pd
+    fx = Path(fixtures) if fixtures else FIXTURES_DIR
+    if not fx.is_dir():
+        raise FileNotFoundError(f"{fx}: fixtures folder not found")
+    lab = pd.read_csv(Path(path) if path else DATA_DIR / "political_real.tsv", sep="\t",
+                      comment="#", dtype=str)
+    texts: dict[str, str] = {}
+    for src in lab["source"].unique():
+        d = pd.read_csv(fx / src, dtype=str, keep_default_na=False)
+        ids = d["tweet_url"].str.extract(r"/status/(\d+)")[0]
+        texts.update({i: t for i, t in zip(ids, d["full_text"]) if isinstance(i, str)})
+    out = []
+    for n, r in enumerate(lab.itertuples(index=False), start=2):
+        if split and r.split != split:
+            continue
+        if r.post_id not in texts:
+            raise ValueError(f"political_real.tsv row {n}: post_id {r.post_id} not in {r.source}")
+        out.append({"id": r.post_id, "text": texts[r.post_id], "gold": _targets(r.targets),
+                    "toxic": r.toxic == "1", "split": r.split})
+    return out
+
+
+def score_targeted(gold_pred: list[tuple[str, str, float]]) -> dict:
+    """3-class macro-F1 and accuracy over (gold, predicted label, score) triples, and
+    positive-vs-negative macro-F1 over the pairs whose gold is not neutral (predicted by
+    the sign of the score = P(pos) - P(neg))."""
+    if not gold_pred:
+        return {"targeted_macro_f1": 0.0, "targeted_accuracy": 0.0, "targeted_pairs": 0,
+                "posneg_macro_f1": 0.0, "posneg_pairs": 0}
+    g = [a for a, _, _ in gold_pred]
+    p = [b for _, b, _ in gold_pred]
+    pn = [(a, "positive" if s >= 0 else "negative") for a, _, s in gold_pred if a != "neutral"]
+    return {"targeted_macro_f1": round(float(f1_score(g, p, average="macro")), 4),
+            "targeted_accuracy": round(float(np.mean(np.array(g) == np.array(p))), 4),
+            "targeted_pairs": len(g),
+            "posneg_macro_f1": round(float(f1_score([a for a, _ in pn], [b for _, b in pn],
+                                                    average="macro")), 4) if pn else 0.0,
+            "posneg_pairs": len(pn)}
+
+
+def evaluate_political_real(split: str | None = "test", fixtures=None, election=None,
+                            settings: dict | None = None) -> dict:
+    """Every shipped model on the hand-labelled real posts: candidate tagging P/R, targeted
+    sentiment (3 classes and positive vs negative, over correctly tagged pairs) and toxicity
+    (hate speech or abusive vs the ``toxic`` label)."""
+    from suara.config import load_election
+    from suara.enrich.pipeline import enrich_texts
+    election = election or load_election("pilpres-2024")
+    data = load_political_real(fixtures, split)
+    df = enrich_texts([d["text"] for d in data], election=election, settings=settings)
+    tp = fp = fn = 0
+    trip = []
+    for d, ms in zip(data, df["mentions"]):
+        pred = {m["candidate"]: (m["sentiment"], m["score"]) for m in ms}
+        gold = d["gold"]
+        tp += len(set(pred) & set(gold))
+        fp += len(set(pred) - set(gold))
+        fn += len(set(gold) - set(pred))
+        trip += [(gold[b], pred[b][0], pred[b][1]) for b in set(pred) & set(gold)]
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    tox_gold = [d["toxic"] for d in data]
+    tox_pred = (df["hate_speech"] | df["abusive"]).tolist()
+    return {"posts": len(data), "tagging_precision": round(p, 4), "tagging_recall": round(r, 4),
+            **score_targeted(trip),
+            "toxic_f1": round(float(f1_score(tox_gold, tox_pred)), 4),
+            "toxic_posts": int(sum(tox_gold))}
 
 
 def _rows(path: Path) -> list[list[str]]:

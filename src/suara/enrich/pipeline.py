@@ -72,17 +72,19 @@ def load_settings(folder: str | Path | None) -> dict:
     return s
 
 
-def enrich_texts(texts, election=None, components: list[str] | None = None) -> pd.DataFrame:
+def enrich_texts(texts, election=None, components: list[str] | None = None,
+                 settings: dict | None = None) -> pd.DataFrame:
     """Enrich a list of texts (or a DataFrame with ``text``) outside any workspace.
 
     ``components`` selects by name (e.g. ``["sentiment", "toxicity"]``); all text components
-    run by default (tagging and issues only with an election).
+    run by default (tagging and issues only with an election). ``settings`` are enrich
+    settings (as in ``enrich.yaml``) for the full pipeline.
     """
     if components is None:
         if election is None:
             comps = [LanguageId(), Sentiment(), Emotion(), Toxicity()]
         else:
-            return Pipeline.default(election, {"ocr": False}).run(texts).df
+            return Pipeline.default(election, {"ocr": False, **(settings or {})}).run(texts).df
     else:
         comps = components_by_name(components)
     return Pipeline.for_components(comps, election=election).run(texts).df

@@ -88,6 +88,10 @@ class CandidateTagger:
         freq = load_lexicon()["freq"]
         self._terms: dict[str, tuple[str, str, bool, bool]] = {}  # lower -> (ballot, kind, ambiguous, common)
         ballots = [c.ballot for c in election.candidates]
+        # a word of a candidate's own name is a name even when the training corpora use it
+        # often (they discuss the same politicians: "anies", "prabowo")
+        person_words = {w for c in election.candidates for p in c.persons
+                        for w in re.findall(r"[a-z0-9']+", p.lower())}
 
         def add(term: str, ballot: str, kind: str):
             t = term.strip().lower()
@@ -96,6 +100,8 @@ class CandidateTagger:
             toks = re.findall(r"[a-z0-9']+", t)
             common = bool(toks) and all(freq.get(w, 0) >= common_min for w in toks) and (
                 len(toks) == 1 or kind == "jargon")  # "Hadi Mulyadi" is a name; "Generasi Emas" a phrase
+            if len(toks) == 1 and toks[0] in person_words:
+                common = False
             ambiguous = common or (len(toks) == 1 and len(toks[0]) <= 4 and kind != "account")
             key = re.sub(r"[\s\-_.']+", "", t)
             prev = self._terms.get(key)
