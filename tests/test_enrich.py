@@ -30,12 +30,14 @@ EDGE = ["", "   ", "😍😍🔥", "x" * 50_000, "The weather in London is lovel
 
 
 # ----- models -------------------------------------------------------------------------------
-@pytest.mark.parametrize("name,heads", [("sentiment-1.npz", {"sentiment"}),
-                                        ("emotion-1.npz", {"emotion"}),
-                                        ("toxicity-1.npz", {"hate_speech", "abusive", "strength"})])
+@pytest.mark.parametrize("name,heads", [(f"{m}-{v}.npz", h) for v in (1, 2) for m, h in (
+    ("sentiment", {"sentiment"}), ("emotion", {"emotion"}),
+    ("toxicity", {"hate_speech", "abusive", "strength"}))])
 def test_enrich_models_load(name, heads):
+    """Both versions load: enrichments made with version 1 keep their meaning."""
     m = LinearModel.load(name)
     assert heads <= set(m.heads)
+    assert m.version.endswith(name.split("-")[1][0])
     X = m.featuriser.transform(["contoh teks"], [(0.0, 0.0, 0.0)])
     for h in m.heads:
         p = m.predict_proba(X, h)
@@ -44,8 +46,19 @@ def test_enrich_models_load(name, heads):
 
 def test_enrich_model_files_small():
     from suara.enrich.linear import model_path
-    for n in ("sentiment-1.npz", "emotion-1.npz", "toxicity-1.npz", "lexicon-1.json.gz"):
+    for n in ("sentiment-1.npz", "emotion-1.npz", "toxicity-1.npz", "lexicon-1.json.gz",
+              "sentiment-2.npz", "emotion-2.npz", "toxicity-2.npz"):
         assert model_path(n).stat().st_size < 5_000_000, n
+
+
+def test_enrich_v2_featuriser_masks_names_and_reads_not_only():
+    f = LinearModel.load("sentiment-2.npz").featuriser
+    assert f.prepare("userref userref prabowo tidak hanya tegas tetapi juga jujur") == \
+        "selain tegas tetapi juga jujur"
+    g = f.with_mask(["Isran Noor"])
+    assert g.prepare("isran noor hebat") == "hebat" and f.prepare("isran hebat") == "isran hebat"
+    v1 = LinearModel.load("sentiment-1.npz").featuriser
+    assert v1.prepare("userref prabowo") == "userref prabowo" and v1.with_mask(["x"]) is v1
 
 
 # ----- contract over every component -----------------------------------------------------------
@@ -255,7 +268,7 @@ def test_enrich_workspace_end_to_end(workspace):
     assert res["posts"] == len(POSTS) and calls[0] == (0, len(POSTS))
     assert sum(n for n, _ in calls) == len(POSTS)
     v = res["version"]
-    assert v.startswith("suara-enrich-1.0+") and "sentiment.v1" in v and "+cfg." in v
+    assert v.startswith("suara-enrich-1.0+") and "sentiment.v2" in v and "+cfg." in v
     assert workspace.store.meta(ENRICH_VERSION_KEY) == v
     e = workspace.store.sql("SELECT * FROM enrichments ORDER BY CAST(post_id AS INT)")
     assert len(e) == len(POSTS) and set(e.version) == {v}
@@ -337,7 +350,7 @@ def test_enrich_cli_text_sentiment_and_toxicity(tmp_path):
     assert r.exit_code == 0, r.output
     t = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
     assert {"hate_speech", "abusive", "sara", "hate_speech_score", "abusive_score", "sara_score"} <= set(t.columns)
-    assert t.hate_speech.tolist() == [0, 1, 0] and t.sara[1] == "religion"
+    assert t.hate_speech[1] == 1 and t.hate_speech[2] == 0 and t.sara[1] == "religion"
     r = CliRunner().invoke(app, ["text", "toxicity", str(src), "--column", "nope", "-o", str(tmp_path / "x.csv")])
     assert r.exit_code != 0 and "nope" in r.output
     r = CliRunner().invoke(app, ["text", "sentiment", str(tmp_path / "missing.csv"), "--column", "a",

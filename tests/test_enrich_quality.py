@@ -1,5 +1,5 @@
 """Quality floors of the shipped models on ../shared/data (measured value minus a margin;
-see src/suara/models/metrics-1.json and docs/enrich.md), and training determinism."""
+see src/suara/models/metrics-2.json and docs/enrich.md), and training determinism."""
 from __future__ import annotations
 
 import json
@@ -11,9 +11,12 @@ from suara.config import load_election
 from suara.enrich.evaluate import DATA_DIR, evaluate_hoax, evaluate_language, evaluate_political
 from suara.enrich.pipeline import enrich_texts
 
-# measured (2026-11, models v1): SmSA 0.785, EmoT polarity 0.829, NusaX clean 0.885,
-# HS 0.825, abusive 0.894, tagging P/R 1.0/1.0 (dev set), targeted acc 0.83, hoax P@1 0.987
-FLOORS = {"smsa": 0.77, "emot_polarity": 0.80, "nusax_clean": 0.86, "hs": 0.80, "abusive": 0.87}
+# measured (2026-12, models v2; bench/quality.py): SmSA 0.77, EmoT polarity 0.82, NusaX clean
+# 0.87, HS 0.73 and abusive 0.86 at the deployment threshold (names masked, flag at the
+# dataset's p >= 0.7; v1 read 0.825 off the names at 0.5); real political posts (test
+# split): targeted macro-F1 0.60, pos/neg 0.67
+FLOORS = {"smsa": 0.76, "emot_polarity": 0.80, "nusax_clean": 0.85, "hs": 0.71, "abusive": 0.84,
+          "real_targeted": 0.56, "real_posneg": 0.62}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +47,20 @@ def test_enrich_quality_toxicity(data):
     assert f1_score(te.Abusive.astype(int), p.abusive.astype(int)) >= FLOORS["abusive"]
 
 
+def test_enrich_quality_real_political_posts(shared):
+    """The hand-labelled real posts (test split, never tuned on): tagging, targeted sentiment
+    and the name masking that keeps candidate names from reading as hate speech."""
+    from suara.enrich.evaluate import evaluate_political_real
+    r = evaluate_political_real("test", fixtures=shared / "fixtures")
+    assert r["posts"] == 167 and r["tagging_precision"] >= 0.95 and r["tagging_recall"] >= 0.95
+    assert r["targeted_macro_f1"] >= FLOORS["real_targeted"]
+    assert r["posneg_macro_f1"] >= FLOORS["real_posneg"]
+    df = enrich_texts(["Anies dan Prabowo debat semalam soal IKN",
+                       "Ganjar Pranowo hadir di Semarang pagi ini"],
+                      election=load_election("pilpres-2024"))
+    assert not df["hate_speech"].any()  # a name alone is not hate speech
+
+
 def test_enrich_quality_political_and_language():
     r = evaluate_political(load_election("kaltim-2024"))
     assert r["tagging_precision"] >= 0.95 and r["tagging_recall"] >= 0.95
@@ -67,7 +84,7 @@ def test_enrich_training_is_deterministic(data, tmp_path):
     from suara.enrich.linear import model_path
     from suara.enrich.train import train_all
     got = train_all(data, tmp_path, log=lambda *_: None)
-    shipped = json.loads(model_path("metrics-1.json").read_text())
+    shipped = json.loads(model_path("metrics-2.json").read_text())
     for k, v in shipped.items():
         if k not in ("seconds", "data"):
             assert got[k] == v, k

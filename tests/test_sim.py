@@ -334,3 +334,26 @@ def test_sim_ingest_accepts_exports(sim, tmp_path):
         assert accs <= gt_acc, sorted(accs - gt_acc)[:5]
     assert checked, "no platform was fully readable"
     ws.close()
+
+
+def test_sim_language_shares_no_cue_phrase_with_the_models():
+    """The simulator's own phrase banks (templates, fillers, regional flavour) contain none of
+    the sentiment cue phrases after normalisation: simulated share of voice must not look
+    better than real because the model recognises the simulator's words. Election-config
+    vocabulary (jargon, issue seeds) fills slots at run time and is not the simulator's."""
+    import re as _re
+
+    from suara.enrich.components import _CUE_RE
+    from suara.enrich.normalise import Normaliser
+    from suara.sim import _text
+    norm = Normaliser.load()
+    strings = [x for v in vars(_text).values() if isinstance(v, list) for x in v
+               if isinstance(x, str)]
+    strings += [x for pair in _text._HOAX_CLAIMS for x in pair]
+    for prov in ("Kalimantan Timur", "DKI Jakarta", None):
+        fl = _text.load_flavour(prov)
+        strings += [x for k in ("particles", "openers", "phrases", "bio", "people") for x in fl[k]]
+        strings += [x for vs in fl["swaps"].values() for x in vs]
+    assert len(strings) > 200
+    hits = {s: _CUE_RE.findall(norm.normalise(_re.sub(r"\{\w+\}", " ", s)).text) for s in strings}
+    assert {s: h for s, h in hits.items() if h} == {}

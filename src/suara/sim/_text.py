@@ -46,39 +46,47 @@ def load_flavour(province: str | None) -> dict:
 
 
 # --- slot fillers -------------------------------------------------------------------------
-POS_ADJ = ["mantap", "keren", "amanah", "merakyat", "tegas", "peduli", "jujur", "berpengalaman",
-           "cerdas", "paling siap", "bener2 kerja", "sat set", "humble bgt", "terbukti", "solutif"]
-NEG_ADJ = ["omdo", "cuma pencitraan", "gak jelas", "janji palsu", "lebay", "gak becus", "mengecewakan",
-           "cuma jualan", "kurang paham lapangan", "ngawur", "gak konsisten", "boong"]
+# Written apart from the sentiment models: no phrase here (after normalisation) is one of the
+# campaign cue phrases of `suara.enrich.components` (tests/test_sim.py checks it), so the
+# simulator's stance words are paraphrases the models never saw as cues ("bisa dipegang
+# omongannya" where a cue list has "amanah"). Figures measured on simulated posts still
+# flatter the models a little (templates are regular); docs/enrich.md says which are
+# simulator-only.
+POS_ADJ = ["mantap", "kece", "bisa dipegang omongannya", "dekat sama wong cilik", "berani ambil sikap",
+           "mau dengar warga", "lurus orangnya", "sudah kenyang asam garam", "cerdas", "paling siap",
+           "bener2 kerja", "sat set", "humble bgt", "ada hasilnya", "solutif"]
+NEG_ADJ = ["kebanyakan gaya", "cuma cari panggung", "gak jelas", "janji palsu", "lebay", "gak kompeten",
+           "bikin nyesel", "cuma jualan", "kurang ngerti lapangan", "ngawur", "gak konsisten",
+           "asal ngomong"]
 POS_EMO = ["🔥", "💪", "👍", "❤️", "🙏", "😍", "✨", "💯", "👏", "🤝"]
 NEG_EMO = ["😡", "🤮", "🙄", "😤", "👎", "💩", "😒", "🤡"]
 NEU_EMO = ["🤔", "😅", "🙂", "👀", "📢", "🗳️", "📌"]
 LAUGH = ["wkwk", "wkwkwk", "awokawok", "haha", "xixixi", "😂", "🤣"]
-ENGLISH = ["no debat", "real talk", "big respect", "so far so good", "red flag", "literally", "trust me",
-           "anyway", "the best", "low key", "fix", "vibes nya dapet", "overrated", "game changer"]
-ISSUE_WANT = ["beresin", "perhatiin", "fokus ke", "serius ngurus", "kasih solusi soal", "turun langsung liat"]
-ISSUE_COMPLAIN = ["makin parah", "gak ada perubahan", "bikin susah warga", "dari dulu gitu2 aja",
+ENGLISH = ["no debat", "real talk", "big W", "so far so good", "red flag", "literally", "trust me",
+           "anyway", "top tier", "low key", "fix", "vibes nya dapet", "overrated", "game changer"]
+ISSUE_WANT = ["beresin", "perhatiin", "fokus ke", "serius ngurus", "cari jalan keluar soal", "turun langsung liat"]
+ISSUE_COMPLAIN = ["makin parah", "gitu2 terus", "bikin susah warga", "dari dulu gitu2 aja",
                   "tiap tahun sama", "nyusahin banget"]
 
 _POS_SUPPORT = [
     "{ref} {adj} {emo}",
     "pokoknya {ref}! {jargon} {emo}",
-    "udah yakin pilih {ref}, {adj} orangnya {emo}",
+    "udah mantep suaraku buat {ref}, {adj} orangnya {emo}",
     "{jargon}!! {ref} buat {prov} yg lebih baik {emo}",
-    "liat programnya {ref} soal {issue}, masuk akal bgt {emo}",
-    "{people} {place} siap menangkan {ref} {emo}",
-    "salut sama {nick}, {adj} dan dekat sama rakyat",
-    "coblos {ballotref} tanggal {voteday}, jangan lupa ya {emo}",
+    "liat programnya {ref} soal {issue}, logis bgt {emo}",
+    "{people} {place} siap antar {ref} ke kursi gubernur {emo}",
+    "angkat topi buat {nick}, {adj} dan dekat sama rakyat",
+    "tanggal {voteday} jangan lupa ke TPS, nomornya {ballotref} ya {emo}",
     "{ref} satu2nya yg serius soal {issue} {emo}",
-    "dari awal aku dukung {ref}, {english} {emo}",
-    "semoga {nick} menang, {prov} butuh pemimpin {adj}",
+    "dari awal aku di barisan {ref}, {english} {emo}",
+    "semoga {nick} jadi, {prov} butuh pemimpin {adj}",
     "kemarin ketemu {nick} di {place}, orangnya {adj} bgt {emo}",
-    "{ref} udah terbukti kerja nyata, bukan janji doang",
+    "{ref} udah ada hasil kerjanya, bukan cuma omongan",
     "yg lain boleh ngomong, {ref} yg kerja {emo} {jargon}",
-    "aku sekeluarga pilih {ballotref}! {emo}{emo}",
-    "program {issue} dari {ref} paling realistis menurutku",
+    "aku sekeluarga suaranya ke {ballotref}! {emo}{emo}",
+    "program {issue} dari {ref} paling membumi menurutku",
     "{nick} {adj}, {english}. {jargon}",
-    "mantap {nick}, lanjutkan! {emo}",
+    "mantap {nick}, teruskan! {emo}",
     "nonton kampanye {ref} di {place} rame bgt {emo}",
     "bismillah {ballotref} {emo} {jargon}",
 ]
@@ -87,9 +95,9 @@ _NEG_ATTACK = [
     "janji {nick} soal {issue} cuma pemanis kampanye {nemo}",
     "jangan mau ditipu {ref}, {nadj}",
     "{ref} kemana aja pas {issue} {complain}? {nemo}",
-    "gak bakal pilih {ballotref}, {nadj} {nemo}",
+    "ogah kasih suara ke {ballotref}, {nadj} {nemo}",
     "debatnya {nick} {nadj}, gak nyambung sama pertanyaan",
-    "{ref} ngomong doang soal {issue}, buktinya mana {nemo}",
+    "{ref} bisanya ngomong soal {issue}, buktinya mana {nemo}",
     "udah cukup {nick}, {prov} gak butuh pemimpin {nadj}",
     "kasian {people} {place}, dijanjiin {ref} tapi {complain}",
     "{english}, {ref} {nadj} {nemo}",
@@ -97,34 +105,34 @@ _NEG_ATTACK = [
     "{ref} sama aja kayak yg dulu2, {nadj}",
 ]
 _SARCASM = [  # positive words, negative intent
-    "wah hebat bgt ya {nick}, {issue} {complain} tapi baliho dimana2 🙃",
+    "wah luar biasa ya {nick}, {issue} {complain} tapi baliho dimana2 🙃",
     "mantap {ref}, janji {issue} tiap 5 tahun selalu sama 👏👏",
-    "keren sih {nick}, jago bgt ngomong di panggung {laugh}",
+    "kece sih {nick}, jago bgt ngomong di panggung {laugh}",
     "luar biasa {ref}, {issue} {complain} tapi katanya berhasil 🙂",
-    "makasih {nick} udah mampir {place} pas kampanye aja {laugh}",
+    "asik {nick} udah mampir {place} pas kampanye aja {laugh}",
     "prestasi {ref} emang top, top banget bikin {issue} {complain} 🤡",
 ]
 _COMPARE = [
     "{a} lebih baik dari {b}, {english} {emo}",
     "bandingin aja programnya, {a} jauh lebih jelas drpd {b}",
-    "{b} omdo, {a} udah ada bukti {emo}",
-    "soal {issue} jelas {a} menang telak dari {b}",
+    "{b} kebanyakan gaya, {a} udah ada hasilnya {emo}",
+    "soal {issue} jelas {a} unggul jauh dari {b}",
     "mending {a} lah daripada {b} {emo}",
     "debat kemarin {a} lebih nguasai materi, {b} kebanyakan muter2",
 ]
 _NEUTRAL_ELECTION = [
-    "jadi bingung mau pilih {ref} atau {ref2} 🤔",
+    "jadi bingung suaraku mau ke {ref} atau {ref2} 🤔",
     "ada yg tau visi misi {ref} soal {issue}?",
-    "siapapun yg menang, tolong {want} {issue} di {place}",
+    "siapapun yg jadi nanti, tolong {want} {issue} di {place}",
     "nunggu debat berikutnya dulu baru mutusin {emo}",
-    "{people} {place} jgn golput ya, tanggal {voteday} datang ke TPS {emo}",
+    "{people} {place} jgn lupa tanggal {voteday} datang ke TPS ya {emo}",
     "kampanye {ref} lewat {place} tadi, macet dikit {laugh}",
     "yg penting pilkada damai, beda pilihan tetap saudara 🤝",
     "masih nimbang2 antara {ballotref} sama {ballotref2}",
 ]
 _ISSUE_ONLY = [
     "{issue} di {place} {complain} {nemo}",
-    "tolong lah pemerintah {want} {issue}, {people} udah capek",
+    "tolong lah pemerintah {want} {issue}, {people} udah lelah",
     "siapa pun gubernurnya nanti, {issue} harus jadi prioritas",
     "pagi2 udah kena {issue} lagi di {place} {nemo}",
     "{issue} {complain}, kapan beresnya? {emo}",
@@ -134,7 +142,7 @@ _DEBATE = [
     "nonton debat malam ini, {ref} {adj} {emo} #DebatPilkada",
     "debat {n}: {ref} jawab soal {issue} mantap {emo}",
     "debatnya seru, tapi {ref2} {nadj} {nemo}",
-    "live debat! {ref} vs {ref2}, siapa yg menang menurut kalian?",
+    "live debat! {ref} vs {ref2}, siapa yg unggul menurut kalian?",
     "skor debat malam ini {ref} 1-0 {ref2} {laugh}",
     "{ref2} keliatan gugup pas ditanya {issue} {laugh}",
 ]
@@ -143,7 +151,7 @@ _NEWS = [
     "KPU {prov} tetapkan jadwal debat, paslon diminta siapkan program {issue}.",
     "Bawaslu ingatkan paslon tidak kampanye saat masa tenang {quiet}.",
     "{short} janjikan program {issue} jika terpilih. Selengkapnya di link bio.",
-    "Warga {place} keluhkan {issue}, kedua paslon diminta beri solusi.",
+    "Warga {place} keluhkan {issue}, kedua paslon diminta beri jalan keluar.",
     "Survei terbaru: elektabilitas paslon di {region} masih ketat.",
     "Debat {n} Pilkada {prov} digelar malam ini, tema {issue}.",
     "Paslon {ballot} {short} temui warga {place}, serap aspirasi soal {issue}.",
@@ -162,11 +170,11 @@ _CITY = [
 ]
 _OFFICIAL = [
     "{jargon}! Bersama {short}, {prov} {adj}. #{tag} {emo}",
-    "Terima kasih {people} {place} atas sambutan hangatnya! {jargon} #{tag}",
-    "Program {issue}: komitmen {short} untuk rakyat {prov}. Coblos nomor {ballot}! #{tag}",
+    "Salam hormat buat {people} {place} atas sambutan hangatnya! {jargon} #{tag}",
+    "Program {issue}: komitmen {short} untuk rakyat {prov}. Ingat nomor {ballot}! #{tag}",
     "Hari ini {nick} menyapa warga {place}. {jargon} 🙏 #{tag}",
-    "Ayo menangkan {short}, nomor urut {ballot}! #{tag} #{tag2}",
-    "Saksikan debat malam ini, dukung {short}! {jargon} #{tag}",
+    "Ayo antar {short} nomor urut {ballot} ke kursi gubernur! #{tag} #{tag2}",
+    "Saksikan debat malam ini, bersama {short}! {jargon} #{tag}",
 ]
 _CALL = [
     "📢 Ayo ramaikan #{drive} malam ini jam {hour}.00! Bersama {short} {jargon}",
@@ -176,42 +184,42 @@ _DRIVE_JOIN = [
     "#{drive} {emo} {jargon}",
     "ikut ramaikan #{drive}!! {ref} {adj} {emo}",
     "#{drive} #{tag} {emo}{emo}",
-    "hadir! #{drive} {ballotref} menang {emo}",
+    "hadir! #{drive} {ballotref} juara {emo}",
     "{jargon} #{drive}",
 ]
 _COMMENT_GENERIC = [
-    "setuju bgt", "betul itu", "{laugh}", "mantap", "hmm 🤔", "nah ini", "sepakat {emo}",
-    "gak setuju sih", "bener bgt kak", "lanjutkan", "aamiin 🙏", "😂😂", "sumber?", "ini hoax bukan?",
-    "info lengkapnya dong", "{english}", "up", "👍", "keren", "siapa yg nanya {laugh}",
+    "sepakat bgt", "betul itu", "{laugh}", "mantap", "hmm 🤔", "nah ini", "sepakat {emo}",
+    "gak sepakat sih", "bener bgt kak", "teruskan", "aamiin 🙏", "😂😂", "sumber?", "ini kabar palsu bukan?",
+    "info lengkapnya dong", "{english}", "up", "👍", "kece", "siapa yg nanya {laugh}",
 ]
-_LIVE = ["hadir dari {place}!", "{ballotref} menang!", "semangat {nick} {emo}", "{jargon}!!", "salam dari {place} 🙏",
+_LIVE = ["hadir dari {place}!", "{ballotref} juara!", "gaspol {nick} {emo}", "{jargon}!!", "salam dari {place} 🙏",
          "mantap pak {emo}", "❤️❤️❤️", "live nya jernih", "{nick}!! {emo}", "hadir", "#{tag}"]
 _CRISIS = [
     "viral video {nick} soal {issue}, parah sih {nemo}",
-    "{ref} ternyata gitu soal {issue}?? kecewa bgt {nemo}",
-    "udah liat klarifikasi {nick} soal {issue}? makin gak masuk akal {nemo}",
-    "gara2 kasus {issue} ini aku batal pilih {ballotref} {nemo}",
+    "{ref} ternyata gitu soal {issue}?? nyesel bgt {nemo}",
+    "udah liat klarifikasi {nick} soal {issue}? makin gak logis {nemo}",
+    "gara2 kasus {issue} ini suaraku batal ke {ballotref} {nemo}",
     "tim {short} kok diem aja soal {issue}? {nemo}",
     "kasus {issue} {ref} harus diusut! {nemo}",
 ]
-_BLACK = [  # smear without a checkable claim (black campaign): identity and dynasty insinuations
+_BLACK = [  # smear without a checkable claim (black campaign): identity and family insinuations
     "{ref} itu bukan putra daerah, jangan mau dipimpin orang luar {nemo}",
-    "pilih {ref} sama aja nerusin dinasti, {people} sadar dong {nemo}",
-    "{nick} antek oligarki tambang, ingat itu sebelum nyoblos {nemo}",
+    "kasih suara ke {ref} sama aja nerusin kekuasaan keluarga, {people} sadar dong {nemo}",
+    "{nick} antek juragan tambang, ingat itu sebelum ke TPS {nemo}",
     "{ref} cuma boneka partai, yg ngatur orang jakarta {nemo}",
-    "jangan pilih {ballotref}, keluarganya aja gak beres {nemo}",
+    "jangan kasih suara ke {ballotref}, keluarganya aja gak beres {nemo}",
 ]
 _HOAX_CLAIMS = [
     ("{short} akan menghapus program {issue} jika terpilih",
-     "BREAKING!! bocoran dokumen: {short} akan menghapus program {issue} kalau menang. sebarkan sebelum dihapus!! {link}"),
-    ("{nick} terlibat kasus korupsi dana {issue}",
-     "ternyata {nick} terlibat korupsi dana {issue}, ada buktinya di sini {link} #{htag}"),
+     "BREAKING!! bocoran dokumen: {short} akan menghapus program {issue} kalau jadi. sebarkan sebelum dihapus!! {link}"),
+    ("{nick} terlibat penyelewengan dana {issue}",
+     "ternyata {nick} terlibat penyelewengan dana {issue}, ada buktinya di sini {link} #{htag}"),
     ("KPU sudah menetapkan pemenang sebelum pencoblosan",
-     "KPU {prov} udah tetapkan pemenang sebelum coblosan, {short} dipastikan kalah. share!! {link}"),
+     "KPU {prov} udah tetapkan pemenang sebelum hari H, {short} dipastikan kalah. share!! {link}"),
 ]
 _DEBUNK = [
-    "[HOAKS] Klaim \"{claim}\" tidak benar. Cek faktanya di {link}",
-    "Cek fakta: beredar pesan \"{claim}\". Faktanya, klaim tersebut hoaks.",
+    "[CEK FAKTA] Klaim \"{claim}\" tidak benar. Cek faktanya di {link}",
+    "Cek fakta: beredar pesan \"{claim}\". Faktanya, klaim tersebut keliru.",
 ]
 _SLANG = {"yang": ["yg"], "tidak": ["gak", "ga", "nggak", "tdk"], "banget": ["bgt", "bngt"],
           "sudah": ["udah", "udh", "sdh"], "dengan": ["dgn", "sama"], "untuk": ["utk", "buat"],
@@ -394,7 +402,7 @@ class TextMaker:
             st[o.ballot] = "neg"
         elif "{ref2}" in tpl:
             st[o.ballot] = "neu"
-        if "siapa yg menang" in tpl:
+        if "siapa yg unggul" in tpl:
             st = {favour: "neu", o.ballot: "neu"}
         return self.casual(self._fmt(tpl, s)), st, (iid if "{issue}" in tpl else None)
 
@@ -496,7 +504,7 @@ class TextMaker:
         if len(parts) > 1 and r.random() < 0.5:
             r.shuffle(parts)
         t = ", ".join(parts)
-        for a, bs in (("mantap", ["keren", "top", "josss"]), ("pilih", ["coblos", "dukung"]),
+        for a, bs in (("mantap", ["kece", "top", "top markotop"]), ("suaraku", ["suara kami", "suaraku"]),
                       ("bgt", ["banget", "bener"]), ("jangan", ["jgn", "jgn sampe"]),
                       ("buat", ["untuk", "demi"]), ("yg", ["yang"]), ("gak", ["tidak", "ga"])):
             if a in t and r.random() < 0.6:
