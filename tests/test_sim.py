@@ -343,7 +343,7 @@ def test_sim_language_shares_no_cue_phrase_with_the_models():
     vocabulary (jargon, issue seeds) fills slots at run time and is not the simulator's."""
     import re as _re
 
-    from suara.enrich.components import _CUE_RE
+    from suara.enrich.cues import CUE_RE as _CUE_RE
     from suara.enrich.normalise import Normaliser
     from suara.sim import _text
     norm = Normaliser.load()

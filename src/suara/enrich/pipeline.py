@@ -96,7 +96,7 @@ def components_by_name(names) -> list[Component]:
     Example
     -------
     >>> [c.id for c in components_by_name(["language", "sentiment"])]
-    ['language.v1', 'sentiment.v1']
+    ['language.v1', 'sentiment.v2']
     """
     reg = load_plugins()
     unknown = [n for n in names if n not in reg]
