@@ -466,3 +466,13 @@ def test_ingest_chat_cli_options_and_forget_a_phone_sender(tmp_path):
     assert ws.store.sql("SELECT count(*) n FROM posts WHERE account_id = '+6281200000101'").n[0] == 0
     assert ws.store.sql("SELECT count(*) n FROM posts WHERE parent_id = 'chat:tim-bontang'").n[0] == 4
     ws.close()
+
+
+def test_ingest_chat_telegram_old_channel_export_without_sender(tmp_path):
+    f = tmp_path / "result.json"
+    f.write_text(json.dumps({"name": "Kanal Lama", "type": "public_channel", "id": 42, "messages": [
+        {"id": 1, "type": "message", "date": "2020-11-12T19:05:00", "text": "Pengumuman"}]}))
+    st, (rep,) = _load([f])
+    p = st.sql("SELECT account_id, created_at FROM posts").iloc[0]
+    # no date_unixtime: the local "date" is read in the election's zone (WITA)
+    assert p.account_id == "channel42" and p.created_at == dt.datetime(2020, 11, 12, 11, 5)

@@ -223,6 +223,9 @@ class TelegramExport(Importer):
         text, links = entity_text(m.get("text"))
         aid, acc = _sender("telegram", m.get("from_id") if isinstance(m.get("from_id"), str) else None,
                            m.get("from"))
+        if aid is None and str(chat.get("type", "")).endswith("channel") and chat.get("id") is not None:
+            # older channel exports name no sender: the channel posts as itself
+            aid, acc = _sender("telegram", f"channel{chat['id']}", chat.get("name"))
         reply = m.get("reply_to_message_id")
         if m.get("forwarded_from") or m.get("forwarded_from_id"):
             reply = None   # a forward's parent is always its chat (what co-forwarding counts)
