@@ -149,3 +149,36 @@ def test_sections_text_catalogue_has_both_languages():
     for area, by_lang in CATALOGUE.items():
         keys = {lang: set(by_lang[lang]) for lang in LANGUAGES}
         assert keys["id"] == keys["en"], (area, keys["id"] ^ keys["en"])
+
+
+def test_sections_third_party_plugin_registers_like_builtins(empty, monkeypatch):
+    """A section published under the ``suara.sections`` entry-point group joins the registry
+    (after the built-ins) and the document; a broken plugin stops with its name."""
+    from importlib.metadata import EntryPoint
+
+    from suara.analyse import section as S
+
+    class Posts(Section):
+        id = "plugin_posts"
+        title = "ui.posts"
+        requires = ("posts",)
+
+        def compute(self, ws, **options):
+            return {"posts": ws.store.count("posts")}
+
+    import types
+    mod = types.ModuleType("x_plugin")
+    mod.SECTIONS = [Posts]
+    good = EntryPoint("plugin_posts", "x_plugin:SECTIONS_MODULE", S.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(EntryPoint, "load", lambda self: mod if self.name == "plugin_posts" else 1 / 0)
+    monkeypatch.setattr(S, "entry_points", lambda group: [good] if group == S.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(S, "_REGISTRY", {})
+    monkeypatch.setattr(S, "_LOADED", False)
+    assert list(sections())[-1] == "plugin_posts"
+    assert analyse_workspace(empty, sections=["plugin_posts"])["plugin_posts"] == {"posts": 0}
+    bad = EntryPoint("broken", "x_plugin:nothing", S.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(S, "entry_points", lambda group: [bad] if group == S.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(S, "_REGISTRY", {})
+    monkeypatch.setattr(S, "_LOADED", False)
+    with pytest.raises(SectionError, match="section plugin 'broken'"):
+        sections()

@@ -71,6 +71,8 @@ BUILTIN_MODULES = (
     "suara.analyse.forecast",
 )
 BLOCK_TYPES = ("kpis", "table", "chart", "map", "text")
+#: entry-point group of third-party sections (a Section class, or a module with ``SECTIONS``)
+ENTRY_POINT_GROUP = "suara.sections"
 FACES = ("report", "web")
 
 _REGISTRY: dict[str, "Section"] = {}
@@ -137,6 +139,15 @@ def register(section):
     return section
 
 
+def _load_plugin(ep):
+    """An entry point's object; a plugin that fails to load stops with its name, it is never
+    skipped silently."""
+    try:
+        return ep.load()
+    except Exception as e:  # noqa: BLE001 - name the broken plugin
+        raise SectionError(f"section plugin {ep.name!r} ({ep.value}) failed to load: {e}") from e
+
+
 def _load() -> None:
     global _LOADED
     if _LOADED:
@@ -148,13 +159,15 @@ def _load() -> None:
     ordered = sorted(_REGISTRY.items(), key=lambda kv: rank.get(type(kv[1]).__module__, len(rank)))
     _REGISTRY.clear()
     _REGISTRY.update(ordered)
-    for ep in entry_points(group="suara.sections"):
-        obj = ep.load()  # an error names the plugin: a broken plugin is never skipped silently
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = _load_plugin(ep)
         for s in getattr(obj, "SECTIONS", [obj]) if not isinstance(obj, type) else [obj]:
+            if not (isinstance(s, Section) or (isinstance(s, type) and issubclass(s, Section))):
+                raise SectionError(f"section plugin {ep.name!r} ({ep.value}) gives {s!r}, not a Section")
             register(s)
     for ep in entry_points(group="suara.analyses"):
         if ep.name not in _REGISTRY:
-            _REGISTRY[ep.name] = _FunctionSection(ep.name, ep.load())
+            _REGISTRY[ep.name] = _FunctionSection(ep.name, _load_plugin(ep))
     _LOADED = True
 
 
