@@ -215,7 +215,7 @@ def test_browser_upload_runs_as_background_job(page, server):
     page.set_input_files("input[name=files]", str(f))
     page.click("form[action='/import'] button[type=submit]")
     page.wait_for_url(url + "/import")
-    page.wait_for_function("document.querySelector('#jobs tbody').innerText.includes('done')", timeout=120_000)
+    page.locator("#jobs tbody tr", has_text="done").first.wait_for(timeout=120_000)  # no eval: the CSP forbids it
     assert "+1" in page.locator("#jobs tbody").inner_text()
     page.screenshot(path=str(server["shots"] / "import-done.png"), full_page=True)
     page.goto(url + "/posts?q=Unggahan+baru")
@@ -258,3 +258,73 @@ def test_browser_language_switch(page, server):
     page.screenshot(path=str(server["shots"] / "kandidat-en.png"), full_page=True)
     page.click("#lang-switch")
     assert page.locator("main h1").inner_text() == "Kandidat"
+
+
+def test_browser_csp_blocks_injected_script_and_every_chart_still_draws(page, server):
+    """The nonce-based CSP (no 'unsafe-inline'/'unsafe-eval' for scripts): every page and every
+    Plotly chart works, nothing is refused, and script injected into a page does not run."""
+    url = server["url"]
+    violations, requests = [], []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda r: requests.append(r.url))
+    _login(page, url)
+    charts = 0
+    for path in PAGES + ["/api/v1/docs", "/admin"]:
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        divs = page.locator(".plotly-graph-div")
+        for i in range(divs.count()):  # each chart's inline (nonce) script ran: plotly drew it
+            assert "js-plotly-plot" in (divs.nth(i).get_attribute("class") or ""), (path, i)
+            assert divs.nth(i).locator(".main-svg").count() >= 1, (path, i)
+        charts += divs.count()
+    assert charts >= 5
+    assert not violations, violations
+    assert all(r.startswith(url) for r in requests), [r for r in requests if not r.startswith(url)]
+    # an attacker who gets markup into a page: handlers and inline scripts without the nonce are refused
+    page.goto(url + "/")
+    page.evaluate("""() => {
+        document.body.insertAdjacentHTML('beforeend', '<img src="/x.png" onerror="window.__pwned1 = 1">');
+        const s = document.createElement('script'); s.textContent = 'window.__pwned2 = 1';
+        document.body.appendChild(s);
+        document.body.insertAdjacentHTML('beforeend', '<a id="jsl" href="javascript:window.__pwned3=1">x</a>');
+    }""")
+    page.click("#jsl")
+    page.wait_for_timeout(500)
+    assert page.evaluate("[window.__pwned1, window.__pwned2, window.__pwned3]") == [None, None, None]
+    assert any("Content Security Policy" in v for v in violations)
+    assert not page.js_errors, page.js_errors
+
+
+def test_browser_copied_session_dies_at_logout_and_when_the_user_is_disabled(browser, server):
+    url, app = server["url"], server["app"]
+
+    def ctx_login(user, pw):
+        ctx = browser.new_context()
+        pg = ctx.new_page()
+        pg.set_default_timeout(90_000)
+        _login(pg, url, user, pw)
+        return ctx, pg
+
+    ctx, pg = ctx_login("vera", "viewer-pass-123")
+    thief = browser.new_context()
+    thief.add_cookies(ctx.cookies())                 # the cookie, copied to another browser
+    tp = thief.new_page()
+    tp.goto(url + "/posts")
+    assert "/posts" in tp.url
+    pg.click("nav form[action='/logout'] button")
+    pg.wait_for_url(url + "/login")
+    tp.goto(url + "/posts")
+    assert "/login" in tp.url                        # logout ended the session on the server
+    # an admin disables a user from the admin page: the user's open session ends at once
+    ctx2, pg2 = ctx_login("vera", "viewer-pass-123")
+    actx, apg = ctx_login("admin", "admin-pass-123")
+    apg.goto(url + "/admin")
+    apg.locator("tr[data-user='vera'] button[value='disable']").click()
+    apg.wait_for_url(url + "/admin")
+    assert "nonaktif" in apg.locator("tr[data-user='vera']").inner_text()
+    pg2.goto(url + "/kandidat")
+    assert "/login" in pg2.url
+    apg.locator("tr[data-user='vera'] button[value='enable']").click()
+    apg.wait_for_url(url + "/admin")
+    for c in (ctx, thief, ctx2, actx):
+        c.close()

@@ -173,7 +173,8 @@ def test_serve_api_token_and_openapi(app_ws):
     doc = c.get("/api/v1/analysis", headers=h).json()
     assert doc["meta"]["posts"] == 3
     assert c.get("/api/v1/analysis", headers={"Authorization": "Bearer nope"}).status_code == 401
-    spec = c.get("/api/v1/openapi.json").json()
+    assert c.get("/api/v1/openapi.json").status_code == 401  # the API reference needs a login too
+    spec = c.get("/api/v1/openapi.json", headers=h).json()
     assert "/api/v1/posts" in spec["paths"] and "/api/v1/analysis/{section}" in spec["paths"]
     stored = app.state.ws.store.sql("SELECT token_hash FROM api_tokens").token_hash[0]
     assert tok not in stored

@@ -49,6 +49,12 @@ class Workspace:
         from suara.store import Store
         return Store(self.path / self.config.database, read_only=self.read_only)
 
+    @cached_property
+    def users(self):
+        """Users, server-side sessions and API tokens (:class:`suara.store.users.Users`)."""
+        from suara.store.users import Users
+        return Users(self.store)
+
     @property
     def engine(self) -> str:
         return self.config.engine
@@ -132,10 +138,19 @@ class Workspace:
         from suara.report.daily import write_report
         return write_report(self, Path(out), analysis=analysis)
 
+    def forget(self, platform: str, account_id: str, actor: str = "cli") -> dict:
+        """Erase an account from every table and file of the workspace (``suara forget``);
+        its pseudonym is erased from files too. Returns what was removed, per table."""
+        from suara.analyse.privacy import pseudonym, workspace_salt
+        from suara.store.admin import forget_account
+        alias = pseudonym(platform, account_id, workspace_salt(self))
+        return forget_account(self, platform, account_id, actor=actor, aliases=[alias])
+
     def close(self) -> None:
         if "store" in self.__dict__:
             self.store.close()
             del self.__dict__["store"]
+        self.__dict__.pop("users", None)
 
     def __enter__(self):
         return self

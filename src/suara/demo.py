@@ -84,3 +84,28 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
                "alerts": len(alerts) if alerts is not None else 0}
     ws.close()
     return summary
+
+
+def demo_login(directory: str | Path, username: str = "demo") -> tuple[str, str]:
+    """Create (or reset) the demo workspace's login: an admin with a fresh random password,
+    returned once (only its argon2 hash is stored). Used by ``suara demo --serve``.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> d = tempfile.mkdtemp(); suara.init(d).close()
+    >>> user, pw = demo_login(d)
+    >>> ws = suara.open(d); ws.users.check_password(user, pw)["role"]
+    'admin'
+    >>> ws.close()
+    """
+    import secrets
+
+    import suara
+    password = secrets.token_urlsafe(12)
+    ws = suara.open(directory)
+    try:
+        ws.users.add(username, password, "admin", actor="demo")
+    finally:
+        ws.close()
+    return username, password

@@ -1,75 +1,137 @@
-"""Pseudonymisation of ordinary citizens in every output (JSON, report, web).
+"""Pseudonymisation of ordinary citizens in every output (JSON, report, web, CLI exports).
 
 Public figures, media, official, party and city accounts are named; an account typed
 ``citizen`` or ``unknown`` (or untyped) leaves the system only as a stable pseudonym such as
-``warga-3fa2c1``. The pseudonym is a salted SHA-256 of (platform, account id): stable within
-one workspace (so the same person is recognisable across pages and days) but not linkable to
-another workspace or reversible without the salt, which lives in the store's ``meta`` table.
+``warga-3fa2c1d08b9e4f57``: HMAC-SHA256 of (platform, account id) under a per-workspace secret
+key, cut to 64 bits (16 hex digits; a collision among 10 million accounts has a chance of
+about 3 in a million). The key lives in the workspace folder (``.pseudonym-key``, mode 0600),
+never in the store, the lake, an export or a report, so a pseudonym cannot be recomputed from
+an account id without it; the same key gives the same pseudonym on every run, page and export.
+``suara privacy rotate-key`` draws a new key (every pseudonym changes; old exports can no
+longer be linked to new ones).
 
 Example
 -------
 >>> pseudonym("twitter", "12345", salt="s")
-'warga-223782'
+'warga-8dbe22958556d624'
 >>> display_handle("media", "twitter", "1", "kaltimtoday", salt="s")
 'kaltimtoday'
->>> display_handle("citizen", "twitter", "12345", "budi_smd", salt="s")
-'warga-223782'
+>>> display_handle("citizen", "twitter", "12345", "budi_smd", salt="s") == pseudonym("twitter", "12345", "s")
+True
 """
 from __future__ import annotations
 
+import hmac
 import hashlib
+import os
+import re
 import secrets
+import threading
+from pathlib import Path
 
-__all__ = ["PUBLIC_TYPES", "SALT_KEY", "workspace_salt", "pseudonym", "is_public",
-           "display_handle", "Pseudonymiser"]
+__all__ = ["PUBLIC_TYPES", "KEY_FILE", "PSEUDONYM_RE", "workspace_salt", "rotate_key", "pseudonym", "is_public",
+           "display_handle", "Pseudonymiser", "resolve_pseudonym", "account_filter_keys", "scrub_text"]
 
 #: account types whose handles may be shown as they are
 PUBLIC_TYPES = frozenset({"official", "party", "media", "city", "influencer"})
-#: meta key of the per-workspace salt
+#: the per-workspace secret key, in the workspace folder (not in the store)
+KEY_FILE = ".pseudonym-key"
+#: what a pseudonym looks like
+PSEUDONYM_RE = re.compile(r"^warga-[0-9a-f]{16}$")
+#: meta key of the old, unkeyed salt (removed from the store when the key file is made)
 SALT_KEY = "privacy.salt"
+_KEY_LOCK = threading.Lock()
+
+
+def _key_path(ws) -> Path | None:
+    p = getattr(ws, "path", None)
+    return Path(p) / KEY_FILE if p is not None else None
+
+
+def _write_key(path: Path, key: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key + "\n")
+    os.replace(tmp, path)
 
 
 def workspace_salt(ws) -> str:
-    """The workspace's pseudonymisation salt, created (random, 128 bits) on first use.
-
-    A read-only store that has no salt yet gets a per-process random one, so pseudonyms
-    are still unlinkable, just not stable across runs.
+    """The workspace's secret pseudonymisation key (256 bits, hex), created on first use in
+    ``WORKSPACE/.pseudonym-key``. A workspace whose folder cannot be written gets a
+    per-process random key: pseudonyms are then unlinkable, just not stable across runs.
 
     Example
     -------
     >>> import suara, tempfile
     >>> ws = suara.init(tempfile.mkdtemp())
-    >>> workspace_salt(ws) == workspace_salt(ws)
+    >>> workspace_salt(ws) == workspace_salt(ws) and len(workspace_salt(ws)) == 64
     True
     """
-    store = ws.store
-    salt = store.meta(SALT_KEY)
-    if salt:
-        return salt
-    salt = secrets.token_hex(16)
-    try:
-        store.set_meta(SALT_KEY, salt)
-    except Exception:  # noqa: BLE001 - read-only store: keep an ephemeral salt for this process
+    path = _key_path(ws)
+    with _KEY_LOCK:
+        if path is not None and path.exists():
+            return path.read_text().strip()
         cached = getattr(ws, "_suara_ephemeral_salt", None)
         if cached:
             return cached
+        key = secrets.token_hex(32)
         try:
-            ws._suara_ephemeral_salt = salt
-        except AttributeError:
-            pass
-    return salt
+            if path is None:
+                raise OSError("no workspace folder")
+            _write_key(path, key)
+        except OSError:
+            try:
+                ws._suara_ephemeral_salt = key
+            except AttributeError:
+                pass
+            return key
+    _drop_old_salt(ws)
+    return key
 
 
-def pseudonym(platform: str, account_id: str, salt: str, prefix: str = "warga") -> str:
-    """Stable salted pseudonym of an account, e.g. ``warga-3fa2c1``.
+def _drop_old_salt(ws) -> None:
+    """The unkeyed salt of earlier versions sat in the store's meta table: remove it."""
+    try:
+        store = ws.store
+        if not getattr(store, "read_only", False) and store.meta(SALT_KEY):
+            store.execute("DELETE FROM meta WHERE key = ?", [SALT_KEY])
+    except Exception:  # noqa: BLE001 - a store that cannot be written keeps the harmless old value
+        pass
+
+
+def rotate_key(ws, actor: str = "cli") -> None:
+    """Draw a new pseudonymisation key: every pseudonym changes from now on (audited).
 
     Example
     -------
-    >>> pseudonym("tiktok", "42", "salt") == pseudonym("tiktok", "42", "salt")
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> a = pseudonym("x", "1", workspace_salt(ws)); rotate_key(ws)
+    >>> a == pseudonym("x", "1", workspace_salt(ws))
+    False
+    """
+    from suara.store.admin import audit
+    path = _key_path(ws)
+    if path is None:
+        raise ValueError("this workspace has no folder to keep a key in")
+    with _KEY_LOCK:
+        _write_key(path, secrets.token_hex(32))
+    _RESOLVE_CACHE.clear()
+    audit(ws.store, actor, "privacy.rotate_key", "pseudonymisation key",
+          "every pseudonym changed; exports made before cannot be linked to later ones")
+
+
+def pseudonym(platform: str, account_id: str, salt: str, prefix: str = "warga") -> str:
+    """Stable keyed pseudonym of an account (HMAC-SHA256, 64 bits), e.g. ``warga-3fa2c1d08b9e4f57``.
+
+    Example
+    -------
+    >>> pseudonym("tiktok", "42", "key") == pseudonym("tiktok", "42", "key") != pseudonym("tiktok", "42", "other")
     True
     """
-    h = hashlib.sha256(f"{salt}|{platform}|{account_id}".encode()).hexdigest()[:6]
-    return f"{prefix}-{h}"
+    mac = hmac.new(str(salt).encode(), f"{platform}\x1f{account_id}".encode(), hashlib.sha256)
+    return f"{prefix}-{mac.hexdigest()[:16]}"
 
 
 def is_public(account_type: str | None) -> bool:
@@ -118,3 +180,110 @@ class Pseudonymiser:
         if not self.enabled:
             return handle or str(account_id)
         return display_handle(account_type, platform, str(account_id), handle, self.salt)
+
+
+_RESOLVE_CACHE: dict[tuple, dict[str, list[tuple[str, str]]]] = {}
+
+
+def _authors(ws) -> list[tuple[str, str]]:
+    acc = ws.store.table("accounts")
+    posts = ws.store.table("posts")
+    acc = acc.select(platform=acc.platform.cast("string"), account_id=acc.account_id.cast("string"))
+    posts = posts.select(platform=posts.platform.cast("string"), account_id=posts.account_id.cast("string"))
+    df = acc.union(posts, distinct=True).execute()
+    return [(p, str(a)) for p, a in zip(df["platform"], df["account_id"]) if a is not None and p is not None]
+
+
+def resolve_pseudonym(ws, alias: str, salt: str | None = None) -> list[tuple[str, str]]:
+    """The (platform, account id) behind a pseudonym in this workspace (usually one; empty
+    when none). The map of every known account is built once per key and data size.
+
+    Example
+    -------
+    >>> import suara, tempfile, pandas as pd
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> _ = ws.store.upsert("accounts", pd.DataFrame({"platform": ["x"], "account_id": ["7"]}))
+    >>> resolve_pseudonym(ws, pseudonym("x", "7", workspace_salt(ws)))
+    [('x', '7')]
+    """
+    salt = salt or workspace_salt(ws)
+    if not PSEUDONYM_RE.match(str(alias)):
+        return []
+    key = (str(getattr(ws, "path", id(ws))), salt, ws.store.count("accounts"), ws.store.count("posts"))
+    m = _RESOLVE_CACHE.get(key)
+    if m is None:
+        m = {}
+        for p, a in _authors(ws):
+            m.setdefault(pseudonym(p, a, salt), []).append((p, a))
+        for k in [k for k in _RESOLVE_CACHE if k[0] == key[0]]:
+            _RESOLVE_CACHE.pop(k, None)
+        _RESOLVE_CACHE[key] = m
+    return list(m.get(alias, []))
+
+
+def account_filter_keys(ws, value: str, salt: str, show_identities: bool) -> list[tuple[str | None, str]]:
+    """What an ``account`` filter may match, as (platform or None for any, account id).
+
+    Anyone may filter by a pseudonym (what the pages show) and by a public account's id or
+    handle. Only roles that see identities may filter by a citizen's raw id: for the others
+    a raw id matches nothing, so a filter cannot be used to de-pseudonymise an account.
+
+    Example
+    -------
+    >>> import suara, tempfile, pandas as pd
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> _ = ws.store.upsert("accounts", pd.DataFrame({"platform": ["x", "x"], "account_id": ["7", "8"],
+    ...     "handle": ["budi", "kaltimtoday"], "account_type": ["citizen", "media"]}))
+    >>> account_filter_keys(ws, "7", workspace_salt(ws), False), account_filter_keys(ws, "7", "", True)
+    ([], [(None, '7')])
+    >>> account_filter_keys(ws, "kaltimtoday", workspace_salt(ws), False)
+    [('x', '8')]
+    """
+    value = str(value).strip()
+    if PSEUDONYM_RE.match(value):
+        return resolve_pseudonym(ws, value, salt)
+    if show_identities:
+        return [(None, value)]
+    acc = ws.store.table("accounts")
+    pub = acc.filter(acc.account_type.isin(sorted(PUBLIC_TYPES)) & ((acc.account_id == value) | (acc.handle == value)))
+    df = pub.select("platform", "account_id").execute()
+    return [(p, str(a)) for p, a in zip(df["platform"], df["account_id"])]
+
+
+_TOKEN = re.compile(r"(?<![\w.])@?([A-Za-z0-9_][A-Za-z0-9_.]{2,63})(?![\w])")
+
+
+def scrub_text(ws, texts: list, salt: str) -> list:
+    """Free texts (case notes, reasons) with every citizen's handle or account id that the
+    workspace knows replaced by its pseudonym; public accounts stay named.
+
+    Example
+    -------
+    >>> import suara, tempfile, pandas as pd
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> _ = ws.store.upsert("accounts", pd.DataFrame({"platform": ["x"], "account_id": ["99887"],
+    ...     "handle": ["budi_smd"], "account_type": ["citizen"]}))
+    >>> out = scrub_text(ws, ["@budi_smd and 99887 again"], workspace_salt(ws))[0]
+    >>> "budi_smd" in out or "99887" in out, out.count("warga-")
+    (False, 2)
+    """
+    tokens = sorted({m.group(1) for t in texts if isinstance(t, str) for m in _TOKEN.finditer(t)})
+    if not tokens:
+        return list(texts)
+    acc = ws.store.table("accounts")
+    hit = acc.filter((acc.handle.isin(tokens) | acc.account_id.isin(tokens))
+                     & ~acc.account_type.fill_null("unknown").isin(sorted(PUBLIC_TYPES)))
+    df = hit.select("platform", "account_id", "handle").execute()
+    alias = {}
+    for p, a, h in zip(df["platform"], df["account_id"], df["handle"]):
+        ps = pseudonym(p, str(a), salt)
+        alias[str(a)] = ps
+        if isinstance(h, str) and h:
+            alias[h] = ps
+    if not alias:
+        return list(texts)
+
+    def sub(m):
+        tok = m.group(1)
+        return (("@" if m.group(0).startswith("@") else "") + alias[tok]) if tok in alias else m.group(0)
+    return [_TOKEN.sub(sub, t) if isinstance(t, str) else t for t in texts]

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from suara.cli._common import EngineOpt, WorkspaceOpt, fail, open_workspace, out
+from suara.cli._common import EngineOpt, WorkspaceOpt, err, fail, open_workspace, out
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
     privacy = typer.Typer(help="Personal-data protection (UU PDP 27/2022).", no_args_is_help=True)
     privacy.command("register")(privacy_register)
     privacy.command("account-type")(account_type)
+    privacy.command("rotate-key")(rotate_key)
     app.add_typer(privacy, name="privacy")
 
 
@@ -65,15 +66,19 @@ def restore(archive: Path = typer.Argument(..., help="Backup made by 'suara back
 def forget(account: str = typer.Option(..., "--account", help="PLATFORM:ACCOUNT_ID to erase."),
            workspace: Path = WorkspaceOpt, yes: bool = typer.Option(False, "--yes", help="Do not ask.")):
     """Erase an account, its posts and everything derived from them (right to erasure)."""
-    from suara.store.admin import forget_account
     if ":" not in account:
         fail("--account must be PLATFORM:ACCOUNT_ID, e.g. instagram:1234567")
     platform, aid = account.split(":", 1)
     if not yes:
         typer.confirm(f"Erase {account} and all its posts from this workspace?", abort=True)
     ws = open_workspace(workspace)
-    counts = forget_account(ws, platform, aid)
-    out.print(f"Erased {account}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    counts = ws.forget(platform, aid)
+    ws.close()
+    unread = counts.pop("files to check by hand", None)
+    out.print(f"Erased {account}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), markup=False)
+    if unread:
+        err.print("Files Suara cannot read as text that may name the account (check or delete them): "
+                  + ", ".join(unread), markup=False)
 
 
 def retention(workspace: Path = WorkspaceOpt,
@@ -121,3 +126,20 @@ def account_type(account: str = typer.Argument(..., help="PLATFORM:ACCOUNT_ID"),
         ws.close()
     named = "named" if kind in ("official", "party", "media", "city", "influencer") else "pseudonymised"
     out.print(f"{account} is now [bold]{kind}[/]: {named} in exports, reports and the API.")
+
+
+def rotate_key(workspace: Path = WorkspaceOpt,
+               yes: bool = typer.Option(False, "--yes", help="Do not ask.")):
+    """Draw a new pseudonymisation key: every citizen's pseudonym changes (audited)."""
+    from suara.analyse.privacy import rotate_key as do_rotate
+    if not yes:
+        typer.confirm("Every pseudonym changes; exports made before can no longer be linked to later ones. "
+                      "Rotate the key?", abort=True)
+    ws = open_workspace(workspace)
+    try:
+        do_rotate(ws, actor="cli")
+    except ValueError as e:
+        fail(str(e))
+    finally:
+        ws.close()
+    out.print("New pseudonymisation key drawn; pseudonyms in new outputs differ from earlier ones.")

@@ -166,6 +166,12 @@ def demo(directory: Path = typer.Option(Path("suara-demo"), "--dir", help="Works
     from suara.demo import run_demo
     summary = run_demo(directory, seed=seed, scale=scale, console=out)
     if serve:
+        from suara.demo import demo_login
         from suara.serve.app import run_server
+        user, password = demo_login(directory)
+        # printed once, here only: the store keeps an argon2 hash
+        out.print(f"Log in at [bold]http://127.0.0.1:{port}/login[/] as [bold]{user}[/] with password "
+                  f"[bold]{password}[/] (shown once; change it with 'suara user add {user} --role admin -w {directory}').",
+                  highlight=False)
         run_server(directory, host="127.0.0.1", port=port)
     return summary

@@ -2,7 +2,10 @@
 
 Server-rendered pages (Jinja2, Bahasa Indonesia by default, ``?lang=en`` switches) and a
 JSON API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``) that the pages use too.
-Only the login page, static assets and ``/healthz`` answer without authentication.
+Only the login page, static assets and ``/healthz`` answer without authentication; the API
+reference (``/api/v1/docs``, rendered on the server from ``/api/v1/openapi.json``) needs a login
+too. Browser sessions live on the server (:mod:`suara.store.users`): the cookie carries a
+random id, and every request re-reads the user's role and disabled state.
 
 Example
 -------
@@ -35,7 +38,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 import suara
-from suara.serve import auth, labelling
+from suara.serve import auth, csp, labelling
 from suara.analyse.privacy import workspace_salt
 from suara.serve.data import (AnalysisCache, PostFilter, Reader, issue_series, local_offset, network_data,
                               query_posts, scrub_doc)
@@ -43,13 +46,14 @@ from suara.serve.i18n import strings
 from suara.serve.pages import PAGES, blocks_for, generic_table
 from suara.store.admin import audit
 from suara.store.store import utcnow
+from suara.store.users import SESSION_ABSOLUTE, Users
 
 __all__ = ["create_app", "run_server", "MAX_UPLOAD_BYTES"]
 
 HERE = Path(__file__).parent
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SESSION_COOKIE = "suara_session"
-SESSION_MAX_AGE = 12 * 3600
+SESSION_MAX_AGE = SESSION_ABSOLUTE  # the cookie's lifetime; the server ends sessions sooner when idle
 SESSION_RATE_LIMIT = 600  # requests a minute per logged-in browser session (as per API token)
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -77,6 +81,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     reader = Reader(ws.store, lock)  # reads: per-thread cursors, no lock
     cache = AnalysisCache(ws, lock, reader)
     signer = URLSafeTimedSerializer(_secret(ws.path), salt="suara-session")
+    users = Users(ws.store, reader=reader)  # sessions and tokens checked on every request
     with lock:
         salt = workspace_salt(ws)  # the same pseudonyms as the reports and JSON exports
     offset = local_offset(ws.election)
@@ -92,9 +97,10 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     session_limiter = auth.RateLimiter(limit=SESSION_RATE_LIMIT, window=60)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
 
-    app = FastAPI(title="Suara", version=suara.__version__, docs_url="/api/v1/docs",
-                  redoc_url=None, openapi_url="/api/v1/openapi.json")
-    app.state.ws, app.state.cache = ws, cache
+    # the API reference is served below, behind login and without any CDN
+    app = FastAPI(title="Suara", version=suara.__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.ws, app.state.cache, app.state.users = ws, cache, users
+    csp.install(app, templates)
 
     # ------------------------------------------------------------------ sessions & auth
     def read_session(request: Request) -> dict:
@@ -119,7 +125,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
                 raise HTTPException(429, "too many invalid API tokens from this client; retry in a minute")
             if not api_limiter.allow("tok:" + tok[:12]):
                 raise HTTPException(429, "rate limit exceeded")
-            u = auth.check_token(reader, tok)
+            u = users.check_token(tok)
             if u:
                 u["via"] = "token"
             elif not token_fail_limiter.allow(ip):
@@ -128,11 +134,13 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
                 token_blocked[ip] = time.monotonic() + 60
             return u
         s = read_session(request)
-        if s.get("user"):
-            if not session_limiter.allow("sess:" + str(s.get("csrf") or s["user"])):
+        if s.get("sid"):
+            if not session_limiter.allow("sess:" + str(s.get("csrf") or s["sid"])):
                 raise HTTPException(429, f"rate limit exceeded ({SESSION_RATE_LIMIT} requests a minute per "
                                          "session); retry in a minute", headers={"Retry-After": "60"})
-            return {"username": s["user"], "role": s["role"], "via": "session", "csrf": s.get("csrf")}
+            u = users.session(s["sid"])  # ended, idle, expired or disabled: None
+            if u:
+                return {"username": u["username"], "role": u["role"], "via": "session", "csrf": s.get("csrf")}
         return None
 
     def lang_of(request: Request) -> str:
@@ -157,9 +165,9 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
-        if request.url.path.startswith("/api/") or exc.status_code not in (401,):
-            if not request.url.path.startswith("/api/") and exc.status_code == 403:
-                return HTMLResponse(f"<h1>403</h1><p>{_esc(exc.detail)}</p>", status_code=403)
+        if exc.status_code != 401 or (request.url.path.startswith("/api/") and request.url.path != "/api/v1/docs"):
+            if not request.url.path.startswith("/api/") and exc.status_code in (400, 403, 404):
+                return HTMLResponse(f"<h1>{exc.status_code}</h1><p>{_esc(exc.detail)}</p>", status_code=exc.status_code)
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         nxt = request.url.path + (("?" + request.url.query) if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": nxt}), status_code=303)
@@ -168,16 +176,13 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         lang = lang_of(request)
         base = {"request": request, "lang": lang, "t": strings(lang), "election": ws.election, "user": user,
                 "csrf": (user or {}).get("csrf") or read_session(request).get("csrf", ""),
-                "can_import": bool(user and auth.can(user["role"], "import"))}
+                "can_import": bool(user and auth.can(user["role"], "import")),
+                "can_admin": bool(user and auth.can(user["role"], "users"))}
         base.update(ctx)
         resp = templates.TemplateResponse(request, name, base)
         if request.query_params.get("lang") in ("id", "en"):
             resp.set_cookie("lang", lang, httponly=True, samesite="lax", max_age=365 * 86400)
-        resp.headers["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "same-origin"
+        # Content-Security-Policy (with this request's nonce) and the other headers: csp.SecurityHeaders
         return resp
 
     # ------------------------------------------------------------------ public routes
@@ -217,14 +222,15 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
             return render(request, "login.html", None, title=t["login"], csrf=s["csrf"], next=next,
                           error=t["too_many"], charts=False, page="login")
         with lock:
-            u = auth.check_password(ws.store, username, password)
+            u = users.check_password(username, password)
             audit(ws.store, username, "login.ok" if u else "login.failed", ip)
+            sid = users.create_session(u["username"], ip) if u else None
         if not u:
             return render(request, "login.html", None, title=t["login"], csrf=s["csrf"], next=next,
                           error=t["login_failed"], charts=False, page="login")
         dest = next if next.startswith("/") and not next.startswith("//") else "/"
         resp = RedirectResponse(dest, status_code=303)
-        set_session(resp, {"user": u["username"], "role": u["role"], "csrf": secrets.token_urlsafe(24)})
+        set_session(resp, {"sid": sid, "csrf": secrets.token_urlsafe(24)})  # a fresh CSRF token per login
         return resp
 
     @app.post("/logout", include_in_schema=False)
@@ -232,6 +238,10 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         u = current_user(request)
         if u:
             check_csrf(request, u, csrf)
+            if u.get("via") == "session":
+                with lock:
+                    users.end_session(read_session(request)["sid"])  # the cookie is dead everywhere
+                    audit(ws.store, u["username"], "logout")
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(SESSION_COOKIE, path="/")
         return resp
@@ -317,7 +327,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     @app.get("/radar", response_class=HTMLResponse, include_in_schema=False)
     def radar_page(request: Request, user: dict = Depends(require("read"))):
         return render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
-                      alerts=_alerts(user=user), cases=_cases(), tz=_tz(), can_case=auth.can(user["role"], "case"), charts=False)
+                      alerts=_alerts(user=user), cases=_cases(user), tz=_tz(), can_case=auth.can(user["role"], "case"), charts=False)
 
     @app.post("/radar/{alert_id}/case", include_in_schema=False)
     def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), user: dict = Depends(require("case"))):
@@ -390,11 +400,34 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
             out.append(a)
         if not ident and out:
             out = scrub_doc({"alerts": {"alerts": out}}, ws, salt)["alerts"]["alerts"]
+            reasons = _scrubbed([a.get("reason") for a in out])
+            for a, r in zip(out, reasons):
+                a["reason"] = r
         return [_jsonable(a) for a in out]
 
-    def _cases() -> list[dict]:
+    scrub_memo: dict[tuple, list] = {}
+
+    def _scrubbed(texts: list) -> list:
+        """Free texts with citizens' handles and ids pseudonymised (for roles without
+        identities), remembered until the data changes."""
+        from suara.analyse.privacy import scrub_text
+        key = (cache.data_key(), tuple(texts))
+        if key not in scrub_memo:
+            with lock:
+                val = scrub_text(ws, list(texts), salt)
+            if len(scrub_memo) > 256:
+                scrub_memo.clear()
+            scrub_memo[key] = val
+        return list(scrub_memo[key])
+
+    def _cases(user: dict | None = None) -> list[dict]:
         import json as _json
         rows = _records(reader.sql("SELECT * FROM cases ORDER BY opened_at DESC LIMIT 200"))
+        if rows and not (user and auth.can(user["role"], "identities")):
+            # titles and notes are free text: citizens named in them become their pseudonyms
+            texts = _scrubbed([t for r in rows for t in (r.get("title"), r.get("notes"))])
+            for i, r in enumerate(rows):
+                r["title"], r["notes"] = texts[2 * i], texts[2 * i + 1]
         for r in rows:
             try:
                 pb = _json.loads(r.get("playbook") or "{}")
@@ -565,7 +598,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
 
     @api.get("/cases", summary="Cases")
     def api_cases(user: dict = Depends(require("read"))):
-        return {"cases": _jsonable(_cases())}
+        return {"cases": _jsonable(_cases(user))}
 
     @api.get("/jobs", summary="Background import jobs")
     def api_jobs(user: dict = Depends(require("import"))):
@@ -617,6 +650,55 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
         return PlainTextResponse(buf.getvalue(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
 
+    # ------------------------------------------------------------------ API reference (login needed)
+    @app.get("/api/v1/openapi.json", include_in_schema=False)
+    def openapi_json(user: dict = Depends(require("read"))):
+        return JSONResponse(app.openapi())
+
+    @app.get("/api/v1/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request, user: dict = Depends(require("read"))):
+        return render(request, "api_docs.html", user, title="API /api/v1", page="api",
+                      ops=api_operations(app.openapi()), charts=False)
+
+    # ------------------------------------------------------------------ administration
+    @app.get("/admin", response_class=HTMLResponse, include_in_schema=False)
+    def admin_page(request: Request, user: dict = Depends(require("users")), message: str = ""):
+        with lock:
+            data = {"users_list": users.list(), "sessions": users.sessions(), "tokens": users.tokens(),
+                    "audit": users.audit_log(100)}
+        return render(request, "admin.html", user, title=strings(lang_of(request)).get("admin", "Admin"),
+                      page="admin", message=message[:200], roles=auth.ROLES, charts=False, **data)
+
+    @app.post("/admin/user", include_in_schema=False)
+    def admin_user(request: Request, username: str = Form(...), action: str = Form(...), role: str = Form(""),
+                   csrf: str = Form(""), user: dict = Depends(require("users"))):
+        check_csrf(request, user, csrf)
+        if username == user["username"] and action in ("disable", "role"):
+            raise HTTPException(400, "you cannot disable or demote yourself (another admin can)")
+        try:
+            with lock:
+                if action in ("disable", "enable"):
+                    users.set_disabled(username, action == "disable", actor=user["username"])
+                elif action == "role":
+                    users.set_role(username, role, actor=user["username"])
+                elif action == "logout":
+                    users.end_sessions(username, actor=user["username"])
+                else:
+                    raise HTTPException(400, f"unknown action {action[:20]!r}")
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        return RedirectResponse("/admin", status_code=303)
+
+    @app.post("/admin/token/revoke", include_in_schema=False)
+    def admin_token_revoke(request: Request, name: str = Form(...), csrf: str = Form(""),
+                           user: dict = Depends(require("users"))):
+        check_csrf(request, user, csrf)
+        with lock:
+            n = users.revoke_token(name, actor=user["username"])
+        if not n:
+            raise HTTPException(404, "no active token of that name")
+        return RedirectResponse("/admin", status_code=303)
+
     app.include_router(api)
     app.include_router(labelling.router(ws, lock, require, check_csrf, render, lang_of))
     # mounted last so that /static/plotly.min.js (shipped inside the plotly package) is routed first
@@ -630,6 +712,27 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
             ws.close()
 
     return app
+
+
+def api_operations(spec: dict) -> list[dict]:
+    """The operations of an OpenAPI document as rows for the server-rendered API reference.
+
+    >>> api_operations({"paths": {"/x": {"get": {"summary": "X", "parameters": [
+    ...     {"name": "limit", "in": "query", "schema": {"type": "integer"}}]}}}})[0]["params"]
+    [{'name': 'limit', 'in': 'query', 'required': False, 'type': 'integer'}]
+    """
+    ops = []
+    for path, item in sorted((spec.get("paths") or {}).items()):
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            params = [{"name": p.get("name"), "in": p.get("in"), "required": bool(p.get("required")),
+                       "type": (p.get("schema") or {}).get("type") or "string"} for p in op.get("parameters") or []]
+            body = op.get("requestBody") or {}
+            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary") or "",
+                        "description": op.get("description") or "", "params": params,
+                        "body": ", ".join((body.get("content") or {}).keys())})
+    return ops
 
 
 def _esc(s: Any) -> str:

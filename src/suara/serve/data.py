@@ -187,6 +187,12 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
     offset = max(0, int(offset))
     # the store's own lock by default: DuckDB refuses a second call on a busy connection
     lock = lock or getattr(ws.store, "_lock", None) or threading.RLock()
+    if f.get("account"):
+        # pseudonym, public account, or (roles that see identities only) a raw id -> the accounts
+        from suara.analyse.privacy import account_filter_keys
+        with lock:  # Ibis on the store's connection
+            keys = account_filter_keys(ws, f["account"], salt, show_identities)
+        f = PostFilter({**f, "account": tuple(keys)})
     fkey = tuple(sorted((k, str(v)) for k, v in f.items()))
     if reader is None or data_key is None:
         with lock:
@@ -249,14 +255,14 @@ def _posts_filters(t: ibis.Table, f: PostFilter, salt: str) -> ibis.Table:
     for col in ("platform", "kind"):
         if f.get(col):
             t = t.filter(t[col] == f[col])
-    if f.get("account"):
-        acc_f = str(f["account"])
-        if acc_f.startswith("warga-") and len(acc_f) == 12:
-            # a pseudonym (what non-identity roles see): match the salted hash in the query
-            key = ibis.literal(f"{salt}|") + t.platform + "|" + t.account_id.cast("string")
-            t = t.filter(key.hexdigest("sha256").substr(0, 6) == acc_f[6:])
-        else:
-            t = t.filter(t.account_id == acc_f)
+    if "account" in f:
+        keys = f["account"]  # resolved by query_posts: [(platform or None, account_id), ...]
+        if isinstance(keys, str):
+            keys = [(None, keys)]
+        cond = ibis.literal(False)
+        for p, a in keys:
+            cond = cond | ((t.account_id == a) if p is None else ((t.platform == p) & (t.account_id == a)))
+        t = t.filter(cond)
     if f.get("since"):
         t = t.filter(t.created_at >= dt.datetime.fromisoformat(str(f["since"])))
     if f.get("until"):
@@ -444,11 +450,19 @@ def network_data(ws, show_identities: bool, salt: str, max_accounts: int = 300) 
             keys.append(k)
         return idx[k]
 
+    from suara.analyse.privacy import PSEUDONYM_RE, resolve_pseudonym
+
+    def real(p, a):  # the detector writes citizens' ids as pseudonyms: back to the account
+        if isinstance(a, str) and PSEUDONYM_RE.match(a):
+            hit = [k for k in resolve_pseudonym(ws, a, salt) if k[0] == p]
+            return hit[0] if hit else (p, a)
+        return (p, a)
+
     pairs = []
     if not edges_df.empty:
         for r in edges_df.to_dict("records"):
-            a = node((r["source_platform"], r["source_account"]))
-            b = node((r["target_platform"], r["target_account"]))
+            a = node(real(r["source_platform"], r["source_account"]))
+            b = node(real(r["target_platform"], r["target_account"]))
             pairs.append((a, b, float(r.get("Weight") or r.get("weight") or 1)))
     for k, r in info.items():
         if r.get("flagged") and r.get("cluster"):
@@ -497,7 +511,7 @@ def scrub_doc(doc: dict, ws, salt: str) -> dict:
     """
     import copy
 
-    from suara.analyse.privacy import display_handle
+    from suara.analyse.privacy import PSEUDONYM_RE, display_handle
     out = copy.copy(doc)
     types: dict[tuple[str, str], str] = {}
     if ws is not None:
@@ -512,7 +526,9 @@ def scrub_doc(doc: dict, ws, salt: str) -> dict:
 
     def ref(s: str) -> str:
         p, _, a = str(s).partition(":")
-        return s if (p, a) in types else display_handle(None, p, a, a, salt)
+        if (p, a) in types or PSEUDONYM_RE.match(a):  # named, or already a pseudonym (radar labels)
+            return s
+        return display_handle(None, p, a, a, salt)
 
     al = doc.get("alerts")
     if isinstance(al, dict) and isinstance(al.get("alerts"), list):

@@ -144,38 +144,47 @@ def restore(path: str | Path, target: str | Path, force: bool = False) -> Path:
     return target
 
 
-def forget_account(ws, platform: str, account_id: str, actor: str = "cli") -> dict:
-    """Erase an account and everything derived from it (UU PDP right to erasure).
+def forget_account(ws, platform: str, account_id: str, actor: str = "cli", aliases=()) -> dict:
+    """Erase an account from the whole workspace (UU PDP right to erasure).
 
-    Deletes the account, its posts, their enrichments, mentions and metric observations,
-    its scores, inferred region and demographics, volunteer record and quarantined raw rows mentioning it, in
-    one transaction; then checkpoints so deleted rows leave the database file. The audit
-    log records the erasure with a one-way hash of the id, not the id itself.
+    Deletes the account, its posts and everything keyed by them in every table, quarantined
+    raw rows whose fields name it exactly, and scrubs every other mention of its id, handle
+    or ``aliases`` (its pseudonym) in any table (alerts, cases, networks, audit entries,
+    other people's @mentions) and in every file of the workspace (exports, coordination
+    networks and GEXF, reports, uploads); see :mod:`suara.store.erase`. Then the database
+    file is rewritten so deleted rows do not survive in free blocks. The audit log records
+    the erasure as "erased account" with counts only.
+
+    Example
+    -------
+    >>> import suara, tempfile, pandas as pd
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> _ = ws.store.upsert("accounts", pd.DataFrame({"platform": ["x"], "account_id": ["77"], "handle": ["budi"]}))
+    >>> forget_account(ws, "x", "77")["accounts"]
+    1
     """
+    from suara.store.erase import ERASED, erase_files, erase_tables
     s = ws.store
-    counts = {}
     key = [platform, account_id]
-    with s.transaction():
-        s.execute("CREATE OR REPLACE TEMP TABLE _forget_posts AS SELECT platform, post_id FROM posts "
-                  "WHERE platform = ? AND account_id = ?", key)
-        for t in ("enrichments", "mentions", "metric_observations"):
-            n = s.execute(f"SELECT count(*) FROM {t} WHERE (platform, post_id) IN "
-                          "(SELECT platform, post_id FROM _forget_posts)").fetchall()[0][0]
-            s.execute(f"DELETE FROM {t} WHERE (platform, post_id) IN (SELECT platform, post_id FROM _forget_posts)")
-            counts[t] = n
-        counts["posts"] = s.execute("SELECT count(*) FROM _forget_posts").fetchall()[0][0]
-        s.execute("DELETE FROM posts WHERE platform = ? AND account_id = ?", key)
-        for t in ("accounts", "account_scores", "account_regions", "account_demographics"):
-            counts[t] = s.execute(f"SELECT count(*) FROM {t} WHERE platform = ? AND account_id = ?", key).fetchall()[0][0]
-            s.execute(f"DELETE FROM {t} WHERE platform = ? AND account_id = ?", key)
-        counts["volunteers"] = s.execute("SELECT count(*) FROM volunteers WHERE platform = ? AND account_id = ?", key).fetchall()[0][0]
-        s.execute("DELETE FROM volunteers WHERE platform = ? AND account_id = ?", key)
-        pat = f"%{account_id}%"
-        counts["quarantine"] = s.execute("SELECT count(*) FROM quarantine WHERE raw LIKE ?", [pat]).fetchall()[0][0]
-        s.execute("DELETE FROM quarantine WHERE raw LIKE ?", [pat])
-        s.execute("DROP TABLE _forget_posts")
-        audit(s, actor, "forget", f"{platform}:{pseudonym_hash(account_id, 'forget')}", counts)
+    handles = sorted({h for (h,) in s.execute(
+        "SELECT handle FROM accounts WHERE platform = ? AND account_id = ? AND handle IS NOT NULL "
+        "UNION SELECT handle FROM volunteers WHERE platform = ? AND account_id = ? AND handle IS NOT NULL",
+        key + key).fetchall() if h})
+    counts = erase_tables(s, platform, account_id, handles, list(aliases))
+    for t in ("accounts", "posts"):
+        counts.setdefault(t, 0)
+    audit(s, actor, "forget", f"{platform}:{ERASED}",
+          {k: v for k, v in counts.items() if not k.endswith("scrubbed")})
     s.execute("CHECKPOINT")
+    compact = getattr(s, "compact", None)
+    if compact is not None:
+        compact()
+    db = Path(getattr(s, "path", "") or "")
+    files = erase_files(ws.path, [account_id, *handles, *aliases],
+                        skip={db.resolve()} if str(db) not in ("", ":memory:") else set())
+    counts["files rewritten"] = len(files["files"])
+    if files["unreadable"]:
+        counts["files to check by hand"] = files["unreadable"]
     return counts
 
 

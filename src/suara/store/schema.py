@@ -6,7 +6,7 @@ Timestamps are UTC (``TIMESTAMP`` without zone, always UTC by convention).
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: meta key holding the enrichment version that analyses read (set by the enrich stage)
 ENRICH_VERSION_KEY = "enrich.current_version"
@@ -148,6 +148,13 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "api_tokens": [
         ("token_hash", "VARCHAR NOT NULL"), ("name", "VARCHAR"), ("username", "VARCHAR"),
         ("role", "VARCHAR"), ("created_at", "TIMESTAMP"), ("last_used_at", "TIMESTAMP"),
+        ("revoked_at", "TIMESTAMP"),
+    ],
+    # server-side browser sessions (store.users): only the hash of the cookie's id is kept
+    "sessions": [
+        ("session_hash", "VARCHAR NOT NULL"), ("username", "VARCHAR NOT NULL"),
+        ("created_at", "TIMESTAMP NOT NULL"), ("last_seen_at", "TIMESTAMP NOT NULL"),
+        ("expires_at", "TIMESTAMP NOT NULL"), ("address", "VARCHAR"),
     ],
     "jobs": [
         ("job_id", "VARCHAR NOT NULL"), ("kind", "VARCHAR"), ("status", "VARCHAR"),
@@ -197,6 +204,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "webhook_deliveries": ("delivery_id",),
     "users": ("username",),
     "api_tokens": ("token_hash",),
+    "sessions": ("session_hash",),
     "jobs": ("job_id",),
     "aggregates_daily": ("day", "platform", "candidate", "region"),
     "meta": ("key",),
@@ -225,4 +233,6 @@ MIGRATIONS: dict[int, list[str]] = {
     1: [create_sql(t) for t in TABLES],
     2: [create_sql("account_demographics")],
     3: [create_sql(t) for t in _V3_TABLES],  # team labels and custom categories
+    # server-side sessions; revocable API tokens
+    4: [create_sql("sessions"), "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS revoked_at TIMESTAMP"],
 }

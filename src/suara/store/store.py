@@ -237,6 +237,33 @@ class Store:
         with self._lock:
             return self.con.execute(query, params or [])
 
+    def compact(self) -> None:
+        """Rewrite the database file with live rows only (after an erasure: DuckDB reuses the
+        blocks of deleted rows but does not wipe them). The store stays open."""
+        if self.path == ":memory:" or self.read_only:
+            return
+        import os
+        with self._lock:
+            self.con.execute("CHECKPOINT")
+            self.con.close()
+            tmp = f"{self.path}.compact.tmp"
+            for f in (tmp, tmp + ".wal"):
+                if os.path.exists(f):
+                    os.remove(f)
+            con = duckdb.connect(tmp)
+            try:
+                con.execute(f"ATTACH '{self.path}' AS old (READ_ONLY)")
+                con.execute("COPY FROM DATABASE old TO " + con.execute("SELECT current_database()").fetchall()[0][0])
+                con.execute("DETACH old")
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, self.path)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path + ".wal")
+            self.con = duckdb.connect(self.path)
+            self.ibis = ibis.duckdb.from_connection(self.con)
+
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.con.close()

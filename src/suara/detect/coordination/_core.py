@@ -86,7 +86,8 @@ class CoordinationResult:
 
         With ``pseudonymise`` (default, and when the workspace's ``pseudonymise`` setting is
         on) the ``handle`` of citizen/unknown accounts is replaced by the workspace pseudonym
-        (``warga-...``); account ids stay so rows can be joined back inside the workspace.
+        (``warga-...``) and so is its account id, in accounts, edges, network members and the
+        GEXF (``suara detect coordination --real-handles`` writes them as they are).
 
         >>> import suara, tempfile
         >>> ws = suara.init(tempfile.mkdtemp())
@@ -102,17 +103,37 @@ class CoordinationResult:
                  "coortweet": out / "coortweet.csv", "summary": out / "summary.json"}
         acc = self.accounts.sort_values(["buzzer_score", "platform", "account_id"],
                                         ascending=[False, True, True]).copy()
+        edges, nets = self.edges.copy(), self.networks.copy()
         if pseudonymise and self.salt:
-            from suara.analyse.privacy import display_handle
+            # citizens leave as pseudonyms: handle *and* account id (for Instagram and TikTok
+            # Research exports the id is the user name), in every file, the same in each
+            from suara.analyse.privacy import display_handle, is_public, pseudonym
+            public = {(pl, str(a)) for t, pl, a in zip(acc["account_type"], acc["platform"], acc["account_id"])
+                      if is_public(t if isinstance(t, str) else None)}
+
+            def pid(pl, a) -> str:
+                return str(a) if (pl, str(a)) in public else pseudonym(pl, str(a), self.salt)
             acc["handle"] = [display_handle(t if isinstance(t, str) else None, pl, str(a),
                                             h if isinstance(h, str) else None, self.salt)
                              for t, pl, a, h in zip(acc["account_type"], acc["platform"],
                                                     acc["account_id"], acc["handle"])]
+            acc["account_id"] = [pid(pl, a) for pl, a in zip(acc["platform"], acc["account_id"])]
+            if len(edges):
+                for side in ("source", "target"):
+                    edges[f"{side}_account"] = [pid(pl, a) for pl, a in
+                                                zip(edges[f"{side}_platform"], edges[f"{side}_account"])]
+            if len(nets) and "members" in nets:
+                nets["members"] = [json.dumps([f"{m.split(':', 1)[0]}:{pid(*m.split(':', 1))}" for m in json.loads(v)])
+                                   if isinstance(v, str) else v for v in nets["members"]]
         _safe_csv(acc[ACCOUNT_COLUMNS], paths["accounts"])
-        _safe_csv(gephi_edges(self.edges), paths["edges"])
-        _safe_csv(self.networks[NETWORK_COLUMNS], paths["networks"])
-        _safe_csv(coortweet(self.traces), paths["coortweet"])
-        write_gexf(acc, self.edges, paths["gexf"])
+        traces = self.traces
+        if pseudonymise and self.salt and traces is not None and len(traces):
+            traces = traces.copy()
+            traces["account_id"] = [pid(pl, a) for pl, a in zip(traces["platform"], traces["account_id"])]
+        _safe_csv(gephi_edges(edges), paths["edges"])
+        _safe_csv(nets[NETWORK_COLUMNS], paths["networks"])
+        _safe_csv(coortweet(traces), paths["coortweet"])
+        write_gexf(acc, edges, paths["gexf"])
         paths["summary"].write_text(json.dumps(self.summary(), indent=2, default=str), encoding="utf-8")
         return paths
 
