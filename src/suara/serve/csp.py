@@ -3,13 +3,14 @@
 One place for every page: :class:`SecurityHeaders` (ASGI middleware) draws a nonce for each
 request and sets the policy on the response; templates read the nonce with the Jinja
 global ``csp_nonce()`` (``<script nonce="{{ csp_nonce() }}">``) and mark the inline scripts of
-charts with the filter ``{{ b.chart | nonced }}``. Scripts run only from ``/static`` (this
+charts with the filter ``{{ b.html | nonced }}``. Scripts run only from ``/static`` (this
 package, never a CDN) or with the request's nonce: no ``'unsafe-inline'``, no
 ``'unsafe-eval'``, so injected markup cannot run script.
 
-``nonced`` is for HTML that Suara's own chart code made (:func:`suara.report.charts.figure_div`:
-Plotly escapes ``<``, ``>`` and ``/`` inside its JSON as ``\\u003c`` etc., so data cannot end
-the script element); never apply it to text that came from an import.
+``nonced`` is for HTML that Suara's own block renderer made (:mod:`suara.render.html`: every
+text escaped, charts from :func:`suara.render.charts.figure_div`, whose Plotly JSON escapes
+``<``, ``>`` and ``/`` as ``\\u003c`` etc., so data cannot end the script element); never
+apply it to text that came from an import.
 
 Example
 -------
