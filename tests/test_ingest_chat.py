@@ -476,3 +476,14 @@ def test_ingest_chat_telegram_old_channel_export_without_sender(tmp_path):
     p = st.sql("SELECT account_id, created_at FROM posts").iloc[0]
     # no date_unixtime: the local "date" is read in the election's zone (WITA)
     assert p.account_id == "channel42" and p.created_at == dt.datetime(2020, 11, 12, 11, 5)
+
+
+@pytest.mark.parametrize("name", ["result.json", "telegram-full-export/result.json"])
+def test_ingest_chat_telegram_streamed_and_whole_reads_agree(monkeypatch, name):
+    from suara.ingest.formats import telegram
+    q = "SELECT platform, post_id, account_id, created_at, kind, parent_id, text, likes, views FROM posts ORDER BY post_id"
+    st, (whole,) = _load([CHAT / name])
+    monkeypatch.setattr(telegram, "WHOLE_FILE_BYTES", 0)
+    st2, (streamed,) = _load([CHAT / name])
+    assert st.sql(q).values.tolist() == st2.sql(q).values.tolist()
+    assert whole.notes == streamed.notes and whole.accepted == streamed.accepted
