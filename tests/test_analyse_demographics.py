@@ -28,6 +28,8 @@ def _people():
                     "positive" if i % 2 else "negative"))
     for i in range(14):   # unknown people, mixed
         out.append((f"u{i}", f"user{i}x", "🔥🔥", "", SMD, "2", "positive"))
+    for i in range(12):   # women whose region nobody can tell
+        out.append((f"n{i}", f"warga_{i}", f"Dewi Lestari {i}", "ibu rumah tangga", None, "2", "neutral"))
     # one identifiable person: the only teacher, the only woman in Samarinda
     out.append(("lone", "guru_unik_samarinda", "Ratna Dewi", "guru SD, lahir 1960", SMD, "2", "negative"))
     out.append(("org", "kaltimtoday", "Kaltim Today", "Portal berita Kaltim | official", BPN, "2", "neutral"))
@@ -51,7 +53,8 @@ def dws(tmp_path):
     f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     ws.ingest([f])
     for aid, *_, reg, _b, _s in _people():
-        ws.store.execute("UPDATE accounts SET region = ? WHERE account_id = ?", [reg, aid])
+        if reg:
+            ws.store.execute("UPDATE accounts SET region = ? WHERE account_id = ?", [reg, aid])
     ws.store.set_meta(ENRICH_VERSION_KEY, "t1")
     ws.store.append("mentions", pd.DataFrame(ment))
     assert ensure_demographics(ws)       # the `suara enrich` workspace step
@@ -74,7 +77,7 @@ def test_analyse_demographics_cells_suppression_and_gap(dws):
     assert k == 10
     v = sec["all"]
     assert v["coverage"]["organisations"] == 1           # the news page is not a person
-    assert v["coverage"]["gender"]["known"] == 24 + 14 + 1
+    assert v["coverage"]["gender"]["known"] == 24 + 14 + 12 + 1
     for name, cells in v["cells"].items():
         for c in cells:
             assert c["accounts"] >= k, (name, c)
@@ -85,7 +88,7 @@ def test_analyse_demographics_cells_suppression_and_gap(dws):
     assert v["suppressed"]["cells"] >= 1                # the lone teacher's cells
     g = {c["gender"]: c for c in v["cells"]["gender"]}
     assert set(g) == {"f", "m", "unknown"}
-    assert g["f"]["accounts"] == 25
+    assert g["f"]["accounts"] == 37
     fr = {(c["gender"], c["region"]): c for c in v["cells"]["genderxregion"]}
     assert set(fr) == {("f", BPN), ("m", SMD)}           # the lone woman in Samarinda: no cell
     f2 = fr[("f", BPN)]["pairs"]["2"]
@@ -96,6 +99,21 @@ def test_analyse_demographics_cells_suppression_and_gap(dws):
     head = sec["headline"]
     assert head and head["pair"] == "2" and head["cell"]["region"] == BPN and head["cell"].get("gender") == "f"
     assert "Balikpapan" in head["text_id"] and "untuk 02" in head["text_id"]
+
+
+def test_analyse_demographics_differencing_is_suppressed():
+    """All women (12) minus the listed 'women in Balikpapan' (10) would single out 2 people, and
+    so would all of Samarinda (17) minus 'men in Samarinda' (15)."""
+    from suara.analyse.demographics import _secondary_suppression
+    acc = pd.DataFrame({"gender": ["f"] * 12 + ["m"] * 30,
+                        "region": [BPN] * 10 + [SMD] * 2 + [BPN] * 15 + [SMD] * 15})
+    cells = [{"gender": "f", "region": BPN, "accounts": 10}, {"gender": "m", "region": BPN, "accounts": 15},
+             {"gender": "m", "region": SMD, "accounts": 15}]
+    out = _secondary_suppression(cells, acc, ("gender", "region"), 10)
+    assert out == {"cells": 2, "accounts": 25}
+    assert [(c["gender"], c["region"]) for c in cells] == [("m", BPN)]
+    cells = [{"gender": "m", "region": BPN, "accounts": 15}]   # Balikpapan minus it leaves 10: fine
+    assert _secondary_suppression(cells, acc, ("gender", "region"), 10) == {"cells": 0, "accounts": 0}
 
 
 def test_analyse_demographics_min_cell_is_a_setting(dws):

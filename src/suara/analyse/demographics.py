@@ -3,8 +3,9 @@ by gender x age band x walk of life x region.
 
 Every figure is an aggregate over at least ``k`` accounts (workspace setting
 ``demographics.min_cell``, default 10): smaller cells, and per-pair figures resting on fewer
-than ``k`` accounts, are suppressed and only counted. Nothing here returns, renders or links
-one account's estimated attributes (UU PDP 27/2022: that would be profiling of an identifiable
+than ``k`` accounts, are suppressed and only counted; a listed cell is suppressed too when a
+coarser table minus the listed cells would leave 1 to k-1 accounts (differencing). Nothing here
+returns, renders or links one account's estimated attributes (UU PDP 27/2022: that would be profiling of an identifiable
 citizen); cells do not link to the posts behind them for the same reason. Estimates below
 ``demographics.min_confidence`` (default 0.5) count as unknown. See docs/demographics.md.
 
@@ -265,6 +266,42 @@ def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: l
     return cells, {"cells": sup_cells, "accounts": sup_acc}
 
 
+def _secondary_suppression(cells: list[dict], acc: pd.DataFrame, dims: tuple[str, ...], k: int) -> dict:
+    """Differencing guard: for each dimension of a cross, the listed cells sharing the other
+    dimensions' values must leave either nobody or at least k accounts out of their parent
+    (all accounts with those values, which a coarser table shows). Otherwise the parent minus
+    the listed cells would single out fewer than k accounts, so the smallest listed cell of
+    that group is suppressed too (repeated until no group leaves 1..k-1 accounts). Edits
+    ``cells`` in place; returns what it suppressed."""
+    out = {"cells": 0, "accounts": 0}
+    if len(dims) < 2:
+        return out
+    changed = True
+    while changed:
+        changed = False
+        for d in dims:
+            rest = [x for x in dims if x != d]
+            groups: dict[tuple, list[dict]] = {}
+            for c in cells:
+                groups.setdefault(tuple(c[x] for x in rest), []).append(c)
+            for key, members in groups.items():
+                mask = np.ones(len(acc), dtype=bool)
+                for x, v in zip(rest, key):
+                    mask &= (acc[x].astype(str) == v).to_numpy()
+                parent = int(mask.sum())
+                left = parent - sum(c["accounts"] for c in members)
+                if 0 < left < k and parent >= k:
+                    small = min(members, key=lambda c: c["accounts"])
+                    cells.remove(small)
+                    out["cells"] += 1
+                    out["accounts"] += small["accounts"]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+
 def _coverage(acc: pd.DataFrame, counts: dict) -> dict[str, Any]:
     n = len(acc)
     out = {"accounts": counts["accounts"], "organisations": counts["organisations"], "persons_or_unknown": n}
@@ -286,9 +323,10 @@ def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
     sup = {"cells": 0, "accounts": 0}
     for dims in CROSSES:
         c, s = _cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1)
+        extra = _secondary_suppression(c, acc, dims, k)
         cells["x".join(dims)] = c
-        sup["cells"] += s["cells"]
-        sup["accounts"] += s["accounts"]
+        sup["cells"] += s["cells"] + extra["cells"]
+        sup["accounts"] += s["accounts"] + extra["accounts"]
     return {"accounts": int(len(acc)), "coverage": _coverage(acc, counts), "overall": overall,
             "cells": cells, "suppressed": sup, "messages": _messages(ws, acc, filtered, k)}
 
