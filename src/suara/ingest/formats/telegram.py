@@ -184,13 +184,13 @@ class TelegramExport(Importer):
         chats = [(doc, False)]
         for key in ("chats", "left_chats"):
             lst = doc.get(key, {}).get("list") if isinstance(doc.get(key), dict) else None
-            chats += [(c, True) for c in lst or [] if isinstance(c, dict)]
+            chats += [(c, True) for c in (lst if isinstance(lst, list) else []) if isinstance(c, dict)]
         n = 0
         for c, in_account in chats:
             msgs = c.get("messages")
             if not isinstance(msgs, list):
                 continue
-            meta = {k: c[k] for k in ("name", "type", "id") if k in c}
+            meta = {k: c[k] for k in ("name", "type", "id") if isinstance(c.get(k), (str, int, float))}
             private = in_account and meta.get("type") in PRIVATE_TYPES
             stats["private" if private else "chats"] += 1
             for m in msgs:
