@@ -116,6 +116,15 @@ def test_analyse_demographics_differencing_is_suppressed():
     assert _secondary_suppression(cells, acc, ("gender", "region"), 10) == {"cells": 0, "accounts": 0}
 
 
+def test_analyse_demographics_views_do_not_single_out_flagged_accounts():
+    from suara.analyse.demographics import _guard_views
+    all_ = {"cells": {"gender": [{"gender": "f", "accounts": 15}, {"gender": "m", "accounts": 40}]},
+            "suppressed": {"cells": 0, "accounts": 0}}
+    filt = {"cells": {"gender": [{"gender": "f", "accounts": 12}, {"gender": "m", "accounts": 20}]}}
+    _guard_views(all_, filt, 10)
+    assert [c["gender"] for c in all_["cells"]["gender"]] == ["m"] and all_["suppressed"]["cells"] == 1
+
+
 def test_analyse_demographics_min_cell_is_a_setting(dws):
     cfg = dws.config.model_copy(update={"demographics": dws.config.demographics.model_copy(update={"min_cell": 30})})
     dws.config = cfg

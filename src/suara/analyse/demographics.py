@@ -409,8 +409,26 @@ def demographics_section(ws) -> dict[str, Any]:
                            "crosses": ["x".join(c) for c in CROSSES]}
     for v in ("filtered", "all"):
         out[v] = _view(ws, v == "filtered", k, min_conf)
+    _guard_views(out["all"], out["filtered"], k)
     out["headline"] = headline_gap(ws, out)
     return out
+
+
+def _guard_views(all_: dict, filt: dict, k: int) -> None:
+    """A cell listed in both views differs by its coordinated accounts; when that is 1 to k-1
+    accounts the ``all`` view's cell is suppressed (the difference would single them out)."""
+    for name, cells in (all_.get("cells") or {}).items():
+        f = {tuple(sorted((d, c[d]) for d in name.split("x"))): c["accounts"]
+             for c in (filt.get("cells") or {}).get(name, [])}
+        keep = []
+        for c in cells:
+            n = f.get(tuple(sorted((d, c[d]) for d in name.split("x"))))
+            if n is not None and 0 < c["accounts"] - n < k:
+                all_["suppressed"]["cells"] += 1
+                all_["suppressed"]["accounts"] += c["accounts"]
+                continue
+            keep.append(c)
+        cells[:] = keep
 
 
 # --------------------------------------------------------------------------------------
