@@ -9,7 +9,8 @@ Advanced -> Export Telegram data`` for the whole account, format "Machine-readab
   chats and saved messages are private conversations and are skipped (counted in the
   report).
 
-The file is streamed (a full-account export reaches gigabytes). A message has ``id``,
+A file up to ``WHOLE_FILE_BYTES`` is parsed at once; a larger one (a full-account export
+reaches gigabytes), an archive member or a damaged file is streamed. A message has ``id``,
 ``type`` (``message``; ``service`` = joined, pinned, created ... kept apart and counted),
 ``date`` (the exporting computer's local time) and ``date_unixtime`` (UTC, preferred),
 ``from``/``from_id`` (``user123``, ``channel123``), ``text`` as a string or a list of plain
