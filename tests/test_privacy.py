@@ -18,7 +18,7 @@ ROWS = [
     {"suara_type": "post", "platform": "instagram", "post_id": "1", "text": "Gratispol mantap",
      "created_at": "2024-11-01T02:00:00Z", "author": {"account_id": "budi.samarinda", "handle": "budi.samarinda",
                                                       "account_type": "citizen"}},
-    {"suara_type": "post", "platform": "instagram", "post_id": "2", "text": "Kai hebat",
+    {"suara_type": "post", "platform": "instagram", "post_id": "2", "text": "Kai hebat, kata @siti_bpn",
      "created_at": "2024-11-02T02:00:00Z", "author": {"account_id": "m1", "handle": "kaltimtoday", "account_type": "media"}},
     {"suara_type": "post", "platform": "x", "post_id": "3", "text": "Rudy jalan rusak",
      "created_at": "2024-11-03T02:00:00Z", "author": {"account_id": "77123", "handle": "siti_bpn", "account_type": "citizen"}},

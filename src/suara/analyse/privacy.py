@@ -253,9 +253,10 @@ def account_filter_keys(ws, value: str, salt: str, show_identities: bool) -> lis
 _TOKEN = re.compile(r"(?<![\w.])@?([A-Za-z0-9_][A-Za-z0-9_.]{2,63})(?![\w])")
 
 
-def scrub_text(ws, texts: list, salt: str) -> list:
+def scrub_text(ws, texts: list, salt: str, mentions_only: bool = False) -> list:
     """Free texts (case notes, reasons) with every citizen's handle or account id that the
-    workspace knows replaced by its pseudonym; public accounts stay named.
+    workspace knows replaced by its pseudonym; public accounts stay named. With
+    ``mentions_only`` only ``@handle`` mentions count (post texts: a word is not a handle).
 
     Example
     -------
@@ -267,7 +268,8 @@ def scrub_text(ws, texts: list, salt: str) -> list:
     >>> "budi_smd" in out or "99887" in out, out.count("warga-")
     (False, 2)
     """
-    tokens = sorted({m.group(1) for t in texts if isinstance(t, str) for m in _TOKEN.finditer(t)})
+    tokens = sorted({m.group(1) for t in texts if isinstance(t, str) for m in _TOKEN.finditer(t)
+                     if not mentions_only or m.group(0).startswith("@")})
     if not tokens:
         return list(texts)
     acc = ws.store.table("accounts")
@@ -285,5 +287,7 @@ def scrub_text(ws, texts: list, salt: str) -> list:
 
     def sub(m):
         tok = m.group(1)
-        return (("@" if m.group(0).startswith("@") else "") + alias[tok]) if tok in alias else m.group(0)
+        if tok not in alias or (mentions_only and not m.group(0).startswith("@")):
+            return m.group(0)
+        return ("@" if m.group(0).startswith("@") else "") + alias[tok]
     return [_TOKEN.sub(sub, t) if isinstance(t, str) else t for t in texts]

@@ -200,7 +200,7 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
             sql = _compiled(ws, f, salt, key)
             total = int(ws.store.con.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
             df = ws.store.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
-        return _post_rows(ws, df, total, limit, offset, show_identities, salt)
+        return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock)
     # data_key carries the enrichment version; the path and connection tell workspaces apart
     key = (fkey, data_key, salt, str(getattr(ws, "path", "")), id(ws.store.con))
     sql = _SQL_CACHE.get(key)
@@ -225,7 +225,7 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
         df = reader.sql(f"SELECT * FROM ({page}) AS q ORDER BY created_at DESC LIMIT {limit}")
     else:
         df = reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
-    return _post_rows(ws, df, total, limit, offset, show_identities, salt)
+    return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock)
 
 
 def _compiled(ws, f: PostFilter, salt: str, key: tuple) -> str:
@@ -337,9 +337,16 @@ def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
     return t.select(*[c for c in cols if c in t.columns])
 
 
-def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: bool, salt: str) -> dict[str, Any]:
+def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: bool, salt: str,
+               lock=None) -> dict[str, Any]:
     off = local_offset(ws.election)
     rows = []
+    if not show_identities and len(df) and "text" in df and df["text"].astype(str).str.contains("@").any():
+        # citizens @mentioned in a post's text are pseudonymised like its author
+        from suara.analyse.privacy import scrub_text
+        with (lock or getattr(ws.store, "_lock", None) or threading.RLock()):
+            df = df.copy()
+            df["text"] = scrub_text(ws, df["text"].tolist(), salt, mentions_only=True)
     for r in df.to_dict("records"):
         public = (r.get("account_type") or "unknown") in PUBLIC_TYPES
         if not (public or show_identities):
