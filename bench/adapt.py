@@ -5,6 +5,7 @@ trained in a fresh workspace through the CLI, scored on the rest of the collecti
                                     [--sizes 100,200,400] [--embeddings both|on|off]
     .venv/bin/python bench/adapt.py --csv FILE.csv --task sentiment --text-column text \\
                                     --label-column label      # any labelled collection
+    .venv/bin/python bench/adapt.py --active ...  # also: the posts active learning picks
 
 Like a user: `suara init`, `suara train TASK labels.csv -w WS`, then `suara text sentiment|
 toxicity|enrich rest.csv --column text -o out.csv` with and without `-w WS` (shipped vs
@@ -149,6 +150,67 @@ def run(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int], 
     return rows
 
 
+def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int],
+               step: int = 50, seed: int = 0) -> list[dict]:
+    """The same, but the labelled posts are the ones `suara label` would show (active
+    learning: uncertain and diverse, in rounds of ``step``, the model refitted after each
+    round), answered from the collection's labels."""
+    import json
+
+    import suara
+    from suara.enrich.labelling import suggest
+    from suara.store.labels import add_labels
+    df = df.dropna().copy()
+    df["text"] = df["text"].astype(str)
+    df["_k"] = [dedupe_key(t) for t in df["text"]]
+    df = df[df["_k"] != ""].drop_duplicates("_k").sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    df["post_id"] = [str(i) for i in range(len(df))]
+    truth = dict(zip(df["post_id"], df["label"]))
+    classes = sorted(df["label"].unique())
+    rows = []
+    print(f"\n{name} (active learning, rounds of {step}):", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        ws_dir = tmp / "ws"
+        _invoke(["init", str(ws_dir)])
+        posts = tmp / "posts.jsonl"
+        posts.write_text("\n".join(json.dumps({"suara_type": "post", "platform": "x", "post_id": p, "text": t,
+                                                "created_at": "2024-10-01T00:00:00Z"})
+                                     for p, t in zip(df["post_id"], df["text"])) + "\n", encoding="utf-8")
+        _invoke(["ingest", str(posts), "-w", str(ws_dir)])
+        targs = ["category", task.split(":", 1)[1]] if task.startswith("category:") else [task]
+        done: list[str] = []
+        for n in sizes:
+            if n > 0.6 * len(df):
+                continue
+            while len(done) < n:
+                ws = suara.open(ws_dir)
+                pick = suggest(ws, task, n=min(step, n - len(done)), seed=seed)
+                add_labels(ws.store, [{"platform": "x", "post_id": p, "task": task, "label": truth[p]}
+                                      for p in pick["post_id"]], labeller="bench")
+                ws.close()
+                done += pick["post_id"].tolist()
+                counts = pd.Series([truth[p] for p in done]).value_counts()
+                if len(counts) == len(classes) and counts.min() >= 10:
+                    _invoke(["train", *targs, "-w", str(ws_dir), "--no-embeddings", "--as", "bench"])
+            _invoke(["train", *targs, "-w", str(ws_dir), "--no-embeddings", "--as", "bench"])
+            lab = df[df["post_id"].isin(done)]
+            rest = df[~df["post_id"].isin(done) & ~df["_k"].isin(set(lab["_k"]))]
+            rest[["text"]].to_csv(tmp / "rest.csv", index=False)
+            y = rest["label"].to_numpy()
+            base = _predict(task, tmp / "rest.csv", tmp / "shipped.csv", None, binary)
+            pred = _predict(task, tmp / "rest.csv", tmp / "adapted.csv", ws_dir, binary)
+            f_ship = f1_score(y, base, labels=classes, average="macro") if base is not None else None
+            f_ad = f1_score(y, pred, labels=classes, average="macro")
+            rows.append({"collection": name + " (active)", "task": task, "labels": n, "scored": len(rest),
+                         "embeddings": False, "shipped": f_ship, "adapted": f_ad})
+            ship = f"{f_ship:.3f}" if f_ship is not None else "  -  "
+            print(f"  {n:>4} labels, {len(rest):>5} scored, active   : macro-F1 shipped {ship} -> adapted "
+                  f"{f_ad:.3f}   (labelled: {pd.Series([truth[p] for p in done]).value_counts().to_dict()})",
+                  flush=True)
+    return rows
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -160,6 +222,8 @@ def main(argv=None) -> None:
     ap.add_argument("--text-column", default="text")
     ap.add_argument("--label-column", default="label")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--active", action="store_true",
+                    help="Also label the posts active learning picks (as suara label shows them).")
     a = ap.parse_args(argv)
     from suara.enrich.adapt import embeddings_available
     modes = {"both": [False, True], "on": [True], "off": [False]}[a.embeddings]
@@ -180,6 +244,8 @@ def main(argv=None) -> None:
         for name in a.collections.split(","):
             df, task, binary = COLLECTIONS[name](a.data)
             rows += run(name, df, task, binary, sizes, modes, a.seed)
+            if a.active:
+                rows += run_active(name, df, task, binary, sizes, seed=a.seed)
     print(f"\ntotal {time.time() - t0:.0f} s")
     if rows:
         print(pd.DataFrame(rows).round(3).to_string(index=False))

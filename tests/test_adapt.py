@@ -81,7 +81,7 @@ def test_labels_bad_values_name_row_and_field(workspace):
 def test_labels_migration_adds_tables_to_an_older_store(tmp_path):
     import duckdb
 
-    from suara.store import Store
+    from suara.store import SCHEMA_VERSION, Store
     from suara.store.schema import TABLES, create_sql
     f = tmp_path / "old.duckdb"
     con = duckdb.connect(str(f))
@@ -91,7 +91,7 @@ def test_labels_migration_adds_tables_to_an_older_store(tmp_path):
     con.execute("INSERT INTO meta VALUES ('schema_version', '2')")
     con.close()
     s = Store(f)
-    assert s.schema_version() == 3 and s.count("labels") == 0 and s.count("categories") == 0
+    assert s.schema_version() == SCHEMA_VERSION and s.count("labels") == 0 and s.count("categories") == 0
     s.close()
 
 

@@ -61,10 +61,11 @@ def label(workspace: Path = WorkspaceOpt,
     for k, r in enumerate(todo.itertuples(index=False), start=1):
         out.print(Panel(str(r.text), title=f"{k}/{len(todo)} · {r.platform}:{r.post_id}",
                         subtitle=f"model: {r.prediction or '-'} · uncertainty {r.uncertainty:.2f}"))
-        targets = list(r.candidates) if kind == "sentiment" else [None]
+        targets = (list(r.candidates) if kind == "sentiment" else []) or [None]
         rows = []
         for tgt in targets:
-            prompt = (f"Sentimen terhadap {names.get(tgt, tgt)}" if tgt else task) + \
+            prompt = (f"Sentimen terhadap {names.get(tgt, tgt)}" if tgt else
+                      "Sentimen unggahan" if kind == "sentiment" else task) + \
                 f" {_HELP[kind]} [s]kip [q]uit"
             while True:
                 ans = typer.prompt(prompt, default="s", show_default=False).strip().lower()[:1]

@@ -81,7 +81,8 @@ def suggest(ws, task: str, n: int = 10, pool: int = 3000, seed: int = 0,
     workspace's when trained, else the shipped one), spread out so that near-identical posts
     are not asked twice (greedy: uncertainty minus ``diversity`` x the highest cosine
     similarity to posts already picked). For sentiment, only posts that name a candidate,
-    with the candidates to judge in ``candidates``.
+    with the candidates to judge in ``candidates`` (posts that name none, judged as a whole,
+    only when fewer than ``n`` posts name one).
 
     Columns: platform, post_id, text, candidates, prediction, uncertainty.
     """
@@ -112,10 +113,14 @@ def suggest(ws, task: str, n: int = 10, pool: int = 3000, seed: int = 0,
     out = b.df
     df["candidates"] = out["candidates"].tolist()
     if kind == "sentiment":
-        keep = np.array([len(c) > 0 for c in df["candidates"]])
-        scores = [[abs(x["score"]) for x in ms] or [1.0] for ms in out["mentions"]]
-        unc = np.array([1 - min(s) for s in scores])
-        pred = [", ".join(f"{x['candidate']}:{x['sentiment']}" for x in ms) for ms in out["mentions"]]
+        named = np.array([len(c) > 0 for c in df["candidates"]])
+        # posts naming no candidate are asked about as a whole, only when too few name one
+        keep = named if named.sum() >= n else np.ones(len(df), bool)
+        post = np.abs(out["sentiment_score"].to_numpy(dtype=float))
+        unc = np.array([1 - min([abs(x["score"]) for x in ms]) if ms else 1 - p
+                        for ms, p in zip(out["mentions"], post)])
+        pred = [", ".join(f"{x['candidate']}:{x['sentiment']}" for x in ms) or s
+                for ms, s in zip(out["mentions"], out["sentiment"])]
     elif kind == "toxicity":
         keep = np.ones(len(df), bool)
         p = out["hate_score"].to_numpy(dtype=float)

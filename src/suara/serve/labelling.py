@@ -81,7 +81,8 @@ def router(ws, lock, require, check_csrf, render, lang_of) -> APIRouter:
             counts = label_counts(ws.store)
         names = {c.ballot: f"{c.ballot} · {c.name}" for c in ws.election.candidates}
         items = [{"platform": x.platform, "post_id": x.post_id, "text": x.text,
-                  "targets": [(b, names.get(b, b)) for b in x.candidates] if task == "sentiment" else [(None, "")],
+                  "targets": ([(b, names.get(b, b)) for b in x.candidates] if task == "sentiment" else [])
+                  or [(None, "")],
                   "why": t["why"].format(u=f"{x.uncertainty:.2f}", p=x.prediction or "–")}
                  for x in todo.itertuples(index=False)]
         return render(request, "label.html", user, title=t["title"], page="label", charts=False, L=t,
