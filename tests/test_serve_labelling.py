@@ -62,10 +62,12 @@ def test_serve_labelling_editor_labels_per_candidate_in_indonesian(client):
     bad = c.post("/label", data={"csrf": csrf, "task": "sentiment", fields[0]: "sangat bagus"})
     assert bad.status_code == 400 and "not a sentiment label" in bad.text
     _, platform, post_id, target = fields[0].split("|")
-    lab = read_labels(c.app.state.ws.store, "sentiment")
+    store = c.app.state.ws.store
+    with store._lock:  # the server's background work shares this connection
+        lab = read_labels(store, "sentiment")
+        log = store.sql("SELECT actor FROM audit_log WHERE action = 'label.add'")
     assert lab[["platform", "post_id", "target", "label", "labeller"]].values.tolist() == [
         [platform, post_id, target, "negative", "ana"]]
-    log = c.app.state.ws.store.sql("SELECT actor FROM audit_log WHERE action = 'label.add'")
     assert log["actor"].tolist() == ["ana"]
 
 
