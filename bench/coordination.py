@@ -73,25 +73,31 @@ def quality(scale: str, variants: list[str], seed: int, window: int | None = Non
     print(f"scale={scale} seed={seed} window={window or 'estimated'}")
     print("scored over accounts with posts in the workspace; all-truth F1 counts buzzers whose "
           "export was not imported as misses")
-    print(f"{'variant':<11}{'posts':>9}{'buzzers':>9}{'P':>7}{'R':>7}{'F1':>7}{'nets':>9}"
-          f"{'FP/1k org':>11}{'secs':>7}  windows")
+    print("each variant with the simulated account metadata, then with it removed (-meta)")
+    print(f"{'variant':<15}{'posts':>9}{'buzzers':>9}{'P':>7}{'R':>7}{'F1':>7}{'nets':>9}"
+          f"{'FP/1k org':>11}{'secs':>7}")
     for v in variants:
         with tempfile.TemporaryDirectory() as d:
             d = Path(d)
             simulate(d / "sim", seed=seed, scale=int(scale) if scale.isdigit() else scale, variant=v)
             ws = suara.init(d / "ws")
             ws.ingest([d / "sim"])
-            t = time.perf_counter()
-            r = detect_coordination(ws, window=window)
-            secs = time.perf_counter() - t
             truth = _truth(d / "sim")
-            seen = r.accounts[["platform", "account_id"]]
-            e = evaluate(r.accounts, truth, seen)
-            e_all = evaluate(r.accounts, truth)
-            print(f"{v:<11}{r.stats['posts']:>9,}{e['tp'] + e['fn']:>9}{e['precision']:>7.3f}"
-                  f"{e['recall']:>7.3f}{e['f1']:>7.3f}{e['recovered']:>5}/{e['networks']:<3}"
-                  f"{e['fp_per_1k_organic']:>11.2f}{secs:>7.1f}  all-truth F1 {e_all['f1']:.3f} "
-                  f"({e_all['tp'] + e_all['fn']} buzzers in truth); {r.windows}", flush=True)
+            for meta in (True, False):
+                if not meta:   # as tweet-harvest CSVs and comment exports: no ages, no reach
+                    ws.store.execute("UPDATE accounts SET created_at = NULL, followers = NULL, "
+                                     "following = NULL, verified = NULL")
+                t = time.perf_counter()
+                r = detect_coordination(ws, window=window, store=False)
+                secs = time.perf_counter() - t
+                seen = r.accounts[["platform", "account_id"]]
+                e = evaluate(r.accounts, truth, seen)
+                e_all = evaluate(r.accounts, truth)
+                name = v + ("" if meta else " -meta")
+                print(f"{name:<15}{r.stats['posts']:>9,}{e['tp'] + e['fn']:>9}{e['precision']:>7.3f}"
+                      f"{e['recall']:>7.3f}{e['f1']:>7.3f}{e['recovered']:>5}/{e['networks']:<3}"
+                      f"{e['fp_per_1k_organic']:>11.2f}{secs:>7.1f}  all-truth F1 {e_all['f1']:.3f} "
+                      f"({e_all['tp'] + e_all['fn']} buzzers in truth)", flush=True)
             ws.close()
 
 
@@ -183,7 +189,7 @@ def main(argv=None) -> None:
     sub = ap.add_subparsers(dest="cmd", required=True)
     q = sub.add_parser("quality")
     q.add_argument("--scale", default="small")
-    q.add_argument("--variants", default="plain,jitter,paraphrase,mixed,slow,organic")
+    q.add_argument("--variants", default="plain,jitter,paraphrase,mixed,slow,hard,chants,organic")
     q.add_argument("--seed", type=int, default=7)
     q.add_argument("--window", type=int, default=None, help="fixed window in seconds")
     s = sub.add_parser("scale")

@@ -12,7 +12,7 @@ coordinated accounts, built the way real buzzer teams and real crowds behave:
   into the same conversation; members also post a few ordinary posts. Authentic crowds:
   organic trending bursts (120 accounts, one hashtag, different texts, 15 minutes) and
   chants (250 supporters, identical slogan, 5 minutes, several events, each otherwise
-  posting varied texts).
+  posting varied texts), and viral texts copied by 15-60 ordinary accounts over a day or two.
 * ``cocomment``: YouTube / TikTok / Instagram comment sections; networks comment on the same
   videos within minutes to an hour, texts varied; organic commenters pile onto popular videos.
 * ``forward``: WhatsApp / Telegram groups; a network forwards the same message into many
@@ -110,6 +110,15 @@ class _World:
                 self.post(a, t + self.rng.exponential(3 * 3600), self.sentence(4, 14), kind="reply", parent=root)
         return
 
+    def copypasta(self, accs, n=12, days=14):
+        """Ordinary people copying a viral text (a joke, a prayer, a rumour) over a day or two."""
+        for _ in range(n):
+            text = self.sentence(14, 24)
+            t = self.rng.uniform(0, days - 2) * DAY
+            for a in self.rng.choice(accs, int(self.rng.integers(15, 60)), replace=False):
+                extra = " ".join(self.rng.choice(EMOJI, int(self.rng.integers(0, 2))))
+                self.post(a, t + self.rng.exponential(10 * 3600), (text + " " + extra).strip())
+
     def bursts(self, accs, n=6, size=120, days=14):
         """Organic trending bursts: many accounts, one hashtag, different texts, 15 minutes."""
         for i in range(n):
@@ -205,6 +214,7 @@ def build(name: str, seed: int = 1, metadata: bool = False):
         pop = w.organic_population(3000)
         w.replies_into_popular(pop)
         w.bursts(pop, n=6)
+        w.copypasta(pop)
         w.chants()
         if name == "hard":
             for i in range(6):

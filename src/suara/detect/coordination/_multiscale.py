@@ -9,10 +9,10 @@ scale, ``X`` = distinct objects they co-occurred on.
 Chance: if the times of each object's traces were shuffled among its accounts (the
 object's own rhythm kept: bursts stay bursts), two of its accounts would share a bucket
 with probability ``π_o(w) = Σ_b c_b (c_b - 1) / (n (n - 1))`` over its ``n`` traces
-falling ``c_b`` to bucket ``b``.
-Over the objects a pair shares at all (at any time), the expected number of co-occurrences
-is ``E = Σ π_o(w)``; a pair is kept when ``X >= min_objects`` and ``P(Poisson(E) >= X)``
-is below ``alpha`` at some scale. Objects that live one burst give no evidence of timing
+falling ``c_b`` to bucket ``b``; an account with ``m`` traces on the object gets ``m`` tries
+(``min(1, m_a m_b π_o)``). Over the objects a pair shares at all (at any time), the
+expected number of co-occurrences is ``E = Σ min(1, m_a m_b π_o(w))``; a pair is kept when
+``X >= min_objects`` and ``P(Poisson(E) >= X)`` is below ``alpha`` at some scale. Objects that live one burst give no evidence of timing
 (``π`` near 1); long-lived objects (a conversation, a video's comment
 section, a hashtag used for weeks) do, and repeatedly meeting on many of them is what
 chance does not produce. Buckets holding more than ``max_bucket`` accounts (a crowd, not a
@@ -62,8 +62,10 @@ def multiscale_edges(traces: pd.DataFrame, *, scales=SCALES, max_df: int = 150, 
     node = t["node"].to_numpy()
     ts = t["ts"].to_numpy(dtype=np.int64)
     n_nodes = int(node.max()) + 1
+    # traces per (account, object): an account acting on an object many times meets others
+    # there more often by chance
     B = sparse.csr_matrix((np.ones(len(node)), (node, obj_codes)), shape=(n_nodes, len(objs)))
-    B.data[:] = 1.0
+    B.sum_duplicates()
     best = []
     for w in scales:
         pairs = []
@@ -89,7 +91,9 @@ def multiscale_edges(traces: pd.DataFrame, *, scales=SCALES, max_df: int = 150, 
         c = pd.Series(obj_codes).groupby([obj_codes, ts // w]).size()
         cc = (c * (c - 1)).groupby(level=0).sum().reindex(range(len(objs)), fill_value=0).to_numpy(dtype=float)
         pi = np.minimum(1.0, cc / np.maximum(n_obj * (n_obj - 1), 1.0))
-        exp = np.asarray(B[lo].multiply(B[hi]) @ pi).ravel()
+        M = B[lo].multiply(B[hi]).tocsr()
+        M.data = np.minimum(1.0, M.data * pi[M.indices])
+        exp = np.asarray(M.sum(axis=1)).ravel()
         pv = poisson_sf(x.to_numpy(), exp)
         best.append(pd.DataFrame({"lo": lo, "hi": hi, "co_events": x.to_numpy(), "expected": exp,
                                   "scale": w, "p_time": pv}))
