@@ -21,6 +21,7 @@ def test_demo_runs_every_stage_and_writes_report(demo):
     d, s = demo
     assert s["unreadable"] == []
     assert s["imported"] > 15_000 and s["enriched"] >= s["imported"] * 0.9
+    assert (d / "hoaxes.csv").is_file() and s["hoax_matches"] > 0  # hoax matching end to end
     html = (d / "report.html").read_text(encoding="utf-8")
     assert "Plotly.newPlot" in html  # charts
     assert '<script src="http' not in html and "<script src='http" not in html  # no external scripts: offline

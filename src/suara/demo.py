@@ -1,11 +1,16 @@
 """`suara demo`: the whole pipeline on a simulated Kaltim 2024 campaign, in one call.
 
-simulate (platform-native exports) -> ingest -> enrich -> detect coordination -> radar ->
-analyse -> report.html, with progress on the console and a summary table at the end.
+simulate (platform-native exports) -> ingest -> enrich (hoax matching included) -> detect
+coordination -> radar -> analyse -> report.html, with progress on the console and a summary
+table at the end. The simulated fact-checkers' list (turnbackhoax layout, one debunk of the
+campaign's injected hoax among unrelated ones) becomes the workspace's ``hoaxes.csv``, the
+file a team fills from turnbackhoax.id or cekfakta.com, so posts repeating the hoax are
+matched in enrich and raised by the radar.
 The demo folder is an ordinary workspace: every other command opens it with ``-w``.
 """
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -55,6 +60,10 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
         ws = suara.init(d, election=election)
         # platform folders only: ground_truth/ is the simulator's answer key, not input
         inputs = sorted(p for p in exports.iterdir() if p.is_dir() and p.name != "ground_truth")
+        claims = exports / "ground_truth" / "hoaxes.csv"  # the fact-checkers' published list
+        if claims.is_file():
+            from suara.enrich.hoax import CLAIMS_FILE
+            shutil.copyfile(claims, d / CLAIMS_FILE)
         reps = step("Importing exports", lambda cb: ws.ingest(inputs, progress=lambda _n, k: cb(k)))
         bad = [r for r in reps if r.error]
         enr = step("Enriching text", lambda cb: ws.enrich(progress=cb))
@@ -75,12 +84,13 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
     console.print(t)
     console.print(f"Imported {sum(r.accepted for r in reps):,} posts from {len(reps)} files "
                   f"({sum(r.quarantined for r in reps):,} rows quarantined, {len(bad)} unreadable); "
-                  f"enriched {enr.get('posts', 0):,}; alerts {len(alerts) if alerts is not None else 0}.")
+                  f"enriched {enr.get('posts', 0):,} ({enr.get('hoax_matches') or 0:,} repeat a known hoax); alerts {len(alerts) if alerts is not None else 0}.")
     console.print(f"Report: [bold]{report}[/]   Workspace: [bold]{d}[/] "
                   f"(try: suara analyse -w {d}, suara radar -w {d}, suara serve -w {d})")
     summary = {"dir": str(d), "report": str(report), "timings": timings, "items": sim.get("items"),
                "imported": sum(r.accepted for r in reps), "unreadable": [r.error for r in bad],
-               "enriched": enr.get("posts", 0), "share_of_voice": doc.get("share_of_voice"),
+               "enriched": enr.get("posts", 0), "hoax_matches": enr.get("hoax_matches"),
+               "share_of_voice": doc.get("share_of_voice"),
                "alerts": len(alerts) if alerts is not None else 0}
     ws.close()
     return summary

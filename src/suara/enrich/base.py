@@ -44,7 +44,7 @@ REGISTRY: dict[str, type] = {}
 ENTRY_POINT_GROUP = "suara.enrich_components"
 PIPELINE_VERSION = "suara-enrich-1.0"
 #: enrich settings and their defaults (``<workspace>/enrich.yaml`` overrides them)
-DEFAULT_SETTINGS = {"path": "fast", "ocr": True, "batch_size": 5000, "hoax_threshold": 0.3,
+DEFAULT_SETTINGS = {"path": "fast", "ocr": True, "batch_size": 5000, "hoax_threshold": 0.45,
                     "dedup_threshold": 0.7, "workers": 2}
 #: the per-post columns a workspace stores (``enrichments``); other assigned columns stay in
 #: the batch only

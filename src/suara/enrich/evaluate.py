@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 __all__ = ["load_political", "evaluate_political", "evaluate_language", "evaluate_hoax",
-           "paraphrase", "DATA_DIR", "load_political_real", "evaluate_political_real",
+           "paraphrase", "hoax_query", "DATA_DIR", "load_political_real", "evaluate_political_real",
            "FIXTURES_DIR"]
 
 #: the hand-labelled sets (tests/data/enrich in a source checkout)
@@ -179,8 +179,19 @@ def evaluate_language(path=None) -> dict:
 
 _FILLERS = ["Beredar kabar bahwa", "Katanya", "Viral:", "Info dari grup sebelah,", "Awas!",
             "Tolong sebarkan:", "Benarkah", "Heboh,"]
+_REACTIONS = ["astaga", "ini beneran?", "parah sih", "cek dulu gaes", "wkwk masa sih", "serius??",
+              "pantes aja", "hadeh", "share biar pada tau", "ngeri"]
 _SWAPS = {"tidak": "gak", "yang": "yg", "dengan": "dgn", "untuk": "utk", "sudah": "udah",
           "karena": "krn", "akan": "bakal", "banyak": "byk", "bahwa": "kalau", "saja": "aja"}
+#: word-level paraphrases (synonyms and colloquial forms) for the paraphrase queries
+_SYNONYMS = {"pemerintah": "rezim", "presiden": "pak presiden", "rakyat": "masyarakat",
+             "mengatakan": "bilang", "menyatakan": "bilang", "uang": "duit", "melarang": "larang",
+             "membeli": "beli", "menjual": "jual", "membuat": "bikin", "memberikan": "kasih",
+             "diberikan": "dikasih", "meminta": "minta", "melihat": "lihat", "sekarang": "skrg",
+             "besar": "gede", "banyak": "banyak bgt", "cina": "china", "asing": "luar negeri",
+             "segera": "buruan", "semua": "seluruh", "orang": "org", "video": "vidio",
+             "foto": "gambar", "berita": "kabar", "benar": "bener", "mau": "ingin",
+             "bisa": "dapat", "agar": "supaya", "jika": "kalau", "kepada": "ke", "dari": "dr"}
 
 
 def paraphrase(text: str, rng: random.Random) -> str:
@@ -196,18 +207,42 @@ def paraphrase(text: str, rng: random.Random) -> str:
     return f"{rng.choice(_FILLERS)} {' '.join(out)}"
 
 
+def hoax_query(text: str, kind: str, rng: random.Random) -> str:
+    """A post that repeats part of a claim. ``quote``: a 10-20-word span from inside the claim
+    (not its opening) with a reaction and/or a framing phrase around it; ``paraphrase``: a
+    12-25-word span re-worded (synonyms, slang, a fifth of the words dropped, halves
+    swapped); ``head``: the claim's first 30 words with slang swaps (the old, easy benchmark)."""
+    if kind == "head":
+        return paraphrase(text, rng)
+    words = re.findall(r"\S+", text)
+    lo, hi = (10, 20) if kind == "quote" else (12, 25)
+    n = min(len(words), rng.randint(lo, hi))
+    start = rng.randint(5, len(words) - n) if len(words) > n + 5 else max(0, len(words) - n)
+    span = words[start:start + n]
+    if kind == "paraphrase":
+        span = [_SYNONYMS.get(w.lower().strip(".,!?"), _SWAPS.get(w.lower(), w)) for w in span
+                if rng.random() >= 0.2]
+        cut = len(span) // 2
+        if rng.random() < 0.5 and cut:
+            span = span[cut:] + span[:cut]
+    body = " ".join(span)
+    return f"{rng.choice(_FILLERS)} {body} {rng.choice(_REACTIONS)}" if rng.random() < 0.7 \
+        else f"{rng.choice(_REACTIONS)}, {body}"
+
+
 def evaluate_hoax(claims_csv: str | Path, negatives: list[str], n: int = 300, seed: int = 7,
-                  threshold: float | None = None) -> dict:
-    """Precision@1 on ``n`` paraphrased claims from ``claims_csv`` (is the top match the
-    source claim?), the share matched above the threshold (recall), and the false-match
-    rate on ``negatives`` (texts that repeat no claim)."""
+                  threshold: float | None = None, kind: str = "quote") -> dict:
+    """Hoax matching on ``n`` posts that repeat a claim from ``claims_csv`` (see `hoax_query`
+    for ``kind``): precision@1 (is the top claim the source?), the share matched above the
+    threshold (recall) and its precision; and the false-match rate on ``negatives`` (real
+    posts that repeat none of the claims, e.g. real political tweets)."""
     from suara.enrich.hoax import HoaxMatcher
     m = HoaxMatcher.from_csv(claims_csv)
     if threshold is not None:
         m.threshold = threshold
     rng = random.Random(seed)
     idx = rng.sample(range(len(m.claims)), min(n, len(m.claims)))
-    queries = [paraphrase(m.claims[i][1].split(". ", 1)[-1], rng) for i in idx]
+    queries = [hoax_query(m.claims[i][1].split(". ", 1)[-1], kind, rng) for i in idx]
     norm = [m._prep(q) for q in queries]
     s = m.scores(norm)
     top = s.argmax(1)
@@ -215,9 +250,10 @@ def evaluate_hoax(claims_csv: str | Path, negatives: list[str], n: int = 300, se
     res = m.match(queries)
     matched = [(r[0], m.claims[i][0]) for r, i in zip(res, idx) if r[0] is not None]
     neg = m.match(negatives)
-    return {"claims": len(m.claims), "queries": len(queries), "precision_at_1": round(p1, 4),
+    return {"claims": len(m.claims), "queries": len(queries), "kind": kind,
+            "precision_at_1": round(p1, 4),
             "matched_share": round(len(matched) / len(queries), 4),
             "precision_when_matched": round(float(np.mean([a == b for a, b in matched])), 4)
             if matched else 0.0,
             "false_match_rate": round(float(np.mean([r[0] is not None for r in neg])), 4)
-            if negatives else 0.0, "threshold": m.threshold}
+            if negatives else 0.0, "negatives": len(negatives), "threshold": m.threshold}

@@ -86,8 +86,10 @@ class HoaxMatcher(Component):
     ----------
     claims : list of (id, text)
     threshold : float
-        minimum combined similarity for a match (0.3 keeps precision@1 high on
-        paraphrased turnbackhoax claims, see bench/quality.py).
+        minimum combined similarity for a match. 0.45 (bench/quality.py): 92 % of posts
+        quoting part of a turnbackhoax claim and 83 % of paraphrases are matched, 99 % of
+        them to the right claim, while 0.4 % of real 2023 debate tweets and 2 % of 2017-19
+        political tweets match a claim (0.3 matched 13.5 % of them).
     """
 
     name, version, order = "hoax", "v1", 110
@@ -96,7 +98,7 @@ class HoaxMatcher(Component):
     def __init__(self, claims: list[tuple[str, str]] = (), threshold: float | None = None,
                  min_words: int = 4):
         self._given = bool(claims) or threshold is not None
-        self.threshold, self.min_words = (0.3 if threshold is None else threshold), min_words
+        self.threshold, self.min_words = (0.45 if threshold is None else threshold), min_words
         self._norm = Normaliser.load()
         self._fit(list(claims))
 

@@ -12,7 +12,7 @@ results (election config, claims list, settings), e.g.
 ``suara-enrich-1.0+normalise.v1+language.v1+tag.v1+...+cfg.3f2a9c1d``.
 
 Settings (optional ``<workspace>/enrich.yaml``): ``path`` (``fast``, the default linear
-path), ``ocr`` (true), ``batch_size`` (5000), ``hoax_threshold`` (0.3),
+path), ``ocr`` (true), ``batch_size`` (5000), ``hoax_threshold`` (0.45),
 ``dedup_threshold`` (0.7), ``workers`` (2: processes for the per-post components on large
 runs; near-duplicates and writing stay in the calling process).
 
@@ -111,7 +111,8 @@ _ENR_COLS = STORED_COLUMNS
 def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None,
                      batch_size: int | None = None) -> dict:
     """Enrich the workspace's posts not yet enriched for the current version (all with
-    ``rebuild``); returns ``{"posts", "version", "seconds", "posts_per_s", "notes"}``.
+    ``rebuild``); returns ``{"posts", "version", "seconds", "posts_per_s", "notes",
+    "hoax_matches"}`` (posts matching a known claim; None without a claims list).
 
     ``progress(n, total=None)`` is called once with ``(0, total=...)`` then per batch.
     """
@@ -186,9 +187,14 @@ def _workspace_steps(ws) -> None:
 def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline") -> dict:
     store.set_meta(ENRICH_VERSION_KEY, version)
     secs = time.time() - t0
+    engine = getattr(store, "engine", "duckdb")
+    hoax = None  # posts of this version matching a known claim (when a claims list is loaded)
+    if engine == "duckdb" and any(c.name == "hoax" for c in pipe.components):
+        hoax = int(store.sql("SELECT count(*) AS n FROM enrichments WHERE version = ? AND "
+                             "hoax_claim_id IS NOT NULL", [version])["n"].iloc[0])
     return {"posts": total, "version": version, "seconds": round(secs, 2),
             "posts_per_s": round(total / secs, 1) if secs > 0 and total else None,
-            "notes": pipe.notes, "engine": getattr(store, "engine", "duckdb")}
+            "notes": pipe.notes, "engine": engine, "hoax_matches": hoax}
 
 
 _WORKER_COMPONENTS: list[Component] = []
