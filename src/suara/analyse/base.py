@@ -1,8 +1,12 @@
-"""Shared Ibis building blocks for every analysis: the current enrichment, mentions with
-their post and author, and the coordinated-account filter.
+"""Shared helpers of every analysis section.
 
-All functions return Ibis expressions (never DataFrames), so each analysis composes them and
-runs unchanged on DuckDB or Spark.
+* Ibis building blocks: the current enrichment, mentions with their post and author (and
+  :func:`candidate_mentions`, materialised once per run and shared by the sections), the
+  coordinated-account filter. They return Ibis expressions, so each section composes them
+  and runs unchanged on DuckDB or Spark.
+* The per-run cache (:func:`memo`, keyed by :func:`data_signature`).
+* Small conversions: election-local time, pair and region labels, JSON-safe numbers,
+  percentages for the sections' blocks.
 
 Example
 -------
