@@ -9,8 +9,9 @@ simulated world.
 
 Example
 -------
->>> bio = persona_bio("siti", "6472", 11)
->>> isinstance(bio, str)
+>>> persona_bio("siti", "6472", 2)
+'ibu rumah tangga | ibu dari 2 anak'
+>>> persona_bio("siti", "6472", 11) is None     # most citizens describe no walk of life
 True
 """
 from __future__ import annotations
