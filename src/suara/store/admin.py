@@ -176,9 +176,8 @@ def forget_account(ws, platform: str, account_id: str, actor: str = "cli", alias
     audit(s, actor, "forget", f"{platform}:{ERASED}",
           {k: v for k, v in counts.items() if not k.endswith("scrubbed")})
     s.execute("CHECKPOINT")
-    compact = getattr(s, "compact", None)
-    if compact is not None:
-        compact()
+    if getattr(s, "engine", "duckdb") == "duckdb":
+        s.compact()  # the lake rewrites its Parquet partitions on commit; its working copy is local
     db = Path(getattr(s, "path", "") or "")
     files = erase_files(ws.path, [account_id, *handles, *aliases],
                         skip={db.resolve()} if str(db) not in ("", ":memory:") else set())

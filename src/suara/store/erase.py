@@ -101,7 +101,8 @@ def erase_tables(store, platform: str, account_id: str, handles: list[str], alia
     exact = {account_id, *[h for h in handles if h]}
     tokens = exact | {a for a in aliases if a}
     tables = [r[0] for r in s.execute("SELECT table_name FROM information_schema.tables "
-                                      "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()]
+                                      "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'").fetchall()
+              if not r[0].startswith("_")]  # engine bookkeeping (the lake's state), never data
     cols_of = {t: {r[0]: r[1] for r in s.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
         "AND table_name = ?", [t]).fetchall()} for t in tables}
