@@ -152,9 +152,11 @@ def run(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int], 
 
 def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int],
                step: int = 50, seed: int = 0) -> list[dict]:
-    """The same, but the labelled posts are the ones `suara label` would show (active
-    learning: uncertain and diverse, in rounds of ``step``, the model refitted after each
-    round), answered from the collection's labels."""
+    """Active learning against random picks: 40 % of the collection is set aside as the test
+    part; the other 60 % are the posts of a workspace, where N are labelled either as `suara
+    label` shows them (uncertain and diverse, in rounds of ``step``, the model refitted after
+    each round; answered from the collection's labels) or at random. Both models are scored
+    on the same test part (deduplicated against every labelled text)."""
     import json
 
     import suara
@@ -165,10 +167,14 @@ def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list
     df["_k"] = [dedupe_key(t) for t in df["text"]]
     df = df[df["_k"] != ""].drop_duplicates("_k").sample(frac=1.0, random_state=seed).reset_index(drop=True)
     df["post_id"] = [str(i) for i in range(len(df))]
+    cut = int(len(df) * 0.6)
+    pool, test = df.iloc[:cut], df.iloc[cut:]
     truth = dict(zip(df["post_id"], df["label"]))
     classes = sorted(df["label"].unique())
+    targs = ["category", task.split(":", 1)[1]] if task.startswith("category:") else [task]
     rows = []
-    print(f"\n{name} (active learning, rounds of {step}):", flush=True)
+    print(f"\n{name}: active learning vs random, {len(pool):,} posts to label from, {len(test):,} "
+          f"held out (rounds of {step}):", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         ws_dir = tmp / "ws"
@@ -176,12 +182,16 @@ def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list
         posts = tmp / "posts.jsonl"
         posts.write_text("\n".join(json.dumps({"suara_type": "post", "platform": "x", "post_id": p, "text": t,
                                                 "created_at": "2024-10-01T00:00:00Z"})
-                                     for p, t in zip(df["post_id"], df["text"])) + "\n", encoding="utf-8")
+                                     for p, t in zip(pool["post_id"], pool["text"])) + "\n", encoding="utf-8")
         _invoke(["ingest", str(posts), "-w", str(ws_dir)])
-        targs = ["category", task.split(":", 1)[1]] if task.startswith("category:") else [task]
         done: list[str] = []
+
+        def enough(ids):
+            c = pd.Series([truth[p] for p in ids]).value_counts()
+            return len(c) == len(classes) and c.min() >= 10
+
         for n in sizes:
-            if n > 0.6 * len(df):
+            if n > 0.8 * len(pool):
                 continue
             while len(done) < n:
                 ws = suara.open(ws_dir)
@@ -190,23 +200,33 @@ def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list
                                       for p in pick["post_id"]], labeller="bench")
                 ws.close()
                 done += pick["post_id"].tolist()
-                counts = pd.Series([truth[p] for p in done]).value_counts()
-                if len(counts) == len(classes) and counts.min() >= 10:
+                if enough(done):
                     _invoke(["train", *targs, "-w", str(ws_dir), "--no-embeddings", "--as", "bench"])
-            _invoke(["train", *targs, "-w", str(ws_dir), "--no-embeddings", "--as", "bench"])
-            lab = df[df["post_id"].isin(done)]
-            rest = df[~df["post_id"].isin(done) & ~df["_k"].isin(set(lab["_k"]))]
+            rand = pool.iloc[:n]
+            seen = set(df[df["post_id"].isin(done)]["_k"]) | set(rand["_k"])
+            rest = test[~test["_k"].isin(seen)]
             rest[["text"]].to_csv(tmp / "rest.csv", index=False)
             y = rest["label"].to_numpy()
             base = _predict(task, tmp / "rest.csv", tmp / "shipped.csv", None, binary)
-            pred = _predict(task, tmp / "rest.csv", tmp / "adapted.csv", ws_dir, binary)
             f_ship = f1_score(y, base, labels=classes, average="macro") if base is not None else None
-            f_ad = f1_score(y, pred, labels=classes, average="macro")
-            rows.append({"collection": name + " (active)", "task": task, "labels": n, "scored": len(rest),
-                         "embeddings": False, "shipped": f_ship, "adapted": f_ad})
+            res = {}
+            if enough(done):
+                res["active"] = f1_score(y, _predict(task, tmp / "rest.csv", tmp / "a.csv", ws_dir, binary),
+                                         labels=classes, average="macro")
+            if enough(rand["post_id"]):
+                rws = tmp / f"random-{n}"
+                _invoke(["init", str(rws)])
+                rand[["text", "label"]].to_csv(tmp / "rand.csv", index=False)
+                _invoke(["train", *targs, str(tmp / "rand.csv"), "-w", str(rws), "--no-embeddings", "--as", "bench"])
+                res["random"] = f1_score(y, _predict(task, tmp / "rest.csv", tmp / "r.csv", rws, binary),
+                                         labels=classes, average="macro")
+            for how, f in res.items():
+                rows.append({"collection": name, "task": task, "labels": n, "scored": len(rest),
+                             "embeddings": False, "picked": how, "shipped": f_ship, "adapted": f})
             ship = f"{f_ship:.3f}" if f_ship is not None else "  -  "
-            print(f"  {n:>4} labels, {len(rest):>5} scored, active   : macro-F1 shipped {ship} -> adapted "
-                  f"{f_ad:.3f}   (labelled: {pd.Series([truth[p] for p in done]).value_counts().to_dict()})",
+            fmt = lambda k: f"{res[k]:.3f}" if k in res else "too few per class"  # noqa: E731
+            print(f"  {n:>4} labels, {len(rest):>4} held out scored: shipped {ship}, random {fmt('random')}, "
+                  f"active {fmt('active')} (active picked {pd.Series([truth[p] for p in done]).value_counts().to_dict()})",
                   flush=True)
     return rows
 

@@ -261,3 +261,21 @@ def test_adapt_cli_label_stores_answers(trained):
     assert "Stored 2 label(s) as sari" in r.output
     with suara.open(trained["dir"]) as ws:
         assert sorted(read_labels(ws.store, "toxicity")["label"]) == ["not_toxic", "toxic"]
+
+
+def test_adapt_frames_pick_up_a_newly_trained_model_in_the_same_process(tmp_path):
+    import suara
+    from suara.enrich.frames import sentiment_frame
+    ws = suara.init(tmp_path / "ws")
+    df = _labelled(4)
+    probe = pd.DataFrame({"t": ["dasar kardus, datang ke loa kulu cuma pas mau pemilu"]})
+    adapt.train_model(ws, "sentiment", texts=df["text"].tolist(), labels=df["label"].tolist(),
+                      embeddings=False)
+    first = sentiment_frame(probe, "t", workspace=ws.path)["sentiment_score"][0]
+    flipped = df["label"].map({"positive": "negative", "negative": "positive"})
+    adapt.train_model(ws, "sentiment", texts=df["text"].tolist(), labels=flipped.tolist(),
+                      embeddings=False)
+    second = sentiment_frame(probe, "t", workspace=ws.path)["sentiment_score"][0]
+    assert adapt.active_versions(ws.path) == (("sentiment", 2),)
+    assert first < 0 < second
+    ws.close()

@@ -49,7 +49,8 @@ from suara.enrich.base import Batch, Component
 from suara.store.labels import (LABELS, FILE_PLATFORM, LabelError, check_task, load_label_file,
                                 normalise_label, read_labels, task_kind, text_key)
 
-__all__ = ["AdaptedModel", "AdaptError", "train_model", "attach", "active_models", "model_history",
+__all__ = ["AdaptedModel", "AdaptError", "train_model", "attach", "active_models", "active_versions",
+           "model_history",
            "load_label_file", "MIN_PER_CLASS", "MODELS_DIR", "embeddings_available", "predict_texts",
            "featurise", "sentiment_probs", "training_set", "cv_predict", "choose_c"]
 
@@ -266,6 +267,11 @@ def active_models(ws_path) -> dict[str, AdaptedModel]:
                                  f"{task.replace(':', ' ')} -w {ws_path}' again")
             out[task] = AdaptedModel.load(f)
     return out
+
+
+def active_versions(ws_path) -> tuple[tuple[str, int], ...]:
+    """(task, active version) pairs: changes whenever a training succeeds (cache keys)."""
+    return tuple(sorted((t, int(e["active"])) for t, e in _registry(ws_path).items() if e.get("active")))
 
 
 def model_history(ws_path) -> dict[str, list[dict]]:

@@ -32,6 +32,15 @@ def _per_candidate(res, df, election) -> None:
             for ms in df["mentions"]]
 
 
+def _models_key(workspace) -> tuple:
+    """Part of a cached pipeline's key: the workspace and its active model versions, so that
+    a model trained after the pipeline was built is picked up."""
+    if workspace is None:
+        return ()
+    from suara.enrich.adapt import active_versions
+    return (str(workspace), active_versions(workspace))
+
+
 def _adapted(pipe, workspace):
     """The pipeline with the workspace's own models (`suara.enrich.adapt`) when given one."""
     if workspace is None:
@@ -50,7 +59,7 @@ def sentiment_frame(chunk, column: str, election=None, workspace=None):
     >>> sentiment_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t")["sentiment"].tolist()
     ['positive']
     """
-    key = ("sent", id(election), str(workspace))
+    key = ("sent", id(election), _models_key(workspace))
     pipe = _PIPES.get(key)
     if pipe is None:
         comps = [Sentiment()] + ([TargetedSentiment()] if election is not None else [])
@@ -74,7 +83,7 @@ def toxicity_frame(chunk, column: str, workspace=None):
     >>> toxicity_frame(pd.DataFrame({"t": ["selamat pagi semua"]}), "t")["hate_speech"].tolist()
     [0]
     """
-    key = ("tox", str(workspace))
+    key = ("tox", _models_key(workspace))
     pipe = _PIPES.get(key)
     if pipe is None:
         pipe = _PIPES[key] = _adapted(Pipeline.for_components([Toxicity()]), workspace)
@@ -105,7 +114,7 @@ def enrich_frame(chunk, column: str, election=None, only: list[str] | None = Non
     >>> enrich_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t", only=["language"])["language"].tolist()
     ['id']
     """
-    key = ("enrich", id(election), tuple(only or ()), tuple(id(c) for c in extra), str(workspace))
+    key = ("enrich", id(election), tuple(only or ()), tuple(id(c) for c in extra), _models_key(workspace))
     pipe = _PIPES.get(key)
     if pipe is None:
         if only:
