@@ -70,7 +70,18 @@ class Users:
         self._touched: dict[str, dt.datetime] = {}   # session hash -> last request seen here
 
     def _read(self, sql: str, params: list) -> list:
+        if self.reader is self.store:
+            return self._q(sql, params)
         return self.reader.execute(sql, params).fetchall()
+
+    def _q(self, sql: str, params: list | None = None) -> list:
+        """Rows of a query on the store's connection, fetched under its lock (another thread
+        must not run a statement between the execute and the fetch)."""
+        lock = getattr(self.store, "_lock", None)
+        if lock is None:
+            return self.store.execute(sql, params or []).fetchall()
+        with lock:
+            return self.store.execute(sql, params or []).fetchall()
 
     # ----- users ------------------------------------------------------------------------
     def add(self, username: str, password: str, role: str, actor: str = "cli") -> None:
@@ -96,14 +107,14 @@ class Users:
         return {"username": name, "role": role, "created_at": created, "disabled": bool(disabled)}
 
     def list(self) -> list[dict]:
-        rows = self.store.execute("SELECT username, role, created_at, disabled FROM users ORDER BY username").fetchall()
+        rows = self._q("SELECT username, role, created_at, disabled FROM users ORDER BY username")
         return [{"username": u, "role": r, "created_at": c, "disabled": bool(d)} for u, r, c, d in rows]
 
     def count(self) -> int:
-        return self.store.execute("SELECT count(*) FROM users").fetchall()[0][0]
+        return self._q("SELECT count(*) FROM users")[0][0]
 
     def _require(self, username: str) -> None:
-        if not self.store.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchall():
+        if not self._q("SELECT 1 FROM users WHERE username = ?", [username]):
             raise ValueError(f"no user {username!r}")
 
     def set_disabled(self, username: str, disabled: bool, actor: str = "cli") -> None:
@@ -122,15 +133,15 @@ class Users:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
         self._require(username)
         with self.store.transaction():
-            old = self.store.execute("SELECT role FROM users WHERE username = ?", [username]).fetchall()[0][0]
+            old = self._q("SELECT role FROM users WHERE username = ?", [username])[0][0]
             self.store.execute("UPDATE users SET role = ? WHERE username = ?", [role, username])
             audit(self.store, actor, "user.role", username, {"from": old, "to": role})
 
     def check_password(self, username: str, password: str) -> dict | None:
         """The user when the password is right and the user enabled, else None (the same
         argon2 work either way, so timing does not tell which user names exist)."""
-        rows = self.store.execute("SELECT username, password_hash, role, disabled FROM users WHERE username = ?",
-                                  [username]).fetchall()
+        rows = self._q("SELECT username, password_hash, role, disabled FROM users WHERE username = ?",
+                                  [username])
         if not rows:
             try:
                 _ph.verify(_DUMMY, password)
@@ -194,7 +205,7 @@ class Users:
     def end_sessions(self, username: str, actor: str = "cli") -> int:
         """End every session of a user; returns how many."""
         with self.store.transaction():
-            n = self.store.execute("SELECT count(*) FROM sessions WHERE username = ?", [username]).fetchall()[0][0]
+            n = self._q("SELECT count(*) FROM sessions WHERE username = ?", [username])[0][0]
             self.store.execute("DELETE FROM sessions WHERE username = ?", [username])
             audit(self.store, actor, "session.revoke", username, {"sessions": n})
         self._touched.clear()
@@ -202,8 +213,8 @@ class Users:
 
     def sessions(self) -> list[dict]:
         """Open sessions (user, started, last seen, expiry, address) — never their ids."""
-        rows = self.store.execute("SELECT username, created_at, last_seen_at, expires_at, address FROM sessions "
-                                  "WHERE expires_at > ? ORDER BY last_seen_at DESC", [utcnow()]).fetchall()
+        rows = self._q("SELECT username, created_at, last_seen_at, expires_at, address FROM sessions "
+                                  "WHERE expires_at > ? ORDER BY last_seen_at DESC", [utcnow()])
         return [dict(zip(("username", "created_at", "last_seen_at", "expires_at", "address"), r)) for r in rows]
 
     # ----- API tokens -------------------------------------------------------------------
@@ -215,7 +226,7 @@ class Users:
             raise ValueError(f"role must be one of {ROLES}")
         if not name or len(name) > 100:
             raise ValueError("a token needs a name of 1-100 characters")
-        if self.store.execute("SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL", [name]).fetchall():
+        if self._q("SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL", [name]):
             raise ValueError(f"an active token named {name!r} exists; revoke it first or pick another name")
         if username:
             self._require(username)
@@ -243,15 +254,15 @@ class Users:
 
     def tokens(self) -> list[dict]:
         """Every token (active and revoked): name, user, role, created, revoked — never the token."""
-        rows = self.store.execute("SELECT name, username, role, created_at, last_used_at, revoked_at FROM api_tokens "
-                                  "ORDER BY revoked_at IS NOT NULL, created_at DESC").fetchall()
+        rows = self._q("SELECT name, username, role, created_at, last_used_at, revoked_at FROM api_tokens "
+                                  "ORDER BY revoked_at IS NOT NULL, created_at DESC")
         return [dict(zip(("name", "username", "role", "created_at", "last_used_at", "revoked_at"), r)) for r in rows]
 
     def revoke_token(self, name: str, actor: str = "cli") -> int:
         """Revoke the active token(s) of that name; returns how many (0: none active)."""
         with self.store.transaction():
-            n = self.store.execute("SELECT count(*) FROM api_tokens WHERE name = ? AND revoked_at IS NULL",
-                                   [name]).fetchall()[0][0]
+            n = self._q("SELECT count(*) FROM api_tokens WHERE name = ? AND revoked_at IS NULL",
+                                   [name])[0][0]
             if n:
                 self.store.execute("UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                                    [utcnow(), name])
@@ -264,6 +275,6 @@ class Users:
         audit(self.store, actor, action, target, detail)
 
     def audit_log(self, limit: int = 200) -> list[dict]:
-        rows = self.store.execute("SELECT \"at\", actor, action, target, detail FROM audit_log ORDER BY \"at\" DESC "
-                                  f"LIMIT {int(limit)}").fetchall()
+        rows = self._q("SELECT \"at\", actor, action, target, detail FROM audit_log ORDER BY \"at\" DESC "
+                                  f"LIMIT {int(limit)}")
         return [dict(zip(("at", "actor", "action", "target", "detail"), r)) for r in rows]
