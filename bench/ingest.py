@@ -102,14 +102,19 @@ def gen_x_pages(d: Path, n: int) -> Path:
 def gen_tweet_harvest(d: Path, n: int) -> Path:
     rows = list(csv.reader((SHARED / "tweet-harvest-csv/ganjar.csv").open(encoding="utf-8", newline="")))
     head, body = rows[0], rows[1:]
-    iu = head.index("tweet_url")
+    iu, ii, ic = head.index("tweet_url"), head.index("id_str"), head.index("conversation_id_str")
     f = d / "th.csv"
     with f.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(head)
         for i in range(n):
             r = list(body[i % len(body)])
-            r[iu] = f"https://twitter.com/u{i % 900}/status/{10**18 + i}"
+            # a fresh id, consistent across id_str, the status URL and (for a thread's first
+            # tweet) the conversation id, as the scraper writes them
+            tid = str(10**18 + i)
+            if r[ic] == r[ii]:
+                r[ic] = tid
+            r[ii], r[iu] = tid, f"https://twitter.com/u{i % 900}/status/{tid}"
             w.writerow(r)
     return f
 

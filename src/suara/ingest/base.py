@@ -30,7 +30,7 @@ from typing import Any, BinaryIO, Callable, ClassVar, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 __all__ = [
-    "Item", "RowError", "FileError", "Source", "Importer", "ImportContext",
+    "Item", "RowError", "FileError", "Source", "Importer", "ImportContext", "BulkChunk", "BulkDeclined",
     "parse_time", "to_int", "to_bool", "extract_hashtags", "extract_mentions", "extract_links",
     "fill_entities", "repair_mojibake", "decode_bytes",
     "MAX_DECOMPRESSED_BYTES", "MAX_LINE_BYTES", "MAX_COMPRESSION_RATIO", "RATIO_MIN_BYTES",
@@ -59,6 +59,28 @@ class RowError(ValueError):
 
 class FileError(ValueError):
     """A whole file cannot be read (not a supported format, corrupt archive, bomb ...)."""
+
+
+class BulkDeclined(Exception):
+    """An importer's bulk path cannot read this file exactly (a malformed line, an encoding
+    it does not take, an unexpected layout): the pipeline rolls back and imports the file
+    through the row-level ``read``/``map`` path instead, which quarantines row by row."""
+
+
+@dataclass
+class BulkChunk:
+    """One batch of a bulk import: canonical rows already as Arrow, plus the raw records the
+    vectorised mapping could not vouch for (``(row_number, raw_record)``), which go through
+    ``map`` one by one so each bad row is quarantined with its field and reason.
+
+    ``posts`` has the columns of `suara.store.schema.TABLES['posts']`` (any order, missing
+    ones are NULL); ``accounts`` those of ``accounts`` with ``first_seen``/``last_seen``.
+    """
+
+    posts: Any
+    accounts: Any
+    fallback: list
+    rows: int
 
 
 @dataclass(slots=True)
@@ -287,6 +309,11 @@ class Importer:
     def map(self, raw: Any, ctx: ImportContext) -> Iterable[Item]:
         """Map one raw record to canonical items; raise :class:`RowError` when it cannot."""
         raise NotImplementedError
+
+    #: Optional vectorised path for large files: ``bulk(source, ctx, fmt)`` yields
+    #: :class:`BulkChunk` s (Arrow columns mapped in bulk, odd rows handed back for ``map``)
+    #: or raises :class:`BulkDeclined`. Its result must equal the row path's exactly.
+    bulk: ClassVar[Callable | None] = None
 
 
 # ---------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import orjson
 import pyarrow as pa
 
 from suara.ingest import registry
-from suara.ingest.base import (MAX_LINE_BYTES, FileError, ImportContext, Item, RowError, Source,
+from suara.ingest.base import (MAX_LINE_BYTES, BulkDeclined, FileError, ImportContext, Item, RowError, Source,
                                decode_bytes)
 from suara.ingest.lines import loads_json
 from suara.ingest.sources import iter_sources
@@ -221,57 +221,99 @@ def _accounts_arrow(b: _Batch) -> pa.Table:
 
 
 def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
-    con = store.con
     accounts = _accounts_arrow(b) if b.accounts else None   # may add to b.quarantine
     if b.n_posts:
         posts = _posts_arrow(b)
     if b.n_posts:
-        con.register("_in_posts", posts)
-        try:
-            # classify against what is stored before writing (new / updated / unchanged)
-            distinct, new, changed = con.execute(f"""
-                WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
-                           FROM _in_posts GROUP BY ALL)
-                SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
-                       count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
-                           f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
-                FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
-            # merge duplicates inside the batch: greatest counts, first non-null for the rest
-            store.upsert("posts", _dedup_posts(con), keep_greatest=_METRICS)
-            obs = pa.table({
-                "platform": posts["platform"], "post_id": posts["post_id"],
-                "observed_at": pa.array(b.obs_at, pa.timestamp("us")),
-                "likes": posts["likes"], "comments": posts["comments"],
-                "shares": posts["shares"], "views": posts["views"],
-                "import_id": pa.array([b.import_id] * b.n_posts, pa.string())})
-            con.register("_in_obs", obs)
-            con.execute("""INSERT INTO metric_observations
-                SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
-                       max(views), any_value(import_id)
-                FROM _in_obs WHERE likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL
-                   OR views IS NOT NULL
-                GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""")
-            con.unregister("_in_obs")
-        finally:
-            con.unregister("_in_posts")
-        rep.accepted += new
-        rep.updated += changed
-        rep.unchanged += max(0, distinct - new - changed)
+        _write_posts(store, posts, pa.array(b.obs_at, pa.timestamp("us")), b.import_id, rep)
     if b.accounts:
-        store.upsert("accounts", accounts, keep_greatest=_ACC_MONOTONE,
-                     overwrite=("handle", "display_name", "bio", "location_text", "verified"))
-        rep.accounts += len(b.accounts)
+        _write_accounts(store, accounts, rep)
     if b.quarantine:
-        qcols = {c: [q.get(c) for q in b.quarantine] for c in columns("quarantine")}
-        # the same bad row of the same file is recorded once, however often it is re-imported
-        con.register("_in_q", _to_arrow("quarantine", qcols))
-        try:
-            con.execute("""INSERT INTO quarantine SELECT * FROM _in_q q WHERE NOT EXISTS (
-                SELECT 1 FROM quarantine o WHERE o.file = q.file AND o.row IS NOT DISTINCT FROM q.row
-                AND o.field = q.field AND o.reason = q.reason)""")
-        finally:
-            con.unregister("_in_q")
-        rep.quarantined += len(b.quarantine)
+        _write_quarantine(store, b.quarantine, rep)
+
+
+def _conform(table: str, t: pa.Table) -> pa.Table:
+    """``t`` with exactly the columns of ``table`` in schema order (missing ones NULL)."""
+    schema = arrow_schema(table)
+    return pa.Table.from_arrays(
+        [t.column(f.name).cast(f.type) if f.name in t.schema.names else pa.nulls(t.num_rows, f.type)
+         for f in schema], schema=schema)
+
+
+def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str,
+                 rep: FileReport) -> None:
+    con = store.con
+    con.register("_in_posts", posts)
+    try:
+        # classify against what is stored before writing (new / updated / unchanged)
+        distinct, new, changed = con.execute(f"""
+            WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
+                       FROM _in_posts GROUP BY ALL)
+            SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
+                   count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
+                       f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
+            FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
+        # merge duplicates inside the batch: greatest counts, first non-null for the rest
+        store.upsert("posts", _dedup_posts(con), keep_greatest=_METRICS)
+        obs = pa.table({
+            "platform": posts["platform"], "post_id": posts["post_id"], "observed_at": obs_at,
+            "likes": posts["likes"], "comments": posts["comments"],
+            "shares": posts["shares"], "views": posts["views"],
+            "import_id": pa.array([import_id] * posts.num_rows, pa.string())})
+        con.register("_in_obs", obs)
+        con.execute("""INSERT INTO metric_observations
+            SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
+                   max(views), any_value(import_id)
+            FROM _in_obs WHERE likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL
+               OR views IS NOT NULL
+            GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""")
+        con.unregister("_in_obs")
+    finally:
+        con.unregister("_in_posts")
+    rep.accepted += new
+    rep.updated += changed
+    rep.unchanged += max(0, distinct - new - changed)
+
+
+def _write_accounts(store: Store, accounts: pa.Table, rep: FileReport) -> None:
+    store.upsert("accounts", accounts, keep_greatest=_ACC_MONOTONE,
+                 overwrite=("handle", "display_name", "bio", "location_text", "verified"))
+    rep.accounts += accounts.num_rows
+
+
+def _write_quarantine(store: Store, quarantine: list[dict], rep: FileReport) -> None:
+    con = store.con
+    qcols = {c: [q.get(c) for q in quarantine] for c in columns("quarantine")}
+    # the same bad row of the same file is recorded once, however often it is re-imported
+    con.register("_in_q", _to_arrow("quarantine", qcols))
+    try:
+        con.execute("""INSERT INTO quarantine SELECT * FROM _in_q q WHERE NOT EXISTS (
+            SELECT 1 FROM quarantine o WHERE o.file = q.file AND o.row IS NOT DISTINCT FROM q.row
+            AND o.field = q.field AND o.reason = q.reason)""")
+    finally:
+        con.unregister("_in_q")
+    rep.quarantined += len(quarantine)
+
+
+def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.datetime,
+                 import_id: str, rep: FileReport, on_progress) -> None:
+    """The importer's vectorised path: Arrow batches written as they come (bounded memory);
+    the rows it hands back are mapped and quarantined one by one, as on the row path."""
+    for chunk in imp.bulk(src, ctx, imp.name):
+        n = chunk.posts.num_rows
+        if n:
+            stamp = pa.array([now] * n, pa.timestamp("us"))
+            _write_posts(store, _conform("posts", chunk.posts.append_column("ingested_at", stamp)),
+                         stamp, import_id, rep)
+        if chunk.accounts.num_rows:
+            _write_accounts(store, _conform("accounts", chunk.accounts), rep)
+        if chunk.fallback:
+            b = _Batch(src.name, imp.name, now, import_id)
+            for row, raw in chunk.fallback:
+                _consume(imp, ctx, b, row, raw)
+            _flush(store, b, rep)
+        if on_progress:
+            on_progress(chunk.rows)
 
 
 def _dedup_posts(con) -> pa.Table:
@@ -459,6 +501,39 @@ def _skip_note(src: Source) -> str:
     return f"{src.name}: skipped, not a chat export (no WhatsApp/Telegram message lines)"
 
 
+def _import_once(store: Store, src: Source, imp, ctx: ImportContext, now: dt.datetime,
+                 import_id: str, sha: str, rep: FileReport, on_progress, workers, bulk: bool) -> None:
+    """One attempt at importing ``src`` in one transaction: the importer's bulk path,
+    parallel JSON Lines parsing, or the plain row path."""
+    with store.transaction():
+        b = _Batch(src.name, imp.name, now, import_id)
+        seen = 0
+        chunks = None if bulk else _plan_chunks(src, imp, workers)
+        if bulk:
+            _ingest_bulk(store, src, imp, ctx, now, import_id, rep, on_progress)
+        elif chunks:
+            _ingest_parallel(store, src, imp, ctx, chunks, now, import_id, rep, on_progress, workers)
+        else:
+            for row, raw in imp.read(src, ctx):
+                seen += 1
+                _consume(imp, ctx, b, row, raw)
+                if len(b) >= BATCH:
+                    _flush(store, b, rep)
+                    b = _Batch(src.name, imp.name, now, import_id)
+                if on_progress and seen % 5000 == 0:
+                    on_progress(5000)
+            _flush(store, b, rep)
+            if on_progress:
+                on_progress(seen % 5000)
+        rep.notes.extend(str(x) for x in ctx.options.get("notes", []))
+        store.append("imports", pa.table({
+            "import_id": [import_id], "file": [src.name], "sha256": [sha], "format": [imp.name],
+            "started_at": pa.array([now], pa.timestamp("us")),
+            "finished_at": pa.array([utcnow()], pa.timestamp("us")),
+            "accepted": [rep.accepted], "updated": [rep.updated],
+            "quarantined": [rep.quarantined], "status": ["ok"]}))
+
+
 def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,
                   mapping: dict | None = None, platform: str | None = None,
                   on_progress: Callable[[int], None] | None = None,
@@ -504,32 +579,16 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     try:
         sha = _sha256(src)
-        with store.transaction():
-            b = _Batch(src.name, imp.name, now, import_id)
-            seen = 0
-            chunks = _plan_chunks(src, imp, workers)
-            if chunks:
-                seen = _ingest_parallel(store, src, imp, ctx, chunks, now, import_id, rep,
-                                        on_progress, workers)
-            else:
-                for row, raw in imp.read(src, ctx):
-                    seen += 1
-                    _consume(imp, ctx, b, row, raw)
-                    if len(b) >= BATCH:
-                        _flush(store, b, rep)
-                        b = _Batch(src.name, imp.name, now, import_id)
-                    if on_progress and seen % 5000 == 0:
-                        on_progress(5000)
-                _flush(store, b, rep)
-                if on_progress:
-                    on_progress(seen % 5000)
-            rep.notes.extend(str(x) for x in ctx.options.get("notes", []))
-            store.append("imports", pa.table({
-                "import_id": [import_id], "file": [src.name], "sha256": [sha], "format": [imp.name],
-                "started_at": pa.array([now], pa.timestamp("us")),
-                "finished_at": pa.array([utcnow()], pa.timestamp("us")),
-                "accepted": [rep.accepted], "updated": [rep.updated],
-                "quarantined": [rep.quarantined], "status": ["ok"]}))
+        try:
+            _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
+                         bulk=imp.bulk is not None and mapping is None)
+        except BulkDeclined as e:
+            # rolled back: the row path reads the file again and quarantines row by row
+            rep.accepted = rep.updated = rep.unchanged = rep.accounts = rep.quarantined = 0
+            rep.notes.clear()
+            ctx.options.pop("notes", None)
+            _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
+                         bulk=False)
     except FileError as e:
         rep.error = str(e)
         rep.accepted = rep.updated = rep.unchanged = rep.accounts = rep.quarantined = 0

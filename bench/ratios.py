@@ -1,0 +1,84 @@
+"""Suara's time as a ratio to what DuckDB itself needs for the same input, in the same run, so
+figures compare across machines.
+
+    .venv/bin/python bench/ratios.py [--rows 340000] [--keep DIR]
+
+ingest:  ``suara ingest`` of a tweet-harvest CSV (built from the shared fixture with fresh ids,
+         ~107 MB at 340,000 rows) ÷ DuckDB ``read_csv_auto`` of the same file into a table.
+analyse: ``suara analyse --json`` (every section) on that workspace after ``suara enrich`` ÷
+         three typical DuckDB scans of the same store (daily counts, mentions × sentiment,
+         top accounts).
+Each Suara step runs as its own command (a fresh process, as a user runs it); its peak memory
+is the process tree's maximum resident set.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "suara", *args], check=True, stdout=subprocess.DEVNULL)
+    dt = time.perf_counter() - t0
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return dt, peak
+
+
+def _duckdb_floor(csv: Path) -> float:
+    import duckdb
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv_auto('{csv}')")
+    return time.perf_counter() - t0
+
+
+def _duckdb_scans(db: Path) -> float:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    t0 = time.perf_counter()
+    con.execute("SELECT date_trunc('day', created_at) d, platform, count(*) FROM posts GROUP BY ALL").fetchall()
+    con.execute("SELECT candidate, sentiment, count(*) FROM mentions GROUP BY ALL").fetchall()
+    con.execute("SELECT account_id, count(*) n FROM posts GROUP BY ALL ORDER BY n DESC LIMIT 20").fetchall()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=340_000)
+    ap.add_argument("--skip-analyse", action="store_true")
+    ap.add_argument("--keep", type=Path, help="folder for the file and workspace (default: temporary)")
+    a = ap.parse_args()
+    import ingest as gen   # bench/ingest.py builds the file from the shared fixture
+    d = a.keep or Path(tempfile.mkdtemp(prefix="suara-ratios-"))
+    d.mkdir(parents=True, exist_ok=True)
+    csv = gen.gen_tweet_harvest(d, a.rows)
+    ws = d / "ws"
+    subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
+    floor = _duckdb_floor(csv)
+    t_ing, rss_ing = _run(["ingest", str(csv), "-w", str(ws)])
+    print(f"file: {csv.stat().st_size / 1e6:,.0f} MB, {a.rows:,} rows; cores: {os.cpu_count()}")
+    print(f"ingest   suara {t_ing:7.2f} s (peak {rss_ing:,.0f} MB) | duckdb read_csv_auto {floor:6.2f} s "
+          f"| ratio {t_ing / floor:5.1f}x")
+    if a.skip_analyse:
+        return
+    t_enr, rss_enr = _run(["enrich", "-w", str(ws)])
+    print(f"enrich   suara {t_enr:7.2f} s (peak {rss_enr:,.0f} MB) | {a.rows / t_enr:,.0f} posts/s")
+    t_an, rss_an = _run(["analyse", "--json", "-w", str(ws)])
+    scans = _duckdb_scans(ws / "suara.duckdb")
+    print(f"analyse  suara {t_an:7.2f} s (peak {rss_an:,.0f} MB) | duckdb 3 scans {scans * 1000:6.0f} ms "
+          f"| ratio {t_an / scans:5.0f}x")
+
+
+if __name__ == "__main__":
+    main()
