@@ -61,6 +61,11 @@ SEEDS: dict[str, tuple[list[Path], str]] = {
     "x-api-v2": ([C / "x" / "search.json"], "page"),
     "apify": ([C / "apify" / "instagram_posts.json"], "array"),
 }
+#: Formats whose seeds are not yet shaped for value-by-value mutation here (a chat export is
+#: a line layout, the spreadsheet seeds hold a deliberately bad row); each has its own
+#: coverage-guided fuzz target (tests/fuzz/fuzz_whatsapp.py, fuzz_telegram.py, fuzz_tables.py)
+#: and damaged-input tests in test_ingest_chat.py / test_ingest_sheets.py.
+FUZZED_ELSEWHERE = {"whatsapp", "telegram", "telethon", "apify-table", "content-library-csv"}
 #: the 4CAT CSV shape is covered separately (same importer, other physical format)
 EXTRA = {"4cat-csv": ("4cat", [C / "fourcat" / "instagram.csv"], "csv")}
 
@@ -77,7 +82,7 @@ MUTATIONS = st.lists(st.tuples(st.integers(0, 2**31), HOSTILE), min_size=1, max_
 
 
 def test_hardening_properties_cover_every_registered_importer():
-    covered = set(SEEDS) | {v[0] for v in EXTRA.values()}
+    covered = set(SEEDS) | {v[0] for v in EXTRA.values()} | FUZZED_ELSEWHERE
     assert set(registry.formats()) <= covered, set(registry.formats()) - covered
 
 
