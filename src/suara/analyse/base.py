@@ -217,6 +217,10 @@ def data_signature(ws) -> tuple:
     >>> data_signature(ws)[0]
     'kaltim-2024|0|0|None'
     """
+    return ws.store.scoped(("data_signature", ws.election.id), lambda: _data_signature(ws))
+
+
+def _data_signature(ws) -> tuple:
     s = ws.store
     p = s.table("posts")
     a = s.table("accounts")

@@ -55,6 +55,16 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
     doc: dict[str, Any] = {}
     timings: dict[str, float] = {}
     errors: dict[str, str] = {}
+    with ws.store.reading():   # one read scope: schemas, meta and the data signature looked up once
+        _run(ws, registry, names, options, strict, progress, doc, timings, errors)
+    if "meta" in doc and isinstance(doc["meta"], dict) and not failed(doc["meta"]):
+        doc["meta"]["timings_s"] = timings
+        if errors:
+            doc["meta"]["errors"] = errors
+    return doc
+
+
+def _run(ws, registry, names, options, strict, progress, doc, timings, errors) -> None:
     for n in names:
         t0 = time.perf_counter()
         try:
@@ -68,11 +78,6 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
         timings[n] = round(time.perf_counter() - t0, 3)
         if progress:
             progress(n)
-    if "meta" in doc and isinstance(doc["meta"], dict) and not failed(doc["meta"]):
-        doc["meta"]["timings_s"] = timings
-        if errors:
-            doc["meta"]["errors"] = errors
-    return doc
 
 
 def print_summary(doc: dict, ws, console) -> None:

@@ -20,7 +20,6 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from suara.enrich.base import Batch, Component, register, workspace_folder
 from suara.enrich.normalise import Normaliser, clean_text
@@ -106,6 +105,7 @@ class HoaxMatcher(Component):
         self.claims = claims
         self.ids = np.array([c[0] for c in self.claims], dtype=object)
         docs = [self._prep(t) for _, t in self.claims]
+        from sklearn.feature_extraction.text import TfidfVectorizer  # not imported by store readers
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                                      min_df=1, dtype=np.float32)
         self._word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,

@@ -24,8 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
 __all__ = ["Featuriser", "LinearModel", "model_path", "PUBLIC_FIGURES"]
 
@@ -55,6 +53,8 @@ class Featuriser:
 
     def __init__(self, n_word: int = 2 ** 18, n_char: int = 2 ** 18, char_range=(3, 4),
                  prep: int = 1, mask=()):
+        from sklearn.feature_extraction.text import HashingVectorizer  # imported when used: reading
+        # the store (e.g. `suara analyse`) never pays for scikit-learn's import
         self.n_word, self.n_char, self.char_range = n_word, n_char, tuple(char_range)
         self.prep, self.mask = int(prep), tuple(mask)
         words = sorted({w.lower() for w in self.mask if w}, key=len, reverse=True)
@@ -100,6 +100,7 @@ class Featuriser:
                            np.concatenate(idx) if idx else np.zeros(0, dtype=np.int32), indptr),
                           shape=(len(docs), self.n_char))
         X.sum_duplicates()
+        from sklearn.preprocessing import normalize
         return normalize(X, norm="l2", copy=False)
 
     @property

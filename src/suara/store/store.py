@@ -112,8 +112,44 @@ class Store:
 
     # ----- reading --------------------------------------------------------------------
     def table(self, name: str) -> ibis.Table:
-        """An Ibis table expression over a canonical table."""
-        return self.ibis.table(name)
+        """An Ibis table expression over a canonical table (reused inside :meth:`reading`)."""
+        cache = self._read_cache()
+        if cache is None:
+            return self.ibis.table(name)
+        key = ("table", name)
+        if key not in cache:
+            cache[key] = self.ibis.table(name)
+        return cache[key]
+
+    def scoped(self, key, fn):
+        """``fn()``, computed once per :meth:`reading` scope (every call outside one)."""
+        cache = self._read_cache()
+        if cache is None:
+            return fn()
+        if ("scoped", key) not in cache:
+            cache[("scoped", key)] = fn()
+        return cache[("scoped", key)]
+
+    @contextlib.contextmanager
+    def reading(self):
+        """A read-only scope (one `suara analyse` run): table expressions and meta values are
+        looked up once and reused until the scope ends, instead of asking DuckDB for a table's
+        schema on every expression. Nested scopes share the outer one. Writes inside the scope
+        (none are expected) drop what was cached."""
+        local = self.__dict__.setdefault("_reading", threading.local())
+        if getattr(local, "cache", None) is not None:
+            yield self
+            return
+        local.cache = {}
+        try:
+            yield self
+        finally:
+            local.cache = None
+
+    def _read_cache(self) -> dict | None:
+        """This thread's :meth:`reading` cache (None outside a scope)."""
+        local = self.__dict__.get("_reading")
+        return getattr(local, "cache", None) if local is not None else None
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
         """Run SQL and return a DataFrame (DuckDB dialect; for engine-neutral code use `table`)."""
@@ -125,12 +161,20 @@ class Store:
             return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
 
     def meta(self, key: str, default: str | None = None) -> str | None:
+        cache = self._read_cache()
+        if cache is not None and ("meta", key) in cache:
+            r = cache[("meta", key)]
+            return r[0] if r else default
         with self._lock:
             r = self.con.execute("SELECT value FROM meta WHERE key=?", [key]).fetchall()
             r = r[0] if r else None
+        if cache is not None:
+            cache[("meta", key)] = r
         return r[0] if r else default
 
     def set_meta(self, key: str, value: str) -> None:
+        if self._read_cache():
+            self._read_cache().clear()
         with self._lock:
             self.con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
                              "value = excluded.value", [key, value])
