@@ -254,7 +254,8 @@ def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str
                        f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
             FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
         # merge duplicates inside the batch: greatest counts, first non-null for the rest
-        store.upsert("posts", _dedup_posts(con), keep_greatest=_METRICS)
+        store.upsert("posts", posts if distinct == posts.num_rows else _dedup_posts(con),
+                     keep_greatest=_METRICS)
         obs = pa.table({
             "platform": posts["platform"], "post_id": posts["post_id"], "observed_at": obs_at,
             "likes": posts["likes"], "comments": posts["comments"],

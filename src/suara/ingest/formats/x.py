@@ -365,6 +365,13 @@ _TH_ALL = ("created_at", "id_str", "full_text", "quote_count", "reply_count", "r
 # the status-URL pattern of `_STATUS`, in RE2 syntax for DuckDB
 _STATUS_RE2 = r"(?i)(?:twitter|x)\.com/(?:[^/\s]+|i/web)/status(?:es)?/(\d{1,25})"
 _MOJIBAKE_RE2 = "\u00c3|\u00e2\u20ac|\u00c2|\u00f0\u0178"
+# The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
+# characters are no letters, digits or spaces (emoji are fine): there Python's \w and \s are
+# the ASCII classes, and the look-behinds become a consumed "start or other character".
+_NON_ASCII_WORD_RE2 = r"[^\x00-\x7f\PL]|[^\x00-\x7f\PN]|[^\x00-\x7f\PZ]|\x{85}"
+_HASHTAG_RE2 = r"(?:^|[^A-Za-z0-9_&])#([A-Za-z0-9_]{1,100})"
+_MENTION_RE2 = r"(?:^|[^A-Za-z0-9_.])@([A-Za-z0-9_.]{1,60}[A-Za-z0-9_])"
+_LINK_RE2 = r"(?i)https?://[^ \t\n\r\f\x0b\x1c-\x1f<>\"'']+"   # '' : a quote inside SQL
 
 
 def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
@@ -380,14 +387,15 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
     n = lambda k: f"TRY_CAST(nullif(trim({c[k]}), '') AS BIGINT)"  # noqa: E731
     return f"""
     WITH r AS (
-      SELECT *, row_number() OVER () + {first - 1} AS _row,
+      SELECT *,
              regexp_extract(trim({c['tweet_url']}), '{_STATUS_RE2}', 1) AS _tid,
              coalesce(nullif(trim({c['username']}), ''),
                       nullif(nullif(regexp_extract(trim({c['tweet_url']}), '\\.com/([^/]+)/status', 1), ''), 'i'))
                  AS _handle,
              nullif(trim({c['user_id_str']}), '') AS _uid,
              nullif(trim({c['conversation_id_str']}), '') AS _conv,
-             try_strptime({c['created_at']}, '%a %b %d %H:%M:%S %z %Y') AS _ts
+             try_strptime({c['created_at']}, '%a %b %d %H:%M:%S %z %Y') AS _ts,
+             regexp_matches({c['full_text']}, '{_NON_ASCII_WORD_RE2}') AS _uni
       FROM _b),
     m AS (
       SELECT *, (_tid <> '' AND (trim({c['id_str']}) IN ('', _tid)) AND _ts IS NOT NULL
@@ -395,7 +403,7 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
                  AND NOT regexp_matches({every}, '{_MOJIBAKE_RE2}')
                  AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain
       FROM r)
-    SELECT _row, _plain,
+    SELECT _row, _plain, _uni,
       'x' AS platform, _tid AS post_id,
       coalesce(_uid, '@' || lower(_handle)) AS account_id,
       timezone('UTC', _ts) AS created_at,
@@ -404,7 +412,19 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
       CAST(NULL AS VARCHAR) AS parent_id,
       CASE WHEN _conv IS NOT NULL AND _conv <> _tid THEN _conv END AS root_id,
       {c['full_text']} AS text,
-      CASE WHEN trim({c['image_url']}) <> '' THEN 'photo' END AS media_type,
+      CASE WHEN _uni THEN NULL
+           ELSE _dd(list_transform(list_filter(regexp_extract_all({c['full_text']}, '{_HASHTAG_RE2}', 1),
+                                               lambda h: NOT regexp_full_match(h, '[0-9]+')),
+                                   lambda h: lower(h))) END AS hashtags,
+      CASE WHEN _uni THEN NULL
+           ELSE _dd(list_transform(regexp_extract_all({c['full_text']}, '{_MENTION_RE2}', 1),
+                                   lambda h: lower(h))) END AS mentions,
+      CASE WHEN _uni THEN NULL
+           ELSE _dd(list_transform(regexp_extract_all({c['full_text']}, '{_LINK_RE2}'),
+                                   lambda u: rtrim(u, '.,;:!?)'))) END AS links,
+      CASE WHEN trim({c['image_url']}) <> '' THEN 'photo'
+           WHEN _uni THEN NULL
+           WHEN regexp_matches({c['full_text']}, '{_LINK_RE2}') THEN 'link' ELSE 'text' END AS media_type,
       CASE WHEN _handle IS NOT NULL THEN 'https://x.com/' || _handle || '/status/' || _tid
            ELSE 'https://x.com/i/web/status/' || _tid END AS url,
       {n('favorite_count')} AS likes, {n('reply_count')} AS comments,
@@ -413,7 +433,7 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
       CASE WHEN trim({c['image_url']}) <> '' THEN [trim({c['image_url']})] ELSE [] END AS media_files,
       {lit(fmt + ':' + file + ':')} || _row AS source,
       _handle AS handle, nullif(trim({c['location']}), '') AS location_text
-    FROM m ORDER BY _row"""
+    FROM m"""
 
 
 
@@ -497,36 +517,45 @@ class TweetHarvestCSV(Importer):
         import duckdb
         import pyarrow as pa
 
+        import pyarrow.compute as pc
+
         con = duckdb.connect()
+        con.execute("CREATE MACRO _dd(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)")
         try:
             for first, batch in iter_csv_arrow(source):
                 cols = set(batch.schema.names)
                 if not _TH_REQUIRED <= cols:
                     raise BulkDeclined("required columns missing")
-                con.register("_b", batch)
+                con.register("_b", batch.append_column(
+                    "_row", pa.array(range(first, first + batch.num_rows), pa.int64())))
                 opt = {c: (f'"{c}"' if c in cols else "''") for c in _TH_ALL}
                 out = con.sql(_th_bulk_sql(opt, first, fmt, source.name)).to_arrow_table()
                 con.unregister("_b")
-                plain = out.column("_plain").to_pylist()
-                idx = [i for i, ok in enumerate(plain) if ok]
+                plain = out.column("_plain")
                 fallback = []
-                if len(idx) < len(plain):
+                if not pc.all(plain).as_py():
                     rows = batch.to_pylist()
-                    for i, ok in enumerate(plain):
-                        if not ok and any(rows[i].values()):   # blank lines are skipped, as in iter_csv
-                            fallback.append((first + i, {k: repair_mojibake(v) for k, v in rows[i].items()}))
-                    out = out.take(pa.array(idx, pa.int64()))
-                text = out.column("text").to_pylist()
-                links = [extract_links(t) if t and "://" in t else [] for t in text]
-                media = out.column("media_type").to_pylist()
-                posts = out.drop_columns(["_plain", "location_text", "handle", "media_type"])
-                posts = posts.append_column("media_type", pa.array(
-                    [m or ("link" if lk else "text") for m, lk in zip(media, links)], pa.string()))
-                posts = posts.append_column("hashtags", pa.array(
-                    [extract_hashtags(t) if t and "#" in t else [] for t in text], pa.list_(pa.string())))
-                posts = posts.append_column("mentions", pa.array(
-                    [extract_mentions(t) if t and "@" in t else [] for t in text], pa.list_(pa.string())))
-                posts = posts.append_column("links", pa.array(links, pa.list_(pa.string())))
+                    for r in sorted(out.filter(pc.invert(plain)).column("_row").to_pylist()):
+                        row = rows[r - first]
+                        if any(row.values()):   # blank lines are skipped, as in iter_csv
+                            fallback.append((r, {k: repair_mojibake(v) for k, v in row.items()}))
+                    out = out.filter(plain)
+                uni = out.column("_uni")
+                if pc.any(uni).as_py():
+                    # texts with non-ASCII letters, digits or spaces: the Python patterns
+                    rest = out.filter(uni)
+                    text = rest.column("text").to_pylist()
+                    links = [extract_links(t) if t and "://" in t else [] for t in text]
+                    media = rest.column("media_type").to_pylist()
+                    for name, vals in (
+                            ("hashtags", [extract_hashtags(t) if t and "#" in t else [] for t in text]),
+                            ("mentions", [extract_mentions(t) if t and "@" in t else [] for t in text]),
+                            ("links", links),
+                            ("media_type", [m or ("link" if lk else "text") for m, lk in zip(media, links)])):
+                        i = rest.schema.get_field_index(name)
+                        rest = rest.set_column(i, rest.schema.field(i), pa.array(vals, rest.schema.field(i).type))
+                    out = pa.concat_tables([out.filter(pc.invert(uni)), rest])
+                posts = out.drop_columns(["_plain", "_uni", "location_text", "handle"])
                 con.register("_p", out)
                 accounts = con.sql("""
                     SELECT 'x' AS platform, account_id,
