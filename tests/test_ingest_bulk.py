@@ -68,3 +68,31 @@ def test_ingest_bulk_reimport_is_idempotent(shared):
     again = ingest_paths(st, [f])[0]
     assert first.accepted > 500 and again.accepted == 0 and again.updated == 0
     assert again.unchanged == first.accepted
+
+
+def test_ingest_bulk_entity_patterns_match_python():
+    """The RE2 entity patterns of the bulk path find exactly what the Python ones find, on
+    every text the bulk path gives them (no non-ASCII letters, digits or spaces)."""
+    import random
+
+    import duckdb
+    import pyarrow as pa
+
+    from suara.ingest.base import extract_hashtags, extract_links, extract_mentions
+    from suara.ingest.formats import x as X
+    rnd = random.Random(7)
+    alphabet = list("aZ09_&.#@:/ ,;!?)\t\n\"'<>-") + ["http://", "HTTPS://", "\U0001F600", "\u00e9", "\u00a0", "\x1c"]
+    texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(5000)]
+    con = duckdb.connect()
+    con.execute("CREATE MACRO _dd(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)")
+    con.register("t", pa.table({"i": range(len(texts)), "text": texts}))
+    rows = con.sql(f"""SELECT i, regexp_matches(text, '{X._NON_ASCII_WORD_RE2}'),
+        _dd(list_transform(list_filter(regexp_extract_all(text, '{X._HASHTAG_RE2}', 1),
+                                       lambda h: NOT regexp_full_match(h, '[0-9]+')), lambda h: lower(h))),
+        _dd(list_transform(regexp_extract_all(text, '{X._MENTION_RE2}', 1), lambda h: lower(h))),
+        _dd(list_transform(regexp_extract_all(text, '{X._LINK_RE2}'), lambda u: rtrim(u, '.,;:!?)')))
+        FROM t ORDER BY i""").fetchall()
+    checked = [(texts[i], (h, m, lk)) for i, uni, h, m, lk in rows if not uni]
+    assert len(checked) > 1000
+    for t, got in checked:
+        assert got == (extract_hashtags(t), extract_mentions(t), extract_links(t)), repr(t)
