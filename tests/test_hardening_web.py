@@ -386,18 +386,18 @@ def test_hardening_web_reads_do_not_wait_for_the_store_lock(app_ws):
 def test_hardening_web_posts_total_counted_once_per_filter_until_data_changes(app_ws, monkeypatch):
     """Paging through a filter does not recount the matching posts on every page; a change of
     the data (here an insert) recounts."""
-    from suara.serve import data
+    from suara.store.reads import ReadPool
     _, app = app_ws
     c = TestClient(app)
     login(c, "admin", "admin-pass-123")
     counts = []
-    orig = data.Reader.execute
+    orig = ReadPool.execute
 
     def spy(self, query, params=None):
         if query.startswith("SELECT count(*) FROM ("):
             counts.append(query)
         return orig(self, query, params)
-    monkeypatch.setattr(data.Reader, "execute", spy)
+    monkeypatch.setattr(ReadPool, "execute", spy)
     assert c.get("/api/v1/posts?platform=instagram").json()["total"] == 2
     assert c.get("/api/v1/posts?platform=instagram&offset=1").json()["total"] == 2
     assert c.get("/api/v1/posts.csv?platform=instagram&offset=1").status_code == 200
@@ -437,14 +437,16 @@ def test_hardening_web_browser_sessions_are_rate_limited(tmp_path, monkeypatch):
 def test_hardening_web_posts_page_cut_before_joins_matches_the_full_query(app_ws):
     """Filters on posts columns only take the page of newest posts before the joins (fast);
     the rows are those of the full query for every such filter and offset."""
-    from suara.serve import data
+    from suara.analyse import explorer as data
+    from suara.serve.data import AnalysisCache
+    from suara.store.reads import ReadPool
     _, app = app_ws
     ws = app.state.ws
     ws.store.append("posts", pd.DataFrame([{"platform": "x", "post_id": f"n{i}", "account_id": "b1",
                                             "text": f"Gratispol {i}", "created_at": pd.Timestamp("2024-11-05")
                                             + pd.Timedelta(minutes=i)} for i in range(30)]))
-    reader = data.Reader(ws.store, ws.store._lock, size=1)
-    key = data.AnalysisCache(ws, ws.store._lock, reader).data_key()
+    reader = ReadPool(ws.store, ws.store._lock, size=1)
+    key = AnalysisCache(ws, ws.store._lock).data_key()
     filters = [{}, {"q": "gratispol"}, {"platform": "x", "since": "2024-11-03"}, {"until": "2024-11-05 00:10"},
                {"account": "b1"}, {"kind": "post"}, {"sentiment": "negative"}, {"candidate": "2"}]
     for q in filters:

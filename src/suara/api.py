@@ -3,6 +3,10 @@
 A workspace is a folder holding ``suara.yaml`` (settings), the store (``suara.duckdb`` by
 default, or a Parquet lake for Spark) and outputs (reports, exports).
 
+Every capability the faces show is a method here (posts explorer, radar and alerts, cases,
+import jobs, issues over time, networks, volunteers, quarantine, audit): a web route or a
+command is a few lines over this object; see docs/index.md.
+
 Example
 -------
 >>> import suara, tempfile
@@ -33,6 +37,7 @@ class Workspace:
         if engine:
             self.config = self.config.model_copy(update={"engine": engine})
         self.read_only = read_only
+        self._reads = None
 
     # ----- parts --------------------------------------------------------------------
     @cached_property
@@ -146,7 +151,298 @@ class Workspace:
         alias = pseudonym(platform, account_id, workspace_salt(self))
         return forget_account(self, platform, account_id, actor=actor, aliases=[alias])
 
+    # ----- reads every face shows (the web app, the CLI and Python get the same answers) -----
+    def open_read_pool(self, size: int | None = None):
+        """Serve reads from a pool of cursors from now on (a web server's many threads);
+        returns the `~suara.store.reads.ReadPool`. Writes keep going through the store.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> ws.open_read_pool(size=2).size
+        2
+        >>> ws.close()
+        """
+        from suara.store.reads import ReadPool
+        if self._reads is None:
+            self._reads = ReadPool(self.store, self.store.lock, size=size)
+        return self._reads
+
+    @property
+    def reads(self):
+        """Where read queries go: the read pool when one is open, else the store."""
+        return self._reads if self._reads is not None else self.store
+
+    @cached_property
+    def salt(self) -> str:
+        """The pseudonymisation salt (the same pseudonyms in pages, reports and exports).
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> len(ws.salt) > 10
+        True
+        """
+        from suara.analyse.privacy import workspace_salt
+        with self.store.lock:
+            return workspace_salt(self)
+
+    def data_key(self) -> tuple:
+        """What cached views depend on: counts and times of the tables that imports,
+        enrichment, detection and case work change; equal keys mean unchanged data.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> ws.data_key() == ws.data_key()
+        True
+        """
+        from suara.store.reads import change_key
+        return change_key(self.reads)
+
+    def posts(self, filters: dict | None = None, limit: int = 50, offset: int = 0,
+              show_identities: bool = False, data_key: tuple | None = None) -> dict[str, Any]:
+        """The posts explorer: posts matching ``filters`` (q, candidate, platform, region,
+        sentiment, issue, since, until, buzzer, account, kind, dup_cluster), newest first, at
+        most 200 a page; ordinary citizens pseudonymised unless ``show_identities``. Returns
+        ``{"total", "limit", "offset", "posts"}``. Raises ValueError for a malformed date.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> ws.posts({"platform": "x", "since": "2024-11-01"})["total"]
+        0
+        """
+        from suara.analyse.explorer import PostFilter, query_posts
+        f = PostFilter.from_params(filters or {})
+        if self._reads is not None:
+            return query_posts(self, f, limit=limit, offset=offset, lock=self.store.lock,
+                               show_identities=show_identities, salt=self.salt, reader=self._reads,
+                               data_key=data_key if data_key is not None else self.data_key())
+        return query_posts(self, f, limit=limit, offset=offset, lock=self.store.lock,
+                           show_identities=show_identities, salt=self.salt)
+
+    def platforms(self) -> list[str]:
+        """Platforms that have posts.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).platforms()
+        []
+        """
+        from suara.analyse.explorer import platforms
+        return platforms(self.reads)
+
+    def radar(self, full: bool = False) -> dict[str, Any]:
+        """Scan new data for alerts (the whole period with ``full``) and store them; returns
+        ``{"from", "to", "alerts", "new", ...}``.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).radar()["alerts"]
+        0
+        """
+        from suara.detect.radar import run_radar
+        return run_radar(self, full=full)
+
+    def alerts(self, limit: int | None = None, min_severity: str = "low") -> list[dict]:
+        """Stored alerts, newest first (what ``suara radar --json`` prints).
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).alerts()
+        []
+        """
+        from suara.analyse.alerts import list_alerts
+        return list_alerts(self, limit=limit, min_severity=min_severity)
+
+    def alert_feed(self, limit: int = 200, show_identities: bool = False) -> list[dict]:
+        """Alerts as the war room lists them: reason, cascade, times in the election's zone,
+        top accounts pseudonymised unless ``show_identities``.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).alert_feed()
+        []
+        """
+        from suara.analyse.feeds import alert_feed
+        return alert_feed(self, limit=limit, show_identities=show_identities, salt=self.salt, db=self.reads)
+
+    def alert_trace(self, alert_id: str) -> dict:
+        """The cascade of one alert (platforms, first posts, reach over time); raises
+        KeyError for an unknown alert.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).alert_trace("al-x")
+        Traceback (most recent call last):
+        ...
+        KeyError: "alert 'al-x' not found"
+        """
+        import json
+        df = self.reads.sql("SELECT evidence FROM alerts WHERE alert_id = ?", [alert_id])
+        if df.empty:
+            raise KeyError(f"alert {alert_id!r} not found")
+        return json.loads(df.iloc[0, 0] or "{}").get("trace", {})
+
+    def cases(self, limit: int = 200, show_identities: bool = False) -> list[dict]:
+        """Cases, newest first, with their playbook (id, first steps, why); citizens named in
+        titles and notes pseudonymised unless ``show_identities``.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).cases()
+        []
+        """
+        from suara.analyse.feeds import case_feed
+        return case_feed(self.reads, limit=limit, ws=self, show_identities=show_identities, salt=self.salt)
+
+    def open_case(self, alert_id: str, actor: str = "cli", assignee: str | None = None) -> dict:
+        """Open the case of an alert (one case per alert: again returns the existing one),
+        with a suggested playbook; audited. Raises `~suara.analyse.cases.CaseError` for an
+        unknown alert.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).open_case("al-x")
+        Traceback (most recent call last):
+        ...
+        suara.analyse.cases.CaseError: alert 'al-x' not found (see 'suara radar')
+        """
+        from suara.analyse.cases import open_case
+        with self.store.lock:
+            return open_case(self, alert_id, actor=actor, assignee=assignee)
+
+    def issue_series(self) -> dict[str, Any]:
+        """Issues per week per candidate, emerging issues (last 7 days against the 7 before)
+        and resonance per issue.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).issue_series()["emerging"]
+        []
+        """
+        from suara.analyse.issue_series import issue_series
+        with self.store.lock:  # Ibis runs on the store's connection
+            return issue_series(self)
+
+    def network(self, show_identities: bool = False) -> dict[str, Any]:
+        """Coordinated networks: the graph with a layout, the networks and the flagged
+        accounts with reasons; citizens pseudonymised unless ``show_identities``.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).network()["accounts"]
+        []
+        """
+        from suara.analyse.network import network_data
+        return network_data(self, show_identities, self.salt, db=self.reads)
+
+    def volunteers(self, show_identities: bool = False) -> list[dict]:
+        """Consenting volunteers (names only with ``show_identities``; otherwise how many
+        there are and how many are active).
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).volunteers()
+        []
+        """
+        from suara.analyse.feeds import volunteer_feed
+        return volunteer_feed(self.reads, show_identities)
+
+    def scrub(self, doc: dict) -> dict:
+        """A copy of an analysis document with the citizens it names pseudonymised.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).scrub({"alerts": {"alerts": []}})
+        {'alerts': {'alerts': []}}
+        """
+        from suara.analyse.redact import scrub_doc
+        return scrub_doc(doc, self, self.salt)
+
+    def quarantine(self, limit: int = 50, file: str | None = None):
+        """Quarantined input rows (file, row, field, reason, format, time), newest first,
+        as a DataFrame; ``file`` keeps one file's rows.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> len(suara.init(tempfile.mkdtemp()).quarantine())
+        0
+        """
+        from suara.store.admin import quarantine_rows
+        return quarantine_rows(self.reads, limit=limit, file=file)
+
+    def audit(self, actor: str, action: str, target: str = "", detail: dict | None = None) -> None:
+        """Record an action in the audit log.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).audit("rina", "export.csv", "posts.csv", {"rows": 3})
+        """
+        from suara.store.admin import audit
+        with self.store.lock:
+            audit(self.store, actor, action, target, detail)
+
+    # ----- background imports (the web app's uploads) -----------------------------------
+    def queue_import(self, paths: Iterable[str | Path], actor: str = "cli", job_id: str | None = None) -> str:
+        """Record an import job for files already saved; returns the job id (run it with
+        `run_import_job`, e.g. in a background thread).
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> ws = suara.init(tempfile.mkdtemp())
+        >>> ws.job(ws.queue_import([ws.path / "a.jsonl"]))["status"]
+        'queued'
+        """
+        from suara.ingest.jobs import queue_import
+        return queue_import(self.store, paths, actor=actor, job_id=job_id)
+
+    def run_import_job(self, job_id: str, paths: Iterable[str | Path]) -> dict:
+        """Import a queued job's files one by one, keeping its status current; returns the
+        finished job (``done`` when any file was accepted, else ``failed``)."""
+        from suara.ingest.jobs import run_import_job
+        return run_import_job(self.store, job_id, paths, self.ingest)
+
+    def jobs(self, limit: int = 50) -> list[dict]:
+        """The newest import jobs.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).jobs()
+        []
+        """
+        from suara.ingest.jobs import list_jobs
+        return list_jobs(self.reads, limit=limit)
+
+    def job(self, job_id: str) -> dict | None:
+        """One import job, or None."""
+        from suara.ingest.jobs import get_job
+        return get_job(self.reads, job_id)
+
     def close(self) -> None:
+        if self._reads is not None:
+            self._reads.close()
+            self._reads = None
         if "store" in self.__dict__:
             self.store.close()
             del self.__dict__["store"]

@@ -29,9 +29,7 @@ def quarantine(workspace: Path = WorkspaceOpt, limit: int = typer.Option(50, "--
                as_json: bool = typer.Option(False, "--json")):
     """List quarantined input rows with file, row, field and reason."""
     ws = open_workspace(workspace, read_only=False)
-    where, params = ("WHERE file = ?", [file]) if file else ("", [])
-    df = ws.store.sql(f"SELECT file, row, field, reason, format, quarantined_at FROM quarantine {where} "
-                      f"ORDER BY quarantined_at DESC, file, row LIMIT {int(limit)}", params)
+    df = ws.quarantine(limit=limit, file=file)
     if as_json:
         print(df.to_json(orient="records", date_format="iso", force_ascii=False))
         return

@@ -53,23 +53,23 @@ def radar(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
     With --json: a JSON list of {id, candidate, issue, type, severity, onset_at, detected_at,
     posts, top_accounts, ...} on stdout and nothing else there.
     """
-    from suara.detect.radar import SEVERITIES, list_alerts, run_radar
+    from suara.detect.radar import SEVERITIES
 
     if min_severity not in SEVERITIES:
         fail(f"--min-severity must be one of {', '.join(SEVERITIES)}, got {min_severity!r}")
     ws = open_workspace(workspace, engine)
     if update:
-        res = run_radar(ws, full=full)
+        res = ws.radar(full=full)
         err.print(f"Scanned {res['from'] or '-'} .. {res['to'] or '-'}: {res['alerts']:,} alerts "
                   f"updated, {res['new']:,} new.", highlight=False)
     if trace:
-        df = ws.store.sql("SELECT evidence FROM alerts WHERE alert_id = ?", [trace])
-        if df.empty:
+        try:
+            tr = ws.alert_trace(trace)
+        except KeyError:
             fail(f"alert {trace!r} not found")
-        ev = json.loads(df.iloc[0, 0] or "{}")
-        _json_out(ev.get("trace", {})) if as_json else out.print_json(json.dumps(ev.get("trace", {}), default=str))
+        _json_out(tr) if as_json else out.print_json(json.dumps(tr, default=str))
         return
-    alerts = list_alerts(ws, limit=limit, min_severity=min_severity)
+    alerts = ws.alerts(limit=limit, min_severity=min_severity)
     if as_json:
         _json_out(alerts)
         return

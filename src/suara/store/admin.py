@@ -24,7 +24,7 @@ from pathlib import Path
 from suara.store.schema import SCHEMA_VERSION
 from suara.store.store import utcnow
 
-__all__ = ["backup", "restore", "verify_backup", "forget_account", "apply_retention",
+__all__ = ["backup", "restore", "verify_backup", "forget_account", "apply_retention", "quarantine_rows",
            "processing_register", "audit", "pseudonym_hash", "set_account_type",
            "account_type_overrides", "ACCOUNT_TYPES"]
 
@@ -313,3 +313,18 @@ def set_account_type(ws, platform: str, account_id: str, account_type: str,
         s.set_meta(ACCOUNT_TYPE_OVERRIDES, json.dumps(cur, sort_keys=True))
         audit(s, actor, "account_type", f"{platform}:{pseudonym_hash(account_id, 'account_type')}",
               {"account_type": account_type})
+
+
+def quarantine_rows(db, limit: int = 50, file: str | None = None):
+    """Quarantined input rows (file, row, field, reason, format, quarantined_at), newest
+    first, as a DataFrame; ``file`` keeps one file's rows (``db``: a store or a read pool).
+
+    Example
+    -------
+    >>> from suara.store import Store
+    >>> len(quarantine_rows(Store(), file="a.csv"))
+    0
+    """
+    where, params = ("WHERE file = ?", [file]) if file else ("", [])
+    return db.sql(f"SELECT file, row, field, reason, format, quarantined_at FROM quarantine {where} "
+                  f"ORDER BY quarantined_at DESC, file, row LIMIT {int(limit)}", params)

@@ -111,6 +111,11 @@ class Store:
                 "SET value = excluded.value", [str(SCHEMA_VERSION)])
 
     # ----- reading --------------------------------------------------------------------
+    @property
+    def lock(self) -> threading.RLock:
+        """The store's write lock: hold it to make several calls one unit for other threads."""
+        return self._lock
+
     def table(self, name: str) -> ibis.Table:
         """An Ibis table expression over a canonical table (reused inside :meth:`reading`)."""
         cache = self._read_cache()

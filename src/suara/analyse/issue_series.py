@@ -1,0 +1,65 @@
+"""Issues over time: weekly mentions per candidate and issue, emerging issues and their
+resonance (the issues page of the web app; the same numbers from Python and the JSON API).
+
+Example
+-------
+>>> import suara, tempfile
+>>> issue_series(suara.init(tempfile.mkdtemp()))["weekly"]
+[]
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+
+from suara.analyse import base
+from suara.analyse.explorer import local_offset
+
+__all__ = ["issue_series"]
+
+
+def issue_series(ws) -> dict[str, Any]:
+    """Issues over time per candidate (weekly, election-local weeks), emerging issues (last 7
+    days vs the 7 before, per candidate) and resonance (posts, mean interactions, share of
+    positive posts per issue). Ibis over the enriched posts and mentions.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> issue_series(suara.init(tempfile.mkdtemp()))["weekly"]
+    []
+    """
+    off = local_offset(ws.election)
+    hours = int(off.total_seconds() // 3600)
+    m = base.mentions(ws).select("platform", "post_id", "candidate", "created_at")
+    e = base.enriched(ws)
+    e = e.select("platform", "post_id", "issues", "sentiment",
+                 inter=(e.likes.fill_null(0) + e.comments.fill_null(0) + e.shares.fill_null(0)))
+    j = m.inner_join(e.select("platform", "post_id", "issues"), ["platform", "post_id"])
+    u = j.mutate(issue=j.issues.unnest()).drop("issues")
+    u = u.mutate(local=u.created_at + ibis.interval(hours=hours))
+    weekly = (u.mutate(week=u.local.truncate("W").date())
+              .group_by(["week", "candidate", "issue"]).agg(mentions=ibis._.count()).order_by("week").execute())
+    out: dict[str, Any] = {"weekly": [], "emerging": [], "resonance": []}
+    weekly["week"] = weekly["week"].astype(str)
+    out["weekly"] = weekly.to_dict("records")
+    last = u.created_at.max().execute()
+    if last is not None and last == last:
+        cut, cut2 = last - dt.timedelta(days=7), last - dt.timedelta(days=14)
+        g = (u.filter(u.created_at > cut2)
+             .group_by(["issue", "candidate"])
+             .agg(last7=(u.created_at > cut).sum(), prev7=(u.created_at <= cut).sum()).execute())
+        g = g[g.last7 >= 5]
+        g["growth"] = (g.last7 - g.prev7) / g.prev7.clip(lower=1)
+        g["since"] = cut.date().isoformat()
+        out["emerging"] = g.sort_values("growth", ascending=False).head(15).to_dict("records")
+    r = e.mutate(issue=e.issues.unnest())
+    res = (r.group_by("issue").agg(posts=r.count(), mean_interactions=r.inter.mean(),
+                                   positive_share=(r.sentiment == "positive").mean())
+           .order_by(ibis.desc("mean_interactions")).execute())
+    out["resonance"] = res.to_dict("records")
+    return out
+
+

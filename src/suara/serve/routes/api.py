@@ -1,0 +1,137 @@
+"""The JSON API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``): the analysis
+document and its sections (JSON and CSV), the posts explorer, alerts and cases, issues over
+time, coordinated networks, import jobs and the election config."""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+
+from suara.serve import auth
+from suara.serve.pages import generic_table
+from suara.serve.state import jsonable, require, web
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/analysis", summary="The whole analysis document")
+def api_analysis(request: Request, user: dict = Depends(require("read"))) -> dict:
+    return jsonable(web(request).doc_for(user))
+
+
+@router.get("/analysis/{section}", summary="One section of the analysis document")
+def api_section(section: str, request: Request, user: dict = Depends(require("read"))) -> Any:
+    name = section[:-4] if section.endswith(".csv") else section
+    doc = web(request).doc_for(user)
+    if name not in doc:
+        raise HTTPException(404, f"no section {name!r}; have {list(doc)}")
+    return jsonable(doc[name])
+
+
+def _section_rows(section: str, data, part: str | None, sub: str | None):
+    """The tabular part of a section (``part``/``sub`` pick a nested table)."""
+    if part and isinstance(data, dict):
+        data = data.get(part)
+    if sub and isinstance(data, dict):
+        data = data.get(sub)
+        part = f"{part}-{sub}"
+    if section == "regions" and isinstance(data, dict) and sub == "regions":
+        data = {code: {k: v for k, v in r.items() if k != "pairs"}
+                | {f"{b}_{m}": x for b, pr in (r.get("pairs") or {}).items() for m, x in pr.items()}
+                for code, r in data.items()}
+    if section == "share_of_voice" and isinstance(data, dict) and not part:
+        data = [{"view": view, "candidate": b, **v} for view in ("all", "filtered")
+                for b, v in (data.get(view) or {}).items()]
+    return data, part
+
+
+@router.get("/analysis/{section}.csv", summary="A section as CSV (tabular parts)")
+def api_section_csv(section: str, request: Request, user: dict = Depends(require("read"))):
+    w = web(request)
+    data, part = _section_rows(section, w.doc_for(user).get(section), request.query_params.get("part"),
+                               request.query_params.get("sub"))
+    tab = generic_table(data, max_rows=100_000)
+    if not tab:
+        raise HTTPException(404, "this section has no table")
+    return w.csv_response(tab["columns"], tab["rows"], f"{section}{'-' + part if part else ''}.csv", user)
+
+
+@router.get("/posts", summary="Posts explorer (filters as query parameters; max 200 per page)")
+def api_posts(request: Request, limit: int = 50, offset: int = 0, user: dict = Depends(require("read"))):
+    return web(request).posts(request.query_params, user, limit=limit, offset=offset)[1]
+
+
+@router.get("/posts.csv", summary="Posts explorer as CSV (max 200 rows per request; page with offset)")
+def api_posts_csv(request: Request, limit: int = 200, offset: int = 0, user: dict = Depends(require("read"))):
+    res = web(request).posts(request.query_params, user, limit=limit, offset=offset)[1]
+    cols = ["created_at", "platform", "post_id", "handle", "account_type", "text", "url", "sentiment",
+            "likes", "comments", "shares", "buzzer"]
+    return web(request).csv_response(cols, [[p.get(c) for c in cols] for p in res["posts"]], "posts.csv", user)
+
+
+@router.get("/alerts", summary="Current alerts, newest first (times also in the election's zone)")
+def api_alerts(request: Request, user: dict = Depends(require("read"))):
+    return {"alerts": web(request).alerts(user=user)}
+
+
+@router.get("/issues", summary="Issues per week per candidate, emerging issues, resonance")
+def api_issues(request: Request, user: dict = Depends(require("read"))):
+    web(request).cache.get()
+    return jsonable(web(request).extra("issues", False))
+
+
+@router.get("/network", summary="Coordinated networks: graph with layout, networks, flagged accounts")
+def api_network(request: Request, user: dict = Depends(require("read"))):
+    w = web(request)
+    w.cache.get()
+    ident = auth.can(user["role"], "identities")
+
+    def make():
+        net = dict(w.extra("network", ident))
+        net["networks"] = [{k: v for k, v in n.items() if k != "summary"} for n in net.get("networks") or []]
+        return net
+    return w.cached_json(("network", ident), make)
+
+
+@router.get("/network.csv", summary="Flagged accounts with scores and reasons as CSV")
+def api_network_csv(request: Request, user: dict = Depends(require("read"))):
+    w = web(request)
+    w.cache.get()
+    acc = w.extra("network", auth.can(user["role"], "identities")).get("accounts") or []
+    cols = ["label", "platform", "cluster", "score", "reasons"]
+    return w.csv_response(cols, [[a.get(c) for c in cols] for a in acc], "network-accounts.csv", user)
+
+
+@router.post("/alerts/{alert_id}/case", summary="Open a case for an alert")
+def api_open_case(alert_id: str, request: Request, user: dict = Depends(require("case"))):
+    web(request).check_csrf(request, user, request.headers.get("x-csrf-token"))
+    return jsonable(web(request).open_case(alert_id, user))
+
+
+@router.get("/cases", summary="Cases")
+def api_cases(request: Request, user: dict = Depends(require("read"))):
+    return {"cases": jsonable(web(request).cases(user))}
+
+
+@router.get("/jobs", summary="Background import jobs")
+def api_jobs(request: Request, user: dict = Depends(require("import"))):
+    return {"jobs": jsonable(web(request).ws.jobs())}
+
+
+@router.get("/jobs/{job_id}", summary="One import job")
+def api_job(job_id: str, request: Request, user: dict = Depends(require("import"))):
+    job = web(request).ws.job(job_id)
+    if job is None:
+        raise HTTPException(404, "no such job")
+    return jsonable(job)
+
+
+@router.post("/imports", summary="Upload export files; returns a background job id")
+async def api_import(request: Request, files: list[UploadFile] = File(...), user: dict = Depends(require("import"))):
+    web(request).check_csrf(request, user, request.headers.get("x-csrf-token"))
+    return {"job_id": await web(request).start_import(files, user)}
+
+
+@router.get("/election", summary="The election config")
+def api_election(request: Request, user: dict = Depends(require("read"))):
+    return jsonable(web(request).ws.election.model_dump(mode="json"))

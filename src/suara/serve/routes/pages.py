@@ -1,0 +1,73 @@
+"""The server-rendered war room: the analysis pages, the posts explorer, the radar with its
+cases, and the import page."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from suara.serve import auth
+from suara.serve.i18n import strings
+from suara.serve.state import TITLES, lang_of, require, web
+
+router = APIRouter()
+
+
+def _page_route(page: str):
+    def view(request: Request, user: dict = Depends(require("read"))):
+        lang = lang_of(request)
+        return web(request).render(request, "page.html", user, title=strings(lang)[TITLES[page]], page=page,
+                                   blocks=web(request).page_blocks(page, lang, user), charts=True)
+    view.__name__ = f"page_{page}"
+    return view
+
+
+for _page in TITLES:
+    router.get("/" if _page == "overview" else f"/{_page}", response_class=HTMLResponse,
+               include_in_schema=False)(_page_route(_page))
+
+
+@router.get("/posts", response_class=HTMLResponse, include_in_schema=False)
+def posts_page(request: Request, offset: int = 0, user: dict = Depends(require("read"))):
+    w = web(request)
+    f, res = w.posts(request.query_params, user, limit=50, offset=offset)
+    return w.render(request, "posts.html", user, title=strings(lang_of(request))["posts"], page="posts",
+                    f=f, res=res, qs=urlencode(f), platforms=w.platforms(), charts=False)
+
+
+@router.get("/radar", response_class=HTMLResponse, include_in_schema=False)
+def radar_page(request: Request, user: dict = Depends(require("read"))):
+    w = web(request)
+    return w.render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
+                    alerts=w.alerts(user=user), cases=w.cases(user), tz=w.zone(),
+                    can_case=auth.can(user["role"], "case"), charts=False)
+
+
+@router.post("/radar/{alert_id}/case", include_in_schema=False)
+def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), user: dict = Depends(require("case"))):
+    web(request).check_csrf(request, user, csrf)
+    web(request).open_case(alert_id, user)
+    return RedirectResponse("/radar", status_code=303)
+
+
+def _import_page(request: Request, user: dict, message: str | None):
+    w = web(request)
+    return w.render(request, "import.html", user, title=strings(lang_of(request))["import"], page="import",
+                    jobs=w.ws.jobs(), max_mb=w.max_upload_bytes // 2**20, message=message, charts=False)
+
+
+@router.get("/import", response_class=HTMLResponse, include_in_schema=False)
+def import_page(request: Request, user: dict = Depends(require("import"))):
+    return _import_page(request, user, None)
+
+
+@router.post("/import", include_in_schema=False)
+async def import_form(request: Request, files: list[UploadFile] = File(...), csrf: str = Form(""),
+                      user: dict = Depends(require("import"))):
+    web(request).check_csrf(request, user, csrf)
+    try:
+        await web(request).start_import(files, user)
+    except HTTPException as e:
+        return _import_page(request, user, e.detail)
+    return RedirectResponse("/import", status_code=303)

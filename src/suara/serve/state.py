@@ -1,0 +1,361 @@
+"""What the web app's routes share: the workspace (opened once, the server owns its store),
+the cached analysis document and page blocks, sessions, rate limits, rendering and CSV
+answers. Routes reach it as ``request.app.state.web`` through the dependencies below.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from suara.serve import auth
+from suara.serve.data import AnalysisCache
+from suara.serve.i18n import strings
+from suara.serve.pages import blocks_for
+from suara.store.users import SESSION_ABSOLUTE, Users
+
+__all__ = ["WebState", "web", "require", "lang_of", "jsonable", "safe_filename", "TITLES",
+           "SESSION_COOKIE", "SESSION_MAX_AGE"]
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "suara_session"
+SESSION_MAX_AGE = SESSION_ABSOLUTE  # the cookie's lifetime; the server ends sessions sooner when idle
+#: page route -> title key of the i18n catalogue (the analysis pages)
+TITLES = {"overview": "overview", "kandidat": "candidates", "isu": "issues", "wilayah": "regions",
+          "influencer": "influencers", "jaringan": "network", "mobilisasi": "mobilise"}
+_SAFE_NAME = __import__("re").compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str) -> str:
+    """A file name that cannot escape the upload folder or confuse a shell.
+
+    Example
+    -------
+    >>> safe_filename("../../etc/pass wd")
+    'pass_wd'
+    """
+    base = Path(name.replace("\\", "/")).name
+    base = _SAFE_NAME.sub("_", base).lstrip(".") or "upload"
+    return base[:120]
+
+
+def _secret(ws_path: Path) -> str:
+    f = ws_path / ".secret"
+    if not f.exists():
+        f.write_text(secrets.token_urlsafe(48))
+        os.chmod(f, 0o600)
+    return f.read_text().strip()
+
+
+class WebState:
+    """The server's state over one workspace (see the module docstring)."""
+
+    def __init__(self, ws, secure_cookies: bool, session_rate_limit: int, max_upload_bytes: int):
+        self.ws = ws
+        ws.store  # take the write lock now: imports go through the server while it runs
+        self.lock = ws.store.lock  # writes (and Ibis compilation) on the store's connection
+        self.reader = ws.open_read_pool()  # reads: a pool of cursors, no lock
+        self.cache = AnalysisCache(ws, self.lock)
+        self.users = Users(ws.store, reader=self.reader)  # sessions and tokens checked on every request
+        self.signer = URLSafeTimedSerializer(_secret(ws.path), salt="suara-session")
+        self.salt = ws.salt  # the same pseudonyms as the reports and JSON exports
+        self.secure_cookies = secure_cookies
+        self.max_upload_bytes = max_upload_bytes
+        self.login_limiter = auth.RateLimiter(limit=10, window=300)
+        self.api_limiter = auth.RateLimiter(limit=600, window=60)
+        # api_limiter is keyed by token, so every guessed token had a fresh bucket: failed
+        # tokens are also counted per client, which is then refused for a minute
+        self.token_fail_limiter = auth.RateLimiter(limit=20, window=60)
+        self.token_blocked: dict[str, float] = {}
+        # browser sessions too: a stolen or scripted session cookie cannot hammer the store
+        self.session_rate_limit = session_rate_limit
+        self.session_limiter = auth.RateLimiter(limit=session_rate_limit, window=60)
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.extras: dict[tuple, Any] = {}  # (name, identities, data key) -> web-only data
+        self.page_cache: dict[tuple, list] = {}  # (page, lang, identities, data key) -> blocks
+        self.json_cache: dict[tuple, bytes] = {}
+        self.platform_cache: dict[tuple, list] = {}
+        self.feed_cache: dict[tuple, list] = {}
+        self.stopping = threading.Event()
+
+    # ------------------------------------------------------------------ sessions & auth
+    def read_session(self, request: Request) -> dict:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return {}
+        try:
+            return self.signer.loads(raw, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            return {}
+
+    def set_session(self, resp: Response, data: dict) -> None:
+        resp.set_cookie(SESSION_COOKIE, self.signer.dumps(data), max_age=SESSION_MAX_AGE, httponly=True,
+                        samesite="strict", secure=self.secure_cookies, path="/")
+
+    def current_user(self, request: Request) -> dict | None:
+        h = request.headers.get("authorization", "")
+        if h.lower().startswith("bearer "):
+            tok = h[7:].strip()
+            ip = request.client.host if request.client else "?"
+            if self.token_blocked.get(ip, 0.0) > time.monotonic():
+                raise HTTPException(429, "too many invalid API tokens from this client; retry in a minute")
+            if not self.api_limiter.allow("tok:" + tok[:12]):
+                raise HTTPException(429, "rate limit exceeded")
+            u = self.users.check_token(tok)
+            if u:
+                u["via"] = "token"
+            elif not self.token_fail_limiter.allow(ip):
+                if len(self.token_blocked) > 10_000:
+                    self.token_blocked.clear()
+                self.token_blocked[ip] = time.monotonic() + 60
+            return u
+        s = self.read_session(request)
+        if s.get("sid"):
+            if not self.session_limiter.allow("sess:" + str(s.get("csrf") or s["sid"])):
+                raise HTTPException(429, f"rate limit exceeded ({self.session_rate_limit} requests a minute per "
+                                         "session); retry in a minute", headers={"Retry-After": "60"})
+            u = self.users.session(s["sid"])  # ended, idle, expired or disabled: None
+            if u:
+                return {"username": u["username"], "role": u["role"], "via": "session", "csrf": s.get("csrf")}
+        return None
+
+    def check_csrf(self, request: Request, user: dict, token: str | None) -> None:
+        if user.get("via") == "token":
+            return  # bearer tokens are not sent by browsers automatically: no CSRF risk
+        if not token or not user.get("csrf") or not secrets.compare_digest(token, user["csrf"]):
+            raise HTTPException(403, "invalid CSRF token; reload the page")
+
+    def render(self, request: Request, name: str, user: dict | None, **ctx) -> HTMLResponse:
+        lang = lang_of(request)
+        base = {"request": request, "lang": lang, "t": strings(lang), "election": self.ws.election, "user": user,
+                "csrf": (user or {}).get("csrf") or self.read_session(request).get("csrf", ""),
+                "can_import": bool(user and auth.can(user["role"], "import")),
+                "can_admin": bool(user and auth.can(user["role"], "users"))}
+        base.update(ctx)
+        resp = self.templates.TemplateResponse(request, name, base)
+        if request.query_params.get("lang") in ("id", "en"):
+            resp.set_cookie("lang", lang, httponly=True, samesite="lax", max_age=365 * 86400)
+        # Content-Security-Policy (with this request's nonce) and the other headers: csp.SecurityHeaders
+        return resp
+
+    # ------------------------------------------------------------------ cached views
+    def extra(self, name: str, ident: bool) -> Any:
+        """Web-only data (issue series, network graph, volunteers), recomputed on change."""
+        key = (name, ident if name == "network" else None, self.cache._key)
+        if key not in self.extras:
+            with self.lock:
+                if name == "issues":
+                    val = self.ws.issue_series()
+                elif name == "network":
+                    val = self.ws.network(show_identities=ident)
+                else:
+                    val = self.ws.volunteers(show_identities=ident)
+            for k in [k for k in self.extras if k[0] == name and k[2] != self.cache._key]:
+                self.extras.pop(k, None)
+            self.extras[key] = val
+        return self.extras[key]
+
+    def doc_for(self, user: dict) -> dict:
+        doc = self.cache.get()
+        return doc if auth.can(user["role"], "identities") else self.ws.scrub(doc)
+
+    def page_blocks(self, page: str, lang: str, user: dict) -> list[dict]:
+        ident = auth.can(user["role"], "identities")
+        doc = self.doc_for(user)
+        key = (page, lang, ident, self.cache._key)
+        if key not in self.page_cache:
+            need = {"isu": ["issues"], "jaringan": ["network"], "mobilisasi": ["volunteers"]}.get(page, [])
+            ex = {n: self.extra(n, ident) for n in need}
+            blocks = blocks_for(page, self.ws, doc, strings(lang), ex)
+            for k in [k for k in self.page_cache if k[3] != self.cache._key]:
+                self.page_cache.pop(k, None)
+            self.page_cache[key] = blocks
+        return self.page_cache[key]
+
+    def warm(self) -> None:
+        """Compute the analysis and every page's blocks ahead of the first requests."""
+        try:
+            with self.lock:  # the first analysis (and its radar run) goes before any later write
+                self.cache.get()
+            for ident in (False, True):
+                for lang in ("id", "en"):
+                    for page in TITLES:
+                        if self.stopping.is_set():
+                            return
+                        self.page_blocks(page, lang, {"role": "admin" if ident else "viewer"})
+        except Exception:  # noqa: BLE001 - warming is an optimisation; requests compute on demand
+            pass
+
+    def posts(self, params, user: dict, limit: int, offset: int) -> tuple[dict, dict]:
+        """(filter, page of posts) for query parameters; a malformed date is a 400."""
+        from suara.analyse.explorer import PostFilter
+        try:
+            f = PostFilter.from_params(params)
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        res = self.ws.posts(f, limit=limit, offset=offset, data_key=self.cache.data_key(),
+                            show_identities=auth.can(user["role"], "identities"))
+        return f, res
+
+    def platforms(self) -> list[str]:
+        key = self.cache.data_key()
+        val = self.platform_cache.get(key)
+        if val is None:
+            val = self.ws.platforms()
+            self.platform_cache.clear()
+            self.platform_cache[key] = val
+        return val
+
+    def _feed(self, name: str, ident: bool, make) -> list[dict]:
+        """A list (alerts, cases) per role kind, remembered until the data changes (scrubbing
+        free texts for roles without identities costs a query)."""
+        key = (name, ident, self.cache.data_key())
+        if key not in self.feed_cache:
+            val = make()
+            for k in [k for k in self.feed_cache if k[2] != key[2]]:
+                self.feed_cache.pop(k, None)
+            self.feed_cache[key] = val
+        return [dict(x) for x in self.feed_cache[key]]
+
+    def alerts(self, user: dict | None = None, limit: int = 200) -> list[dict]:
+        ident = bool(user and auth.can(user["role"], "identities"))
+        return self._feed(("alerts", limit), ident, lambda: [
+            jsonable(a) for a in self.ws.alert_feed(limit=limit, show_identities=ident)])
+
+    def cases(self, user: dict | None = None) -> list[dict]:
+        ident = bool(user and auth.can(user["role"], "identities"))
+        return self._feed("cases", ident, lambda: self.ws.cases(show_identities=ident))
+
+    def open_case(self, alert_id: str, user: dict) -> dict:
+        from suara.analyse.cases import CaseError
+        try:
+            case = self.ws.open_case(alert_id, actor=user["username"])
+        except CaseError:
+            raise HTTPException(404, "no such alert") from None
+        self.cache.invalidate()
+        return case
+
+    def zone(self) -> str:
+        from suara.analyse.feeds import zone_name
+        return zone_name(self.ws.election)
+
+    def cached_json(self, name: tuple, make) -> Response:
+        """A large JSON answer encoded once per data version (the network graph is ~1 MB: its
+        encoding cost more than everything else in the request)."""
+        key = (name, self.cache._key)
+        body = self.json_cache.get(key)
+        if body is None:
+            body = json.dumps(jsonable(make()), ensure_ascii=False, allow_nan=False,
+                              separators=(",", ":")).encode("utf-8")
+            for k in [k for k in self.json_cache if k[1] != self.cache._key]:
+                self.json_cache.pop(k, None)
+            self.json_cache[key] = body
+        return Response(body, media_type="application/json")
+
+    def csv_response(self, columns, rows, name: str, user: dict) -> PlainTextResponse:
+        """A CSV download (formula-like cells neutralised for spreadsheets), audited."""
+        import csv
+
+        from suara.report.export import neutralise
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([neutralise(x) if isinstance(x, str) else x for x in r])
+        self.ws.audit(user["username"], "export.csv", name, {"rows": len(rows)})
+        return PlainTextResponse(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
+
+    async def start_import(self, files: list[UploadFile], user: dict) -> str:
+        """Save the uploads (size-limited) and import them in a background job."""
+        from suara.ingest.jobs import new_job_id
+        up = self.ws.path / "uploads"
+        up.mkdir(exist_ok=True)
+        job = new_job_id()
+        saved: list[Path] = []
+        for f in files:
+            dest = up / f"{job}-{safe_filename(f.filename or 'upload')}"
+            size = 0
+            with open(dest, "wb") as out:
+                while chunk := await f.read(1 << 20):
+                    size += len(chunk)
+                    if size > self.max_upload_bytes:
+                        out.close()
+                        dest.unlink(missing_ok=True)
+                        for p in saved:
+                            p.unlink(missing_ok=True)
+                        raise HTTPException(413, f"{safe_filename(f.filename or '')}: larger than "
+                                                 f"{self.max_upload_bytes // 2**20} MB")
+                    out.write(chunk)
+            saved.append(dest)
+        self.ws.queue_import(saved, actor=user["username"], job_id=job)
+
+        def work():
+            self.ws.run_import_job(job, saved)
+            self.cache.invalidate()
+
+        threading.Thread(target=work, name=job, daemon=True).start()
+        return job
+
+    def close(self) -> None:
+        self.stopping.set()
+        with self.lock:  # waits for a running analysis/import step; later ones see `stopping`
+            self.ws.close()
+
+
+# ---------------------------------------------------------------------- route helpers
+def web(request: Request) -> WebState:
+    """The app's `WebState` (a FastAPI dependency)."""
+    return request.app.state.web
+
+
+def lang_of(request: Request) -> str:
+    q = request.query_params.get("lang")
+    return q if q in ("id", "en") else request.cookies.get("lang", "id")
+
+
+def require(perm: str):
+    """A dependency: the logged-in user (session or bearer token) holding ``perm``; 401
+    without a user, 403 without the permission."""
+    def dep(request: Request) -> dict:
+        u = web(request).current_user(request)
+        if not u:
+            raise HTTPException(401, "authentication required")
+        if not auth.can(u["role"], perm):
+            raise HTTPException(403, f"your role ({u['role']}) may not {perm}")
+        return u
+    return dep
+
+
+def jsonable(x: Any) -> Any:
+    """Plain JSON values: NaN/inf -> None, numpy scalars/arrays -> Python, dates -> ISO.
+
+    Example
+    -------
+    >>> jsonable({"a": float("nan"), "b": (1, 2)})
+    {'a': None, 'b': [1, 2]}
+    """
+    import math
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, set)):
+        return [jsonable(v) for v in x]
+    if hasattr(x, "tolist") and not isinstance(x, (str, bytes)):
+        return jsonable(x.tolist())
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, (str, int, bool)) or x is None:
+        return x
+    if hasattr(x, "isoformat"):
+        return x.isoformat()
+    return str(x)
