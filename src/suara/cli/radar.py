@@ -114,9 +114,8 @@ def case_open(alert_id: str = typer.Argument(..., help="Alert id from 'suara rad
               by: Optional[str] = ByOpt,
               as_json: bool = typer.Option(False, "--json")):
     """Open a case for an alert, with a suggested playbook."""
-    from suara.analyse.cases import open_case
     ws = open_workspace(workspace)
-    c = _case_call(open_case, ws, alert_id, actor=_actor(by), assignee=assignee)
+    c = _case_call(ws.open_case, alert_id, actor=_actor(by), assignee=assignee)
     _json_out(c) if as_json else _show(c)
 
 
