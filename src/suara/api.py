@@ -145,7 +145,14 @@ class Workspace:
 
     def forget(self, platform: str, account_id: str, actor: str = "cli") -> dict:
         """Erase an account from every table and file of the workspace (``suara forget``);
-        its pseudonym is erased from files too. Returns what was removed, per table."""
+        its pseudonym is erased from files too. Returns what was removed, per table.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> "posts" in suara.init(tempfile.mkdtemp()).forget("x", "123")
+        True
+        """
         from suara.analyse.privacy import pseudonym, workspace_salt
         from suara.store.admin import forget_account
         alias = pseudonym(platform, account_id, workspace_salt(self))
@@ -400,6 +407,70 @@ class Workspace:
         from suara.store.admin import audit
         with self.store.lock:
             audit(self.store, actor, action, target, detail)
+
+    # ----- admin, mobilisation and labels -------------------------------------------------
+    def backup(self, out: str | Path) -> Path:
+        """Back up the workspace (config and store) to one verified ``.tar.gz``."""
+        from suara.store.admin import backup
+        return backup(self, out)
+
+    def retention(self, days: int | None = None) -> dict[str, Any]:
+        """Purge raw posts older than the retention period (``retention_days`` of
+        ``suara.yaml`` unless ``days``), keeping daily aggregates.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> suara.init(tempfile.mkdtemp()).retention()["days"] is None
+        True
+        """
+        from suara.store.admin import apply_retention
+        return apply_retention(self, days)
+
+    def actions(self):
+        """Registered calls to action (hashtag campaigns, posts to share, live streams,
+        comment drives) as a DataFrame.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> len(suara.init(tempfile.mkdtemp()).actions())
+        0
+        """
+        from suara.analyse.mobilise import list_actions
+        return list_actions(self)
+
+    def add_action(self, kind: str, name: str, target: str, starts_at, ends_at, **options) -> dict:
+        """Register (or, with the same ``action_id``, update) a call to action; times are
+        the election's local time; options: candidate, goal, goal_metric, action_id."""
+        from suara.analyse.mobilise import add_action
+        return add_action(self, kind, name, target, starts_at, ends_at, **options)
+
+    def track_action(self, action_id: str, top: int = 10) -> dict[str, Any]:
+        """One action's participation, reach, regions, sentiment, progress and cascade;
+        raises KeyError for an unknown action."""
+        from suara.analyse.mobilise import track_action
+        return track_action(self, action_id, top=top)
+
+    def labels(self, task: str | None = None):
+        """The team's labels in force (newest per post, task and target) with their texts.
+
+        Example
+        -------
+        >>> import suara, tempfile
+        >>> len(suara.init(tempfile.mkdtemp()).labels("sentiment"))
+        0
+        """
+        from suara.store.labels import read_labels
+        with self.store.lock:  # Ibis runs on the store's connection (a server's threads share it)
+            return read_labels(self.store, task)
+
+    def add_labels(self, rows, labeller: str, source: str = "") -> int:
+        """Store labels (dicts with platform, post_id, task, target, label) in one
+        transaction, audited; returns how many were written."""
+        from suara.store.labels import add_labels
+        with self.store.lock:
+            return add_labels(self.store, rows, labeller=labeller, source=source)
 
     # ----- background imports (the web app's uploads) -----------------------------------
     def queue_import(self, paths: Iterable[str | Path], actor: str = "cli", job_id: str | None = None) -> str:

@@ -44,9 +44,8 @@ def quarantine(workspace: Path = WorkspaceOpt, limit: int = typer.Option(50, "--
 def backup(output: Path = typer.Option(..., "-o", "--output", help="Backup file (.tar.gz)."),
            workspace: Path = WorkspaceOpt):
     """Back up the workspace (config + store) to one verified archive."""
-    from suara.store.admin import backup as do_backup
     ws = open_workspace(workspace)
-    p = do_backup(ws, output)
+    p = ws.backup(output)
     out.print(f"Backed up {ws.path} to [bold]{p}[/]")
 
 
@@ -82,9 +81,8 @@ def forget(account: str = typer.Option(..., "--account", help="PLATFORM:ACCOUNT_
 def retention(workspace: Path = WorkspaceOpt,
               days: Optional[int] = typer.Option(None, "--days", help="Override retention_days from suara.yaml.")):
     """Purge raw posts older than the retention period, keeping daily aggregates."""
-    from suara.store.admin import apply_retention
     ws = open_workspace(workspace)
-    res = apply_retention(ws, days)
+    res = ws.retention(days)
     if res["days"] is None:
         out.print("No retention period set (retention_days in suara.yaml, or --days).")
     else:

@@ -40,11 +40,10 @@ def action_add(
         action_id: Optional[str] = typer.Option(None, "--id", help="Id to use (same id updates the action)."),
         workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
     """Register a call to action (hashtag campaign, post to share, live stream, comment drive)."""
-    from suara.analyse.mobilise import add_action
     ws = open_workspace(workspace, engine)
     try:
-        a = add_action(ws, kind, name, target, start, end, candidate=candidate, goal=goal, goal_metric=metric,
-                       action_id=action_id)
+        a = ws.add_action(kind, name, target, start, end, candidate=candidate, goal=goal, goal_metric=metric,
+                          action_id=action_id)
     except ValueError as e:
         fail(str(e))
     finally:
@@ -57,10 +56,9 @@ def action_add(
 def action_list(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
                 as_json: bool = typer.Option(False, "--json", help="Print JSON.")):
     """List registered actions."""
-    from suara.analyse.mobilise import list_actions
     ws = open_workspace(workspace, engine, read_only=True)
     try:
-        df = list_actions(ws)
+        df = ws.actions()
     finally:
         ws.close()
     if as_json:
@@ -82,10 +80,9 @@ def action_report(action_id: str = typer.Argument(..., help="Action id (see `sua
                   as_json: bool = typer.Option(False, "--json", help="Print the full tracking document as JSON."),
                   workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt):
     """Track one action: participation, reach, regions, sentiment, progress and cascade."""
-    from suara.analyse.mobilise import track_action
     ws = open_workspace(workspace, engine, read_only=True)
     try:
-        r = track_action(ws, action_id)
+        r = ws.track_action(action_id)
     except KeyError as e:
         fail(str(e).strip("'\""))
     finally:
