@@ -35,9 +35,11 @@ import suara
 from suara.serve import csp, labelling
 from suara.serve.routes import admin, api, pages, public
 from suara.serve.routes.admin import api_operations
-from suara.serve.state import HERE, WebState, lang_of, require, safe_filename
+from suara.serve.state import (HERE, SESSION_COOKIE, SESSION_MAX_AGE, WebState, lang_of, require,
+                               safe_filename)
 
-__all__ = ["create_app", "run_server", "safe_filename", "api_operations", "MAX_UPLOAD_BYTES"]
+__all__ = ["create_app", "run_server", "safe_filename", "api_operations", "MAX_UPLOAD_BYTES",
+           "SESSION_COOKIE", "SESSION_MAX_AGE", "SESSION_RATE_LIMIT"]
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SESSION_RATE_LIMIT = 600  # requests a minute per logged-in browser session (as per API token)
