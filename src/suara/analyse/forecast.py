@@ -44,7 +44,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from suara.analyse.base import mentions, pair_label, pct, without_flagged
+from suara.analyse.base import flagged, memo, mentions, pair_label, pct, without_flagged
 from suara.analyse.section import Section, colours, figure, posts_link, register
 from suara.config.i18n import texts
 
@@ -139,8 +139,19 @@ def supporter_counts(ws, filtered: bool = True) -> pd.DataFrame:
     >>> supporter_counts(suara.init(tempfile.mkdtemp())).empty
     True
     """
-    s = supporters(ws, filtered)
-    return s.group_by(["region", "candidate"]).aggregate(n=s.account_id.count()).execute()
+    # an account's stance depends only on its own mentions, so the supporters without
+    # coordinated accounts are the supporters minus those accounts: one query, both views,
+    # shared by the section's two calls
+    def both() -> pd.DataFrame:
+        s = supporters(ws, False)
+        fl = flagged(ws).distinct().mutate(_flagged=ibis.literal(1))
+        j = s.left_join(fl, ["platform", "account_id"])
+        return j.group_by(["region", "candidate"]).aggregate(
+            n=j.account_id.count(), n_filtered=j._flagged.isnull().cast("int64").sum()).execute()
+    df = memo(ws, ("supporter_counts",), both)
+    if filtered:
+        df = df[df.n_filtered > 0].assign(n=df.n_filtered)
+    return df.drop(columns="n_filtered").reset_index(drop=True)
 
 
 def _point(counts: np.ndarray, unloc: np.ndarray, dpt: np.ndarray, prior_strength: float,
