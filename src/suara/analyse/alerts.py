@@ -119,7 +119,6 @@ class Alerts(Section):
                            "rows": [[a.get("type"), pair_label(election, a["candidate"]) if a.get("candidate") else "",
                                      (a.get("onset_at") or "")[:16],
                                      {"text": _num(a.get("posts")),
-                                      "href": posts_link(candidate=a.get("candidate"),
-                                                         since=(a.get("onset_at") or "")[:10])},
+                                      "href": posts_link(alert=a.get("id"))},
                                      a.get("reason") or ""] for a in narr]})
         return blocks

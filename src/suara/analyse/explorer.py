@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import threading
 from typing import Any
@@ -24,7 +25,7 @@ import ibis
 
 from suara.analyse import base
 
-__all__ = ["PostFilter", "query_posts", "platforms", "pseudonym", "local_offset", "PUBLIC_TYPES",
+__all__ = ["PostFilter", "query_posts", "export_posts", "EXPORT_COLUMNS", "alert_filter", "platforms", "pseudonym", "local_offset", "PUBLIC_TYPES",
            "MAX_PAGE"]
 
 #: account types whose names are public (named in outputs); others are pseudonymised
@@ -51,7 +52,7 @@ class PostFilter(dict):
     sentiment, issue, since, until, buzzer ('only'|'exclude'), account, cluster, post_ids."""
 
     KEYS = ("q", "candidate", "platform", "region", "sentiment", "issue", "since", "until", "buzzer",
-            "account", "kind", "dup_cluster")
+            "account", "kind", "dup_cluster", "hoax", "alert", "post")
 
     @classmethod
     def from_params(cls, params) -> "PostFilter":
@@ -87,12 +88,9 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
     offset = max(0, int(offset))
     # the store's own lock by default: DuckDB refuses a second call on a busy connection
     lock = lock or getattr(ws.store, "_lock", None) or threading.RLock()
-    if f.get("account"):
-        # pseudonym, public account, or (roles that see identities only) a raw id -> the accounts
-        from suara.analyse.privacy import account_filter_keys
+    if f.get("alert") or f.get("account"):
         with lock:  # Ibis on the store's connection
-            keys = account_filter_keys(ws, f["account"], salt, show_identities)
-        f = PostFilter({**f, "account": tuple(keys)})
+            f = _resolved(ws, f, salt, show_identities)
     fkey = tuple(sorted((k, str(v)) for k, v in f.items()))
     if reader is None or data_key is None:
         with lock:
@@ -145,7 +143,7 @@ _TOTAL_CACHE: dict[tuple, int] = {}
 
 
 #: filters on columns of the posts table alone: the page can be cut before the joins
-_POSTS_ONLY = frozenset({"q", "platform", "kind", "since", "until", "account"})
+_POSTS_ONLY = frozenset({"q", "platform", "kind", "since", "until", "account", "post"})
 _LIM, _OFF = 987654321, 123456789   # placeholders in the compiled SQL of such a page
 
 
@@ -155,6 +153,8 @@ def _posts_filters(t: ibis.Table, f: PostFilter, salt: str) -> ibis.Table:
     for col in ("platform", "kind"):
         if f.get(col):
             t = t.filter(t[col] == f[col])
+    if f.get("post"):   # one post (a link from a post's figure)
+        t = t.filter(t.post_id == str(f["post"]))
     if "account" in f:
         keys = f["account"]  # resolved by query_posts: [(platform or None, account_id), ...]
         if isinstance(keys, str):
@@ -211,9 +211,15 @@ def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
             continue  # with a candidate, sentiment means the targeted sentiment toward it
         if f.get(col):
             t = t.filter(t[col] == f[col])
+    if f.get("post_ids") == "-":          # an unknown alert: no posts
+        t = t.filter(ibis.literal(False))
+    if f.get("hoax") == "only":
+        t = t.filter(t.hoax_claim_id.notnull())
     if f.get("candidate"):
         m = base.mentions(ws)
-        m = m.filter(m.candidate == str(f["candidate"]))
+        # "any": posts that mention one of the election's pairs (what per-account counts count)
+        m = (m.filter(m.candidate.isin(list(ws.election.ballots))) if str(f["candidate"]) == "any"
+             else m.filter(m.candidate == str(f["candidate"])))
         if f.get("sentiment"):
             t = t.drop("sentiment").inner_join(
                 m.filter(m.sentiment == f["sentiment"]).select("platform", "post_id", "sentiment"),
@@ -247,12 +253,21 @@ def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: boo
         with (lock or getattr(ws.store, "_lock", None) or threading.RLock()):
             df = df.copy()
             df["text"] = scrub_text(ws, df["text"].tolist(), salt, mentions_only=True)
+    with (lock or getattr(ws.store, "_lock", None) or threading.RLock()):   # Ibis on the one connection
+        types = _type_map(ws) if len(df) else {}
     for r in df.to_dict("records"):
-        public = (r.get("account_type") or "unknown") in PUBLIC_TYPES
+        for k in ("handle", "display_name"):
+            if not isinstance(r.get(k), str) or not r[k].strip():
+                r[k] = None
+        # the resolved type: configured official/tracked accounts, the exported type, 10k+ followers
+        r["account_type"] = types.get((str(r["platform"]), str(r.get("account_id"))), r.get("account_type")) or "citizen"
+        public = r["account_type"] in PUBLIC_TYPES
         if not (public or show_identities):
             alias = pseudonym(r["platform"], str(r.get("account_id")), salt)
             r["handle"], r["display_name"], r["account_id"] = alias, None, alias
             r["url"] = None  # a URL would reveal the author
+        # what pages show as the author: a handle, else the display name (Facebook, TikTok)
+        r["author"] = r.get("handle") or r.get("display_name") or str(r.get("account_id") or "")
         ts = r.get("created_at")
         r["created_at_local"] = (ts + off).strftime("%Y-%m-%d %H:%M") if ts is not None and ts == ts else None
         r["created_at"] = ts.isoformat() if ts is not None and ts == ts else None
@@ -266,6 +281,136 @@ def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: boo
 
 
 
+
+def alert_filter(alert: dict) -> dict[str, str]:
+    """The posts-explorer filter that selects exactly the posts an alert counts (its
+    ``posts``): the pair, issue and window of an anomaly (only the posts matching a hoax claim
+    for a hoax alert), or the near-duplicate cluster and window of a narrative.
+
+    Example
+    -------
+    >>> alert_filter({"kind": "anomaly", "candidate": "1", "issue": None, "metric": "volume",
+    ...               "evidence": '{"window": ["2024-11-01 00:00:00", "2024-11-01 06:00:00"]}'})
+    {'candidate': '1', 'since': '2024-11-01 00:00:00', 'until': '2024-11-01 06:00:00'}
+    """
+    ev = alert.get("evidence") or {}
+    if isinstance(ev, str):
+        try:
+            ev = json.loads(ev)
+        except ValueError:
+            ev = {}
+    win = ev.get("window") or [None, None]
+    alert = {k: (v if isinstance(v, str) and v else None) for k, v in alert.items()}   # NaN/None -> None
+    out: dict[str, str] = {}
+    if alert.get("kind") == "narrative" and ev.get("cluster"):
+        out["dup_cluster"] = str(ev["cluster"])
+    else:
+        if alert.get("candidate"):
+            out["candidate"] = str(alert["candidate"])
+        if alert.get("issue"):
+            out["issue"] = str(alert["issue"])
+        if alert.get("metric") == "hoax":
+            out["hoax"] = "only"
+    if win[0]:
+        out["since"] = str(win[0])
+    if len(win) > 1 and win[1]:
+        out["until"] = str(win[1])
+    return out
+
+
+
+#: columns of a posts export (CSV/XLSX), in order
+EXPORT_COLUMNS = ["created_at", "created_at_local", "platform", "post_id", "kind", "handle", "display_name",
+                  "account_type", "followers", "region", "text", "url", "candidates", "candidate_sentiment",
+                  "sentiment", "sentiment_score", "issues", "hate_speech", "hoax_claim_id", "buzzer",
+                  "likes", "comments", "shares", "views"]
+
+
+def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "", lock=None,
+                 reader=None, batch: int = 5000):
+    """Every post matching the filter (no page limit), newest first, as batches of rows in
+    :data:`EXPORT_COLUMNS` order: with the pairs each post mentions, the targeted sentiment
+    toward each (``1:positive; 2:negative``), the author's region, issues and buzzer flag.
+    Authors are pseudonymised exactly as in the explorer. A generator: the caller streams.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> list(export_posts(ws, PostFilter()))
+    []
+    """
+    import contextlib
+
+    import pandas as pd
+    lock = lock or getattr(ws.store, "_lock", None) or threading.RLock()
+    with lock:
+        f2 = _resolved(ws, f, salt, show_identities)
+        t = _posts_expr(ws, f2, salt)
+        m = base.mentions(ws)
+        m = m.filter(m.candidate.isin(list(ws.election.ballots)))
+        ms = m.group_by(["platform", "post_id"]).aggregate(
+            candidates=m.candidate.collect(order_by=m.candidate).join("; "),
+            candidate_sentiment=m.candidate.concat(":", m.sentiment.fill_null("")).collect(
+                order_by=m.candidate).join("; "))
+        t = t.left_join(ms, ["platform", "post_id"])
+        t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+        ar = base.account_region(ws).select("platform", "account_id", "region")
+        t = t.left_join(ar, ["platform", "account_id"])
+        t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+        sql = ibis.to_sql(t, dialect="duckdb") + " ORDER BY created_at DESC, platform, post_id"
+    cm = reader.cursor() if reader is not None and hasattr(reader, "cursor") else contextlib.nullcontext(None)
+    with cm as cur:
+        if cur is None:
+            with lock:
+                cur = ws.store.con.cursor()
+        res = cur.execute(sql)
+        cols = [d[0] for d in res.description]
+        while True:
+            chunk = res.fetchmany(batch)
+            if not chunk:
+                break
+            df = pd.DataFrame(chunk, columns=cols)
+            out = []
+            for r in _post_rows(ws, df, 0, 0, 0, show_identities, salt, lock)["posts"]:
+                iss = r.get("issues")
+                r["issues"] = "; ".join(map(str, iss)) if isinstance(iss, (list, tuple)) else iss
+                out.append([r.get(c) for c in EXPORT_COLUMNS])
+            yield out
+
+
+def _resolved(ws, f: PostFilter, salt: str, show_identities: bool) -> PostFilter:
+    """The filter with ``alert`` (see :func:`alert_filter`) and ``account`` (a pseudonym, a
+    public account's id or handle, or for roles that see identities a raw id) resolved."""
+    if f.get("alert"):
+        al = ws.store.table("alerts")
+        row = al.filter(al.alert_id == str(f["alert"])).limit(1).execute().to_dict("records")
+        f = PostFilter({**{k: v for k, v in f.items() if k != "alert"},
+                        **(alert_filter(row[0]) if row else {"post_ids": "-"})})
+    if f.get("account") and isinstance(f["account"], str):
+        from suara.analyse.privacy import account_filter_keys
+        value = f["account"].strip()
+        # a public account by its resolved type (configured official/tracked, exported type,
+        # 10k+ followers) may be named by id or handle; otherwise the privacy rules decide
+        prof = _profiles(ws)
+        pub = prof[prof["public"] & ((prof.account_id == value) | (prof.handle.astype(str) == value))]
+        keys = [(p, str(a)) for p, a in zip(pub.platform, pub.account_id)]
+        f = PostFilter({**f, "account": tuple(keys or account_filter_keys(ws, value, salt, show_identities))})
+    return f
+
+
+def _profiles(ws):
+    """Accounts with their resolved type (:func:`suara.analyse.accounts.account_profiles`)
+    and whether they are public (named for every role)."""
+    from suara.analyse.accounts import account_profiles
+    prof = account_profiles(ws)
+    return prof.assign(public=prof["type"].isin(sorted(PUBLIC_TYPES)))
+
+
+def _type_map(ws) -> dict:
+    """(platform, account_id) -> resolved account type (memoised by the profiles per data version)."""
+    prof = _profiles(ws)
+    return dict(zip(zip(prof.platform.astype(str), prof.account_id.astype(str)), prof["type"]))
 
 def platforms(db) -> list[str]:
     """The platforms that have posts, sorted (``db``: a store or a read pool).

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import ibis
+import pandas as pd
 
 from suara.analyse import base
 from suara.analyse.explorer import local_offset
@@ -53,7 +54,9 @@ def issue_series(ws) -> dict[str, Any]:
              .agg(last7=(u.created_at > cut).sum(), prev7=(u.created_at <= cut).sum()).execute())
         g = g[g.last7 >= 5]
         g["growth"] = (g.last7 - g.prev7) / g.prev7.clip(lower=1)
-        g["since"] = cut.date().isoformat()
+        # the explorer's `since` is inclusive: the first instant after the cut, so the link
+        # opens exactly the posts counted in last7
+        g["since"] = (pd.Timestamp(cut) + pd.Timedelta(microseconds=1)).isoformat(sep=" ")
         out["emerging"] = g.sort_values("growth", ascending=False).head(15).to_dict("records")
     r = e.mutate(issue=e.issues.unnest())
     res = (r.group_by("issue").agg(posts=r.count(), mean_interactions=r.inter.mean(),

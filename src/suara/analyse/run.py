@@ -106,3 +106,46 @@ def print_summary(doc: dict, ws, console) -> None:
     errs.update({n: failed(v) for n, v in doc.items() if failed(v) and n not in errs})
     for n, e in errs.items():
         console.print(f"[yellow]Section {n} failed:[/] {e}")
+
+
+def print_sections(doc: dict, ws, console, ids: list[str], lang: str = "en") -> None:
+    """The chosen sections as a person reads them: each section's blocks (KPIs, tables, texts)
+    as Rich output, in ``lang`` (charts and maps are left to the report and the web)."""
+    from rich.table import Table
+
+    def cell(v) -> str:
+        if isinstance(v, dict):
+            v = v.get("text", "")
+        return "" if v is None else str(v)
+
+    reg = registered()
+    for sid in ids:
+        sec, res = reg.get(sid), doc.get(sid)
+        if failed(res):
+            console.print(f"[yellow]Section {sid} failed:[/] {failed(res)}")
+            continue
+        if sec is None or res is None:
+            continue
+        console.rule(sid)
+        try:
+            blocks = sec.render(res, lang, ws.election)
+        except Exception as e:  # noqa: BLE001 - one section's rendering never hides the others
+            console.print(f"[yellow]Section {sid} could not be shown:[/] {e}")
+            continue
+        for b in blocks:
+            kind = b.get("type")
+            if "report" not in (b.get("faces") or ("report",)):
+                continue   # the web's interactive variants of the same figures
+            if kind == "kpis":
+                console.print("  ".join(f"{cell(i.get('label'))}: [bold]{cell(i.get('value'))}[/]"
+                                        for i in b.get("items") or []))
+            elif kind == "table" and b.get("rows"):
+                t = Table(title=b.get("title"))
+                for c in b.get("columns") or []:
+                    t.add_column(cell(c))
+                for r in b["rows"][:50]:
+                    t.add_row(*[cell(x) for x in r])
+                console.print(t)
+            elif kind == "text":
+                for x in ([b.get("text")] if b.get("text") else []) + list(b.get("items") or []):
+                    console.print(cell(x))

@@ -312,3 +312,35 @@ def tzname(election) -> str:
     """WITA/WIB/WIT for Indonesian zones, else the zone name."""
     return {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(
         election.timezone, election.timezone)
+
+
+#: the built-in sections' ids (what ``suara analyse --section`` takes; third-party sections add theirs)
+BUILTIN_IDS = ("meta", "share_of_voice", "engagement", "influencers", "exposure", "regions", "segments",
+               "recommendations", "demographics", "alerts", "actions", "live", "enthusiasm", "law_watch",
+               "forecast")
+
+#: other names a section is known by (the web pages' Indonesian names, plurals, short forms)
+ALIASES = {"wilayah": "regions", "region": "regions", "daerah": "regions", "sov": "share_of_voice",
+           "kandidat": "share_of_voice", "candidates": "share_of_voice", "influencer": "influencers",
+           "alert": "alerts", "radar": "alerts", "peringatan": "alerts", "segmen": "segments",
+           "rekomendasi": "recommendations", "demografi": "demographics", "mobilisasi": "actions",
+           "aksi": "actions", "prakiraan": "forecast", "perkiraan": "forecast", "hukum": "law_watch",
+           "lawwatch": "law_watch", "keterlibatan": "engagement", "paparan": "exposure",
+           "antusiasme": "enthusiasm", "siaran": "live"}
+
+
+def resolve(name: str) -> str:
+    """A section id from an id or an alias (case and ``-``/``_`` insensitive); `SectionError`
+    lists the valid names.
+
+    >>> resolve("wilayah"), resolve("Share-of-Voice")
+    ('regions', 'share_of_voice')
+    """
+    key = str(name).strip().lower().replace("-", "_")
+    known = sections()
+    if key in known:
+        return key
+    if key in ALIASES and ALIASES[key] in known:
+        return ALIASES[key]
+    raise SectionError(f"unknown analysis section {name!r}; valid names: {', '.join(known)} "
+                       f"(aliases: {', '.join(sorted(ALIASES))})")

@@ -31,6 +31,19 @@ _COMMAND_MODULES = [
     "engine",
 ]
 
+def _version(value: bool) -> None:
+    if value:
+        from suara import __version__
+        typer.echo(f"suara {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                       help="Print the version and exit.")) -> None:
+    """Suara: social-media intelligence for Indonesian elections (ingest -> enrich -> analyse -> serve/report)."""
+
+
 for _m in _COMMAND_MODULES:
     importlib.import_module(f"suara.cli.{_m}").register(app)
 

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from suara.analyse.section import BUILTIN_IDS
 from suara.cli._common import EngineOpt, WorkspaceOpt, err, fail, open_workspace, out, progress_bar
 
 
@@ -38,6 +39,8 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the worksp
 
 def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders (.gz/.xz/.zip read as streams)."),
            fmt: str = typer.Option("auto", "--format", help="auto, or a format name (see --list-formats)."),
+           list_formats: bool = typer.Option(False, "--list-formats", is_eager=True,
+                                             help="List the format names --format takes, and exit."),
            timezone: Optional[str] = typer.Option(
                None, "--timezone", help="Zone of naive local timestamps in CSV exports, e.g. "
                                         "Asia/Makassar (WITA). Default: UTC; chat exports "
@@ -57,6 +60,11 @@ def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders (.gz/.
     accepted; 2 when a file could not be read at all.
     """
     import yaml
+    if list_formats:
+        from suara.ingest.registry import formats
+        for name, imp in formats().items():
+            out.print(f"{name}\t{', '.join(getattr(imp, 'platforms', ()) or ())}")
+        raise typer.Exit(0)
     ws = open_workspace(workspace, engine)
     mp = None
     if mapping:
@@ -134,12 +142,23 @@ def enrich(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
 
 def analyse(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
             as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
-            section: Optional[List[str]] = typer.Option(None, "--section", help="Only these sections.")):
+            section: Optional[List[str]] = typer.Option(
+                None, "--section", help="Only these sections (repeat the option). Names: "
+                + ", ".join(BUILTIN_IDS) + "; aliases such as wilayah, kandidat, radar also work."),
+            lang: str = typer.Option("en", "--lang", help="Language of the section tables: en or id.")):
     """Compute the analytics: share of voice, influencers, exposure, regions, segments, ..."""
+    from suara.analyse.section import SectionError, resolve
+    try:
+        section = [resolve(s) for s in section] if section else None
+    except SectionError as e:
+        fail(str(e))
     ws = open_workspace(workspace, engine)
     doc = ws.analyse(sections=section)
     if as_json:
         print(json.dumps(doc, ensure_ascii=False, default=str))
+    elif section:
+        from suara.analyse.run import print_sections
+        print_sections(doc, ws, out, [s for s in section if s != "meta"] or ["meta"], lang)
     else:
         from suara.analyse.run import print_summary
         print_summary(doc, ws, out)

@@ -207,6 +207,23 @@ class WebState:
                             show_identities=auth.can(user["role"], "identities"))
         return f, res
 
+    def export_rows(self, params, user: dict, action: str):
+        """Batches of every post matching the query parameters (export columns), then an
+        audit entry with the row count; a malformed date is a 400."""
+        from suara.analyse.explorer import PostFilter
+        try:
+            f = PostFilter.from_params(params)
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+
+        def gen():
+            n = 0
+            for batch in self.ws.export_posts(f, show_identities=auth.can(user["role"], "identities")):
+                n += len(batch)
+                yield batch
+            self.ws.audit(user["username"], action, "posts", {"rows": n, "filters": dict(f)})
+        return gen()
+
     def platforms(self) -> list[str]:
         key = self.cache.data_key()
         val = self.platform_cache.get(key)

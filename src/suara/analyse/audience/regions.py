@@ -57,8 +57,11 @@ def regions_section(ws) -> dict[str, Any]:
         t = candidate_mentions(ws, v == "filtered")
         df = t.group_by(["region", "candidate"]).aggregate(n=t.count(), acc=t.acct.nunique(),
                                                           pos=t.pos.sum(), neg=t.neg.sum()).execute()
-        accs = t.group_by("region").aggregate(acc=t.acct.nunique()).execute()
+        accs = t.group_by("region").aggregate(
+            acc=t.acct.nunique(), posts=t.platform.concat(":", t.post_id).nunique()).execute()
         acc_by = {r.region: int(r.acc) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
+        # distinct posts that mention a pair (a post naming both pairs is two mentions, one post)
+        posts_by = {r.region: int(r.posts) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
         loc = df[df.region.isin(list(names))]
         cand_tot = loc.groupby("candidate").n.sum().to_dict()
         all_tot = float(loc.n.sum())
@@ -69,6 +72,7 @@ def regions_section(ws) -> dict[str, Any]:
             w = (r.dpt or 0) / total_dpt if total_dpt else None
             row = {"name": r.name, "dpt": r.dpt, "dpt_weight": safe_float(w),
                    "accounts": acc_by.get(r.code, 0), "mentions": int(rt),
+                   "posts": posts_by.get(r.code, 0),
                    "conversation_index": safe_float((rt / all_tot) / w if all_tot and w else None, 3),
                    "pairs": {}}
             for b in ballots:
@@ -174,7 +178,8 @@ def _web(result: dict, t: dict, e) -> list[dict]:
         rows = []
         for code, r in sorted(regs.items(), key=lambda kv: -(kv[1].get("mentions") or 0)):
             row = [{"text": r.get("name") or code, "href": posts_link(region=code)}, _num(r.get("dpt")),
-                   _p(r.get("dpt_weight")), {"text": _num(r.get("mentions")), "href": posts_link(region=code)},
+                   _p(r.get("dpt_weight")), _num(r.get("mentions")),
+                   {"text": _num(r.get("posts")), "href": posts_link(region=code, candidate="any")},
                    _num(r.get("accounts"))]
             for c in e.candidates:
                 pr = (r.get("pairs") or {}).get(c.ballot) or {}
@@ -182,7 +187,7 @@ def _web(result: dict, t: dict, e) -> list[dict]:
                         _p((((regs_f.get(code) or {}).get("pairs") or {}).get(c.ballot) or {}).get("share")),
                         _signed(pr.get("net_sentiment")), _num(pr.get("voice_index"))]
             rows.append(row)
-        cols = [t["region"], "DPT", t["dpt_weight"], t["mentions"], t["accounts"]]
+        cols = [t["region"], "DPT", t["dpt_weight"], t["mentions"], t["n_posts"], t["accounts"]]
         for c in e.candidates:
             cols += [f"{c.ballot} {t['share']}", f"{c.ballot} {t['share']} · {t['filtered_short']}",
                      f"{c.ballot} {t['net_sentiment']}", f"{c.ballot} voice index"]

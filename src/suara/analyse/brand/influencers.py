@@ -114,6 +114,8 @@ def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
     def rec(r):
         return {"account": r.display, "platform": r.platform, "type": r.type,
                 "named": is_public(r.type),
+                # what the posts explorer's account filter takes: the public id, or the pseudonym
+                "ref": str(r.account_id) if is_public(r.type) else ps("citizen", r.platform, r.account_id, None),
                 "followers": None if r.followers is None or r.followers != r.followers else int(r.followers),
                 "posts": int(r.posts), "engagement": int(r.engagement),
                 "estimated_reach": int(r.reach or 0), "pagerank": safe_float(r.pagerank, 3),
@@ -212,7 +214,9 @@ class Influencers(Section):
                            "columns": [ui["author"], ui["platform"], ui["type"], ui["followers"], ui["n_posts"],
                                        ui["engagement"], ui["reach"], "influence", ui["stance"]],
                            "rows": [[r.get("account"), r.get("platform"), r.get("type"), _num(r.get("followers")),
-                                     {"text": _num(r.get("posts")), "href": posts_link(platform=r.get("platform"))},
+                                     {"text": _num(r.get("posts")), "href": posts_link(
+                                         platform=r.get("platform"), account=r.get("ref") or r.get("account"),
+                                         candidate="any")},
                                      _num(r.get("engagement")), _num(r.get("estimated_reach")), _num(r.get("influence")),
                                      "; ".join(f"{_cname(election, b)}: {v.get('stance')}"
                                                for b, v in (r.get("toward") or {}).items())] for r in items]})

@@ -324,3 +324,4 @@ def _finish(cache: _WindowPosts, inc: dict, s: RadarSettings, data_end: dt.datet
         "evidence": json.dumps(evidence, default=str, ensure_ascii=False), "status": "new",
         "created_at": now,
     }
+

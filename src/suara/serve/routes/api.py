@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import Response, StreamingResponse
 
 from suara.serve import auth
 from suara.serve.pages import generic_table
@@ -61,12 +62,49 @@ def api_posts(request: Request, limit: int = 50, offset: int = 0, user: dict = D
     return web(request).posts(request.query_params, user, limit=limit, offset=offset)[1]
 
 
-@router.get("/posts.csv", summary="Posts explorer as CSV (max 200 rows per request; page with offset)")
-def api_posts_csv(request: Request, limit: int = 200, offset: int = 0, user: dict = Depends(require("read"))):
-    res = web(request).posts(request.query_params, user, limit=limit, offset=offset)[1]
-    cols = ["created_at", "platform", "post_id", "handle", "account_type", "text", "url", "sentiment",
-            "likes", "comments", "shares", "buzzer"]
-    return web(request).csv_response(cols, [[p.get(c) for c in cols] for p in res["posts"]], "posts.csv", user)
+@router.get("/posts.csv", summary="Every post matching the explorer's filters as CSV (UTF-8 with BOM, streamed)")
+def api_posts_csv(request: Request, user: dict = Depends(require("read"))):
+    import csv
+    import io
+
+    from suara.analyse.explorer import EXPORT_COLUMNS
+    from suara.report.export import neutralise
+    batches = web(request).export_rows(request.query_params, user, "export.csv")
+
+    def gen():
+        buf = io.StringIO()
+        buf.write("\ufeff")   # UTF-8 BOM: Excel in the Indonesian locale reads the file right
+        w = csv.writer(buf)
+        w.writerow(EXPORT_COLUMNS)
+        for batch in batches:
+            for r in batch:
+                w.writerow([neutralise(x) if isinstance(x, str) else x for x in r])
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+    return StreamingResponse(gen(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="posts.csv"'})
+
+
+@router.get("/posts.xlsx", summary="Every post matching the explorer's filters as an Excel workbook")
+def api_posts_xlsx(request: Request, user: dict = Depends(require("read"))):
+    import io
+
+    from openpyxl import Workbook
+
+    from suara.analyse.explorer import EXPORT_COLUMNS
+    from suara.report.export import neutralise
+    wb = Workbook(write_only=True)
+    sheet = wb.create_sheet("posts")
+    sheet.append(EXPORT_COLUMNS)
+    for batch in web(request).export_rows(request.query_params, user, "export.xlsx"):
+        for r in batch:
+            sheet.append([neutralise(x) if isinstance(x, str) else x for x in r])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return Response(buf.getvalue(), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="posts.xlsx"'})
 
 
 @router.get("/alerts", summary="Current alerts, newest first (times also in the election's zone)")
