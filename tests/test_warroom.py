@@ -118,3 +118,16 @@ def test_warroom_xlsx_export(client):
     ws = wb.active
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) - 1 == n_posts and "candidates" in rows[0]
+
+
+def test_warroom_radar_speaks_indonesian_and_links_alert_posts(client):
+    c, _ = client
+    login(c, "ana", "analyst-pass-123")
+    page = c.get("/radar").text
+    body = page.split('<tbody>', 1)[1].split('</tbody>', 1)[0]
+    assert "/posts?alert=" in body
+    for enum in ("sara_hate", "positive_surge", "volume_spike", "organic_criticism", "black_campaign",
+                 ">critical<", ">high<", ">medium<", ">low<", ">None<", ">nan<"):
+        assert enum not in body, enum
+    posts = c.get("/posts").text
+    assert ">None<" not in posts and ">nan<" not in posts and "<small>citizen</small>" not in posts

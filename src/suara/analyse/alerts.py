@@ -108,7 +108,7 @@ class Alerts(Section):
             if rows else {"type": "text", "faces": rep, "text": t["none"]}]
         kp = [{"value": f"{result.get('count', 0):,}", "label": ui["alerts"], "href": "/radar"}]
         for typ, n in sorted((result.get("by_type") or {}).items(), key=lambda x: -x[1]):
-            kp.append({"value": f"{n:,}", "label": typ.replace("_", " "), "href": "/radar"})
+            kp.append({"value": f"{n:,}", "label": ui.get("enum_" + typ, typ.replace("_", " ")), "href": "/radar"})
         blocks.append({"type": "kpis", "id": "alerts", "title": ui["alerts"], "explain": ui["alerts_explain"],
                        "items": kp, "faces": ("web",), "pages": ("overview",)})
         narr = [a for a in result.get("alerts") or [] if a.get("kind") == "narrative"][:30]
@@ -116,7 +116,7 @@ class Alerts(Section):
             blocks.append({"type": "table", "id": "narratives", "title": ui["narratives"],
                            "explain": ui["narratives_explain"], "faces": ("web",), "pages": ("isu",),
                            "columns": [ui["type"], ui["candidate"], ui["onset"], ui["n_posts"], ui["reason"]],
-                           "rows": [[a.get("type"), pair_label(election, a["candidate"]) if a.get("candidate") else "",
+                           "rows": [[ui.get("enum_" + str(a.get("type")), a.get("type")), pair_label(election, a["candidate"]) if a.get("candidate") else "",
                                      (a.get("onset_at") or "")[:16],
                                      {"text": _num(a.get("posts")),
                                       "href": posts_link(alert=a.get("id"))},

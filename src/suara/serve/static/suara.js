@@ -8,13 +8,15 @@
   }
   function renderAlerts(table, tbody, items, canCase, csrf) {
     var label = table.getAttribute("data-case-label") || "case";
+    var labels = {};
+    try { labels = JSON.parse(table.getAttribute("data-labels") || "{}"); } catch (e) { labels = {}; }
+    function lab(v) { return v == null ? "" : (labels["enum_" + v] || v); }
     tbody.innerHTML = items.map(function (a) {
-      var since = (a.onset_at || "").slice(0, 10);
       var btn = canCase ? '<form method="post" action="/radar/' + encodeURIComponent(a.alert_id) +
         '/case" class="inline"><input type="hidden" name="csrf" value="' + esc(csrf) + '"><button>' + esc(label) + "</button></form>" : "";
-      return '<tr data-id="' + esc(a.alert_id) + '"><td>' + esc(a.detected_local) + "</td><td>" + esc(a.type) +
-        "</td><td>" + esc(a.severity) + "</td><td>" + esc(a.candidate) + "</td><td>" + esc(a.issue) +
-        '</td><td><a href="/posts?candidate=' + encodeURIComponent(a.candidate || "") + "&since=" + encodeURIComponent(since) + '">' +
+      return '<tr data-id="' + esc(a.alert_id) + '"><td>' + esc(a.detected_local) + "</td><td>" + esc(lab(a.type)) +
+        '</td><td class="sev-' + esc(a.severity) + '">' + esc(lab(a.severity)) + "</td><td>" + esc(a.candidate) + "</td><td>" + esc(a.issue) +
+        '</td><td><a href="/posts?alert=' + encodeURIComponent(a.alert_id || "") + '">' +
         esc(a.posts) + "</a></td><td>" + esc(a.cascade) + '</td><td class="text">' + esc(a.reason) + "</td><td>" + btn + "</td></tr>";
     }).join("");
     var c = document.getElementById("alert-count");
