@@ -81,6 +81,7 @@ class WebState:
         self.session_rate_limit = session_rate_limit
         self.session_limiter = auth.RateLimiter(limit=session_rate_limit, window=60)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        self.templates.env.filters["num"] = _num_filter
         self.extras: dict[tuple, Any] = {}  # (name, identities, data key) -> web-only data
         self.page_cache: dict[tuple, list] = {}  # (page, lang, identities, data key) -> blocks
         self.json_cache: dict[tuple, bytes] = {}
@@ -376,3 +377,12 @@ def jsonable(x: Any) -> Any:
     if hasattr(x, "isoformat"):
         return x.isoformat()
     return str(x)
+
+
+def _num_filter(value, lang: str = "id") -> str:
+    """A whole number in the page's locale (Babel): ``20.644`` in Indonesian, ``20,644`` in English."""
+    from babel.numbers import format_decimal
+    try:
+        return format_decimal(int(value), locale="id_ID" if lang == "id" else "en_US")
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
