@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+from pathlib import Path
 
 pytestmark = [pytest.mark.spark]
 pytest.importorskip("pyspark")
@@ -256,9 +257,10 @@ def test_radar_alerts_parity(campaign, spark):
 
     import pandas as pd
     from suara.detect.radar import run_radar
-    from suara.analyse.privacy import SALT_KEY, workspace_salt
+    from suara.analyse.privacy import KEY_FILE, workspace_salt
     duck, lake = campaign["duck"], campaign["lake"]
-    lake.store.set_meta(SALT_KEY, workspace_salt(duck))  # same pseudonyms in the evidence
+    workspace_salt(duck)   # same pseudonymisation key, so the same pseudonyms in the evidence
+    (Path(lake.path) / KEY_FILE).write_text((Path(duck.path) / KEY_FILE).read_text())
     now = dt.datetime(2024, 11, 30)
     ra = run_radar(duck, full=True, now=now)
     rb = run_radar(lake, full=True, now=now)
