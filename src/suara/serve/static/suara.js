@@ -39,7 +39,18 @@
         if (table.id === "jobs") renderJobs(tbody, data.jobs || data);
       }).catch(function () {});
   }
+  function menu() {  // phones: the navigation opens and closes behind its menu button
+    var b = document.getElementById("menu-button");
+    if (!b) return;
+    b.addEventListener("click", function () {
+      var nav = b.closest("nav");
+      var open = !nav.classList.contains("open");
+      nav.classList.toggle("open", open);
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    menu();
     document.querySelectorAll("table[data-poll]").forEach(function (t) {
       setInterval(function () { poll(t); }, t.id === "jobs" ? 1500 : 5000);
     });
