@@ -2,7 +2,10 @@
 
 Each text is shingled into word 3-grams of its normalised form (character 5-grams for short
 texts); texts whose estimated Jaccard similarity passes ``threshold`` share a cluster id,
-the key of the first text seen in the cluster. The index lives for the whole run and can be
+the key of the first text seen in the cluster. The band layout is datasketch's (its
+``_optimal_param`` for the threshold); signatures and the band index are vectorised here
+(datasketch's own index costs two thirds of the stage's time on unique texts, see
+docs/enrich.md), with the same candidates: two texts meet when a whole band agrees. The index lives for the whole run and can be
 primed with already-enriched posts, so new copies join old clusters.
 
 Example
@@ -22,13 +25,26 @@ import re
 import zlib
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
 from suara.enrich.base import Batch, Component, register
 
 __all__ = ["NearDuplicates"]
 
 _W = re.compile(r"[a-z0-9]+")
+
+
+#: datasketch's band layout (b, r) for (threshold, num_perm), precomputed for the defaults:
+#: importing datasketch (scipy.integrate) costs more CPU than a small run's whole dedup
+_KNOWN_BANDS = {(0.7, 64): (8, 8), (0.8, 64): (5, 11), (0.6, 64): (10, 6), (0.5, 64): (14, 4),
+                (0.9, 64): (3, 21)}
+
+
+def _band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    got = _KNOWN_BANDS.get((round(float(threshold), 4), num_perm))
+    if got is None:
+        from datasketch.lsh import _optimal_param
+        got = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return got
 
 
 _PRIME = np.uint64((1 << 61) - 1)
@@ -54,7 +70,7 @@ class NearDuplicates(Component):
         self._given = threshold is not None
         self.threshold = 0.7 if threshold is None else threshold
         self.num_perm, self.min_chars = num_perm, min_chars
-        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=num_perm)
+        self._bands(self.threshold)
         self._cluster: dict[str, str] = {}   # key -> cluster id (the first member's key)
         self._members: dict[str, list[str]] = {}
         self._exact: dict[str, str] = {}
@@ -69,8 +85,21 @@ class NearDuplicates(Component):
         t = (settings or {}).get("dedup_threshold")
         if not self._given and t is not None and float(t) != self.threshold and not self._cluster:
             self.threshold = float(t)
-            self.lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
+            self._bands(self.threshold)
         return super().initialize(election, workspace, settings, pipeline)
+
+    def _bands(self, threshold: float) -> None:
+        """Band layout (b bands of r rows, datasketch's choice for the threshold) and one
+        table per band: band value -> the first text indexed with it (only the earliest
+        candidate is ever used, see `add_many`)."""
+        self.b, self.r = _band_layout(threshold, self.num_perm)
+        self._tables: list[dict[bytes, str]] = [{} for _ in range(self.b)]
+
+    def _band_keys(self, sigs: np.ndarray) -> list[list[bytes]]:
+        """Per band, the bytes of each signature's band (equal bytes = the band agrees)."""
+        r = self.r
+        return [np.ascontiguousarray(sigs[:, i * r:(i + 1) * r]).view(
+            np.dtype((np.void, 8 * r))).ravel().tolist() for i in range(self.b)]
 
     def _signatures(self, shingle_sets: list[set[bytes]]) -> np.ndarray:
         """MinHash signatures of many shingle sets at once, (n, num_perm) uint64.
@@ -102,7 +131,9 @@ class NearDuplicates(Component):
             fresh.add(h)
             items.append((key, h, _shingles(t) if first else None))
         need = [sh for _, _, sh in items if sh]
-        sigs = iter(self._signatures(need)) if need else iter(())
+        bands = list(zip(*self._band_keys(self._signatures(need)))) if need else []
+        row = iter(bands)
+        tables, seq = self._tables, self._seq
         # one pass in input order, so the result does not depend on how posts are batched
         for key, h, sh in items:
             if sh is None:
@@ -112,12 +143,14 @@ class NearDuplicates(Component):
             self._exact[h] = key
             if not sh:
                 continue
-            m = LeanMinHash(seed=1, hashvalues=next(sigs), scheme="legacy")
-            hits = self.lsh.query(m)
-            self._seq[key] = len(self._seq)
-            self.lsh.insert(key, m, check_duplication=False)
-            if hits:  # the earliest candidate, so results do not depend on set order
-                self._join(key, min(hits, key=self._seq.__getitem__))
+            seq[key] = len(seq)
+            first = None  # the earliest text sharing a band (results do not depend on order)
+            for tbl, k in zip(tables, next(row)):
+                f = tbl.setdefault(k, key)
+                if f is not key and (first is None or seq[f] < seq[first]):
+                    first = f
+            if first is not None:
+                self._join(key, first)
         return [self._cluster.get(k) for k in keys]
 
     def _join(self, key: str, other: str) -> str:
