@@ -27,6 +27,11 @@ def app_ws(tmp_path):
          "author": {"account_id": f"a{i % 4}", "handle": f"warga_{i % 4}", "account_type": "citizen"}}
         for i, t in enumerate(["Gratispol Rudy Seno mantap", "Isran Hadi paling siap @warga_2",
                                "Rudy janji palsu", "Kai Isran amanah", "Rudy Seno hebat", "Isran gagal"])]
+    rows[1]["mentions"] = ["warga_2"]
+    rows += [{"suara_type": "post", "platform": "x", "post_id": f"r{i}", "kind": "reply", "parent_id": str(i),
+              "text": "Setuju Rudy", "created_at": "2024-11-04T01:00:00Z",
+              "author": {"account_id": f"a{(i + 1) % 4}", "handle": f"warga_{(i + 1) % 4}", "account_type": "citizen"}}
+             for i in range(4)]
     f = tmp_path / "in.jsonl"
     f.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     ws.ingest([f])
@@ -35,6 +40,12 @@ def app_ws(tmp_path):
         {"platform": "x", "post_id": r["post_id"], "version": "t1", "candidate": "2" if "Rudy" in r["text"] else "1",
          "sentiment": "negative" if ("palsu" in r["text"] or "gagal" in r["text"]) else "positive", "score": 0.5}
         for r in rows]))
+    ws.store.append("account_scores", pd.DataFrame([
+        {"platform": "x", "account_id": a, "buzzer_score": 0.9, "flagged": True, "cluster": "N01"} for a in ("a0", "a2")]))
+    ws.store.append("networks", pd.DataFrame([{"cluster": "N01", "size": 2, "candidate": "2", "stance": "attack"}]))
+    (ws.path / "coordination").mkdir()
+    pd.DataFrame([{"source_platform": "x", "source_account": "a0", "target_platform": "x", "target_account": "a2",
+                   "Weight": 3.0, "cluster": "N01"}]).to_csv(ws.path / "coordination" / "edges.csv", index=False)
     add_user(ws.store, "admin", "admin-pass-123", "admin")
     add_user(ws.store, "vera", "viewer-pass-123", "viewer")
     ws.close()
@@ -78,3 +89,43 @@ def test_navigation_collapses_behind_a_menu_button(app_ws):
     assert 'href="/jaringan"' in nav and 'action="/logout"' in nav   # every link sits behind the button
     css = c.get("/static/suara.css").text
     assert "@media (max-width:760px)" in css and "overflow-x:auto" in css
+
+
+def test_network_page_colours_by_pair_and_stance_and_downloads(app_ws):
+    import xml.etree.ElementTree as ET
+    c, _ = app_ws
+    login(c)
+    page = c.get("/jaringan").text
+    assert "Menyerang 2 Rudy-Seno" in page                         # legend: the pair the network attacks
+    for href in ("/jaringan?graph=all", "/api/v1/network.gexf?scope=coordinated",
+                 "/api/v1/network/edges.csv?scope=coordinated"):
+        assert href.replace("&", "&amp;") in page, href
+    assert "/posts?account=" in page                                # a node click opens the account's posts
+    g = ET.fromstring(c.get("/api/v1/network.gexf").content)
+    ns = {"g": "http://gexf.net/1.3"}
+    labels = {n.get("label") for n in g.iterfind(".//g:node", ns)}
+    assert labels == {"warga_0", "warga_2"} and len(g.findall(".//g:edge", ns)) == 1
+    edges = c.get("/api/v1/network/edges.csv").text.splitlines()
+    assert edges[0].startswith("source,source_platform,target") and len(edges) == 2 and "N01" in edges[1]
+    assert c.get("/api/v1/network.gexf", params={"scope": "nope"}).status_code == 400
+
+
+def test_whole_conversation_graph_on_request_bounded_and_pseudonymised(app_ws):
+    c, _ = app_ws
+    login(c)
+    net = c.get("/api/v1/network", params={"scope": "all"}).json()
+    assert net["mode"] == "all" and net["cap"] == 400
+    assert net["accounts_total"] == len(net["nodes"]) == 4        # replies and the @mention link every author
+    assert {e["replies"] for e in net["edges"]} >= {1} and sum(e["mentions"] for e in net["edges"]) == 1
+    page = c.get("/jaringan?graph=all").text
+    assert "Graf percakapan (semua akun)" in page and "Ditampilkan 4 dari 4 akun" in page
+    assert "Kembali ke jaringan terkoordinasi" in page and "N01" in page   # the network tables stay below
+    from suara.analyse.network import conversation_graph
+    ws = c.app.state.web.ws
+    with ws.store.lock:
+        small = conversation_graph(ws, True, ws.salt, max_nodes=2, max_edges=1)
+    assert len(small["nodes"]) == 2 and len(small["edges"]) <= 1 and small["accounts_total"] == 4
+    login(c, "vera", "viewer-pass-123")
+    for r in (c.get("/api/v1/network", params={"scope": "all"}), c.get("/api/v1/network.gexf?scope=all"),
+              c.get("/api/v1/network/edges.csv?scope=all"), c.get("/jaringan?graph=all")):
+        assert r.status_code == 200 and "warga_" not in r.text and "warga-" in r.text

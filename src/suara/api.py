@@ -363,17 +363,25 @@ class Workspace:
         with self.store.lock:  # Ibis runs on the store's connection
             return issue_series(self)
 
-    def network(self, show_identities: bool = False) -> dict[str, Any]:
+    def network(self, show_identities: bool = False, whole: bool = False) -> dict[str, Any]:
         """Coordinated networks: the graph with a layout, the networks and the flagged
-        accounts with reasons; citizens pseudonymised unless ``show_identities``.
+        accounts with reasons; citizens pseudonymised unless ``show_identities``. With
+        ``whole``, the whole conversation graph instead (replies, comments, shares and
+        mentions between all accounts; the most connected 400, see
+        :func:`suara.analyse.network.conversation_graph`).
 
         Example
         -------
         >>> import suara, tempfile
         >>> suara.init(tempfile.mkdtemp()).network()["accounts"]
         []
+        >>> suara.init(tempfile.mkdtemp()).network(whole=True)["mode"]
+        'all'
         """
-        from suara.analyse.network import network_data
+        from suara.analyse.network import conversation_graph, network_data
+        if whole:
+            with self.store.lock:  # account types and stances run Ibis on the store's connection
+                return conversation_graph(self, show_identities, self.salt, db=self.reads)
         return network_data(self, show_identities, self.salt, db=self.reads)
 
     def volunteers(self, show_identities: bool = False) -> list[dict]:

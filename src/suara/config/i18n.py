@@ -211,6 +211,68 @@ for _lang, _extra in _MORE.items():
         STRINGS[_lang].setdefault(_k, _v)
     STRINGS[_lang]["_lang"] = _lang
 
+# The network page's graph, chart drill-downs and the web import's summary.
+_WEB_TOOLS: dict[str, dict[str, str]] = {
+    "id": {
+        "net_push": "Mendorong", "net_attack": "Menyerang", "net_mixed": "Campuran soal", "net_no_pair": "Tanpa pasangan",
+        "net_whole": "Graf percakapan (semua akun)",
+        "net_show_whole": "Tampilkan seluruh graf percakapan (maks. {cap} akun)",
+        "net_show_coordinated": "Kembali ke jaringan terkoordinasi",
+        "net_gexf": "Unduh GEXF (Gephi)", "net_edges_csv": "Unduh daftar sisi (CSV)",
+        "net_whole_explain": "Semua akun yang saling membalas, berkomentar, membagikan atau menyebut (@) — bukan hanya "
+                             "akun yang ditandai. Tebal garis = seberapa sering.",
+        "net_legend_explain": "Warna = pasangan calon yang didorong (●) atau diserang (✕) jaringan/akun itu; ◆ = campuran; "
+                              "putih = tanpa pasangan; garis tepi tebal = akun yang ditandai terkoordinasi. "
+                              "Klik titik untuk membuka unggahan akun itu.",
+        "net_whole_cap": "Ditampilkan {shown} dari {total} akun (batas {cap} akun paling terhubung) dan {edges} dari "
+                         "{edges_total} hubungan.",
+        "net_empty": "Belum ada hasil deteksi koordinasi di ruang kerja ini; jalankan `suara detect`.",
+        "click_hint": "Klik batang/titik untuk membuka unggahannya.",
+        "exposure_chart": "Paparan menurut pita pengikut",
+        "import_format": "Format", "import_format_auto": "Otomatis (dikenali dari isi berkas)",
+        "import_timezone": "Zona waktu berkas", "import_timezone_auto": "Sesuai berkas (UTC bila tak disebut)",
+        "import_enrich": "Perkaya (sentimen, isu, wilayah) setelah impor",
+        "import_summary": "Hasil impor", "import_rows": "{n} baris diimpor ({new} baru, {updated} diperbarui)",
+        "import_dupes": "{n} baris duplikat di dalam berkas (dihitung sekali)",
+        "import_quarantined": "{n} baris dikarantina", "import_unreadable": "Berkas tak terbaca: {files}",
+        "import_enriched": "{n} unggahan diperkaya", "import_not_enriched": "Belum diperkaya",
+        "import_outside": "{n} unggahan di luar masa pemilu ({start} – {end})",
+        "import_no_candidate": "{n} unggahan tidak menyebut pasangan calon mana pun",
+        "import_reasons": "Alasan karantina", "import_row": "baris", "import_field": "kolom",
+        "import_running": "sedang berjalan…", "import_file": "Berkas",
+    },
+    "en": {
+        "net_push": "Pushes", "net_attack": "Attacks", "net_mixed": "Mixed on", "net_no_pair": "No pair",
+        "net_whole": "Conversation graph (all accounts)",
+        "net_show_whole": "Show the whole conversation graph (at most {cap} accounts)",
+        "net_show_coordinated": "Back to coordinated networks",
+        "net_gexf": "Download GEXF (Gephi)", "net_edges_csv": "Download edge list (CSV)",
+        "net_whole_explain": "Every account that replies to, comments on, shares or @mentions another — not only "
+                             "flagged accounts. Line width = how often.",
+        "net_legend_explain": "Colour = the pair a network/account pushes (●) or attacks (✕); ◆ = mixed; white = no pair; "
+                              "thick outline = account flagged as coordinated. Click a point to open that account's posts.",
+        "net_whole_cap": "Showing {shown} of {total} accounts (cap: the {cap} most connected) and {edges} of "
+                         "{edges_total} links.",
+        "net_empty": "No coordination results in this workspace yet; run `suara detect`.",
+        "click_hint": "Click a bar/point to open its posts.",
+        "exposure_chart": "Exposure by follower band",
+        "import_format": "Format", "import_format_auto": "Automatic (recognised from the file's content)",
+        "import_timezone": "File time zone", "import_timezone_auto": "As in the file (UTC when not stated)",
+        "import_enrich": "Enrich (sentiment, issues, regions) after the import",
+        "import_summary": "Import result", "import_rows": "{n} rows imported ({new} new, {updated} updated)",
+        "import_dupes": "{n} duplicate rows inside the files (counted once)",
+        "import_quarantined": "{n} rows quarantined", "import_unreadable": "Unreadable files: {files}",
+        "import_enriched": "{n} posts enriched", "import_not_enriched": "Not enriched yet",
+        "import_outside": "{n} posts outside the election period ({start} – {end})",
+        "import_no_candidate": "{n} posts mention no candidate pair",
+        "import_reasons": "Quarantine reasons", "import_row": "row", "import_field": "field",
+        "import_running": "running…", "import_file": "File",
+    },
+}
+for _lang, _extra in _WEB_TOOLS.items():
+    for _k, _v in _extra.items():
+        STRINGS[_lang].setdefault(_k, _v)
+
 
 _REPORT = {
     "id": {"title": "Laporan Harian", "generated": "Dibuat", "period": "Periode data",

@@ -89,6 +89,8 @@ def _content_html(b: dict, div_id: str | None) -> str:
     if style in ("list", "olist"):
         tag = "ol" if style == "olist" else "ul"
         return f"<{tag}>" + "".join(f"<li>{_E(str(i))}</li>" for i in b["items"]) + f"</{tag}>"
+    if style == "links":  # a row of links (toggles, downloads): items are {"text", "href"}
+        return '<p class="links">' + " · ".join(_cell(i) for i in b["items"]) + "</p>"
     if style == "h3":
         return f"<h3>{_E(b['text'])}</h3>"
     if style == "error":

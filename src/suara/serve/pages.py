@@ -97,39 +97,102 @@ def _issues_panel(ws, t: dict, extra: dict) -> list[dict]:
     return blocks
 
 
+#: marker of a node by what its network (or the account) does to its pair
+_STANCE_SYMBOL = {"push": "circle", "attack": "x", "mixed": "diamond"}
+
+
+def _network_legend(ws, n: dict, t: dict) -> str:
+    cand, stance = n.get("candidate"), n.get("stance")
+    if not cand:
+        return t["net_no_pair"]
+    verb = {"push": t["net_push"], "attack": t["net_attack"]}.get(stance or "", t["net_mixed"])
+    return f"{verb} {pair_label(ws.election, cand)}"
+
+
+def _network_figure(ws, t: dict, net: dict) -> go.Figure:
+    """Nodes coloured by the pair their network (or the account) pushes or attacks, one
+    legend entry per pair and stance; edges drawn in three widths by weight, tinted by the
+    pair when both ends share it. A click on a node opens the account's posts."""
+    from suara.analyse.section import colours
+    nodes, edges = net.get("nodes") or [], net.get("edges") or []
+    col = colours(ws.election)
+    pos = {n["id"]: n for n in nodes}
+    fig = go.Figure()
+    ws_ = sorted(float(e.get("weight") or 1) for e in edges)
+    cuts = (ws_[len(ws_) // 2], ws_[(len(ws_) * 9) // 10]) if ws_ else (1, 1)
+    groups: dict[tuple, tuple[list, list]] = {}
+    for e in edges:
+        a, b = pos.get(e["source"]), pos.get(e["target"])
+        if not a or not b:
+            continue
+        w = float(e.get("weight") or 1)
+        level = 2 if w > cuts[1] else 1 if w > cuts[0] else 0
+        tint = a.get("candidate") if a.get("candidate") and a.get("candidate") == b.get("candidate") else None
+        xs, ys = groups.setdefault((level, tint), ([], []))
+        xs += [a["x"], b["x"], None]
+        ys += [a["y"], b["y"], None]
+    for (level, tint), (xs, ys) in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                        line=dict(width=(0.6, 1.4, 2.6)[level], color=col.get(tint, "#8a96a3") if tint else "#8a96a3"),
+                        opacity=(0.25, 0.4, 0.6)[level])
+    by: dict[tuple, list] = {}
+    for n in nodes:
+        by.setdefault((n.get("candidate") or "", n.get("stance") or ""), []).append(n)
+    order = {"push": 0, "attack": 1, "mixed": 2}
+    for (cand, stance), ns in sorted(by.items(), key=lambda kv: (kv[0][0] == "", kv[0][0], order.get(kv[0][1], 3))):
+        sym = _STANCE_SYMBOL.get(stance, "circle")
+        fig.add_scatter(
+            x=[n["x"] for n in ns], y=[n["y"] for n in ns], mode="markers", name=_network_legend(ws, ns[0], t),
+            marker=dict(size=[9 + 14 * float(n.get("score") or 0) for n in ns], color=col.get(cand, "#ffffff"),
+                        symbol=sym, line=dict(width=[2.2 if n.get("flagged") else 0.8 for n in ns], color="#1d2733")),
+            customdata=[posts_link(account=n.get("account_ref") or n["label"]) for n in ns],
+            hovertext=[f"{n['label']} ({n['platform']})" + (f"<br>{t['cluster']} {n['cluster']}" if n.get("cluster")
+                                                            and n["cluster"] != "?" else "")
+                       + f"<br>{_network_legend(ws, n, t)}"
+                       + (f"<br>buzzer {float(n['score']):.2f}" if n.get("score") is not None else "") for n in ns],
+            hoverinfo="text")
+    fig.update_layout(height=600, xaxis=dict(visible=False), yaxis=dict(visible=False),
+                      legend=dict(orientation="h", y=-0.02), margin=dict(l=10, r=10, t=30, b=10),
+                      plot_bgcolor="#fbfcfd", clickmode="event")
+    return fig
+
+
+def _when(v: Any) -> str:
+    return v[:16] if isinstance(v, str) else ""
+
+
 def _network_panel(ws, t: dict, extra: dict) -> list[dict]:
     net = extra.get("network") or {}
-    nodes, edges = net.get("nodes") or [], net.get("edges") or []
+    whole = net.get("mode") == "all"
+    scope = "all" if whole else "coordinated"
+    nodes = net.get("nodes") or []
     blocks: list[dict] = []
+    title = t["net_whole"] if whole else t["network_graph"]
+    links = [{"text": t["net_show_coordinated"], "href": "/jaringan"} if whole else
+             {"text": t["net_show_whole"].format(cap=net.get("cap") or 400), "href": "/jaringan?graph=all"},
+             {"text": t["net_gexf"], "href": f"/api/v1/network.gexf?scope={scope}"},
+             {"text": t["net_edges_csv"], "href": f"/api/v1/network/edges.csv?scope={scope}"}]
+    explain = t["net_whole_explain"] if whole else t["network_explain"]
+    blocks.append({"type": "text", "style": "links", "id": "network-graph", "title": title,
+                   "explain": explain + " " + t["net_legend_explain"], "items": links})
     if nodes:
-        fig = go.Figure()
-        ex, ey = [], []
-        pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
-        for e in edges:
-            a, b = pos.get(e["source"]), pos.get(e["target"])
-            if a and b:
-                ex += [a[0], b[0], None]
-                ey += [a[1], b[1], None]
-        fig.add_scatter(x=ex, y=ey, mode="lines", line=dict(width=0.6, color="#aaa"), hoverinfo="skip", showlegend=False)
-        for cl in sorted({str(n["cluster"]) for n in nodes}):
-            ns = [n for n in nodes if str(n["cluster"]) == cl]
-            fig.add_scatter(x=[n["x"] for n in ns], y=[n["y"] for n in ns], mode="markers", name=cl,
-                            marker=dict(size=[8 + 14 * (n.get("score") or 0) for n in ns], line=dict(width=1, color="#333")),
-                            hovertext=[f"{n['label']} ({n['platform']})<br>score {n.get('score') or 0:.2f}" for n in ns],
-                            hoverinfo="text")
-        fig.update_layout(title=t["network_graph"], height=560, xaxis=dict(visible=False), yaxis=dict(visible=False))
-        blocks.append({"type": "chart", "id": "network-graph", "title": t["network_graph"], "explain": t["network_explain"],
-                       "figure": figure(fig)})
+        fig = _network_figure(ws, t, net)
+        blocks.append({"type": "chart", "figure": figure(fig)})
+        if whole:
+            blocks.append({"type": "text", "style": "small", "text": t["net_whole_cap"].format(
+                shown=len(nodes), total=net.get("accounts_total") or len(nodes), cap=net.get("cap") or len(nodes),
+                edges=len(net.get("edges") or []), edges_total=net.get("edges_total") or 0)})
     elif net.get("note"):
-        blocks.append({"type": "text", "id": "network-graph", "title": t["network_graph"], "text": net["note"]})
+        blocks.append({"type": "text", "text": t["net_empty"]})
     nets = net.get("networks") or []
     if nets:
         blocks.append({"type": "table", "id": "networks", "title": t["networks"], "explain": t["networks_explain"],
                        "columns": [t["cluster"], t["size"], t["candidate"], t["stance"], t["from"], t["to"]],
                        "rows": [[n.get("cluster"), _num(n.get("size")),
                                  pair_label(ws.election, n["candidate"]) if n.get("candidate") else "",
-                                 n.get("stance") or "", (n.get("first_activity") or "")[:16],
-                                 (n.get("last_activity") or "")[:16]] for n in nets]})
+                                 {"push": t["net_push"], "attack": t["net_attack"]}.get(n.get("stance") or "",
+                                                                                        n.get("stance") or ""),
+                                 _when(n.get("first_activity")), _when(n.get("last_activity"))] for n in nets]})
     acc = net.get("accounts") or []
     if acc:
         blocks.append({"type": "table", "id": "account-scores", "title": t["account_scores"],

@@ -152,13 +152,13 @@ class WebState:
     # ------------------------------------------------------------------ cached views
     def extra(self, name: str, ident: bool) -> Any:
         """Web-only data (issue series, network graph, volunteers), recomputed on change."""
-        key = (name, ident if name == "network" else None, self.cache._key)
+        key = (name, ident if name in ("network", "network_all") else None, self.cache._key)
         if key not in self.extras:
             with self.lock:
                 if name == "issues":
                     val = self.ws.issue_series()
-                elif name == "network":
-                    val = self.ws.network(show_identities=ident)
+                elif name in ("network", "network_all"):  # coordinated networks / the whole conversation
+                    val = self.ws.network(show_identities=ident, whole=name == "network_all")
                 else:
                     val = self.ws.volunteers(show_identities=ident)
             for k in [k for k in self.extras if k[0] == name and k[2] != self.cache._key]:
@@ -170,13 +170,18 @@ class WebState:
         doc = self.cache.get()
         return doc if auth.can(user["role"], "identities") else self.ws.scrub(doc)
 
-    def page_blocks(self, page: str, lang: str, user: dict) -> list[dict]:
+    def page_blocks(self, page: str, lang: str, user: dict, variant: str | None = None) -> list[dict]:
+        """A page's cards; ``variant`` "all" on the network page: the whole conversation graph."""
         ident = auth.can(user["role"], "identities")
         doc = self.doc_for(user)
-        key = (page, lang, ident, self.cache._key)
+        variant = "all" if page == "jaringan" and variant == "all" else None
+        key = (page, lang, ident, self.cache._key, variant)
         if key not in self.page_cache:
             need = {"isu": ["issues"], "jaringan": ["network"], "mobilisasi": ["volunteers"]}.get(page, [])
             ex = {n: self.extra(n, ident) for n in need}
+            if variant:  # the whole conversation graph, above the same networks and account tables
+                whole = self.extra("network_all", ident)
+                ex["network"] = {**ex["network"], **{k: v for k, v in whole.items() if k not in ("networks", "accounts")}}
             blocks = blocks_for(page, self.ws, doc, strings(lang), ex)
             for k in [k for k in self.page_cache if k[3] != self.cache._key]:
                 self.page_cache.pop(k, None)

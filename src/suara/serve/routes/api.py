@@ -118,17 +118,43 @@ def api_issues(request: Request, user: dict = Depends(require("read"))):
     return jsonable(web(request).extra("issues", False))
 
 
-@router.get("/network", summary="Coordinated networks: graph with layout, networks, flagged accounts")
-def api_network(request: Request, user: dict = Depends(require("read"))):
+def _network(request: Request, user: dict, scope: str) -> dict:
     w = web(request)
     w.cache.get()
+    if scope not in ("coordinated", "all"):
+        raise HTTPException(400, "scope: expected coordinated or all")
+    return w.extra("network_all" if scope == "all" else "network", auth.can(user["role"], "identities"))
+
+
+@router.get("/network", summary="Coordinated networks (scope=coordinated) or the whole conversation graph "
+                                "(scope=all, the 400 most connected accounts): graph with layout, networks, "
+                                "flagged accounts")
+def api_network(request: Request, scope: str = "coordinated", user: dict = Depends(require("read"))):
     ident = auth.can(user["role"], "identities")
 
     def make():
-        net = dict(w.extra("network", ident))
+        net = dict(_network(request, user, scope))
         net["networks"] = [{k: v for k, v in n.items() if k != "summary"} for n in net.get("networks") or []]
         return net
-    return w.cached_json(("network", ident), make)
+    return web(request).cached_json(("network", ident, scope), make)
+
+
+@router.get("/network.gexf", summary="The network graph as GEXF for Gephi (scope=coordinated|all), "
+                                     "accounts as the caller may see them")
+def api_network_gexf(request: Request, scope: str = "coordinated", user: dict = Depends(require("read"))):
+    from suara.analyse.network import network_gexf
+    w = web(request)
+    net = _network(request, user, scope)
+    w.ws.audit(user["username"], "export.gexf", f"network-{scope}", {"nodes": len(net.get("nodes") or [])})
+    return Response(network_gexf(net, w.ws.election), media_type="application/gexf+xml",
+                    headers={"Content-Disposition": f'attachment; filename="network-{scope}.gexf"'})
+
+
+@router.get("/network/edges.csv", summary="The network graph's edges as CSV (scope=coordinated|all)")
+def api_network_edges(request: Request, scope: str = "coordinated", user: dict = Depends(require("read"))):
+    from suara.analyse.network import network_edges
+    cols, rows = network_edges(_network(request, user, scope))
+    return web(request).csv_response(cols, rows, f"network-{scope}-edges.csv", user)
 
 
 @router.get("/network.csv", summary="Flagged accounts with scores and reasons as CSV")

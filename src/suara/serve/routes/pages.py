@@ -18,7 +18,8 @@ def _page_route(page: str):
     def view(request: Request, user: dict = Depends(require("read"))):
         lang = lang_of(request)
         return web(request).render(request, "page.html", user, title=strings(lang)[TITLES[page]], page=page,
-                                   blocks=web(request).page_blocks(page, lang, user), charts=True)
+                                   blocks=web(request).page_blocks(page, lang, user, request.query_params.get("graph")),
+                                   charts=True)
     view.__name__ = f"page_{page}"
     return view
 
