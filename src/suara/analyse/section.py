@@ -16,7 +16,14 @@ Blocks are plain dicts with a ``type``:
 - ``kpis``: ``items`` = [{"value", "label", "href"?}];
 - ``table``: ``columns``, ``rows`` (cells are text or {"text", "href"}), ``csv``?;
 - ``chart``: ``figure`` = a Plotly figure as plain data ({"data": [...], "layout": {...}});
-- ``map``: ``points`` = [{"code", "name", "lat", "lon", "size", "colour", "hover"}];
+- ``map``: a choropleth of regions (BPS codes; boundaries ship in :mod:`suara.config.geo`):
+  ``regions`` = [{"code", "name", "href", "hover": [lines]}], ``layers`` = [{"id", "label",
+  "kind": "category"|"scale", "values": {code: value}, "text": {code: hover line},
+  "categories": [{"value", "label", "colour"}] (category) or "colorscale", "zmin", "zmax",
+  "zmid"?, "tickformat"?, "colorbar" (scale)}] (the first layer shows first; the reader picks
+  another), and optionally ``notes``, ``missing`` (codes without a boundary), ``no_data``,
+  ``separators`` (Plotly's, ",." in Indonesian); the older form ``points`` = [{"code",
+  "name", "lat", "lon", "size", "colour", "hover"}] draws region centres;
 - ``text``: ``text`` with ``style`` "p" (default), "h3", "list" (``items``) or "olist";
 
 and optionally ``id``, ``title``, ``explain`` (a titled block is a card of its own on the
@@ -209,8 +216,7 @@ def check_blocks(blocks: Iterable[dict]) -> list[dict]:
     ...
     suara.analyse.section.SectionError: block 0 has unknown type 'html'; known: ('kpis', 'table', 'chart', 'map', 'text')
     """
-    need = {"kpis": ("items",), "table": ("columns", "rows"), "chart": ("figure",), "map": ("points",),
-            "text": ()}
+    need = {"kpis": ("items",), "table": ("columns", "rows"), "chart": ("figure",), "map": (), "text": ()}
     out = list(blocks)
     for i, b in enumerate(out):
         t = b.get("type")
@@ -219,6 +225,8 @@ def check_blocks(blocks: Iterable[dict]) -> list[dict]:
         missing = [k for k in need[t] if k not in b]
         if t == "text" and "text" not in b and "items" not in b:
             missing.append("text")
+        if t == "map" and "regions" not in b and "points" not in b:
+            missing.append("regions")
         if missing:
             raise SectionError(f"block {i} ({t}) lacks {missing}")
         if not set(b.get("faces", FACES)) <= set(FACES):

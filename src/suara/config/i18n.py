@@ -490,10 +490,43 @@ _FORECAST = {
 }
 
 
+_MAP = {
+    "id": {"title": "Peta wilayah",
+           "explain": "Pilih lapisan peta di kiri atas. Pasangan unggul: warna paslon dengan porsi sebutan terbesar "
+                      "di wilayah itu; selisih: porsi paslon teratas dikurangi paslon kedua (poin persen); porsi "
+                      "suara: bagian sebutan satu paslon (makin pekat makin besar); sentimen bersih: (positif − "
+                      "negatif) / sebutan, merah negatif, biru positif; cakupan: porsi sebutan wilayah dibagi "
+                      "bobot DPT-nya (biru = lebih ramai daripada bobot pemilihnya, merah = lebih sepi). Abu-abu = "
+                      "belum ada data. Klik wilayah untuk membuka unggahannya.",
+           "lead": "Pasangan unggul", "margin": "Selisih unggul", "share": "Porsi suara", "net": "Sentimen bersih",
+           "coverage": "Cakupan (sebutan vs pemilih)", "coverage_short": "Indeks percakapan",
+           "points": "poin", "tie": "Seri", "posts": "Unggahan", "mentions": "Sebutan",
+           "filtered": "tanpa buzzer", "no_data": "belum ada data", "choose": "Lapisan",
+           "coverage_needs_dpt": "Lapisan cakupan butuh DPT per wilayah di konfigurasi pemilihan.",
+           "missing": "Batas wilayah tidak tersedia untuk: {regions}.",
+           "no_regions": "Konfigurasi pemilihan ini belum memuat daftar wilayah."},
+    "en": {"title": "Region map",
+           "explain": "Pick the map layer at the top left. Leading pair: the colour of the pair with the largest "
+                      "share of mentions in the region; margin: the leader's share minus the runner-up's "
+                      "(percentage points); share of voice: one pair's share of mentions (darker = larger); net "
+                      "sentiment: (positive − negative) / mentions, red negative, blue positive; coverage: the "
+                      "region's share of mentions divided by its DPT weight (blue = louder online than its "
+                      "voters weigh, red = quieter). Grey = no data yet. Click a region to open its posts.",
+           "lead": "Leading pair", "margin": "Lead margin", "share": "Share of voice", "net": "Net sentiment",
+           "coverage": "Coverage (mentions vs voters)", "coverage_short": "Conversation index",
+           "points": "points", "tie": "Tie", "posts": "Posts", "mentions": "Mentions",
+           "filtered": "without buzzers", "no_data": "no data yet", "choose": "Layer",
+           "coverage_needs_dpt": "The coverage layer needs the DPT per region in the election config.",
+           "missing": "No boundary available for: {regions}.",
+           "no_regions": "This election config lists no regions yet."},
+}
+
+
 #: area -> language -> key -> text (``ui`` is the web app's :data:`STRINGS`)
 CATALOGUE: dict[str, dict[str, dict]] = {
     "ui": STRINGS, "report": _REPORT, "brand": _BRAND, "audience": _AUDIENCE, "mobilise": _MOBILISE,
     "radar": _RADAR, "lawwatch": _LAWWATCH, "forecast": _FORECAST, "demographics": _DEMOGRAPHICS,
+    "map": _MAP,
 }
 LANGUAGES = ("id", "en")
 

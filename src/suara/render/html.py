@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 
 from suara.analyse.section import check_blocks
 from suara.render.charts import figure_div
+from suara.render.maps import map_html
 
 __all__ = ["block_html", "blocks_html", "section_html", "cards", "for_face", "error_block"]
 
@@ -83,7 +84,9 @@ def _content_html(b: dict, div_id: str | None) -> str:
         return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if t == "chart":
         return f'<div class="chart">{figure_div(go.Figure(b["figure"]), div_id or f"chart-{next(_ids)}")}</div>'
-    if t == "map":
+    if t == "map" and "regions" in b:
+        return f'<div class="chart map">{map_html(b, div_id or f"map-{next(_ids)}")}</div>'
+    if t == "map":   # the older form: region centres as points
         return f'<div class="chart">{figure_div(_map_figure(b), div_id or f"map-{next(_ids)}")}</div>'
     style = b.get("style", "p")
     if style in ("list", "olist"):
@@ -108,7 +111,7 @@ def blocks_html(blocks: Iterable[dict], csv_label: str = "CSV") -> str:
     """Blocks in sequence; a titled block gets a sub-heading (the report's layout)."""
     parts = []
     for b in blocks:
-        if b.get("title") and b["type"] not in ("chart", "map"):
+        if b.get("title") and (b["type"] not in ("chart", "map") or "regions" in b):
             parts.append(f"<h3>{_E(b['title'])}</h3>")
         if b.get("explain") and b.get("title"):
             parts.append(f'<p class="explain">{_E(b["explain"])}</p>')

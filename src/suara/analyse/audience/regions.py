@@ -15,6 +15,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from suara.analyse.audience.region_map import map_block
 from suara.analyse.base import candidate_mentions, pair_label, pct, region_names, safe_float
 from suara.analyse.section import Section, colours, figure, posts_link, register
 from suara.config.i18n import texts
@@ -150,30 +151,15 @@ class Regions(Section):
              "rows": [[f[c]["name"], pct(f[c]["dpt_weight"]), f"{f[c]['mentions']:,}",
                        *[pct(f[c]["pairs"][b]["share"]) for b in e.ballots],
                        *[f[c]["pairs"][b]["voice_index"] for b in e.ballots]] for c in codes]}]
-        return blocks + _web(result, ui, e)
+        return blocks + [map_block(result, e, lang)] + _web(result, ui, e)
 
 
 def _web(result: dict, t: dict, e) -> list[dict]:
-    """The regions page: map, table per region, DPT gaps per pair."""
+    """The regions page: table per region, DPT gaps per pair (the map is :func:`map_block`)."""
     web = {"faces": ("web",)}
     regs = (result.get("all") or {}).get("regions") or {}
     regs_f = (result.get("filtered") or {}).get("regions") or {}
     blocks: list[dict] = []
-    cc = colours(e)
-    points = []
-    for r in e.regions:
-        v = regs.get(r.code)
-        if r.lat is None or not isinstance(v, dict):
-            continue
-        shares = {b: (v["pairs"].get(b) or {}).get("share") for b in e.ballots}
-        shares = {b: s for b, s in shares.items() if isinstance(s, (int, float))}
-        lead = max(shares, key=shares.get) if shares else None
-        points.append({"code": r.code, "name": r.name, "lat": r.lat, "lon": r.lon,
-                       "size": max(12, min(60, (v.get("mentions") or 1) ** 0.5)), "colour": cc.get(lead, "#999"),
-                       "hover": f"{r.name}<br>" + "<br>".join(f"{b}: {s:.0%}" for b, s in shares.items())})
-    if points:
-        blocks.append({"type": "map", "id": "region-map", "title": t["regions"], "explain": t["map_explain"],
-                       "points": points, **web})
     if regs:
         rows = []
         for code, r in sorted(regs.items(), key=lambda kv: -(kv[1].get("mentions") or 0)):

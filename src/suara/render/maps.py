@@ -1,0 +1,133 @@
+"""Region maps: a ``map`` block (:mod:`suara.analyse.section`) as an offline Plotly choropleth.
+
+The boundaries come from the package (:mod:`suara.config.geo`, keyed by BPS code), inline in
+the page: no tile server, no network. Each layer of the block becomes one trace (a scale) or
+one trace per category (a legend entry), all on top of a grey base of every mapped region
+("no data"); a dropdown picks the layer. The geometry is written once per map and shared by
+the traces in the browser; a click on a region opens its drill-down link (the block's
+``href``), hovering shows the region's name and figures.
+
+Example
+-------
+>>> b = {"type": "map", "regions": [{"code": "6472", "name": "Samarinda", "href": "/posts?region=6472",
+...      "hover": ["Unggahan: 3"]}], "layers": [{"id": "lead", "label": "Unggul", "kind": "category",
+...      "categories": [{"value": "1", "label": "01", "colour": "#1f77b4"}], "values": {"6472": "1"}}]}
+>>> fig = map_figure(b)
+>>> [t.type for t in fig.data], list(fig.data[1].locations), fig.layout.geo.fitbounds
+(['choropleth', 'choropleth'], ['6472'], 'locations')
+>>> '"/posts?region=6472"' in map_html(b, "m1").replace("\\\\/", "/")
+True
+"""
+from __future__ import annotations
+
+import html
+import json
+
+import plotly.graph_objects as go
+
+from suara.config.geo import boundaries
+
+__all__ = ["map_figure", "map_html", "GEO_REF"]
+
+#: placeholder for the shared geometry in a trace's ``geojson`` (replaced in the browser)
+GEO_REF = "#suara-geo"
+_LINE = dict(color="#5f6b7a", width=0.6)
+
+
+def _hover(region: dict, line: str | None, no_data: str) -> str:
+    head = f"<b>{html.escape(region['name'])}</b> ({html.escape(region['code'])})"
+    body = [html.escape(line)] if line else [html.escape(no_data)]
+    return "<br>".join([head, *body, *(html.escape(x) for x in region.get("hover") or [])])
+
+
+def map_figure(b: dict, geojson=GEO_REF) -> go.Figure:
+    """The Plotly figure of a map block; ``geojson`` defaults to the placeholder that
+    :func:`map_html` fills (pass a FeatureCollection for a self-contained figure)."""
+    fc, _ = boundaries([r["code"] for r in b["regions"]])
+    drawn = {f["id"] for f in fc["features"]}
+    regions = [r for r in b["regions"] if r["code"] in drawn]
+    by_code = {r["code"]: r for r in regions}
+    no_data = b.get("no_data", "–")
+    layers = b.get("layers") or []
+    fig = go.Figure()
+    common = dict(geojson=geojson, featureidkey="id", marker_line=_LINE,
+                  hovertemplate="%{customdata[1]}<extra></extra>")
+    # the base: every mapped region, grey, always visible
+    fig.add_choropleth(locations=[r["code"] for r in regions], z=[0] * len(regions), showscale=False,
+                       colorscale=[[0, "#e3e6ea"], [1, "#e3e6ea"]], name=no_data, showlegend=False,
+                       customdata=[[r.get("href") or "", _hover(r, None, no_data)] for r in regions], **common)
+    owner: list[int] = [-1]                      # trace -> layer index (-1 = base)
+    for li, lay in enumerate(layers):
+        vals = {c: v for c, v in (lay.get("values") or {}).items() if c in by_code and v is not None}
+        text = lay.get("text") or {}
+        cd = lambda codes: [[by_code[c].get("href") or "", _hover(by_code[c], text.get(c), no_data)] for c in codes]
+        if lay.get("kind") == "category":
+            for cat in lay.get("categories") or []:
+                codes = [c for c, v in vals.items() if v == cat["value"]]
+                if not codes:
+                    continue
+                colour = cat.get("colour") or "#888888"
+                fig.add_choropleth(locations=codes, z=[1] * len(codes), name=cat["label"],
+                                   colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
+                                   legendgroup=lay["id"], customdata=cd(codes), **common)
+                owner.append(li)
+        else:
+            codes = list(vals)
+            if not codes:
+                continue
+            cb = dict(title=dict(text=lay.get("colorbar") or lay.get("label", ""), side="right"), thickness=14, len=0.8)
+            if lay.get("tickformat"):
+                cb["tickformat"] = lay["tickformat"]
+            extra = {"zmid": lay["zmid"]} if lay.get("zmid") is not None else {}
+            fig.add_choropleth(locations=codes, z=[vals[c] for c in codes],
+                               name=lay.get("label", ""), colorscale=lay.get("colorscale") or "Blues",
+                               zmin=lay.get("zmin"), zmax=lay.get("zmax"), colorbar=cb, showlegend=False,
+                               customdata=cd(codes), **extra, **common)
+            owner.append(li)
+    for i, tr in enumerate(fig.data):
+        tr.visible = owner[i] in (-1, 0)
+    buttons = [dict(label=lay.get("label", lay.get("id")), method="update",
+                    args=[{"visible": [o in (-1, li) for o in owner]}])
+               for li, lay in enumerate(layers)]
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", scope="world", resolution=110,
+                    bgcolor="rgba(0,0,0,0)")
+    fig.update_layout(height=560, margin=dict(l=0, r=0, t=48, b=0), dragmode=False,
+                      separators=b.get("separators") or ".,",
+                      legend=dict(orientation="h", y=-0.02, x=0),
+                      updatemenus=[dict(type="dropdown", buttons=buttons, x=0, y=1.08, xanchor="left",
+                                        yanchor="top", showactive=True, active=0)] if len(buttons) > 1 else [])
+    return fig
+
+
+def _js(data) -> str:
+    """JSON safe inside a <script> element."""
+    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("/", "\\/")
+
+
+def map_html(b: dict, div_id: str) -> str:
+    """The map as ``<div>`` + one ``<script>`` (plotly.js must be on the page), with its notes
+    (missing boundaries, data credit) below."""
+    fc, _ = boundaries([r["code"] for r in b["regions"]])
+    notes = "".join(f"<small>{html.escape(n)}</small><br>" for n in b.get("notes") or [])
+    if not fc["features"]:
+        return f'<div class="map-notes">{notes}</div>'
+    fig = map_figure(b).to_plotly_json()
+    cfg = {"displaylogo": False, "responsive": True, "scrollZoom": False,
+           "toImageButtonOptions": {"format": "png", "scale": 2}}
+    did = html.escape(div_id)
+    script = (
+        "(function(){var g=" + _js(fc) + ",f=" + _js({"data": fig["data"], "layout": fig["layout"]}) +
+        ",d=document.getElementById(" + _js(div_id) + ");"
+        "f.data.forEach(function(t){if(t.geojson===" + _js(GEO_REF) + ")t.geojson=g;});"
+        # plotly.js fetches its world base map from a CDN for any geo subplot, even a hidden one:
+        # an empty base map in its asset cache keeps the page offline (nothing of it is drawn)
+        "var A=window.PlotlyGeoAssets||(window.PlotlyGeoAssets={topojson:{}}),o={};"
+        "['land','ocean','lakes','rivers','countries','subunits','coastlines'].forEach(function(k)"
+        "{o[k]={type:'GeometryCollection',geometries:[]};});"
+        "A.topojson=A.topojson||{};if(!A.topojson.world_110m)A.topojson.world_110m={type:'Topology',arcs:[],objects:o};"
+        "Plotly.newPlot(d,f.data,f.layout," + _js(cfg) + ").then(function(){"
+        "d.on('plotly_click',function(e){var p=e&&e.points&&e.points[0],h=p&&p.customdata&&p.customdata[0];"
+        "if(h){window.location.href=h;}});});})();")
+    return (f'<div id="{did}" class="plotly-graph-div suara-map" style="height:560px;width:100%"></div>'
+            f'<script type="text/javascript">{script}</script><div class="map-notes">{notes}</div>')
