@@ -238,20 +238,28 @@ def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str
                        f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
             FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
         # merge duplicates inside the batch: greatest counts, first non-null for the rest
-        store.upsert("posts", posts if distinct == posts.num_rows else _dedup_posts(con),
-                     keep_greatest=_METRICS)
+        unique = distinct == posts.num_rows
+        data = posts if unique else _dedup_posts(con)
+        if new == distinct:
+            store.append("posts", data, ignore_conflicts=False)   # no key is stored yet
+        else:
+            store.upsert("posts", data, keep_greatest=_METRICS, all_stored=new == 0)
         obs = pa.table({
             "platform": posts["platform"], "post_id": posts["post_id"], "observed_at": obs_at,
             "likes": posts["likes"], "comments": posts["comments"],
-            "shares": posts["shares"], "views": posts["views"],
-            "import_id": pa.array([import_id] * posts.num_rows, pa.string())})
+            "shares": posts["shares"], "views": posts["views"]})
         con.register("_in_obs", obs)
-        con.execute("""INSERT INTO metric_observations
-            SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
-                   max(views), any_value(import_id)
-            FROM _in_obs WHERE likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL
-               OR views IS NOT NULL
-            GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""")
+        some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
+        if unique:
+            con.execute(f"""INSERT INTO metric_observations
+                SELECT platform, post_id, observed_at, likes, comments, shares, views, ?
+                FROM _in_obs WHERE {some} ON CONFLICT DO NOTHING""", [import_id])
+        else:
+            con.execute(f"""INSERT INTO metric_observations
+                SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
+                       max(views), ?
+                FROM _in_obs WHERE {some}
+                GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""", [import_id])
         con.unregister("_in_obs")
     finally:
         con.unregister("_in_posts")

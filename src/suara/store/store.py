@@ -10,12 +10,14 @@ import contextlib
 import datetime as dt
 import threading
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import duckdb
-import ibis
-import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:   # pandas and Ibis load on first use: a writer need not pay for them
+    import pandas as pd
+    from ibis import Table as IbisTable
 
 from suara.store.schema import MIGRATIONS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES, columns
 
@@ -79,7 +81,16 @@ class Store:
             self._migrate()
         else:
             self._check_version()
-        self.ibis = ibis.duckdb.from_connection(self.con)
+
+    @property
+    def ibis(self):
+        """The Ibis backend over this store's connection, made on first use (importing Ibis
+        costs a second that writers such as ``suara ingest`` need not pay)."""
+        b = self.__dict__.get("_ibis")
+        if b is None or b[0] is not self.con:
+            import ibis as _ibis
+            b = self.__dict__["_ibis"] = (self.con, _ibis.duckdb.from_connection(self.con))
+        return b[1]
 
     # ----- schema ---------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -116,7 +127,7 @@ class Store:
         """The store's write lock: hold it to make several calls one unit for other threads."""
         return self._lock
 
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> IbisTable:
         """An Ibis table expression over a canonical table (reused inside :meth:`reading`)."""
         cache = self._read_cache()
         if cache is None:
@@ -210,7 +221,7 @@ class Store:
 
     def _stage(self, table: str, data: pa.Table | pd.DataFrame) -> tuple[str, list[str]]:
         """Register `data` as a view aligned to the canonical columns of `table`."""
-        if isinstance(data, pd.DataFrame):
+        if not isinstance(data, pa.Table):   # a pandas DataFrame
             data = pa.Table.from_pandas(data, preserve_index=False)
         cols = [c for c in columns(table) if c in data.column_names]
         name = f"_stage_{table}_{id(data)}"
@@ -218,12 +229,14 @@ class Store:
         return name, cols
 
     def upsert(self, table: str, data: pa.Table | pd.DataFrame,
-               keep_greatest: Iterable[str] = (), overwrite: Iterable[str] = ()) -> int:
+               keep_greatest: Iterable[str] = (), overwrite: Iterable[str] = (),
+               all_stored: bool = False) -> int:
         """Insert rows, or update existing rows with the same primary key.
 
         On conflict: columns in ``keep_greatest`` keep the larger value, columns in
         ``overwrite`` take the new value, every other column keeps the old value unless it
         was NULL. Duplicate keys inside ``data`` are merged first (last row wins).
+        ``all_stored``: the caller knows every key is stored already (no insert step).
         Returns the number of input rows.
         """
         if len(data) == 0:
@@ -265,8 +278,9 @@ class Store:
                         f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
                         f'JOIN "{table}" o USING ({using}) WHERE {" OR ".join(f"({x})" for x in changes)} '
                         f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
-                self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
-                                 f'ANTI JOIN "{table}" o USING ({using})')
+                if not all_stored:
+                    self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
+                                     f'ANTI JOIN "{table}" o USING ({using})')
             finally:
                 self.con.unregister(name)
         return len(data)
@@ -323,7 +337,6 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(self.path + ".wal")
             self.con = duckdb.connect(self.path)
-            self.ibis = ibis.duckdb.from_connection(self.con)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -385,6 +385,10 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
                        for k in ("id_str", "user_id_str", "conversation_id_str"))
     every = " || ".join(f"{c[k]}" for k in _TH_ALL if c[k] != "''")
     n = lambda k: f"TRY_CAST(nullif(trim({c[k]}), '') AS BIGINT)"  # noqa: E731
+    # the marks of `repair_mojibake`, found by plain substring tests (cheaper than a regex)
+    moj = " OR ".join(f"contains(_all, '{m}')" for m in _MOJIBAKE_RE2.split("|"))
+    # entity lists are extracted once into columns, then de-duplicated and cleaned: a list
+    # expression passed to a macro twice would run its regex twice
     return f"""
     WITH r AS (
       SELECT *,
@@ -395,13 +399,17 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
              nullif(trim({c['user_id_str']}), '') AS _uid,
              nullif(trim({c['conversation_id_str']}), '') AS _conv,
              try_strptime({c['created_at']}, '%a %b %d %H:%M:%S %z %Y') AS _ts,
-             regexp_matches({c['full_text']}, '{_NON_ASCII_WORD_RE2}') AS _uni
+             regexp_matches({c['full_text']}, '{_NON_ASCII_WORD_RE2}') AS _uni,
+             {every} AS _all
       FROM _b),
     m AS (
       SELECT *, (_tid <> '' AND (trim({c['id_str']}) IN ('', _tid)) AND _ts IS NOT NULL
                  AND {digits} AND {ids}
-                 AND NOT regexp_matches({every}, '{_MOJIBAKE_RE2}')
-                 AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain
+                 AND NOT ({moj})
+                 AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain,
+             CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_HASHTAG_RE2}', 1) END AS _h,
+             CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_MENTION_RE2}', 1) END AS _m,
+             CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_LINK_RE2}') END AS _l
       FROM r)
     SELECT _row, _plain, _uni,
       'x' AS platform, _tid AS post_id,
@@ -412,19 +420,13 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
       CAST(NULL AS VARCHAR) AS parent_id,
       CASE WHEN _conv IS NOT NULL AND _conv <> _tid THEN _conv END AS root_id,
       {c['full_text']} AS text,
-      CASE WHEN _uni THEN NULL
-           ELSE _dd(list_transform(list_filter(regexp_extract_all({c['full_text']}, '{_HASHTAG_RE2}', 1),
-                                               lambda h: NOT regexp_full_match(h, '[0-9]+')),
-                                   lambda h: lower(h))) END AS hashtags,
-      CASE WHEN _uni THEN NULL
-           ELSE _dd(list_transform(regexp_extract_all({c['full_text']}, '{_MENTION_RE2}', 1),
-                                   lambda h: lower(h))) END AS mentions,
-      CASE WHEN _uni THEN NULL
-           ELSE _dd(list_transform(regexp_extract_all({c['full_text']}, '{_LINK_RE2}'),
-                                   lambda u: rtrim(u, '.,;:!?)'))) END AS links,
+      _dd(list_transform(list_filter(_h, lambda h: NOT regexp_full_match(h, '[0-9]+')),
+                         lambda h: lower(h))) AS hashtags,
+      _dd(list_transform(_m, lambda h: lower(h))) AS mentions,
+      _dd(list_transform(_l, lambda u: rtrim(u, '.,;:!?)'))) AS links,
       CASE WHEN trim({c['image_url']}) <> '' THEN 'photo'
            WHEN _uni THEN NULL
-           WHEN regexp_matches({c['full_text']}, '{_LINK_RE2}') THEN 'link' ELSE 'text' END AS media_type,
+           WHEN len(_l) > 0 THEN 'link' ELSE 'text' END AS media_type,
       CASE WHEN _handle IS NOT NULL THEN 'https://x.com/' || _handle || '/status/' || _tid
            ELSE 'https://x.com/i/web/status/' || _tid END AS url,
       {n('favorite_count')} AS likes, {n('reply_count')} AS comments,
