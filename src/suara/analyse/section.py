@@ -20,7 +20,7 @@ Blocks are plain dicts with a ``type``:
   ``regions`` = [{"code", "name", "href", "hover": [lines]}], ``layers`` = [{"id", "label",
   "kind": "category"|"scale", "values": {code: value}, "text": {code: hover line},
   "categories": [{"value", "label", "colour"}] (category) or "colorscale", "zmin", "zmax",
-  "zmid"?, "tickformat"?, "colorbar" (scale)}] (the first layer shows first; the reader picks
+  "zmid"?, "tickformat"?, "tickvals"?, "ticktext"?, "colorbar" (scale)}] (the first layer shows first; the reader picks
   another), and optionally ``notes``, ``missing`` (codes without a boundary), ``no_data``,
   ``separators`` (Plotly's, ",." in Indonesian); the older form ``points`` = [{"code",
   "name", "lat", "lon", "size", "colour", "hover"}] draws region centres;

@@ -78,6 +78,8 @@ def map_figure(b: dict, geojson=GEO_REF) -> go.Figure:
             cb = dict(title=dict(text=lay.get("colorbar") or lay.get("label", ""), side="right"), thickness=14, len=0.8)
             if lay.get("tickformat"):
                 cb["tickformat"] = lay["tickformat"]
+            if lay.get("tickvals"):
+                cb.update(tickmode="array", tickvals=lay["tickvals"], ticktext=lay.get("ticktext") or None)
             extra = {"zmid": lay["zmid"]} if lay.get("zmid") is not None else {}
             fig.add_choropleth(locations=codes, z=[vals[c] for c in codes],
                                name=lay.get("label", ""), colorscale=lay.get("colorscale") or "Blues",

@@ -8,7 +8,8 @@ Layers, each a colouring of the configured regions (BPS codes) that the reader p
 - ``share-<ballot>``: a pair's share of voice in the region (white → the pair's colour);
 - ``net-<ballot>``: a pair's net sentiment, (positive − negative) / mentions, −1..+1;
 - ``coverage``: the conversation index, the region's share of mentions divided by its share
-  of the DPT (1 = as loud online as its voters weigh; needs ``dpt`` in the config).
+  of the DPT (1 = as loud online as its voters weigh; needs ``dpt`` in the config), coloured
+  on a log2 scale around 1.
 
 Every region carries a hover card (name, posts, mentions, DPT, shares all and without
 coordinated accounts) with numbers in the reader's locale (``20.644``, ``54,1%`` in
@@ -25,6 +26,7 @@ Example
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from babel.numbers import format_decimal, format_percent
@@ -154,10 +156,14 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
                        "zmin": -lim, "zmax": lim, "colorbar": t["net"]})
     notes = []
     if coverage:
-        hi = max(max(coverage.values()), 1 / max(min(coverage.values()), 1e-3), 1.5)
-        layers.append({"id": "coverage", "label": t["coverage"], "kind": "scale", "values": coverage,
-                       "text": cov_txt, "colorscale": DIVERGING, "zmin": 0.0, "zmax": min(hi, 4.0) if hi > 2 else 2.0,
-                       "zmid": 1.0, "colorbar": t["coverage_short"]})
+        # a ratio: coloured on a log2 scale, so 0,5 and 2 are equally far from 1 (white)
+        logs = {c: math.log2(min(max(v, 1 / 8), 8.0)) for c, v in coverage.items()}
+        lim = max([abs(x) for x in logs.values()] + [1.0])
+        ticks = [k for k in range(-3, 4) if abs(k) <= lim]
+        layers.append({"id": "coverage", "label": t["coverage"], "kind": "scale", "values": logs,
+                       "text": cov_txt, "colorscale": DIVERGING, "zmin": -lim, "zmax": lim,
+                       "colorbar": t["coverage_short"], "tickvals": ticks,
+                       "ticktext": [format_decimal(2.0 ** k, "#,##0.###", locale=_loc(lang)) for k in ticks]})
     else:
         notes.append(t["coverage_needs_dpt"])
     if missing:
