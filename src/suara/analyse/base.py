@@ -32,7 +32,7 @@ from suara.store.schema import ENRICH_VERSION_KEY
 __all__ = ["current_version", "posts", "enriched", "mentions", "flagged", "without_flagged",
            "account_region", "ENRICH_VERSION_KEY", "objcols", "safe_float", "wilson_lower", "tz_offset_minutes",
            "local_time", "pair_label", "region_names", "data_signature", "memo", "release", "candidate_mentions",
-           "reach_expr", "pct", "signed", "ORGANIC_REACH", "VIEWS"]
+           "reach_expr", "pct", "signed", "ORGANIC_REACH", "VIEWS", "account_daily", "daily", "uses_aggregates"]
 
 #: share of an author's followers assumed to see a post when the export has no view count
 #: (organic reach on Instagram/Facebook/X is commonly reported at 2-10%; 10% is the upper end,
@@ -298,6 +298,100 @@ def candidate_mentions(ws, filtered: bool = False) -> ibis.Table:
         _track(c)
         return c
     return memo(ws, ("candidate_mentions", filtered), build, copy=False, sig=sig)
+
+
+#: grain and figures of :func:`account_daily` (the columns of ``agg_account_daily``)
+ACCOUNT_DAILY = ("day", "platform", "account_id", "candidate", "region", "flagged", "mentions", "positive",
+                 "negative", "score_sum", "weighted", "engagement", "posts")
+#: grain and figures of :func:`daily` (the columns of ``agg_daily``)
+DAILY = ("day", "platform", "candidate", "region", "sentiment", "flagged", "mentions", "posts", "score_sum",
+         "weighted", "engagement", "likes", "comments", "shares", "views")
+
+
+def uses_aggregates(ws) -> bool:
+    """Whether this run reads the pre-aggregated tables (``suara.store.aggregates``): they
+    exist for this election's zone and pairs and match the store; otherwise the same frames
+    are computed from the canonical tables (any engine)."""
+    from suara.store import aggregates
+    return ws.store.scoped(("aggregates_ready", ws.election.id), lambda: aggregates.ready(
+        ws.store, tz_offset_minutes(ws.election), ws.election.ballots))
+
+
+def _flag_grain(ws) -> ibis.Table:
+    """:func:`candidate_mentions` (all accounts) with the local ``day``, the author's
+    ``flagged`` state and ``lead`` (1 on a post's first pair: summed, distinct posts)."""
+    t = candidate_mentions(ws, False)
+    fl = flagged(ws).distinct().mutate(_fl=ibis.literal(1))
+    j = t.left_join(fl, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    first = j.candidate.min().over(ibis.window(group_by=[j.platform, j.post_id]))
+    return j.mutate(day=local_time(ws, j.created_at).date(), flagged=j._fl.notnull(),
+                    lead=(j.candidate == first).ifelse(1, 0), w=(j.s + 1) / 2)
+
+
+def _frame(df: pd.DataFrame, cols) -> pd.DataFrame:
+    df = objcols(df[list(cols)].copy())
+    # local days as datetime.date (None when the post has no time), as Ibis' date() gives them
+    df["day"] = pd.Series([None if pd.isna(d) else pd.Timestamp(d).date() for d in df["day"]],
+                          index=df.index, dtype=object)
+    df["flagged"] = df["flagged"].fillna(False).astype(bool)
+    return df
+
+
+def account_daily(ws) -> pd.DataFrame:
+    """Candidate mentions per (local day, platform, account, pair) with the account's region
+    and coordination flag: mentions, positive, negative, score_sum, weighted (sum of
+    (score+1)/2), engagement, posts (distinct posts, each counted on its first pair).
+
+    Read from ``agg_account_daily`` when :func:`uses_aggregates`, else computed from the
+    canonical tables; the two are equal (tests/test_aggregates.py). One frame per run,
+    shared by every section that counts distinct accounts.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> list(account_daily(suara.init(tempfile.mkdtemp())).columns)[:4]
+    ['day', 'platform', 'account_id', 'candidate']
+    """
+    def build() -> pd.DataFrame:
+        if uses_aggregates(ws):
+            df = ws.store.sql("SELECT * FROM agg_account_daily")
+        else:
+            j = _flag_grain(ws)
+            df = j.group_by(["day", "platform", "account_id", "candidate"]).aggregate(
+                region=j.region.max(), flagged=j.flagged.any(), mentions=j.count(), positive=j.pos.sum(),
+                negative=j.neg.sum(), score_sum=j.s.sum(), weighted=j.w.sum(), engagement=j.eng.sum(),
+                posts=j.lead.sum()).execute()
+        return _frame(df, ACCOUNT_DAILY)
+    return memo(ws, ("account_daily",), build, copy=False)
+
+
+def daily(ws) -> pd.DataFrame:
+    """Candidate mentions per (local day, platform, pair, region, sentiment, flag):
+    mentions, posts, score_sum, weighted, engagement, likes, comments, shares, views — from
+    ``agg_daily`` when :func:`uses_aggregates`, else from the canonical tables.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> int(daily(suara.init(tempfile.mkdtemp())).mentions.sum())
+    0
+    """
+    def build() -> pd.DataFrame:
+        if uses_aggregates(ws):
+            df = ws.store.sql("SELECT * FROM agg_daily")
+        else:
+            j = _flag_grain(ws)
+            p = ws.store.table("posts").select("platform", "post_id", "likes", "comments", "shares", "views")
+            j = j.left_join(p, ["platform", "post_id"])
+            j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+            df = j.group_by(["day", "platform", "candidate", "region", "sentiment", "flagged"]).aggregate(
+                mentions=j.count(), posts=j.lead.sum(), score_sum=j.s.sum(), weighted=j.w.sum(),
+                engagement=j.eng.sum(), likes=ibis.coalesce(j.likes, 0).sum(),
+                comments=ibis.coalesce(j.comments, 0).sum(), shares=ibis.coalesce(j.shares, 0).sum(),
+                views=ibis.coalesce(j.views, 0).sum()).execute()
+        return _frame(df, DAILY)
+    return memo(ws, ("daily",), build, copy=False)
 
 
 _LIVE: list = []

@@ -55,6 +55,11 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
     doc: dict[str, Any] = {}
     timings: dict[str, float] = {}
     errors: dict[str, str] = {}
+    if not getattr(ws.store, "read_only", False):
+        # bring the pre-aggregated tables up to date (a no-op when the writers kept them so)
+        from suara.analyse.base import tz_offset_minutes
+        from suara.store import aggregates
+        aggregates.ensure(ws.store, tz_offset_minutes(ws.election), ws.election.ballots)
     with ws.store.reading():   # one read scope: schemas, meta and the data signature looked up once
         _run(ws, registry, names, options, strict, progress, doc, timings, errors)
     if "meta" in doc and isinstance(doc["meta"], dict) and not failed(doc["meta"]):

@@ -154,7 +154,7 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
                             write_batch=lambda out: _write_batch(store, version, models, dedup, out,
                                                                  rebuild, utcnow))
         _workspace_steps(ws)
-        return _finish(store, version, total, t0, pipe)
+        return _finish(store, version, total, t0, pipe, ws.election)
     stateless = [c for c in pipe.components if not isinstance(c, NearDuplicates)]
     pool = _pool(stateless, int(settings["workers"]), total, size)
     if pool is not None:
@@ -171,7 +171,7 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
         if pool is not None:
             pool.terminate()
     _workspace_steps(ws)
-    return _finish(store, version, total, t0, pipe)
+    return _finish(store, version, total, t0, pipe, ws.election)
 
 
 def _workspace_steps(ws) -> None:
@@ -184,8 +184,11 @@ def _workspace_steps(ws) -> None:
             cls().apply_workspace(ws)
 
 
-def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline") -> dict:
+def _finish(store, version: str, total: int, t0: float, pipe: "Pipeline", election=None) -> dict:
     store.set_meta(ENRICH_VERSION_KEY, version)
+    if election is not None:   # the days of the new mentions (all of them for a new version)
+        from suara.store import aggregates
+        aggregates.refresh(store, *aggregates.config_of(election))
     secs = time.time() - t0
     engine = getattr(store, "engine", "duckdb")
     hoax = None  # posts of this version matching a known claim (when a claims list is loaded)

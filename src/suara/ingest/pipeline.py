@@ -331,4 +331,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
             continue
         cb = (lambda n, _s=src: progress(_s.name, n)) if progress else None
         reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers, options))
+    if any(r.error is None for r in reports):
+        from suara.store import aggregates
+        aggregates.refresh(store)   # the days of the posts these imports observed
     return reports

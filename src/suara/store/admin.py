@@ -223,6 +223,8 @@ def apply_retention(ws, days: int | None = None, now: dt.datetime | None = None)
         for t in ("enrichments", "mentions", "metric_observations", "posts"):
             s.execute(f"DELETE FROM {t} WHERE (platform, post_id) IN (SELECT platform, post_id FROM _old)")
         s.execute("DROP TABLE _old")
+        from suara.store import aggregates
+        aggregates.refresh(s)   # purged days drop out of the pre-aggregated tables
         audit(s, "retention", "purge", f"older than {days} days", {"posts": n, "cutoff": cutoff})
     s.execute("CHECKPOINT")
     return {"purged_posts": n, "days": days, "cutoff": cutoff.isoformat()}

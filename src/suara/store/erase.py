@@ -106,6 +106,8 @@ def erase_tables(store, platform: str, account_id: str, handles: list[str], alia
     cols_of = {t: {r[0]: r[1] for r in s.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
         "AND table_name = ?", [t]).fetchall()} for t in tables}
+    from suara.store import aggregates
+    agg_days, agg_null = aggregates.days_of_account(s, platform, account_id)
     with s.transaction():
         s.execute("CREATE OR REPLACE TEMP TABLE _forget_posts AS SELECT platform, post_id FROM posts "
                   "WHERE platform = ? AND account_id = ?", key)
@@ -128,6 +130,9 @@ def erase_tables(store, platform: str, account_id: str, handles: list[str], alia
                     s.execute(f'DELETE FROM "{t}" WHERE platform = ? AND account_id = ?', key)
                 counts[t] = counts.get(t, 0) + n
         s.execute("DROP TABLE _forget_posts")
+        # the pre-aggregated tables: the days the account's mentions were counted on
+        if agg_days or agg_null:
+            aggregates.rebuild_days(s, agg_days, include_null=agg_null)
         # quarantined input: exact field values only (a short id must not take other rows along)
         if "quarantine" in tables:
             rows = s.execute("SELECT rowid, raw FROM quarantine WHERE raw IS NOT NULL AND regexp_matches(raw, ?)",
@@ -153,7 +158,7 @@ def erase_tables(store, platform: str, account_id: str, handles: list[str], alia
         for t in tables:
             cols = cols_of[t]
             pat = pat_content if t in CONTENT_TABLES else pat_all
-            if pat is None:
+            if pat is None or t in aggregates.TABLES:   # counts and codes, no text
                 continue
             for c, typ in cols.items():
                 if c in PRIMARY_KEYS.get(t, ()):

@@ -6,7 +6,7 @@ Timestamps are UTC (``TIMESTAMP`` without zone, always UTC by convention).
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: meta key holding the enrichment version that analyses read (set by the enrich stage)
 ENRICH_VERSION_KEY = "enrich.current_version"
@@ -168,6 +168,21 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("negative", "BIGINT"), ("neutral", "BIGINT"), ("unique_accounts", "BIGINT"),
         ("engagement", "BIGINT"),
     ],
+    # candidate mentions of the current enrichment version summed per election-local day,
+    # kept up to date by ingest/enrich/detect/erasure (store.aggregates) and read by sections
+    # and pages; no key: rebuilt by day partitions
+    "agg_daily": [
+        ("day", "DATE"), ("platform", "VARCHAR"), ("candidate", "VARCHAR"), ("region", "VARCHAR"),
+        ("sentiment", "VARCHAR"), ("flagged", "BOOLEAN"), ("mentions", "BIGINT"), ("posts", "BIGINT"),
+        ("score_sum", "DOUBLE"), ("weighted", "DOUBLE"), ("engagement", "BIGINT"), ("likes", "BIGINT"),
+        ("comments", "BIGINT"), ("shares", "BIGINT"), ("views", "BIGINT"),
+    ],
+    "agg_account_daily": [
+        ("day", "DATE"), ("platform", "VARCHAR"), ("account_id", "VARCHAR"), ("candidate", "VARCHAR"),
+        ("region", "VARCHAR"), ("flagged", "BOOLEAN"), ("mentions", "BIGINT"), ("positive", "BIGINT"),
+        ("negative", "BIGINT"), ("score_sum", "DOUBLE"), ("weighted", "DOUBLE"), ("engagement", "BIGINT"),
+        ("posts", "BIGINT"),
+    ],
     "meta": [("key", "VARCHAR NOT NULL"), ("value", "VARCHAR")],
     # the team's own labels (append-only: the newest row per post, task, target and labeller
     # wins). Posts of the store are keyed by (platform, post_id); rows of an imported label
@@ -235,4 +250,6 @@ MIGRATIONS: dict[int, list[str]] = {
     3: [create_sql(t) for t in _V3_TABLES],  # team labels and custom categories
     # server-side sessions; revocable API tokens
     4: [create_sql("sessions"), "ALTER TABLE api_tokens ADD COLUMN IF NOT EXISTS revoked_at TIMESTAMP"],
+    # pre-aggregated mentions (store.aggregates); built by the next enrich or analyse
+    5: [create_sql("agg_daily"), create_sql("agg_account_daily")],
 }

@@ -15,8 +15,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+import pandas as pd
+
 from suara.analyse.audience.region_map import map_block
-from suara.analyse.base import candidate_mentions, pair_label, pct, region_names, safe_float
+from suara.analyse.base import account_daily, pair_label, pct, region_names, safe_float
 from suara.analyse.section import Section, colours, figure, posts_link, register
 from suara.config.i18n import texts
 
@@ -54,12 +56,18 @@ def regions_section(ws) -> dict[str, Any]:
     names = region_names(el)
     ballots = list(el.ballots)
     out: dict[str, Any] = {"inference": inference, "names": names}
+    frame = account_daily(ws)   # the run's shared per-account daily mentions
+    frame = frame.assign(acct=frame.platform + ":" + frame.account_id)
     for v in ("all", "filtered"):
-        t = candidate_mentions(ws, v == "filtered")
-        df = t.group_by(["region", "candidate"]).aggregate(n=t.count(), acc=t.acct.nunique(),
-                                                          pos=t.pos.sum(), neg=t.neg.sum()).execute()
-        accs = t.group_by("region").aggregate(
-            acc=t.acct.nunique(), posts=t.platform.concat(":", t.post_id).nunique()).execute()
+        t = frame[~frame.flagged] if v == "filtered" else frame
+        g = t.groupby(["region", "candidate"], dropna=False)
+        df = g[["mentions", "positive", "negative"]].sum().rename(
+            columns={"mentions": "n", "positive": "pos", "negative": "neg"})
+        df["acc"] = g["acct"].nunique()
+        df = df.reset_index()
+        gr = t.groupby("region", dropna=False)
+        # distinct posts that mention a pair: each post counted on its first pair
+        accs = pd.DataFrame({"acc": gr["acct"].nunique(), "posts": gr["posts"].sum()}).reset_index()
         acc_by = {r.region: int(r.acc) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
         # distinct posts that mention a pair (a post naming both pairs is two mentions, one post)
         posts_by = {r.region: int(r.posts) for r in accs.itertuples(index=False) if isinstance(r.region, str)}

@@ -18,8 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from suara.analyse.accounts import account_profiles
-from suara.analyse.base import (VIEWS, candidate_mentions, current_version, local_time, pair_label, reach_expr,
-                                safe_float, tz_offset_minutes, without_flagged)
+from suara.analyse.base import (ORGANIC_REACH, VIEWS, candidate_mentions, current_version, flagged, local_time,
+                                memo, objcols, pair_label, reach_expr, safe_float, tz_offset_minutes)
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register, tzname
 from suara.config.i18n import texts
@@ -45,13 +45,34 @@ def _top_posts(ws) -> ibis.Table:
 _DOW = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+def _cells(ws) -> pd.DataFrame:
+    """Top-level posts per (author flagged, platform, format, local day of week, local hour):
+    posts, interactions and estimated reach (views where counted, else
+    :data:`~suara.analyse.base.ORGANIC_REACH` of the followers: both sums are integers, so
+    the reach adds up exactly). One query for both views, shared by the run."""
+    def build() -> pd.DataFrame:
+        p = _top_posts(ws)
+        fl = flagged(ws).distinct().mutate(_fl=ibis.literal(1))
+        j = p.left_join(fl, ["platform", "account_id"])
+        j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+        seen = ibis.coalesce(j.views, 0) > 0
+        j = j.mutate(flagged=j._fl.notnull(), rv=seen.ifelse(j.views, 0),
+                     rf=seen.ifelse(0, ibis.coalesce(j.followers, 0)))
+        df = j.group_by(["flagged", "platform", "fmt", "dow", "hour"]).aggregate(
+            posts=j.count(), inter=j.inter.sum(), rv=j.rv.sum(), rf=j.rf.sum()).execute()
+        df["reach"] = df.rv.astype("float64") + df.rf.astype("float64") * ORGANIC_REACH
+        return objcols(df)
+    return memo(ws, ("engagement_cells",), build, copy=False)
+
+
 def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
-    p = _top_posts(ws)
+    cells = _cells(ws)
     if filtered:
-        p = without_flagged(p, ws)
-    by_fmt = p.group_by(["platform", "fmt"]).aggregate(
-        posts=p.count(), interactions=p.inter.sum(), reach=p.reach.sum(),
-        mean_interactions=p.inter.mean()).execute()
+        cells = cells[~cells.flagged.astype(bool)]
+    by_fmt = cells.groupby(["platform", "fmt"], sort=False).agg(
+        posts=("posts", "sum"), interactions=("inter", "sum"), rv=("rv", "sum"), rf=("rf", "sum")).reset_index()
+    by_fmt["reach"] = by_fmt.rv.astype("float64") + by_fmt.rf.astype("float64") * ORGANIC_REACH
+    by_fmt["mean_interactions"] = by_fmt.interactions / by_fmt.posts
     fmt = {}
     for r in by_fmt.itertuples(index=False):
         fmt.setdefault(r.platform, {})[r.fmt] = {
@@ -59,13 +80,14 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
             "estimated_reach": int(r.reach or 0),
             "engagement_rate": safe_float(r.interactions / r.reach if r.reach else None),
             "mean_interactions": safe_float(r.mean_interactions, 2)}
-    by_f = p.group_by("fmt").aggregate(posts=p.count(), interactions=p.inter.sum(),
-                                       reach=p.reach.sum()).execute()
+    by_f = cells.groupby("fmt", sort=False).agg(
+        posts=("posts", "sum"), interactions=("inter", "sum"), rv=("rv", "sum"), rf=("rf", "sum")).reset_index()
+    by_f["reach"] = by_f.rv.astype("float64") + by_f.rf.astype("float64") * ORGANIC_REACH
     formats = {r.fmt: {"posts": int(r.posts),
                        "engagement_rate": safe_float(r.interactions / r.reach if r.reach else None),
                        "mean_interactions": safe_float(r.interactions / r.posts, 2)}
                for r in by_f.itertuples(index=False)}
-    hd = p.group_by(["dow", "hour"]).aggregate(posts=p.count(), inter=p.inter.sum()).execute()
+    hd = cells.groupby(["dow", "hour"]).agg(posts=("posts", "sum"), inter=("inter", "sum")).reset_index()
     hours = hd.groupby("hour")[["posts", "inter"]].sum()
     dows = hd.groupby("dow")[["posts", "inter"]].sum()
     by_hour = {str(int(h)): {"posts": int(r.posts), "mean_interactions": safe_float(r.inter / r.posts, 2)}
@@ -74,7 +96,7 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
               for d, r in dows.iterrows()}
     hd = hd[hd.posts >= min_posts].copy()
     hd["mean"] = hd.inter / hd.posts
-    best = hd.sort_values(["mean", "posts"], ascending=False).head(5)
+    best = hd.sort_values(["mean", "posts", "dow", "hour"], ascending=[False, False, True, True]).head(5)
     best_times = [{"day": _DOW[int(r.dow)], "hour": int(r.hour), "posts": int(r.posts),
                    "mean_interactions": safe_float(r.mean, 2)} for r in best.itertuples(index=False)]
     return {"by_platform_format": fmt, "by_format": formats, "by_hour": by_hour,

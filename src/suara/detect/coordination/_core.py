@@ -177,6 +177,8 @@ class CoordinationResult:
             ws.store.set_meta("coordination.run_id", self.run_id)
             ws.store.set_meta("coordination.summary", json.dumps(
                 {"windows": self.windows, "stats": self.stats, "params": self.params}, default=str))
+            from suara.store import aggregates
+            aggregates.refresh(ws.store)   # the days of accounts whose flag changed
 
 
 def detect_coordination(ws, window: int | None = None, *, min_weight: int = 2,
