@@ -301,7 +301,10 @@ def ensure(store, tz_offset: int, ballots: Iterable[str]) -> bool:
         return False
     try:
         refresh(store, tz_offset, ballots)
-    except Exception:  # noqa: BLE001 - e.g. a store locked by a writer: read the canonical tables
+    except Exception as e:  # noqa: BLE001 - e.g. a store locked by a writer: read the canonical tables
+        import logging
+        logging.getLogger("suara.store").warning("pre-aggregated tables not refreshed (%s); reading the "
+                                                 "canonical tables", e)
         return False
     return ready(store, tz_offset, ballots)
 
