@@ -35,7 +35,7 @@ import pandas as pd
 from suara.store.export import neutralise
 
 __all__ = ["PLAYBOOKS", "CaseError", "suggest_playbook", "open_case", "list_cases", "get_case",
-           "add_note", "assign_case", "resolve_case", "export_evidence", "STATUSES"]
+           "add_note", "assign_case", "set_status", "resolve_case", "export_evidence", "STATUSES"]
 
 STATUSES = ("open", "assigned", "in_progress", "resolved")
 
@@ -249,6 +249,15 @@ def assign_case(ws, case_id: str, assignee: str, actor: str = "cli", start: bool
                    assignee=assignee, status="in_progress" if start else "assigned")
 
 
+def set_status(ws, case_id: str, status: str, actor: str = "cli") -> dict:
+    """Move an unresolved case to ``open``, ``assigned`` or ``in_progress`` (resolving takes an
+    outcome: :func:`resolve_case`). Example: ``set_status(ws, cid, "in_progress")``."""
+    if status not in STATUSES[:-1]:
+        raise CaseError(f"status must be one of {', '.join(STATUSES[:-1])} (resolve a case with an outcome), "
+                        f"got {status!r}")
+    return _update(ws, case_id, actor, "case.status", {"status": status}, status=status)
+
+
 def resolve_case(ws, case_id: str, outcome: str, actor: str = "cli") -> dict:
     """Close a case with an outcome text. Example: ``resolve_case(ws, cid, "debunked")``."""
     if not outcome or not outcome.strip():
@@ -261,10 +270,16 @@ def resolve_case(ws, case_id: str, outcome: str, actor: str = "cli") -> dict:
                    status="resolved", resolved_at=_now(), notes=json.dumps(notes, ensure_ascii=False))
 
 
-def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli") -> dict:
+def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli", show_identities: bool = True,
+                    salt: str | None = None) -> dict:
     """Write ``<case>-evidence.csv`` and ``<case>-evidence.json``: every post of the alert
     (platform, post id, account, handle, UTC time, URL, text, engagement, flags) with the
     sha256 of its text, plus a manifest with the sha256 of the CSV file itself.
+
+    Without ``show_identities`` (the web app's roles that may not see citizens), ordinary
+    citizens' account ids and handles become their pseudonyms and @mentions of them in the
+    texts are replaced; public accounts stay named. Each row's sha256 is still the hash of the
+    original text, so a full export made by an administrator verifies it.
 
     Returns ``{"csv", "json", "posts", "sha256"}``.
 
@@ -305,6 +320,18 @@ def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli") -
             d[k] = None if d[k] is None else int(d[k])
         d["coordinated"] = bool(d["coordinated"]) if d["coordinated"] is not None else False
         recs.append(d)
+    if not show_identities and recs:
+        from suara.analyse.explorer import _type_map
+        from suara.analyse.privacy import display_handle, is_public, scrub_text, workspace_salt
+        salt = salt if salt is not None else workspace_salt(ws)
+        types = _type_map(ws)
+        texts = scrub_text(ws, [d.get("text") for d in recs], salt)
+        for d, txt in zip(recs, texts):
+            typ = types.get((str(d["platform"]), str(d["account_id"])))
+            if not is_public(typ):
+                d["handle"] = display_handle(typ, d["platform"], str(d["account_id"]), d.get("handle"), salt)
+                d["account_id"] = d["handle"]
+            d["text"] = txt
     fcsv = out / f"{case_id}-evidence.csv"
     with open(fcsv, "w", newline="", encoding="utf-8") as f:
         # CRLF: a bare "\r" inside a cell is then quoted (see suara.store.export.write_csv)
@@ -321,5 +348,6 @@ def export_evidence(ws, case_id: str, out_dir: str | Path, actor: str = "cli") -
            "window_utc": [str(start), str(end)], "posts": recs, "csv_sha256": digest,
            "trace": ev.get("trace")}
     fjson.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    _audit(ws, actor, "case.export", case_id, {"posts": len(recs), "csv_sha256": digest})
+    _audit(ws, actor, "case.export", case_id, {"posts": len(recs), "csv_sha256": digest,
+                                               "pseudonymised": not show_identities})
     return {"csv": str(fcsv), "json": str(fjson), "posts": len(recs), "sha256": digest}

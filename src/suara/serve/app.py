@@ -33,7 +33,7 @@ from fastapi.staticfiles import StaticFiles
 
 import suara
 from suara.serve import csp, labelling
-from suara.serve.routes import admin, api, pages, public
+from suara.serve.routes import admin, api, cases, pages, public
 from suara.serve.routes.admin import api_operations
 from suara.serve.state import (HERE, SESSION_COOKIE, SESSION_MAX_AGE, WebState, lang_of, require,
                                safe_filename)
@@ -63,6 +63,8 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.include_router(public.router)
     app.include_router(pages.router)
+    app.include_router(cases.router)
+    app.include_router(cases.api)
     app.include_router(api.router)
     app.include_router(admin.router)
     app.include_router(labelling.router(state.ws, state.lock, require, state.check_csrf, state.render, lang_of))

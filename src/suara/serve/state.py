@@ -259,6 +259,19 @@ class WebState:
         ident = bool(user and auth.can(user["role"], "identities"))
         return self._feed("cases", ident, lambda: self.ws.cases(show_identities=ident))
 
+    def inbox(self, user: dict | None = None, **filters) -> dict:
+        """The radar's triage inbox (:func:`suara.analyse.triage.inbox`) for a role, with the
+        inbox filters (pair, type, severity, status); a bad filter value is a 400."""
+        from suara.analyse.triage import filter_groups, inbox
+        ident = bool(user and auth.can(user["role"], "identities"))
+        full = self._feed("inbox", ident, lambda: [inbox(self.ws, show_identities=ident, salt=self.salt,
+                                                           db=self.reader)])[0]
+        try:
+            groups = filter_groups(full["groups"], **{k: v for k, v in filters.items() if v})
+        except ValueError as e:
+            raise HTTPException(400, str(e)) from None
+        return {**full, "groups": groups}
+
     def open_case(self, alert_id: str, user: dict) -> dict:
         from suara.analyse.cases import CaseError
         try:
@@ -267,6 +280,65 @@ class WebState:
             raise HTTPException(404, "no such alert") from None
         self.cache.invalidate()
         return case
+
+    def case(self, case_id: str, user: dict) -> dict:
+        """One case with its playbook, notes and alert; citizens named in the title and notes
+        pseudonymised for roles without identities; 404 for an unknown case."""
+        from suara.analyse.cases import CaseError, get_case
+        try:
+            with self.lock:
+                c = get_case(self.ws, case_id)
+        except CaseError:
+            raise HTTPException(404, "no such case") from None
+        if not auth.can(user["role"], "identities"):
+            from suara.analyse.privacy import scrub_text
+            with self.lock:
+                texts = scrub_text(self.ws, [c.get("title")] + [n.get("text") for n in c["notes"]], self.salt)
+            c["title"] = texts[0]
+            for n, t in zip(c["notes"], texts[1:]):
+                n["text"] = t
+        return c
+
+    def case_action(self, case_id: str, action: str, user: dict, **kw) -> dict:
+        """Assign, note, set the status of or resolve a case as ``user`` (audited by the
+        library); a refused action is a 400, an unknown case a 404."""
+        from suara.analyse import cases as lib
+        fn = {"assign": lib.assign_case, "note": lib.add_note, "status": lib.set_status,
+              "resolve": lib.resolve_case}.get(action)
+        if fn is None:
+            raise HTTPException(404, f"unknown case action {action!r}")
+        try:
+            with self.lock:
+                lib.get_case(self.ws, case_id)
+        except lib.CaseError:
+            raise HTTPException(404, "no such case") from None
+        try:
+            with self.lock:
+                fn(self.ws, case_id, actor=user["username"], **kw)
+        except lib.CaseError as e:
+            raise HTTPException(400, str(e)) from None
+        self.cache.invalidate()
+        return self.case(case_id, user)
+
+    def case_evidence(self, case_id: str, user: dict) -> bytes:
+        """The case's evidence (CSV + JSON with hashes) as a ZIP; pseudonymised for roles
+        without identities; audited by the library."""
+        import tempfile
+        import zipfile
+
+        from suara.analyse.cases import CaseError, export_evidence
+        with tempfile.TemporaryDirectory() as d:
+            try:
+                with self.lock:
+                    res = export_evidence(self.ws, case_id, d, actor=user["username"],
+                                          show_identities=auth.can(user["role"], "identities"), salt=self.salt)
+            except CaseError:
+                raise HTTPException(404, "no such case") from None
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+                for f in (res["csv"], res["json"]):
+                    z.write(f, Path(f).name)
+        return buf.getvalue()
 
     def zone(self) -> str:
         from suara.analyse.feeds import zone_name

@@ -7,6 +7,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from suara.analyse.alerts import ALERT_TYPES, SEVERITIES
+from suara.analyse.base import pair_label
+from suara.analyse.triage import STATUSES
+from suara.config.i18n import texts
 from suara.serve import auth
 from suara.serve.i18n import strings
 from suara.serve.state import TITLES, lang_of, require, web
@@ -38,18 +42,25 @@ def posts_page(request: Request, offset: int = 0, user: dict = Depends(require("
 
 
 @router.get("/radar", response_class=HTMLResponse, include_in_schema=False)
-def radar_page(request: Request, user: dict = Depends(require("read"))):
+def radar_page(request: Request, pair: str = "", type: str = "", severity: str = "", status: str = "",  # noqa: A002
+               user: dict = Depends(require("read"))):
     w = web(request)
+    filters = {"pair": pair, "type": type, "severity": severity, "status": status}
     return w.render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
                     alerts=w.alerts(user=user), cases=w.cases(user), tz=w.zone(),
+                    inbox=w.inbox(user, **filters), filters=filters, tt=texts("triage", lang_of(request)),
+                    pairs={c.ballot: pair_label(w.ws.election, c.ballot) for c in w.ws.election.candidates},
+                    types=ALERT_TYPES, severities=SEVERITIES, statuses=("open", *STATUSES),
+                    issues={i.id: (i.label_id if lang_of(request) == "id" else i.label_en) for i in w.ws.election.issues},
                     can_case=auth.can(user["role"], "case"), charts=False)
 
 
 @router.post("/radar/{alert_id}/case", include_in_schema=False)
-def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), user: dict = Depends(require("case"))):
+def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), next: str = Form(""),  # noqa: A002
+                   user: dict = Depends(require("case"))):
     web(request).check_csrf(request, user, csrf)
-    web(request).open_case(alert_id, user)
-    return RedirectResponse("/radar", status_code=303)
+    case = web(request).open_case(alert_id, user)
+    return RedirectResponse(f"/cases/{case['case_id']}" if next == "case" else "/radar", status_code=303)
 
 
 def _import_page(request: Request, user: dict, message: str | None):

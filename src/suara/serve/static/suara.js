@@ -49,8 +49,42 @@
       b.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // "Jadikan kasus" in the radar inbox: confirm in place, open the case through the API and
+  // show its badge in the row without reloading (the form still works without script).
+  function caseOpen(form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (form.querySelector(".confirm")) return;
+      var btn = form.querySelector("button");
+      btn.hidden = true;
+      var box = document.createElement("span");
+      box.className = "confirm";
+      box.innerHTML = esc(form.getAttribute("data-confirm")) + ' <button type="button" class="yes">' +
+        esc(form.getAttribute("data-yes")) + '</button> <button type="button" class="no">' +
+        esc(form.getAttribute("data-cancel")) + "</button>";
+      form.appendChild(box);
+      box.querySelector(".no").addEventListener("click", function () { box.remove(); btn.hidden = false; });
+      box.querySelector(".yes").addEventListener("click", function () {
+        var id = decodeURIComponent(form.getAttribute("action").split("/")[2]);
+        var csrf = form.querySelector("input[name=csrf]").value;
+        fetch("/api/v1/alerts/" + encodeURIComponent(id) + "/case", {method: "POST", credentials: "same-origin",
+          headers: {"Accept": "application/json", "X-CSRF-Token": csrf}})
+          .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+          .then(function (c) {
+            var row = form.closest("tr");
+            var cell = row && row.querySelector(".case-cell");
+            var link = '<a class="badge case-' + esc(c.status) + '" href="/cases/' + encodeURIComponent(c.case_id) + '">' +
+              esc(form.getAttribute("data-done")) + " · " + esc(c.case_id) + "</a>";
+            if (cell) cell.innerHTML = link;
+            form.outerHTML = link;
+          })
+          .catch(function () { form.submit(); });
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     menu();
+    document.querySelectorAll("form.case-make").forEach(caseOpen);
     document.querySelectorAll("table[data-poll]").forEach(function (t) {
       setInterval(function () { poll(t); }, t.id === "jobs" ? 1500 : 5000);
     });
