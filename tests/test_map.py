@@ -83,7 +83,7 @@ def test_map_every_configured_region_of_each_shipped_election_is_drawn(eid):
     html = block_html(b, "chart-region-map")
     assert "Plotly.newPlot" in html and "cdn.plot.ly" not in html and "https://" not in html.split("Batas")[0]
     # the leading-pair layer shows first; every pair is a legend entry with its colour
-    lead = [t for t in fig.data[1:] if t.visible]
+    lead = [t for t in fig.data[1:] if t.visible and t.type == "choropleth"]
     assert {t.name for t in lead} <= {c["label"] for c in b["layers"][0]["categories"]}
     assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
     # layers to choose from: leading pair, margin, share and net sentiment per pair (+ coverage with DPT)
@@ -165,3 +165,15 @@ def test_map_shipped_files_are_gzip_json():
     for name in DATA_FILES.values():
         fc = json.load(gzip.open(GEO.joinpath(name).open("rb")))
         assert fc["type"] == "FeatureCollection" and all(f["id"] for f in fc["features"])
+
+
+def test_map_names_written_inside_the_regions():
+    e = load_election("kaltim-2024")
+    fig = map_figure(map_block(_result(e), e, "id"))
+    labels = [t for t in fig.data if t.type == "scattergeo"]
+    assert len(labels) == 1 and sorted(labels[0].text) == sorted(r.name for r in e.regions)
+    assert labels[0].hoverinfo == "skip" and labels[0].visible   # clicks and hovers reach the regions
+    # Kutai Kartanegara's name sits inside its own boundary (its label point), not at Tenggarong's seat
+    lab = layer("adm2")["6403"]["properties"]["label"]
+    i = list(labels[0].text).index("Kutai Kartanegara")
+    assert (labels[0].lon[i], labels[0].lat[i]) == tuple(lab)

@@ -14,7 +14,8 @@ use; BPS and Kemendagri codes disagree, e.g. BPS 6403 Kutai Kartanegara = Kemend
 - ``indonesia-adm1.geojson.gz``: the provinces with a BPS code (34 of 38, same reason).
 
 Each feature is ``{"type": "Feature", "id": BPS, "properties": {"name", "name_full",
-"kemendagri", "prov"}, "geometry"}``. Recipe, the same for both levels:
+"kemendagri", "prov", "label"}, "geometry"}``; ``label`` is [lon, lat] of the pole of
+inaccessibility of the unit's largest part (where its name is written on the map). Recipe, the same for both levels:
 
 1. drop islets: a part is kept when its area is at least ``MIN_PART`` deg^2 or at least 5 % of
    the unit's largest part (so an island regency like Kepulauan Seribu keeps its islands), and
@@ -39,6 +40,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
+from shapely.ops import polylabel
 
 TOL = {"adm2": 0.003, "adm1": 0.01}          # coverage_simplify tolerance, degrees
 MIN_PART = {"adm2": 1e-4, "adm1": 1e-3}      # islet area threshold, deg^2 (1e-4 ~ 1.2 km2)
@@ -87,10 +89,13 @@ def build(src: Path, level: str) -> tuple[dict, int]:
     for f, g in sorted(zip(feats, out), key=lambda fg: fg[0]["properties"]["bps"]):
         p = f["properties"]
         verts += int(shapely.get_num_coordinates(g))
+        big = max(getattr(g, "geoms", [g]), key=lambda q: q.area)
+        lab = polylabel(big, tolerance=max(1e-4, (big.area ** 0.5) / 200))
         features.append({"type": "Feature", "id": p["bps"],
                          "properties": {"name": p["name"], "name_full": p.get("name_full") or p["name"],
                                         "kemendagri": p["kemendagri"],
-                                        "prov": p.get("prov_name") or p["name"]},
+                                        "prov": p.get("prov_name") or p["name"],
+                                        "label": [round(lab.x, 3), round(lab.y, 3)]},
                          "geometry": {"type": g.geom_type, "coordinates": _round(mapping(g)["coordinates"])}})
     return {"type": "FeatureCollection", "features": features}, verts
 

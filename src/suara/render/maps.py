@@ -5,7 +5,9 @@ the page: no tile server, no network. Each layer of the block becomes one trace 
 one trace per category (a legend entry), all on top of a grey base of every mapped region
 ("no data"); a dropdown picks the layer. The geometry is written once per map and shared by
 the traces in the browser; a click on a region opens its drill-down link (the block's
-``href``), hovering shows the region's name and figures.
+``href``), hovering shows the region's name and figures; up to :data:`LABEL_MAX` regions
+carry their name inside their largest part (the boundary's ``label`` point; the config's
+``lat``/``lon`` seat when a boundary has none).
 
 Example
 -------
@@ -32,6 +34,8 @@ __all__ = ["map_figure", "map_html", "GEO_REF"]
 #: placeholder for the shared geometry in a trace's ``geojson`` (replaced in the browser)
 GEO_REF = "#suara-geo"
 _LINE = dict(color="#5f6b7a", width=0.6)
+#: region names are written on the map up to this many regions
+LABEL_MAX = 40
 
 
 def _hover(region: dict, line: str | None, no_data: str) -> str:
@@ -86,6 +90,16 @@ def map_figure(b: dict, geojson=GEO_REF) -> go.Figure:
                                zmin=lay.get("zmin"), zmax=lay.get("zmax"), colorbar=cb, showlegend=False,
                                customdata=cd(codes), **extra, **common)
             owner.append(li)
+    # names inside the regions while they stay readable
+    feats = {f["id"]: f for f in fc["features"]}
+    seats = [(r["name"], *(feats[r["code"]]["properties"].get("label") or (r.get("lon"), r.get("lat"))))
+             for r in regions]
+    seats = [x for x in seats if x[1] is not None and x[2] is not None]
+    if seats and len(regions) <= LABEL_MAX:
+        fig.add_scattergeo(lon=[x[1] for x in seats], lat=[x[2] for x in seats], mode="text",
+                           text=[x[0] for x in seats], textfont=dict(size=10, color="#1d2733"),
+                           hoverinfo="skip", showlegend=False, name="")
+        owner.append(-1)
     for i, tr in enumerate(fig.data):
         tr.visible = owner[i] in (-1, 0)
     buttons = [dict(label=lay.get("label", lay.get("id")), method="update",

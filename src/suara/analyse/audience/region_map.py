@@ -135,7 +135,8 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
             coverage[r.code] = ci
             cov_txt[r.code] = f"{t['coverage']}: {fmt_num(ci, lang)}"
         regions.append({"code": r.code, "name": r.name, "hover": lines,
-                        "href": posts_link(region=r.code, candidate="any"), "posts": int(v.get("posts") or 0)})
+                        "href": posts_link(region=r.code, candidate="any"), "posts": int(v.get("posts") or 0),
+                        **({"lat": r.lat, "lon": r.lon} if r.lat is not None and r.lon is not None else {})})
     cats = [{"value": b, "label": pair_label(e, b), "colour": cc.get(b) or "#888888"} for b in ballots]
     if "tie" in lead.values():
         cats.append({"value": "tie", "label": t["tie"], "colour": "#bdbdbd"})
@@ -174,5 +175,5 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
     notes.append(ATTRIBUTION)
     return {"type": "map", "id": "region-map", "title": t["title"], "explain": t["explain"],
             "regions": regions, "layers": layers, "missing": missing, "notes": notes,
-            "no_data": t["no_data"], "choose": t["choose"],
+            "no_data": t["no_data"],
             "separators": ",." if lang == "id" else ".,"}
