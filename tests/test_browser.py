@@ -214,9 +214,11 @@ def test_browser_upload_runs_as_background_job(page, server):
                              "author": {"account_id": "u1", "handle": "baru"}}) + "\n")
     page.set_input_files("input[name=files]", str(f))
     page.click("form[action='/import'] button[type=submit]")
-    page.wait_for_url(url + "/import")
-    page.locator("#jobs tbody tr", has_text="done").first.wait_for(timeout=120_000)  # no eval: the CSP forbids it
+    page.wait_for_url(re.compile(r"/import\?job=job-"))
+    page.locator("#jobs tbody tr", has_text="selesai").first.wait_for(timeout=120_000)  # no eval: the CSP forbids it
     assert "+1" in page.locator("#jobs tbody").inner_text()
+    page.locator("#import-summary ul.summary").wait_for(timeout=120_000)  # the page reloads with the summary
+    assert "1 unggahan diimpor: 1 baru" in page.locator("#import-summary").inner_text()
     page.screenshot(path=str(server["shots"] / "import-done.png"), full_page=True)
     page.goto(url + "/posts?q=Unggahan+baru")
     assert page.locator("#post-count").inner_text().startswith("1 ")

@@ -129,3 +129,56 @@ def test_whole_conversation_graph_on_request_bounded_and_pseudonymised(app_ws):
     for r in (c.get("/api/v1/network", params={"scope": "all"}), c.get("/api/v1/network.gexf?scope=all"),
               c.get("/api/v1/network/edges.csv?scope=all"), c.get("/jaringan?graph=all")):
         assert r.status_code == 200 and "warga_" not in r.text and "warga-" in r.text
+
+
+def _wait_summary(c, job, timeout=240):
+    import time
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        r = c.get(f"/api/v1/jobs/{job}/summary")
+        if r.status_code == 200 and c.get(f"/api/v1/jobs/{job}").json()["status"] in ("done", "failed"):
+            return r.json()
+        time.sleep(0.3)
+    raise AssertionError(f"job {job} did not finish")
+
+
+@pytest.mark.slow
+def test_web_import_enriches_and_explains_in_indonesian(app_ws, tmp_path):
+    c, _ = app_ws
+    login(c)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/import").text).group(1)
+    page = c.get("/import").text
+    assert 'name="format"' in page and 'value="suara-jsonl"' in page and 'value="Asia/Makassar"' in page
+    rows = [{"suara_type": "post", "platform": "x", "post_id": "n1", "text": "Rudy Seno mantap jalan mulus",
+             "created_at": "2024-11-20T03:00:00Z", "author": {"account_id": "u1", "handle": "baru"}},
+            {"suara_type": "post", "platform": "x", "post_id": "n2", "text": "Cuaca cerah hari ini",
+             "created_at": "2024-11-20T04:00:00Z", "author": {"account_id": "u1", "handle": "baru"}},
+            {"suara_type": "post", "platform": "x", "post_id": "n3", "text": "Isran Hadi dulu",
+             "created_at": "2019-05-01T04:00:00Z", "author": {"account_id": "u2", "handle": "lama"}},
+            {"suara_type": "post", "platform": "x", "text": "tanpa id"}]
+    body = ("\n".join(json.dumps(r) for r in rows) + "\n").encode()
+    r = c.post("/import", data={"csrf": csrf, "format": "auto", "timezone": "Asia/Makassar", "enrich": "1"},
+               files={"files": ("baru.jsonl", body)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/import?job=job-")
+    job = r.headers["location"].split("=", 1)[1]
+    s = _wait_summary(c, job)
+    assert (s["new"], s["quarantined"], s["outside_period"], s["no_candidate"]) == (3, 1, 1, 1)
+    assert s["enriched"] >= 3 and s["reasons"][0]["field"] == "post_id" and s["reasons"][0]["first_row"] == 4
+    assert s["timezone"] == "Asia/Makassar" and s["enrich"] is True
+    # enriched right away: the new post counts for its pair in the explorer
+    assert c.get("/api/v1/posts", params={"q": "jalan mulus", "candidate": "2"}).json()["total"] == 1
+    text = c.get(f"/import?job={job}").text
+    for want in ("3 unggahan diimpor: 3 baru, 0 diperbarui", "1 baris dikarantina", f"{s['enriched']} unggahan diperkaya",
+                 "1 unggahan di luar masa pemilu (2024-09-25 – 2024-11-27)",
+                 "1 unggahan tidak menyebut pasangan calon mana pun", "Alasan karantina"):
+        assert want in text, want
+    # the same file again: nothing new, every row a duplicate; without enrichment asked, none runs
+    r = c.post("/import", data={"csrf": csrf}, files={"files": ("baru.jsonl", body)}, follow_redirects=False)
+    s2 = _wait_summary(c, r.headers["location"].split("=", 1)[1])
+    assert (s2["new"], s2["duplicates"], s2["enriched"]) == (0, 3, None)
+    assert "3 baris sudah ada di ruang kerja" in c.get(r.headers["location"]).text
+    # a bad format or zone is a clear error on the page, nothing is queued
+    bad = c.post("/import", data={"csrf": csrf, "format": "nope"}, files={"files": ("a.jsonl", body)})
+    assert bad.status_code == 200 and "format: unknown format" in bad.text
+    bad = c.post("/import", data={"csrf": csrf, "timezone": "Mars/Olympus"}, files={"files": ("a.jsonl", body)})
+    assert "timezone: unknown time zone" in bad.text

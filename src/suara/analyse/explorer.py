@@ -164,10 +164,21 @@ def _posts_filters(t: ibis.Table, f: PostFilter, salt: str) -> ibis.Table:
             cond = cond | ((t.account_id == a) if p is None else ((t.platform == p) & (t.account_id == a)))
         t = t.filter(cond)
     if f.get("since"):
-        t = t.filter(t.created_at >= dt.datetime.fromisoformat(str(f["since"])))
+        t = t.filter(t.created_at >= _utc(f["since"]))
     if f.get("until"):
-        t = t.filter(t.created_at < dt.datetime.fromisoformat(str(f["until"])))
+        t = t.filter(t.created_at < _utc(f["until"]))
     return t
+
+
+def _utc(value) -> dt.datetime:
+    """A filter's date or time as naive UTC (how posts are stored): a time with an offset, such
+    as a chart's local day ``2024-11-01T00:00:00+08:00``, is converted; a plain one is UTC.
+
+    >>> _utc("2024-11-01T00:00:00+08:00")
+    datetime.datetime(2024, 10, 31, 16, 0)
+    """
+    d = dt.datetime.fromisoformat(str(value))
+    return d.astimezone(dt.timezone.utc).replace(tzinfo=None) if d.tzinfo else d
 
 
 def _page_sql(ws, f: PostFilter, salt: str) -> str | None:

@@ -306,6 +306,22 @@ def posts_link(**filters) -> str:
     return "/posts?" + urlencode({k: v for k, v in filters.items() if v not in (None, "")})
 
 
+def period_link(election, start: str, days: int = 1, **filters) -> str:
+    """A posts link for ``days`` local days of the election's zone from ``start`` (a date):
+    what a chart's daily or weekly point counts, as ``since``/``until`` with the zone's offset.
+
+    >>> from suara.config import load_election
+    >>> period_link(load_election("kaltim-2024"), "2024-11-01", candidate="1")
+    '/posts?candidate=1&since=2024-11-01T00%3A00%3A00%2B08%3A00&until=2024-11-02T00%3A00%3A00%2B08%3A00'
+    """
+    import datetime as dt
+
+    from suara.analyse.base import tz_offset_minutes
+    zone = dt.timezone(dt.timedelta(minutes=tz_offset_minutes(election)))
+    t0 = dt.datetime.combine(dt.date.fromisoformat(str(start)[:10]), dt.time(), zone)
+    return posts_link(**filters, since=t0.isoformat(), until=(t0 + dt.timedelta(days=days)).isoformat())
+
+
 def figure(fig) -> dict:
     """A Plotly figure as plain JSON data (the ``figure`` of a chart block)."""
     return json.loads(fig.to_json())

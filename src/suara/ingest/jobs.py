@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 from suara.store.admin import audit
 from suara.store.store import utcnow
 
-__all__ = ["queue_import", "run_import_job", "list_jobs", "get_job", "new_job_id"]
+__all__ = ["queue_import", "run_import_job", "summarise_import", "list_jobs", "get_job", "new_job_id"]
 
 
 def new_job_id() -> str:
@@ -47,14 +47,17 @@ def queue_import(store, paths: Iterable[str | Path], actor: str = "cli", job_id:
 
 
 def run_import_job(store, job_id: str, paths: Iterable[str | Path],
-                   ingest: Callable[[list[Path]], list]) -> dict:
+                   ingest: Callable[[list[Path]], list], then: Callable[[list], None] | None = None) -> dict:
     """Import the job's files one by one with ``ingest`` (e.g. `Workspace.ingest`), keeping
-    the job's status, count and messages current; returns the finished job."""
-    done, msgs, ok_any = 0, [], False
+    the job's status, count and messages current; ``then`` (e.g. enrichment and the
+    summary) runs on the file reports before the job is marked finished. Returns the finished job, with the
+    per-file reports under ``reports``."""
+    done, msgs, ok_any, all_reps = 0, [], False, []
     for p in [Path(x) for x in paths]:
         with store.lock:
             store.execute("UPDATE jobs SET status='running', updated_at=? WHERE job_id=?", [utcnow(), job_id])
             reps = ingest([p])
+        all_reps += reps
         done += 1
         ok_any = ok_any or any(not r.error for r in reps)
         for r in reps:
@@ -64,10 +67,76 @@ def run_import_job(store, job_id: str, paths: Iterable[str | Path],
         with store.lock:
             store.execute("UPDATE jobs SET done=?, message=?, updated_at=? WHERE job_id=?",
                           [done, "; ".join(msgs)[:2000], utcnow(), job_id])
+    if then is not None:
+        then(all_reps)
     with store.lock:
         store.execute("UPDATE jobs SET status=?, updated_at=? WHERE job_id=?",
                       ["done" if ok_any else "failed", utcnow(), job_id])
-    return get_job(store, job_id)
+    return {**(get_job(store, job_id) or {}), "reports": [r.to_dict() for r in all_reps]}
+
+
+def summarise_import(store, election, reports: list[dict], enriched: int | None = None) -> dict:
+    """What an import did, for people: rows imported (new, updated, duplicates of stored
+    posts), unreadable files, quarantined rows grouped by field and reason (with the first
+    row of each), and warnings about its posts: how many fall outside the election period
+    (campaign start to vote day, local days) and, once enriched, how many mention no
+    candidate pair. ``reports``: `FileReport` dicts; ``enriched``: posts enriched after it.
+
+    Example
+    -------
+    >>> import suara, tempfile, pathlib
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> f = pathlib.Path(ws.path) / "posts.jsonl"
+    >>> _ = f.write_text('{"suara_type": "post", "platform": "x", "post_id": "1", "text": "halo", '
+    ...                  '"created_at": "2020-01-01T00:00:00Z"}\\n{"suara_type": "post", "platform": "x"}\\n')
+    >>> s = summarise_import(ws.store, ws.election, [r.to_dict() for r in ws.ingest([f])])
+    >>> s["new"], s["quarantined"], s["outside_period"]
+    (1, 1, 1)
+    """
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from suara.store.views import current_version
+    files = [r for r in reports if r.get("format") and not r.get("error")]
+    out = {"files": reports, "new": sum(r.get("accepted") or 0 for r in reports),
+           "updated": sum(r.get("updated") or 0 for r in reports),
+           "duplicates": sum(r.get("unchanged") or 0 for r in reports),
+           "quarantined": sum(r.get("quarantined") or 0 for r in reports),
+           "unreadable": [Path(r["file"]).name for r in reports if r.get("error")],
+           "reasons": [], "posts": 0, "outside_period": 0, "no_candidate": None, "enriched": enriched,
+           "period": [election.dates.campaign_start.isoformat(), election.dates.vote_day.isoformat()]}
+    out["rows"] = out["new"] + out["updated"] + out["duplicates"]
+    ids = [r["import_id"] for r in reports if r.get("import_id")]
+    if ids:
+        marks = ", ".join("?" * len(ids))
+        q = store.sql(f"""SELECT file, field, reason, count(*) AS n, min("row") AS first_row FROM quarantine
+                          WHERE import_id IN ({marks}) GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT 20""", ids)
+        out["reasons"] = [{"file": Path(str(f)).name if f else "", "field": fd if isinstance(fd, str) else "",
+                           "reason": rs, "rows": int(n), "first_row": int(fr) if fr == fr and fr is not None else None}
+                          for f, fd, rs, n, fr in zip(q.file, q.field, q.reason, q.n, q.first_row)]
+    prefixes = [f"{r['format']}:{r['file']}:" for r in files]
+    if not prefixes:
+        return out
+    zone = ZoneInfo(election.timezone)
+    start = dt.datetime.combine(election.dates.campaign_start, dt.time(), zone).astimezone(dt.timezone.utc)
+    end = dt.datetime.combine(election.dates.vote_day + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.timezone.utc)
+    cond = " OR ".join("starts_with(p.source, ?)" for _ in prefixes)
+    version = current_version(store) or ""
+    row = store.sql(f"""
+        WITH mine AS (SELECT platform, post_id, created_at FROM posts p WHERE {cond})
+        SELECT count(*) AS posts,
+               count(*) FILTER (WHERE created_at < ? OR created_at >= ?) AS outside,
+               count(*) FILTER (WHERE e.post_id IS NOT NULL) AS enriched,
+               count(*) FILTER (WHERE e.post_id IS NOT NULL AND NOT EXISTS (
+                   SELECT 1 FROM mentions m WHERE m.platform = mine.platform AND m.post_id = mine.post_id
+                   AND m.version = ? AND m.candidate IN ({", ".join("?" * len(election.ballots))}))) AS no_candidate
+        FROM mine LEFT JOIN (SELECT platform, post_id FROM enrichments WHERE version = ?) e USING (platform, post_id)""",
+        [*prefixes, start.replace(tzinfo=None), end.replace(tzinfo=None), version, *election.ballots, version])
+    r = row.iloc[0]
+    out["posts"], out["outside_period"] = int(r["posts"]), int(r["outside"])
+    if int(r["enriched"]):
+        out["no_candidate"] = int(r["no_candidate"])
+    return out
 
 
 def list_jobs(db, limit: int = 50) -> list[dict]:

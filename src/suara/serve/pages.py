@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from suara.analyse.base import pair_label
 from suara.analyse.run import failed
-from suara.analyse.section import Section, figure, generic_table, posts_link
+from suara.analyse.section import Section, figure, generic_table, period_link, posts_link
 from suara.analyse.section import sections as registered
 from suara.render import cards
 
@@ -73,10 +73,13 @@ def _issues_panel(ws, t: dict, extra: dict) -> list[dict]:
         for issue in sorted({r["issue"] for r in rows}):
             rr = sorted((r for r in rows if r["issue"] == issue), key=lambda r: r["week"])
             fig.add_scatter(x=[str(r["week"]) for r in rr], y=[r["mentions"] for r in rr], mode="lines+markers",
-                            name=labels.get(issue, issue))
+                            name=labels.get(issue, issue),
+                            customdata=[period_link(el, str(r["week"]), 7, candidate=c.ballot, issue=issue)
+                                        for r in rr])
         title = f"{pair_label(el, c.ballot)} · {t['issues_over_time']}"
         fig.update_layout(title=title, height=340)
-        blocks.append({"type": "chart", "id": f"issues-{c.ballot}", "title": title, "explain": t["issues_explain"],
+        blocks.append({"type": "chart", "id": f"issues-{c.ballot}", "title": title,
+                       "explain": t["issues_explain"] + " " + t["click_hint"],
                        "figure": figure(fig)})
     em = iss.get("emerging") or []
     if em:

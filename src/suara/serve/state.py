@@ -371,8 +371,19 @@ class WebState:
         return PlainTextResponse(buf.getvalue(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": f'attachment; filename="{safe_filename(name)}"'})
 
-    async def start_import(self, files: list[UploadFile], user: dict) -> str:
-        """Save the uploads (size-limited) and import them in a background job."""
+    async def start_import(self, files: list[UploadFile], user: dict, fmt: str = "auto",
+                           timezone: str | None = None, enrich: bool = False) -> str:
+        """Save the uploads (size-limited) and import them in a background job (in ``fmt``,
+        naive times read in ``timezone``; then enriched when ``enrich``)."""
+        from suara.ingest.registry import formats
+        if fmt != "auto" and fmt not in formats():
+            raise HTTPException(400, f"format: unknown format {fmt[:40]!r}")
+        if timezone:
+            from zoneinfo import ZoneInfo
+            try:
+                ZoneInfo(timezone)
+            except Exception:  # noqa: BLE001 - any unknown or malformed zone name
+                raise HTTPException(400, f"timezone: unknown time zone {timezone[:40]!r}") from None
         from suara.ingest.jobs import new_job_id
         up = self.ws.path / "uploads"
         up.mkdir(exist_ok=True)
@@ -396,8 +407,10 @@ class WebState:
         self.ws.queue_import(saved, actor=user["username"], job_id=job)
 
         def work():
-            self.ws.run_import_job(job, saved)
-            self.cache.invalidate()
+            try:
+                self.ws.run_import_job(job, saved, fmt=fmt, timezone=timezone or None, enrich=enrich)
+            finally:
+                self.cache.invalidate()
 
         threading.Thread(target=work, name=job, daemon=True).start()
         return job

@@ -112,12 +112,13 @@ class Exposure(Section):
         fig = go.Figure()
         for band in result.get("bands", []):
             fig.add_bar(x=xs, y=[result[v][b]["bands"][band]["share"] for v, b in keys], name=band)
-        fig.update_layout(barmode="stack", yaxis_tickformat=".0%")
+        fig.update_layout(barmode="stack", yaxis_tickformat=".0%", title=ui["exposure_chart"], height=380,
+                          legend_title_text=ui.get("followers", ""))
         a, f = result["all"], result["filtered"]
         rep = ("report",)
         bands = result.get("bands", [])
         return [
-            {"type": "chart", "figure": figure(fig), "faces": rep},
+            {"type": "chart", "figure": figure(fig), "faces": ("report", "web")},
             {"type": "table", "faces": rep,
              "columns": [t["pair"], t["new"], f"{t['new']} ({t['nobuzz']})", t["tiny"], f"{t['tiny']} ({t['nobuzz']})"],
              "rows": [[pair_label(election, b), pct(a[b]["new_accounts"]["share"]), pct(f[b]["new_accounts"]["share"]),

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from suara.analyse.base import VIEWS, account_daily, pair_label, pct, safe_float, signed, wilson_lower
-from suara.analyse.section import Section, colours, figure, posts_link, register
+from suara.analyse.section import Section, colours, figure, period_link, posts_link, register
 from suara.config.i18n import texts
 
 __all__ = ["share_of_voice", "share_of_voice_section", "ShareOfVoice"]
@@ -203,9 +203,10 @@ class ShareOfVoice(Section):
         blocks = [{"type": "kpis", "id": "sov-kpis", "title": t["share_of_voice"],
                    "explain": t["sov_explain"] + " " + t["sentiment_explain"], "items": kpis, **web}]
         fig = go.Figure()
-        for lab, part in ((t["all_accounts"], all_), (t["filtered"], filt)):
+        for lab, part, buzzer in ((t["all_accounts"], all_, None), (t["filtered"], filt, "exclude")):
             fig.add_bar(name=lab, x=[f"{c.ballot} {c.short}" for c in cands],
-                        y=[part.get(c.ballot, {}).get("share", 0) for c in cands])
+                        y=[part.get(c.ballot, {}).get("share", 0) for c in cands],
+                        customdata=[posts_link(candidate=c.ballot, buzzer=buzzer) for c in cands])
         fig.update_layout(barmode="group", yaxis_tickformat=".0%", title=t["share_of_voice"])
         blocks.append({"type": "chart", "id": "sov-chart", "title": t["all_accounts"] + " / " + t["filtered"],
                        "figure": figure(fig), **web})
@@ -222,9 +223,10 @@ class ShareOfVoice(Section):
                                   "href": posts_link(candidate=c.ballot, buzzer="exclude")}] for c in cands]})
         if xs:
             fig = go.Figure()
-            for c in cands:
+            for c in cands:  # a click on a day opens that day's posts of the pair (local day)
                 fig.add_scatter(x=xs, y=[days[d].get(c.ballot, {}).get("mentions", 0) for d in xs], mode="lines",
-                                name=f"{c.ballot} {c.short}", line=dict(color=col.get(c.ballot)))
+                                name=f"{c.ballot} {c.short}", line=dict(color=col.get(c.ballot)),
+                                customdata=[period_link(e, d, candidate=c.ballot) for d in xs])
             debates = go.Figure(fig)
             for d in e.dates.debates:
                 debates.add_vline(x=str(d.date), line_dash="dot", line_color="#999")
@@ -238,12 +240,25 @@ class ShareOfVoice(Section):
             fig2 = go.Figure()
             for c in cands:
                 fig2.add_scatter(x=xs, y=[days[d].get(c.ballot, {}).get("net_sentiment") for d in xs], mode="lines",
-                                 name=f"{c.ballot} {c.short}", line=dict(color=col.get(c.ballot)))
+                                 name=f"{c.ballot} {c.short}", line=dict(color=col.get(c.ballot)),
+                                 customdata=[period_link(e, d, candidate=c.ballot) for d in xs])
             fig2.update_layout(title=t["sentiment_per_day"], height=320, yaxis_range=[-1, 1])
             blocks.append({"type": "chart", "id": "pairs-daily", "title": t["pairs_over_time"],
-                           "explain": t["pairs_explain"], "figure": figure(fig), **web})
+                           "explain": t["pairs_explain"] + " " + t["click_hint"],
+                           "figure": figure(fig), **web})
             blocks.append({"type": "chart", "id": "pairs-sentiment", "figure": figure(fig2),
                            "csv": "/api/v1/analysis/share_of_voice.csv", **web})
+            for c in cands:  # per pair: positive / neutral / negative mentions a day, each bar opens its posts
+                sfig = go.Figure()
+                for sent, colour in (("positive", "#2e7d32"), ("neutral", "#b0bec5"), ("negative", "#c62828")):
+                    sfig.add_bar(x=xs, y=[days[d].get(c.ballot, {}).get(sent, 0) for d in xs], marker_color=colour,
+                                 name=t.get(f"enum_{sent}", sent),
+                                 customdata=[period_link(e, d, candidate=c.ballot, sentiment=sent) for d in xs])
+                stitle = f"{c.ballot} {c.short} · {t['sentiment_mentions_per_day']}"
+                sfig.update_layout(barmode="stack", height=300, title=stitle)
+                blocks.append({"type": "chart", "id": f"pair-sentiment-days-{c.ballot}", "figure": figure(sfig),
+                               "title": stitle,
+                               "explain": t["pairs_explain"] + " " + t["click_hint"], **web})
         return blocks
 
 

@@ -190,10 +190,21 @@ def api_job(job_id: str, request: Request, user: dict = Depends(require("import"
     return jsonable(job)
 
 
-@router.post("/imports", summary="Upload export files; returns a background job id")
-async def api_import(request: Request, files: list[UploadFile] = File(...), user: dict = Depends(require("import"))):
+@router.post("/imports", summary="Upload export files; returns a background job id (format=auto|NAME, "
+                                  "timezone of naive times, enrich=1 to enrich the new posts afterwards)")
+async def api_import(request: Request, files: list[UploadFile] = File(...), format: str = "auto",
+                     timezone: str | None = None, enrich: bool = False, user: dict = Depends(require("import"))):
     web(request).check_csrf(request, user, request.headers.get("x-csrf-token"))
-    return {"job_id": await web(request).start_import(files, user)}
+    return {"job_id": await web(request).start_import(files, user, fmt=format, timezone=timezone, enrich=enrich)}
+
+
+@router.get("/jobs/{job_id}/summary", summary="What a finished import did: rows, duplicates, quarantine "
+                                             "reasons, posts outside the election period or about no pair")
+def api_job_summary(job_id: str, request: Request, user: dict = Depends(require("import"))):
+    s = web(request).ws.import_summary(job_id)
+    if s is None:
+        raise HTTPException(404, "no summary for this job (unknown, or still running)")
+    return jsonable(s)
 
 
 @router.get("/election", summary="The election config")

@@ -63,23 +63,34 @@ def open_case_form(request: Request, alert_id: str, csrf: str = Form(""), next: 
     return RedirectResponse(f"/cases/{case['case_id']}" if next == "case" else "/radar", status_code=303)
 
 
-def _import_page(request: Request, user: dict, message: str | None):
+def _import_page(request: Request, user: dict, message: str | None, job: str | None = None):
+    from suara.ingest.registry import formats
     w = web(request)
+    current = w.ws.job(job) if job else None
     return w.render(request, "import.html", user, title=strings(lang_of(request))["import"], page="import",
-                    jobs=w.ws.jobs(), max_mb=w.max_upload_bytes // 2**20, message=message, charts=False)
+                    jobs=w.ws.jobs(), max_mb=w.max_upload_bytes // 2**20, message=message, charts=False,
+                    formats=sorted(formats()), zones=_ZONES, job=current,
+                    summary=w.ws.import_summary(job) if current else None)
+
+
+#: time zones offered for naive timestamps in uploaded files (Indonesia's three, and UTC)
+_ZONES = (("Asia/Jakarta", "WIB (Asia/Jakarta)"), ("Asia/Makassar", "WITA (Asia/Makassar)"),
+          ("Asia/Jayapura", "WIT (Asia/Jayapura)"), ("UTC", "UTC"))
 
 
 @router.get("/import", response_class=HTMLResponse, include_in_schema=False)
-def import_page(request: Request, user: dict = Depends(require("import"))):
-    return _import_page(request, user, None)
+def import_page(request: Request, job: str | None = None, user: dict = Depends(require("import"))):
+    return _import_page(request, user, None, job)
 
 
 @router.post("/import", include_in_schema=False)
 async def import_form(request: Request, files: list[UploadFile] = File(...), csrf: str = Form(""),
+                      format: str = Form("auto"), timezone: str = Form(""), enrich: str = Form(""),
                       user: dict = Depends(require("import"))):
     web(request).check_csrf(request, user, csrf)
     try:
-        await web(request).start_import(files, user)
+        job = await web(request).start_import(files, user, fmt=format or "auto", timezone=timezone or None,
+                                              enrich=bool(enrich))
     except HTTPException as e:
         return _import_page(request, user, e.detail)
-    return RedirectResponse("/import", status_code=303)
+    return RedirectResponse(f"/import?job={job}", status_code=303)

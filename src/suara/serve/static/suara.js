@@ -22,11 +22,30 @@
     var c = document.getElementById("alert-count");
     if (c) c.textContent = String(items.length);
   }
-  function renderJobs(tbody, items) {
+  function renderJobs(table, tbody, items) {
+    var labels = {};
+    try { labels = JSON.parse(table.getAttribute("data-labels") || "{}"); } catch (e) { labels = {}; }
     tbody.innerHTML = items.map(function (j) {
-      return "<tr><td>" + esc(j.job_id) + "</td><td>" + esc(j.status) + "</td><td>" + esc(j.done) + "/" +
+      return '<tr><td><a href="/import?job=' + encodeURIComponent(j.job_id || "") + '">' + esc(j.job_id) + "</a></td><td>" +
+        esc(labels[j.status] || j.status) + "</td><td>" + esc(j.done) + "/" +
         esc(j.total) + "</td><td>" + esc(j.message) + "</td></tr>";
     }).join("");
+  }
+  // The import page of a running job reloads once the job is finished, to show its summary.
+  function watchJob() {
+    var s = document.getElementById("import-summary");
+    if (!s || !document.getElementById("import-running")) return;
+    var id = s.getAttribute("data-job");
+    var timer = setInterval(function () {
+      fetch("/api/v1/jobs/" + encodeURIComponent(id), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (j && (j.status === "done" || j.status === "failed")) {
+            clearInterval(timer);
+            setTimeout(function () { window.location.reload(); }, 300);
+          }
+        }).catch(function () {});
+    }, 1000);
   }
   function poll(table) {
     var url = table.getAttribute("data-poll");
@@ -36,7 +55,7 @@
         if (!data) return;
         var tbody = table.querySelector("tbody");
         if (table.id === "alerts") renderAlerts(table, tbody, data.alerts || data, table.getAttribute("data-can-case") === "1", table.getAttribute("data-csrf"));
-        if (table.id === "jobs") renderJobs(tbody, data.jobs || data);
+        if (table.id === "jobs") renderJobs(table, tbody, data.jobs || data);
       }).catch(function () {});
   }
   function menu() {  // phones: the navigation opens and closes behind its menu button
@@ -82,9 +101,23 @@
       });
     });
   }
+  // A chart's bar or point whose customdata is a posts link opens the posts it counts.
+  function clickable(gd) {
+    if (gd.__suaraClick || typeof gd.on !== "function") return;
+    gd.__suaraClick = true;
+    gd.on("plotly_click", function (ev) {
+      var p = ev && ev.points && ev.points[0];
+      var href = p && (Array.isArray(p.customdata) ? p.customdata[0] : p.customdata);
+      if (typeof href === "string" && href.indexOf("/posts?") === 0) window.location.href = href;
+    });
+  }
+  function charts() { document.querySelectorAll(".js-plotly-plot").forEach(clickable); }
+  window.addEventListener("load", charts);
   document.addEventListener("DOMContentLoaded", function () {
     menu();
     document.querySelectorAll("form.case-make").forEach(caseOpen);
+    charts();
+    watchJob();
     document.querySelectorAll("table[data-poll]").forEach(function (t) {
       setInterval(function () { poll(t); }, t.id === "jobs" ? 1500 : 5000);
     });
