@@ -77,7 +77,7 @@ def _issues_panel(ws, t: dict, extra: dict) -> list[dict]:
                             customdata=[period_link(el, str(r["week"]), 7, candidate=c.ballot, issue=issue)
                                         for r in rr])
         title = f"{pair_label(el, c.ballot)} · {t['issues_over_time']}"
-        fig.update_layout(title=title, height=340)
+        fig.update_layout(title=title, height=340, hovermode="closest")
         blocks.append({"type": "chart", "id": f"issues-{c.ballot}", "title": title,
                        "explain": t["issues_explain"] + " " + t["click_hint"],
                        "figure": figure(fig)})
@@ -180,7 +180,7 @@ def _network_panel(ws, t: dict, extra: dict) -> list[dict]:
                    "explain": explain + " " + t["net_legend_explain"], "items": links})
     if nodes:
         fig = _network_figure(ws, t, net)
-        blocks.append({"type": "chart", "figure": figure(fig)})
+        blocks.append({"type": "chart", "id": "network", "figure": figure(fig)})
         if whole:
             blocks.append({"type": "text", "style": "small", "text": t["net_whole_cap"].format(
                 shown=len(nodes), total=net.get("accounts_total") or len(nodes), cap=net.get("cap") or len(nodes),

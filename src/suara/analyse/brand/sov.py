@@ -207,7 +207,7 @@ class ShareOfVoice(Section):
             fig.add_bar(name=lab, x=[f"{c.ballot} {c.short}" for c in cands],
                         y=[part.get(c.ballot, {}).get("share", 0) for c in cands],
                         customdata=[posts_link(candidate=c.ballot, buzzer=buzzer) for c in cands])
-        fig.update_layout(barmode="group", yaxis_tickformat=".0%", title=t["share_of_voice"])
+        fig.update_layout(barmode="group", yaxis_tickformat=".0%", title=t["share_of_voice"], hovermode="closest")
         blocks.append({"type": "chart", "id": "sov-chart", "title": t["all_accounts"] + " / " + t["filtered"],
                        "figure": figure(fig), **web})
         blocks.append({"type": "table", **web, "csv": "/api/v1/analysis/share_of_voice.csv",
@@ -230,11 +230,11 @@ class ShareOfVoice(Section):
             debates = go.Figure(fig)
             for d in e.dates.debates:
                 debates.add_vline(x=str(d.date), line_dash="dot", line_color="#999")
-            debates.update_layout(title=t["volume"] + " / " + t["mentions"])
+            debates.update_layout(title=t["volume"] + " / " + t["mentions"], hovermode="closest")
             blocks.append({"type": "chart", "id": "sov-daily", "title": t["mentions"], "figure": figure(debates),
                            **web})
             web = {"faces": ("web",), "pages": ("kandidat",)}
-            fig.update_layout(title=t["mentions_per_day"], height=360)
+            fig.update_layout(title=t["mentions_per_day"], height=360, hovermode="closest")
             for d in e.dates.debates:
                 fig.add_vline(x=str(d.date), line_dash="dot", line_color="#999")
             fig2 = go.Figure()
@@ -242,7 +242,7 @@ class ShareOfVoice(Section):
                 fig2.add_scatter(x=xs, y=[days[d].get(c.ballot, {}).get("net_sentiment") for d in xs], mode="lines",
                                  name=f"{c.ballot} {c.short}", line=dict(color=col.get(c.ballot)),
                                  customdata=[period_link(e, d, candidate=c.ballot) for d in xs])
-            fig2.update_layout(title=t["sentiment_per_day"], height=320, yaxis_range=[-1, 1])
+            fig2.update_layout(title=t["sentiment_per_day"], height=320, yaxis_range=[-1, 1], hovermode="closest")
             blocks.append({"type": "chart", "id": "pairs-daily", "title": t["pairs_over_time"],
                            "explain": t["pairs_explain"] + " " + t["click_hint"],
                            "figure": figure(fig), **web})
@@ -255,7 +255,7 @@ class ShareOfVoice(Section):
                                  name=t.get(f"enum_{sent}", sent),
                                  customdata=[period_link(e, d, candidate=c.ballot, sentiment=sent) for d in xs])
                 stitle = f"{c.ballot} {c.short} · {t['sentiment_mentions_per_day']}"
-                sfig.update_layout(barmode="stack", height=300, title=stitle)
+                sfig.update_layout(barmode="stack", height=300, title=stitle, hovermode="closest")
                 blocks.append({"type": "chart", "id": f"pair-sentiment-days-{c.ballot}", "figure": figure(sfig),
                                "title": stitle,
                                "explain": t["pairs_explain"] + " " + t["click_hint"], **web})
