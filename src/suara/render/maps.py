@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 
 from suara.config.geo import boundaries
 
-__all__ = ["map_figure", "map_html", "GEO_REF"]
+__all__ = ["map_spec", "map_figure", "map_html", "GEO_REF", "LABEL_MAX"]
 
 #: placeholder for the shared geometry in a trace's ``geojson`` (replaced in the browser)
 GEO_REF = "#suara-geo"
@@ -44,75 +44,82 @@ def _hover(region: dict, line: str | None, no_data: str) -> str:
     return "<br>".join([head, *body, *(html.escape(x) for x in region.get("hover") or [])])
 
 
-def map_figure(b: dict, geojson=GEO_REF) -> go.Figure:
-    """The Plotly figure of a map block; ``geojson`` defaults to the placeholder that
+def map_spec(b: dict, geojson=GEO_REF) -> dict:
+    """The map block as a plain Plotly figure ``{"data", "layout"}`` (no validation pass: it
+    is built on every page view); ``geojson`` defaults to the placeholder that
     :func:`map_html` fills (pass a FeatureCollection for a self-contained figure)."""
     fc, _ = boundaries([r["code"] for r in b["regions"]])
-    drawn = {f["id"] for f in fc["features"]}
-    regions = [r for r in b["regions"] if r["code"] in drawn]
+    feats = {f["id"]: f for f in fc["features"]}
+    regions = [r for r in b["regions"] if r["code"] in feats]
     by_code = {r["code"]: r for r in regions}
     no_data = b.get("no_data", "–")
     layers = b.get("layers") or []
-    fig = go.Figure()
-    common = dict(geojson=geojson, featureidkey="id", marker_line=_LINE,
-                  hovertemplate="%{customdata[1]}<extra></extra>")
-    # the base: every mapped region, grey, always visible
-    fig.add_choropleth(locations=[r["code"] for r in regions], z=[0] * len(regions), showscale=False,
-                       colorscale=[[0, "#e3e6ea"], [1, "#e3e6ea"]], name=no_data, showlegend=False,
-                       customdata=[[r.get("href") or "", _hover(r, None, no_data)] for r in regions], **common)
-    owner: list[int] = [-1]                      # trace -> layer index (-1 = base)
+    data: list[dict] = []
+    owner: list[int] = []                        # trace -> layer index (-1 = always shown)
+
+    def choropleth(li: int, codes: list, z: list, **kw) -> None:
+        data.append({"type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": codes, "z": z,
+                     "marker": {"line": _LINE}, "hovertemplate": "%{customdata[1]}<extra></extra>", **kw})
+        owner.append(li)
+
+    # the base: every mapped region, grey
+    choropleth(-1, [r["code"] for r in regions], [0] * len(regions), showscale=False,
+               colorscale=[[0, "#e3e6ea"], [1, "#e3e6ea"]], name=no_data, showlegend=False,
+               customdata=[[r.get("href") or "", _hover(r, None, no_data)] for r in regions])
     for li, lay in enumerate(layers):
         vals = {c: v for c, v in (lay.get("values") or {}).items() if c in by_code and v is not None}
         text = lay.get("text") or {}
-        cd = lambda codes: [[by_code[c].get("href") or "", _hover(by_code[c], text.get(c), no_data)] for c in codes]
+
+        def cd(codes: list) -> list:
+            return [[by_code[c].get("href") or "", _hover(by_code[c], text.get(c), no_data)] for c in codes]
         if lay.get("kind") == "category":
             for cat in lay.get("categories") or []:
                 codes = [c for c, v in vals.items() if v == cat["value"]]
-                if not codes:
-                    continue
-                colour = cat.get("colour") or "#888888"
-                fig.add_choropleth(locations=codes, z=[1] * len(codes), name=cat["label"],
-                                   colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
-                                   legendgroup=lay["id"], customdata=cd(codes), **common)
-                owner.append(li)
-        else:
+                if codes:
+                    colour = cat.get("colour") or "#888888"
+                    choropleth(li, codes, [1] * len(codes), name=cat["label"], showscale=False, showlegend=True,
+                               colorscale=[[0, colour], [1, colour]], legendgroup=lay["id"], customdata=cd(codes))
+        elif vals:
             codes = list(vals)
-            if not codes:
-                continue
-            cb = dict(title=dict(text=lay.get("colorbar") or lay.get("label", ""), side="right"), thickness=14, len=0.8)
+            cb = {"title": {"text": lay.get("colorbar") or lay.get("label", ""), "side": "right"},
+                  "thickness": 14, "len": 0.8}
             if lay.get("tickformat"):
                 cb["tickformat"] = lay["tickformat"]
             if lay.get("tickvals"):
-                cb.update(tickmode="array", tickvals=lay["tickvals"], ticktext=lay.get("ticktext") or None)
+                cb.update(tickmode="array", tickvals=lay["tickvals"], ticktext=lay.get("ticktext") or lay["tickvals"])
             extra = {"zmid": lay["zmid"]} if lay.get("zmid") is not None else {}
-            fig.add_choropleth(locations=codes, z=[vals[c] for c in codes],
-                               name=lay.get("label", ""), colorscale=lay.get("colorscale") or "Blues",
-                               zmin=lay.get("zmin"), zmax=lay.get("zmax"), colorbar=cb, showlegend=False,
-                               customdata=cd(codes), **extra, **common)
-            owner.append(li)
+            choropleth(li, codes, [vals[c] for c in codes], name=lay.get("label", ""), showlegend=False,
+                       colorscale=lay.get("colorscale") or "Blues", zmin=lay.get("zmin"), zmax=lay.get("zmax"),
+                       colorbar=cb, customdata=cd(codes), **extra)
     # names inside the regions while they stay readable
-    feats = {f["id"]: f for f in fc["features"]}
     seats = [(r["name"], *(feats[r["code"]]["properties"].get("label") or (r.get("lon"), r.get("lat"))))
              for r in regions]
     seats = [x for x in seats if x[1] is not None and x[2] is not None]
     if seats and len(regions) <= LABEL_MAX:
-        fig.add_scattergeo(lon=[x[1] for x in seats], lat=[x[2] for x in seats], mode="text",
-                           text=[x[0] for x in seats], textfont=dict(size=10, color="#1d2733"),
-                           hoverinfo="skip", showlegend=False, name="")
+        data.append({"type": "scattergeo", "lon": [x[1] for x in seats], "lat": [x[2] for x in seats],
+                     "mode": "text", "text": [x[0] for x in seats], "hoverinfo": "skip", "showlegend": False,
+                     "name": "", "textfont": {"size": 10, "color": "#1d2733"}})
         owner.append(-1)
-    for i, tr in enumerate(fig.data):
-        tr.visible = owner[i] in (-1, 0)
-    buttons = [dict(label=lay.get("label", lay.get("id")), method="update",
-                    args=[{"visible": [o in (-1, li) for o in owner]}])
-               for li, lay in enumerate(layers)]
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator", scope="world", resolution=110,
-                    bgcolor="rgba(0,0,0,0)")
-    fig.update_layout(height=560, margin=dict(l=0, r=0, t=48, b=0), dragmode=False,
-                      separators=b.get("separators") or ".,",
-                      legend=dict(orientation="h", y=-0.02, x=0),
-                      updatemenus=[dict(type="dropdown", buttons=buttons, x=0, y=1.08, xanchor="left",
-                                        yanchor="top", showactive=True, active=0)] if len(buttons) > 1 else [])
-    return fig
+    for tr, o in zip(data, owner):           # the first layer shows first
+        tr["visible"] = o in (-1, 0)
+    buttons = [{"label": lay.get("label", lay.get("id")), "method": "update",
+                "args": [{"visible": [o in (-1, li) for o in owner]}]} for li, lay in enumerate(layers)]
+    layout = {"height": 560, "margin": {"l": 0, "r": 0, "t": 48, "b": 0}, "dragmode": False,
+              "modebar": {"bgcolor": "rgba(255,255,255,0.8)", "color": "#7a8796", "activecolor": "#123b5d"},
+              "separators": b.get("separators") or ".,", "paper_bgcolor": "rgba(0,0,0,0)",
+              "font": {"family": "Inter, Segoe UI, Roboto, sans-serif", "size": 12},
+              "legend": {"orientation": "h", "y": -0.02, "x": 0},
+              "geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
+                      "scope": "world", "resolution": 110, "bgcolor": "rgba(0,0,0,0)"}}
+    if len(buttons) > 1:
+        layout["updatemenus"] = [{"type": "dropdown", "buttons": buttons, "x": 0, "y": 1.08, "xanchor": "left",
+                                  "yanchor": "top", "showactive": True, "active": 0}]
+    return {"data": data, "layout": layout}
+
+
+def map_figure(b: dict, geojson=GEO_REF) -> go.Figure:
+    """The map block as a (validated) Plotly figure, e.g. for a PNG export or a notebook."""
+    return go.Figure(map_spec(b, geojson))
 
 
 def _js(data) -> str:
@@ -128,8 +135,10 @@ def map_html(b: dict, div_id: str) -> str:
     notes = "".join(f"<small>{html.escape(n)}</small><br>" for n in b.get("notes") or [])
     if not fc["features"]:
         return f'<div class="map-notes">{notes}</div>'
-    fig = map_figure(b).to_plotly_json()
+    fig = map_spec(b)
+    # a fixed map (no drag: a phone scrolls the page through it); PNG download stays
     cfg = {"displaylogo": False, "responsive": True, "scrollZoom": False,
+           "modeBarButtonsToRemove": ["pan2d", "select2d", "lasso2d", "zoomInGeo", "zoomOutGeo", "resetGeo"],
            "toImageButtonOptions": {"format": "png", "scale": 2}}
     did = html.escape(div_id)
     script = (

@@ -5,6 +5,7 @@ Layers, each a colouring of the configured regions (BPS codes) that the reader p
 
 - ``lead``: the pair with the largest share of located mentions (the pair's colour);
 - ``margin``: the leader's share minus the runner-up's, in percentage points;
+- ``lead-filtered``: the leading pair once coordinated (buzzer) accounts are removed;
 - ``share-<ballot>``: a pair's share of voice in the region (white → the pair's colour);
 - ``net-<ballot>``: a pair's net sentiment, (positive − negative) / mentions, −1..+1;
 - ``coverage``: the conversation index, the region's share of mentions divided by its share
@@ -81,6 +82,22 @@ def _pair_scale(colour: str) -> list:
     return [[0.0, "#ffffff"], [1.0, colour or "#444444"]]
 
 
+def _lead(pairs: dict, ballots: list) -> tuple[str, float, float] | None:
+    """(leading ballot or "tie", its share, the runner-up's share) of one region's pairs.
+
+    >>> _lead({"1": {"share": 0.6}, "2": {"share": 0.4}}, ["1", "2"])
+    ('1', 0.6, 0.4)
+    >>> _lead({"1": {"share": 0.5}, "2": {"share": 0.5}}, ["1", "2"])[0]
+    'tie'
+    """
+    ranked = sorted((((pairs.get(b) or {}).get("share") or 0.0), b) for b in ballots)
+    if not ranked:
+        return None
+    top_share, top = ranked[-1]
+    second = ranked[-2][0] if len(ranked) > 1 else 0.0
+    return ("tie" if len(ranked) > 1 and top_share == second else top), top_share, second
+
+
 def map_block(result: dict, election, lang: str = "id") -> dict:
     """The choropleth ``map`` block of the regions section (see the module docstring)."""
     t = texts("map", lang)
@@ -94,6 +111,7 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
     share = {b: {} for b in ballots}
     net = {b: {} for b in ballots}
     lead_txt, margin_txt, cov_txt = {}, {}, {}
+    lead_f, lead_f_txt = {}, {}
     share_txt = {b: {} for b in ballots}
     net_txt = {b: {} for b in ballots}
     for r in e.regions:
@@ -117,19 +135,21 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
                 net[b][r.code] = p["net_sentiment"]
                 net_txt[b][r.code] = (f"{t['net']} {pair_label(e, b)}: {fmt_num(p['net_sentiment'], lang, True)} "
                                       f"({fmt_int(p.get('mentions'), lang)} {t['mentions'].lower()})")
-        ranked = sorted(((pairs.get(b) or {}).get("share") or 0.0, b) for b in ballots)
-        if mentions and ranked:
-            top_share, top = ranked[-1]
-            second = ranked[-2][0] if len(ranked) > 1 else 0.0
-            if len(ranked) > 1 and top_share == second:
-                lead[r.code] = "tie"
-                lead_txt[r.code] = f"{t['lead']}: {t['tie']}"
-            else:
-                lead[r.code] = top
-                lead_txt[r.code] = f"{t['lead']}: {pair_label(e, top)} ({fmt_pct(top_share, lang)})"
+        ld = _lead(pairs, ballots) if mentions else None
+        if ld:
+            who, top_share, second = ld
+            lead[r.code] = who
+            lead_txt[r.code] = (f"{t['lead']}: {t['tie']}" if who == "tie"
+                                else f"{t['lead']}: {pair_label(e, who)} ({fmt_pct(top_share, lang)})")
             margin[r.code] = top_share - second
             margin_txt[r.code] = (f"{t['margin']}: {fmt_num(100 * (top_share - second), lang)} {t['points']}"
-                                  + (f" ({pair_label(e, top)})" if lead[r.code] != "tie" else ""))
+                                  + (f" ({pair_label(e, who)})" if who != "tie" else ""))
+        ldf = _lead(vf.get("pairs") or {}, ballots) if vf.get("mentions") else None
+        if ldf:
+            who, top_share, _ = ldf
+            lead_f[r.code] = who
+            lead_f_txt[r.code] = (f"{t['lead']} ({t['filtered']}): "
+                                  + (t["tie"] if who == "tie" else f"{pair_label(e, who)} ({fmt_pct(top_share, lang)})"))
         ci = v.get("conversation_index")
         if isinstance(ci, (int, float)):
             coverage[r.code] = ci
@@ -138,13 +158,15 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
                         "href": posts_link(region=r.code, candidate="any"), "posts": int(v.get("posts") or 0),
                         **({"lat": r.lat, "lon": r.lon} if r.lat is not None and r.lon is not None else {})})
     cats = [{"value": b, "label": pair_label(e, b), "colour": cc.get(b) or "#888888"} for b in ballots]
-    if "tie" in lead.values():
+    if "tie" in lead.values() or "tie" in lead_f.values():
         cats.append({"value": "tie", "label": t["tie"], "colour": "#bdbdbd"})
     layers: list[dict] = [
         {"id": "lead", "label": t["lead"], "kind": "category", "categories": cats, "values": lead, "text": lead_txt},
         {"id": "margin", "label": t["margin"], "kind": "scale", "values": {c: 100 * m for c, m in margin.items()},
          "text": margin_txt, "colorscale": SEQUENTIAL, "zmin": 0.0,
-         "zmax": max([100 * m for m in margin.values()] + [1.0]), "colorbar": t["points"]}]
+         "zmax": max([100 * m for m in margin.values()] + [1.0]), "colorbar": t["points"]},
+        {"id": "lead-filtered", "label": f"{t['lead']} · {t['filtered']}", "kind": "category", "categories": cats,
+         "values": lead_f, "text": lead_f_txt}]
     for b in ballots:
         layers.append({"id": f"share-{b}", "label": f"{t['share']} · {pair_label(e, b)}", "kind": "scale",
                        "values": share[b], "text": share_txt[b], "colorscale": _pair_scale(cc.get(b)),
