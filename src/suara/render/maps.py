@@ -16,7 +16,7 @@ Example
 ...      "categories": [{"value": "1", "label": "01", "colour": "#1f77b4"}], "values": {"6472": "1"}}]}
 >>> fig = map_figure(b)
 >>> [t.type for t in fig.data], list(fig.data[1].locations), fig.layout.geo.fitbounds
-(['choropleth', 'choropleth'], ['6472'], 'locations')
+(['choropleth', 'choropleth', 'scattergeo'], ['6472'], 'locations')
 >>> '"/posts?region=6472"' in map_html(b, "m1").replace("\\\\/", "/")
 True
 """
