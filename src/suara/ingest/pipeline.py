@@ -21,13 +21,16 @@ from suara.ingest import registry
 from suara.ingest.base import MAX_LINE_BYTES, BulkDeclined, FileError, ImportContext, RowError, Source
 from suara.ingest.lines import loads_json
 from suara.ingest.sources import iter_sources
-from suara.ingest.write import (FileReport, _Batch, _accounts_arrow, _conform, _flush, _merge,  # noqa: F401
-                                _posts_arrow, _to_arrow, _write_accounts, _write_posts, arrow_schema)
+from suara.ingest.write import (FileReport, _Batch, _accounts_arrow, _flush, _merge,  # noqa: F401
+                                _posts_arrow, _to_arrow, _write_chunk, arrow_schema)
 from suara.store.store import Store, utcnow
 
 __all__ = ["FileReport", "ingest_paths", "ingest_source", "iter_sources", "default_workers"]
 
 BATCH = 50_000
+#: Files smaller than this take the row path even when their format has a bulk path: the
+#: bulk path's fixed cost (a DuckDB connection, compiling its query) outweighs its gain.
+BULK_MIN_BYTES = 256 * 1024
 
 
 def _sha256(src: Source) -> str:
@@ -40,18 +43,19 @@ def _sha256(src: Source) -> str:
     return h.hexdigest()
 
 
+def _size(src: Source) -> int:
+    try:
+        return src.path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.datetime,
                  import_id: str, rep: FileReport, on_progress) -> None:
     """The importer's vectorised path: Arrow batches written as they come (bounded memory);
     the rows it hands back are mapped and quarantined one by one, as on the row path."""
     for chunk in imp.bulk(src, ctx, imp.name):
-        n = chunk.posts.num_rows
-        if n:
-            stamp = pa.array([now] * n, pa.timestamp("us"))
-            _write_posts(store, _conform("posts", chunk.posts.append_column("ingested_at", stamp)),
-                         stamp, import_id, rep)
-        if chunk.accounts.num_rows:
-            _write_accounts(store, _conform("accounts", chunk.accounts), rep)
+        _write_chunk(store, chunk, now, import_id, rep)
         if chunk.fallback:
             b = _Batch(src.name, imp.name, now, import_id)
             for row, raw in chunk.fallback:
@@ -290,7 +294,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
         sha = _sha256(src)
         try:
             _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
-                         bulk=imp.bulk is not None and mapping is None)
+                         bulk=imp.bulk is not None and _size(src) >= BULK_MIN_BYTES)
         except BulkDeclined as e:
             # rolled back: the row path reads the file again and quarantines row by row
             rep.accepted = rep.updated = rep.unchanged = rep.accounts = rep.quarantined = 0

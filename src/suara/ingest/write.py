@@ -268,6 +268,32 @@ def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str
     rep.unchanged += max(0, distinct - new - changed)
 
 
+def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: FileReport) -> None:
+    """Write the rows an importer's bulk path mapped (`suara.ingest.base.BulkChunk`): posts
+    stamped with the import time (their metric observation at ``observed_at`` when the
+    format has one, else now), and accounts (first and last seen now when ``_now``)."""
+    import pyarrow.compute as pc
+
+    n = chunk.posts.num_rows
+    if n:
+        stamp = pa.scalar(now, pa.timestamp("us"))
+        posts = chunk.posts.append_column("ingested_at", pa.repeat(stamp, n))
+        obs_at = pa.repeat(stamp, n)
+        if "observed_at" in posts.schema.names:
+            obs_at = pc.coalesce(posts.column("observed_at").cast(pa.timestamp("us")), stamp)
+        _write_posts(store, _conform("posts", posts), obs_at, import_id, rep)
+    acc = chunk.accounts
+    if acc.num_rows:
+        if "_now" in acc.schema.names:
+            now_ = acc.column("_now")
+            stamp = pa.scalar(now, pa.timestamp("us"))
+            for c, fn in (("first_seen", pc.min_element_wise), ("last_seen", pc.max_element_wise)):
+                v = acc.column(c).cast(pa.timestamp("us"))
+                v = pc.if_else(now_, fn(v, stamp), v)
+                acc = acc.set_column(acc.schema.get_field_index(c), pa.field(c, pa.timestamp("us")), v)
+        _write_accounts(store, _conform("accounts", acc), rep)
+
+
 def _write_accounts(store: Store, accounts: pa.Table, rep: FileReport) -> None:
     store.upsert("accounts", accounts, keep_greatest=_ACC_MONOTONE,
                  overwrite=("handle", "display_name", "bio", "location_text", "verified"))

@@ -41,8 +41,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from suara.ingest.base import (FileError, ImportContext, Importer, Item, RowError, Source,
-                               fill_entities, parse_time, to_bool, to_int)
+from suara.ingest.base import (BulkChunk, BulkDeclined, FileError, ImportContext, Importer, Item,
+                               RowError, Source, fill_entities, parse_time, to_bool, to_int)
+from suara.ingest.bulkmap import bulk_csv
 from suara.ingest.formats._apijson import iter_documents
 from suara.ingest.lines import iter_csv, iter_xlsx
 from suara.store.schema import MEDIA_TYPES, PLATFORMS, POST_KINDS
@@ -226,6 +227,159 @@ class GenericMapped(Importer):
                    **{k: out.get(k) for k in ACCOUNT_FIELDS if k != "account_created_at"},
                    "created_at": out.get("account_created_at")}
         return [Item(post=post, account=acc, observed_at=out.get("observed_at"))]
+
+    def bulk(self, source: Source, ctx: ImportContext, fmt: str) -> Iterator[BulkChunk]:
+        """Vectorised ``map`` of a mapped CSV: one DuckDB query per Arrow batch (`_bulk_sql`)
+        takes the plain rows — counts of digits only, times as ``YYYY-MM-DD[ HH:MM[:SS]]``
+        or ``DD/MM/YYYY[ HH:MM[:SS]]``, values without surrounding blanks, no mojibake; every
+        other row goes to ``map``, so values, quarantine and row numbers are the row path's.
+        Spreadsheets, JSON and mappings with non-text defaults take the row path."""
+        m = ctx.options["generic_mapping"] = validate_mapping(ctx.mapping, f"{source.name}: mapping")
+        kind = str((ctx.mapping or {}).get("format") or "").lower()
+        head = source.text_head(4096).lstrip("\ufeff \t\r\n")
+        if (kind not in ("", "csv", "tsv") or source.inner_name.lower().endswith(".xlsx")
+                or (not kind and head[:1] in ("{", "["))):
+            raise BulkDeclined("not a CSV")
+        if not all(isinstance(v, str) and v and v == v.strip() for v in m["defaults"].values()):
+            raise BulkDeclined("defaults other than plain text")
+        offset = _fixed_offset(ctx.timezone or m.get("timezone"))
+        yield from bulk_csv(source, ctx, self, lambda cols: _bulk_sql(m, cols, offset, fmt, source.name))
+
+
+def _fixed_offset(tz: str | None) -> int:
+    """Seconds east of UTC of ``tz`` when it is the same from 1970 to 2039 (WIB, WITA, WIT,
+    UTC ...); zones that change their offset take the row path."""
+    if not tz:
+        return 0
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+    try:
+        z = ZoneInfo(tz)
+    except (KeyError, ValueError, OSError):
+        raise BulkDeclined(f"time zone {tz!r}") from None
+    offs = {dt.datetime(y, mo, 15, tzinfo=z).utcoffset() for y in range(1970, 2040) for mo in (1, 4, 7, 10)}
+    if len(offs) != 1:
+        raise BulkDeclined(f"time zone {tz!r} changes its offset")
+    return int(offs.pop().total_seconds())
+
+
+_DATE_RE2 = (r"[0-9]{4}-(0[1-9]|1[0-2])-[0-3][0-9]", r"[0-3][0-9]/(0[1-9]|1[0-2])/[0-9]{4}")
+_CLOCK_RE2 = (r"", r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]", r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]")
+# the layouts parse_time reads with fromisoformat (ISO) or strptime (day first), as DuckDB formats
+_TIME_FORMATS = {(0, 0): "%Y-%m-%d", (0, 1): "%Y-%m-%d %H:%M", (0, 2): "%Y-%m-%d %H:%M:%S",
+                 (1, 0): "%d/%m/%Y", (1, 1): "%d/%m/%Y %H:%M", (1, 2): "%d/%m/%Y %H:%M:%S"}
+_PLATFORM_ALIASES = {"twitter": "x", "twitter.com": "x", "x.com": "x", "ig": "instagram", "fb": "facebook"}
+_TRUE = ("1", "true", "yes", "y", "t", "ya")
+_BOOLS = _TRUE + ("0", "false", "no", "n", "f", "tidak")
+
+
+def _time_sql(v: str, offset: int) -> str:
+    """SQL: the UTC time of a plain layout, NULL for anything else (the row path decides)."""
+    cases = []
+    for (d, c), f in _TIME_FORMATS.items():
+        clock = _CLOCK_RE2[c] if d == 0 else _CLOCK_RE2[c].replace("[T ]", " ")
+        src = f"replace({v}, 'T', ' ')" if d == 0 and c else v
+        cases.append(f"WHEN regexp_full_match({v}, '{_DATE_RE2[d]}{clock}') THEN try_strptime({src}, '{f}')")
+    ts = f"CASE {' '.join(cases)} END"
+    ts = f"CAST({ts} AS TIMESTAMP)"
+    return f"({ts} - INTERVAL {offset} SECOND)" if offset else ts
+
+
+def _bulk_sql(m: dict, cols: set[str], offset: int, fmt: str, file: str) -> str:
+    """The query mapping a CSV batch (`_b`) as `GenericMapped.map` maps each plain row."""
+    from suara.ingest.base import _MOJIBAKE_MARKS
+    from suara.ingest.bulkmap import entity_sql, lit, strip_ok
+
+    def q(c: str) -> str:
+        return '"' + c.replace('"', '""') + '"'
+    used, raw = set(), {}
+    for k in set(m["columns"]) | set(m["defaults"]):
+        if k not in POST_FIELDS and k not in ACCOUNT_FIELDS:
+            continue
+        srcs = [c for c in m["columns"].get(k, []) if c in cols]
+        used.update(srcs)
+        parts = [f"nullif({q(c)}, '')" for c in srcs]
+        if k in m["defaults"]:
+            parts.append(lit(m["defaults"][k]))
+        raw[k] = f"coalesce({', '.join(parts)})" if parts else "CAST(NULL AS VARCHAR)"
+    # stage 1: the chosen raw value of each canonical column (v_<name>)
+    s1 = [f"{x} AS v_{k}" for k, x in raw.items()]
+    ok, conv = [], {}
+    for k in raw:
+        v = f"v_{k}"
+        if k in _TIME:
+            conv[k] = _time_sql(v, offset)
+            ok.append(f"(v_{k} IS NULL OR (c_{k} IS NOT NULL AND year(c_{k}) BETWEEN 1971 AND 2038))")
+        elif k in _INT:
+            conv[k] = f"TRY_CAST(CASE WHEN regexp_full_match({v}, '[0-9]{{1,18}}') THEN {v} END AS BIGINT)"
+            ok.append(f"(v_{k} IS NULL OR c_{k} IS NOT NULL)")
+        elif k in _BOOL:
+            conv[k] = f"lower({v}) IN ({', '.join(map(lit, _TRUE))})"
+            ok.append(f"(v_{k} IS NULL OR (regexp_full_match(v_{k}, '[A-Za-z0-9]+') AND lower(v_{k}) IN "
+                      f"({', '.join(map(lit, _BOOLS))})))")
+        elif k in _LIST:
+            parts = f"list_filter(string_split_regex({v}, '[ ,]+'), lambda x: x <> '')"
+            conv[k] = parts if k == "links" else f"list_transform({parts}, lambda x: lower(ltrim(x, '#@')))"
+            ok.append(f"(v_{k} IS NULL OR regexp_full_match(v_{k}, '[\\x21-\\x7e ]*'))")
+        else:
+            conv[k] = v
+            if k != "text":
+                ok.append(f"(v_{k} IS NULL OR {strip_ok(v)})")
+    if "url" in raw:   # id_from_url's first pattern (a status URL); other URLs take the row path
+        status = ("CASE WHEN NOT regexp_matches(v_url, '[^\\x00-\\x7f]') "
+                  "THEN nullif(regexp_extract(v_url, '/status(?:es)?/([0-9]+)', 1), '') END")
+        conv["post_id"] = f"coalesce(v_post_id, {status})" if "post_id" in raw else status
+    if m.get("platform"):
+        s1.append(f"{lit(m['platform'])} AS v_platform")
+        conv["platform"] = "v_platform"
+    else:
+        pcol = m["platform_column"]
+        s1.append(f"{q(pcol) if pcol in cols else lit('')} AS v_platform")
+        used.add(pcol) if pcol in cols else None
+        alias = " ".join(f"WHEN {lit(a)} THEN {lit(b)}" for a, b in _PLATFORM_ALIASES.items())
+        conv["platform"] = f"CASE lower(v_platform) {alias} ELSE lower(v_platform) END"
+        ok.append("regexp_full_match(v_platform, '[A-Za-z.]+')")
+        ok.append(f"c_platform IN ({', '.join(map(lit, PLATFORMS))})")
+    c = lambda k: f"c_{k}" if k in conv else "NULL"  # noqa: E731
+    ok.append(f"{c('post_id')} IS NOT NULL")
+    ok.append(f"({c('kind')} IS NULL OR {c('kind')} IN ({', '.join(map(lit, POST_KINDS))}))")
+    ok.append(f"({c('media_type')} IS NULL OR {c('media_type')} IN ({', '.join(map(lit, MEDIA_TYPES))}))")
+    if used:
+        every = " || ".join(q(x) for x in sorted(used))
+        s1.append(f"NOT ({' OR '.join(f'contains({every}, {lit(x)})' for x in _MOJIBAKE_MARKS)}) AS _clean")
+        ok.append("_clean")
+    text = "CAST(c_text AS VARCHAR)" if "text" in conv else "CAST(NULL AS VARCHAR)"
+    ent = entity_sql(text)
+    lists = {k: (f"CASE WHEN len(c_{k}) > 0 THEN c_{k} WHEN _uni THEN NULL ELSE coalesce({ent[k]}, []) END"
+                 if k in conv else f"CASE WHEN _uni THEN NULL ELSE coalesce({ent[k]}, []) END")
+             for k in ("hashtags", "mentions", "links")}
+    aid = f"coalesce({c('account_id')}, {c('handle')})"
+    acc = {f"acc_{k}": f"CASE WHEN {aid} IS NOT NULL THEN {c(k)} END"
+           for k in ("handle", "display_name", "bio", "location_text", "followers", "following",
+                     "post_count", "verified")}
+    acc["acc_created_at"] = f"CASE WHEN {aid} IS NOT NULL THEN {c('account_created_at')} END"
+    n = lambda k, t: f"CAST({c(k)} AS {t})"  # noqa: E731
+    return f"""
+    WITH s1 AS (SELECT _row, {', '.join(s1)} FROM _b),
+    s2 AS (SELECT *, {', '.join(f'{x} AS c_{k}' for k, x in conv.items())} FROM s1),
+    s3 AS (SELECT *, coalesce({' AND '.join(ok)}, false) AS _plain, {ent['_uni']} AS _uni,
+                  {ent['_h']} AS _h, {ent['_m']} AS _m, {ent['_l']} AS _l FROM s2),
+    s4 AS (SELECT *, {', '.join(f'{x} AS {k}' for k, x in lists.items())} FROM s3)
+    SELECT _row, _plain, _uni, c_platform AS platform, {c('post_id')} AS post_id, {aid} AS account_id,
+           {n('created_at', 'TIMESTAMP')} AS created_at,
+           coalesce({c('kind')}, CASE WHEN {c('parent_id')} IS NOT NULL THEN 'comment' ELSE 'post' END) AS kind,
+           {n('parent_id', 'VARCHAR')} AS parent_id, {n('root_id', 'VARCHAR')} AS root_id, {text} AS text,
+           coalesce({n('media_type', 'VARCHAR')}, CASE WHEN links IS NULL THEN NULL WHEN len(links) > 0
+                    THEN 'link' ELSE 'text' END) AS media_type,
+           {n('url', 'VARCHAR')} AS url, hashtags, mentions, links,
+           {n('likes', 'BIGINT')} AS likes, {n('comments', 'BIGINT')} AS comments,
+           {n('shares', 'BIGINT')} AS shares, {n('views', 'BIGINT')} AS views,
+           {n('saves', 'BIGINT')} AS saves, {n('is_paid', 'BOOLEAN')} AS is_paid,
+           {n('geo', 'VARCHAR')} AS geo, CAST(NULL AS VARCHAR[]) AS media_files,
+           {lit(fmt + ':' + file + ':')} || _row AS source,
+           {n('observed_at', 'TIMESTAMP')} AS observed_at,
+           {', '.join(f'{x} AS {k}' for k, x in acc.items())}
+    FROM s4"""
 
 
 IMPORTERS = [GenericMapped]

@@ -36,10 +36,10 @@ from typing import Any, Iterator
 import orjson
 
 from suara.ingest.base import (BulkChunk, BulkDeclined, ImportContext, Importer, Item, RowError,
-                               Source, extract_hashtags, extract_links, extract_mentions,
-                               fill_entities, parse_time, repair_mojibake, to_bool, to_int)
+                               Source, fill_entities, parse_time, to_bool, to_int)
+from suara.ingest.bulkmap import HASHTAG_RE2, LINK_RE2, MENTION_RE2, NON_ASCII_WORD_RE2, bulk_csv
 from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_documents
-from suara.ingest.lines import iter_csv, iter_csv_arrow, iter_json_lines
+from suara.ingest.lines import iter_csv, iter_json_lines
 
 __all__ = ["XApiV2", "Twarc2Flat", "TweetHarvestCSV", "map_v2_tweet", "map_v2_user",
            "tweet_url", "x_id", "status_id_from_url"]
@@ -365,13 +365,8 @@ _TH_ALL = ("created_at", "id_str", "full_text", "quote_count", "reply_count", "r
 # the status-URL pattern of `_STATUS`, in RE2 syntax for DuckDB
 _STATUS_RE2 = r"(?i)(?:twitter|x)\.com/(?:[^/\s]+|i/web)/status(?:es)?/(\d{1,25})"
 _MOJIBAKE_RE2 = "\u00c3|\u00e2\u20ac|\u00c2|\u00f0\u0178"
-# The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
-# characters are no letters, digits or spaces (emoji are fine): there Python's \w and \s are
-# the ASCII classes, and the look-behinds become a consumed "start or other character".
-_NON_ASCII_WORD_RE2 = r"[^\x00-\x7f\PL]|[^\x00-\x7f\PN]|[^\x00-\x7f\PZ]|\x{85}"
-_HASHTAG_RE2 = r"(?:^|[^A-Za-z0-9_&])#([A-Za-z0-9_]{1,100})"
-_MENTION_RE2 = r"(?:^|[^A-Za-z0-9_.])@([A-Za-z0-9_.]{1,60}[A-Za-z0-9_])"
-_LINK_RE2 = r"(?i)https?://[^ \t\n\r\f\x0b\x1c-\x1f<>\"'']+"   # '' : a quote inside SQL
+# the entity patterns in RE2 syntax (see `suara.ingest.bulkmap`)
+_NON_ASCII_WORD_RE2, _HASHTAG_RE2, _MENTION_RE2, _LINK_RE2 = NON_ASCII_WORD_RE2, HASHTAG_RE2, MENTION_RE2, LINK_RE2
 
 
 def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
@@ -434,7 +429,7 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
            ELSE coalesce({n('retweet_count')}, 0) + coalesce({n('quote_count')}, 0) END AS shares,
       CASE WHEN trim({c['image_url']}) <> '' THEN [trim({c['image_url']})] ELSE [] END AS media_files,
       {lit(fmt + ':' + file + ':')} || _row AS source,
-      _handle AS handle, nullif(trim({c['location']}), '') AS location_text
+      _handle AS acc_handle, nullif(trim({c['location']}), '') AS acc_location_text
     FROM m"""
 
 
@@ -516,61 +511,11 @@ class TweetHarvestCSV(Importer):
         Hand-written rather than a generic CSV mapper because the plain-case test must mirror
         this importer's ``map`` rule for rule.
         """
-        import duckdb
-        import pyarrow as pa
-
-        import pyarrow.compute as pc
-
-        con = duckdb.connect()
-        con.execute("CREATE MACRO _dd(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)")
-        try:
-            for first, batch in iter_csv_arrow(source):
-                cols = set(batch.schema.names)
-                if not _TH_REQUIRED <= cols:
-                    raise BulkDeclined("required columns missing")
-                con.register("_b", batch.append_column(
-                    "_row", pa.array(range(first, first + batch.num_rows), pa.int64())))
-                opt = {c: (f'"{c}"' if c in cols else "''") for c in _TH_ALL}
-                out = con.sql(_th_bulk_sql(opt, first, fmt, source.name)).to_arrow_table()
-                con.unregister("_b")
-                plain = out.column("_plain")
-                fallback = []
-                if not pc.all(plain).as_py():
-                    rows = batch.to_pylist()
-                    for r in sorted(out.filter(pc.invert(plain)).column("_row").to_pylist()):
-                        row = rows[r - first]
-                        if any(row.values()):   # blank lines are skipped, as in iter_csv
-                            fallback.append((r, {k: repair_mojibake(v) for k, v in row.items()}))
-                    out = out.filter(plain)
-                uni = out.column("_uni")
-                if pc.any(uni).as_py():
-                    # texts with non-ASCII letters, digits or spaces: the Python patterns
-                    rest = out.filter(uni)
-                    text = rest.column("text").to_pylist()
-                    links = [extract_links(t) if t and "://" in t else [] for t in text]
-                    media = rest.column("media_type").to_pylist()
-                    for name, vals in (
-                            ("hashtags", [extract_hashtags(t) if t and "#" in t else [] for t in text]),
-                            ("mentions", [extract_mentions(t) if t and "@" in t else [] for t in text]),
-                            ("links", links),
-                            ("media_type", [m or ("link" if lk else "text") for m, lk in zip(media, links)])):
-                        i = rest.schema.get_field_index(name)
-                        rest = rest.set_column(i, rest.schema.field(i), pa.array(vals, rest.schema.field(i).type))
-                    out = pa.concat_tables([out.filter(pc.invert(uni)), rest])
-                posts = out.drop_columns(["_plain", "_uni", "location_text", "handle"])
-                con.register("_p", out)
-                accounts = con.sql("""
-                    SELECT 'x' AS platform, account_id,
-                           first(handle ORDER BY _row) FILTER (WHERE handle IS NOT NULL) AS handle,
-                           first(location_text ORDER BY _row) FILTER (WHERE location_text IS NOT NULL)
-                               AS location_text,
-                           min(created_at) AS first_seen, max(created_at) AS last_seen
-                    FROM _p WHERE account_id IS NOT NULL GROUP BY account_id""").to_arrow_table()
-                con.unregister("_p")
-                yield BulkChunk(posts=posts.drop_columns(["_row"]), accounts=accounts,
-                                fallback=fallback, rows=batch.num_rows)
-        finally:
-            con.close()
+        def query(cols: set[str]) -> str:
+            if not _TH_REQUIRED <= cols:
+                raise BulkDeclined("required columns missing")
+            return _th_bulk_sql({c: (f'"{c}"' if c in cols else "''") for c in _TH_ALL}, 1, fmt, source.name)
+        yield from bulk_csv(source, ctx, self, query)
 
     @staticmethod
     def _n(row: dict, col: str) -> int | None:
