@@ -182,3 +182,61 @@ def test_ingest_bulk_generic_takes_plain_rows_in_bulk(tmp_path):
     back = {r for c in chunks for r, _ in c.fallback}
     assert sum(c.posts.num_rows for c in chunks) > 200   # rows sharing an account with an odd row go back too
     assert {4, 5, 6, 7, 9, 10, 15, 16, 17, 18} <= back and len(back) < 80
+
+
+# --- CrowdTangle dashboard CSV ------------------------------------------------------------------
+def _crowdtangle(shared, path, n=80, zone="WIB", nasty=False):
+    src = shared / "fixtures/crowdtangle-csv/2021-07-05-22-49-20-BRT-search-csv-export.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8-sig", newline="")))
+    head, body = rows[0], rows[1:]
+    col = {c: head.index(c) for c in head}
+    out = []
+    for i in range(n):
+        r = list(body[i % len(body)])
+        page = r[col["Facebook Id"]]
+        r[col["URL"]] = f"https://www.facebook.com/{page}/posts/{10**14 + i}"
+        r[col["Post Created"]] = r[col["Post Created"]].replace(" BRT", f" {zone}")
+        out.append(r)
+    if nasty:
+        out[1][col["Comments"]] = "banyak"                               # quarantined
+        out[2][col["Shares"]] = "1,4"                                    # formatted: the row path reads it
+        out[3][col["Post Created"]] = "2021-07-05 18:02:45 BRT"          # a zone with summer time
+        out[4][col["Post Created"]] = "2021-07-05 18:02:45 XYZ"          # an unknown zone: UTC
+        out[5][col["Post Created"]] = ""                                 # from date and time columns
+        out[6][col["URL"]] = "https://www.facebook.com/story.php?story_fbid=1234567&id=1"
+        out[7][col["URL"]] = "https://www.facebook.com/nowhere"          # no id: quarantined
+        out[8][col["Message"]] = "  Debat #Pilkada \u00e9lection https://t.co/a\n"
+        out[8][col["Link"]] = out[8][col["Final Link"]] = "https://t.co/a"
+        out[9][col["Type"]] = "Live Video Complete"
+        out[10][col["Sponsor Name"]] = "Partai"
+        out[11][col["Love"]] = "9" * 18                                  # a sum beyond 64 bits
+        out[12][col["Page Created"]] = "kemarin"                         # quarantined
+        out[13][col["Message"]] = "Caf\u00c3\u00a9"                      # mojibake
+        out[14][col["Total Views"]] = "0"
+        out[14][col["Type"]] = "Native Video"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(head)
+        w.writerows(out)
+    return path
+
+
+@pytest.mark.parametrize("variant", ["fixture", "wib", "nasty", "timezone"])
+def test_ingest_bulk_crowdtangle_equals_row_path(shared, tmp_path, monkeypatch, variant):
+    from suara.ingest.formats.crowdtangle import CrowdTangleCSV
+    fx = shared / "fixtures/crowdtangle-csv/2021-07-05-22-49-20-BRT-search-csv-export.csv"
+    files = [fx] if variant == "fixture" else [_crowdtangle(shared, tmp_path / "ct.csv", nasty=variant == "nasty")]
+    kw = {"timezone": "Asia/Makassar"} if variant == "timezone" else {}
+    bulk = _tables(files, True, monkeypatch, cls=CrowdTangleCSV, **kw)
+    rows = _tables(files, False, monkeypatch, cls=CrowdTangleCSV, **kw)
+    assert bulk == rows
+    if variant == "nasty":
+        assert {(q[1], q[2]) for q in bulk[3]} >= {(2, "Comments"), (8, "URL"), (13, "Page Created")}
+
+
+def test_ingest_bulk_crowdtangle_takes_plain_rows_in_bulk(shared, tmp_path):
+    from suara.ingest.base import ImportContext, Source
+    from suara.ingest.formats.crowdtangle import CrowdTangleCSV
+    f = _crowdtangle(shared, tmp_path / "ct.csv", n=200)
+    chunks = list(CrowdTangleCSV().bulk(Source(f), ImportContext(file=str(f)), "crowdtangle-csv"))
+    assert sum(c.posts.num_rows for c in chunks) > 100

@@ -27,7 +27,7 @@ from suara.ingest.base import (BulkChunk, ImportContext, RowError, Source, extra
                                extract_links, extract_mentions, repair_mojibake)
 from suara.ingest.lines import iter_csv_arrow
 
-__all__ = ["bulk_csv", "entity_sql", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
+__all__ = ["bulk_csv", "entity_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
            "WS_RE2", "strip_ok", "lit"]
 
 # The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
@@ -46,6 +46,11 @@ _MONOTONE = ("followers", "following", "post_count")
 def lit(v: str) -> str:
     """A SQL string literal."""
     return "'" + str(v).replace("'", "''") + "'"
+
+
+def py_strip(expr: str) -> str:
+    """SQL: ``expr`` as Python's ``str.strip()`` leaves it."""
+    return f"regexp_replace({expr}, '^{WS_RE2}+|{WS_RE2}+$', '', 'g')"
 
 
 def strip_ok(expr: str) -> str:
@@ -86,8 +91,14 @@ def _fill_entities(out):
         vals = rest.column(name).to_pylist()
         cols[name] = [v if v is not None else (fn(t) if isinstance(t, str) and mark in t else [])
                       for v, t in zip(vals, text)]
-    cols["media_type"] = [m or ("link" if lk else "text")
-                          for m, lk in zip(rest.column("media_type").to_pylist(), cols["links"])]
+    if "_links0" in rest.schema.names:   # links the format lists first, then those of the text
+        cols["links"] = [None if v is None else (v + [x for x in extract_links(t) if x not in v])
+                         for v, t in zip(rest.column("_links0").to_pylist(), text)]
+        cols["links"] = [v if v is not None else w for v, w in
+                         zip(cols["links"], rest.column("links").to_pylist())]
+    else:
+        cols["media_type"] = [m or ("link" if lk else "text")
+                              for m, lk in zip(rest.column("media_type").to_pylist(), cols["links"])]
     for name, vals in cols.items():
         i = rest.schema.get_field_index(name)
         rest = rest.set_column(i, rest.schema.field(i), pa.array(vals, rest.schema.field(i).type))
@@ -111,7 +122,8 @@ def _keys_of(imp, ctx: ImportContext, fallback: list) -> tuple[set, set]:
 
 
 def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]], str],
-             raw: Callable[[dict], object] | None = None, setup: Callable | None = None) -> Iterator[BulkChunk]:
+             raw: Callable[[dict], object] | None = None, setup: Callable | None = None,
+             delimiter: str | None = None) -> Iterator[BulkChunk]:
     """Run ``query(columns)`` over each Arrow batch of the CSV and yield `BulkChunk` s (see
     the module doc). ``raw`` turns a row dict (cells already repaired as `iter_csv` does)
     into the record ``map`` takes; ``setup(con)`` may declare macros."""
@@ -125,7 +137,7 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
         setup(con)
     try:
         sql, cols = None, None
-        for first, batch in iter_csv_arrow(source):
+        for first, batch in iter_csv_arrow(source, delimiter):
             if sql is None:
                 cols = set(batch.schema.names)
                 sql = query(cols)
@@ -179,7 +191,7 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
                 FROM (SELECT *, created_at AS _seen FROM _p)
                 WHERE account_id IS NOT NULL GROUP BY platform, account_id""").to_arrow_table()
             con.unregister("_p")
-            drop = [c for c in ("_plain", "_uni", "_row", *acc_cols) if c in out.schema.names]
+            drop = [c for c in ("_plain", "_uni", "_row", "_links0", *acc_cols) if c in out.schema.names]
             yield BulkChunk(posts=out.drop_columns(drop), accounts=accounts,
                             fallback=fallback, rows=batch.num_rows)
     finally:

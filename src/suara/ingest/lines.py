@@ -145,13 +145,14 @@ def csv_delimiter(head: bytes) -> str:
 ARROW_BLOCK_BYTES = 16 * 1024**2
 
 
-def iter_csv_arrow(source: Source) -> Iterator[tuple[int, "pa.RecordBatch"]]:
+def iter_csv_arrow(source: Source, delimiter: str | None = None) -> Iterator[tuple[int, "pa.RecordBatch"]]:
     r"""Yield ``(first_row_number, batch)``: the CSV as Arrow record batches of strings, with
     the same row numbers as :func:`iter_csv` (data rows from 1) and the same header names.
 
     Streams in blocks of ``ARROW_BLOCK_BYTES``. Raises :class:`BulkDeclined` for anything
     the row reader treats specially — not UTF-8, a blank or ragged line, duplicate column
-    names — so that such files take the exact row path.
+    names — so that such files take the exact row path. ``delimiter``: the one the row
+    reader of the format uses (default: sniffed, as `iter_csv` does).
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
@@ -173,7 +174,7 @@ def iter_csv_arrow(source: Source) -> Iterator[tuple[int, "pa.RecordBatch"]]:
             first = decode_bytes(head).split("\n", 1)[0]
         except Exception:  # noqa: BLE001 - any doubt: the row path decides
             raise BulkDeclined("unreadable header") from None
-        delim = csv_delimiter(head)
+        delim = delimiter or csv_delimiter(head)
         names = [h.strip().lstrip("\ufeff") for h in next(csv.reader([first], delimiter=delim), [])]
         if not names or len(set(names)) != len(names):
             raise BulkDeclined("duplicate or missing column names")

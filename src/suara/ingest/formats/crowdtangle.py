@@ -37,8 +37,9 @@ import csv
 import re
 from typing import Any, Iterator
 
-from suara.ingest.base import (ImportContext, Importer, Item, RowError, Source, extract_links,
-                               fill_entities, parse_time, to_int)
+from suara.ingest.base import (BulkChunk, BulkDeclined, ImportContext, Importer, Item, RowError, Source,
+                               extract_links, fill_entities, parse_time, to_int)
+from suara.ingest.bulkmap import bulk_csv
 from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_records
 from suara.ingest.lines import iter_csv
 
@@ -229,6 +230,148 @@ class CrowdTangleCSV(Importer):
                    "followers": followers,
                    "created_at": _csv_time(raw.get("Page Created"), ctx, "Page Created")}
         return [Item(post=post, account=acc)]
+
+
+    def bulk(self, source: Source, ctx: ImportContext, fmt: str) -> Iterator[BulkChunk]:
+        """Vectorised ``map`` for large dashboard exports: one DuckDB query per Arrow batch
+        (`_bulk_sql`) takes the plain rows — post URLs of the usual shape, counts of digits
+        only (or empty, ``N/A``, ``-``), ``Post Created`` as ``YYYY-MM-DD HH:MM:SS`` in a zone
+        with a fixed offset (WIB, WITA, WIT, UTC ...), no mojibake; every other row goes to
+        ``map``, so values, quarantine and row numbers are the row path's."""
+        from suara.ingest.formats.generic import _fixed_offset
+        fixed = {a: _fixed_offset(z) for a, z in ZONE_ABBREVIATIONS.items() if _is_fixed(z)}
+        forced = None if ctx.timezone is None else _fixed_offset(ctx.timezone)
+        yield from bulk_csv(source, ctx, self, lambda cols: _bulk_sql(cols, fixed, forced, fmt, source.name),
+                            delimiter=",")
+
+
+def _is_fixed(zone: str) -> bool:
+    from suara.ingest.formats.generic import _fixed_offset
+    try:
+        _fixed_offset(zone)
+        return True
+    except BulkDeclined:
+        return False
+
+
+_CT_TIME_RE2 = r"[0-9]{4}-(0[1-9]|1[0-2])-[0-3][0-9] ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]( [A-Z]{2,5})?"
+_FB_URL_RE2 = r"https://(www\.|m\.|web\.)?facebook\.com/[A-Za-z0-9.]+/posts/[0-9]{5,}/?"
+_IG_URL_RE2 = r"https://(www\.)?instagram\.com/(p|reel|tv)/[A-Za-z0-9_-]{5,}/?"
+
+
+def _bulk_sql(cols: set[str], fixed: dict[str, int], forced: int | None, fmt: str, file: str) -> str:
+    """The query mapping a dashboard CSV batch (`_b`) as `CrowdTangleCSV.map` maps each
+    plain row (see `CrowdTangleCSV.bulk`)."""
+    from suara.ingest.base import _MOJIBAKE_MARKS
+    from suara.ingest.bulkmap import entity_sql, lit, py_strip
+
+    used: set[str] = set()
+
+    def q(c: str) -> str:
+        if c not in cols:
+            return "CAST(NULL AS VARCHAR)"
+        used.add(c)
+        return '"' + c.replace('"', '""') + '"'
+
+    def first(*cs: str) -> str:   # the first truthy raw value (`a or b or ""`)
+        parts = ", ".join("nullif(" + q(c) + ", '')" for c in cs)
+        return f"coalesce({parts}, '')"
+
+    def num(c: str, digits: int = 18) -> tuple[str, str]:
+        v = q(c)
+        return (f"CASE WHEN regexp_full_match({v}, '[0-9]+') THEN CAST({v} AS BIGINT) END",
+                f"({v} IS NULL OR {v} IN ('', 'N/A', '-') OR regexp_full_match({v}, '[0-9]{{1,{digits}}}'))")
+
+    def when(v: str) -> tuple[str, str]:
+        abbr = f"regexp_extract({v}, ' ([A-Z]{{2,5}})$', 1)"
+        if forced is not None:
+            off = str(forced)
+        else:
+            known = ", ".join(lit(a) for a in ZONE_ABBREVIATIONS if a not in fixed) or "''"
+            off = (f"CASE {' '.join(f'WHEN {abbr} = {lit(a)} THEN {o}' for a, o in fixed.items())} "
+                   f"WHEN {abbr} IN ({known}) THEN NULL ELSE 0 END")
+        ts = (f"CAST(CASE WHEN regexp_full_match({v}, '{_CT_TIME_RE2}') "
+              f"THEN try_strptime(left({v}, 19), '%Y-%m-%d %H:%M:%S') END AS TIMESTAMP) - to_seconds({off})")
+        return ts, f"({ts} IS NOT NULL AND year({ts}) BETWEEN 1971 AND 2038)"
+
+    ok: list[str] = []
+    url, fbid = py_strip(f"coalesce({q('URL')}, '')"), py_strip(f"coalesce({q('Facebook Id')}, '')")
+    ig_by_header = "Account" in cols and "Page Name" not in cols
+    created, created_ok = when(q("Post Created"))
+    ok.append(created_ok)
+    counts = {c: num(c, 17 if c in _FB_REACTIONS_CSV else 18)
+              for c in (*_FB_REACTIONS_CSV, "Comments", "Shares", "Total Views", "Post Views", "Views",
+                        "Followers at Posting", "Likes at Posting") if c in cols}
+    ok += [x[1] for x in counts.values()]
+    parts = [counts[c][0] for c in _FB_REACTIONS_CSV if c in counts]
+    fb_likes = (f"CASE WHEN coalesce({', '.join(parts)}) IS NULL THEN NULL "
+                f"ELSE {' + '.join(f'coalesce({p}, 0)' for p in parts)} END") if parts else "NULL"
+    ig_likes = counts["Likes"][0] if "Likes" in counts else "NULL"
+    views = [counts[c][0] for c in ("Total Views", "Post Views", "Views") if c in counts]
+    views = f"list_max([{', '.join(views)}])" if views else "NULL"
+    ty = q("Type")
+    ok.append(f"({ty} IS NULL OR regexp_full_match({ty}, '[\\x20-\\x7e]*'))")
+    tv = f"lower(trim({ty}))"
+    mtype = (f"CASE WHEN {tv} IN ({', '.join(lit(k) for k in _TYPES)}) THEN "
+             f"CASE {tv} {' '.join(f'WHEN {lit(k)} THEN {lit(v)}' for k, v in _TYPES.items())} END "
+             f"WHEN starts_with({tv}, 'live') THEN 'live' WHEN contains({tv}, 'video') THEN 'video' END")
+    page_created, page_ok = when(q("Page Created"))
+    pc_ = q("Page Created")
+    ok.append(f"({pc_} IS NULL OR {py_strip(pc_)} = '' OR {page_ok})")
+    handle = "nullif(" + py_strip("coalesce(" + q("User Name") + ", '')") + ", '')"
+    bio = "nullif(" + py_strip("coalesce(" + q("Page Description") + ", '')") + ", '')"
+    ent = entity_sql("_text")
+    s1 = {
+        "_url": url, "_fbid": fbid,
+        "_text": f"nullif({py_strip(first('Message', 'Description', 'Title'))}, '')",
+        "_links0": (f"list_filter([{q('Link')}, {q('Final Link')}], "
+                    "lambda x: x IS NOT NULL AND starts_with(x, 'http'))"),
+        "created_at": created, "_mtype": mtype, "_fb_likes": fb_likes, "_ig_likes": ig_likes,
+        "_views": views, "comments": counts["Comments"][0] if "Comments" in counts else "NULL",
+        "shares": counts["Shares"][0] if "Shares" in counts else "NULL",
+        "is_paid": f"{py_strip(first('Sponsor Id', 'Sponsor Name'))} <> ''",
+        "_handle": handle,
+        "_followers": (f"coalesce({counts['Followers at Posting'][0] if 'Followers at Posting' in counts else 'NULL'}, "
+                       f"{counts['Likes at Posting'][0] if 'Likes at Posting' in counts else 'NULL'})"),
+        "_display": f"nullif({py_strip(first('Page Name', 'Group Name', 'Account'))}, '')",
+        "_bio": bio,
+        "_page_created": f"CASE WHEN {pc_} IS NULL OR {py_strip(pc_)} = '' THEN NULL ELSE {page_created} END",
+    }
+    if used:
+        every = " || ".join(f"coalesce({q(c)}, '')" for c in sorted(used))
+        ok.append(f"NOT ({' OR '.join(f'contains({every}, {lit(x)})' for x in _MOJIBAKE_MARKS)})")
+    platform = (f"CASE WHEN contains(_url, 'instagram.com'){' OR _fbid = ' + lit('') if ig_by_header else ''} "
+                "THEN 'instagram' ELSE 'facebook' END")
+    return f"""
+    WITH s1 AS (SELECT _row, {', '.join(f'{x} AS {k}' for k, x in s1.items())}, {' AND '.join(ok)} AS _ok FROM _b),
+    s2 AS (SELECT *, {platform} AS platform FROM s1),
+    s3 AS (SELECT *,
+             CASE WHEN platform = 'facebook' AND NOT regexp_matches(_url, '[^\\x00-\\x7f]')
+                       AND regexp_full_match(_url, '{_FB_URL_RE2}')
+                  THEN regexp_extract(_url, '/posts/([0-9]{{5,}})', 1)
+                  WHEN platform = 'instagram' AND regexp_full_match(_url, '{_IG_URL_RE2}')
+                  THEN regexp_extract(_url, 'instagram\\.com/(?:p|reel|tv)/([A-Za-z0-9_-]{{5,}})', 1) END AS post_id,
+             CASE WHEN platform = 'facebook' THEN nullif(_fbid, '') ELSE _handle END AS account_id,
+             {ent['_uni']} AS _uni, {ent['_h']} AS _h, {ent['_m']} AS _m, {ent['_l']} AS _l FROM s2)
+    SELECT _row, coalesce(_ok AND post_id IS NOT NULL, false) AS _plain, _uni, platform, post_id, account_id,
+           created_at, 'post' AS kind, CAST(NULL AS VARCHAR) AS parent_id, CAST(NULL AS VARCHAR) AS root_id,
+           _text AS text, _mtype AS media_type, nullif(_url, '') AS url,
+           CASE WHEN _uni THEN NULL ELSE coalesce({ent['hashtags']}, []) END AS hashtags,
+           CASE WHEN _uni THEN NULL ELSE coalesce({ent['mentions']}, []) END AS mentions,
+           CASE WHEN _uni THEN NULL ELSE list_concat(_links0, list_filter(coalesce({ent['links']}, []),
+                lambda x: NOT list_contains(_links0, x))) END AS links,
+           _links0,
+           CASE WHEN platform = 'facebook' THEN _fb_likes ELSE _ig_likes END AS likes, comments, shares,
+           CASE WHEN _views = 0 AND coalesce(_mtype NOT IN ('video', 'live', 'reel'), true) THEN NULL
+                ELSE _views END AS views,
+           CAST(NULL AS BIGINT) AS saves, is_paid, CAST(NULL AS VARCHAR) AS geo,
+           CAST(NULL AS VARCHAR[]) AS media_files, {lit(fmt + ':' + file + ':')} || _row AS source,
+           CASE WHEN account_id IS NOT NULL THEN _handle END AS acc_handle,
+           CASE WHEN account_id IS NOT NULL THEN _display END AS acc_display_name,
+           CASE WHEN account_id IS NOT NULL THEN _bio END AS acc_bio,
+           CASE WHEN account_id IS NOT NULL THEN _followers END AS acc_followers,
+           CASE WHEN account_id IS NOT NULL THEN _page_created END AS acc_created_at
+    FROM s3"""
 
 
 class CrowdTangleHistoryCSV(Importer):
