@@ -1,0 +1,112 @@
+"""Ingest per format family as a ratio to what DuckDB itself needs for the same file, in the
+same run, so that figures compare across machines (and across loads: CPU seconds are shown
+next to wall seconds).
+
+    .venv/bin/python bench/ingest_ratios.py [--rows 100000] [--only tweet-harvest,generic] [--keep DIR]
+
+For each family a file of ``--rows`` records is built from the shared fixtures with fresh
+ids (bench/ingest.py's generators; CrowdTangle with a WIB dashboard zone), then:
+
+suara:  ``suara ingest FILE -w WS`` as a user runs it (a fresh process into a fresh
+        workspace: start-up, detection, mapping, quarantine, upsert, commit);
+duckdb: DuckDB reading the same file into a table (``read_csv_auto``; ``read_json_auto``
+        for JSON Lines), in this process.
+ratio = suara wall ÷ duckdb wall. Rows/s counts the file's records over Suara's wall time.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import ingest as gen  # noqa: E402  (bench/ingest.py: the generators)
+
+
+def gen_crowdtangle(d: Path, n: int) -> Path:
+    src = gen.SHARED / "crowdtangle-csv/2021-07-05-22-49-20-BRT-search-csv-export.csv"
+    rows = list(csv.reader(src.open(encoding="utf-8-sig", newline="")))
+    head, body = rows[0], rows[1:]
+    iu, ip, ic = head.index("URL"), head.index("Facebook Id"), head.index("Post Created")
+    f = d / "crowdtangle.csv"
+    with f.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(head)
+        for i in range(n):
+            r = list(body[i % len(body)])
+            r[ip] = str(100050295107499 + i % 700)      # 700 pages
+            r[iu] = f"https://www.facebook.com/{r[ip]}/posts/{10**14 + i}"
+            r[ic] = r[ic].replace(" BRT", " WIB")        # an Indonesian dashboard
+            w.writerow(r)
+    return f
+
+
+FAMILIES = {   # name -> (generator, --format, mapping, DuckDB reader)
+    "tweet-harvest csv": (gen.gen_tweet_harvest, "auto", None, "csv"),
+    "generic csv (mapping)": (gen.gen_generic, "generic", gen.GENERIC_MAP, "csv"),
+    "crowdtangle csv": (gen_crowdtangle, "auto", None, "csv"),
+    "zeeschuimer-tiktok jsonl": (gen.gen_zeeschuimer("tiktok"), "auto", None, "json"),
+    "twarc2-flat jsonl": (gen.gen_twarc_flat, "auto", None, "json"),
+}
+
+
+def _suara(path: Path, ws: Path, fmt: str, mapping) -> tuple[float, float]:
+    import yaml
+    subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
+    args = [sys.executable, "-m", "suara", "ingest", str(path), "-w", str(ws), "--format", fmt]
+    if mapping:
+        mp = ws / "map.yaml"
+        mp.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+        args += ["--mapping", str(mp)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def _duckdb(path: Path, kind: str) -> tuple[float, float]:
+    import duckdb
+    con = duckdb.connect()
+    reader = "read_csv_auto" if kind == "csv" else "read_json_auto"
+    c0, t0 = time.process_time(), time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')")
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--only", help="comma-separated family names (default: all)")
+    ap.add_argument("--keep", type=Path, help="folder for the files and workspaces (default: temporary)")
+    a = ap.parse_args()
+    d = a.keep or Path(tempfile.mkdtemp(prefix="suara-ingest-ratios-"))
+    d.mkdir(parents=True, exist_ok=True)
+    names = [n for n in FAMILIES if not a.only or any(o.strip() in n for o in a.only.split(","))]
+    print(f"{a.rows:,} records per family; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
+          "at start (wall times stretch under load; CPU seconds less so)")
+    print(f"{'family':26} {'MB':>6} {'suara s':>8} {'CPU s':>6} {'rows/s':>8} | {'duckdb s':>8} "
+          f"{'CPU s':>6} | {'ratio':>6}")
+    for name in names:
+        make, fmt, mapping, kind = FAMILIES[name]
+        sub = d / name.split()[0]
+        sub.mkdir(exist_ok=True)
+        path = make(sub, a.rows)
+        floor, floor_cpu = _duckdb(path, kind)
+        wall, cpu = _suara(path, sub / "ws", fmt, mapping)
+        print(f"{name:26} {path.stat().st_size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
+              f"{floor:8.2f} {floor_cpu:6.2f} | {wall / floor:5.1f}x", flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
