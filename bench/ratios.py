@@ -56,10 +56,12 @@ def _analyse_only(ws: Path, repeat: int) -> None:
     print(f"workspace: {ws} ({n:,} posts); cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     for i in range(repeat):
         t_an, rss_an, cpu = _run_cpu(["analyse", "--json", "-w", str(tmp)])
-        scans = _duckdb_scans(tmp / "suara.duckdb")
+        # best of 3: on a shared machine one round can wait behind other work
+        scans, scans_cpu = _duckdb_scans_cpu(tmp / "suara.duckdb", best_of=3)
         print(f"analyse #{i + 1} suara {t_an:6.2f} s wall, {cpu:6.2f} s CPU (peak {rss_an:,.0f} MB) | "
-              f"duckdb 3 scans {scans * 1000:5.0f} ms | ratio {t_an / scans:5.0f}x wall, {cpu / scans:5.0f}x CPU "
-              f"| load average {os.getloadavg()[0]:.1f}")
+              f"duckdb 3 scans {scans * 1000:5.0f} ms wall, {scans_cpu * 1000:5.0f} ms CPU | ratio "
+              f"{t_an / scans:5.0f}x wall, {cpu / max(scans_cpu, 1e-3):5.0f}x CPU | load average "
+              f"{os.getloadavg()[0]:.1f}")
     shutil.rmtree(tmp.parent, ignore_errors=True)
 
 
@@ -81,6 +83,20 @@ def _duckdb_floor(csv: Path) -> float:
 
 
 def _duckdb_scans(db: Path) -> float:
+    return _duckdb_scans_cpu(db)[0]
+
+
+def _duckdb_scans_cpu(db: Path, best_of: int = 1) -> tuple[float, float]:
+    """(wall, CPU) seconds of the three scans (the best of ``best_of`` rounds)."""
+    out = []
+    for _ in range(best_of):
+        c0 = time.process_time()
+        w = _scans_once(db)
+        out.append((w, time.process_time() - c0))
+    return min(out)
+
+
+def _scans_once(db: Path) -> float:
     import duckdb
     con = duckdb.connect(str(db), read_only=True)
     t0 = time.perf_counter()

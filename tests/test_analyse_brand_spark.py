@@ -45,6 +45,9 @@ class _SparkStore:
     def meta(self, key, default=None):
         return self.duck.meta(key, default)
 
+    def scoped(self, key, fn):   # as the Store outside a read scope: computed on every call
+        return fn()
+
     def set_meta(self, key, value):
         raise RuntimeError("read-only store")
 
@@ -55,6 +58,7 @@ class _SparkStore:
 class _SparkWorkspace:
     def __init__(self, ws, con):
         self.election, self.config, self.store = ws.election, ws.config, _SparkStore(con, ws.store)
+        self.path = ws.path   # the same pseudonymisation key file as the DuckDB workspace
 
 
 def test_analyse_brand_spark_matches_duckdb(workspace, spark_con):

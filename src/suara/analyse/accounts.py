@@ -112,7 +112,7 @@ def drop_flagged(ws, df: pd.DataFrame) -> pd.DataFrame:
     >>> len(drop_flagged(ws, pd.DataFrame({"platform": ["x"], "account_id": ["1"]})))
     1
     """
-    fl = objcols(flagged(ws).execute())
+    fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
     if not len(fl) or not len(df):
         return df.copy()
     bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
@@ -121,6 +121,7 @@ def drop_flagged(ws, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _account_stances(ws, filtered: bool) -> pd.DataFrame:
+    # the mean score straight from the mentions (the stance threshold is compared exactly)
     t = candidate_mentions(ws, filtered)
     g = t.group_by(["platform", "account_id", "candidate"]).aggregate(n=t.count(), ms=t.s.mean())
     df = objcols(g.execute())

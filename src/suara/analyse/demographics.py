@@ -30,8 +30,7 @@ import pandas as pd
 
 from suara.analyse.accounts import account_stances, drop_flagged
 from suara.analyse.audience.segments import account_segments
-from suara.analyse.base import candidate_mentions, enriched, objcols, pair_label, region_names, safe_float, \
-    without_flagged
+from suara.analyse.base import account_daily, enriched, memo, objcols, pair_label, region_names, safe_float
 from suara.analyse.section import Section, register
 from suara.config.i18n import texts
 from suara.enrich.demographics import AGE_BANDS, GENDERS, OCCUPATIONS, UNKNOWN
@@ -134,10 +133,14 @@ def _dimensions(ws, min_conf: float) -> pd.DataFrame:
 
 def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(per account x pair mentions, per account dims + issues, counts)."""
-    t = candidate_mentions(ws, filtered)
-    g = t.group_by(["platform", "account_id", "candidate"]).aggregate(
-        n=t.count(), pos=t.pos.sum(), neg=t.neg.sum(), region=t.region.arbitrary())
-    m = objcols(g.execute())
+    t = account_daily(ws)   # the run's per-account daily mentions (pre-aggregated)
+    if filtered:
+        t = t[~t.flagged]
+    g = t.groupby(["platform", "account_id", "candidate"], sort=False, dropna=False)
+    m = g[["mentions", "positive", "negative"]].sum().rename(
+        columns={"mentions": "n", "positive": "pos", "negative": "neg"})
+    m["region"] = g["region"].first()
+    m = objcols(m.reset_index())
     if not len(m):
         return m, pd.DataFrame(), {"accounts": 0, "organisations": 0}
     m["account_id"] = m.account_id.astype(str).astype(object)
@@ -173,9 +176,15 @@ def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def _issues(ws, filtered: bool) -> pd.DataFrame:
-    e = enriched(ws)
+    # an account's issues are its own: the filtered view is the unfiltered one minus flagged
+    # accounts (one query per run)
     if filtered:
-        e = without_flagged(e, ws)
+        return drop_flagged(ws, _issues(ws, False))
+    return memo(ws, ("demographics_issues",), lambda: _issues_query(ws))
+
+
+def _issues_query(ws) -> pd.DataFrame:
+    e = enriched(ws)
     e = e.filter(e.issues.notnull())
     iss = e.select("platform", "account_id", issue=e.issues.unnest()).distinct()
     df = objcols(iss.execute())

@@ -106,7 +106,7 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
 def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame) -> dict[str, list]:
     t = candidate_mentions(ws, filtered)
     t = t.filter(t.kind.isnull() | (t.kind == "post") | (t.kind == "share"))
-    w = ibis.window(group_by=t.candidate, order_by=ibis.desc(t.eng))
+    w = ibis.window(group_by=t.candidate, order_by=[ibis.desc(t.eng), t.platform, t.post_id])
     r = t.mutate(rk=ibis.row_number().over(w))
     r = r.filter(r.rk < n)
     meds = t.group_by("candidate").aggregate(med=t.eng.median()).execute()
@@ -122,7 +122,8 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
                   "media_type", "issues", "text", "url", "views", "created_at").execute()
     prof = profiles.set_index(["platform", "account_id"])
     out: dict[str, list] = {b: [] for b in ws.election.ballots}
-    for row in df.sort_values("eng", ascending=False).itertuples(index=False):
+    # ties in engagement in a fixed order (platform, post id), whatever order the engine returned
+    for row in df.sort_values(["eng", "platform", "post_id"], ascending=[False, True, True]).itertuples(index=False):
         key = (row.platform, str(row.account_id))
         typ = prof.type.get(key, "citizen") if len(prof) else "citizen"
         disp = prof.display.get(key) if len(prof) else None
