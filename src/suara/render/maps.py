@@ -151,6 +151,8 @@ def map_html(b: dict, div_id: str) -> str:
         "['land','ocean','lakes','rivers','countries','subunits','coastlines'].forEach(function(k)"
         "{o[k]={type:'GeometryCollection',geometries:[]};});"
         "A.topojson=A.topojson||{};if(!A.topojson.world_110m)A.topojson.world_110m={type:'Topology',arcs:[],objects:o};"
+        # the map's own click handler (the report has no suara.js); the web's generic one skips it
+        "d.__suaraClick=true;"
         "Plotly.newPlot(d,f.data,f.layout," + _js(cfg) + ").then(function(){"
         "d.on('plotly_click',function(e){var p=e&&e.points&&e.points[0],h=p&&p.customdata&&p.customdata[0];"
         "if(h){window.location.href=h;}});});})();")
