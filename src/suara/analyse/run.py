@@ -14,6 +14,7 @@ Example
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from typing import Any, Iterable
@@ -21,9 +22,25 @@ from typing import Any, Iterable
 from suara.analyse.section import SectionError
 from suara.analyse.section import sections as registered
 
-__all__ = ["analyse_workspace", "print_summary", "failed"]
+__all__ = ["analyse_workspace", "print_summary", "failed", "computed"]
 
 log = logging.getLogger("suara.analyse")
+
+#: the document being computed by :func:`analyse_workspace` (see :func:`computed`)
+_DOC: contextvars.ContextVar[dict | None] = contextvars.ContextVar("suara_analysis_doc", default=None)
+
+
+def computed(section_id: str) -> Any:
+    """The result of a section computed earlier in the running analysis (None outside one,
+    when it was not computed or when it failed): a section that summarises others (the
+    morning brief) reads them instead of computing them twice.
+
+    >>> computed("meta") is None
+    True
+    """
+    doc = _DOC.get()
+    res = None if doc is None else doc.get(section_id)
+    return None if res is None or failed(res) else res
 
 
 def failed(result: Any) -> str | None:
@@ -70,6 +87,14 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
 
 
 def _run(ws, registry, names, options, strict, progress, doc, timings, errors) -> None:
+    token = _DOC.set(doc)
+    try:
+        _run_all(ws, registry, names, options, strict, progress, doc, timings, errors)
+    finally:
+        _DOC.reset(token)
+
+
+def _run_all(ws, registry, names, options, strict, progress, doc, timings, errors) -> None:
     for n in names:
         t0 = time.perf_counter()
         try:

@@ -76,6 +76,7 @@ BUILTIN_MODULES = (
     "suara.analyse.mobilise.enthusiasm",
     "suara.analyse.lawwatch",
     "suara.analyse.forecast",
+    "suara.analyse.brief",
 )
 BLOCK_TYPES = ("kpis", "table", "chart", "map", "text")
 #: entry-point group of third-party sections (a Section class, or a module with ``SECTIONS``)
@@ -100,6 +101,8 @@ class Section:
     options: ClassVar[dict[str, Any]] = {}
     pages: ClassVar[tuple[str, ...]] = ()
     report: ClassVar[bool] = True
+    #: shown first on its pages and in the report (the morning brief), whatever its registry order
+    lead: ClassVar[bool] = False
 
     def compute(self, ws, **options) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -341,7 +344,7 @@ def tzname(election) -> str:
 #: the built-in sections' ids (what ``suara analyse --section`` takes; third-party sections add theirs)
 BUILTIN_IDS = ("meta", "share_of_voice", "engagement", "influencers", "exposure", "regions", "segments",
                "recommendations", "demographics", "alerts", "actions", "live", "enthusiasm", "law_watch",
-               "forecast")
+               "forecast", "brief")
 
 #: other names a section is known by (the web pages' Indonesian names, plurals, short forms)
 ALIASES = {"wilayah": "regions", "region": "regions", "daerah": "regions", "sov": "share_of_voice",
@@ -350,7 +353,8 @@ ALIASES = {"wilayah": "regions", "region": "regions", "daerah": "regions", "sov"
            "rekomendasi": "recommendations", "demografi": "demographics", "mobilisasi": "actions",
            "aksi": "actions", "prakiraan": "forecast", "perkiraan": "forecast", "hukum": "law_watch",
            "lawwatch": "law_watch", "keterlibatan": "engagement", "paparan": "exposure",
-           "antusiasme": "enthusiasm", "siaran": "live"}
+           "antusiasme": "enthusiasm", "siaran": "live", "ringkasan": "brief", "morning": "brief",
+           "pagi": "brief"}
 
 
 def resolve(name: str) -> str:

@@ -165,14 +165,26 @@ def analyse(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
     ws.close()
 
 
-def report(output: Path = typer.Option(..., "-o", "--output", help="FILE.html or FILE.pdf"),
+def report(output: Optional[Path] = typer.Option(None, "-o", "--output", help="FILE.html or FILE.pdf"),
+           card: Optional[Path] = typer.Option(None, "--card", help="Also (or only) write the summary card, "
+                                               "a 1080x1350 PNG for a WhatsApp group, e.g. --card card.png."),
            workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
            lang: str = typer.Option("id", "--lang", help="id (Bahasa Indonesia) or en.")):
-    """Write the daily brief with charts (works offline)."""
+    """Write the daily brief with charts (works offline) and/or its PNG summary card."""
+    if output is None and card is None:
+        raise typer.BadParameter("give -o FILE.html|FILE.pdf, --card FILE.png, or both", param_hint="-o/--card")
+    if card is not None and card.suffix.lower() != ".png":
+        raise typer.BadParameter(f"{card}: the card is a PNG file (name it .png)", param_hint="--card")
     ws = open_workspace(workspace, engine)
-    from suara.report.daily import write_report
-    path = write_report(ws, output, lang=lang)
-    out.print(f"Wrote report [bold]{path}[/]")
+    doc = ws.analyse()
+    if output is not None:
+        from suara.report.daily import write_report
+        path = write_report(ws, output, analysis=doc, lang=lang)
+        out.print(f"Wrote report [bold]{path}[/]")
+    if card is not None:
+        from suara.report.card import write_card
+        path = write_card(ws, card, analysis=doc, lang=lang)
+        out.print(f"Wrote card [bold]{path}[/] (1080x1350 PNG)")
     ws.close()
 
 

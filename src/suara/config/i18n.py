@@ -554,53 +554,10 @@ def text(ref: str, lang: str) -> str:
     return texts(area, lang).get(key, ref) if area in CATALOGUE else ref
 
 
-# The radar's triage inbox and the case pages (area ``triage``), the morning brief (``brief``).
-_TRIAGE = {
-    "id": {"inbox": "Kotak masuk radar", "inbox_explain": "Peringatan sejenis (jenis, pasangan, isu atau narasi yang "
-           "sama, berdekatan waktunya ≤ 72 jam) digabung menjadi satu insiden dan diurutkan menurut prioritas: "
-           "tingkat bahaya, ancaman jenisnya (hoaks dan SARA di atas, lonjakan positif di bawah), ukuran dan "
-           "seberapa baru. Insiden yang kasusnya selesai turun ke bawah.",
-           "incidents": "insiden", "from_alerts": "dari {n} peringatan", "priority": "Prioritas",
-           "n_alerts": "Peringatan", "last_seen": "Terakhir", "all": "Semua", "open": "Belum selesai",
-           "st_new": "Baru", "st_case": "Kasus", "st_resolved": "Selesai", "apply": "Terapkan",
-           "details": "Rincian", "top_accounts": "Akun teratas", "samples": "Contoh unggahan",
-           "alerts_in": "Peringatan dalam insiden ini", "see_posts": "Lihat unggahan",
-           "confirm_case": "Jadikan kasus? Kasus baru mendapat panduan tindakan.", "yes": "Ya, jadikan kasus",
-           "cancel": "Batal", "case_opened": "Kasus dibuka", "open_case_page": "Buka kasus",
-           "why_rank": "Skor prioritas: tingkat {severity}, ancaman {threat}, ukuran {size}, kebaruan {recency}",
-           "live_feed": "Semua peringatan (terbaru dulu, diperbarui otomatis)", "none": "Tidak ada insiden.",
-           "pair": "Pasangan", "in_alerts": "muncul di {n} peringatan",
-           "cases": "Kasus", "cases_explain": "Kasus dari peringatan radar: penanggung jawab, catatan, status, "
-           "panduan tindakan dan ekspor bukti. Setiap tindakan tercatat di log audit.",
-           "case": "Kasus", "assignee": "Penanggung jawab", "opened": "Dibuka", "updated": "Diperbarui",
-           "notes": "Catatan", "note": "Tambah catatan", "assign": "Tugaskan", "start": "dan mulai kerjakan",
-           "resolve": "Selesaikan", "outcome": "Hasil", "export": "Unduh bukti (ZIP: CSV + JSON dengan hash)",
-           "alert": "Peringatan", "steps": "Langkah", "save": "Simpan", "no_cases": "Belum ada kasus.",
-           "viewer_note": "Peran Anda hanya dapat melihat kasus.", "back": "Kembali ke daftar kasus",
-           "cs_open": "Terbuka", "cs_assigned": "Ditugaskan", "cs_in_progress": "Dikerjakan", "cs_resolved": "Selesai",
-           "resolved_at": "Diselesaikan", "by": "oleh", "unassigned": "Belum ada"},
-    "en": {"inbox": "Radar inbox", "inbox_explain": "Alerts of the same kind (same type, pair, issue or narrative, "
-           "within 72 hours of each other) are one incident, ranked by priority: severity, the threat of the type "
-           "(hoaxes and SARA at the top, positive surges at the bottom), size and recency. Incidents whose cases "
-           "are resolved sink to the bottom.",
-           "incidents": "incidents", "from_alerts": "from {n} alerts", "priority": "Priority",
-           "n_alerts": "Alerts", "last_seen": "Latest", "all": "All", "open": "Not resolved",
-           "st_new": "New", "st_case": "Case", "st_resolved": "Resolved", "apply": "Apply",
-           "details": "Details", "top_accounts": "Top accounts", "samples": "Sample posts",
-           "alerts_in": "Alerts in this incident", "see_posts": "See posts",
-           "confirm_case": "Open a case? A new case gets a suggested playbook.", "yes": "Yes, open case",
-           "cancel": "Cancel", "case_opened": "Case opened", "open_case_page": "Open case",
-           "why_rank": "Priority score: severity {severity}, threat {threat}, size {size}, recency {recency}",
-           "live_feed": "All alerts (newest first, refreshed automatically)", "none": "No incidents.",
-           "pair": "Pair", "in_alerts": "in {n} alerts",
-           "cases": "Cases", "cases_explain": "Cases from radar alerts: owner, notes, status, playbook and evidence "
-           "export. Every action is written to the audit log.",
-           "case": "Case", "assignee": "Assignee", "opened": "Opened", "updated": "Updated",
-           "notes": "Notes", "note": "Add note", "assign": "Assign", "start": "and start work",
-           "resolve": "Resolve", "outcome": "Outcome", "export": "Download evidence (ZIP: CSV + JSON with hashes)",
-           "alert": "Alert", "steps": "Steps", "save": "Save", "no_cases": "No cases yet.",
-           "viewer_note": "Your role can only view cases.", "back": "Back to the case list",
-           "cs_open": "Open", "cs_assigned": "Assigned", "cs_in_progress": "In progress", "cs_resolved": "Resolved",
-           "resolved_at": "Resolved", "by": "by", "unassigned": "Nobody yet"},
-}
+
+# The radar's triage inbox and case pages (area ``triage``) and the morning brief (``brief``)
+# live in their own module of the catalogue.
+from suara.config.i18n_brief import BRIEF as _BRIEF, TRIAGE as _TRIAGE  # noqa: E402
+
 CATALOGUE["triage"] = _TRIAGE
+CATALOGUE["brief"] = _BRIEF

@@ -34,7 +34,8 @@ def tr(lang: str) -> dict:
 def report_sections(ws, doc: dict, lang: str = "id") -> list[dict]:
     """The report's sections as ``{"id", "title", "explain", "html"}``, in registry order."""
     out = []
-    for sid, sec in registered().items():
+    ordered = sorted(registered().items(), key=lambda kv: not getattr(kv[1], "lead", False))   # the brief first
+    for sid, sec in ordered:
         if not sec.report or sid not in doc:
             continue
         result = doc[sid]
@@ -63,6 +64,7 @@ def render_report(ws, doc: dict | None = None, lang: str = "id") -> str:
     period = f"{(m.get('first_post') or '-')[:10]} – {(m.get('last_post') or '-')[:10]}"
     return env.get_template("report.html.j2").render(
         lang=lang, t=tr(lang), election=ws.election, sections=report_sections(ws, doc, lang),
+        toc_title=texts("brief", lang)["toc"],
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), period=period,
         engine=ws.engine, plotly_js=plotly_js())
 

@@ -38,7 +38,8 @@ class _Pages(Mapping):
     def __getitem__(self, page: str) -> list[str]:
         if page not in PAGE_ORDER:
             raise KeyError(page)
-        return [sid for sid, s in registered().items() if page in s.pages]
+        ids = [sid for sid, s in registered().items() if page in s.pages]
+        return sorted(ids, key=lambda sid: not getattr(registered()[sid], "lead", False))   # the brief first
 
     def __iter__(self) -> Iterator[str]:
         return iter(PAGE_ORDER)
