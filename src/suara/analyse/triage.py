@@ -6,8 +6,9 @@ alerts (tens of "positive surge" rows in two weeks) around the one crisis that m
 :func:`group_alerts` folds them into *incidents* and :func:`rank_groups` orders them:
 
 - **Grouping**: alerts with the same type, pair and subject (the issue, or the near-duplicate
-  cluster of a narrative) whose onsets follow each other within ``window_hours`` (default 72 h)
-  are one incident; its severity is the worst of its alerts, its size the sum of their posts.
+  cluster of a narrative) whose onsets follow each other within ``window_hours`` (default 72 h;
+  a week for positive surges and volume spikes, :data:`LONG_WINDOW`) are one incident; its
+  severity is the worst of its alerts, its size the sum of their posts.
 - **Ranking** (``priority``, 0..1): ``0.40`` severity (the worst level of the incident and its
   severity score) + ``0.25`` threat of the type (a hoax or SARA/hate speech needs an answer,
   a positive surge is an opportunity) + ``0.20`` size (posts, log-scaled, and how many alerts)
@@ -46,7 +47,7 @@ from typing import Any, Iterable
 
 from suara.analyse.alerts import ALERT_TYPES, SEVERITIES
 
-__all__ = ["group_alerts", "rank_groups", "inbox", "THREAT", "WEIGHTS", "STATUSES", "filter_groups"]
+__all__ = ["group_alerts", "rank_groups", "inbox", "THREAT", "WEIGHTS", "STATUSES", "LONG_WINDOW", "filter_groups"]
 
 #: how much each alert type calls for a response (0..1): a hoax or hate speech must be answered,
 #: a positive surge is an opportunity to amplify
@@ -54,6 +55,9 @@ THREAT = {"hoax": 1.0, "sara_hate": 1.0, "black_campaign": 0.9, "opponent_attack
           "organic_criticism": 0.6, "volume_spike": 0.35, "positive_surge": 0.15}
 #: weights of the priority score
 WEIGHTS = {"severity": 0.40, "threat": 0.25, "size": 0.20, "recency": 0.15}
+#: a longer grouping window (hours) for the types that are no threat: a week of one pair's
+#: positive surges is one story, not one row a day
+LONG_WINDOW = {"positive_surge": 168.0, "volume_spike": 168.0}
 #: inbox status of an incident: no case yet, a case is open, every alert's case is resolved
 STATUSES = ("new", "case", "resolved")
 _HALF_LIFE_H = 72.0
@@ -87,8 +91,8 @@ def group_alerts(alerts: Iterable[dict], window_hours: float = 72.0,
         key = (a.get("type") or "", a.get("candidate") or "", _subject(a))
         by_key.setdefault(key, []).append(a)
     groups: list[dict] = []
-    win = dt.timedelta(hours=window_hours)
     for key, items in by_key.items():
+        win = dt.timedelta(hours=max(window_hours, LONG_WINDOW.get(key[0], 0.0)))
         items = sorted(items, key=lambda a: (_ts(a.get("onset_at")) or dt.datetime.min, str(a.get("alert_id"))))
         run: list[dict] = []
         last: dt.datetime | None = None   # the latest onset or detection of the current run
