@@ -81,7 +81,8 @@ def test_map_every_configured_region_of_each_shipped_election_is_drawn(eid):
         assert any("wilayah" in n for n in b["notes"]) and "Plotly.newPlot" not in block_html(b)
         return
     html = block_html(b, "chart-region-map")
-    assert "Plotly.newPlot" in html and "cdn.plot.ly" not in html and "https://" not in html.split("Batas")[0]
+    assert "Plotly.newPlot" in html and "cdn.plot.ly" not in html and "https://" not in html and "http:" not in html
+    assert "Batas wilayah: cahyadsn/wilayah_boundaries (MIT)" in html                # the data credit
     # the leading-pair layer shows first; every pair is a legend entry with its colour
     lead = [t for t in fig.data[1:] if t.visible and t.type == "choropleth"]
     assert {t.name for t in lead} <= {c["label"] for c in b["layers"][0]["categories"]}

@@ -514,7 +514,8 @@ _MAP = {
            "filtered": "tanpa buzzer", "no_data": "belum ada data",
            "coverage_needs_dpt": "Lapisan cakupan butuh DPT per wilayah di konfigurasi pemilihan.",
            "missing": "Batas wilayah tidak tersedia untuk: {regions}.",
-           "no_regions": "Konfigurasi pemilihan ini belum memuat daftar wilayah."},
+           "no_regions": "Konfigurasi pemilihan ini belum memuat daftar wilayah.",
+           "credit": "Batas wilayah: {source}, disederhanakan"},
     "en": {"title": "Region map",
            "explain": "Pick the map layer at the top left. Leading pair: the colour of the pair with the largest "
                       "share of mentions in the region; margin: the leader's share minus the runner-up's "
@@ -528,7 +529,8 @@ _MAP = {
            "filtered": "without buzzers", "no_data": "no data yet",
            "coverage_needs_dpt": "The coverage layer needs the DPT per region in the election config.",
            "missing": "No boundary available for: {regions}.",
-           "no_regions": "This election config lists no regions yet."},
+           "no_regions": "This election config lists no regions yet.",
+           "credit": "Boundaries: {source}, simplified"},
 }
 
 

@@ -194,7 +194,7 @@ def map_block(result: dict, election, lang: str = "id") -> dict:
         notes.append(t["missing"].format(regions=", ".join(f"{names.get(c, c)} ({c})" for c in missing)))
     if not regions:
         notes.append(t["no_regions"])
-    notes.append(ATTRIBUTION)
+    notes.append(t["credit"].format(source=ATTRIBUTION))
     return {"type": "map", "id": "region-map", "title": t["title"], "explain": t["explain"],
             "regions": regions, "layers": layers, "missing": missing, "notes": notes,
             "no_data": t["no_data"],

@@ -23,8 +23,8 @@ from typing import Iterable
 
 __all__ = ["boundaries", "level_of", "layer", "ATTRIBUTION", "LICENSE_FILE", "DATA_FILES"]
 
-#: the credit line shown under every map (the MIT notice itself ships as LICENSE_FILE)
-ATTRIBUTION = "Batas wilayah / boundaries: cahyadsn/wilayah_boundaries (MIT), disederhanakan / simplified"
+#: the data credit shown under every map (the MIT notice itself ships as LICENSE_FILE)
+ATTRIBUTION = "cahyadsn/wilayah_boundaries (MIT)"
 LICENSE_FILE = "LICENSE-cahyadsn-wilayah_boundaries.txt"
 DATA_FILES = {"adm2": "indonesia-adm2.geojson.gz", "adm1": "indonesia-adm1.geojson.gz"}
 
