@@ -105,6 +105,25 @@ def _fill_entities(out):
     return pa.concat_tables([out, rest])
 
 
+def _no_mojibake(batch, out, plain, first: int):
+    """``plain`` without the rows holding a mojibake mark (``_moj``) in a cell that
+    `repair_mojibake` changes (as `iter_csv` would): a genuine "Ã" (Portuguese capitals)
+    leaves the cell as it is and the row plain."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    moj = pc.and_(plain, pc.fill_null(out.column("_moj"), True))
+    if not pc.any(moj).as_py():
+        return plain
+    rows = out.filter(moj).column("_row").to_pylist()
+    cells = batch.take(pa.array([r - first for r in rows], pa.int64())).to_pylist()
+    changed = [r for r, row in zip(rows, cells)
+               if any(isinstance(v, str) and repair_mojibake(v) != v for v in row.values())]
+    if not changed:
+        return plain
+    return pc.and_(plain, pc.invert(pc.is_in(out.column("_row"), pa.array(changed, pa.int64()))))
+
+
 def _keys_of(imp, ctx: ImportContext, fallback: list) -> tuple[set, set]:
     """Post and account keys ``map`` gives the rows handed back (rows it refuses give none)."""
     posts, accs = set(), set()
@@ -119,6 +138,52 @@ def _keys_of(imp, ctx: ImportContext, fallback: list) -> tuple[set, set]:
                 RecursionError):
             continue
     return posts, accs
+
+
+def _prefetch(items: Iterator, depth: int = 1) -> Iterator:
+    """``items`` produced one step ahead in a thread (Arrow parses the next CSV batch while
+    DuckDB maps and writes this one: the second core works); errors are raised here, in
+    order, and stopping early stops the producer."""
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(msg) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(msg, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run():
+        try:
+            for x in items:
+                if not put(("item", x)):
+                    return
+            put(("end", None))
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer
+            put(("error", e))
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()
+    t = threading.Thread(target=run, name="suara-csv-prefetch", daemon=True)
+    t.start()
+    try:
+        while True:
+            kind, x = q.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise x
+            yield x
+    finally:
+        stop.set()
+        t.join()
 
 
 def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]], str],
@@ -137,15 +202,19 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
         setup(con)
     try:
         sql, cols = None, None
-        for first, batch in iter_csv_arrow(source, delimiter):
+        for first, batch in _prefetch(iter_csv_arrow(source, delimiter)):
             if sql is None:
                 cols = set(batch.schema.names)
                 sql = query(cols)
-            con.register("_b", batch.append_column(
-                "_row", pa.array(range(first, first + batch.num_rows), pa.int64())))
+            b = pa.Table.from_batches([batch.append_column(
+                "_row", pa.array(range(first, first + batch.num_rows), pa.int64()))])
+            # zero-copy slices: DuckDB scans an Arrow table in parallel by its record batches
+            con.register("_b", pa.Table.from_batches(b.to_batches(max_chunksize=8192), b.schema))
             out = con.sql(sql).to_arrow_table()
             con.unregister("_b")
             plain = pc.fill_null(out.column("_plain"), False)   # NULL: not vouched for
+            if "_moj" in out.schema.names:
+                plain = _no_mojibake(batch, out, plain, first)
             out = out.set_column(out.schema.get_field_index("_plain"), "_plain", plain)
             fallback = []
             if not pc.all(plain).as_py():
@@ -191,7 +260,7 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
                 FROM (SELECT *, created_at AS _seen FROM _p)
                 WHERE account_id IS NOT NULL GROUP BY platform, account_id""").to_arrow_table()
             con.unregister("_p")
-            drop = [c for c in ("_plain", "_uni", "_row", "_links0", *acc_cols) if c in out.schema.names]
+            drop = [c for c in ("_plain", "_uni", "_moj", "_row", "_links0", *acc_cols) if c in out.schema.names]
             yield BulkChunk(posts=out.drop_columns(drop), accounts=accounts,
                             fallback=fallback, rows=batch.num_rows)
     finally:

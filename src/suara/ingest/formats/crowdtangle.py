@@ -339,7 +339,9 @@ def _bulk_sql(cols: set[str], fixed: dict[str, int], forced: int | None, fmt: st
     }
     if used:
         every = " || ".join(f"coalesce({q(c)}, '')" for c in sorted(used))
-        ok.append(f"NOT ({' OR '.join(f'contains({every}, {lit(x)})' for x in _MOJIBAKE_MARKS)})")
+        s1["_moj"] = f"({' OR '.join(f'contains({every}, {lit(x)})' for x in _MOJIBAKE_MARKS)})"
+    else:
+        s1["_moj"] = "false"
     platform = (f"CASE WHEN contains(_url, 'instagram.com'){' OR _fbid = ' + lit('') if ig_by_header else ''} "
                 "THEN 'instagram' ELSE 'facebook' END")
     return f"""
@@ -353,7 +355,7 @@ def _bulk_sql(cols: set[str], fixed: dict[str, int], forced: int | None, fmt: st
                   THEN regexp_extract(_url, 'instagram\\.com/(?:p|reel|tv)/([A-Za-z0-9_-]{{5,}})', 1) END AS post_id,
              CASE WHEN platform = 'facebook' THEN nullif(_fbid, '') ELSE _handle END AS account_id,
              {ent['_uni']} AS _uni, {ent['_h']} AS _h, {ent['_m']} AS _m, {ent['_l']} AS _l FROM s2)
-    SELECT _row, coalesce(_ok AND post_id IS NOT NULL, false) AS _plain, _uni, platform, post_id, account_id,
+    SELECT _row, coalesce(_ok AND post_id IS NOT NULL, false) AS _plain, _uni, _moj, platform, post_id, account_id,
            created_at, 'post' AS kind, CAST(NULL AS VARCHAR) AS parent_id, CAST(NULL AS VARCHAR) AS root_id,
            _text AS text, _mtype AS media_type, nullif(_url, '') AS url,
            CASE WHEN _uni THEN NULL ELSE coalesce({ent['hashtags']}, []) END AS hashtags,

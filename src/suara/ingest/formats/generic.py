@@ -347,7 +347,6 @@ def _bulk_sql(m: dict, cols: set[str], offset: int, fmt: str, file: str) -> str:
     if used:
         every = " || ".join(q(x) for x in sorted(used))
         s1.append(f"NOT ({' OR '.join(f'contains({every}, {lit(x)})' for x in _MOJIBAKE_MARKS)}) AS _clean")
-        ok.append("_clean")
     text = "CAST(c_text AS VARCHAR)" if "text" in conv else "CAST(NULL AS VARCHAR)"
     ent = entity_sql(text)
     lists = {k: (f"CASE WHEN len(c_{k}) > 0 THEN c_{k} WHEN _uni THEN NULL ELSE coalesce({ent[k]}, []) END"
@@ -365,7 +364,7 @@ def _bulk_sql(m: dict, cols: set[str], offset: int, fmt: str, file: str) -> str:
     s3 AS (SELECT *, coalesce({' AND '.join(ok)}, false) AS _plain, {ent['_uni']} AS _uni,
                   {ent['_h']} AS _h, {ent['_m']} AS _m, {ent['_l']} AS _l FROM s2),
     s4 AS (SELECT *, {', '.join(f'{x} AS {k}' for k, x in lists.items())} FROM s3)
-    SELECT _row, _plain, _uni, c_platform AS platform, {c('post_id')} AS post_id, {aid} AS account_id,
+    SELECT _row, _plain, _uni, {'NOT _clean' if used else 'false'} AS _moj, c_platform AS platform, {c('post_id')} AS post_id, {aid} AS account_id,
            {n('created_at', 'TIMESTAMP')} AS created_at,
            coalesce({c('kind')}, CASE WHEN {c('parent_id')} IS NOT NULL THEN 'comment' ELSE 'post' END) AS kind,
            {n('parent_id', 'VARCHAR')} AS parent_id, {n('root_id', 'VARCHAR')} AS root_id, {text} AS text,

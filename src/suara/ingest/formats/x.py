@@ -400,13 +400,13 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
     m AS (
       SELECT *, (_tid <> '' AND (trim({c['id_str']}) IN ('', _tid)) AND _ts IS NOT NULL
                  AND {digits} AND {ids}
-                 AND NOT ({moj})
                  AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain,
+             ({moj}) AS _moj,
              CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_HASHTAG_RE2}', 1) END AS _h,
              CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_MENTION_RE2}', 1) END AS _m,
              CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_LINK_RE2}') END AS _l
       FROM r)
-    SELECT _row, _plain, _uni,
+    SELECT _row, _plain, _uni, _moj,
       'x' AS platform, _tid AS post_id,
       coalesce(_uid, '@' || lower(_handle)) AS account_id,
       timezone('UTC', _ts) AS created_at,
