@@ -332,8 +332,8 @@ def _flag_grain(ws) -> ibis.Table:
 def _frame(df: pd.DataFrame, cols) -> pd.DataFrame:
     df = objcols(df[list(cols)].copy())
     # local days as datetime.date (None when the post has no time), as Ibis' date() gives them
-    df["day"] = pd.Series([None if pd.isna(d) else pd.Timestamp(d).date() for d in df["day"]],
-                          index=df.index, dtype=object)
+    day = pd.to_datetime(df["day"])
+    df["day"] = pd.Series(day.dt.date.to_numpy(dtype=object), index=df.index, dtype=object).where(day.notna(), None)
     df["flagged"] = df["flagged"].fillna(False).astype(bool)
     return df
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import ibis
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from suara.analyse.accounts import account_profiles, account_stances, interaction_edges
-from suara.analyse.base import VIEWS, candidate_mentions, flagged, objcols, reach_expr, safe_float
+from suara.analyse.base import ORGANIC_REACH, VIEWS, candidate_mentions, flagged, memo, objcols, safe_float
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register
 from suara.config.i18n import texts
@@ -54,30 +55,54 @@ def _rank_pct(s: pd.Series) -> pd.Series:
     return s.rank(pct=True, method="average") if len(s) else s
 
 
+def _per_post(ws) -> pd.DataFrame:
+    """Posts that mention a pair, per (platform, account, post): engagement, estimated reach
+    (as whole views and followers, so that sums are exact), time, and whether the author is
+    flagged — one query for both views (an account's posts are the same in both)."""
+    def build() -> pd.DataFrame:
+        t = candidate_mentions(ws, False)
+        a = ws.store.table("accounts").select("platform", "account_id", "followers")
+        fl = flagged(ws).distinct().mutate(_fl=ibis.literal(1))
+        t2 = t.left_join(a, ["platform", "account_id"])
+        t2 = t2.drop(*[c for c in t2.columns if c.endswith("_right")])
+        t2 = t2.left_join(fl, ["platform", "account_id"])
+        t2 = t2.drop(*[c for c in t2.columns if c.endswith("_right")])
+        seen = ibis.coalesce(t2.views, 0) > 0
+        t2 = t2.mutate(rv=seen.ifelse(t2.views, 0), rf=seen.ifelse(0, ibis.coalesce(t2.followers, 0)))
+        df = t2.group_by(["platform", "account_id", "post_id"]).aggregate(
+            eng=t2.eng.max(), rv=t2.rv.max(), rf=t2.rf.max(), created_at=t2.created_at.max(),
+            flagged=t2._fl.max()).execute()
+        df["flagged"] = df.flagged.notnull()
+        return objcols(df)
+    return memo(ws, ("influencer_posts",), build, copy=False)
+
+
 def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
                       edges: pd.DataFrame) -> dict[str, Any]:
-    t = candidate_mentions(ws, filtered)
-    a = ws.store.table("accounts").select("platform", "account_id", "followers")
-    t2 = t.left_join(a, ["platform", "account_id"])
-    t2 = t2.mutate(reach=reach_expr(t2.views, t2.followers))
-    per_post = t2.group_by(["platform", "account_id", "post_id"]).aggregate(
-        eng=t2.eng.max(), reach=t2.reach.max(), created_at=t2.created_at.max())
-    last = t.created_at.max().execute() if int(t.count().execute()) else None
+    per_post = _per_post(ws)
+    if filtered:
+        per_post = per_post[~per_post.flagged]
+    last = per_post.created_at.max() if len(per_post) else None
     if last is None or last != last:
         return {"top": [], "rising": [], "by_type": {}}
     last = pd.Timestamp(last)
     lo7, lo14 = last - pd.Timedelta(days=7), last - pd.Timedelta(days=14)
-    acc = per_post.group_by(["platform", "account_id"]).aggregate(
-        posts=per_post.count(), engagement=per_post.eng.sum(), reach=per_post.reach.sum(),
-        eng_last7=(per_post.created_at > lo7).ifelse(per_post.eng, 0).sum(),
-        eng_prev7=((per_post.created_at > lo14) & (per_post.created_at <= lo7)).ifelse(per_post.eng, 0).sum(),
-        posts_last7=(per_post.created_at > lo7).ifelse(1, 0).sum()).execute()
-    acc = objcols(acc)
+    c = pd.to_datetime(per_post.created_at)
+    new, prev = (c > lo7).to_numpy(), ((c > lo14) & (c <= lo7)).to_numpy()
+    eng = per_post.eng.to_numpy()
+    acc = per_post.assign(eng_last7=np.where(new, eng, 0), eng_prev7=np.where(prev, eng, 0),
+                          posts_last7=new.astype("int64")).groupby(
+        ["platform", "account_id"], sort=False, dropna=False).agg(
+        posts=("post_id", "size"), engagement=("eng", "sum"), rv=("rv", "sum"), rf=("rf", "sum"),
+        eng_last7=("eng_last7", "sum"), eng_prev7=("eng_prev7", "sum"),
+        posts_last7=("posts_last7", "sum")).reset_index()
+    acc["reach"] = acc.rv.astype("float64") + acc.rf.astype("float64") * ORGANIC_REACH
+    acc = objcols(acc.drop(columns=["rv", "rf"]))
     if not len(acc):
         return {"top": [], "rising": [], "by_type": {}}
     acc["account_id"] = acc.account_id.astype(str).astype(object)
     if filtered and len(edges):
-        fl = objcols(flagged(ws).execute())
+        fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
         bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
         if bad:
             keep = [(p, s) not in bad and (p, d) not in bad

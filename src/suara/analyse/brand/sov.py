@@ -109,8 +109,10 @@ def share_of_voice(ws, filtered: bool = False) -> dict[str, Any]:
     df = account_daily(ws)
     if filtered:
         df = df[~df.flagged]
+    day = pd.to_datetime(df.day)
+    week = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date.to_numpy(dtype=object)
     df = df.assign(acct=df.platform + ":" + df.account_id,
-                   week=[None if d is None else d - dt.timedelta(days=d.weekday()) for d in df.day],
+                   week=pd.Series(week, index=df.index, dtype=object).where(day.notna(), None),
                    region_key=df.region.fillna("unknown"))
     total = _sov_pandas(df, [])
     by_day = _sov_pandas(df, ["day"])
