@@ -23,7 +23,9 @@ True
 from __future__ import annotations
 
 import html
-import json
+from functools import lru_cache
+
+import orjson
 
 import plotly.graph_objects as go
 
@@ -35,19 +37,28 @@ __all__ = ["map_spec", "map_figure", "map_html", "GEO_REF", "LABEL_MAX"]
 GEO_REF = "#suara-geo"
 _LINE = dict(color="#5f6b7a", width=0.6)
 #: region names are written on the map up to this many regions
-LABEL_MAX = 40
+LABEL_MAX = 16
 
 
 def _hover(region: dict, line: str | None, no_data: str) -> str:
-    head = f"<b>{html.escape(region['name'])}</b> ({html.escape(region['code'])})"
-    body = [html.escape(line)] if line else [html.escape(no_data)]
-    return "<br>".join([head, *body, *(html.escape(x) for x in region.get("hover") or [])])
+    _, head, common = _parts(region)
+    return "<br>".join(x for x in (head, html.escape(line or no_data), common) if x)
 
 
-def map_spec(b: dict, geojson=GEO_REF) -> dict:
+def _parts(region: dict) -> list[str]:
+    """[href, escaped heading, escaped common hover lines] of one region."""
+    return [region.get("href") or "", f"<b>{html.escape(region['name'])}</b> ({html.escape(region['code'])})",
+            "<br>".join(html.escape(x) for x in region.get("hover") or [])]
+
+
+def map_spec(b: dict, geojson=GEO_REF, compact: bool = False) -> dict:
     """The map block as a plain Plotly figure ``{"data", "layout"}`` (no validation pass: it
     is built on every page view); ``geojson`` defaults to the placeholder that
-    :func:`map_html` fills (pass a FeatureCollection for a self-contained figure)."""
+    :func:`map_html` fills (pass a FeatureCollection for a self-contained figure).
+
+    ``compact``: each trace carries only its layer's hover line per region (``_lines``); the
+    page joins it with the region's heading and common lines, written once per region (a
+    national map by kabupaten/kota would otherwise repeat them in every layer)."""
     fc, _ = boundaries([r["code"] for r in b["regions"]])
     feats = {f["id"]: f for f in fc["features"]}
     regions = [r for r in b["regions"] if r["code"] in feats]
@@ -55,23 +66,29 @@ def map_spec(b: dict, geojson=GEO_REF) -> dict:
     no_data = b.get("no_data", "–")
     layers = b.get("layers") or []
     data: list[dict] = []
+    line = _LINE if len(regions) <= 60 else {**_LINE, "width": 0.25}    # thin borders on a national map
     owner: list[int] = []                        # trace -> layer index (-1 = always shown)
 
-    def choropleth(li: int, codes: list, z: list, **kw) -> None:
+    def choropleth(li: int, codes: list, z: list, customdata: list, **kw) -> None:
+        if compact:
+            kw["_lines"] = [html.escape(x[1]) for x in customdata]
+        else:
+            kw["customdata"] = [[by_code[c].get("href") or "", _hover(by_code[c], x[1], no_data)]
+                                for c, x in zip(codes, customdata)]
         data.append({"type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": codes, "z": z,
-                     "marker": {"line": _LINE}, "hovertemplate": "%{customdata[1]}<extra></extra>", **kw})
+                     "marker": {"line": line}, "hovertemplate": "%{customdata[1]}<extra></extra>", **kw})
         owner.append(li)
 
     # the base: every mapped region, grey
     choropleth(-1, [r["code"] for r in regions], [0] * len(regions), showscale=False,
                colorscale=[[0, "#e3e6ea"], [1, "#e3e6ea"]], name=no_data, showlegend=False,
-               customdata=[[r.get("href") or "", _hover(r, None, no_data)] for r in regions])
+               customdata=[[r["code"], no_data] for r in regions])
     for li, lay in enumerate(layers):
         vals = {c: v for c, v in (lay.get("values") or {}).items() if c in by_code and v is not None}
         text = lay.get("text") or {}
 
         def cd(codes: list) -> list:
-            return [[by_code[c].get("href") or "", _hover(by_code[c], text.get(c), no_data)] for c in codes]
+            return [[c, text.get(c) or no_data] for c in codes]
         if lay.get("kind") == "category":
             for cat in lay.get("categories") or []:
                 codes = [c for c, v in vals.items() if v == cat["value"]]
@@ -124,8 +141,14 @@ def map_figure(b: dict, geojson=GEO_REF) -> go.Figure:
 
 def _js(data) -> str:
     """JSON safe inside a <script> element."""
-    s = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    s = orjson.dumps(data).decode("utf-8")
     return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("/", "\\/")
+
+
+@lru_cache(maxsize=16)
+def _geo_js(codes: tuple[str, ...]) -> str:
+    """The boundaries of ``codes`` as script-safe JSON (the same regions on every page view)."""
+    return _js(boundaries(codes)[0])
 
 
 def map_html(b: dict, div_id: str) -> str:
@@ -135,16 +158,20 @@ def map_html(b: dict, div_id: str) -> str:
     notes = "".join(f"<small>{html.escape(n)}</small><br>" for n in b.get("notes") or [])
     if not fc["features"]:
         return f'<div class="map-notes">{notes}</div>'
-    fig = map_spec(b)
+    fig = map_spec(b, compact=True)
+    regions = {r["code"]: _parts(r) for r in b["regions"]}
     # a fixed map (no drag: a phone scrolls the page through it); PNG download stays
     cfg = {"displaylogo": False, "responsive": True, "scrollZoom": False,
            "modeBarButtonsToRemove": ["pan2d", "select2d", "lasso2d", "zoomInGeo", "zoomOutGeo", "resetGeo"],
            "toImageButtonOptions": {"format": "png", "scale": 2}}
     did = html.escape(div_id)
     script = (
-        "(function(){var g=" + _js(fc) + ",f=" + _js({"data": fig["data"], "layout": fig["layout"]}) +
+        "(function(){var g=" + _geo_js(tuple(r["code"] for r in b["regions"])) + ",f=" + _js({"data": fig["data"], "layout": fig["layout"]}) +
         ",d=document.getElementById(" + _js(div_id) + ");"
-        "f.data.forEach(function(t){if(t.geojson===" + _js(GEO_REF) + ")t.geojson=g;});"
+        "var R=" + _js(regions) + ";"
+        "f.data.forEach(function(t){if(t.geojson===" + _js(GEO_REF) + ")t.geojson=g;"
+        "if(t._lines){t.customdata=t.locations.map(function(c,i){var r=R[c];"
+        "return [r[0],[r[1],t._lines[i],r[2]].filter(Boolean).join('<br>')];});delete t._lines;}});"
         # plotly.js fetches its world base map from a CDN for any geo subplot, even a hidden one:
         # an empty base map in its asset cache keeps the page offline (nothing of it is drawn)
         "var A=window.PlotlyGeoAssets||(window.PlotlyGeoAssets={topojson:{}}),o={};"

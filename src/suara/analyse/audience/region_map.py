@@ -28,9 +28,11 @@ Example
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
-from babel.numbers import format_decimal, format_percent
+from babel import Locale
+from babel.numbers import format_decimal
 
 from suara.analyse.base import pair_label
 from suara.analyse.section import colours, posts_link
@@ -49,13 +51,22 @@ def _loc(lang: str) -> str:
     return _LOCALE.get(lang, "id_ID")
 
 
+@lru_cache(maxsize=8)
+def _symbols(lang: str) -> dict[int, str]:
+    """str.translate table from Python's "," and "." to the locale's group and decimal signs
+    (Babel's CLDR data, read once: formatting hundreds of regions with Babel itself is slow)."""
+    sym = Locale.parse(_loc(lang)).number_symbols
+    sym = sym.get("latn") or sym      # Babel >= 2.14 keys the symbols by numbering system
+    return str.maketrans({",": sym.get("group", ","), ".": sym.get("decimal", ".")})
+
+
 def fmt_int(v: Any, lang: str = "id") -> str:
     """A count in the reader's locale.
 
     >>> fmt_int(20644, "id"), fmt_int(20644, "en"), fmt_int(None)
     ('20.644', '20,644', '–')
     """
-    return format_decimal(int(v), locale=_loc(lang)) if isinstance(v, (int, float)) else "–"
+    return f"{int(v):,}".translate(_symbols(lang)) if isinstance(v, (int, float)) else "–"
 
 
 def fmt_pct(v: Any, lang: str = "id") -> str:
@@ -64,18 +75,18 @@ def fmt_pct(v: Any, lang: str = "id") -> str:
     >>> fmt_pct(0.5412, "id"), fmt_pct(0.5412, "en"), fmt_pct(None)
     ('54,1%', '54.1%', '–')
     """
-    return format_percent(v, "#,##0.0%", locale=_loc(lang)) if isinstance(v, (int, float)) else "–"
+    return f"{100 * v:,.1f}%".translate(_symbols(lang)) if isinstance(v, (int, float)) else "–"
 
 
 def fmt_num(v: Any, lang: str = "id", signed: bool = False) -> str:
     """A ratio with two decimals (signed for sentiment).
 
-    >>> fmt_num(-0.234, "id", signed=True), fmt_num(1.5, "en")
-    ('-0,23', '1.50')
+    >>> fmt_num(-0.234, "id", signed=True), fmt_num(1.5, "en"), fmt_num(1234.5, "id")
+    ('-0,23', '1.50', '1.234,50')
     """
     if not isinstance(v, (int, float)) or v != v:
         return "–"
-    return format_decimal(v, "+#,##0.00;-#,##0.00" if signed else "#,##0.00", locale=_loc(lang))
+    return (f"{v:+,.2f}" if signed else f"{v:,.2f}").translate(_symbols(lang))
 
 
 def _pair_scale(colour: str) -> list:
