@@ -217,7 +217,7 @@ def test_browser_upload_runs_as_background_job(page, server):
     page.wait_for_url(re.compile(r"/import\?job=job-"))
     page.locator("#jobs tbody tr", has_text="selesai").first.wait_for(timeout=120_000)  # no eval: the CSP forbids it
     assert "+1" in page.locator("#jobs tbody").inner_text()
-    page.locator("#import-summary ul.summary").wait_for(timeout=120_000)  # the page reloads with the summary
+    page.locator("#import-summary ul.summary").first.wait_for(timeout=180_000)  # the page reloads with the summary
     assert "1 unggahan diimpor: 1 baru" in page.locator("#import-summary").inner_text()
     page.screenshot(path=str(server["shots"] / "import-done.png"), full_page=True)
     page.goto(url + "/posts?q=Unggahan+baru")

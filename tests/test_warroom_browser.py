@@ -164,19 +164,20 @@ def test_linked_numbers_open_exactly_their_posts_in_the_browser(browser, server,
         pg.goto(server["url"] + path)
         links = pg.eval_on_selector_all(
             "main a[href^='/posts?']", "els => els.map(e => [e.getAttribute('href'), e.innerText.trim()])")
-        seen = set()
+        seen: dict[str, str] = {}
         for href, text in links:
             if not re.fullmatch(r"[0-9][0-9.,]*", text) or href in seen:
                 continue
-            seen.add(href)
+            seen[href] = text
             params = dict(parse_qsl(urlsplit(href).query))
             total = pg.request.get(server["url"] + "/api/v1/posts", params={**params, "limit": "1"}).json()["total"]
             want = 1 if "post" in params else int(re.sub(r"[.,]", "", text))
             assert total == want, (path, href, text, total)
             kinds |= set(params)
             checked += 1
-        if seen:  # and one of them, followed in the browser, shows the same count in the explorer
-            href, text = next((h, t) for h, t in links if h in seen and "post" not in dict(parse_qsl(urlsplit(h).query)))
+        follow = next(((h, t) for h, t in seen.items() if "post" not in dict(parse_qsl(urlsplit(h).query))), None)
+        if follow:  # and one of them, followed in the browser, shows the same count in the explorer
+            href, text = follow
             pg.goto(server["url"] + href)
             assert _count(pg) == int(re.sub(r"[.,]", "", text)), (path, href)
     assert checked >= 20 and {"candidate", "region", "account", "alert"} <= kinds, (checked, kinds)
@@ -189,6 +190,7 @@ def _click_bar(pg, div: str, trace: int) -> tuple[int, float]:
         const ys = gd.data[{trace}].y; let k = 0; ys.forEach((v, j) => {{ if (v > ys[k]) k = j; }});
         return [k, ys[k]]; }}""")
     bar = pg.locator(f"#{div} .barlayer .trace").nth(trace).locator(".point").nth(i)
+    bar.scroll_into_view_if_needed()
     b = bar.bounding_box()
     pg.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
     pg.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
@@ -224,6 +226,7 @@ def test_chart_clicks_open_the_posts_behind_a_bar_or_point(browser, server):
     pg.goto(url + "/jaringan")
     pg.wait_for_load_state("networkidle")
     node = pg.locator("#chart-network .scatterlayer .trace .points path").last
+    node.scroll_into_view_if_needed()
     b = node.bounding_box()
     pg.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
     pg.mouse.click(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2)
@@ -248,7 +251,8 @@ def test_full_exports_and_network_downloads(browser, server):
     assert len(rows) == server["n_posts"] == _count(pg) > 200
     with pg.expect_download() as dl:
         pg.click("a.dl[href^='/api/v1/posts.xlsx']")
-    wb = openpyxl.load_workbook(dl.value.path(), read_only=True)
+    assert dl.value.suggested_filename == "posts.xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes()), read_only=True)
     assert sum(1 for _ in wb.active.iter_rows()) - 1 == server["n_posts"]
     for scope, page in (("coordinated", "/jaringan"), ("all", "/jaringan?graph=all")):
         pg.goto(url + page)
@@ -281,7 +285,7 @@ def test_web_import_shows_a_readable_summary(browser, server):
     assert pg.is_checked("input[name=enrich]")
     pg.click("form[action='/import'] button[type=submit]")
     pg.wait_for_url(re.compile(r"/import\?job=job-"))
-    pg.locator("#import-summary ul.summary").wait_for(timeout=300_000)   # reloads itself when the job ends
+    pg.locator("#import-summary ul.summary").first.wait_for(timeout=300_000)   # reloads itself when the job ends
     text = pg.locator("#import-summary").inner_text()
     assert "2 unggahan diimpor: 2 baru" in text and "1 baris dikarantina" in text
     assert "1 unggahan di luar masa pemilu" in text and "diperkaya" in text

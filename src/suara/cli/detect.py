@@ -47,6 +47,8 @@ def coordination(
         res = detect_coordination(ws, window=seconds, min_weight=min_weight, min_symmetry=min_symmetry,
                                   seed=seed, store=not no_store)
         paths = res.save(output, pseudonymise=not real_handles)
+        if not no_store and Path(output).resolve() != (ws.path / "coordination").resolve():
+            res.save(ws.path / "coordination")  # the web's network graph draws these edges
     except OSError as e:
         fail(f"{output}: cannot write results: {e}")
     finally:

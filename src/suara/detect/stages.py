@@ -18,7 +18,9 @@ __all__ = ["STAGES", "run_stages"]
 
 def _coordination(ws) -> dict[str, Any]:
     from suara.detect.coordination import detect_coordination
-    return detect_coordination(ws).stats
+    res = detect_coordination(ws)
+    res.save(ws.path / "coordination")  # the edges the web's network graph draws (and its GEXF)
+    return res.stats
 
 
 def _radar(ws) -> dict[str, Any]:

@@ -111,7 +111,8 @@ class Exposure(Section):
                 keys.append((v, b))
         fig = go.Figure()
         for band in result.get("bands", []):
-            fig.add_bar(x=xs, y=[result[v][b]["bands"][band]["share"] for v, b in keys], name=band)
+            fig.add_bar(x=xs, y=[result[v][b]["bands"][band]["share"] for v, b in keys],
+                        name=ui.get("enum_unknown", band) if band == "unknown" else band)
         fig.update_layout(barmode="stack", yaxis_tickformat=".0%", title=ui["exposure_chart"], height=380,
                           legend_title_text=ui.get("followers", ""))
         a, f = result["all"], result["filtered"]
@@ -124,7 +125,8 @@ class Exposure(Section):
              "rows": [[pair_label(election, b), pct(a[b]["new_accounts"]["share"]), pct(f[b]["new_accounts"]["share"]),
                        pct(a[b]["tiny_accounts_share"]), pct(f[b]["tiny_accounts_share"])] for b in ballots]},
             {"type": "table", "id": "exposure", "title": ui["exposure"], "explain": ui["exposure_explain"],
-             "faces": ("web",), "columns": [ui["candidate"], ui["mentions"], ui["tiny_share"], ui["new_share"], *bands],
+             "faces": ("web",), "columns": [ui["candidate"], ui["mentions"], ui["tiny_share"], ui["new_share"],
+                                     *[ui.get("enum_unknown", bd) if bd == "unknown" else bd for bd in bands]],
              "rows": [[pair_label(election, b), _num(v.get("mentions")), _p(v.get("tiny_accounts_share")),
                        _p((v.get("new_accounts") or {}).get("share"))]
                       + [_num(((v.get("bands") or {}).get(bd) or {}).get("mentions")
