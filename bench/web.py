@@ -26,11 +26,12 @@ from pathlib import Path
 
 PAGES = ["/", "/kandidat", "/isu", "/wilayah", "/influencer", "/jaringan", "/radar", "/mobilisasi",
          "/posts", "/posts?candidate=1", "/posts?candidate=2&sentiment=negative", "/posts?q=banjir",
-         "/posts?buzzer=only", "/posts?region=6472&platform=x", "/import"]
+         "/posts?buzzer=only", "/posts?region=6472&platform=x", "/import", "/jaringan?graph=all"]
 API = ["/api/v1/analysis", "/api/v1/analysis/share_of_voice", "/api/v1/analysis/share_of_voice.csv",
        "/api/v1/posts", "/api/v1/posts?candidate=1&buzzer=exclude", "/api/v1/posts.csv?limit=200",
        "/api/v1/alerts", "/api/v1/cases", "/api/v1/jobs", "/api/v1/issues", "/api/v1/network",
-       "/api/v1/network.csv", "/api/v1/election", "/api/v1/openapi.json"]
+       "/api/v1/network.csv", "/api/v1/election", "/api/v1/openapi.json", "/api/v1/network?scope=all",
+       "/api/v1/network.gexf?scope=all", "/api/v1/network/edges.csv?scope=all", "/static/plotly.min.js"]
 
 
 def _free_port() -> int:

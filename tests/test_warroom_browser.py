@@ -166,8 +166,9 @@ def test_linked_numbers_open_exactly_their_posts_in_the_browser(browser, server,
             "main a[href^='/posts?']", "els => els.map(e => [e.getAttribute('href'), e.innerText.trim()])")
         seen: dict[str, str] = {}
         for href, text in links:
-            if not re.fullmatch(r"[0-9][0-9.,]*", text) or href in seen:
-                continue
+            if (not re.fullmatch(r"[0-9][0-9.,]*", text) or href in seen
+                    or text in dict(parse_qsl(urlsplit(href).query)).values()):
+                continue   # a count, not a name that happens to be a number (an account id)
             seen[href] = text
             params = dict(parse_qsl(urlsplit(href).query))
             total = pg.request.get(server["url"] + "/api/v1/posts", params={**params, "limit": "1"}).json()["total"]
@@ -266,7 +267,7 @@ def test_full_exports_and_network_downloads(browser, server):
             pg.click(f"a[href='/api/v1/network/edges.csv?scope={scope}']")
         edges = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8"))))
         assert len(edges) == len(net["edges"]) > 0
-    assert len(net["nodes"]) <= net["cap"] < net["accounts_total"]   # the whole graph is bounded, and says so
+    assert len(net["nodes"]) == min(net["cap"], net["accounts_total"])   # bounded, and says how many there were
     ctx.close()
 
 
