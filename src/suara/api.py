@@ -519,43 +519,19 @@ class Workspace:
         ``enrich``, enrich the new posts before the job is finished (what `suara enrich`
         does after `suara ingest`). Returns the finished job (``done`` when any file was
         accepted, else ``failed``) and keeps its readable summary (`import_summary`)."""
-        import json
-
-        from suara.ingest.jobs import run_import_job, summarise_import
-        summary: dict = {}
-
-        def then(reps) -> None:  # before the job is marked finished: its page then shows the summary
-            enriched = None
-            if enrich and any(r.accepted or r.updated for r in reps):
-                with self.store.lock:
-                    res = self.enrich()
-                enriched = int(res.get("posts") or 0) if isinstance(res, dict) else 0
-            with self.store.lock:
-                summary.update(summarise_import(self.store, self.election, [r.to_dict() for r in reps], enriched))
-            summary.update(job_id=job_id, format=fmt, timezone=timezone, enrich=enrich)
-            d = self.path / "jobs"
-            d.mkdir(exist_ok=True)
-            (d / f"{job_id}.json").write_text(json.dumps(summary, default=str), encoding="utf-8")
-        job = run_import_job(self.store, job_id, paths, lambda ps: self.ingest(ps, fmt=fmt, timezone=timezone),
-                             then=then)
-        return {**job, "summary": summary}
+        from suara.ingest.jobs import run_workspace_job
+        return run_workspace_job(self, job_id, paths, fmt=fmt, timezone=timezone, enrich=enrich)
 
     def import_summary(self, job_id: str) -> dict | None:
         """The readable summary of a finished import job (rows, duplicates, quarantine reasons,
         warnings; see :func:`suara.ingest.jobs.summarise_import`), or None.
 
-        Example
-        -------
         >>> import suara, tempfile
         >>> suara.init(tempfile.mkdtemp()).import_summary("job-none") is None
         True
         """
-        import json
-        import re
-        if not re.fullmatch(r"job-[0-9a-f]{6,32}", job_id or ""):
-            return None
-        f = self.path / "jobs" / f"{job_id}.json"
-        return json.loads(f.read_text(encoding="utf-8")) if f.exists() else None
+        from suara.ingest.jobs import read_summary
+        return read_summary(self.path, job_id)
 
     def jobs(self, limit: int = 50) -> list[dict]:
         """The newest import jobs.

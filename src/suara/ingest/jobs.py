@@ -27,7 +27,8 @@ from typing import Callable, Iterable
 from suara.store.admin import audit
 from suara.store.store import utcnow
 
-__all__ = ["queue_import", "run_import_job", "summarise_import", "list_jobs", "get_job", "new_job_id"]
+__all__ = ["queue_import", "run_import_job", "run_workspace_job", "summarise_import", "read_summary", "list_jobs",
+           "get_job", "new_job_id"]
 
 
 def new_job_id() -> str:
@@ -137,6 +138,42 @@ def summarise_import(store, election, reports: list[dict], enriched: int | None 
     if int(r["enriched"]):
         out["no_candidate"] = int(r["no_candidate"])
     return out
+
+
+def run_workspace_job(ws, job_id: str, paths: Iterable[str | Path], fmt: str = "auto",
+                      timezone: str | None = None, enrich: bool = False) -> dict:
+    """A workspace's import job (`Workspace.run_import_job`): the files in ``fmt`` with naive
+    times in ``timezone``, then with ``enrich`` the workspace's enrichment, then the summary
+    (:func:`summarise_import`) kept as ``<workspace>/jobs/<job>.json`` before the job is
+    marked finished. Returns the job with its ``summary``."""
+    import json
+    summary: dict = {}
+
+    def then(reps) -> None:
+        enriched = None
+        if enrich and any(r.accepted or r.updated for r in reps):
+            with ws.store.lock:
+                res = ws.enrich()
+            enriched = int(res.get("posts") or 0) if isinstance(res, dict) else 0
+        with ws.store.lock:
+            summary.update(summarise_import(ws.store, ws.election, [r.to_dict() for r in reps], enriched))
+        summary.update(job_id=job_id, format=fmt, timezone=timezone, enrich=enrich)
+        d = Path(ws.path) / "jobs"
+        d.mkdir(exist_ok=True)
+        (d / f"{job_id}.json").write_text(json.dumps(summary, default=str), encoding="utf-8")
+    job = run_import_job(ws.store, job_id, paths, lambda ps: ws.ingest(ps, fmt=fmt, timezone=timezone), then=then)
+    return {**job, "summary": summary}
+
+
+def read_summary(ws_path: str | Path, job_id: str) -> dict | None:
+    """The kept summary of a finished job, or None (unknown job, still running, or a job id
+    that is not one)."""
+    import json
+    import re
+    if not re.fullmatch(r"job-[0-9a-f]{6,32}", job_id or ""):
+        return None
+    f = Path(ws_path) / "jobs" / f"{job_id}.json"
+    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else None
 
 
 def list_jobs(db, limit: int = 50) -> list[dict]:
