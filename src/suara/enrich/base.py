@@ -45,7 +45,7 @@ ENTRY_POINT_GROUP = "suara.enrich_components"
 PIPELINE_VERSION = "suara-enrich-1.0"
 #: enrich settings and their defaults (``<workspace>/enrich.yaml`` overrides them)
 DEFAULT_SETTINGS = {"path": "fast", "ocr": True, "batch_size": 5000, "hoax_threshold": 0.45,
-                    "dedup_threshold": 0.7, "workers": 2}
+                    "dedup_threshold": 0.7, "workers": 2, "embeddings": None}
 #: the per-post columns a workspace stores (``enrichments``); other assigned columns stay in
 #: the batch only
 STORED_COLUMNS = [c for c, _ in TABLES["enrichments"]
@@ -249,9 +249,10 @@ class Pipeline:
         return cls(comps, hashlib.sha256(raw.encode()).hexdigest()[:8], notes)
 
     @classmethod
-    def for_components(cls, components: list[Component], election=None, workspace=None) -> "Pipeline":
+    def for_components(cls, components: list[Component], election=None, workspace=None,
+                       settings: dict | None = None) -> "Pipeline":
         """The given components preceded by default providers of what they require; every
-        component not yet set up is initialised with the election and workspace."""
+        component not yet set up is initialised with the election, workspace and settings."""
         providers: dict[str, type] = {}
         ranked = sorted(load_plugins().values(), key=lambda k: k.order)
         for k in ranked:
@@ -276,7 +277,7 @@ class Pipeline:
             for r in c.requires:
                 want(r)
             have.update(c.assigns)
-        s = dict(DEFAULT_SETTINGS)
+        s = dict(DEFAULT_SETTINGS, **(settings or {}))
         built: list[Component] = []
         for k in sorted(need, key=ranked.index):
             built.append(_setup(k(), election, workspace, s, built))

@@ -20,14 +20,15 @@ import pandas as pd
 
 from suara.enrich.base import Batch, Component, NeedsElection, register
 from suara.enrich.linear import LinearModel
-from suara.enrich.cues import _POLITICAL_CUES, _cue_shift
+from suara.enrich.clauses import clause_pieces, more_shift as _more_shift
+from suara.enrich.cues import _cue_shift
 from suara.enrich.normalise import Normaliser, clean_text
 
 __all__ = ["Normalise", "LanguageId", "Tag", "Features", "Sentiment", "Emotion", "Toxicity",
            "TargetedSentiment", "Issues", "election_words", "MODEL_FILES", "election_mask_words"]
 
 #: shipped model files (version 2; version-1 files stay, so old enrichments keep their meaning)
-MODEL_FILES = {"sentiment": "sentiment-2.npz", "emotion": "emotion-2.npz", "toxicity": "toxicity-2.npz"}
+MODEL_FILES = {"sentiment": "sentiment-3.npz", "emotion": "emotion-2.npz", "toxicity": "toxicity-2.npz"}
 
 
 def election_mask_words(election) -> list[str]:
@@ -269,31 +270,47 @@ class Features(Component):
         return batch
 
 
-def _more_shift(norm_text: str, normaliser) -> float:
-    """Logit shift from a comparison's adjective ("lebih baik" +, "lebih parah" -): reviews
-    use "lebih baik ..." mostly as negative advice, campaigns as praise."""
-    shift = 0.0
-    for w in _MORE.findall(norm_text):
-        v = normaliser.inset.get(w, 0.0) or _POLITICAL_CUES.get(w, 0.0)
-        shift += 3.0 if v > 0 else (-3.0 if v < 0 else 0.0)
-    return shift
-
-
 @register
 class Sentiment(Component):
     """Post-level sentiment: positive|neutral|negative, score = P(pos) - P(neg) in -1..1,
     confidence = the top probability. Texts with no words are judged by their emoji only
-    (low confidence) or left neutral with confidence 0."""
+    (low confidence) or left neutral with confidence 0.
 
-    name, version, order = "sentiment", "v2", 60
+    With embeddings (``text.embeddings`` of the election, or the enrich setting
+    ``embeddings``: ``auto`` = posts naming a candidate, ``on`` = every post) the linear
+    model's probabilities are blended with a multilingual-e5-small head (see `embed`); the
+    component id then reads ``sentiment.v3-e5`` (``-e5auto``), so such enrichments carry
+    their own version."""
+
+    name, version, order = "sentiment", "v3", 60
     requires, assigns = ("_X", "_n_words", "_emoji", "text_norm"), ("sentiment", "sentiment_score", "sentiment_conf")
+    embed_mode: str = "off"
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}.{self.version}" + {"off": "", "auto": "-e5auto", "on": "-e5"}[self.embed_mode]
+
+    def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
+        """Choose the embedding mode (`embed.resolve_mode`)."""
+        from suara.enrich.embed import resolve_mode
+        self.embed_mode, self.note = resolve_mode(self.model, MODEL_FILES["sentiment"],
+                                                  election, settings)
+        return super().initialize(election, workspace, settings, pipeline)
 
     @cached_property
     def model(self) -> LinearModel:
         return LinearModel.load(MODEL_FILES["sentiment"])
 
-    def probs(self, X, emoji, cue) -> np.ndarray:
-        """Class probabilities (negative, neutral, positive) with emoji and cue shifts."""
+    @cached_property
+    def embedder(self):
+        from suara.enrich.embed import Embedder
+        return Embedder()
+
+    def probs(self, X, emoji, cue, texts=None, named=None) -> np.ndarray:
+        """Class probabilities (negative, neutral, positive) with emoji and cue shifts; with
+        ``texts`` (and embeddings on) blended with the e5 head for those texts (None in
+        ``texts`` = linear model only), see `embed.blend` (``named``: rows naming a
+        candidate)."""
         m = self.model
         z = m.decision(X, "sentiment")
         shift = 1.5 * np.asarray(emoji, dtype=float) + np.asarray(cue, dtype=float)
@@ -301,6 +318,9 @@ class Sentiment(Component):
         z[:, cls.index("positive")] += shift / 2
         z[:, cls.index("negative")] -= shift / 2
         z = z / m._t["sentiment"]
+        if texts is not None and self.embed_mode != "off":
+            from suara.enrich.embed import blend
+            z = blend(m, z, texts, named, self.embedder)
         z = z - z.max(1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(1, keepdims=True)
@@ -314,7 +334,8 @@ class Sentiment(Component):
     def apply(self, batch: Batch) -> Batch:
         df = batch.df
         cue = [_cue_shift(t) for t in df["text_norm"]]
-        p = self.probs(batch.cache["X"], df["_emoji"], cue)
+        from suara.enrich.embed import embed_rows
+        p = self.probs(batch.cache["X"], df["_emoji"], cue, *embed_rows(df, self.embed_mode))
         lab, score, conf = self.label(p)
         nw = df["_n_words"].to_numpy()
         emo = df["_emoji"].to_numpy(dtype=float)
@@ -390,14 +411,7 @@ class Toxicity(Component):
         return batch
 
 
-_CLAUSE = re.compile(r"[.!?;\n]+|,|\s(?:tapi|tetapi|tp|namun|sedangkan|sementara|padahal|"
-                     r"beda\s+sama|beda\s+dengan|vs\.?|versus|lain\s+halnya)\s", re.I)
 _LONG_WORD = re.compile(r"[a-z]{6,}")
-_MORE = re.compile(r"\b(?:lebih|jauh\s+lebih|lbh|makin)\s+([a-z]+)", re.I)
-_COMPARE = re.compile(r"\s(?:dari|daripada|drpd|dibanding(?:kan)?|dibandingin|ketimbang|"
-                      r"timbang)\s|\s>\s", re.I)
-
-
 @register
 class TargetedSentiment(Component):
     """Sentiment toward each candidate mentioned (long form: ``mentions`` column, a list of
@@ -432,45 +446,7 @@ class TargetedSentiment(Component):
                 self.features = c
         return super().initialize(election, workspace, settings, pipeline)
 
-    @staticmethod
-    def pieces(text: str, mentions) -> dict[str, list[tuple[str, int]]]:
-        """candidate -> [(text piece with names blanked, sign)]; sign -1 = compared against."""
-        s = clean_text(text)
-        bounds = [0] + [m.end() for m in _CLAUSE.finditer(s)] + [len(s)]
-        clauses = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
-        out: dict[str, list[tuple[str, int]]] = {}
-        last: list[str] = []
-        pending: list[str] = []
-        for a, b in clauses:
-            inside = [m for m in mentions if a <= m.start < b]
-            chunk = list(s[a:b])
-            for m in inside:
-                chunk[m.start - a:m.end - a] = " " * (m.end - m.start)
-            blank = "".join(chunk)
-            if not inside:
-                if last:
-                    for c in last:
-                        out.setdefault(c, []).append((blank, 1))
-                else:
-                    pending.append(blank)
-                continue
-            cands = list(dict.fromkeys(m.ballot for m in inside))
-            comp = _COMPARE.search(blank)
-            if len(cands) >= 2 and comp:
-                before = [m.ballot for m in inside if m.start - a < comp.start()]
-                after = [m.ballot for m in inside if m.start - a >= comp.start()
-                         and m.ballot not in before]
-                head = blank[:comp.start()]  # "01 jelas lebih baik": the comparison itself
-                for c in before:
-                    out.setdefault(c, []).append((head, 1))
-                for c in after:
-                    out.setdefault(c, []).append((head, -1))
-            else:
-                for c in cands:
-                    out.setdefault(c, []).extend([(p, 1) for p in pending] + [(blank, 1)])
-            pending = []
-            last = cands
-        return out
+    pieces = staticmethod(clause_pieces)
 
     def apply(self, batch: Batch) -> Batch:
         df = batch.df
@@ -502,7 +478,8 @@ class TargetedSentiment(Component):
                 self.sentiment.model.featuriser
             X = f.transform([n.text for n in ns], lex)
             cue = [_cue_shift(n.text) + _more_shift(n.text, norm) for n in ns]
-            p = self.sentiment.probs(X, [n.emoji for n in ns], cue)
+            p = self.sentiment.probs(X, [n.emoji for n in ns], cue,
+                                     [t for *_, t, _s in multi], [True] * len(multi))
             cls = self.sentiment.model.heads["sentiment"]
             ip, ineg = cls.index("positive"), cls.index("negative")
             agg: dict[tuple[int, str], list] = {}

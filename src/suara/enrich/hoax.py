@@ -104,6 +104,10 @@ class HoaxMatcher(Component):
     def _fit(self, claims: list[tuple[str, str]]) -> None:
         self.claims = claims
         self.ids = np.array([c[0] for c in self.claims], dtype=object)
+        h = hashlib.sha256("\n".join(f"{a}\t{b}" for a, b in self.claims).encode()).hexdigest()
+        self.fingerprint = h[:8]
+        if not claims:  # nothing to match (skipped without a claims list): no scikit-learn import
+            return
         docs = [self._prep(t) for _, t in self.claims]
         from sklearn.feature_extraction.text import TfidfVectorizer  # not imported by store readers
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
@@ -113,8 +117,6 @@ class HoaxMatcher(Component):
         if docs:
             self._C = self._char.fit_transform(docs).T.tocsr()
             self._W = self._word.fit_transform(docs).T.tocsr()
-        h = hashlib.sha256("\n".join(f"{a}\t{b}" for a, b in self.claims).encode()).hexdigest()
-        self.fingerprint = h[:8]
 
     def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
         """Load the workspace's claims list (``hoaxes.csv``) unless claims were given; without

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from mmh3 import hash as _mmh3
 
 __all__ = ["Featuriser", "LinearModel", "model_path", "PUBLIC_FIGURES"]
 
@@ -38,6 +39,17 @@ PUBLIC_FIGURES = tuple(sorted(set(
     "hrs amien fadli fahri hamzah jusuf kalla maruf mahfud ganjar pranowo risma ridwan kamil "
     "gatot nurmantyo luhut wiranto karnavian kaesang gibran iriana tanoe paloh zulkifli aburizal "
     "bakrie imin muhaimin anis wowo bowo".split())))
+_TOKENS = re.compile(r"(?u)\b\w+\b|[!?]")
+
+
+def _l2_rows(X):
+    """Rows scaled to unit length (all-zero rows stay zero), in place."""
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    X.data /= np.repeat(norms, np.diff(X.indptr))
+    return X
+
+
 _NOT_ONLY = re.compile(r"\b(?:tidak|tak|bukan|enggak|nggak)\s+(?:hanya|cuma|sekadar|sekedar|saja)\b")
 
 
@@ -53,39 +65,77 @@ class Featuriser:
 
     def __init__(self, n_word: int = 2 ** 18, n_char: int = 2 ** 18, char_range=(3, 4),
                  prep: int = 1, mask=()):
-        from sklearn.feature_extraction.text import HashingVectorizer  # imported when used: reading
-        # the store (e.g. `suara analyse`) never pays for scikit-learn's import
         self.n_word, self.n_char, self.char_range = n_word, n_char, tuple(char_range)
         self.prep, self.mask = int(prep), tuple(mask)
         words = sorted({w.lower() for w in self.mask if w}, key=len, reverse=True)
         self._mask_rx = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b") \
             if words and self.prep >= 2 else None
-        self._w = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=n_word,
-                                    alternate_sign=False, token_pattern=r"(?u)\b\w+\b|[!?]",
-                                    lowercase=False)
-        self._c = HashingVectorizer(analyzer="char_wb", ngram_range=self.char_range,
-                                    n_features=n_char, alternate_sign=False, lowercase=False)
-        self._c_raw = HashingVectorizer(analyzer="char_wb", ngram_range=self.char_range,
-                                        n_features=n_char, alternate_sign=False, lowercase=False,
-                                        norm=None)
-        self._wcache: dict[str, tuple] = {}
+        self._wcache: dict[str, tuple] = {}   # word -> its char n-gram (indices, counts)
+        self._tcache: dict[str, int] = {}     # word n-gram -> hashed column
+
+    # The hashing reproduces scikit-learn's HashingVectorizer (signed MurmurHash3 of the UTF-8
+    # string, seed 0, column |h| mod n, no alternate sign, l2 rows) exactly, through mmh3:
+    # importing scikit-learn (and scipy.stats with it) cost about a CPU-second per enrich run,
+    # a sixth of a 20,000-post run. tests/test_enrich.py checks it against scikit-learn.
+    @staticmethod
+    def _col(term: str, n: int) -> int:
+        h = _mmh3(term, 0, signed=True)
+        return (2147483647 - (n - 1)) % n if h == -2147483648 else abs(h) % n
+
+    def _word_block(self, texts: list[str]):
+        """Word 1-2-grams (token pattern ``\\b\\w+\\b|[!?]``), hashed, l2-normalised rows."""
+        cache, n = self._tcache, self.n_word
+        if len(cache) > 500_000:
+            cache.clear()
+        col = self._col
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        idx: list[int] = []
+        for k, t in enumerate(texts):
+            toks = _TOKENS.findall(t)
+            for g in toks + [f"{x} {y}" for x, y in zip(toks, toks[1:])]:
+                c = cache.get(g)
+                if c is None:
+                    c = cache[g] = col(g, n)
+                idx.append(c)
+            indptr[k + 1] = len(idx)
+        X = sp.csr_matrix((np.ones(len(idx)), np.asarray(idx, dtype=np.int32), indptr),
+                          shape=(len(texts), n))
+        X.sum_duplicates()
+        return _l2_rows(X)
+
+    def _char_ngrams(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """char_wb n-gram (columns, counts) of one word, as scikit-learn pads and cuts it."""
+        w = f" {word} "
+        grams = []
+        for n in range(self.char_range[0], self.char_range[1] + 1):
+            off = 0
+            grams.append(w[:n])
+            while off + n < len(w):
+                off += 1
+                grams.append(w[off:off + n])
+            if off == 0:  # a short word counts once
+                break
+        cols: dict[int, float] = {}
+        for g in grams:
+            c = self._col(g, self.n_char)
+            cols[c] = cols.get(c, 0.0) + 1.0
+        ix = np.fromiter(sorted(cols), dtype=np.int32, count=len(cols))
+        return ix, np.array([cols[i] for i in ix.tolist()], dtype=np.float64)
 
     def _char_block(self, texts: list[str]):
-        """Same matrix as ``self._c.transform(texts)``, built from cached per-word rows.
+        """char_wb 3-4-grams, hashed, l2-normalised rows, built from cached per-word rows.
 
         char_wb n-grams never cross a space, so a text's counts are the sum of its words'
         counts; words repeat across posts, so hashing each distinct word once and reusing
-        it is several times faster than sklearn's per-document n-gram loop."""
+        it is several times faster than a per-document n-gram loop."""
         cache = self._wcache
         if len(cache) > 300_000:
             cache.clear()
         docs = [t.split() for t in texts]
-        new = list({w for d in docs for w in d if w not in cache})
-        if new:
-            M = self._c_raw.transform(new).tocsr()
-            for i, w in enumerate(new):
-                a, b = M.indptr[i], M.indptr[i + 1]
-                cache[w] = (M.indices[a:b], M.data[a:b])
+        for d in docs:
+            for w in d:
+                if w not in cache:
+                    cache[w] = self._char_ngrams(w)
         indptr = np.zeros(len(docs) + 1, dtype=np.int64)
         idx, dat = [], []
         n = 0
@@ -100,8 +150,7 @@ class Featuriser:
                            np.concatenate(idx) if idx else np.zeros(0, dtype=np.int32), indptr),
                           shape=(len(docs), self.n_char))
         X.sum_duplicates()
-        from sklearn.preprocessing import normalize
-        return normalize(X, norm="l2", copy=False)
+        return _l2_rows(X)
 
     @property
     def n_features(self) -> int:
@@ -141,7 +190,7 @@ class Featuriser:
         """Sparse feature matrix for normalised texts; ``lex`` = (inset_pos, inset_neg, emoji)
         per text (zeros when None)."""
         texts = [self.prepare(t) for t in texts] if self.prep >= 2 else [t or "" for t in texts]
-        parts = [self._w.transform(texts), self._char_block(texts)]
+        parts = [self._word_block(texts), self._char_block(texts)]
         lex_arr = np.zeros((len(texts), 4), dtype=np.float64)
         if lex is not None and len(lex):
             a = np.asarray(lex, dtype=np.float64)

