@@ -357,10 +357,13 @@ class Brief(Section):
         if infl:
             blocks.append({"type": "table", "id": "brief-influencers", "title": tb["influencers"],
                            "explain": tb["influencers_explain"],
-                           "columns": [ui["author"], ui["platform"], tb["type"], tb["followers"], tb["engagement"]],
-                           "rows": [[{"text": r["account"], "href": posts_link(account=r["ref"])}, r["platform"],
-                                     ui.get("enum_" + str(r.get("type")), r.get("type") or ""),
+                           "columns": [ui["author"], ui["platform"], tb["type"], tb["followers"], ui["n_posts"],
+                                       tb["engagement"]],
+                           # the posts figure opens exactly the account's posts about the pairs
+                           "rows": [[r["account"], r["platform"], ui.get("enum_" + str(r.get("type")), r.get("type") or ""),
                                      _n(r["followers"], lang) if r.get("followers") is not None else "–",
+                                     {"text": _n(r["posts"], lang), "href": posts_link(
+                                         platform=r["platform"], account=r.get("ref") or r["account"], candidate="any")},
                                      _n(r["engagement"], lang)] for r in infl]})
         conv = result.get("conversation") or {}
         since = result.get("since")

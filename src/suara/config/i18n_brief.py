@@ -34,7 +34,35 @@ TRIAGE = {
            "alert": "Peringatan", "steps": "Langkah", "save": "Simpan", "no_cases": "Belum ada kasus.",
            "viewer_note": "Peran Anda hanya dapat melihat kasus.", "back": "Kembali ke daftar kasus",
            "cs_open": "Terbuka", "cs_assigned": "Ditugaskan", "cs_in_progress": "Dikerjakan", "cs_resolved": "Selesai",
-           "resolved_at": "Diselesaikan", "by": "oleh", "unassigned": "Belum ada"},
+           "resolved_at": "Diselesaikan", "by": "oleh", "unassigned": "Belum ada",
+           "case_title": "{type} — {pair}{issue} (tingkat {severity})", "all_pairs": "semua pasangan",
+           "playbooks": {
+               "ignore_low_reach": ("Abaikan (jangkauan kecil), tetap pantau", [
+                   "Jangan membalas atau mengutip: tanggapan justru memperluas jangkauannya.",
+                   "Biarkan kasus terbuka 24 jam dan periksa lagi jangkauannya di radar.",
+                   "Naikkan penanganan jika tingkatnya naik."]),
+               "fact_check_and_report": ("Cek fakta dan laporkan", [
+                   "Kirim unggahan pertama dan klaimnya ke pemeriksa fakta (mis. turnbackhoax.id / Mafindo, cekfakta.com).",
+                   "Laporkan unggahan ke platform sebagai informasi palsu (ekspor bukti lebih dulu).",
+                   "Laporkan ke Bawaslu jika hoaks menyasar pemilu atau pasangan calon.",
+                   "Terbitkan fakta dari akun resmi setelah bantahan ada; tautkan bantahannya, jangan ulangi klaimnya."]),
+               "report_hate": ("Laporkan SARA / ujaran kebencian", [
+                   "Ekspor bukti (unggahan, URL, hash) sebelum unggahan hilang.",
+                   "Laporkan unggahan ke platform (ujaran kebencian) dan ke Bawaslu.",
+                   "Jangan ditanggapi; minta pendukung tidak membalas dengan cara yang sama.",
+                   "Terbitkan pesan persatuan dari akun resmi jika jangkauannya terus tumbuh."]),
+               "clarify_with_facts": ("Klarifikasi dengan fakta dari akun resmi", [
+                   "Kumpulkan fakta (dokumen program, data, tanggal) yang menjawab kritik itu.",
+                   "Terbitkan klarifikasi singkat di akun resmi pada platform tempat kritik menyebar.",
+                   "Bekali juru bicara dan relawan dengan fakta yang sama."]),
+               "counter_narrative": ("Terbitkan narasi tandingan", [
+                   "Dokumentasikan akun asal dan penyebar (ekspor bukti; porsi terkoordinasi ada di jejaknya).",
+                   "Terbitkan narasi tandingan dengan fakta positif lewat akun resmi dan relawan.",
+                   "Laporkan perilaku terkoordinasi tidak autentik ke platform; ke Bawaslu jika kampanye hitam.",
+                   "Pantau radar untuk lompatan narasi berikutnya."]),
+               "amplify": ("Perluas lonjakan positif", [
+                   "Ucapkan terima kasih dan bagikan unggahan organik terbaik dari akun resmi.",
+                   "Beri relawan tagar dan konten untuk menjaga momentumnya."])}},
     "en": {"inbox": "Radar inbox", "inbox_explain": "Alerts of the same kind (same type, pair, issue or narrative, "
            "within 72 hours of each other) are one incident, ranked by priority: severity, the threat of the type "
            "(hoaxes and SARA at the top, positive surges at the bottom), size and recency. Incidents whose cases "
@@ -57,7 +85,9 @@ TRIAGE = {
            "alert": "Alert", "steps": "Steps", "save": "Save", "no_cases": "No cases yet.",
            "viewer_note": "Your role can only view cases.", "back": "Back to the case list",
            "cs_open": "Open", "cs_assigned": "Assigned", "cs_in_progress": "In progress", "cs_resolved": "Resolved",
-           "resolved_at": "Resolved", "by": "by", "unassigned": "Nobody yet"},
+           "resolved_at": "Resolved", "by": "by", "unassigned": "Nobody yet",
+           "case_title": "{type} — {pair}{issue} ({severity} severity)", "all_pairs": "all pairs",
+           "playbooks": {}},
 }
 
 BRIEF = {

@@ -5,6 +5,8 @@ admins; a viewer gets 403), the evidence download the ``export`` one. Every chan
 to the audit log by the library."""
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -15,6 +17,45 @@ from suara.serve import auth
 from suara.serve.state import jsonable, lang_of, require, safe_filename, web
 
 router = APIRouter()
+
+_AUTO_TITLE = re.compile(r"^(?P<type>[a-z_]+) — (?:pair (?P<pair>\S+)|all pairs)(?: / (?P<issue>\S+))? "
+                         r"\((?P<severity>[a-z]+)\)$")
+
+
+def localise(case: dict, lang: str, election) -> dict:
+    """A case (a list row or :func:`~suara.analyse.cases.get_case`) with ``title_local`` (the
+    title the library made, ``hoax — pair 2 / banjir (high)``, in the page's language; a title
+    somebody wrote stays as written) and ``playbook_local`` (title, steps; English from the
+    library, Indonesian from the catalogue).
+
+    >>> from suara.config import load_election
+    >>> localise({"title": "hoax — pair 2 / banjir (high)", "playbook_id": "amplify"}, "id",
+    ...          load_election("kaltim-2024"))["title_local"]
+    'Hoaks — 2 Rudy-Seno / Banjir (tingkat tinggi)'
+    """
+    tt, ui = texts("triage", lang), texts("ui", lang)
+    out = dict(case)
+    m = _AUTO_TITLE.match(str(case.get("title") or ""))
+    if m:
+        issues = {i.id: (i.label_id if lang == "id" else i.label_en) for i in election.issues}
+        iss = m.group("issue")
+        out["title_local"] = tt["case_title"].format(
+            type=ui.get("enum_" + m.group("type"), m.group("type")),
+            pair=pair_label(election, m.group("pair")) if m.group("pair") else tt["all_pairs"],
+            issue=f" / {issues.get(iss, iss)}" if iss else "",
+            severity=ui.get("enum_" + m.group("severity"), m.group("severity")).lower())
+    else:
+        out["title_local"] = case.get("title")
+    pb = case.get("playbook") if isinstance(case.get("playbook"), dict) else {}
+    pid = pb.get("id") or case.get("playbook_id")
+    tr = tt["playbooks"].get(pid)
+    if tr:
+        out["playbook_local"] = {"id": pid, "title": tr[0], "steps": list(tr[1]), "why": None}
+    else:
+        out["playbook_local"] = {"id": pid, "title": pb.get("title") or pid,
+                                 "steps": list(pb.get("steps") or case.get("playbook_steps") or []),
+                                 "why": pb.get("why") or case.get("playbook_why")}
+    return out
 
 
 def _ctx(request: Request, user: dict) -> dict:
@@ -31,7 +72,8 @@ def cases_page(request: Request, status: str = "", user: dict = Depends(require(
     w = web(request)
     if status and status not in STATUSES:
         raise HTTPException(400, f"status: expected one of {', '.join(STATUSES)}, got {status[:40]!r}")
-    rows = [c for c in w.cases(user) if not status or c.get("status") == status]
+    rows = [localise(c, lang_of(request), w.ws.election) for c in w.cases(user)
+            if not status or c.get("status") == status]
     return w.render(request, "cases.html", user, title=texts("triage", lang_of(request))["cases"], page="cases",
                     cases=rows, status=status, **_ctx(request, user))
 
@@ -39,10 +81,11 @@ def cases_page(request: Request, status: str = "", user: dict = Depends(require(
 @router.get("/cases/{case_id}", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, case_id: str, user: dict = Depends(require("read"))):
     w = web(request)
-    c = w.case(case_id, user)
+    c = localise(w.case(case_id, user), lang_of(request), w.ws.election)
     tt = texts("triage", lang_of(request))
+    issues = {i.id: (i.label_id if lang_of(request) == "id" else i.label_en) for i in w.ws.election.issues}
     return w.render(request, "case.html", user, title=f"{tt['case']} {c['case_id']}", page="cases", c=c,
-                    **_ctx(request, user))
+                    issues=issues, **_ctx(request, user))
 
 
 @router.post("/cases/{case_id}/{action}", include_in_schema=False)

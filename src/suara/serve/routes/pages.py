@@ -12,6 +12,7 @@ from suara.analyse.base import pair_label
 from suara.analyse.triage import STATUSES
 from suara.config.i18n import texts
 from suara.serve import auth
+from suara.serve.routes.cases import localise
 from suara.serve.i18n import strings
 from suara.serve.state import TITLES, lang_of, require, web
 
@@ -47,7 +48,8 @@ def radar_page(request: Request, pair: str = "", type: str = "", severity: str =
     w = web(request)
     filters = {"pair": pair, "type": type, "severity": severity, "status": status}
     return w.render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
-                    alerts=w.alerts(user=user), cases=w.cases(user), tz=w.zone(),
+                    alerts=w.alerts(user=user), tz=w.zone(),
+                    cases=[localise(c, lang_of(request), w.ws.election) for c in w.cases(user)],
                     inbox=w.inbox(user, **filters), filters=filters, tt=texts("triage", lang_of(request)),
                     pairs={c.ballot: pair_label(w.ws.election, c.ballot) for c in w.ws.election.candidates},
                     types=ALERT_TYPES, severities=SEVERITIES, statuses=("open", *STATUSES),
