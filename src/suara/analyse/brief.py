@@ -197,8 +197,8 @@ def brief_section(ws, incidents: int = 5, issues: int = 5, influencers: int = 5)
     sov = _result(ws, "share_of_voice")
     result["trend"] = _pair_trend(sov, ballots, result["period"]["last_post"])
 
-    from suara.analyse.issue_series import issue_series
-    em = issue_series(ws).get("emerging") or []
+    from suara.analyse.issue_series import emerging_issues
+    em = emerging_issues(ws)
     labels = {i.id: (i.label_id, i.label_en) for i in el.issues}
     result["rising_issues"] = [
         {"issue": r["issue"], "label_id": labels.get(r["issue"], (r["issue"],) * 2)[0],

@@ -18,7 +18,49 @@ import pandas as pd
 from suara.analyse import base
 from suara.analyse.explorer import local_offset
 
-__all__ = ["issue_series"]
+__all__ = ["issue_series", "emerging_issues"]
+
+
+def _mention_issues(ws):
+    """(mentions x issues with local time, enriched posts with interactions) as Ibis tables."""
+    off = local_offset(ws.election)
+    hours = int(off.total_seconds() // 3600)
+    m = base.mentions(ws).select("platform", "post_id", "candidate", "created_at")
+    e = base.enriched(ws)
+    e = e.select("platform", "post_id", "issues", "sentiment",
+                 inter=(e.likes.fill_null(0) + e.comments.fill_null(0) + e.shares.fill_null(0)))
+    j = m.inner_join(e.select("platform", "post_id", "issues"), ["platform", "post_id"])
+    u = j.mutate(issue=j.issues.unnest()).drop("issues")
+    return u.mutate(local=u.created_at + ibis.interval(hours=hours)), e
+
+
+def emerging_issues(ws, u=None, top: int = 15) -> list[dict]:
+    """Issues rising fastest per candidate: mentions of the last 7 days (``last7``, up to the
+    newest mention) against the 7 before (``prev7``), at least 5 in the last 7 days; ``growth``
+    = (last7 − prev7) / max(prev7, 1); ``since`` opens exactly the ``last7`` posts in the
+    explorer.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> emerging_issues(suara.init(tempfile.mkdtemp()))
+    []
+    """
+    if u is None:
+        u, _ = _mention_issues(ws)
+    last = u.created_at.max().execute()
+    if last is None or last != last:
+        return []
+    cut, cut2 = last - dt.timedelta(days=7), last - dt.timedelta(days=14)
+    g = (u.filter(u.created_at > cut2)
+         .group_by(["issue", "candidate"])
+         .agg(last7=(u.created_at > cut).sum(), prev7=(u.created_at <= cut).sum()).execute())
+    g = g[g.last7 >= 5]
+    g["growth"] = (g.last7 - g.prev7) / g.prev7.clip(lower=1)
+    # the explorer's `since` is inclusive: the first instant after the cut, so the link
+    # opens exactly the posts counted in last7
+    g["since"] = (pd.Timestamp(cut) + pd.Timedelta(microseconds=1)).isoformat(sep=" ")
+    return g.sort_values("growth", ascending=False).head(top).to_dict("records")
 
 
 def issue_series(ws) -> dict[str, Any]:
@@ -32,37 +74,16 @@ def issue_series(ws) -> dict[str, Any]:
     >>> issue_series(suara.init(tempfile.mkdtemp()))["weekly"]
     []
     """
-    off = local_offset(ws.election)
-    hours = int(off.total_seconds() // 3600)
-    m = base.mentions(ws).select("platform", "post_id", "candidate", "created_at")
-    e = base.enriched(ws)
-    e = e.select("platform", "post_id", "issues", "sentiment",
-                 inter=(e.likes.fill_null(0) + e.comments.fill_null(0) + e.shares.fill_null(0)))
-    j = m.inner_join(e.select("platform", "post_id", "issues"), ["platform", "post_id"])
-    u = j.mutate(issue=j.issues.unnest()).drop("issues")
-    u = u.mutate(local=u.created_at + ibis.interval(hours=hours))
+    u, e = _mention_issues(ws)
     weekly = (u.mutate(week=u.local.truncate("W").date())
               .group_by(["week", "candidate", "issue"]).agg(mentions=ibis._.count()).order_by("week").execute())
     out: dict[str, Any] = {"weekly": [], "emerging": [], "resonance": []}
     weekly["week"] = weekly["week"].astype(str)
     out["weekly"] = weekly.to_dict("records")
-    last = u.created_at.max().execute()
-    if last is not None and last == last:
-        cut, cut2 = last - dt.timedelta(days=7), last - dt.timedelta(days=14)
-        g = (u.filter(u.created_at > cut2)
-             .group_by(["issue", "candidate"])
-             .agg(last7=(u.created_at > cut).sum(), prev7=(u.created_at <= cut).sum()).execute())
-        g = g[g.last7 >= 5]
-        g["growth"] = (g.last7 - g.prev7) / g.prev7.clip(lower=1)
-        # the explorer's `since` is inclusive: the first instant after the cut, so the link
-        # opens exactly the posts counted in last7
-        g["since"] = (pd.Timestamp(cut) + pd.Timedelta(microseconds=1)).isoformat(sep=" ")
-        out["emerging"] = g.sort_values("growth", ascending=False).head(15).to_dict("records")
+    out["emerging"] = emerging_issues(ws, u)
     r = e.mutate(issue=e.issues.unnest())
     res = (r.group_by("issue").agg(posts=r.count(), mean_interactions=r.inter.mean(),
                                    positive_share=(r.sentiment == "positive").mean())
            .order_by(ibis.desc("mean_interactions")).execute())
     out["resonance"] = res.to_dict("records")
     return out
-
-
