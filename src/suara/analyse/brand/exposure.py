@@ -16,7 +16,7 @@ from typing import Any
 import ibis
 import plotly.graph_objects as go
 
-from suara.analyse.base import VIEWS, candidate_mentions, pair_label, pct, safe_float, tz_offset_minutes
+from suara.analyse.base import VIEWS, candidate_mentions, flagged, pair_label, pct, safe_float, tz_offset_minutes
 from suara.analyse.section import Section, figure, register
 from suara.config.i18n import texts
 
@@ -51,16 +51,23 @@ def exposure_section(ws) -> dict[str, Any]:
     start = start - dt.timedelta(minutes=tz_offset_minutes(ws.election))
     labels = [b[0] for b in FOLLOWER_BANDS] + ["unknown"]
     out: dict[str, Any] = {"bands": labels, "campaign_start": ws.election.dates.campaign_start.isoformat()}
+    # one query for both views: an account is flagged or not, so the distinct accounts of the
+    # whole view are the flagged ones plus the others
+    t = candidate_mentions(ws, False)
+    a = ws.store.table("accounts").select("platform", "account_id", "followers", acreated=ibis._.created_at)
+    fl = flagged(ws).distinct().mutate(_fl=ibis.literal(1))
+    j = t.left_join(a, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    j = j.left_join(fl, ["platform", "account_id"])
+    j = j.drop(*[c for c in j.columns if c.endswith("_right")])
+    j = j.mutate(band=_band_expr(j.followers), flagged=j._fl.notnull(),
+                 new=(j.acreated.notnull() & (j.acreated >= start)).ifelse(1, 0),
+                 known=j.acreated.notnull().ifelse(1, 0))
+    both = j.group_by(["candidate", "band", "flagged"]).aggregate(
+        n=j.count(), new=j.new.sum(), known=j.known.sum(), acc=j.acct.nunique()).execute()
     for v in VIEWS:
-        t = candidate_mentions(ws, v == "filtered")
-        a = ws.store.table("accounts").select("platform", "account_id", "followers",
-                                              acreated=ibis._.created_at)
-        j = t.left_join(a, ["platform", "account_id"])
-        j = j.mutate(band=_band_expr(j.followers),
-                     new=(j.acreated.notnull() & (j.acreated >= start)).ifelse(1, 0),
-                     known=j.acreated.notnull().ifelse(1, 0))
-        df = j.group_by(["candidate", "band"]).aggregate(
-            n=j.count(), new=j.new.sum(), known=j.known.sum(), acc=j.acct.nunique()).execute()
+        df = both[~both.flagged.astype(bool)] if v == "filtered" else both
+        df = df.groupby(["candidate", "band"], as_index=False)[["n", "new", "known", "acc"]].sum()
         res = {}
         for b in ws.election.ballots:
             sub = df[df.candidate == b]
