@@ -168,14 +168,14 @@ def official_accounts(ws, min_share: float = 0.6, handle_patterns: bool = True) 
     return u.filter(u.rk == 0).drop("rk")
 
 
-def _posts_of(ws, cond_posts: ibis.Table, off: ibis.Table) -> pd.DataFrame:
+def _posts_of(ws, cond_posts: ibis.Table, off: ibis.Table, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     j = cond_posts.inner_join(off, ["platform", "account_id"])
     acc = ws.store.table("accounts")
     acc = acc.select("platform", "account_id", "account_type", handle=ibis.coalesce(acc.handle, acc.display_name))
     j = j.left_join(acc, ["platform", "account_id"])
     j = j.drop(*[c for c in j.columns if c.endswith("_right")])
     return j.select("platform", "post_id", "account_id", "handle", "candidate", "how", "created_at", "kind", "text",
-                    "url", "is_paid", "media_files").execute()
+                    "url", "is_paid", "media_files", *extra).execute()
 
 
 def content_hash(post: dict) -> str:
@@ -256,15 +256,29 @@ def find_violations(ws) -> list[dict]:
 
     qs, qe = local_day_window(d.quiet_start, d.quiet_end, tz)
     vs, ve = local_day_window(d.vote_day, d.vote_day, tz)
-    for rule, (s, en), label in (("quiet_period", (qs, qe), f"{d.quiet_start}..{d.quiet_end}"),
-                                 ("vote_day", (vs, ve), f"{d.vote_day}")):
-        df = _posts_of(ws, p.filter((p.created_at >= s) & (p.created_at < en)), off)
-        per_account(rule, df, {"window": label, "window_utc": [s.isoformat(), en.isoformat()], "timezone": tz})
-
+    # the official accounts' posts of every window in one query, split by flags afterwards
+    conds = {"quiet_period": (p.created_at >= qs) & (p.created_at < qe),
+             "vote_day": (p.created_at >= vs) & (p.created_at < ve)}
     if d.paid_ads_start and d.paid_ads_end:
         ps, pe = local_day_window(d.paid_ads_start, d.paid_ads_end, tz)
-        paid = p.filter(p.is_paid.fill_null(False) & ((p.created_at < ps) | (p.created_at >= pe)))
-        df_off = _posts_of(ws, paid, off)
+        paid_cond = p.is_paid.fill_null(False) & ((p.created_at < ps) | (p.created_at >= pe))
+        conds["paid"] = paid_cond
+    any_ = conds["quiet_period"] | conds["vote_day"] | conds.get("paid", ibis.literal(False))
+    flags = {f"_in_{k}": c for k, c in conds.items()}
+    official = _posts_of(ws, p.filter(any_).mutate(**flags), off, tuple(flags))
+    cols = [c for c in official.columns if not c.startswith("_in_")]
+
+    def of(rule: str) -> pd.DataFrame:
+        return official[official[f"_in_{rule}"].fillna(False).astype(bool)][cols].reset_index(drop=True)
+
+    for rule, (s, en), label in (("quiet_period", (qs, qe), f"{d.quiet_start}..{d.quiet_end}"),
+                                 ("vote_day", (vs, ve), f"{d.vote_day}")):
+        per_account(rule, of(rule), {"window": label, "window_utc": [s.isoformat(), en.isoformat()],
+                                     "timezone": tz})
+
+    if d.paid_ads_start and d.paid_ads_end:
+        paid = p.filter(paid_cond)
+        df_off = of("paid")
         # paid content about a pair from any other account (e.g. a supporter page boosting a post)
         from suara.analyse.base import mentions
         m = mentions(ws)
@@ -282,9 +296,11 @@ def find_violations(ws) -> list[dict]:
         per_account("paid_outside_window", df_oth, dict(detail, account="other"))
 
     cap = e.max_official_accounts_per_platform
-    counts = off.group_by(["candidate", "platform"]).aggregate(n=off.account_id.nunique()).execute()
+    # the official accounts are already in memory: count them there
+    counts = off_df.groupby(["candidate", "platform"], as_index=False, dropna=False).agg(n=("account_id", "nunique"))
     for r in counts[counts.n > cap].itertuples():
-        accts = off.filter((off.candidate == r.candidate) & (off.platform == r.platform)).execute()
+        same = off_df.candidate.isna() if pd.isna(r.candidate) else off_df.candidate == r.candidate
+        accts = off_df[same & (off_df.platform == r.platform)]
         findings.append(_finding("account_cap", r.candidate, r.platform, None, None, [],
                                  {"accounts": int(r.n), "cap": cap,
                                   "account_ids": sorted(map(str, accts.account_id))}, tz))
