@@ -48,6 +48,13 @@ def _cell(c: Any) -> str:
     return _E("" if c is None else str(c))
 
 
+def _long(c: Any) -> str:
+    """A class for a cell of running text (reasons, post texts): on a phone it keeps a readable
+    width and its table scrolls sideways instead of squeezing it into a narrow column."""
+    t = c.get("text") if isinstance(c, dict) else c
+    return ' class="long"' if isinstance(t, str) and len(t) > 60 else ""
+
+
 def _map_figure(b: dict) -> go.Figure:
     pts = b["points"]
     fig = go.Figure(go.Scatter(
@@ -80,7 +87,7 @@ def _content_html(b: dict, div_id: str | None) -> str:
         return '<div class="kpis">' + "".join(tiles) + "</div>"
     if t == "table":
         head = "".join(f"<th>{_E(str(c))}</th>" for c in b["columns"])
-        body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in r) + "</tr>" for r in b["rows"])
+        body = "".join("<tr>" + "".join(f"<td{_long(c)}>{_cell(c)}</td>" for c in r) + "</tr>" for r in b["rows"])
         return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if t == "chart":
         return f'<div class="chart">{figure_div(go.Figure(b["figure"]), div_id or f"chart-{next(_ids)}")}</div>'
