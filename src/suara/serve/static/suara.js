@@ -94,8 +94,7 @@
             var cell = row && row.querySelector(".case-cell");
             var link = '<a class="badge case-' + esc(c.status) + '" href="/cases/' + encodeURIComponent(c.case_id) + '">' +
               esc(form.getAttribute("data-done")) + " · " + esc(c.case_id) + "</a>";
-            if (cell) cell.innerHTML = link;
-            form.outerHTML = link;
+            if (cell) { cell.innerHTML = link; form.remove(); } else { form.outerHTML = link; }
           })
           .catch(function () { form.submit(); });
       });
