@@ -14,7 +14,8 @@ results (election config, claims list, settings), e.g.
 Settings (optional ``<workspace>/enrich.yaml``): ``path`` (``fast``, the default linear
 path), ``ocr`` (true), ``batch_size`` (5000), ``hoax_threshold`` (0.45),
 ``dedup_threshold`` (0.7), ``workers`` (2: processes for the per-post components on large
-runs; near-duplicates and writing stay in the calling process).
+runs; near-duplicates and writing stay in the calling process), ``embeddings`` (unset: the
+election's ``text.embeddings``; off, auto or on, see `suara.enrich.embed`).
 
 Example
 -------
