@@ -199,6 +199,8 @@ class WebState:
                         if self.stopping.is_set():
                             return
                         self.page_blocks(page, lang, {"role": "admin" if ident else "viewer"})
+                if not self.stopping.is_set():   # the radar's triage inbox per role kind
+                    self.inbox({"role": "admin" if ident else "viewer"})
         except Exception:  # noqa: BLE001 - warming is an optimisation; requests compute on demand
             pass
 
