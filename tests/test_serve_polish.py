@@ -182,3 +182,22 @@ def test_web_import_enriches_and_explains_in_indonesian(app_ws, tmp_path):
     assert bad.status_code == 200 and "format: unknown format" in bad.text
     bad = c.post("/import", data={"csrf": csrf, "timezone": "Mars/Olympus"}, files={"files": ("a.jsonl", body)})
     assert "timezone: unknown time zone" in bad.text
+
+
+def test_posts_without_an_author_show_no_nan_and_no_shared_pseudonym(app_ws, tmp_path):
+    c, app = app_ws
+    f = tmp_path / "anon.jsonl"
+    f.write_text("\n".join(json.dumps({"suara_type": "post", "platform": "tiktok", "post_id": f"c{i}",
+                                       "text": f"komentar tanpa penulis {i}", "created_at": "2024-11-05T01:00:00Z"})
+                           for i in range(2)) + "\n")
+    ws = app.state.web.ws
+    with ws.store.lock:
+        assert ws.ingest([f])[0].accepted == 2
+    app.state.web.cache.invalidate()
+    for who in (("admin", "admin-pass-123"), ("vera", "viewer-pass-123")):
+        login(c, *who)
+        res = c.get("/api/v1/posts", params={"q": "tanpa penulis"}).json()
+        assert res["total"] == 2 and {p["author"] for p in res["posts"]} == {""}, res["posts"]
+        assert all(p["account_id"] is None for p in res["posts"])
+        page = c.get("/posts", params={"q": "tanpa penulis"}).text
+        assert page.count("(penulis tidak ada di ekspor)") == 2 and ">nan<" not in page and "nan " not in page

@@ -270,10 +270,13 @@ def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: boo
         for k in ("handle", "display_name"):
             if not isinstance(r.get(k), str) or not r[k].strip():
                 r[k] = None
-        # the resolved type: configured official/tracked accounts, the exported type, 10k+ followers
-        r["account_type"] = types.get((str(r["platform"]), str(r.get("account_id"))), r.get("account_type")) or "citizen"
+        if not isinstance(r.get("account_id"), str) or not r["account_id"]:
+            # no author in the export (TikTok Research API comments): no name, type or pseudonym
+            r["account_id"] = r["account_type"] = None
+        else:  # the resolved type: configured official/tracked accounts, the exported type, 10k+ followers
+            r["account_type"] = types.get((str(r["platform"]), str(r.get("account_id"))), r.get("account_type")) or "citizen"
         public = r["account_type"] in PUBLIC_TYPES
-        if not (public or show_identities):
+        if r["account_id"] is not None and not (public or show_identities):
             alias = pseudonym(r["platform"], str(r.get("account_id")), salt)
             r["handle"], r["display_name"], r["account_id"] = alias, None, alias
             r["url"] = None  # a URL would reveal the author
