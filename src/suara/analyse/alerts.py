@@ -18,6 +18,7 @@ import pandas as pd
 
 from suara.analyse.base import pair_label
 from suara.analyse.section import Section, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["list_alerts", "alerts_section", "Alerts", "SEVERITIES", "ALERT_TYPES"]
@@ -81,7 +82,7 @@ def alerts_section(ws) -> dict[str, Any]:
 
 
 def _num(v: Any) -> str:
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.integer(v) if isinstance(v, int) else ("" if v is None else str(v))
 
 
 @register
@@ -106,9 +107,9 @@ class Alerts(Section):
              "rows": [[(a["detected_at"] or "")[:16], a["candidate"] or "-", a["issue"] or "-", a["type"],
                        a["severity"], a["posts"], ", ".join(a["top_accounts"][:3])] for a in rows]}
             if rows else {"type": "text", "faces": rep, "text": t["none"]}]
-        kp = [{"value": f"{result.get('count', 0):,}", "label": ui["alerts"], "href": "/radar"}]
+        kp = [{"value": formats.integer(result.get('count', 0)), "label": ui["alerts"], "href": "/radar"}]
         for typ, n in sorted((result.get("by_type") or {}).items(), key=lambda x: -x[1]):
-            kp.append({"value": f"{n:,}", "label": ui.get("enum_" + typ, typ.replace("_", " ")), "href": "/radar"})
+            kp.append({"value": formats.integer(n), "label": ui.get("enum_" + typ, typ.replace("_", " ")), "href": "/radar"})
         blocks.append({"type": "kpis", "id": "alerts", "title": ui["alerts"], "explain": ui["alerts_explain"],
                        "items": kp, "faces": ("web",), "pages": ("overview",)})
         narr = [a for a in result.get("alerts") or [] if a.get("kind") == "narrative"][:30]

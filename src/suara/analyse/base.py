@@ -428,20 +428,23 @@ def reach_expr(views, followers):
 
 
 def pct(x) -> str:
-    """0.456 -> '45.6%' ('–' for None).
+    """0.456 -> '45,6%' in Indonesian, '45.6%' in English ('–' for None or NaN), in the
+    language being rendered (:mod:`suara.config.formats`).
 
     Example
     -------
     >>> pct(0.456), pct(None)
-    ('45.6%', '–')
+    ('45,6%', '–')
     """
-    return "–" if x is None else f"{x * 100:.1f}%"
+    from suara.config.formats import percent
+    return percent(x)
 
 
 def signed(x, nd: int = 2) -> str:
-    """+0.25 style ('–' for None).
+    """+0,25 style ('–' for None), in the language being rendered.
 
     >>> signed(0.25), signed(None)
-    ('+0.25', '–')
+    ('+0,25', '–')
     """
-    return "–" if x is None else f"{x:+.{nd}f}"
+    from suara.config.formats import signed as _signed
+    return _signed(x, digits=nd)

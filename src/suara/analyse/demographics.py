@@ -32,6 +32,7 @@ from suara.analyse.accounts import account_stances, drop_flagged
 from suara.analyse.audience.segments import account_segments
 from suara.analyse.base import account_daily, enriched, memo, objcols, pair_label, region_names, safe_float
 from suara.analyse.section import Section, register
+from suara.config import formats
 from suara.config.i18n import texts
 from suara.enrich.demographics import AGE_BANDS, GENDERS, OCCUPATIONS, UNKNOWN
 
@@ -481,7 +482,7 @@ def gap_text(election, gap: dict, lang: str = "id") -> str:
     >>> from suara.config import load_election
     >>> gap_text(load_election("kaltim-2024"), {"cell": {"gender": "f", "age_band": "25-44", "region": "6471"}, "pair": "2",
     ...                "net_sentiment": -0.21, "overall": 0.05, "accounts": 34})
-    'perempuan 25–44 di Balikpapan: net sentiment −0.21 untuk 02 (semua akun +0.05; 34 akun)'
+    'perempuan 25–44 di Balikpapan: sentimen bersih −0,21 untuk 02 (semua akun +0,05; 34 akun)'
     """
     c = gap["cell"]
     who = " ".join(value_label(election, d, c[d], lang) for d in ("gender", "age_band", "occupation") if d in c)
@@ -489,11 +490,11 @@ def gap_text(election, gap: dict, lang: str = "id") -> str:
     pair = str(gap["pair"]).zfill(2)
 
     def sg(x):
-        return f"{x:+.2f}".replace("-", "−")
+        return formats.signed(x, lang).replace("-", "−")
     if lang == "en":
         return (f"{who} in {where}: net sentiment {sg(gap['net_sentiment'])} for {pair} "
                 f"(all accounts {sg(gap['overall'])}; {gap['accounts']} accounts)")
-    return (f"{who} di {where}: net sentiment {sg(gap['net_sentiment'])} untuk {pair} "
+    return (f"{who} di {where}: sentimen bersih {sg(gap['net_sentiment'])} untuk {pair} "
             f"(semua akun {sg(gap['overall'])}; {gap['accounts']} akun)")
 
 
@@ -502,7 +503,7 @@ def gap_text(election, gap: dict, lang: str = "id") -> str:
 def _fmt_iv(x, iv, signed=False) -> str:
     if x is None:
         return "–"
-    f = (lambda v: f"{v:+.2f}") if signed else (lambda v: f"{v:.1%}")
+    f = (lambda v: formats.signed(v)) if signed else (lambda v: formats.percent(v))
     lo, hi = iv or (None, None)
     return f(x) + (f" ({f(lo)}…{f(hi)})" if lo is not None and hi is not None else "")
 
@@ -537,11 +538,11 @@ class Demographics(Section):
         k = result.get("k", 10)
         v = result.get(view) or {}
         cov = v.get("coverage") or {}
-        items = [{"value": f"{(cov.get(d) or {}).get('share') or 0:.0%}", "label": f"{t[d]} · {t['known']}"}
+        items = [{"value": formats.percent((cov.get(d) or {}).get('share') or 0, digits=0), "label": f"{t[d]} · {t['known']}"}
                  for d in ("gender", "age_band", "occupation")]
-        items.append({"value": f"{(v.get('suppressed') or {}).get('cells', 0):,}",
+        items.append({"value": formats.integer((v.get('suppressed') or {}).get('cells', 0)),
                       "label": t["suppressed"].format(k=k)})
-        items.append({"value": f"{cov.get('organisations', 0):,}", "label": t["organisations"]})
+        items.append({"value": formats.integer(cov.get('organisations', 0)), "label": t["organisations"]})
         blocks: list[dict] = [{"type": "kpis", "id": "demographics-kpis", "title": t["title"],
                                "explain": t["explain"].format(k=k), "faces": ("web",), "items": items},
                               {"type": "kpis", "faces": ("report",), "items": items}]
@@ -560,7 +561,7 @@ class Demographics(Section):
             cols.append(t["issues"])
             rows = []
             for c in sorted(cells, key=lambda c: -c["accounts"])[:max_rows]:
-                row = [" · ".join(value_label(election, d, c[d], lang) for d in dims), f"{c['accounts']:,}"]
+                row = [" · ".join(value_label(election, d, c[d], lang) for d in dims), formats.integer(c['accounts'])]
                 for b in ballots:
                     f = c["pairs"].get(b) or {}
                     row += [_fmt_iv(f.get("share"), f.get("share_interval")),

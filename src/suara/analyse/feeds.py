@@ -29,9 +29,9 @@ def records(df) -> list[dict]:
 
 
 def zone_name(election) -> str:
-    """The election's time zone as Indonesians write it (WITA, WIB, WIT) or its IANA name."""
-    return {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(
-        election.timezone, election.timezone)
+    """The election's time zone as Indonesians write it (WITA, WIB, WIT) or its abbreviation."""
+    from suara.config.formats import zone_label
+    return zone_label(election.timezone)
 
 
 def alert_feed(ws, limit: int = 200, show_identities: bool = False, salt: str = "", db=None) -> list[dict]:

@@ -46,6 +46,7 @@ import pandas as pd
 
 from suara.analyse.base import flagged, memo, mentions, pair_label, pct, without_flagged
 from suara.analyse.section import Section, colours, figure, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["NON_VOTER_TYPES", "supporters", "supporter_counts", "auto_prior_strength", "estimate_shares",
@@ -400,7 +401,7 @@ class Forecast(Section):
         cav = f["caveats"] if en else f.get("caveats_id", f["caveats"])
         rep = ("report",)
         blocks = [{"type": "text", "faces": rep,
-                   "text": f"{t['trust']}: {trust.get('level', '?')} ({trust.get('supporters', 0):,} {t['counted']})"}]
+                   "text": f"{t['trust']}: {trust.get('level', '?')} ({formats.integer(trust.get('supporters', 0))} {t['counted']})"}]
         unf = f.get("unfiltered")
         if unf:
             blocks.append({"type": "text", "faces": rep, "text": t["unfiltered"] + ", ".join(
@@ -425,4 +426,4 @@ class Forecast(Section):
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""

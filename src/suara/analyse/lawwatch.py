@@ -43,6 +43,7 @@ import pandas as pd
 
 from suara.analyse.base import pair_label
 from suara.analyse.section import Section, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["RULES", "nullable", "official_accounts", "local_day_window", "find_violations", "law_watch",
@@ -440,5 +441,5 @@ class LawWatch(Section):
              "columns": [ui["rule"], ui["severity"], ui["candidate"], ui["platform"], ui["author"], "n", ui["from"]],
              "rows": [[f.get(key) or f.get("rule"), f.get("severity"),
                        pair_label(election, f["candidate"]) if f.get("candidate") else "", f.get("platform"),
-                       f.get("handle") or "", f"{f['count']:,}" if isinstance(f.get("count"), int) else (f.get("count") or ""),
+                       f.get("handle") or "", formats.integer(f['count']) if isinstance(f.get("count"), int) else (f.get("count") or ""),
                        (f.get("first_at") or "")[:16]] for f in fnd[:100]]}]

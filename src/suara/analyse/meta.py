@@ -15,6 +15,7 @@ from typing import Any
 
 from suara.analyse.base import current_version
 from suara.analyse.section import Section, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["meta_section", "Meta"]
@@ -67,7 +68,7 @@ class Meta(Section):
         days = (vote - ref).days
         today = dt.date.today()
         web_days = (vote - max(ref, today if today < vote else ref)).days
-        n = {k: f"{result.get(k, 0):,}" for k in ("posts", "accounts", "flagged_accounts", "quarantined")}
+        n = {k: formats.integer(result.get(k, 0)) for k in ("posts", "accounts", "flagged_accounts", "quarantined")}
         return [
             {"type": "kpis", "faces": ("report",), "items": [
                 {"value": n["posts"], "label": t["posts"]}, {"value": n["accounts"], "label": t["accounts"]},

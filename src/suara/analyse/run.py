@@ -21,6 +21,7 @@ from typing import Any, Iterable
 
 from suara.analyse.section import SectionError
 from suara.analyse.section import sections as registered
+from suara.config import formats
 
 __all__ = ["analyse_workspace", "print_summary", "failed", "computed"]
 
@@ -110,32 +111,38 @@ def _run_all(ws, registry, names, options, strict, progress, doc, timings, error
             progress(n)
 
 
-def print_summary(doc: dict, ws, console) -> None:
-    """Rich tables of the headline numbers (used by `suara analyse` and `suara demo`)."""
+def print_summary(doc: dict, ws, console, lang: str = "en") -> None:
+    """Rich tables of the headline numbers (used by `suara analyse` and `suara demo`), with
+    the numbers written for ``lang`` (English by default, ``20.644`` and ``54,1%`` for "id")."""
+    with formats.language(lang):
+        _print_summary(doc, ws, console, lang)
+
+
+def _print_summary(doc: dict, ws, console, lang: str) -> None:
     from rich.table import Table
+    from suara.config.i18n import texts
+    t_ = texts("cli", lang)
     sov = doc.get("share_of_voice")
     if isinstance(sov, dict) and "all" in sov:
-        t = Table(title=f"Share of voice — {ws.election.name}")
-        for c in ("pair", "mentions", "share", "unique accounts", "net sentiment",
-                  "share (buzzers removed)"):
-            t.add_column(c, justify="left" if c == "pair" else "right")
+        t = Table(title=f"{t_['sov']} — {ws.election.name}")
+        for i, c in enumerate(t_["sov_cols"]):
+            t.add_column(c, justify="left" if i == 0 else "right")
         filt = sov.get("filtered", {})
         for c in ws.election.candidates:
             a = sov["all"].get(c.ballot, {})
             f = filt.get(c.ballot, {})
             # a pair nobody mentioned has no sentiment (None), not a crash
-            t.add_row(f"{c.ballot} {c.short}", f"{a.get('mentions') or 0:,}",
-                      f"{a.get('share') or 0:.1%}", f"{a.get('unique_accounts') or 0:,}",
-                      f"{a.get('net_sentiment') or 0:+.2f}", f"{f.get('share') or 0:.1%}")
+            t.add_row(f"{c.ballot} {c.short}", formats.integer(a.get('mentions') or 0),
+                      formats.percent(a.get('share') or 0), formats.integer(a.get('unique_accounts') or 0),
+                      formats.signed(a.get('net_sentiment') or 0), formats.percent(f.get('share') or 0))
         console.print(t)
     meta = doc.get("meta", {})
-    console.print(f"Posts: {meta.get('posts', 0):,}  accounts: {meta.get('accounts', 0):,}  "
-                  f"quarantined rows: {meta.get('quarantined', 0):,}  "
-                  f"flagged accounts: {meta.get('flagged_accounts', 0):,}")
+    console.print(t_["totals"].format(**{k: formats.integer(meta.get(k, 0)) for k in
+                                         ("posts", "accounts", "quarantined", "flagged_accounts")}))
     errs = dict(meta.get("errors") or {})
     errs.update({n: failed(v) for n, v in doc.items() if failed(v) and n not in errs})
     for n, e in errs.items():
-        console.print(f"[yellow]Section {n} failed:[/] {e}")
+        console.print(f"[yellow]{t_['failed'].format(n=n)}[/] {e}")
 
 
 def print_sections(doc: dict, ws, console, ids: list[str], lang: str = "en") -> None:

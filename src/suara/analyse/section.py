@@ -87,6 +87,19 @@ _REGISTRY: dict[str, "Section"] = {}
 _LOADED = False
 
 
+def _in_language(render: Callable) -> Callable:
+    import functools
+
+    from suara.config.formats import language
+
+    @functools.wraps(render)
+    def wrapped(self, result, lang: str = "id", *args, **kw):
+        with language(lang):
+            return render(self, result, lang, *args, **kw)
+    wrapped._formats_lang = True  # type: ignore[attr-defined]
+    return wrapped
+
+
 class SectionError(ValueError):
     """A section was asked for something it does not declare (unknown id or option)."""
 
@@ -103,6 +116,14 @@ class Section:
     report: ClassVar[bool] = True
     #: shown first on its pages and in the report (the morning brief), whatever its registry order
     lead: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kw):
+        """A subclass's ``render`` formats numbers and dates in its ``lang`` (one formatter,
+        :mod:`suara.config.formats`, also for the helpers it calls)."""
+        super().__init_subclass__(**kw)
+        own = cls.__dict__.get("render")
+        if own is not None and not getattr(own, "_formats_lang", False):
+            cls.render = _in_language(own)
 
     def compute(self, ws, **options) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -239,17 +260,19 @@ def check_blocks(blocks: Iterable[dict]) -> list[dict]:
 
 # ------------------------------------------------------------------------- generic blocks
 def fmt(v: Any) -> str:
-    """A value as a short cell text.
+    """A value as a short cell text, in the language being rendered
+    (:mod:`suara.config.formats`; Indonesian outside a section's ``render``).
 
-    >>> fmt(0.12345), fmt(12345), fmt([1, 2]), fmt(None)
-    ('0.123', '12,345', '1, 2', '')
+    >>> fmt(0.12345), fmt(12345), fmt([1, 2]), fmt(None), fmt(float("nan"))
+    ('0,123', '12.345', '1, 2', '', '–')
     """
+    from suara.config import formats
     if isinstance(v, float):
-        return f"{v:.3f}" if abs(v) < 10 else f"{v:,.1f}"
+        return formats.decimal(v, digits=3) if abs(v) < 10 else formats.decimal(v, digits=1)
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, int):
-        return f"{v:,}"
+        return formats.integer(v)
     if isinstance(v, (list, tuple)):
         return ", ".join(fmt(x) for x in v[:8]) + (" …" if len(v) > 8 else "")
     if isinstance(v, dict):
@@ -336,9 +359,9 @@ def colours(election) -> dict[str, str]:
 
 
 def tzname(election) -> str:
-    """WITA/WIB/WIT for Indonesian zones, else the zone name."""
-    return {"Asia/Makassar": "WITA", "Asia/Jakarta": "WIB", "Asia/Jayapura": "WIT"}.get(
-        election.timezone, election.timezone)
+    """WITA/WIB/WIT for Indonesian zones, else the zone's abbreviation or UTC offset."""
+    from suara.config.formats import zone_label
+    return zone_label(election.timezone)
 
 
 #: the built-in sections' ids (what ``suara analyse --section`` takes; third-party sections add theirs)

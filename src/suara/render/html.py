@@ -68,15 +68,16 @@ def _map_figure(b: dict) -> go.Figure:
     return fig
 
 
-def block_html(b: dict, div_id: str | None = None, csv_label: str = "CSV") -> str:
-    """One block as HTML (charts need plotly.js on the page), with its CSV download link."""
-    out = _content_html(b, div_id)
+def block_html(b: dict, div_id: str | None = None, csv_label: str = "CSV", lang: str = "id") -> str:
+    """One block as HTML (charts need plotly.js on the page, and follow ``lang``'s number and
+    date formats), with its CSV download link."""
+    out = _content_html(b, div_id, lang)
     if b.get("csv"):
         out += f'<a class="dl" href="{_E(b["csv"])}">{_E(csv_label)}</a>'
     return out
 
 
-def _content_html(b: dict, div_id: str | None) -> str:
+def _content_html(b: dict, div_id: str | None, lang: str = "id") -> str:
     t = b["type"]
     if t == "kpis":
         tiles = []
@@ -90,11 +91,11 @@ def _content_html(b: dict, div_id: str | None) -> str:
         body = "".join("<tr>" + "".join(f"<td{_long(c)}>{_cell(c)}</td>" for c in r) + "</tr>" for r in b["rows"])
         return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if t == "chart":
-        return f'<div class="chart">{figure_div(go.Figure(b["figure"]), div_id or f"chart-{next(_ids)}")}</div>'
+        return f'<div class="chart">{figure_div(go.Figure(b["figure"]), div_id or f"chart-{next(_ids)}", lang)}</div>'
     if t == "map" and "regions" in b:
         return f'<div class="chart map">{map_html(b, div_id or f"map-{next(_ids)}")}</div>'
     if t == "map":   # the older form: region centres as points
-        return f'<div class="chart">{figure_div(_map_figure(b), div_id or f"map-{next(_ids)}")}</div>'
+        return f'<div class="chart">{figure_div(_map_figure(b), div_id or f"map-{next(_ids)}", lang)}</div>'
     style = b.get("style", "p")
     if style in ("list", "olist"):
         tag = "ol" if style == "olist" else "ul"
@@ -114,7 +115,7 @@ def _chart_id(b: dict) -> str | None:
     return f"chart-{b['id']}" if b.get("id") and b["type"] in ("chart", "map") else None
 
 
-def blocks_html(blocks: Iterable[dict], csv_label: str = "CSV") -> str:
+def blocks_html(blocks: Iterable[dict], csv_label: str = "CSV", lang: str = "id") -> str:
     """Blocks in sequence; a titled block gets a sub-heading (the report's layout)."""
     parts = []
     for b in blocks:
@@ -122,16 +123,17 @@ def blocks_html(blocks: Iterable[dict], csv_label: str = "CSV") -> str:
             parts.append(f"<h3>{_E(b['title'])}</h3>")
         if b.get("explain") and b.get("title"):
             parts.append(f'<p class="explain">{_E(b["explain"])}</p>')
-        parts.append(block_html(b, _chart_id(b), csv_label))
+        parts.append(block_html(b, _chart_id(b), csv_label, lang))
     return "".join(parts)
 
 
-def section_html(blocks: Iterable[dict]) -> str:
+def section_html(blocks: Iterable[dict], lang: str = "id") -> str:
     """The body of one report section: its report blocks in order."""
-    return blocks_html(for_face(blocks, "report"))
+    return blocks_html(for_face(blocks, "report"), lang=lang)
 
 
-def cards(blocks: Iterable[dict], sid: str, title: str, explain: str = "", csv_label: str = "CSV") -> list[dict]:
+def cards(blocks: Iterable[dict], sid: str, title: str, explain: str = "", csv_label: str = "CSV",
+          lang: str = "id") -> list[dict]:
     """Web cards of one section: a titled block opens a card; untitled blocks join the card
     before them (the first one opens a card with the section's title). Each card is
     ``{"id", "title", "explain", "html"}``."""
@@ -141,5 +143,5 @@ def cards(blocks: Iterable[dict], sid: str, title: str, explain: str = "", csv_l
             out.append({"id": b.get("id") or (sid if not out else f"{sid}-{len(out)}"),
                         "title": b.get("title") or title,
                         "explain": b.get("explain") or ("" if b.get("title") else explain), "html": ""})
-        out[-1]["html"] += block_html(b, _chart_id(b), csv_label)
+        out[-1]["html"] += block_html(b, _chart_id(b), csv_label, lang)
     return out

@@ -43,10 +43,10 @@ def report_sections(ws, doc: dict, lang: str = "id") -> list[dict]:
         if err:
             title, _ = Section.heading(sec, None, lang)  # the plain title: the result is an error
             out.append({"id": sid, "title": title, "explain": "",
-                        "html": section_html([error_block(err, tr(lang)["section_failed"])])})
+                        "html": section_html([error_block(err, tr(lang)["section_failed"])], lang)})
             continue
         blocks = sec.render(result, lang, ws.election)
-        body = section_html(blocks)
+        body = section_html(blocks, lang)
         if not body:
             continue
         title, explain = sec.heading(result, lang)

@@ -27,9 +27,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import suara
 from suara.serve import csp, labelling
@@ -60,7 +62,9 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     app.state.web = state
     app.state.ws, app.state.cache, app.state.users = state.ws, state.cache, state.users
     csp.install(app, state.templates)
-    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _server_error)
     app.include_router(public.router)
     app.include_router(pages.router)
     app.include_router(cases.router)
@@ -74,20 +78,59 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     return app
 
 
-async def _http_error(request: Request, exc: HTTPException):
-    """API errors as JSON; a page's 401 (and the API reference's) redirects to the login, its
-    400/403/404 is a short page."""
-    if exc.status_code != 401 or (request.url.path.startswith("/api/") and request.url.path != "/api/v1/docs"):
-        if not request.url.path.startswith("/api/") and exc.status_code in (400, 403, 404):
-            return HTMLResponse(f"<h1>{exc.status_code}</h1><p>{_esc(exc.detail)}</p>", status_code=exc.status_code)
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") and request.url.path != "/api/v1/docs"
+
+
+def _error_page(request: Request, status: int, detail: Any = "", headers: dict | None = None) -> HTMLResponse:
+    """A styled error page in the user's language (the war room's frame, a message for the
+    status and the detail that names what was wrong)."""
+    state = request.app.state.web
+    try:
+        user = state.current_user(request)
+    except Exception:  # noqa: BLE001 - a rate-limited or broken session still gets its error page
+        user = None
+    t = state.texts(lang_of(request))
+    key = f"error_{status}" if f"error_{status}" in t else ("error_4xx" if status < 500 else "error_500")
+    resp = state.render(request, "error.html", user, title=t[key], status=status, message=t[key + "_text"],
+                        detail="" if detail in (None, "") else str(detail), page="error", charts=False)
+    resp.status_code = status
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    """API errors as JSON; a page's 401 (and the API reference's) redirects to the login; any
+    other page error is a styled page in the user's language."""
+    if exc.status_code != 401 or _is_api(request):
+        if not _is_api(request):
+            return _error_page(request, exc.status_code, exc.detail if exc.status_code != 404 else "",
+                               getattr(exc, "headers", None))
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     nxt = request.url.path + (("?" + request.url.query) if request.url.query else "")
     return RedirectResponse("/login?" + urlencode({"next": nxt}), status_code=303)
 
 
-def _esc(s: Any) -> str:
-    import html
-    return html.escape(str(s))
+async def _validation_error(request: Request, exc: RequestValidationError):
+    """Malformed parameters: the API's 422 JSON as FastAPI gives it; a page's is a styled page
+    naming the fields (400 for a page's GET, e.g. a bad filter)."""
+    if _is_api(request):
+        from fastapi.exception_handlers import request_validation_exception_handler
+        return await request_validation_exception_handler(request, exc)
+    fields = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or '?'}: {e.get('msg', '')}"
+                       for e in exc.errors())
+    return _error_page(request, 400 if request.method == "GET" else 422, fields)
+
+
+async def _server_error(request: Request, exc: Exception):
+    """An unexpected failure: JSON for the API, a styled page for a person (no traceback)."""
+    if _is_api(request):
+        return JSONResponse({"detail": "internal server error"}, status_code=500)
+    try:
+        return _error_page(request, 500)
+    except Exception:  # noqa: BLE001 - the error page itself failed: a plain answer
+        return HTMLResponse("<h1>500</h1>", status_code=500)
 
 
 def run_server(workspace: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:

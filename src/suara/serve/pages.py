@@ -24,6 +24,7 @@ from suara.analyse.base import pair_label
 from suara.analyse.run import failed
 from suara.analyse.section import Section, figure, generic_table, period_link, posts_link
 from suara.analyse.section import sections as registered
+from suara.config import formats
 from suara.render import cards
 
 __all__ = ["PAGES", "PAGE_ORDER", "blocks_for", "generic_table"]
@@ -52,13 +53,11 @@ PAGES: Mapping[str, list[str]] = _Pages()
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _pct(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v)
 
 
 # ------------------------------------------------------------------------ web-only panels
@@ -153,7 +152,7 @@ def _network_figure(ws, t: dict, net: dict) -> go.Figure:
             hovertext=[f"{n['label']} ({n['platform']})" + (f"<br>{t['cluster']} {n['cluster']}" if n.get("cluster")
                                                             and n["cluster"] != "?" else "")
                        + f"<br>{_network_legend(ws, n, t)}"
-                       + (f"<br>buzzer {float(n['score']):.2f}" if n.get("score") is not None else "") for n in ns],
+                       + (f"<br>{t.get('buzzer_score', 'buzzer')} {formats.decimal(n['score'])}" if n.get("score") is not None else "") for n in ns],
             hoverinfo="text")
     fig.update_layout(height=600, xaxis=dict(visible=False), yaxis=dict(visible=False),
                       legend=dict(orientation="h", y=-0.02), margin=dict(l=10, r=10, t=30, b=10),
@@ -201,9 +200,9 @@ def _network_panel(ws, t: dict, extra: dict) -> list[dict]:
     if acc:
         blocks.append({"type": "table", "id": "account-scores", "title": t["account_scores"],
                        "explain": t["scores_explain"], "csv": "/api/v1/network.csv",
-                       "columns": [t["author"], t["platform"], t["cluster"], "buzzer score", t["reasons"]],
+                       "columns": [t["author"], t["platform"], t["cluster"], t.get("buzzer_score", "buzzer score"), t["reasons"]],
                        "rows": [[{"text": a["label"], "href": posts_link(account=a["account_ref"])}, a["platform"],
-                                 a.get("cluster") or "", f"{a.get('score') or 0:.2f}", a.get("reasons") or ""]
+                                 a.get("cluster") or "", formats.decimal(a.get('score') or 0, t.get('_lang')), a.get("reasons") or ""]
                                 for a in acc]})
     return blocks
 
@@ -228,7 +227,7 @@ def _section_cards(sec: Section, page: str, ws, doc: dict, t: dict) -> list[dict
         return [{"id": sec.id, "title": title, "error": err}]
     try:
         blocks = [b for b in sec.render(result, lang, ws.election) if page in b.get("pages", (page,))]
-        return cards(blocks, sec.id, title, csv_label=t.get("download_csv", "CSV"))
+        return cards(blocks, sec.id, title, csv_label=t.get("download_csv", "CSV"), lang=lang)
     except Exception as e:  # noqa: BLE001 - shown in its card, the rest of the page still renders
         return [{"id": sec.id, "title": title, "error": f"{type(e).__name__}: {e}"}]
 
@@ -242,7 +241,9 @@ def blocks_for(page: str, ws, doc: dict, t: dict, extra: dict | None = None) -> 
     extra = extra or {}
     csv = t.get("download_csv", "CSV")
     panel, first = PANELS.get(page, (None, False))
-    panel_cards = cards(panel(ws, t, extra), page, page, csv_label=csv) if panel else []
+    lang = t.get("_lang", "id")
+    with formats.language(lang):
+        panel_cards = cards(panel(ws, t, extra), page, page, csv_label=csv, lang=lang) if panel else []
     out = list(panel_cards) if first else []
     for sid in PAGES[page]:
         if sid in doc:

@@ -136,9 +136,20 @@ class WebState:
         if not token or not user.get("csrf") or not secrets.compare_digest(token, user["csrf"]):
             raise HTTPException(403, "invalid CSRF token; reload the page")
 
+    def texts(self, lang: str) -> dict:
+        """The page texts of ``lang`` with the election's zone in the time headings (WITA...)."""
+        cache = self.__dict__.setdefault("_texts", {})
+        if lang not in cache:
+            t = dict(strings(lang))
+            zone = self.zone()
+            t["time"] = t.get("time_tz", t["time"]).format(tz=zone)
+            t["zone"] = zone
+            cache[lang] = t
+        return cache[lang]
+
     def render(self, request: Request, name: str, user: dict | None, **ctx) -> HTMLResponse:
         lang = lang_of(request)
-        base = {"request": request, "lang": lang, "t": strings(lang), "election": self.ws.election, "user": user,
+        base = {"request": request, "lang": lang, "t": self.texts(lang), "election": self.ws.election, "user": user,
                 "csrf": (user or {}).get("csrf") or self.read_session(request).get("csrf", ""),
                 "can_import": bool(user and auth.can(user["role"], "import")),
                 "can_admin": bool(user and auth.can(user["role"], "users"))}

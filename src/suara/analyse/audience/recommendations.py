@@ -18,6 +18,7 @@ import pandas as pd
 
 from suara.analyse.base import enriched, flagged, memo, objcols, region_names, safe_float
 from suara.analyse.section import Section, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
 from suara.analyse.audience.segments import account_segments
@@ -223,17 +224,15 @@ def recommendations_section(ws, top: int = 20, per_segment: int = 3) -> dict[str
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 def _signed(v: Any) -> str:
-    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+    return formats.signed(v)
 
 
 @register

@@ -20,6 +20,7 @@ import pandas as pd
 from suara.analyse.audience.region_map import map_block
 from suara.analyse.base import account_daily, pair_label, pct, region_names, safe_float
 from suara.analyse.section import Section, colours, figure, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["regions_section", "Regions"]
@@ -109,17 +110,15 @@ def regions_section(ws) -> dict[str, Any]:
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 def _signed(v: Any) -> str:
-    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+    return formats.signed(v)
 
 
 @register
@@ -151,12 +150,12 @@ class Regions(Section):
         rep = ("report",)
         blocks = [
             {"type": "text", "faces": rep,
-             "text": f"{t['coverage']}: {inf['located']:,} / {inf['accounts']:,} ({pct(inf['coverage'])})"},
+             "text": f"{t['coverage']}: {formats.integer(inf['located'])} / {formats.integer(inf['accounts'])} ({pct(inf['coverage'])})"},
             {"type": "chart", "faces": rep, "figure": figure(fig)},
             {"type": "table", "faces": rep,
              "columns": [t["region"], t["dpt"], "n", *[pair_label(e, b) for b in e.ballots],
                          *[f"{t['index']} {b}" for b in e.ballots]],
-             "rows": [[f[c]["name"], pct(f[c]["dpt_weight"]), f"{f[c]['mentions']:,}",
+             "rows": [[f[c]["name"], pct(f[c]["dpt_weight"]), formats.integer(f[c]['mentions']),
                        *[pct(f[c]["pairs"][b]["share"]) for b in e.ballots],
                        *[f[c]["pairs"][b]["voice_index"] for b in e.ballots]] for c in codes]}]
         return blocks + [map_block(result, e, lang)] + _web(result, ui, e)

@@ -22,6 +22,7 @@ from suara.analyse.base import (candidate_mentions, enriched, local_time, memo, 
                                 region_names, safe_float, without_flagged)
 from suara.analyse.privacy import Pseudonymiser
 from suara.analyse.section import Section, figure, generic_table, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
 
@@ -234,17 +235,15 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 def _signed(v: Any) -> str:
-    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+    return formats.signed(v)
 
 
 @register
@@ -284,7 +283,7 @@ class Segments(Section):
                                 for s in f.get("segments", [])[:15]]})
         pp = f.get("persuadables", {})
         blocks.append({"type": "table", "faces": rep,
-                       "title": f"{t['pers']}: {pp.get('accounts', 0):,} ({pct(pp.get('share_of_accounts'))})",
+                       "title": f"{t['pers']}: {formats.integer(pp.get('accounts', 0))} ({pct(pp.get('share_of_accounts'))})",
                        "columns": [t["issue"], t["accounts"], t["lift"]],
                        "rows": [[issue_label(e, i["issue"], lang), i["accounts"], i["lift"]]
                                 for i in pp.get("issues", [])[:10]]})

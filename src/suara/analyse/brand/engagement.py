@@ -22,6 +22,7 @@ from suara.analyse.base import (ORGANIC_REACH, VIEWS, candidate_mentions, curren
                                 memo, objcols, pair_label, reach_expr, safe_float, tz_offset_minutes)
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register, tzname
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["engagement_section", "Engagement"]
@@ -204,7 +205,7 @@ class Engagement(Section):
         for b, posts in a.get("top_posts", {}).items():
             for p in posts[:3]:
                 rows.append([pair_label(election, b), p["author"], p["platform"], p["format"],
-                             f"{p['interactions']:,}", p["why"]])
+                             formats.integer(p['interactions']), p["why"]])
         rep = ("report",)
         return [{"type": "chart", "figure": figure(fig), "faces": rep},
                 {"type": "chart", "figure": figure(hf), "faces": rep},
@@ -217,9 +218,7 @@ class Engagement(Section):
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _web(eng: dict, t: dict, e) -> list[dict]:
@@ -230,21 +229,21 @@ def _web(eng: dict, t: dict, e) -> list[dict]:
     if fmt:
         rows = sorted(fmt.items(), key=lambda kv: -(kv[1].get("mean_interactions") or 0))
         fig = go.Figure(go.Bar(x=[k for k, _ in rows], y=[v.get("mean_interactions") for _, v in rows],
-                               text=[f"{v.get('posts', 0):,}" for _, v in rows]))
+                               text=[formats.integer(v.get('posts', 0)) for _, v in rows]))
         fig.update_layout(title=t["formats_title"], height=320)
         blocks += [{"type": "chart", "id": "formats", "title": t["formats_title"], "explain": t["formats_explain"],
                     "figure": figure(fig), **web},
                    {"type": "table", **web, "csv": "/api/v1/analysis/engagement.csv?part=all&sub=by_format",
                     "columns": [t["format"], t["n_posts"], t["mean_interactions"], t["engagement_rate"]],
                     "rows": [[k, _num(v.get("posts")), _num(v.get("mean_interactions")),
-                              f"{v['engagement_rate']:.1%}" if isinstance(v.get("engagement_rate"), (int, float)) else ""]
+                              formats.percent(v['engagement_rate']) if isinstance(v.get("engagement_rate"), (int, float)) else ""]
                              for k, v in rows]}]
     hours = eng.get("by_hour") or {}
     if hours:
         tz = tzname(e)
         hs = sorted(hours, key=lambda h: int(h))
         fig = go.Figure(go.Bar(x=[int(h) for h in hs], y=[hours[h].get("mean_interactions") for h in hs],
-                               text=[f"{hours[h].get('posts', 0):,}" for h in hs]))
+                               text=[formats.integer(hours[h].get('posts', 0)) for h in hs]))
         fig.update_layout(title=t["hours_title"].format(tz=tz), height=320,
                           xaxis=dict(title=t["hour_local"].format(tz=tz), dtick=1))
         blocks += [{"type": "chart", "id": "hours", "title": t["hours_title"].format(tz=tz),

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from suara.analyse.base import VIEWS, candidate_mentions, flagged, pair_label, pct, safe_float, tz_offset_minutes
 from suara.analyse.section import Section, figure, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["exposure_section", "Exposure", "FOLLOWER_BANDS"]
@@ -88,11 +89,11 @@ def exposure_section(ws) -> dict[str, Any]:
 
 
 def _num(v: Any) -> str:
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.integer(v) if isinstance(v, int) else ("" if v is None else str(v))
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 @register

@@ -22,6 +22,7 @@ from suara.analyse.accounts import account_profiles, account_stances, interactio
 from suara.analyse.base import ORGANIC_REACH, VIEWS, candidate_mentions, flagged, memo, objcols, safe_float
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["influencers_section", "Influencers"]
@@ -191,9 +192,7 @@ def _toward(d: dict) -> str:
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 @register
@@ -221,11 +220,11 @@ class Influencers(Section):
             {"type": "text", "text": f"({t['nobuzz']})", "faces": rep},
             {"type": "table", "faces": rep,
              "columns": [t["account"], "platform", t["type"], t["inter"], "reach", "PageRank", t["influence"], t["toward"]],
-             "rows": [[r["account"], r["platform"], r["type"], f"{r['engagement']:,}", f"{r['estimated_reach']:,}",
+             "rows": [[r["account"], r["platform"], r["type"], formats.integer(r['engagement']), formats.integer(r['estimated_reach']),
                        r["pagerank"], r["influence"], _toward(r["toward"])] for r in f.get("top", [])[:15]]},
             {"type": "table", "title": t["rising"], "faces": rep,
              "columns": [t["account"], t["type"], t["inter"], t["growth"]],
-             "rows": [[r["account"], r["type"], f"{r['engagement_last7']:,}", f"{r['growth']}x"]
+             "rows": [[r["account"], r["type"], formats.integer(r['engagement_last7']), f"{r['growth']}x"]
                       for r in f.get("rising", [])]},
             {"type": "chart", "figure": figure(fig), "faces": rep}]
         inf = result.get("all") or {}
@@ -249,7 +248,7 @@ class Influencers(Section):
             blocks.append({"type": "table", "id": "by-type", "title": ui["by_type"], "explain": ui["by_type_explain"],
                            "columns": [ui["type"], ui["accounts"], ui["engagement"], ui["share"]], **web,
                            "rows": [[k, _num(v.get("accounts")), _num(v.get("engagement")),
-                                     f"{v['engagement_share']:.1%}" if isinstance(v.get("engagement_share"), (int, float))
+                                     formats.percent(v['engagement_share']) if isinstance(v.get("engagement_share"), (int, float))
                                      else ""] for k, v in bt.items()]})
         return blocks
 

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from suara.analyse.base import VIEWS, account_daily, pair_label, pct, safe_float, signed, wilson_lower
 from suara.analyse.section import Section, colours, figure, period_link, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["share_of_voice", "share_of_voice_section", "ShareOfVoice"]
@@ -164,7 +165,7 @@ class ShareOfVoice(Section):
         ballots = list(e.ballots)
         label = {b: pair_label(e, b) for b in ballots}
         all_, filt = result["all"], result["filtered"]
-        rows = [[label[b], f"{all_.get(b, {}).get('mentions', 0):,}", pct(all_.get(b, {}).get("share")),
+        rows = [[label[b], formats.integer(all_.get(b, {}).get('mentions', 0)), pct(all_.get(b, {}).get("share")),
                  pct(filt.get(b, {}).get("share")), pct(all_.get(b, {}).get("share_of_citizens")),
                  signed(all_.get(b, {}).get("net_sentiment")), pct(all_.get(b, {}).get("sentiment_weighted_share")),
                  pct(all_.get(b, {}).get("trust"))] for b in ballots]
@@ -216,10 +217,10 @@ class ShareOfVoice(Section):
                        "columns": [t["candidate"], t["mentions"], t["share"], t["unique_accounts"], t["net_sentiment"],
                                    t["share"] + " · " + t["filtered"]],
                        "rows": [[{"text": f"{c.ballot} {c.short}", "href": posts_link(candidate=c.ballot)},
-                                 {"text": f"{all_.get(c.ballot, {}).get('mentions', 0):,}",
+                                 {"text": formats.integer(all_.get(c.ballot, {}).get('mentions', 0)),
                                   "href": posts_link(candidate=c.ballot)},
                                  _pct(all_.get(c.ballot, {}).get("share")),
-                                 f"{all_.get(c.ballot, {}).get('unique_accounts', 0):,}",
+                                 formats.integer(all_.get(c.ballot, {}).get('unique_accounts', 0)),
                                  _signed(all_.get(c.ballot, {}).get("net_sentiment")),
                                  {"text": _pct(filt.get(c.ballot, {}).get("share")),
                                   "href": posts_link(candidate=c.ballot, buzzer="exclude")}] for c in cands]})
@@ -265,8 +266,8 @@ class ShareOfVoice(Section):
 
 
 def _pct(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v)
 
 
 def _signed(v: Any) -> str:
-    return f"{v:+.2f}" if isinstance(v, (int, float)) and v == v else "–"
+    return formats.signed(v)

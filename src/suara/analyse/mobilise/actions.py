@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from suara.analyse.base import account_region, current_version, flagged, mentions, pair_label, pct
 from suara.analyse.mobilise.common import _audit, _iso, _local, _now, to_utc
 from suara.analyse.section import Section, figure, posts_link, register
+from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.mobilise.volunteers import _volunteer_participation, consented_volunteers
 
@@ -500,13 +501,11 @@ def volunteer_leaderboard(ws, top: int = 20) -> pd.DataFrame:
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 @register
@@ -540,9 +539,9 @@ class Actions(Section):
             {"type": "table", "faces": rep,
              "columns": [t["name"], t["kind"], t["pair"], t["posts"], t["acc"], t["coord"],
                          t["reach"], t["regions"], t["net"], t["progress"]],
-             "rows": [[a["name"], a["kind"], a["candidate"] or "–", f"{a['posts']:,}", f"{a['accounts']['organic']:,}",
-                       f"{a['accounts']['coordinated']:,}", f"{a['reach']:,}", a["regions_reached"],
-                       "–" if a["net_sentiment"] is None else f"{a['net_sentiment']:+.2f}",
+             "rows": [[a["name"], a["kind"], a["candidate"] or "–", formats.integer(a['posts']), formats.integer(a['accounts']['organic']),
+                       formats.integer(a['accounts']['coordinated']), formats.integer(a['reach']), a["regions_reached"],
+                       formats.signed(a["net_sentiment"]),
                        pct(a["progress"]["done"]) if a["progress"]["done"] is not None else "–"] for a in acts]},
             {"type": "table", "id": "actions", "title": ui["actions"], "explain": ui["actions_explain"],
              "faces": ("web",), "csv": "/api/v1/analysis/actions.csv?part=detected",

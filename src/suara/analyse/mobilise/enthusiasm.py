@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from suara.analyse.base import mentions, pair_label, without_flagged
 from suara.analyse.section import Section, colours, figure, register
+from suara.config import formats
 from suara.config.i18n import texts
 
 __all__ = ["enthusiasm", "enthusiasm_section", "Enthusiasm"]
@@ -94,13 +95,11 @@ def enthusiasm_section(ws, weeks: int = 8, min_accounts: int = 5) -> dict[str, A
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 @register

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from suara.analyse.base import enriched, flagged
 from suara.analyse.mobilise.common import _iso, _local, to_utc
 from suara.analyse.section import Section, figure, register
+from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.mobilise.actions import _resolve_posts
 
@@ -184,13 +185,11 @@ def live_section(ws) -> dict[str, Any]:
 
 
 def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.2f}" if abs(v) < 100 else f"{v:,.0f}"
-    return f"{v:,}" if isinstance(v, int) else ("" if v is None else str(v))
+    return formats.number(v)
 
 
 def _p(v: Any) -> str:
-    return f"{v:.1%}" if isinstance(v, (int, float)) else ""
+    return formats.percent(v) if isinstance(v, (int, float)) else ""
 
 
 @register
