@@ -344,9 +344,6 @@ def test_hardening_secrets_never_printed_logged_or_stored(tmp_path, monkeypatch)
 
 
 # ----------------------------------------------------------------------------- throughput
-@pytest.mark.xfail(strict=True, reason="known regression: the posts explorer's resolved account "
-                   "types (account_profiles) read under the store lock, so explorer reads wait for a "
-                   "writer; alerts, cases and /healthz do not")
 def test_hardening_web_reads_do_not_wait_for_the_store_lock(app_ws):
     """Reads run on per-thread cursors: while a write holds the store lock (a long import
     step), the posts explorer, alerts, cases and /healthz still answer."""

@@ -18,7 +18,7 @@ from suara.analyse.base import candidate_mentions, flagged, memo, objcols
 from suara.analyse.privacy import Pseudonymiser
 from suara.enrich.regions import interaction_edges
 
-__all__ = ["account_profiles", "account_stances", "drop_flagged", "interaction_edges", "STANCE_THRESHOLD",
+__all__ = ["account_profiles", "read_profiles", "resolve_types", "read_overrides", "account_stances", "drop_flagged", "interaction_edges", "STANCE_THRESHOLD",
            "ACTIVITY_LEVELS"]
 
 #: mean targeted sentiment toward a pair at or above which an account is a supporter, and at
@@ -46,18 +46,71 @@ def account_profiles(ws) -> pd.DataFrame:
     return memo(ws, "account_profiles", lambda: _account_profiles(ws))
 
 
-def _account_profiles(ws) -> pd.DataFrame:
-    a = ws.store.table("accounts").select(
-        "platform", "account_id", "handle", "display_name", "followers", "created_at",
-        "account_type", "verified").execute()
+_READ_PROFILES: dict[tuple, pd.DataFrame] = {}
+
+
+def read_profiles(ws, reader, data_key: tuple) -> pd.DataFrame:
+    """:func:`account_profiles` read through a read pool (:mod:`suara.store.reads`), without
+    the store's lock, kept while ``data_key`` (the store's change key) stays the same: the
+    web's reads never wait for a writer. Do not modify the frame it returns."""
+    key = (str(getattr(ws, "path", "")), id(ws.store.con), tuple(data_key))
+    val = _READ_PROFILES.get(key)
+    if val is None:
+        val = _account_profiles(ws, reader)
+        for k in [k for k in _READ_PROFILES if k[:2] == key[:2]]:
+            _READ_PROFILES.pop(k, None)
+        _READ_PROFILES[key] = val
+    return val
+
+
+_PROFILE_COLUMNS = ("platform", "account_id", "handle", "display_name", "followers", "created_at",
+                    "account_type", "verified")
+
+
+def _account_profiles(ws, reader=None) -> pd.DataFrame:
+    from suara.store.admin import account_type_overrides
+    if reader is None:
+        a = ws.store.table("accounts").select(*_PROFILE_COLUMNS).execute()
+        decided = account_type_overrides(ws.store)   # an admin's decision wins over everything
+    else:
+        a = reader.sql("SELECT " + ", ".join(_PROFILE_COLUMNS) + " FROM accounts")
+        decided = read_overrides(reader)
     a = objcols(a)
-    el = ws.election
+    a["type"] = resolve_types(a, ws.election, decided)
+    ps = Pseudonymiser(ws)
+    # a missing handle is NaN in the frame: pass None so a public account shows its id
+    a["display"] = [ps(t, p, i, h if isinstance(h, str) and h else None)
+                    for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
+    a["account_id"] = a.account_id.astype(str).astype(object)
+    return a
+
+
+def read_overrides(db) -> dict[tuple[str, str], str]:
+    """The admin's account-type decisions read through ``db`` (a store or a read pool)."""
+    import json
+
+    from suara.store.admin import ACCOUNT_TYPE_OVERRIDES, account_type_overrides
+    if hasattr(db, "meta"):   # the store: its cached meta values, under its lock
+        return account_type_overrides(db)
+    raw = db.execute("SELECT value FROM meta WHERE key = ?", [ACCOUNT_TYPE_OVERRIDES]).fetchall()
+    return {tuple(k.split(":", 1)): v for k, v in json.loads(raw[0][0]).items()} if raw and raw[0][0] else {}
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v) or bool(pd.isna(v))
+
+
+def resolve_types(a: pd.DataFrame, election, decided: dict | None = None) -> list[str]:
+    """The resolved type of each account row (platform, account_id, handle, account_type,
+    followers, verified): the admin's decision, then the election's official and tracked
+    accounts, then the exported type, then 10k+ followers or verified = influencer, else
+    citizen. The one rule every output names accounts by."""
+    decided = decided or {}
+    el = election
     tracked = {(t.platform.lower(), t.handle.lower().lstrip("@")): t.account_type
                for t in el.tracked_accounts}
     official = {(p.lower(), h.lower().lstrip("@")) for c in el.candidates
                 for p, hs in c.official_accounts.items() for h in hs}
-    from suara.store.admin import account_type_overrides
-    decided = account_type_overrides(ws.store)   # an admin's decision wins over everything
     types = []
     for p, i, h, t, f, v in zip(a.platform, a.account_id, a.handle, a.account_type, a.followers,
                                 a.verified):
@@ -70,17 +123,11 @@ def _account_profiles(ws) -> pd.DataFrame:
             types.append(tracked[key])
         elif isinstance(t, str) and t not in ("", "unknown"):
             types.append(t)
-        elif (f is not None and f == f and f >= 10000) or v is True:
+        elif (not _missing(f) and f >= 10000) or (not _missing(v) and bool(v)):
             types.append("influencer")
         else:
             types.append("citizen")
-    a["type"] = types
-    ps = Pseudonymiser(ws)
-    # a missing handle is NaN in the frame: pass None so a public account shows its id
-    a["display"] = [ps(t, p, i, h if isinstance(h, str) and h else None)
-                    for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
-    a["account_id"] = a.account_id.astype(str).astype(object)
-    return a
+    return types
 
 
 def account_stances(ws, filtered: bool = False) -> pd.DataFrame:

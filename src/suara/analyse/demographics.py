@@ -32,6 +32,7 @@ from suara.analyse.accounts import account_stances, drop_flagged
 from suara.analyse.audience.segments import account_segments
 from suara.analyse.base import account_daily, enriched, memo, objcols, pair_label, region_names, safe_float
 from suara.analyse.section import Section, register
+from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 from suara.enrich.demographics import AGE_BANDS, GENDERS, OCCUPATIONS, UNKNOWN
@@ -399,7 +400,7 @@ def _message_text(election, c: dict, lang: str) -> str:
         return (f"{who}{' in ' + where if where else ''}: posts on {issue} in {c['format']} format get "
                 f"{c['lift']:.1f}x the usual {what} ({c['posts']} posts).")
     what = "balasan non-negatif" if c["basis"] == "replies" else "interaksi pada unggahan mereka"
-    return (f"{who}{' di ' + where if where else ''}: unggahan tentang {issue} berformat {c['format']} mendapat "
+    return (f"{who}{' di ' + where if where else ''}: unggahan tentang {issue} berformat {label('f', c['format'], 'id')} mendapat "
             f"{c['lift']:.1f}x".replace(".", ",") + f" {what} dibanding biasanya ({c['posts']} unggahan).")
 
 

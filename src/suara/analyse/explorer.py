@@ -123,7 +123,7 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
         df = reader.sql(f"SELECT * FROM ({page}) AS q ORDER BY created_at DESC LIMIT {limit}")
     else:
         df = reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
-    return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock)
+    return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock, reader, data_key)
 
 
 def _compiled(ws, f: PostFilter, salt: str, key: tuple) -> str:
@@ -255,17 +255,22 @@ def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
 
 
 def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: bool, salt: str,
-               lock=None) -> dict[str, Any]:
+               lock=None, reader=None, data_key: tuple | None = None) -> dict[str, Any]:
     off = local_offset(ws.election)
     rows = []
+    prof = None
+    if len(df):
+        if reader is not None and data_key is not None:   # the read pool: no wait for a writer
+            prof = _profiles(ws, reader, data_key)
+        else:
+            with (lock or getattr(ws.store, "_lock", None) or threading.RLock()):   # Ibis on the one connection
+                prof = _profiles(ws)
+    types = _type_map(ws, prof) if prof is not None else {}
     if not show_identities and len(df) and "text" in df and df["text"].astype(str).str.contains("@").any():
-        # citizens @mentioned in a post's text are pseudonymised like its author
-        from suara.analyse.privacy import scrub_text
-        with (lock or getattr(ws.store, "_lock", None) or threading.RLock()):
-            df = df.copy()
-            df["text"] = scrub_text(ws, df["text"].tolist(), salt, mentions_only=True)
-    with (lock or getattr(ws.store, "_lock", None) or threading.RLock()):   # Ibis on the one connection
-        types = _type_map(ws) if len(df) else {}
+        # citizens @mentioned in a post's text are pseudonymised like its author; public
+        # accounts (by their resolved type) stay named
+        df = df.copy()
+        df["text"] = _mentions(ws, prof, salt, data_key)(df["text"].tolist(), df["platform"].astype(str).tolist())
     for r in df.to_dict("records"):
         for k in ("handle", "display_name"):
             if not isinstance(r.get(k), str) or not r[k].strip():
@@ -413,18 +418,54 @@ def _resolved(ws, f: PostFilter, salt: str, show_identities: bool) -> PostFilter
     return f
 
 
-def _profiles(ws):
+def _profiles(ws, reader=None, data_key: tuple | None = None):
     """Accounts with their resolved type (:func:`suara.analyse.accounts.account_profiles`)
-    and whether they are public (named for every role)."""
-    from suara.analyse.accounts import account_profiles
+    and whether they are public (named for every role); through ``reader`` (a read pool,
+    no store lock) when given with the store's ``data_key``."""
+    from suara.analyse.accounts import account_profiles, read_profiles
+    if reader is not None and data_key is not None:
+        key = ("profiles", str(getattr(ws, "path", "")), id(ws.store.con), tuple(data_key))
+        if key not in _DERIVED:
+            prof = read_profiles(ws, reader, data_key)
+            _keep(key, prof.assign(public=prof["type"].isin(sorted(PUBLIC_TYPES))))
+        return _DERIVED[key]
     prof = account_profiles(ws)
     return prof.assign(public=prof["type"].isin(sorted(PUBLIC_TYPES)))
 
 
-def _type_map(ws) -> dict:
-    """(platform, account_id) -> resolved account type (memoised by the profiles per data version)."""
-    prof = _profiles(ws)
-    return dict(zip(zip(prof.platform.astype(str), prof.account_id.astype(str)), prof["type"]))
+#: values derived from the resolved profiles per data version (type map, mention scrubber)
+_DERIVED: dict[tuple, Any] = {}
+
+
+def _keep(key: tuple, val: Any) -> Any:
+    for k in [k for k in _DERIVED if k[0] == key[0] and k[1:3] == key[1:3] and k != key]:
+        _DERIVED.pop(k, None)
+    _DERIVED[key] = val
+    return val
+
+
+def _type_map(ws, prof=None) -> dict:
+    """(platform, account_id) -> resolved account type."""
+    prof = _profiles(ws) if prof is None else prof
+    key = ("types", str(getattr(ws, "path", "")), id(ws.store.con), id(prof))
+    if key in _DERIVED and _DERIVED[key][0] is prof:
+        return _DERIVED[key][1]
+    val = dict(zip(zip(prof.platform.astype(str), prof.account_id.astype(str)), prof["type"]))
+    _keep(key, (prof, val))
+    return val
+
+
+def _mentions(ws, prof, salt: str, data_key: tuple | None):
+    """The @mention scrubber of the resolved profiles (kept per data version and salt)."""
+    from suara.analyse.privacy import MentionScrubber
+    if prof is None:
+        return MentionScrubber(_profiles(ws).iloc[0:0], salt, ws.election)
+    key = ("mentions", str(getattr(ws, "path", "")), id(ws.store.con), id(prof), salt)
+    if key in _DERIVED and _DERIVED[key][0] is prof:
+        return _DERIVED[key][1]
+    val = MentionScrubber(prof, salt, ws.election)
+    _keep(key, (prof, val))
+    return val
 
 def platforms(db) -> list[str]:
     """The platforms that have posts, sorted (``db``: a store or a read pool).

@@ -291,3 +291,72 @@ def scrub_text(ws, texts: list, salt: str, mentions_only: bool = False) -> list:
             return m.group(0)
         return ("@" if m.group(0).startswith("@") else "") + alias[tok]
     return [_TOKEN.sub(sub, t) if isinstance(t, str) else t for t in texts]
+
+
+_MENTION = re.compile(r"(?<![\w.])@([A-Za-z0-9_][A-Za-z0-9_.]{1,63})(?![\w])")
+
+
+class MentionScrubber:
+    """@mentions in post texts as a viewer may see them: a mention of a public account (by
+    its resolved type, or listed in the election's official and tracked accounts) stays named;
+    any other mention becomes a pseudonym — the account's own when the workspace knows it,
+    else a stable one of the handle (a citizen who never posted is still a citizen).
+
+    ``profiles`` is a frame of resolved accounts (platform, account_id, handle, type), e.g.
+    :func:`suara.analyse.accounts.account_profiles`.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> prof = pd.DataFrame({"platform": ["x", "x"], "account_id": ["1", "2"], "handle": ["kompascom", "budi"],
+    ...                      "type": ["media", "citizen"]})
+    >>> s = MentionScrubber(prof, "key")
+    >>> out = s(["kata @kompascom dan @budi, juga @siti_99"], ["x"])[0]
+    >>> "@kompascom" in out, "budi" in out, "siti_99" in out, out.count("@warga-")
+    (True, False, False, 2)
+    """
+
+    def __init__(self, profiles, salt: str, election=None):
+        self.salt = salt
+        self.public: set[str] = set()
+        self.known: dict[tuple[str, str], str] = {}
+        self.any: dict[str, tuple[str, str]] = {}
+        for p, a, h, t in zip(profiles["platform"], profiles["account_id"], profiles["handle"], profiles["type"]):
+            if not isinstance(h, str) or not h:
+                continue
+            h = h.lower().lstrip("@")
+            if t in PUBLIC_TYPES:
+                self.public.add(h)
+            else:
+                self.known[(str(p), h)] = str(a)
+                self.any.setdefault(h, (str(p), str(a)))
+        if election is not None:
+            self.public |= {h.lower().lstrip("@") for c in election.candidates
+                            for hs in c.official_accounts.values() for h in hs}
+            self.public |= {t.handle.lower().lstrip("@") for t in election.tracked_accounts
+                            if is_public(t.account_type)}
+
+    def alias(self, handle: str, platform: str) -> str | None:
+        """The pseudonym a mention of ``handle`` shows; None when the handle is public."""
+        h = handle.lower()
+        if h in self.public:
+            return None
+        acc = self.known.get((platform, h))
+        if acc is not None:
+            return pseudonym(platform, acc, self.salt)
+        if h in self.any:
+            return pseudonym(*self.any[h], self.salt)
+        return pseudonym(platform, "@" + h, self.salt)
+
+    def __call__(self, texts: list, platforms: list) -> list:
+        out = []
+        for text, platform in zip(texts, platforms):
+            if not isinstance(text, str) or "@" not in text:
+                out.append(text)
+                continue
+
+            def sub(m, platform=str(platform)):
+                a = self.alias(m.group(1), platform)
+                return m.group(0) if a is None else "@" + a
+            out.append(_MENTION.sub(sub, text))
+        return out

@@ -11,12 +11,21 @@ from __future__ import annotations
 __all__ = ["scrub_doc", "public_accounts"]
 
 
-def public_accounts(db) -> dict[tuple[str, str], str]:
+def public_accounts(db, election=None) -> dict[tuple[str, str], str]:
     """(platform, handle or account id) -> account type of the accounts named in outputs
-    (official, party, media, city, influencer)."""
+    (official, party, media, city, influencer). With the ``election`` the type is the resolved
+    one (:func:`suara.analyse.accounts.resolve_types`: the admin's decision, the configured
+    official and tracked accounts, 10k+ followers), as the posts explorer names authors."""
+    from suara.analyse.privacy import PUBLIC_TYPES
     types: dict[tuple[str, str], str] = {}
-    df = db.sql("SELECT platform, account_id, handle, account_type FROM accounts "
-                "WHERE account_type IN ('official','party','media','city','influencer')")
+    if election is None:
+        df = db.sql("SELECT platform, account_id, handle, account_type FROM accounts "
+                    "WHERE account_type IN ('official','party','media','city','influencer')")
+    else:
+        from suara.analyse.accounts import read_overrides, resolve_types
+        df = db.sql("SELECT platform, account_id, handle, account_type, followers, verified FROM accounts")
+        df = df.assign(account_type=resolve_types(df, election, read_overrides(db)))
+        df = df[df.account_type.isin(sorted(PUBLIC_TYPES))]
     for r in df.itertuples():
         types[(r.platform, str(r.handle))] = r.account_type
         types[(r.platform, str(r.account_id))] = r.account_type
@@ -39,7 +48,7 @@ def scrub_doc(doc: dict, ws, salt: str) -> dict:
     types: dict[tuple[str, str], str] = {}
     if ws is not None:
         try:
-            types = public_accounts(ws.store)
+            types = public_accounts(getattr(ws, "reads", None) or ws.store, getattr(ws, "election", None))
         except Exception:  # noqa: BLE001 - an unreadable store: everybody is pseudonymised
             pass
 
@@ -61,7 +70,9 @@ def scrub_doc(doc: dict, ws, salt: str) -> dict:
         for f in lw["findings"]:
             f = dict(f)
             p, a = f.get("platform"), f.get("account_id")
-            if a is not None and (p, str(a)) not in types:
+            # an account the law watch identified as a pair's official account is named
+            official = bool((f.get("detail") or {}).get("official_by"))
+            if a is not None and (p, str(a)) not in types and not official:
                 alias = display_handle(None, p, str(a), None, salt)
                 f["account_id"], f["handle"] = alias, alias
                 f["posts"] = [{**x, "account_id": alias, "url": None} for x in f.get("posts") or []]

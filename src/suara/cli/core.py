@@ -161,7 +161,7 @@ def analyse(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
         print_sections(doc, ws, out, [s for s in section if s != "meta"] or ["meta"], lang)
     else:
         from suara.analyse.run import print_summary
-        print_summary(doc, ws, out)
+        print_summary(doc, ws, out, lang)
     ws.close()
 
 

@@ -47,7 +47,9 @@ def radar(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
           full: bool = typer.Option(False, "--full", help="Rescan all data, not only new data."),
           limit: int = typer.Option(50, "--limit", help="Show at most this many alerts."),
           min_severity: str = typer.Option("low", "--min-severity", help="low, medium, high or critical."),
-          trace: Optional[str] = typer.Option(None, "--trace", help="Show the cascade of one alert id.")):
+          trace: Optional[str] = typer.Option(None, "--trace", help="Show the cascade of one alert id."),
+          lang: str = typer.Option("en", "--lang", help="Language of the table: en or id (alert types, "
+                                   "severities, numbers).")):
     """List current alerts, newest first (scans new data first).
 
     With --json: a JSON list of {id, candidate, issue, type, severity, onset_at, detected_at,
@@ -76,12 +78,26 @@ def radar(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
     if not alerts:
         out.print("No alerts.")
         return
+    from suara.config import formats
+    from suara.config.i18n import strings
+    tz, zone = ws.election.timezone, formats.zone_label(ws.election.timezone)
+    ui = strings(lang)
+
+    def local(v, fmt: str) -> str:   # the election's local time, as the web shows it
+        import pandas as pd
+        return pd.Timestamp(v).tz_localize(None).tz_localize("UTC").tz_convert(tz).strftime(fmt) if v else "-"
     t = Table(title=f"Radar — {ws.election.name}")
-    for c in ("detected (UTC)", "onset", "id", "pair", "issue", "type", "severity", "posts", "top accounts"):
-        t.add_column(c, justify="right" if c == "posts" else "left")
+    cols = (("detected", "Terdeteksi"), ("onset", "Mulai"), ("id", "id"), ("pair", "Paslon"), ("issue", "Isu"),
+            ("type", "Jenis"), ("severity", "Tingkat"), ("posts", "Unggahan"), ("top accounts", "Akun teratas"))
+    for i, (en, id_) in enumerate(cols):
+        t.add_column((id_ if lang == "id" else en) + (f" ({zone})" if i < 2 else ""),
+                     justify="right" if en == "posts" else "left")
     for a in alerts:
-        t.add_row((a["detected_at"] or "")[:16], (a["onset_at"] or "")[11:16], a["id"], a["candidate"] or "-",
-                  a["issue"] or "-", a["type"], a["severity"], f"{a['posts']:,}", ", ".join(a["top_accounts"][:3]))
+        t.add_row(local(a["detected_at"], "%Y-%m-%d %H:%M"), local(a["onset_at"], "%H:%M"), a["id"],
+                  a["candidate"] or "-", a["issue"] or "-",
+                  ui.get("enum_" + str(a["type"]), a["type"]) if lang == "id" else a["type"],
+                  ui.get("enum_" + str(a["severity"]), a["severity"]) if lang == "id" else a["severity"],
+                  formats.integer(a["posts"], lang), ", ".join(a["top_accounts"][:3]))
     out.print(t)
 
 

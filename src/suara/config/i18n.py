@@ -285,39 +285,6 @@ for _lang, _extra in _WEB_TOOLS.items():
     for _k, _v in _extra.items():
         STRINGS[_lang].setdefault(_k, _v)
 
-# Error pages, the election's zone in time headings, and labels of the web-only panels.
-_PAGES_MORE: dict[str, dict[str, str]] = {
-    "id": {
-        "time_tz": "Waktu ({tz})", "buzzer_score": "Skor buzzer", "error_home": "Kembali ke Ringkasan",
-        "error_400": "Permintaan tidak valid", "error_400_text": "Saringan atau parameter halaman ini tidak bisa dibaca. "
-        "Periksa isian yang disebut di bawah lalu coba lagi.",
-        "error_403": "Akses ditolak", "error_403_text": "Peran Anda tidak memiliki izin untuk membuka halaman atau "
-        "melakukan tindakan ini. Hubungi admin ruang kerja bila Anda membutuhkannya.",
-        "error_404": "Halaman tidak ditemukan", "error_404_text": "Alamat ini tidak ada atau datanya sudah dihapus.",
-        "error_4xx": "Permintaan tidak bisa diproses", "error_4xx_text": "Permintaan ini tidak bisa diproses.",
-        "error_422": "Isian tidak lengkap", "error_422_text": "Beberapa isian formulir kosong atau tidak valid.",
-        "error_429": "Terlalu banyak permintaan", "error_429_text": "Tunggu sebentar lalu muat ulang halaman.",
-        "error_500": "Terjadi kesalahan", "error_500_text": "Terjadi kesalahan di server. Kejadian ini tercatat; "
-        "coba lagi sebentar lagi.",
-    },
-    "en": {
-        "time_tz": "Time ({tz})", "buzzer_score": "Buzzer score", "error_home": "Back to the overview",
-        "error_400": "Bad request", "error_400_text": "A filter or parameter of this page could not be read. "
-        "Check the field named below and try again.",
-        "error_403": "Access denied", "error_403_text": "Your role may not open this page or do this. "
-        "Ask the workspace's admin if you need it.",
-        "error_404": "Page not found", "error_404_text": "This address does not exist or its data was removed.",
-        "error_4xx": "The request could not be handled", "error_4xx_text": "This request could not be handled.",
-        "error_422": "Incomplete form", "error_422_text": "Some form fields are empty or not valid.",
-        "error_429": "Too many requests", "error_429_text": "Wait a moment, then reload the page.",
-        "error_500": "Something went wrong", "error_500_text": "The server failed on this request. It was logged; "
-        "try again shortly.",
-    },
-}
-for _lang, _extra in _PAGES_MORE.items():
-    for _k, _v in _extra.items():
-        STRINGS[_lang].setdefault(_k, _v)
-
 
 _REPORT = {
     "id": {"title": "Laporan Harian", "generated": "Dibuat", "period": "Periode data",
@@ -576,21 +543,9 @@ CATALOGUE: dict[str, dict[str, dict]] = {
     "map": _MAP,
 }
 LANGUAGES = ("id", "en")
-
-#: the command line's texts for people (``--lang id``; English by default there)
-CATALOGUE["cli"] = {
-    "id": {"sov": "Porsi suara", "sov_cols": ("Paslon", "Sebutan", "Porsi", "Akun unik", "Sentimen bersih",
-                                               "Porsi (tanpa buzzer)"),
-           "totals": "Unggahan: {posts}  akun: {accounts}  baris karantina: {quarantined}  akun ditandai: "
-                     "{flagged_accounts}",
-           "failed": "Bagian {n} gagal:"},
-    "en": {"sov": "Share of voice", "sov_cols": ("Pair", "Mentions", "Share", "Unique accounts", "Net sentiment",
-                                                  "Share (buzzers removed)"),
-           "totals": "Posts: {posts}  accounts: {accounts}  quarantined rows: {quarantined}  flagged accounts: "
-                     "{flagged_accounts}",
-           "failed": "Section {n} failed:"},
-}
-
+from suara.config.i18n_more import AREAS, UI  # noqa: E402 - the catalogue's second file (errors, CLI, wording)
+_merged = [STRINGS[lang].setdefault(k, v) for lang, more in UI.items() for k, v in more.items()]
+CATALOGUE.update({k: v for k, v in AREAS.items() if k not in CATALOGUE})
 
 def texts(area: str, lang: str) -> dict:
     """All texts of one area in ``lang`` (Indonesian for an unknown language)."""

@@ -24,6 +24,7 @@ from suara.analyse.base import pair_label
 from suara.analyse.run import failed
 from suara.analyse.section import Section, figure, generic_table, period_link, posts_link
 from suara.analyse.section import sections as registered
+from suara.analyse.wording import reason
 from suara.config import formats
 from suara.render import cards
 
@@ -202,7 +203,7 @@ def _network_panel(ws, t: dict, extra: dict) -> list[dict]:
                        "explain": t["scores_explain"], "csv": "/api/v1/network.csv",
                        "columns": [t["author"], t["platform"], t["cluster"], t.get("buzzer_score", "buzzer score"), t["reasons"]],
                        "rows": [[{"text": a["label"], "href": posts_link(account=a["account_ref"])}, a["platform"],
-                                 a.get("cluster") or "", formats.decimal(a.get('score') or 0, t.get('_lang')), a.get("reasons") or ""]
+                                 a.get("cluster") or "", formats.decimal(a.get("score") or 0, t.get("_lang")), reason(a.get("reasons"), t.get("_lang"))]
                                 for a in acc]})
     return blocks
 

@@ -82,12 +82,24 @@ class WebState:
         self.session_limiter = auth.RateLimiter(limit=session_rate_limit, window=60)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         self.templates.env.filters["num"] = _num_filter
+        self._wording_filters()
         self.extras: dict[tuple, Any] = {}  # (name, identities, data key) -> web-only data
         self.page_cache: dict[tuple, list] = {}  # (page, lang, identities, data key) -> blocks
         self.json_cache: dict[tuple, bytes] = {}
         self.platform_cache: dict[tuple, list] = {}
         self.feed_cache: dict[tuple, list] = {}
         self.stopping = threading.Event()
+
+    def _wording_filters(self) -> None:
+        """Jinja filters that show stored English evidence (radar reasons, playbooks) and UTC
+        times in the page's language and the election's zone."""
+        from suara.analyse import wording
+        from suara.config import formats
+        tz = self.ws.election.timezone
+        f = self.templates.env.filters
+        f["reason"] = lambda v, lang="id": wording.reason(v, lang)
+        f["playbook"] = lambda v, lang="id": wording.playbook(v if isinstance(v, dict) else {}, lang)
+        f["localtime"] = lambda v, lang="id": formats.local_datetime(v, tz, lang) if v else ""
 
     # ------------------------------------------------------------------ sessions & auth
     def read_session(self, request: Request) -> dict:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from suara.analyse.base import enriched, flagged, memo, objcols, region_names, safe_float
 from suara.analyse.section import Section, posts_link, register
+from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
@@ -52,7 +53,7 @@ def recommendation_text(rec: dict, election, lang: str = "en") -> str:
         ("interaksi pada unggahan " + grp)
     head = f"Di {where}, u" if where else "U"
     lifts = f"{lift:.1f}".replace(".", ",")
-    return (f"{head}nggahan tentang {issue} berformat {rec['format']} mendapat {lifts}x "
+    return (f"{head}nggahan tentang {issue} berformat {label('f', rec['format'], 'id')} mendapat {lifts}x "
             f"{what} dibanding biasanya ({rec['posts']} unggahan, {rec['responses']} "
             f"{'balasan' if rec['basis'] == 'replies' else 'interaksi'}).")
 
@@ -267,6 +268,7 @@ class Recommendations(Section):
                            "columns": [ui["issue"], ui["segment"], ui["format"], "lift", ui["text"]],
                            "rows": [[{"text": labels.get(r.get("issue"), r.get("issue")),
                                       "href": posts_link(issue=r.get("issue"))},
-                                     r.get("group"), r.get("format"), _num(r.get("lift_shrunk")), r.get(key)]
+                                     group_label(election, r.get("group"), lang), label("f", r.get("format"), lang), _num(r.get("lift_shrunk")),
+                                     r.get(key)]
                                     for r in recs[:20]]})
         return blocks

@@ -22,6 +22,7 @@ from suara.analyse.base import (candidate_mentions, enriched, local_time, memo, 
                                 region_names, safe_float, without_flagged)
 from suara.analyse.privacy import Pseudonymiser
 from suara.analyse.section import Section, figure, generic_table, posts_link, register
+from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
@@ -306,19 +307,20 @@ def _web(result: dict, t: dict, e) -> list[dict]:
                              _num(st.get("silent"))])
         blocks.append({"type": "table", "id": "audience-region", "title": t["audience_region"],
                        "explain": t["audience_explain"], "faces": ("web",), "pages": ("wilayah",),
-                       "columns": [t["candidate"], t["region"], "supporter", "opponent", "persuadable", "silent"],
+                       "columns": [t["candidate"], t["region"], *[label("st", s) for s in ("supporter", "opponent", "persuadable", "silent")]],
                        "rows": rows})
     web = {"faces": ("web",), "pages": ("influencer",)}
     groups = seg.get("groups") or {}
     if groups:
-        fig = go.Figure(go.Bar(x=list(groups), y=list(groups.values())))
+        names = [group_label(e, g, formats.current()) for g in groups]
+        fig = go.Figure(go.Bar(x=names, y=list(groups.values())))
         fig.update_layout(title=t["segments"], height=320)
         blocks += [{"type": "chart", "id": "segments", "title": t["segments"], "explain": t["segments_explain"],
                     "figure": figure(fig), **web},
                    {"type": "table", "columns": [t["segment"], t["accounts"]],
-                    "rows": [[k, _num(v)] for k, v in groups.items()], **web}]
+                    "rows": [[n, _num(v)] for n, v in zip(names, groups.values())], **web}]
     pers = seg.get("persuadables")
     tab = generic_table(pers) if pers else None
     if tab:
-        blocks.append({**tab, "id": "persuadables", "title": "Persuadables", "explain": t["segments_explain"], **web})
+        blocks.append({**tab, "id": "persuadables", "title": texts("audience", formats.current())["pers"], "explain": t["segments_explain"], **web})
     return blocks

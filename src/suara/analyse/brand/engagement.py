@@ -22,6 +22,7 @@ from suara.analyse.base import (ORGANIC_REACH, VIEWS, candidate_mentions, curren
                                 memo, objcols, pair_label, reach_expr, safe_float, tz_offset_minutes)
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register, tzname
+from suara.analyse.wording import label, why_post
 from suara.config import formats
 from suara.config.i18n import texts
 
@@ -193,28 +194,35 @@ class Engagement(Section):
         t = texts("brand", lang)
         a = result["all"]
         fm = a.get("by_format", {})
-        fig = go.Figure(go.Bar(x=list(fm), y=[v.get("engagement_rate") or 0 for v in fm.values()],
+        fig = go.Figure(go.Bar(x=[label("f", k, lang) for k in fm], y=[v.get("engagement_rate") or 0 for v in fm.values()],
                                marker_color="#123b5d"))
         fig.update_layout(title=t["rate"], yaxis_tickformat=".1%")
         hrs = a.get("by_hour", {})
         hx = sorted(hrs, key=int)
         hf = go.Figure(go.Bar(x=[int(h) for h in hx], y=[hrs[h]["mean_interactions"] for h in hx],
                               marker_color="#4fa3e0"))
-        hf.update_layout(title=f"{t['mean_inter']} / {t['hour']} ({election.timezone})")
+        hf.update_layout(title=f"{t['mean_inter']} / {t['hour']} ({tzname(election)})")
         rows = []
         for b, posts in a.get("top_posts", {}).items():
             for p in posts[:3]:
-                rows.append([pair_label(election, b), p["author"], p["platform"], p["format"],
-                             formats.integer(p['interactions']), p["why"]])
+                rows.append([pair_label(election, b), p["author"], p["platform"], label("f", p["format"], lang),
+                             formats.integer(p['interactions']), why_post(_issue_names(p, election, lang), lang)])
         rep = ("report",)
         return [{"type": "chart", "figure": figure(fig), "faces": rep},
                 {"type": "chart", "figure": figure(hf), "faces": rep},
                 {"type": "table", "title": t["best"], "faces": rep, "columns": [t["best"], t["hour"], "n", t["mean_inter"]],
-                 "rows": [[b["day"], f"{b['hour']:02d}:00", b["posts"], b["mean_interactions"]]
+                 "rows": [[label("d", b["day"], lang), f"{b['hour']:02d}:00", formats.integer(b["posts"]),
+                           formats.number(b["mean_interactions"])]
                           for b in a.get("best_times", [])]},
                 {"type": "table", "title": t["top_posts"], "faces": rep,
                  "columns": [t["pair"], t["author"], "platform", t["format"], t["inter"], t["why"]], "rows": rows},
                 *_web(a, texts("ui", lang), election)]
+
+
+def _issue_names(p: dict, election, lang: str) -> dict:
+    """A top post with its issues' labels instead of their ids."""
+    names = {i.id: (i.label_id if lang == "id" else i.label_en) for i in getattr(election, "issues", [])}
+    return {**p, "issues": [names.get(i, i) for i in p.get("issues") or []]}
 
 
 def _num(v: Any) -> str:
@@ -228,14 +236,14 @@ def _web(eng: dict, t: dict, e) -> list[dict]:
     fmt = eng.get("by_format") or {}
     if fmt:
         rows = sorted(fmt.items(), key=lambda kv: -(kv[1].get("mean_interactions") or 0))
-        fig = go.Figure(go.Bar(x=[k for k, _ in rows], y=[v.get("mean_interactions") for _, v in rows],
+        fig = go.Figure(go.Bar(x=[label("f", k) for k, _ in rows], y=[v.get("mean_interactions") for _, v in rows],
                                text=[formats.integer(v.get('posts', 0)) for _, v in rows]))
         fig.update_layout(title=t["formats_title"], height=320)
         blocks += [{"type": "chart", "id": "formats", "title": t["formats_title"], "explain": t["formats_explain"],
                     "figure": figure(fig), **web},
                    {"type": "table", **web, "csv": "/api/v1/analysis/engagement.csv?part=all&sub=by_format",
                     "columns": [t["format"], t["n_posts"], t["mean_interactions"], t["engagement_rate"]],
-                    "rows": [[k, _num(v.get("posts")), _num(v.get("mean_interactions")),
+                    "rows": [[label("f", k), _num(v.get("posts")), _num(v.get("mean_interactions")),
                               formats.percent(v['engagement_rate']) if isinstance(v.get("engagement_rate"), (int, float)) else ""]
                              for k, v in rows]}]
     hours = eng.get("by_hour") or {}
@@ -250,15 +258,16 @@ def _web(eng: dict, t: dict, e) -> list[dict]:
                     "explain": t["hours_explain"], "figure": figure(fig), **web},
                    {"type": "table", **web,
                     "columns": [t["day"], t["hour_local"].format(tz=tz), t["n_posts"], t["mean_interactions"]],
-                    "rows": [[b.get("day"), b.get("hour"), _num(b.get("posts")), _num(b.get("mean_interactions"))]
+                    "rows": [[label("d", b.get("day")), b.get("hour"), _num(b.get("posts")), _num(b.get("mean_interactions"))]
                              for b in eng.get("best_times") or []]}]
     rows = []
     for ballot, posts in (eng.get("top_posts") or {}).items():
         for p in posts or []:
-            rows.append([pair_label(e, ballot), p.get("created_at") or "", p.get("author") or "", p.get("format") or "",
+            rows.append([pair_label(e, ballot), formats.local_datetime(p.get("created_at"), e.timezone),
+                         p.get("author") or "", label("f", p.get("format") or "text"),
                          {"text": _num(p.get("interactions")),
                           "href": posts_link(platform=p.get("platform"), post=p.get("post_id"))},
-                         p.get("why") or ""])
+                         why_post(_issue_names(p, e, formats.current()), formats.current())])
     if rows:
         blocks.append({"type": "table", "id": "top-posts", "title": t["top_posts"], "explain": t["top_posts_explain"],
                        "columns": [t["candidate"], t["time"], t["author"], t["format"], t["engagement"], t["why"]],

@@ -22,6 +22,7 @@ from suara.analyse.accounts import account_profiles, account_stances, interactio
 from suara.analyse.base import ORGANIC_REACH, VIEWS, candidate_mentions, flagged, memo, objcols, safe_float
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register
+from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 
@@ -187,7 +188,7 @@ def influencers_section(ws, top: int = 25) -> dict[str, Any]:
 
 
 def _toward(d: dict) -> str:
-    return ", ".join(f"{b}: {v['stance']} ({v['sentiment']:+.2f})" for b, v in d.items()
+    return ", ".join(f"{b}: {label('st', v['stance'])} ({formats.signed(v['sentiment'])})" for b, v in d.items()
                      if v.get("sentiment") is not None)
 
 
@@ -220,11 +221,13 @@ class Influencers(Section):
             {"type": "text", "text": f"({t['nobuzz']})", "faces": rep},
             {"type": "table", "faces": rep,
              "columns": [t["account"], "platform", t["type"], t["inter"], "reach", "PageRank", t["influence"], t["toward"]],
-             "rows": [[r["account"], r["platform"], r["type"], formats.integer(r['engagement']), formats.integer(r['estimated_reach']),
-                       r["pagerank"], r["influence"], _toward(r["toward"])] for r in f.get("top", [])[:15]]},
+             "rows": [[r["account"], r["platform"], ui.get(f"enum_{r['type']}", r["type"]), formats.integer(r['engagement']),
+                       formats.integer(r['estimated_reach']), formats.decimal(r["pagerank"], digits=4),
+                       formats.decimal(r["influence"]), _toward(r["toward"])] for r in f.get("top", [])[:15]]},
             {"type": "table", "title": t["rising"], "faces": rep,
              "columns": [t["account"], t["type"], t["inter"], t["growth"]],
-             "rows": [[r["account"], r["type"], formats.integer(r['engagement_last7']), f"{r['growth']}x"]
+             "rows": [[r["account"], ui.get(f"enum_{r['type']}", r["type"]), formats.integer(r['engagement_last7']),
+                       formats.ratio(r['growth'])]
                       for r in f.get("rising", [])]},
             {"type": "chart", "figure": figure(fig), "faces": rep}]
         inf = result.get("all") or {}
@@ -236,18 +239,19 @@ class Influencers(Section):
             blocks.append({"type": "table", "id": f"influencers-{key}", "title": title, "explain": ui["influence_explain"],
                            "csv": f"/api/v1/analysis/influencers.csv?part=all&sub={key}", **web,
                            "columns": [ui["author"], ui["platform"], ui["type"], ui["followers"], ui["n_posts"],
-                                       ui["engagement"], ui["reach"], "influence", ui["stance"]],
-                           "rows": [[r.get("account"), r.get("platform"), r.get("type"), _num(r.get("followers")),
+                                       ui["engagement"], ui["reach"], texts("brand", lang)["influence"], ui["stance"]],
+                           "rows": [[r.get("account"), r.get("platform"), ui.get(f"enum_{r.get('type')}", r.get("type")),
+                                     _num(r.get("followers")),
                                      {"text": _num(r.get("posts")), "href": posts_link(
                                          platform=r.get("platform"), account=r.get("ref") or r.get("account"),
                                          candidate="any")},
                                      _num(r.get("engagement")), _num(r.get("estimated_reach")), _num(r.get("influence")),
-                                     "; ".join(f"{_cname(election, b)}: {v.get('stance')}"
+                                     "; ".join(f"{_cname(election, b)}: {label('st', v.get('stance'), lang)}"
                                                for b, v in (r.get("toward") or {}).items())] for r in items]})
         if bt:
             blocks.append({"type": "table", "id": "by-type", "title": ui["by_type"], "explain": ui["by_type_explain"],
                            "columns": [ui["type"], ui["accounts"], ui["engagement"], ui["share"]], **web,
-                           "rows": [[k, _num(v.get("accounts")), _num(v.get("engagement")),
+                           "rows": [[ui.get(f"enum_{k}", k), _num(v.get("accounts")), _num(v.get("engagement")),
                                      formats.percent(v['engagement_share']) if isinstance(v.get("engagement_share"), (int, float))
                                      else ""] for k, v in bt.items()]})
         return blocks

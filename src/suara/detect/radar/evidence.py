@@ -196,17 +196,24 @@ def _labeller(ws):
     case keep the real accounts (they go to platforms and Bawaslu)."""
     if not getattr(ws.config, "pseudonymise", True):
         return _account_label
+    from suara.analyse.accounts import account_profiles
     from suara.analyse.privacy import display_handle, is_public, workspace_salt
     salt = workspace_salt(ws)
+    # the resolved type (configured official and tracked accounts, 10k+ followers...), as
+    # every other output names accounts
+    prof = account_profiles(ws)
+    resolved = dict(zip(zip(prof.platform.astype(str), prof.account_id.astype(str)), prof["type"]))
+
+    def kind(r) -> str | None:
+        at = resolved.get((str(r["platform"]), str(r["account_id"])), r.get("account_type"))
+        return at if isinstance(at, str) else None
 
     def label(r) -> str:
-        at = r.get("account_type")
-        at = at if isinstance(at, str) else None
         h = r.get("handle")
-        shown = display_handle(at, r["platform"], str(r["account_id"]),
+        shown = display_handle(kind(r), r["platform"], str(r["account_id"]),
                                h if isinstance(h, str) and h else str(r["account_id"]), salt=salt)
         return f"{r['platform']}:{shown}"
-    label.public = lambda r: is_public(r.get("account_type") if isinstance(r.get("account_type"), str) else None)
+    label.public = lambda r: is_public(kind(r))
     return label
 
 

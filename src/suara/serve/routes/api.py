@@ -108,8 +108,13 @@ def api_posts_xlsx(request: Request, user: dict = Depends(require("read"))):
 
 
 @router.get("/alerts", summary="Current alerts, newest first (times also in the election's zone)")
-def api_alerts(request: Request, user: dict = Depends(require("read"))):
-    return {"alerts": web(request).alerts(user=user)}
+def api_alerts(request: Request, lang: str | None = None, user: dict = Depends(require("read"))):
+    """With ``lang`` (id or en) each alert's reason is also given as ``reason_text`` in that language."""
+    alerts = web(request).alerts(user=user)
+    if lang in ("id", "en"):
+        from suara.analyse.wording import reason
+        alerts = [{**a, "reason_text": reason(a.get("reason"), lang)} for a in alerts]
+    return {"alerts": alerts}
 
 
 @router.get("/issues", summary="Issues per week per candidate, emerging issues, resonance")

@@ -17,7 +17,7 @@
       return '<tr data-id="' + esc(a.alert_id) + '"><td>' + esc(a.detected_local) + "</td><td>" + esc(lab(a.type)) +
         '</td><td class="sev-' + esc(a.severity) + '">' + esc(lab(a.severity)) + "</td><td>" + esc(a.candidate) + "</td><td>" + esc(a.issue) +
         '</td><td><a href="/posts?alert=' + encodeURIComponent(a.alert_id || "") + '">' +
-        esc(a.posts) + "</a></td><td>" + esc(a.cascade) + '</td><td class="text">' + esc(a.reason) + "</td><td>" + btn + "</td></tr>";
+        esc(a.posts) + "</a></td><td>" + esc(a.cascade) + '</td><td class="text">' + esc(a.reason_text || a.reason) + "</td><td>" + btn + "</td></tr>";
     }).join("");
     var c = document.getElementById("alert-count");
     if (c) c.textContent = String(items.length);

@@ -1,0 +1,137 @@
+"""Texts of the catalogue (:mod:`suara.config.i18n`) kept in a second file so that neither
+grows past a readable size: the web's error pages and zone-labelled time headings, the
+command line's texts for people, and the ``wording`` area — radar reasons, playbooks,
+coordination reasons, "why" texts, stances, content formats and weekdays — that
+:mod:`suara.analyse.wording` uses to show stored English evidence in the reader's language.
+:mod:`suara.config.i18n` merges these into its one ``CATALOGUE``; read them through it.
+"""
+from __future__ import annotations
+
+__all__ = ["UI", "AREAS"]
+
+#: web page texts merged into ``STRINGS`` (the ``ui`` area)
+UI: dict[str, dict[str, str]] = {
+    "id": {
+        "time_tz": "Waktu ({tz})", "buzzer_score": "Skor buzzer", "error_home": "Kembali ke Ringkasan",
+        "error_400": "Permintaan tidak valid", "error_400_text": "Saringan atau parameter halaman ini tidak bisa dibaca. "
+        "Periksa isian yang disebut di bawah lalu coba lagi.",
+        "error_403": "Akses ditolak", "error_403_text": "Peran Anda tidak memiliki izin untuk membuka halaman atau "
+        "melakukan tindakan ini. Hubungi admin ruang kerja bila Anda membutuhkannya.",
+        "error_404": "Halaman tidak ditemukan", "error_404_text": "Alamat ini tidak ada atau datanya sudah dihapus.",
+        "error_4xx": "Permintaan tidak bisa diproses", "error_4xx_text": "Permintaan ini tidak bisa diproses.",
+        "error_422": "Isian tidak lengkap", "error_422_text": "Beberapa isian formulir kosong atau tidak valid.",
+        "error_429": "Terlalu banyak permintaan", "error_429_text": "Tunggu sebentar lalu muat ulang halaman.",
+        "error_500": "Terjadi kesalahan", "error_500_text": "Terjadi kesalahan di server. Kejadian ini tercatat; "
+        "coba lagi sebentar lagi.",
+    },
+    "en": {
+        "time_tz": "Time ({tz})", "buzzer_score": "Buzzer score", "error_home": "Back to the overview",
+        "error_400": "Bad request", "error_400_text": "A filter or parameter of this page could not be read. "
+        "Check the field named below and try again.",
+        "error_403": "Access denied", "error_403_text": "Your role may not open this page or do this. "
+        "Ask the workspace's admin if you need it.",
+        "error_404": "Page not found", "error_404_text": "This address does not exist or its data was removed.",
+        "error_4xx": "The request could not be handled", "error_4xx_text": "This request could not be handled.",
+        "error_422": "Incomplete form", "error_422_text": "Some form fields are empty or not valid.",
+        "error_429": "Too many requests", "error_429_text": "Wait a moment, then reload the page.",
+        "error_500": "Something went wrong", "error_500_text": "The server failed on this request. It was logged; "
+        "try again shortly.",
+    },
+}
+
+_CLI = {
+    "id": {"sov": "Porsi suara", "sov_cols": ("Paslon", "Sebutan", "Porsi", "Akun unik", "Sentimen bersih",
+                                               "Porsi (tanpa buzzer)"),
+           "totals": "Unggahan: {posts}  akun: {accounts}  baris karantina: {quarantined}  akun ditandai: "
+                     "{flagged_accounts}",
+           "failed": "Bagian {n} gagal:"},
+    "en": {"sov": "Share of voice", "sov_cols": ("Pair", "Mentions", "Share", "Unique accounts", "Net sentiment",
+                                                  "Share (buzzers removed)"),
+           "totals": "Posts: {posts}  accounts: {accounts}  quarantined rows: {quarantined}  flagged accounts: "
+                     "{flagged_accounts}",
+           "failed": "Section {n} failed:"},
+}
+
+# The Indonesian side of stored English evidence. Keys name the English pattern they replace
+# (suara.analyse.wording holds the patterns); {p}, {n}... are the numbers, reformatted.
+_WORDING = {
+    "id": {
+        # radar reasons (suara.detect.radar.evidence / narratives)
+        "r_hoax": "{p} unggahan cocok dengan klaim hoaks yang dikenal",
+        "r_hate": "{p} unggahan berisi ujaran kebencian, kata kasar atau SARA",
+        "r_opponent": "{p} unggahan berasal dari akun resmi lawan",
+        "r_coordinated": "{p} unggahan berasal dari akun terkoordinasi",
+        "r_organic": "{p} negatif, {q} terkoordinasi",
+        "r_positive": "{p} unggahan positif",
+        "r_volume": "volume di atas biasanya untuk jam ini",
+        "r_cluster": "klaster unggahan hampir sama, {n} unggahan/jam di awal",
+        # playbook reasons (suara.analyse.cases.suggest_playbook)
+        "w_positive": "lonjakan positif", "w_hoax": "unggahan cocok dengan klaim hoaks yang dikenal",
+        "w_hate": "SARA / ujaran kebencian", "w_low": "tingkat rendah dan jangkauan {n} < 10.000",
+        "w_type_sev": "{type} dengan tingkat {sev}",
+        # coordination reasons (suara.detect.coordination)
+        "c_objects": "bertindak pada {n} objek bersama dalam jendela ko-aktivitas akun lain, total {m} mitra",
+        "c_similar": "mengunggah keluarga teks, tagar, tautan atau sasaran yang sama dengan {n} akun lain jauh di atas "
+                     "kebetulan (kemiripan jejak hingga {x})",
+        "c_timed": "bertemu {n} akun lain dalam rentang {m} menit yang sama pada hingga {k} objek berumur panjang, jauh "
+                   "lebih sering daripada kebetulan waktu acak",
+        "c_created": "akun dibuat {d} (akun masa kampanye)", "c_followers": "{n} pengikut",
+        "c_duplicated": "{p} teksnya hampir sama dengan unggahan akun lain",
+        "c_focus": "{p} fokus pada satu paslon ({dir} paslon {c})",
+        "c_sprays": "meneruskan {n} pesan ke {g}+ grup dalam 15 menit",
+        "c_bursty": "mengunggah bergelombang (B={b})", "c_regular": "mengunggah teratur seperti jam (B={b})",
+        "c_network": "jaringan {c}", "dir_for": "mendukung", "dir_against": "menyerang",
+        # why a top post worked (suara.analyse.brand.engagement)
+        "y_format": "format {f}", "y_issues": "isu {i}", "y_author": "penulis {a}", "y_lift": "{x} median interaksi paslon",
+        # stances, content formats, weekdays
+        "st_supporter": "pendukung", "st_opponent": "penentang", "st_persuadable": "bisa diyakinkan",
+        "st_critical_of_all": "kritis terhadap semua", "st_silent": "diam", "st_neutral": "netral",
+        "f_text": "teks", "f_photo": "foto", "f_video": "video", "f_reel": "reel", "f_carousel": "karosel",
+        "f_live": "siaran langsung", "f_link": "tautan", "f_story": "story", "f_unknown": "lainnya",
+        "act_occasional": "sesekali", "act_regular": "rutin", "act_heavy": "sangat aktif",
+        "d_Mon": "Senin", "d_Tue": "Selasa", "d_Wed": "Rabu", "d_Thu": "Kamis", "d_Fri": "Jumat", "d_Sat": "Sabtu",
+        "d_Sun": "Minggu",
+    },
+    "en": {
+        "w_type_sev": "{type} with {sev} severity", "dir_for": "for", "dir_against": "against",
+        "st_supporter": "supporter", "st_opponent": "opponent", "st_persuadable": "persuadable",
+        "st_critical_of_all": "critical of all", "st_silent": "silent", "st_neutral": "neutral",
+        "y_format": "format {f}", "y_issues": "issues {i}", "y_author": "author {a}",
+        "y_lift": "{x} the pair's median engagement",
+    },
+}
+
+#: playbooks (suara.analyse.cases.PLAYBOOKS) in Indonesian, by playbook id
+_PLAYBOOKS_ID = {
+    "ignore_low_reach": ("Abaikan (jangkauan rendah), tetap pantau", [
+        "Jangan membalas atau mengutip: tanggapan justru memperluas jangkauannya.",
+        "Biarkan kasus terbuka 24 jam dan periksa lagi jangkauannya di radar.",
+        "Naikkan penanganan bila tingkatnya naik."]),
+    "fact_check_and_report": ("Periksa fakta dan laporkan", [
+        "Kirim unggahan pertama dan klaimnya ke pemeriksa fakta (mis. turnbackhoax.id / Mafindo, cekfakta.com).",
+        "Laporkan unggahan ke platform sebagai informasi palsu (ekspor bukti lebih dulu).",
+        "Laporkan ke Bawaslu bila hoaks menyasar pemilu atau kandidat.",
+        "Setelah bantahan ada, terbitkan fakta dari akun resmi; tautkan bantahannya, jangan ulangi klaimnya."]),
+    "report_hate": ("Laporkan SARA / ujaran kebencian", [
+        "Ekspor bukti (unggahan, URL, hash) sebelum unggahan hilang.",
+        "Laporkan unggahan ke platform (ujaran kebencian) dan ke Bawaslu.",
+        "Jangan menanggapi; minta pendukung tidak membalas dengan cara yang sama.",
+        "Terbitkan pesan persatuan dari akun resmi bila jangkauannya terus tumbuh."]),
+    "clarify_with_facts": ("Klarifikasi dengan fakta dari akun resmi", [
+        "Kumpulkan fakta (dokumen program, data, tanggal) yang menjawab kritik itu.",
+        "Terbitkan klarifikasi singkat di akun resmi pada platform tempat kritik menyebar.",
+        "Bekali juru bicara dan relawan dengan fakta yang sama."]),
+    "counter_narrative": ("Terbitkan narasi tandingan", [
+        "Dokumentasikan akun asal dan akun penguat (ekspor bukti; porsi terkoordinasi di jejak).",
+        "Terbitkan narasi tandingan berisi fakta positif lewat akun resmi dan akun relawan.",
+        "Laporkan perilaku tidak autentik terkoordinasi ke platform; ke Bawaslu bila itu kampanye hitam.",
+        "Pantau radar untuk lompatan narasi berikutnya."]),
+    "amplify": ("Perkuat lonjakan positif", [
+        "Ucapkan terima kasih dan bagikan unggahan organik terbaik dari akun resmi.",
+        "Beri relawan tagar dan konten untuk menjaga momentum."]),
+}
+_WORDING["id"].update({f"pb_{k}": v[0] for k, v in _PLAYBOOKS_ID.items()})
+_WORDING["id"].update({f"pb_{k}_steps": tuple(v[1]) for k, v in _PLAYBOOKS_ID.items()})
+
+#: area -> language -> key -> text, merged into the catalogue
+AREAS: dict[str, dict[str, dict]] = {"cli": _CLI, "wording": _WORDING}
