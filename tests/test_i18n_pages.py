@@ -27,7 +27,7 @@ ENGLISH = ["sara_hate", "positive_surge", "black_campaign", "organic_criticism",
 ENGLISH_RE = re.compile(r"(?<![\w/.-])(" + "|".join(re.escape(w) for w in ENGLISH) + r")(?![\w-])")
 #: English number formats in running text: 20,644 (not 0,123), 54.1%, 0.25, +0.35 (Indonesian
 #: 3.250 and a time such as 14.05 are fine)
-EN_NUMBER = re.compile(r"(?<![\w.,:/-])(\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d+\.\d+%|0\.\d+|[+-]\d+\.\d+)"
+EN_NUMBER = re.compile(r"(?<![\w.,:/-])(\d{2,3},\d{3}|\d{1,3}(?:,\d{3}){2,}|\d+\.\d{1,2}%|0\.\d+|[+-]\d+\.\d{1,2})"
                        r"(?![\w.,:/-])")
 
 
@@ -48,6 +48,7 @@ def client(tmp_path_factory):
     ws.radar()
     add_user(ws.store, "ana", "analyst-pass-123", "analyst")
     add_user(ws.store, "vi", "viewer-pass-1234", "viewer")
+    add_user(ws.store, "adm", "admin-pass-12345", "admin")
     ws.close()
     with TestClient(create_app(d / "ws"), raise_server_exceptions=False) as c:
         yield c
@@ -141,7 +142,7 @@ def test_i18n_public_accounts_named_citizens_pseudonymised_for_viewers(client):
     """An influencer, media or official account is named on every role's posts page; a
     citizen's handle (as author or @mention) never reaches a viewer."""
     c = client
-    login(c, "ana", "analyst-pass-123")
+    login(c, "adm", "admin-pass-12345")   # an admin sees every identity
     posts = c.get("/api/v1/posts", params={"limit": 200}).json()["posts"]
     public = [p for p in posts if p["account_type"] in ("official", "media", "influencer", "city", "party")]
     citizens = {p["handle"] for p in posts if p["account_type"] == "citizen" and p.get("handle")}

@@ -18,6 +18,7 @@ import pandas as pd
 
 from suara.analyse.base import pair_label
 from suara.analyse.section import Section, posts_link, register
+from suara.analyse.wording import reason
 from suara.config import formats
 from suara.config.i18n import texts
 
@@ -104,8 +105,10 @@ class Alerts(Section):
         rep = ("report",)
         blocks: list[dict] = [
             {"type": "table", "faces": rep, "columns": list(t["cols"]),
-             "rows": [[(a["detected_at"] or "")[:16], a["candidate"] or "-", a["issue"] or "-", a["type"],
-                       a["severity"], a["posts"], ", ".join(a["top_accounts"][:3])] for a in rows]}
+             "rows": [[_local(a.get("detected_at"), election), pair_label(election, a["candidate"]) if a.get("candidate")
+                       else "-", _issue(a.get("issue"), election, lang), ui.get("enum_" + str(a["type"]), a["type"]),
+                       ui.get("enum_" + str(a["severity"]), a["severity"]), formats.integer(a["posts"]),
+                       ", ".join(a["top_accounts"][:3])] for a in rows]}
             if rows else {"type": "text", "faces": rep, "text": t["none"]}]
         kp = [{"value": formats.integer(result.get('count', 0)), "label": ui["alerts"], "href": "/radar"}]
         for typ, n in sorted((result.get("by_type") or {}).items(), key=lambda x: -x[1]):
@@ -118,8 +121,22 @@ class Alerts(Section):
                            "explain": ui["narratives_explain"], "faces": ("web",), "pages": ("isu",),
                            "columns": [ui["type"], ui["candidate"], ui["onset"], ui["n_posts"], ui["reason"]],
                            "rows": [[ui.get("enum_" + str(a.get("type")), a.get("type")), pair_label(election, a["candidate"]) if a.get("candidate") else "",
-                                     (a.get("onset_at") or "")[:16],
+                                     _local(a.get("onset_at"), election),
                                      {"text": _num(a.get("posts")),
                                       "href": posts_link(alert=a.get("id"))},
-                                     a.get("reason") or ""] for a in narr]})
+                                     reason(a.get("reason"), lang)] for a in narr]})
         return blocks
+
+
+def _local(v, election) -> str:
+    """A stored UTC time in the election's zone, with its label (WITA...)."""
+    if not v or election is None:
+        return (v or "")[:16]
+    return formats.local_datetime(v, election.timezone)
+
+
+def _issue(issue, election, lang: str) -> str:
+    if not issue:
+        return "-"
+    names = {i.id: (i.label_id if lang == "id" else i.label_en) for i in getattr(election, "issues", [])}
+    return names.get(issue, issue)

@@ -40,6 +40,7 @@ import plotly.graph_objects as go
 
 from suara.analyse import base
 from suara.analyse.section import Section, colours, figure, posts_link, register
+from suara.analyse.wording import label
 from suara.config.i18n import texts
 
 __all__ = ["brief_section", "Brief", "things_to_do"]
@@ -385,7 +386,7 @@ class Brief(Section):
                 row.append({"text": f"{s['site']} ({_n(s['n'], lang)})", "href": posts_link(
                     candidate=b, q=s["site"], since=since)} if s else "")
                 m = c["media"][i] if i < len(c["media"]) else None
-                row.append(f"{tb.get('m_' + m['media'], m['media'])} ({_n(m['posts'], lang)} · "
+                row.append(f"{tb.get('m_' + m['media']) or label('f', m['media'], lang)} ({_n(m['posts'], lang)} · "
                            f"{_f(m['mean_interactions'], lang)})" if m else "")
                 rows.append(row)
             blocks.append({"type": "table", "id": f"brief-conv-{b}",

@@ -130,7 +130,7 @@ BRIEF = {
            "yang menyebut pasangan ini selama 7 hari terakhir (angka = jumlah kemunculan; format: unggahan · "
            "rata-rata interaksi). Kata umum dan nama pasangan tidak dihitung.",
            "hashtags": "Tagar", "terms": "Kata", "sites": "Situs", "media": "Format",
-           "m_text": "teks", "m_photo": "foto", "m_video": "video", "m_reel": "reel", "m_carousel": "carousel",
+           "m_text": "teks", "m_photo": "foto", "m_video": "video", "m_reel": "reel", "m_carousel": "karosel",
            "m_live": "siaran langsung", "m_link": "tautan"},
     "en": {"title": "Morning brief", "toc": "Contents", "explain": "What the team needs this morning: sentiment trend, rising issues, "
            "top radar incidents, influencers, each pair's conversation, and three things to do today.",

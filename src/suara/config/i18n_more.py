@@ -93,6 +93,28 @@ _WORDING = {
         "d_Sun": "Minggu",
     },
     "en": {
+        "r_hoax": "{p} of posts match a known hoax claim", "r_hate": "{p} of posts are hate speech, abusive or SARA",
+        "r_opponent": "{p} of posts come from the opponent's official accounts",
+        "r_coordinated": "{p} of posts come from coordinated accounts", "r_organic": "{p} negative, {q} coordinated",
+        "r_positive": "{p} of posts are positive", "r_volume": "volume above the usual level for this time of day",
+        "r_cluster": "near-duplicate cluster, {n} posts/hour at first",
+        "w_positive": "positive surge", "w_hoax": "posts match a known hoax claim", "w_hate": "SARA / hate speech",
+        "w_low": "low severity and reach {n} < 10,000",
+        "c_objects": "acted on {n} shared objects within the co-activity window of other account(s), {m} partner(s) in all",
+        "c_similar": "posts the same text families, hashtags, links or targets as {n} other account(s) far beyond chance "
+                     "(trace similarity up to {x})",
+        "c_timed": "met {n} other account(s) within the same {m}-minute spans on up to {k} long-lived objects, far more "
+                   "often than time-shuffled chance",
+        "c_created": "account created {d} (campaign-period account)", "c_followers": "{n} followers",
+        "c_duplicated": "{p} of its texts are near-duplicates of other accounts' posts",
+        "c_focus": "{p} single-candidate focus ({dir} pair {c})",
+        "c_sprays": "forwarded {n} message(s) into {g}+ groups within 15 minutes",
+        "c_bursty": "bursty posting (B={b})", "c_regular": "clock-regular posting (B={b})", "c_network": "network {c}",
+        "f_text": "text", "f_photo": "photo", "f_video": "video", "f_reel": "reel", "f_carousel": "carousel",
+        "f_live": "live", "f_link": "link", "f_story": "story", "f_unknown": "other",
+        "act_occasional": "occasional", "act_regular": "regular", "act_heavy": "heavy",
+        "d_Mon": "Monday", "d_Tue": "Tuesday", "d_Wed": "Wednesday", "d_Thu": "Thursday", "d_Fri": "Friday",
+        "d_Sat": "Saturday", "d_Sun": "Sunday",
         "w_type_sev": "{type} with {sev} severity", "dir_for": "for", "dir_against": "against",
         "st_supporter": "supporter", "st_opponent": "opponent", "st_persuadable": "persuadable",
         "st_critical_of_all": "critical of all", "st_silent": "silent", "st_neutral": "neutral",
@@ -130,8 +152,37 @@ _PLAYBOOKS_ID = {
         "Ucapkan terima kasih dan bagikan unggahan organik terbaik dari akun resmi.",
         "Beri relawan tagar dan konten untuk menjaga momentum."]),
 }
-_WORDING["id"].update({f"pb_{k}": v[0] for k, v in _PLAYBOOKS_ID.items()})
-_WORDING["id"].update({f"pb_{k}_steps": tuple(v[1]) for k, v in _PLAYBOOKS_ID.items()})
+#: the same playbooks as suara.analyse.cases.PLAYBOOKS writes them (English)
+_PLAYBOOKS_EN = {
+    "ignore_low_reach": ("Ignore (low reach), keep watching", [
+        "Do not reply or quote: a response would amplify it.",
+        "Keep the case open for 24 h and re-check reach in the radar.", "Escalate if severity rises."]),
+    "fact_check_and_report": ("Fact-check and report", [
+        "Send the first posts and the claim to fact-checkers (e.g. turnbackhoax.id / Mafindo, cekfakta.com).",
+        "Report the posts to the platform as false information (export the evidence first).",
+        "Report to Bawaslu when the hoax targets the election or a candidate.",
+        "Publish the facts from the official accounts once the debunk exists; link it, do not repeat the claim."]),
+    "report_hate": ("Report SARA / hate speech", [
+        "Export the evidence (posts, URLs, hashes) before posts disappear.",
+        "Report the posts to the platform (hate speech) and to Bawaslu.",
+        "Do not engage; ask supporters not to reply in kind.",
+        "Publish a unity message from the official accounts if reach keeps growing."]),
+    "clarify_with_facts": ("Clarify with facts from the official accounts", [
+        "Collect the facts (programme documents, data, dates) that answer the criticism.",
+        "Publish a short clarification on the official accounts of the platforms it spread on.",
+        "Brief spokespeople and volunteers with the same facts."]),
+    "counter_narrative": ("Publish a counter-narrative", [
+        "Document the origin and amplifier accounts (export evidence; coordinated share in the trace).",
+        "Publish a counter-narrative with positive facts through official and volunteer accounts.",
+        "Report coordinated inauthentic behaviour to the platform; to Bawaslu if it is a black campaign.",
+        "Track the radar for the narrative's next hop."]),
+    "amplify": ("Amplify the positive surge", [
+        "Thank and share the best organic posts from the official accounts.",
+        "Give volunteers the hashtag and content to keep the momentum."]),
+}
+for _lang, _books in (("id", _PLAYBOOKS_ID), ("en", _PLAYBOOKS_EN)):
+    _WORDING[_lang].update({f"pb_{k}": v[0] for k, v in _books.items()})
+    _WORDING[_lang].update({f"pb_{k}_steps": tuple(v[1]) for k, v in _books.items()})
 
 #: area -> language -> key -> text, merged into the catalogue
 AREAS: dict[str, dict[str, dict]] = {"cli": _CLI, "wording": _WORDING}

@@ -22,6 +22,7 @@ from typing import Any, Iterable
 import plotly.graph_objects as go
 
 from suara.analyse.section import check_blocks
+from suara.config import formats
 from suara.render.charts import figure_div
 from suara.render.maps import map_html
 
@@ -41,11 +42,21 @@ def error_block(error: str, label: str) -> dict:
     return {"type": "text", "style": "error", "text": f"{label}: {error}"}
 
 
-def _cell(c: Any) -> str:
+def _cell(c: Any, lang: str = "id") -> str:
+    """A table cell: text as given (escaped); a bare number written in ``lang``
+    (:func:`suara.config.formats.number`: ``0,96``, ``20.644``)."""
     if isinstance(c, dict):
-        t = _E("" if c.get("text") is None else str(c.get("text")))
+        t = _text(c.get("text"), lang)
         return f'<a href="{_E(c["href"])}">{t}</a>' if c.get("href") else t
-    return _E("" if c is None else str(c))
+    return _text(c, lang)
+
+
+def _text(v: Any, lang: str) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) or hasattr(v, "dtype"):
+        return _E(formats.number(v, lang))
+    return _E(str(v))
 
 
 def _long(c: Any) -> str:
@@ -82,13 +93,13 @@ def _content_html(b: dict, div_id: str | None, lang: str = "id") -> str:
     if t == "kpis":
         tiles = []
         for k in b["items"]:
-            inner = f"<b>{_E(str(k['value']))}</b><span>{_E(str(k['label']))}</span>"
+            inner = f"<b>{_text(k['value'], lang)}</b><span>{_E(str(k['label']))}</span>"
             tiles.append(f'<a class="kpi" href="{_E(k["href"])}">{inner}</a>' if k.get("href")
                          else f'<div class="kpi">{inner}</div>')
         return '<div class="kpis">' + "".join(tiles) + "</div>"
     if t == "table":
         head = "".join(f"<th>{_E(str(c))}</th>" for c in b["columns"])
-        body = "".join("<tr>" + "".join(f"<td{_long(c)}>{_cell(c)}</td>" for c in r) + "</tr>" for r in b["rows"])
+        body = "".join("<tr>" + "".join(f"<td{_long(c)}>{_cell(c, lang)}</td>" for c in r) + "</tr>" for r in b["rows"])
         return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if t == "chart":
         return f'<div class="chart">{figure_div(go.Figure(b["figure"]), div_id or f"chart-{next(_ids)}", lang)}</div>'
@@ -101,7 +112,7 @@ def _content_html(b: dict, div_id: str | None, lang: str = "id") -> str:
         tag = "ol" if style == "olist" else "ul"
         return f"<{tag}>" + "".join(f"<li>{_E(str(i))}</li>" for i in b["items"]) + f"</{tag}>"
     if style == "links":  # a row of links (toggles, downloads): items are {"text", "href"}
-        return '<p class="links">' + " · ".join(_cell(i) for i in b["items"]) + "</p>"
+        return '<p class="links">' + " · ".join(_cell(i, lang) for i in b["items"]) + "</p>"
     if style == "h3":
         return f"<h3>{_E(b['text'])}</h3>"
     if style == "error":

@@ -135,7 +135,7 @@ class Enthusiasm(Section):
             row = [r.name]
             for b in e.ballots:
                 c = pairs.get(b, {}).get("regions", {}).get(r.code)
-                row.append("–" if not c else f"{c['active']} ({'–' if c['index'] is None else c['index']})")
+                row.append("–" if not c else f"{formats.integer(c['active'])} ({formats.decimal(c['index'], digits=1)})")
             rows.append(row)
         rep = ("report",)
         web_fig = go.Figure()
