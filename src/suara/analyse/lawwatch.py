@@ -415,8 +415,10 @@ class LawWatch(Section):
     def heading(self, result: Any, lang: str = "id") -> tuple[str, str]:
         t = texts("lawwatch", lang)
         d = result["dates"]
-        return t["title"], t["explain"].format(quiet0=d["quiet"][0], quiet1=d["quiet"][1], vote_day=d["vote_day"],
-                                               paid0=d["paid_ads"][0], paid1=d["paid_ads"][1])
+        day = lambda v: formats.date(v, lang) if v else "–"  # noqa: E731
+        return t["title"], t["explain"].format(quiet0=day(d["quiet"][0]), quiet1=day(d["quiet"][1]),
+                                               vote_day=day(d["vote_day"]), paid0=day(d["paid_ads"][0]),
+                                               paid1=day(d["paid_ads"][1]))
 
     def render(self, result: dict, lang: str = "id", election=None) -> list[dict]:
         t, ui = texts("lawwatch", lang), texts("ui", lang)
@@ -429,7 +431,7 @@ class LawWatch(Section):
         rows = []
         for f in fnd:
             first = f["posts"][0] if f["posts"] else {}
-            rows.append([f["description_en"] if en else f["description_id"], f["severity"],
+            rows.append([f["description_en"] if en else f["description_id"], ui.get(f"enum_{f['severity']}", f["severity"]),
                          pair_label(election, f["candidate"]) if f["candidate"] else "–", f["platform"],
                          f["handle"] or f["account_id"] or "–", f["count"] or f["detail"].get("accounts"),
                          (first.get("created_local") or "")[:16], first.get("url") or ""])
@@ -439,7 +441,8 @@ class LawWatch(Section):
             {"type": "table", "id": "law-watch", "title": ui["law_watch"], "explain": ui["law_explain"],
              "faces": ("web",), "csv": "/api/v1/analysis/law_watch.csv?part=findings",
              "columns": [ui["rule"], ui["severity"], ui["candidate"], ui["platform"], ui["author"], "n", ui["from"]],
-             "rows": [[f.get(key) or f.get("rule"), f.get("severity"),
+             "rows": [[f.get(key) or f.get("rule"), ui.get(f"enum_{f.get('severity')}", f.get("severity")),
                        pair_label(election, f["candidate"]) if f.get("candidate") else "", f.get("platform"),
                        f.get("handle") or "", formats.integer(f['count']) if isinstance(f.get("count"), int) else (f.get("count") or ""),
-                       (f.get("first_at") or "")[:16]] for f in fnd[:100]]}]
+                       formats.local_datetime(f.get("first_at"), election.timezone) if f.get("first_at") and election
+                       else ""] for f in fnd[:100]]}]
