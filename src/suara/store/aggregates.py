@@ -61,7 +61,7 @@ def config_of(election) -> tuple[int, list[str]]:
 
     >>> from suara.config import load_election
     >>> config_of(load_election("kaltim-2024"))
-    (480, ['1', '2', '3'])
+    (480, ['1', '2'])
     """
     from zoneinfo import ZoneInfo
     d = election.dates.campaign_start

@@ -362,9 +362,9 @@ class LakeStore(Store):
                 self.con.unregister(name)
         self._touched[table] = None if parts is None else prev | parts
 
-    def upsert(self, table, data, keep_greatest=(), overwrite=()):  # noqa: D102
+    def upsert(self, table, data, keep_greatest=(), overwrite=(), all_stored=False):  # noqa: D102
         with self.transaction():
-            n = super().upsert(table, data, keep_greatest, overwrite)
+            n = super().upsert(table, data, keep_greatest, overwrite, all_stored=all_stored)
             self._note(table, data)
             return n
 
