@@ -153,7 +153,8 @@ def test_serve_upload_runs_as_background_job(app_ws, tmp_path):
     r = c.post("/import", data={"csrf": csrf}, files={"files": ("../../evil name.jsonl", body)},
                follow_redirects=False)
     assert r.status_code == 303
-    for _ in range(50):
+    deadline = time.monotonic() + 60     # the job also enriches (loads the text models)
+    while time.monotonic() < deadline:
         jobs = c.get("/api/v1/jobs").json()["jobs"]
         if jobs and jobs[0]["status"] in ("done", "failed"):
             break

@@ -105,6 +105,11 @@ def test_warroom_csv_export_streams_every_row(client):
     tot = c.get("/api/v1/posts", params={"candidate": "1", "limit": 1}).json()["total"]
     r = c.get("/api/v1/posts.csv", params={"candidate": "1", "all": 1})
     assert len(list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))) == tot
+    # ``limit`` keeps the newest rows in the explorer's order; a bad one is refused
+    r = c.get("/api/v1/posts.csv", params={"limit": 7})
+    head = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [x["post_id"] for x in head] == [x["post_id"] for x in rows[:7]]
+    assert c.get("/api/v1/posts.csv", params={"limit": "0"}).status_code == 400
 
 
 def test_warroom_xlsx_export(client):

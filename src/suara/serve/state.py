@@ -240,18 +240,33 @@ class WebState:
 
     def export_rows(self, params, user: dict, action: str):
         """Batches of every post matching the query parameters (export columns), then an
-        audit entry with the row count; a malformed date is a 400."""
+        audit entry with the row count; a malformed date is a 400. ``limit`` (optional, a
+        positive whole number) stops after that many rows, in the explorer's order."""
         from suara.analyse.explorer import PostFilter
         try:
             f = PostFilter.from_params(params)
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
+        raw = params.get("limit")
+        limit = None
+        if raw not in (None, ""):
+            try:
+                limit = int(raw)
+            except ValueError:
+                limit = 0
+            if limit < 1:
+                raise HTTPException(400, f"limit must be a positive whole number, got {raw!r}")
 
         def gen():
             n = 0
             for batch in self.ws.export_posts(f, show_identities=auth.can(user["role"], "identities")):
+                if limit is not None and n + len(batch) > limit:
+                    batch = batch[:limit - n]
                 n += len(batch)
-                yield batch
+                if batch:
+                    yield batch
+                if limit is not None and n >= limit:
+                    break
             self.ws.audit(user["username"], action, "posts", {"rows": n, "filters": dict(f)})
         return gen()
 
