@@ -178,3 +178,47 @@ def test_map_names_written_inside_the_regions():
     lab = layer("adm2")["6403"]["properties"]["label"]
     i = list(labels[0].text).index("Kutai Kartanegara")
     assert (labels[0].lon[i], labels[0].lat[i]) == tuple(lab)
+
+
+def test_map_pilpres_draws_its_provinces_from_the_province_layer():
+    """The national config's regions are the 34 provinces with a BPS code: the map draws them
+    from the adm1 layer with a legend per pair, the layer dropdown and a drill-down per province."""
+    from suara.config.geo import level_of
+    e = load_election("pilpres-2024")
+    codes = [r.code for r in e.regions]
+    assert len(codes) == 34 == len(set(codes)) and {level_of(c) for c in codes} == {"adm1"}
+    assert set(codes) == set(layer("adm1"))                   # every shipped province, nothing else
+    names = {r.code: r.name for r in e.regions}
+    assert (names["64"], names["91"], names["94"]) == ("Kalimantan Timur", "Papua Barat", "Papua")
+    assert not any(r.dpt for r in e.regions)                  # no DPT without a source
+    b = map_block(_result(e), e, "id")
+    assert b["missing"] == []
+    fig = map_figure(b)
+    assert list(fig.data[0].locations) == codes
+    lead = [t for t in fig.data if t.type == "choropleth" and t.showlegend and t.legendgroup == "lead"]
+    assert lead and all(t.visible for t in lead)              # the leading pair's legend shows first
+    assert not [t for t in fig.data if t.type == "scattergeo"]  # 34 names would not stay readable
+    ids = [lay["id"] for lay in b["layers"]]
+    assert "coverage" not in ids and len(fig.layout.updatemenus[0].buttons) == len(ids)
+    assert {r["href"].split("region=")[1].split("&")[0] for r in b["regions"]} == set(codes)
+    geo = map_html(b, "m")
+    assert geo.count('"type":"Feature"') == 34 and "Plotly.newPlot" in geo
+
+
+def test_map_pilpres_places_locate_accounts_in_their_province():
+    """Region inference on the national config: cities and abbreviations people write find
+    their province; a short name inside a longer one ("Papua" in "Papua Barat") is not read twice."""
+    from suara.enrich.regions import region_matcher
+    m = region_matcher(load_election("pilpres-2024"))
+    assert m.find("Asli Medan, kerja di Bandung") == [("12", "place"), ("32", "place")]
+    assert m.find("Jogja", profile=True) == [("34", "name")] and m.find("Kepri")[0][0] == "21"
+    assert m.find("Salam dari Papua Barat") == [("91", "name")]
+    assert m.find("Kepulauan Riau") == [("21", "name")]
+    assert m.find("nasi padang, nasib malang") == []          # ordinary words are not cities
+    k = region_matcher(load_election("kaltim-2024"))
+    assert k.find("Penajam Paser Utara") == [("6409", "name")]
+    # in the engine's patterns too: the short-name pattern reads the longer name, which the
+    # inference skips there (the long-name pattern counts it once)
+    strict = m.post_patterns()[1]
+    assert re.search(strict, "Salam dari Papua Barat").group(1) == "Papua Barat" and "papua barat" in m.loose_lower
+    assert re.search(strict, "orang Papua asli").group(1) == "Papua"

@@ -64,3 +64,99 @@ def test_map_browser_draws_every_region_offline_and_clicks_through(eid, tmp_path
         browser.close()
     assert not requests, requests
     assert not errors, errors
+
+
+# --- the served war room on a simulated workspace of each election with regions ---------------
+
+def _serve(d, eid):
+    """A simulated campaign of ``eid`` ingested and enriched into a workspace, served on a free
+    port; returns (base url, server, thread)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    import suara
+    from suara.serve.app import create_app
+    from suara.serve.auth import add_user
+    from suara.sim import simulate
+    simulate(d / "exports", seed=3, scale=2500, election=eid)
+    ws = suara.init(d / "ws", election=eid)
+    ws.ingest(sorted(p for p in (d / "exports").iterdir() if p.is_dir() and p.name != "ground_truth"))
+    ws.enrich()
+    add_user(ws.store, "admin", "admin-pass-123", "admin")
+    ws.close()
+    app = create_app(d / "ws")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    for _ in range(400):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    app.state.web.cache.get()
+    return f"http://127.0.0.1:{port}", srv, th
+
+
+@pytest.mark.parametrize("eid", [x for x in builtin_elections() if load_election(x).regions])
+def test_map_browser_workspace_wilayah_page_draws_and_drills_down(eid, tmp_path):
+    """/wilayah of a served workspace: the map draws the election's regions (provinces for
+    pilpres-2024, kabupaten/kota for the pilkada configs), with its layer dropdown and legend;
+    a click on a region opens /posts?region=CODE showing as many posts as its hover counts."""
+    import re
+
+    from suara.config.geo import level_of
+    e = load_election(eid)
+    base, srv, th = _serve(tmp_path, eid)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.set_default_timeout(120_000)
+            errors, outside = [], []
+            page.on("pageerror", lambda x: errors.append(str(x)))
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base, "data:")) else None)
+            page.goto(base + "/login")
+            page.fill("input[name=username]", "admin")
+            page.fill("input[name=password]", "admin-pass-123")
+            page.click("button[type=submit]")
+            page.wait_for_url(base + "/")
+            page.goto(base + "/wilayah")
+            page.wait_for_selector(".suara-map .choroplethlocation")
+            shapes = page.locator(".suara-map .choroplethlocation")
+            # the grey base draws every configured region; the first layer adds those with data
+            assert len(e.regions) < shapes.count() <= 2 * len(e.regions)
+            levels = {level_of(r.code) for r in e.regions}
+            assert levels == ({"adm1"} if e.level == "pilpres" else {"adm2"})
+            assert page.locator(".suara-map .updatemenu-container").count() == 1        # the layer dropdown
+            assert page.locator(".suara-map .legend .traces").count() >= 1             # the pairs' legend
+            page.screenshot(path=str(tmp_path / f"wilayah-{eid}.png"), full_page=True)
+            boxes = sorted((shapes.nth(i).bounding_box() for i in range(shapes.count())),
+                           key=lambda b: -b["width"] * b["height"])
+            hover = ""
+            for box in boxes:       # the largest regions first; one whose hover counts posts
+                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.wait_for_timeout(150)
+                if page.locator(".hoverlayer .hovertext").count():
+                    hover = page.locator(".hoverlayer .hovertext").text_content()
+                    if re.search(r"Unggahan: [1-9]", hover):
+                        break
+            m = re.search(r"Unggahan: ([\d.]+)", hover)
+            assert m, hover
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_url(base + "/posts?region=*")
+            code = page.url.split("region=")[1].split("&")[0]
+            assert code in {r.code for r in e.regions}
+            page.wait_for_selector("#post-count")
+            shown = int(re.sub(r"[.,]", "", page.locator("#post-count").inner_text().split()[0]))
+            assert shown == int(m.group(1).replace(".", "")), (code, shown, hover)
+            browser.close()
+    finally:
+        srv.should_exit = True
+        th.join(timeout=30)
+    assert not outside, outside
+    assert not errors, errors

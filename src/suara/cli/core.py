@@ -192,10 +192,12 @@ def demo(directory: Path = typer.Option(Path("suara-demo"), "--dir", help="Works
          seed: int = typer.Option(7, "--seed"),
          scale: str = typer.Option("small", "--scale"),
          serve: bool = typer.Option(False, "--serve", help="Open the web war room afterwards."),
-         port: int = typer.Option(8000, "--port")):
-    """Simulate the Kaltim 2024 campaign, ingest, enrich, analyse, report, and summarise."""
+         port: int = typer.Option(8000, "--port"),
+         election: str = typer.Option("kaltim-2024", "--election",
+                                      help="Election config to simulate (e.g. pilpres-2024, a map by province).")):
+    """Simulate a campaign (Kaltim 2024 unless --election), ingest, enrich, analyse, report, and summarise."""
     from suara.demo import run_demo
-    summary = run_demo(directory, seed=seed, scale=scale, console=out)
+    summary = run_demo(directory, seed=seed, scale=scale, election=election, console=out)
     if serve:
         from suara.demo import demo_login
         from suara.serve.app import run_server

@@ -90,6 +90,7 @@ class RegionMatcher:
         loose.sort(key=len, reverse=True)
         strict.sort(key=len, reverse=True)
         self._loose_terms, self._strict_terms = loose, strict
+        self.loose_lower = {t.lower() for t in loose}
         b = r"(?<![\w])({})(?![\w])"
         self._loose = re.compile(b.format("|".join(map(re.escape, loose))), re.I) if loose else None
         self._strict = re.compile(b.format("|".join(map(re.escape, strict)))) if strict else None
@@ -119,12 +120,20 @@ class RegionMatcher:
         >>> len(pats)
         2
         """
+        def alt(terms: list[str]) -> str:
+            return "|".join(re.escape(t).replace("\\ ", " ") for t in terms)
         out = []
-        for ci, terms in ((True, self._loose_terms), (False, self._strict_terms)):
-            terms = [t for t in terms if not self.is_topical(t)]
-            if terms:
-                alt = "|".join(re.escape(t).replace("\\ ", " ") for t in terms)
-                out.append(("(?i)" if ci else "") + r"(?:^|[^\w])(" + alt + r")(?:[^\w]|$)")
+        loose = [t for t in self._loose_terms if not self.is_topical(t)]
+        strict = [t for t in self._strict_terms if not self.is_topical(t)]
+        if loose:
+            out.append("(?i)" + r"(?:^|[^\w])(" + alt(loose) + r")(?:[^\w]|$)")
+        if strict:
+            # a longer name that contains a short one ("Papua Barat" / "Papua", "Penajam Paser
+            # Utara" / "Paser") is tried first, so the short one is not read inside it; the
+            # caller skips these longer terms here (the first pattern counts them)
+            longer = [t for t in loose if any(re.search(r"(?<!\w)" + re.escape(x) + r"(?!\w)", t) for x in strict)]
+            pre = "(?i:" + alt(longer) + ")|" if longer else ""
+            out.append(r"(?:^|[^\w])(" + pre + alt(strict) + r")(?:[^\w]|$)")
         return out
 
     def find(self, text: str | None, profile: bool = False, topical_ok: bool = True) -> list[tuple[str, str]]:
@@ -141,9 +150,14 @@ class RegionMatcher:
                 continue
             for m in p.finditer(text):
                 hits.append((m.start(), m.group(1)))
-        hits.sort()
-        out = []
-        for _, t in hits:
+        # longest first at each position; a match inside a longer one ("Papua" in "Papua
+        # Barat": the two patterns match independently) is dropped
+        hits.sort(key=lambda h: (h[0], -len(h[1])))
+        out, end = [], -1
+        for start, t in hits:
+            if start < end:
+                continue
+            end = start + len(t)
             key = t.lower()
             if not topical_ok and self.is_topical(key):
                 continue
@@ -261,7 +275,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
     # place names in own posts, matched in the engine (RE2 on DuckDB, Java regex on Spark):
     # only the (account, place, count) triples come back, never the texts
     strong = {k for k, v in votes.items() if v}
-    for pat in m.post_patterns():
+    for pi, pat in enumerate(m.post_patterns()):
         tx = posts.filter(posts.text.notnull()).select(
             "platform", "account_id", term=posts.text.re_extract(pat, 1))
         tx = tx.filter(tx.term.notnull() & (tx.term != ""))
@@ -269,7 +283,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
         for p_, a_, term, n in _objcols(tx.execute()).itertuples(index=False):
             key = (p_, str(a_))
             hit = m.term_region.get(str(term).lower())
-            if key in strong or not hit:
+            if key in strong or not hit or (pi and str(term).lower() in m.loose_lower):
                 continue
             k = min(int(n), _CAPS["posts"] - cap[key, "posts"])
             if k > 0:
