@@ -469,9 +469,8 @@ _META_KEY = "demographics.signature"
 
 def _signature(ws) -> str:
     """What the estimates read: election, accounts, posts, last import, lexicon and version."""
-    p, a = ws.store.table("posts"), ws.store.table("accounts")
-    row = p.aggregate(n_posts=p.count(), last=p.ingested_at.max()).cross_join(
-        a.aggregate(n_acc=a.count(), last_acc=a.last_seen.max())).execute().iloc[0]
+    from suara.enrich.regions import workspace_counts
+    row = workspace_counts(ws)
     return (f"{ws.election.id}|{int(row['n_acc'])}|{int(row['n_posts'])}|{row['last']}|{row['last_acc']}|"
             f"{DEMOGRAPHICS_VERSION}|{lexicon()['meta']['version']}|{len(_account_type_overrides(ws))}")
 

@@ -132,23 +132,22 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     version = pipe.version
     store = ws.store
     on_spark = getattr(store, "engine", "duckdb") == "spark" and hasattr(store, "spark_frame")
-    posts = store.table("posts")
-    enr = store.table("enrichments")
-    cols = ["platform", "post_id", "text"] + (["media_files"] if "media_files" in posts.columns else [])
+    on_duckdb = getattr(store, "engine", "duckdb") == "duckdb" and hasattr(store, "sql")
     if not on_spark:  # on Spark the posts stay on the executors (see enrich_lake)
-        if rebuild:
-            todo = posts.select(*cols)
-        else:
-            done = enr.filter(enr.version == version).select("platform", "post_id")
-            todo = posts.anti_join(done, ["platform", "post_id"]).select(*cols)
-        df = todo.order_by(["platform", "post_id"]).to_pandas()
+        df = _todo_duckdb(store, version, rebuild) if on_duckdb else \
+            _todo_ibis(store, version, rebuild)
         total = len(df)
         if progress:
             progress(0, total=total)
     dedup = next(c for c in pipe.components if isinstance(c, NearDuplicates))
     if not rebuild and (on_spark or total):  # seed near-duplicates with what is enriched
-        old = enr.filter(enr.version == version).select("platform", "post_id", "text_norm") \
-            .order_by(["platform", "post_id"]).to_pandas()
+        if on_duckdb:
+            old = store.sql("SELECT platform, post_id, text_norm FROM enrichments WHERE version = ? "
+                            "ORDER BY platform, post_id", [version])
+        else:
+            enr = store.table("enrichments")
+            old = enr.filter(enr.version == version).select("platform", "post_id", "text_norm") \
+                .order_by(["platform", "post_id"]).to_pandas()
         dedup.add_many([f"{a}:{b}" for a, b in zip(old.platform, old.post_id)], old.text_norm.tolist())
         dedup.dirty.clear()
     models = json.dumps({"pipeline": version, "components": [c.id for c in pipe.components],
@@ -178,6 +177,36 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
             pool.terminate()
     _workspace_steps(ws)
     return _finish(store, version, total, t0, pipe, ws.election)
+
+
+def _todo_ibis(store, version: str, rebuild: bool) -> pd.DataFrame:
+    """The posts to enrich, ordered by key, through Ibis (engines other than DuckDB)."""
+    posts = store.table("posts")
+    cols = ["platform", "post_id", "text"] + (["media_files"] if "media_files" in posts.columns else [])
+    if rebuild:
+        todo = posts.select(*cols)
+    else:
+        enr = store.table("enrichments")
+        done = enr.filter(enr.version == version).select("platform", "post_id")
+        todo = posts.anti_join(done, ["platform", "post_id"]).select(*cols)
+    return todo.order_by(["platform", "post_id"]).to_pandas()
+
+
+def _todo_duckdb(store, version: str, rebuild: bool) -> pd.DataFrame:
+    """The same rows as :func:`_todo_ibis` in plain SQL: the enrich stage need not import Ibis
+    (about half a CPU-second per run)."""
+    cols = ["platform", "post_id", "text", "media_files"]
+    sel = ", ".join(f'p."{c}"' for c in cols)
+    if rebuild:
+        df = store.sql(f"SELECT {sel} FROM posts p ORDER BY p.platform, p.post_id")
+    else:
+        df = store.sql(f"SELECT {sel} FROM posts p ANTI JOIN (SELECT platform, post_id FROM "
+                       "enrichments WHERE version = ?) e USING (platform, post_id) "
+                       "ORDER BY p.platform, p.post_id", [version])
+    # DuckDB hands lists over as arrays, Ibis as Python lists (what the components expect)
+    df["media_files"] = pd.Series([v.tolist() if hasattr(v, "tolist") else
+                                   (v if isinstance(v, list) else None) for v in df["media_files"]], index=df.index, dtype=object)
+    return df
 
 
 def _workspace_steps(ws) -> None:
@@ -226,7 +255,13 @@ def _pool(components, workers: int, total: int, size: int):
         if isinstance(c, LanguageId):
             c.parallel = False
     _WORKER_COMPONENTS = components
-    return mp.get_context("fork").Pool(workers)
+    import gc
+    gc.collect()
+    gc.freeze()  # the loaded models stay shared: the workers' collector never touches them
+    try:
+        return mp.get_context("fork").Pool(workers)
+    finally:
+        gc.unfreeze()
 
 
 def _write_batch(store, version, models, dedup, out: pd.DataFrame, rebuild: bool, utcnow) -> None:

@@ -24,7 +24,6 @@ import re
 from collections import defaultdict
 from typing import Any
 
-import ibis
 import pandas as pd
 
 from suara.enrich.base import Batch, Component, register
@@ -358,7 +357,7 @@ def infer_regions(ws, write: bool = True) -> dict[str, Any]:
             "table": df}
 
 
-def interaction_edges(ws) -> ibis.Table:
+def interaction_edges(ws) -> "ibis.Table":
     """(platform, src, dst, kind, n): replies/comments/shares to a parent post's author, and
     @-mentions resolved to accounts by handle, aggregated per account pair (an Ibis table).
 
@@ -369,6 +368,7 @@ def interaction_edges(ws) -> ibis.Table:
     >>> interaction_edges(ws).count().execute()
     0
     """
+    import ibis
     p = ws.store.table("posts")
     child = p.filter(p.parent_id.notnull()).select(
         "platform", src=p.account_id, parent_id=p.parent_id, kind=p.kind)
@@ -396,12 +396,26 @@ def _objcols(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def workspace_counts(ws) -> dict:
+    """``n_posts``, ``last`` (newest import), ``n_acc`` and ``last_acc`` (newest account
+    sighting): what the workspace steps' signatures read. Plain SQL on DuckDB (the enrich
+    stage need not import Ibis), Ibis on other engines; the same values either way."""
+    s = ws.store
+    if getattr(s, "engine", "duckdb") == "duckdb" and hasattr(s, "sql"):
+        row = s.sql("SELECT (SELECT count(*) FROM posts) AS n_posts, (SELECT max(ingested_at) "
+                    "FROM posts) AS last, (SELECT count(*) FROM accounts) AS n_acc, "
+                    "(SELECT max(last_seen) FROM accounts) AS last_acc").iloc[0]
+    else:
+        p, a = s.table("posts"), s.table("accounts")
+        row = p.aggregate(n_posts=p.count(), last=p.ingested_at.max()).cross_join(
+            a.aggregate(n_acc=a.count(), last_acc=a.last_seen.max())).execute().iloc[0]
+    return {k: row[k] for k in ("n_posts", "last", "n_acc", "last_acc")}
+
+
 def _signature(ws) -> str:
     """What region inference reads: the election, the number of accounts and posts and the
     last import time; any import changes it."""
-    p, a = ws.store.table("posts"), ws.store.table("accounts")
-    row = p.aggregate(n_posts=p.count(), last=p.ingested_at.max()).cross_join(
-        a.aggregate(n_acc=a.count())).execute().iloc[0]
+    row = workspace_counts(ws)
     n_posts = int(row["n_posts"])
     return f"{ws.election.id}|{int(row['n_acc'])}|{n_posts}|{row['last'] if n_posts else None}"
 
