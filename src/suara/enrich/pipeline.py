@@ -175,6 +175,8 @@ def enrich_workspace(ws, rebuild: bool = False, progress: Callable | None = None
     finally:
         if pool is not None:
             pool.terminate()
+            import gc
+            gc.unfreeze()
     _workspace_steps(ws)
     return _finish(store, version, total, t0, pipe, ws.election)
 
@@ -257,11 +259,10 @@ def _pool(components, workers: int, total: int, size: int):
     _WORKER_COMPONENTS = components
     import gc
     gc.collect()
-    gc.freeze()  # the loaded models stay shared: the workers' collector never touches them
-    try:
-        return mp.get_context("fork").Pool(workers)
-    finally:
-        gc.unfreeze()
+    # the loaded models stay shared: the workers' collector never touches them (and the
+    # caller's not until the run ends, see enrich_workspace)
+    gc.freeze()
+    return mp.get_context("fork").Pool(workers)
 
 
 def _write_batch(store, version, models, dedup, out: pd.DataFrame, rebuild: bool, utcnow) -> None:
