@@ -440,7 +440,7 @@ class LawWatch(Section):
             {"type": "table", "faces": rep, "columns": list(t["cols"]), "rows": rows},
             {"type": "table", "id": "law-watch", "title": ui["law_watch"], "explain": ui["law_explain"],
              "faces": ("web",), "csv": "/api/v1/analysis/law_watch.csv?part=findings",
-             "columns": [ui["rule"], ui["severity"], ui["candidate"], ui["platform"], ui["author"], "n", ui["from"]],
+             "columns": [ui["rule"], ui["severity"], ui["candidate"], ui["platform"], ui["author"], ui["n_posts"], ui["from"]],
              "rows": [[f.get(key) or f.get("rule"), ui.get(f"enum_{f.get('severity')}", f.get("severity")),
                        pair_label(election, f["candidate"]) if f.get("candidate") else "", f.get("platform"),
                        f.get("handle") or "", formats.integer(f['count']) if isinstance(f.get("count"), int) else (f.get("count") or ""),

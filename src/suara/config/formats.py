@@ -71,8 +71,16 @@ def locale_of(lang: str | None) -> str:
 
 
 def _empty(v: Any) -> bool:
+    """None, NaN, infinity or pandas' NaT (a missing time that passes for a datetime).
+
+    >>> import pandas as pd
+    >>> _empty(None), _empty(float("nan")), _empty(pd.NaT), _empty(0)
+    (True, True, True, False)
+    """
     if v is None or isinstance(v, bool):
         return v is None
+    if v.__class__.__name__ == "NaTType":
+        return True
     try:
         return isinstance(v, float) and not math.isfinite(v)
     except TypeError:

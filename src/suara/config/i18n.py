@@ -477,13 +477,13 @@ _LAWWATCH = {
                       "({vote_day}), iklan berbayar di luar {paid0} – {paid1}, dan akun resmi melebihi batas per "
                       "platform. Ekspor bukti dengan `suara lawwatch --export DIR`.",
            "none": "Tidak ada temuan.", "watched": "akun resmi dipantau",
-           "cols": ("Aturan", "Tingkat", "Paslon", "Platform", "Akun", "n", "Pertama (lokal)", "URL")},
+           "cols": ("Aturan", "Tingkat", "Paslon", "Platform", "Akun", "Unggahan", "Pertama (lokal)", "URL")},
     "en": {"title": "Election-law watch",
            "explain": "Content from the pairs' official accounts in the quiet period ({quiet0} – {quiet1}) and on "
                       "voting day ({vote_day}), paid content outside {paid0} – {paid1}, and more official accounts "
                       "per platform than allowed. Export the evidence with `suara lawwatch --export DIR`.",
            "none": "No findings.", "watched": "official accounts watched",
-           "cols": ("Rule", "Severity", "Pair", "Platform", "Account", "n", "First (local)", "URL")},
+           "cols": ("Rule", "Severity", "Pair", "Platform", "Account", "Posts", "First (local)", "URL")},
 }
 
 _FORECAST = {

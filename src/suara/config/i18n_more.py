@@ -23,6 +23,10 @@ UI: dict[str, dict[str, str]] = {
         "error_429": "Terlalu banyak permintaan", "error_429_text": "Tunggu sebentar lalu muat ulang halaman.",
         "error_500": "Terjadi kesalahan", "error_500_text": "Terjadi kesalahan di server. Kejadian ini tercatat; "
         "coba lagi sebentar lagi.",
+        "vol_consent_at": "Setuju sejak", "vol_withdrawn_at": "Ditarik", "vol_count": "Relawan",
+        "vol_active": "Aktif", "voice_index": "indeks suara", "minutes": "Menit", "n_items": "Jumlah",
+        "index_100": "Indeks (100 = sama)", "lift_col": "Kelipatan interaksi",
+        "lift_note": "kelipatan {x}, setelah penyusutan {y}",
     },
     "en": {
         "time_tz": "Time ({tz})", "buzzer_score": "Buzzer score", "error_home": "Back to the overview",
@@ -36,6 +40,10 @@ UI: dict[str, dict[str, str]] = {
         "error_429": "Too many requests", "error_429_text": "Wait a moment, then reload the page.",
         "error_500": "Something went wrong", "error_500_text": "The server failed on this request. It was logged; "
         "try again shortly.",
+        "vol_consent_at": "Consented", "vol_withdrawn_at": "Withdrawn", "vol_count": "Volunteers",
+        "vol_active": "Active", "voice_index": "voice index", "minutes": "Minutes", "n_items": "Count",
+        "index_100": "Index (100 = same)", "lift_col": "Lift",
+        "lift_note": "lift {x}, shrunk {y}",
     },
 }
 

@@ -209,8 +209,21 @@ def _network_panel(ws, t: dict, extra: dict) -> list[dict]:
 
 
 def _volunteers_panel(ws, t: dict, extra: dict) -> list[dict]:
-    tab = generic_table(extra.get("volunteers")) if extra.get("volunteers") else None
-    return [{**tab, "id": "volunteers", "title": t["volunteers"]}] if tab else []
+    """The roster (names for readers who may see identities, else how many and how many are
+    active), its headings in the reader's language, consent times in the election's zone."""
+    vols = extra.get("volunteers") or []
+    if not vols:
+        return []
+    lang, tz = t.get("_lang"), ws.election.timezone
+    if "volunteers" in vols[0]:          # the count only
+        cols, rows = [t["vol_count"], t["vol_active"]], [[_num(v.get("volunteers")), _num(v.get("active"))] for v in vols]
+    else:
+        def when(v):
+            return formats.local_datetime(v, tz, lang)
+        cols = [t["name"], t["platform"], t["vol_consent_at"], t["vol_withdrawn_at"]]
+        rows = [[v.get("name") or "", v.get("platform") or "", when(v.get("consent_at")), when(v.get("withdrawn_at"))]
+                for v in vols]
+    return [{"type": "table", "columns": cols, "rows": rows, "id": "volunteers", "title": t["volunteers"]}]
 
 
 #: page -> (panel, shown before the sections?)

@@ -257,7 +257,9 @@ class Recommendations(Section):
         rep = ("report",)
         blocks: list[dict] = [
             {"type": "text", "style": "olist", "faces": rep,
-             "items": [f"{r[key]} (lift {r['lift']}, shrunk {r['lift_shrunk']})" for r in items[:12]]}
+             "items": [f"{r[key]} (" + ui["lift_note"].format(x=formats.decimal(r.get("lift"), lang),
+                                                                y=formats.decimal(r.get("lift_shrunk"), lang)) + ")"
+                       for r in items[:12]]}
             if items else {"type": "text", "text": t["none"], "faces": rep}]
         recs = ((result.get("filtered") or {}).get("recommendations")) or []
         if recs:
@@ -265,7 +267,7 @@ class Recommendations(Section):
             blocks.append({"type": "table", "id": "recommendations", "title": ui["recommendations"],
                            "explain": ui["recommendations_explain"], "faces": ("web",),
                            "csv": "/api/v1/analysis/recommendations.csv?part=filtered&sub=recommendations",
-                           "columns": [ui["issue"], ui["segment"], ui["format"], "lift", ui["text"]],
+                           "columns": [ui["issue"], ui["segment"], ui["format"], ui["lift_col"], ui["text"]],
                            "rows": [[{"text": labels.get(r.get("issue"), r.get("issue")),
                                       "href": posts_link(issue=r.get("issue"))},
                                      group_label(election, r.get("group"), lang), label("f", r.get("format"), lang), _num(r.get("lift_shrunk")),

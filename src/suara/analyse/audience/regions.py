@@ -153,11 +153,11 @@ class Regions(Section):
              "text": f"{t['coverage']}: {formats.integer(inf['located'])} / {formats.integer(inf['accounts'])} ({pct(inf['coverage'])})"},
             {"type": "chart", "faces": rep, "figure": figure(fig)},
             {"type": "table", "faces": rep,
-             "columns": [t["region"], t["dpt"], "n", *[pair_label(e, b) for b in e.ballots],
+             "columns": [t["region"], t["dpt"], ui["mentions"], *[pair_label(e, b) for b in e.ballots],
                          *[f"{t['index']} {b}" for b in e.ballots]],
              "rows": [[f[c]["name"], pct(f[c]["dpt_weight"]), formats.integer(f[c]['mentions']),
                        *[pct(f[c]["pairs"][b]["share"]) for b in e.ballots],
-                       *[f[c]["pairs"][b]["voice_index"] for b in e.ballots]] for c in codes]}]
+                       *[formats.decimal(f[c]["pairs"][b]["voice_index"], lang) for b in e.ballots]] for c in codes]}]
         return blocks + [map_block(result, e, lang)] + _web(result, ui, e)
 
 
@@ -183,14 +183,14 @@ def _web(result: dict, t: dict, e) -> list[dict]:
         cols = [t["region"], "DPT", t["dpt_weight"], t["mentions"], t["n_posts"], t["accounts"]]
         for c in e.candidates:
             cols += [f"{c.ballot} {t['share']}", f"{c.ballot} {t['share']} · {t['filtered_short']}",
-                     f"{c.ballot} {t['net_sentiment']}", f"{c.ballot} voice index"]
+                     f"{c.ballot} {t['net_sentiment']}", f"{c.ballot} {t['voice_index']}"]
         blocks.append({"type": "table", "id": "region-table", "title": t["regions"],
                        "explain": t["regions_table_explain"], "columns": cols, "rows": rows,
                        "csv": "/api/v1/analysis/regions.csv?part=all&sub=regions", **web})
     for ballot, items in ((result.get("all") or {}).get("gaps") or {}).items():
         if items:
             blocks.append({"type": "table", "id": f"gaps-{ballot}", "title": f"{t['dpt_gaps']} · {pair_label(e, ballot)}",
-                           "explain": t["gaps_explain"], "columns": [t["region"], "voice index", t["dpt_weight"]],
+                           "explain": t["gaps_explain"], "columns": [t["region"], t["voice_index"], t["dpt_weight"]],
                            "rows": [[{"text": g.get("name"), "href": posts_link(region=g.get("region"), candidate=ballot)},
                                      _num(g.get("voice_index")), _p(g.get("dpt_weight"))] for g in items], **web})
     return blocks

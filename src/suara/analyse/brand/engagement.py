@@ -210,7 +210,7 @@ class Engagement(Section):
         rep = ("report",)
         return [{"type": "chart", "figure": figure(fig), "faces": rep},
                 {"type": "chart", "figure": figure(hf), "faces": rep},
-                {"type": "table", "title": t["best"], "faces": rep, "columns": [t["best"], t["hour"], "n", t["mean_inter"]],
+                {"type": "table", "title": t["best"], "faces": rep, "columns": [t["best"], t["hour"], texts("ui", lang)["n_posts"], t["mean_inter"]],
                  "rows": [[label("d", b["day"], lang), f"{b['hour']:02d}:00", formats.integer(b["posts"]),
                            formats.number(b["mean_interactions"])]
                           for b in a.get("best_times", [])]},

@@ -154,4 +154,4 @@ class Enthusiasm(Section):
             {"type": "chart", "id": "enthusiasm", "title": ui["enthusiasm"], "explain": ui["enthusiasm_explain"],
              "faces": ("web",), "figure": figure(web_fig)},
             {"type": "table", "faces": ("web",),
-             "columns": [ui["candidate"], ui["active"], ui["previous"], ui["growth"], "index"], "rows": web_rows}]
+             "columns": [ui["candidate"], ui["active"], ui["previous"], ui["growth"], ui["index_100"]], "rows": web_rows}]

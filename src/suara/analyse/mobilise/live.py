@@ -225,6 +225,6 @@ class Live(Section):
                       for s in ss]},
             {"type": "table", "id": "live", "title": ui["live"], "explain": ui["live_explain"], "faces": ("web",),
              "csv": "/api/v1/analysis/live.csv?part=sessions",
-             "columns": [ui["platform"], ui["time"], "min", ui["comments"], ui["comments_per_min"]],
+             "columns": [ui["platform"], ui["time"], ui["minutes"], ui["comments"], ui["comments_per_min"]],
              "rows": [[s.get("platform"), s.get("started_local"), _num(s.get("minutes")), _num(s.get("comments")),
                        _num(s.get("comments_per_minute"))] for s in ss[:50]]}]
