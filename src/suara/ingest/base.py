@@ -69,12 +69,15 @@ class BulkDeclined(Exception):
 
 @dataclass
 class BulkChunk:
-    """One batch of a bulk import: canonical rows already as Arrow, plus the raw records the
+    """One batch of a bulk import: canonical rows already mapped, plus the raw records the
     vectorised mapping could not vouch for (``(row_number, raw_record)``), which go through
     ``map`` one by one so each bad row is quarantined with its field and reason.
 
     ``posts`` has the columns of `suara.store.schema.TABLES['posts']`` (any order, missing
     ones are NULL); ``accounts`` those of ``accounts`` with ``first_seen``/``last_seen``.
+    Both are Arrow tables, or, when the bulk path ran on the store's connection
+    (``ImportContext.con``), the names of temporary relations there, valid until the next
+    chunk is asked for.
     """
 
     posts: Any
@@ -106,6 +109,9 @@ class ImportContext:
     mapping: dict | None = None          # column mapping for the generic format
     platform: str | None = None          # platform hint when a format cannot tell
     options: dict = field(default_factory=dict)
+    #: the store's DuckDB connection while a bulk path runs (its batches are mapped and
+    #: staged there, so rows never leave DuckDB); None elsewhere
+    con: Any = field(default=None, repr=False, compare=False)
 
 
 class _CappedReader(io.RawIOBase):

@@ -25,9 +25,9 @@ from typing import Callable, Iterator
 
 from suara.ingest.base import (BulkChunk, ImportContext, RowError, Source, extract_hashtags,
                                extract_links, extract_mentions, repair_mojibake)
-from suara.ingest.lines import iter_csv_arrow
+from suara.ingest.lines import iter_csv_arrow, row_numbers
 
-__all__ = ["bulk_csv", "entity_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
+__all__ = ["bulk_csv", "entity_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
            "WS_RE2", "strip_ok", "lit"]
 
 # The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
@@ -58,15 +58,30 @@ def strip_ok(expr: str) -> str:
     return f"NOT regexp_matches({expr}, '^{WS_RE2}|{WS_RE2}$')"
 
 
+def uni_sql(text: str) -> str:
+    """SQL: ``text`` holds a non-ASCII letter, digit or space (false for NULL). A text of
+    ASCII only (as many bytes as characters) skips the regex."""
+    return (f"CASE WHEN strlen({text}) = length({text}) THEN false "
+            f"ELSE coalesce(regexp_matches({text}, '{NON_ASCII_WORD_RE2}'), false) END")
+
+
+def extract_sql(text: str, pattern: str, mark: str, group: int | None = None) -> str:
+    """SQL: ``regexp_extract_all(text, pattern[, group])``, skipped (an empty list) for a
+    text without ``mark``, which every match contains (NULL stays NULL)."""
+    g = "" if group is None else f", {group}"
+    return (f"CASE WHEN NOT contains({text}, '{mark}') THEN CAST([] AS VARCHAR[]) "
+            f"ELSE regexp_extract_all({text}, '{pattern}'{g}) END")
+
+
 def entity_sql(text: str) -> dict[str, str]:
     """SQL for ``_uni`` and the raw entity lists ``_h``/``_m``/``_l`` of a text, and the
     cleaned lists from those columns (``hashtags``/``mentions``/``links``, NULL when ``_uni``):
     `suara.ingest.base.fill_entities` for texts without non-ASCII letters, digits or spaces."""
     return {
-        "_uni": f"coalesce(regexp_matches({text}, '{NON_ASCII_WORD_RE2}'), false)",
-        "_h": f"regexp_extract_all({text}, '{HASHTAG_RE2}', 1)",
-        "_m": f"regexp_extract_all({text}, '{MENTION_RE2}', 1)",
-        "_l": f"regexp_extract_all({text}, '{LINK_RE2}')",
+        "_uni": uni_sql(text),
+        "_h": extract_sql(text, HASHTAG_RE2, "#", 1),
+        "_m": extract_sql(text, MENTION_RE2, "@", 1),
+        "_l": extract_sql(text, LINK_RE2, "://"),
         "hashtags": "_dd(list_transform(list_filter(_h, lambda h: NOT regexp_full_match(h, '[0-9]+')), "
                     "lambda h: lower(h)))",
         "mentions": "_dd(list_transform(_m, lambda h: lower(h)))",
@@ -74,54 +89,59 @@ def entity_sql(text: str) -> dict[str, str]:
     }
 
 
-def _fill_entities(out):
-    """Hashtags/mentions/links the query left NULL, by the Python patterns (and the media
-    type that depends on links)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if "_uni" not in out.schema.names or not pc.any(out.column("_uni")).as_py():
-        return out
-    uni = out.column("_uni")
-    rest, out = out.filter(uni), out.filter(pc.invert(uni))
-    text = rest.column("text").to_pylist()
+def _fill_entities(con) -> None:
+    """Hashtags/mentions/links the query left NULL (rows of ``_bulk_out`` marked ``_uni``),
+    by the Python patterns (and the media type that depends on links)."""
+    names = {r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()}
+    if "_uni" not in names:
+        return
+    has0 = "_links0" in names
+    rest = con.execute(f"""SELECT _row, text, hashtags, mentions, links, media_type{', _links0' if has0 else ''}
+        FROM _bulk_out WHERE _plain AND coalesce(_uni, false) ORDER BY _row""").fetchall()
+    if not rest:
+        return
+    rows = [r[0] for r in rest]
+    text = [r[1] for r in rest]
     cols = {}
-    for name, fn, mark in (("hashtags", extract_hashtags, "#"), ("mentions", extract_mentions, "@"),
-                           ("links", extract_links, "://")):
-        vals = rest.column(name).to_pylist()
-        cols[name] = [v if v is not None else (fn(t) if isinstance(t, str) and mark in t else [])
-                      for v, t in zip(vals, text)]
-    if "_links0" in rest.schema.names:   # links the format lists first, then those of the text
-        cols["links"] = [None if v is None else (v + [x for x in extract_links(t) if x not in v])
-                         for v, t in zip(rest.column("_links0").to_pylist(), text)]
-        cols["links"] = [v if v is not None else w for v, w in
-                         zip(cols["links"], rest.column("links").to_pylist())]
+    for i, (name, fn, mark) in enumerate((("hashtags", extract_hashtags, "#"), ("mentions", extract_mentions, "@"),
+                                          ("links", extract_links, "://")), start=2):
+        cols[name] = [r[i] if r[i] is not None else (fn(t) if isinstance(t, str) and mark in t else [])
+                      for r, t in zip(rest, text)]
+    media = [r[5] for r in rest]
+    if has0:   # links the format lists first, then those of the text
+        links = [None if r[6] is None else (r[6] + [x for x in extract_links(t) if x not in r[6]])
+                 for r, t in zip(rest, text)]
+        cols["links"] = [v if v is not None else r[4] for v, r in zip(links, rest)]
     else:
-        cols["media_type"] = [m or ("link" if lk else "text")
-                              for m, lk in zip(rest.column("media_type").to_pylist(), cols["links"])]
-    for name, vals in cols.items():
-        i = rest.schema.get_field_index(name)
-        rest = rest.set_column(i, rest.schema.field(i), pa.array(vals, rest.schema.field(i).type))
-    return pa.concat_tables([out, rest])
+        media = [m or ("link" if lk else "text") for m, lk in zip(media, cols["links"])]
+    con.execute("""UPDATE _bulk_out SET hashtags = f.hashtags, mentions = f.mentions, links = f.links,
+                   media_type = f.media_type
+        FROM (SELECT unnest(CAST(? AS BIGINT[])) AS _row, unnest(CAST(? AS VARCHAR[][])) AS hashtags,
+                     unnest(CAST(? AS VARCHAR[][])) AS mentions, unnest(CAST(? AS VARCHAR[][])) AS links,
+                     unnest(CAST(? AS VARCHAR[])) AS media_type) f
+        WHERE _bulk_out._row = f._row""", [rows, cols["hashtags"], cols["mentions"], cols["links"], media])
 
 
-def _no_mojibake(batch, out, plain, first: int):
-    """``plain`` without the rows holding a mojibake mark (``_moj``) in a cell that
-    `repair_mojibake` changes (as `iter_csv` would): a genuine "Ã" (Portuguese capitals)
-    leaves the cell as it is and the row plain."""
+def _no_mojibake(con, batch, first: int) -> None:
+    """Rows of ``_bulk_out`` holding a mojibake mark (``_moj``) in a cell that
+    `repair_mojibake` changes (as `iter_csv` would) are no longer plain: a genuine "Ã"
+    (Portuguese capitals) leaves the cell as it is and the row plain."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    moj = pc.and_(plain, pc.fill_null(out.column("_moj"), True))
-    if not pc.any(moj).as_py():
-        return plain
-    rows = out.filter(moj).column("_row").to_pylist()
+    rows = [r[0] for r in con.execute(
+        "SELECT _row FROM _bulk_out WHERE _plain AND coalesce(_moj, true) ORDER BY _row").fetchall()]
+    if not rows:
+        return
     cells = batch.take(pa.array([r - first for r in rows], pa.int64())).to_pylist()
     changed = [r for r, row in zip(rows, cells)
                if any(isinstance(v, str) and repair_mojibake(v) != v for v in row.values())]
-    if not changed:
-        return plain
-    return pc.and_(plain, pc.invert(pc.is_in(out.column("_row"), pa.array(changed, pa.int64()))))
+    _not_plain(con, changed)
+
+
+def _not_plain(con, rows: list[int]) -> None:
+    """Mark rows of ``_bulk_out`` as handed back to the row path."""
+    if rows:
+        con.execute("UPDATE _bulk_out SET _plain = false WHERE list_contains(?, _row)", [rows])
 
 
 def _keys_of(imp, ctx: ImportContext, fallback: list) -> tuple[set, set]:
@@ -191,13 +211,19 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
              delimiter: str | None = None) -> Iterator[BulkChunk]:
     """Run ``query(columns)`` over each Arrow batch of the CSV and yield `BulkChunk` s (see
     the module doc). ``raw`` turns a row dict (cells already repaired as `iter_csv` does)
-    into the record ``map`` takes; ``setup(con)`` may declare macros."""
+    into the record ``map`` takes; ``setup(con)`` may declare (temporary) macros.
+
+    On the store's connection (``ctx.con``) each batch is mapped into the temporary table
+    ``_bulk_out`` and the chunk names the relations ``_bulk_posts`` and ``_bulk_acc``: the
+    mapped rows go from the query to the canonical tables without leaving DuckDB. Without
+    one (a caller outside the pipeline) a private connection is used and the chunk holds
+    Arrow tables."""
     import duckdb
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    con = duckdb.connect()
-    con.execute("CREATE MACRO _dd(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)")
+    own = ctx.con is None
+    con = duckdb.connect() if own else ctx.con
+    con.execute("CREATE OR REPLACE TEMP MACRO _dd(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)")
     if setup:
         setup(con)
     try:
@@ -206,63 +232,71 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
             if sql is None:
                 cols = set(batch.schema.names)
                 sql = query(cols)
-            b = pa.Table.from_batches([batch.append_column(
-                "_row", pa.array(range(first, first + batch.num_rows), pa.int64()))])
+            b = pa.Table.from_batches([batch.append_column("_row", row_numbers(first, batch.num_rows))])
             # zero-copy slices: DuckDB scans an Arrow table in parallel by its record batches
             con.register("_b", pa.Table.from_batches(b.to_batches(max_chunksize=8192), b.schema))
-            out = con.sql(sql).to_arrow_table()
-            con.unregister("_b")
-            plain = pc.fill_null(out.column("_plain"), False)   # NULL: not vouched for
-            if "_moj" in out.schema.names:
-                plain = _no_mojibake(batch, out, plain, first)
-            out = out.set_column(out.schema.get_field_index("_plain"), "_plain", plain)
+            try:   # NULL _plain: not vouched for
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk_out AS SELECT * REPLACE "
+                            f"(coalesce(_plain, false) AS _plain) FROM ({sql})")
+            finally:
+                con.unregister("_b")
+            names = [r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()]
+            if "_moj" in names:
+                _no_mojibake(con, batch, first)
             fallback = []
-            if not pc.all(plain).as_py():
+            back = [r[0] for r in con.execute("SELECT _row FROM _bulk_out WHERE NOT _plain ORDER BY _row").fetchall()]
+            if back:
                 rows = batch.to_pylist()
 
                 def rec(r):
                     row = {k: repair_mojibake(v) for k, v in rows[r - first].items()}
                     return raw(row) if raw else row
-                back = sorted(out.filter(pc.invert(plain)).column("_row").to_pylist())
                 # blank lines are skipped, as in iter_csv
                 fallback = [(r, rec(r)) for r in back if any(rows[r - first].values())]
                 pk, ak = _keys_of(imp, ctx, fallback)
-                out = out.filter(plain)
                 # plain rows sharing a key with a row handed back go back too (transitively)
-                key = pa.schema([("p", pa.string()), ("i", pa.string())])
                 while pk or ak:
-                    con.register("_o", out)
-                    con.register("_pk", pa.table({"p": [k[0] for k in pk], "i": [k[1] for k in pk]}, schema=key))
-                    con.register("_ak", pa.table({"p": [k[0] for k in ak], "i": [k[1] for k in ak]}, schema=key))
-                    hit = con.sql("""SELECT _row, platform, post_id, account_id FROM _o
-                        WHERE EXISTS (SELECT 1 FROM _pk WHERE p = platform AND i = post_id)
-                           OR EXISTS (SELECT 1 FROM _ak WHERE p = platform AND i = account_id)""").fetchall()
-                    for name in ("_o", "_pk", "_ak"):
-                        con.unregister(name)
+                    keys = "(SELECT unnest(CAST(? AS VARCHAR[])) AS p, unnest(CAST(? AS VARCHAR[])) AS i)"
+                    hit = con.execute(f"""SELECT _row, platform, post_id, account_id FROM _bulk_out
+                        WHERE _plain AND (EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = post_id)
+                           OR EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = account_id))""",
+                                      [[k[0] for k in pk], [k[1] for k in pk],
+                                       [k[0] for k in ak], [k[1] for k in ak]]).fetchall()
                     if not hit:
                         break
                     pk = {(h[1], h[2]) for h in hit}
                     ak = {(h[1], h[3]) for h in hit if h[3] is not None}
-                    more = pa.array(sorted(h[0] for h in hit), pa.int64())
-                    out = out.filter(pc.invert(pc.is_in(out.column("_row"), more)))
-                    fallback += [(r, rec(r)) for r in more.to_pylist()]
+                    more = sorted(h[0] for h in hit)
+                    _not_plain(con, more)
+                    fallback += [(r, rec(r)) for r in more]
                 fallback.sort(key=lambda x: x[0])
-            out = _fill_entities(out)
-            acc_cols = [c for c in out.schema.names if c.startswith("acc_")]
-            con.register("_p", out)
+            _fill_entities(con)
+            acc_cols = [c for c in names if c.startswith("acc_")]
             aggs = ", ".join(
                 (f"max({c}) AS \"{c[4:]}\"" if c[4:] in _MONOTONE else
                  f"first({c} ORDER BY _row) FILTER (WHERE {c} IS NOT NULL) AS \"{c[4:]}\"") for c in acc_cols)
-            accounts = con.sql(f"""
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _bulk_acc AS
                 SELECT platform, account_id{', ' if aggs else ''}{aggs},
                        min(_seen) AS first_seen, max(_seen) AS last_seen,
                        first(_seen ORDER BY _row) IS NULL AS _now
-                FROM (SELECT *, created_at AS _seen FROM _p)
-                WHERE account_id IS NOT NULL GROUP BY platform, account_id""").to_arrow_table()
-            con.unregister("_p")
-            drop = [c for c in ("_plain", "_uni", "_moj", "_row", "_links0", *acc_cols) if c in out.schema.names]
-            yield BulkChunk(posts=out.drop_columns(drop), accounts=accounts,
-                            fallback=fallback, rows=batch.num_rows)
+                FROM (SELECT *, created_at AS _seen FROM _bulk_out WHERE _plain)
+                WHERE account_id IS NOT NULL GROUP BY platform, account_id""")
+            drop = [c for c in ("_plain", "_uni", "_moj", "_links0", *acc_cols) if c in names]
+            # ``_row`` stays: a key met twice in the batch keeps its first values in file order
+            con.execute(f"""CREATE OR REPLACE TEMP VIEW _bulk_posts AS
+                SELECT * EXCLUDE ({', '.join(drop)}) FROM _bulk_out WHERE _plain""")
+            if own:
+                posts = con.sql("SELECT * EXCLUDE (_row) FROM _bulk_posts ORDER BY _row").to_arrow_table()
+                accounts = con.sql("SELECT * FROM _bulk_acc").to_arrow_table()
+            else:
+                posts, accounts = "_bulk_posts", "_bulk_acc"
+            yield BulkChunk(posts=posts, accounts=accounts, fallback=fallback, rows=batch.num_rows)
     finally:
-        con.close()
-
+        for stmt in ("DROP VIEW IF EXISTS _bulk_posts", "DROP TABLE IF EXISTS _bulk_acc",
+                     "DROP TABLE IF EXISTS _bulk_out"):
+            try:
+                con.execute(stmt)
+            except duckdb.Error:   # the transaction failed already: its rollback drops them
+                pass
+        if own:
+            con.close()

@@ -54,15 +54,19 @@ def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
                  import_id: str, rep: FileReport, on_progress) -> None:
     """The importer's vectorised path: Arrow batches written as they come (bounded memory);
     the rows it hands back are mapped and quarantined one by one, as on the row path."""
-    for chunk in imp.bulk(src, ctx, imp.name):
-        _write_chunk(store, chunk, now, import_id, rep)
-        if chunk.fallback:
-            b = _Batch(src.name, imp.name, now, import_id)
-            for row, raw in chunk.fallback:
-                _consume(imp, ctx, b, row, raw)
-            _flush(store, b, rep)
-        if on_progress:
-            on_progress(chunk.rows)
+    ctx.con = store.con   # map and stage each batch where it is written
+    try:
+        for chunk in imp.bulk(src, ctx, imp.name):
+            _write_chunk(store, chunk, now, import_id, rep)
+            if chunk.fallback:
+                b = _Batch(src.name, imp.name, now, import_id)
+                for row, raw in chunk.fallback:
+                    _consume(imp, ctx, b, row, raw)
+                _flush(store, b, rep)
+            if on_progress:
+                on_progress(chunk.rows)
+    finally:
+        ctx.con = None
 
 
 def _consume(imp, ctx: ImportContext, b: _Batch, row: int, raw) -> None:
@@ -239,12 +243,24 @@ def _import_once(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
             if on_progress:
                 on_progress(seen % 5000)
         rep.notes.extend(str(x) for x in ctx.options.get("notes", []))
-        store.append("imports", pa.table({
-            "import_id": [import_id], "file": [src.name], "sha256": [sha], "format": [imp.name],
-            "started_at": pa.array([now], pa.timestamp("us")),
-            "finished_at": pa.array([utcnow()], pa.timestamp("us")),
-            "accepted": [rep.accepted], "updated": [rep.updated],
-            "quarantined": [rep.quarantined], "status": ["ok"]}))
+        _record_import(store, import_id, src.name, sha, imp.name, now, rep)
+
+
+def _record_import(store: Store, import_id: str, file: str, sha: str, fmt: str, now: dt.datetime,
+                   rep: FileReport) -> None:
+    """The file's row in ``imports`` (plain parameters: no Arrow conversion, which would
+    load pandas)."""
+    con = store.con
+    con.execute("""CREATE OR REPLACE TEMP TABLE _in_import AS SELECT
+        CAST(? AS VARCHAR) AS import_id, CAST(? AS VARCHAR) AS file, CAST(? AS VARCHAR) AS sha256,
+        CAST(? AS VARCHAR) AS format, CAST(? AS TIMESTAMP) AS started_at,
+        CAST(? AS TIMESTAMP) AS finished_at, CAST(? AS BIGINT) AS accepted, CAST(? AS BIGINT) AS updated,
+        CAST(? AS BIGINT) AS quarantined, 'ok' AS status""",
+                [import_id, file, sha, fmt, now, utcnow(), rep.accepted, rep.updated, rep.quarantined])
+    try:
+        store.append("imports", "_in_import")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _in_import")
 
 
 def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,

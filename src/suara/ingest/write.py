@@ -216,88 +216,144 @@ def _flush(store: Store, b: _Batch, rep: FileReport) -> None:
         _write_quarantine(store, b.quarantine, rep)
 
 
-def _conform(table: str, t: pa.Table) -> pa.Table:
-    """``t`` with exactly the columns of ``table`` in schema order (missing ones NULL)."""
-    schema = arrow_schema(table)
-    return pa.Table.from_arrays(
-        [t.column(f.name).cast(f.type) if f.name in t.schema.names else pa.nulls(t.num_rows, f.type)
-         for f in schema], schema=schema)
-
-
 def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str,
                  rep: FileReport) -> None:
     con = store.con
-    con.register("_in_posts", posts)
+    obs = pa.table({
+        "platform": posts["platform"], "post_id": posts["post_id"], "observed_at": obs_at,
+        "likes": posts["likes"], "comments": posts["comments"],
+        "shares": posts["shares"], "views": posts["views"]})
+    from suara.ingest.lines import row_numbers
+    # ``_row``: the batch order, so that a key met twice keeps its first values (`_dedup_posts`)
+    con.register("_in_posts", posts.append_column("_row", row_numbers(0, posts.num_rows)))
+    con.register("_in_obs", obs)
     try:
-        # classify against what is stored before writing (new / updated / unchanged)
-        distinct, new, changed = con.execute(f"""
-            WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
-                       FROM _in_posts GROUP BY ALL)
-            SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
-                   count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
-                       f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
-            FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
-        # merge duplicates inside the batch: greatest counts, first non-null for the rest
-        unique = distinct == posts.num_rows
-        data = posts if unique else _dedup_posts(con)
+        _write_staged_posts(store, "_in_posts", "_in_obs", posts.num_rows, import_id, rep)
+    finally:
+        con.unregister("_in_obs")
+        con.unregister("_in_posts")
+
+
+def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: str,
+                        rep: FileReport) -> None:
+    """Write the posts of the relation ``posts`` (``n`` rows, canonical columns, in file
+    order) and their metric observations (relation ``obs``: platform, post_id, observed_at,
+    likes, comments, shares, views), counting new / updated / unchanged posts."""
+    con = store.con
+    # classify against what is stored before writing (new / updated / unchanged)
+    distinct, new, changed = con.execute(f"""
+        WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
+                   FROM "{posts}" GROUP BY ALL)
+        SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
+               count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
+                   f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
+        FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
+    # merge duplicates inside the batch: greatest counts, first non-null for the rest
+    unique = distinct == n
+    data = posts if unique else _dedup_posts(con, posts)
+    try:
         if new == distinct:
             store.append("posts", data, ignore_conflicts=False)   # no key is stored yet
         else:
             store.upsert("posts", data, keep_greatest=_METRICS, all_stored=new == 0)
-        obs = pa.table({
-            "platform": posts["platform"], "post_id": posts["post_id"], "observed_at": obs_at,
-            "likes": posts["likes"], "comments": posts["comments"],
-            "shares": posts["shares"], "views": posts["views"]})
-        con.register("_in_obs", obs)
-        some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
-        if unique:
-            con.execute(f"""INSERT INTO metric_observations
-                SELECT platform, post_id, observed_at, likes, comments, shares, views, ?
-                FROM _in_obs WHERE {some} ON CONFLICT DO NOTHING""", [import_id])
-        else:
-            con.execute(f"""INSERT INTO metric_observations
-                SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
-                       max(views), ?
-                FROM _in_obs WHERE {some}
-                GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""", [import_id])
-        con.unregister("_in_obs")
     finally:
-        con.unregister("_in_posts")
+        if not unique:
+            con.execute(f'DROP TABLE IF EXISTS "{data}"')
+    some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
+    if unique:
+        con.execute(f"""INSERT INTO metric_observations
+            SELECT platform, post_id, observed_at, likes, comments, shares, views, ?
+            FROM "{obs}" WHERE {some} ON CONFLICT DO NOTHING""", [import_id])
+    else:
+        con.execute(f"""INSERT INTO metric_observations
+            SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
+                   max(views), ?
+            FROM "{obs}" WHERE {some}
+            GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""", [import_id])
     rep.accepted += new
     rep.updated += changed
     rep.unchanged += max(0, distinct - new - changed)
 
 
+def _conform_sql(table: str, have: set[str], extra: dict[str, str] | None = None) -> str:
+    """A select list giving exactly the columns of ``table`` in schema order, cast to their
+    types (missing ones NULL; ``extra`` gives an expression for some)."""
+    out = []
+    for c, t in TABLES[table]:
+        t = t.replace(" NOT NULL", "")
+        if extra and c in extra:
+            out.append(f'CAST({extra[c]} AS {t}) AS "{c}"')
+        elif c in have:
+            out.append(f'CAST("{c}" AS {t}) AS "{c}"')
+        else:
+            out.append(f'CAST(NULL AS {t}) AS "{c}"')
+    return ", ".join(out)
+
+
+def _ts_sql(v: dt.datetime) -> str:
+    return f"TIMESTAMP '{v.isoformat(sep=' ')}'"
+
+
 def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: FileReport) -> None:
     """Write the rows an importer's bulk path mapped (`suara.ingest.base.BulkChunk`): posts
     stamped with the import time (their metric observation at ``observed_at`` when the
-    format has one, else now), and accounts (first and last seen now when ``_now``)."""
-    import pyarrow.compute as pc
+    format has one, else now), and accounts (first and last seen now when ``_now``).
+    Relations staged on the store's connection are read in place; Arrow tables are
+    registered first."""
+    con = store.con
+    registered = []
+    try:
+        names = []
+        for kind, data in (("posts", chunk.posts), ("acc", chunk.accounts)):
+            if isinstance(data, str):
+                names.append(data)
+            else:
+                name = f"_bulk_arrow_{kind}"
+                con.register(name, data)
+                registered.append(name)
+                names.append(name)
+        posts, acc = names
+        stamp = _ts_sql(now)
+        have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
+        obs_at = f"coalesce(CAST(observed_at AS TIMESTAMP), {stamp})" if "observed_at" in have else stamp
+        # a view: the rows are read where the bulk path staged them, never copied
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW _in_bulk AS
+            SELECT {_conform_sql("posts", have, {"ingested_at": stamp})}, {obs_at} AS _obs_at
+                   {', _row' if '_row' in have else ''}
+            FROM "{posts}" """)
+        try:
+            n = con.execute("SELECT count(*) FROM _in_bulk").fetchall()[0][0]
+            if n:
+                con.execute("""CREATE OR REPLACE TEMP VIEW _in_bulk_obs AS SELECT platform, post_id,
+                    _obs_at AS observed_at, likes, comments, shares, views FROM _in_bulk""")
+                _write_staged_posts(store, "_in_bulk", "_in_bulk_obs", n, import_id, rep)
+        finally:
+            con.execute("DROP VIEW IF EXISTS _in_bulk_obs")
+            con.execute("DROP VIEW IF EXISTS _in_bulk")
+        have = {r[0] for r in con.execute(f'DESCRIBE "{acc}"').fetchall()}
+        extra = {}
+        if "_now" in have:
+            extra = {"first_seen": f"CASE WHEN _now THEN least(CAST(first_seen AS TIMESTAMP), {stamp}) "
+                                   "ELSE first_seen END",
+                     "last_seen": f"CASE WHEN _now THEN greatest(CAST(last_seen AS TIMESTAMP), {stamp}) "
+                                  "ELSE last_seen END"}
+        con.execute(f'CREATE OR REPLACE TEMP TABLE _in_bulk_acc AS SELECT {_conform_sql("accounts", have, extra)} '
+                    f'FROM "{acc}"')
+        try:
+            n = con.execute("SELECT count(*) FROM _in_bulk_acc").fetchall()[0][0]
+            if n:
+                _write_accounts(store, "_in_bulk_acc", rep, n)
+        finally:
+            con.execute("DROP TABLE IF EXISTS _in_bulk_acc")
+    finally:
+        for name in registered:
+            con.unregister(name)
 
-    n = chunk.posts.num_rows
-    if n:
-        stamp = pa.scalar(now, pa.timestamp("us"))
-        posts = chunk.posts.append_column("ingested_at", pa.repeat(stamp, n))
-        obs_at = pa.repeat(stamp, n)
-        if "observed_at" in posts.schema.names:
-            obs_at = pc.coalesce(posts.column("observed_at").cast(pa.timestamp("us")), stamp)
-        _write_posts(store, _conform("posts", posts), obs_at, import_id, rep)
-    acc = chunk.accounts
-    if acc.num_rows:
-        if "_now" in acc.schema.names:
-            now_ = acc.column("_now")
-            stamp = pa.scalar(now, pa.timestamp("us"))
-            for c, fn in (("first_seen", pc.min_element_wise), ("last_seen", pc.max_element_wise)):
-                v = acc.column(c).cast(pa.timestamp("us"))
-                v = pc.if_else(now_, fn(v, stamp), v)
-                acc = acc.set_column(acc.schema.get_field_index(c), pa.field(c, pa.timestamp("us")), v)
-        _write_accounts(store, _conform("accounts", acc), rep)
 
-
-def _write_accounts(store: Store, accounts: pa.Table, rep: FileReport) -> None:
+def _write_accounts(store: Store, accounts, rep: FileReport, n: int | None = None) -> None:
     store.upsert("accounts", accounts, keep_greatest=_ACC_MONOTONE,
                  overwrite=("handle", "display_name", "bio", "location_text", "verified"))
-    rep.accounts += accounts.num_rows
+    rep.accounts += accounts.num_rows if n is None else n
 
 
 def _write_quarantine(store: Store, quarantine: list[dict], rep: FileReport) -> None:
@@ -314,18 +370,23 @@ def _write_quarantine(store: Store, quarantine: list[dict], rep: FileReport) -> 
     rep.quarantined += len(quarantine)
 
 
-def _dedup_posts(con) -> pa.Table:
-    cols = columns("posts")
+def _dedup_posts(con, posts: str) -> str:
+    """The posts of relation ``posts`` merged per key into the temporary table
+    ``_in_dedup``: the greatest counts, the first non-NULL value of every other column (in
+    file order: by ``_row`` when the relation has it, else by its scan order)."""
+    have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
+    order = " ORDER BY _row" if "_row" in have else ""
     agg = []
-    for c in cols:
+    for c in columns("posts"):
         if c in ("platform", "post_id"):
             continue
         if c in _METRICS:
             agg.append(f"max({c}) AS {c}")
         else:
-            agg.append(f"first({c}) FILTER (WHERE {c} IS NOT NULL) AS {c}")
-    return con.sql(f"SELECT platform, post_id, {', '.join(agg)} FROM _in_posts "
-                   "GROUP BY platform, post_id").to_arrow_table()
+            agg.append(f"first({c}{order}) FILTER (WHERE {c} IS NOT NULL) AS {c}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _in_dedup AS SELECT platform, post_id, {', '.join(agg)} "
+                f'FROM "{posts}" GROUP BY platform, post_id')
+    return "_in_dedup"
 
 
 def _merge(b: _Batch, posts, obs_at, accounts, quarantine, n_posts) -> None:

@@ -344,10 +344,13 @@ class LakeStore(Store):
             return
         ts, pk = PARTITIONED[table], PRIMARY_KEYS[table]
         parts = None
-        cols = set(getattr(data, "column_names", None) or getattr(data, "columns", []))
+        staged = isinstance(data, str)   # a relation of this connection (Store.upsert)
+        cols = ({r[0] for r in self.con.execute(f'DESCRIBE "{data}"').fetchall()} if staged else
+                set(getattr(data, "column_names", None) or getattr(data, "columns", [])))
         if data is not None and {"platform", ts, *pk} <= cols:
-            name = f"_lake_note_{uuid.uuid4().hex}"
-            self.con.register(name, data)
+            name = data if staged else f"_lake_note_{uuid.uuid4().hex}"
+            if not staged:
+                self.con.register(name, data)
             try:
                 # the partitions of the incoming rows, and of the stored rows they merged into
                 # (a stored row keeps its own time, so it may sit in another partition)
@@ -359,7 +362,8 @@ class LakeStore(Store):
             except Exception:  # noqa: BLE001 - odd input: fall back to every partition
                 parts = None
             finally:
-                self.con.unregister(name)
+                if not staged:
+                    self.con.unregister(name)
         self._touched[table] = None if parts is None else prev | parts
 
     def upsert(self, table, data, keep_greatest=(), overwrite=(), all_stored=False):  # noqa: D102

@@ -219,8 +219,19 @@ class Store:
                 self._in_tx = 0
                 self.con.execute("COMMIT")
 
-    def _stage(self, table: str, data: pa.Table | pd.DataFrame) -> tuple[str, list[str]]:
-        """Register `data` as a view aligned to the canonical columns of `table`."""
+    def _rows(self, data) -> int:
+        """Rows of ``data``: an Arrow table, a DataFrame, or the name of a relation of this
+        connection (a temporary table the caller staged)."""
+        if isinstance(data, str):
+            return self.con.execute(f'SELECT count(*) FROM "{data}"').fetchall()[0][0]
+        return len(data)
+
+    def _stage(self, table: str, data) -> tuple[str, list[str]]:
+        """Register `data` as a view aligned to the canonical columns of `table` (a relation
+        name is used as it is)."""
+        if isinstance(data, str):
+            have = {r[0] for r in self.con.execute(f'DESCRIBE "{data}"').fetchall()}
+            return data, [c for c in columns(table) if c in have]
         if not isinstance(data, pa.Table):   # a pandas DataFrame
             data = pa.Table.from_pandas(data, preserve_index=False)
         cols = [c for c in columns(table) if c in data.column_names]
@@ -228,7 +239,7 @@ class Store:
         self.con.register(name, data)
         return name, cols
 
-    def upsert(self, table: str, data: pa.Table | pd.DataFrame,
+    def upsert(self, table: str, data: pa.Table | pd.DataFrame | str,
                keep_greatest: Iterable[str] = (), overwrite: Iterable[str] = (),
                all_stored: bool = False) -> int:
         """Insert rows, or update existing rows with the same primary key.
@@ -237,9 +248,11 @@ class Store:
         ``overwrite`` take the new value, every other column keeps the old value unless it
         was NULL. Duplicate keys inside ``data`` are merged first (last row wins).
         ``all_stored``: the caller knows every key is stored already (no insert step).
-        Returns the number of input rows.
+        ``data`` may name a relation of this connection (a staged temporary table): the rows
+        then never leave DuckDB. Returns the number of input rows.
         """
-        if len(data) == 0:
+        n = self._rows(data)
+        if n == 0:
             return 0
         pk = PRIMARY_KEYS[table]
         with self._lock:
@@ -282,12 +295,15 @@ class Store:
                     self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
                                      f'ANTI JOIN "{table}" o USING ({using})')
             finally:
-                self.con.unregister(name)
-        return len(data)
+                if name is not data:
+                    self.con.unregister(name)
+        return n
 
-    def append(self, table: str, data: pa.Table | pd.DataFrame, ignore_conflicts: bool = True) -> int:
-        """Append rows; rows whose key already exists are skipped when the table has a key."""
-        if len(data) == 0:
+    def append(self, table: str, data: pa.Table | pd.DataFrame | str, ignore_conflicts: bool = True) -> int:
+        """Append rows; rows whose key already exists are skipped when the table has a key.
+        ``data`` may name a relation of this connection, as in `upsert`."""
+        n = self._rows(data)
+        if n == 0:
             return 0
         with self._lock:
             name, cols = self._stage(table, data)
@@ -296,8 +312,9 @@ class Store:
                 tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
                 self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
             finally:
-                self.con.unregister(name)
-        return len(data)
+                if name is not data:
+                    self.con.unregister(name)
+        return n
 
     def replace(self, table: str, data: pa.Table | pd.DataFrame, where: str | None = None,
                 params: list | None = None) -> int:

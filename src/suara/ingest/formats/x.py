@@ -37,7 +37,8 @@ import orjson
 
 from suara.ingest.base import (BulkChunk, BulkDeclined, ImportContext, Importer, Item, RowError,
                                Source, fill_entities, parse_time, to_bool, to_int)
-from suara.ingest.bulkmap import HASHTAG_RE2, LINK_RE2, MENTION_RE2, NON_ASCII_WORD_RE2, bulk_csv
+from suara.ingest.bulkmap import (HASHTAG_RE2, LINK_RE2, MENTION_RE2, NON_ASCII_WORD_RE2, bulk_csv,
+                                  extract_sql, uni_sql)
 from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_documents
 from suara.ingest.lines import iter_csv, iter_json_lines
 
@@ -394,7 +395,7 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
              nullif(trim({c['user_id_str']}), '') AS _uid,
              nullif(trim({c['conversation_id_str']}), '') AS _conv,
              try_strptime({c['created_at']}, '%a %b %d %H:%M:%S %z %Y') AS _ts,
-             regexp_matches({c['full_text']}, '{_NON_ASCII_WORD_RE2}') AS _uni,
+             {uni_sql(c['full_text'])} AS _uni,
              {every} AS _all
       FROM _b),
     m AS (
@@ -402,9 +403,9 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
                  AND {digits} AND {ids}
                  AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain,
              ({moj}) AS _moj,
-             CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_HASHTAG_RE2}', 1) END AS _h,
-             CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_MENTION_RE2}', 1) END AS _m,
-             CASE WHEN NOT _uni THEN regexp_extract_all({c['full_text']}, '{_LINK_RE2}') END AS _l
+             CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _HASHTAG_RE2, '#', 1)} END AS _h,
+             CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _MENTION_RE2, '@', 1)} END AS _m,
+             CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _LINK_RE2, '://')} END AS _l
       FROM r)
     SELECT _row, _plain, _uni, _moj,
       'x' AS platform, _tid AS post_id,
