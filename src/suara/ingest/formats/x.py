@@ -376,9 +376,11 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
     def lit(v: str) -> str:
         return "'" + v.replace("'", "''") + "'"
     counts = ("favorite_count", "retweet_count", "quote_count", "reply_count")
-    digits = " AND ".join(f"regexp_full_match(trim({c[k]}), '[0-9]{{0,18}}')" for k in counts)
-    ids = " AND ".join(f"regexp_full_match(trim({c[k]}), '[0-9]{{0,25}}')"
-                       for k in ("id_str", "user_id_str", "conversation_id_str"))
+    # "[0-9]{0,n}" as a full match, without a regex: nothing left once digits are removed
+    def only_digits(k: str, most: int) -> str:
+        return f"(translate(trim({c[k]}), '0123456789', '') = '' AND length(trim({c[k]})) <= {most})"
+    digits = " AND ".join(only_digits(k, 18) for k in counts)
+    ids = " AND ".join(only_digits(k, 25) for k in ("id_str", "user_id_str", "conversation_id_str"))
     every = " || ".join(f"{c[k]}" for k in _TH_ALL if c[k] != "''")
     n = lambda k: f"TRY_CAST(nullif(trim({c[k]}), '') AS BIGINT)"  # noqa: E731
     # the marks of `repair_mojibake`, found by plain substring tests (cheaper than a regex)
