@@ -132,6 +132,18 @@ def test_radar_incremental_equals_full_and_is_idempotent(workspace, tmp_path):
     ws2.close()
 
 
+def test_radar_skips_when_nothing_it_reads_changed(workspace):
+    load_world(workspace, world_frames())
+    first = run_radar(workspace)
+    last_run = workspace.store.meta("radar.last_run")
+    assert run_radar(workspace) == {**first, "new": 0}
+    assert workspace.store.meta("radar.last_run") == last_run      # nothing was scanned
+    # an alert removed behind the radar's back: the next run scans again
+    workspace.store.execute("DELETE FROM alerts WHERE alert_id = (SELECT min(alert_id) FROM alerts)")
+    run_radar(workspace)
+    assert workspace.store.meta("radar.last_run") != last_run
+
+
 def test_radar_trace_cascade_hops_and_origin():
     import pandas as pd
     p = pd.DataFrame({

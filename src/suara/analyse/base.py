@@ -32,7 +32,8 @@ from suara.store.schema import ENRICH_VERSION_KEY
 __all__ = ["current_version", "posts", "enriched", "mentions", "flagged", "without_flagged",
            "account_region", "ENRICH_VERSION_KEY", "objcols", "safe_float", "wilson_lower", "tz_offset_minutes",
            "local_time", "pair_label", "region_names", "data_signature", "memo", "release", "candidate_mentions",
-           "reach_expr", "pct", "signed", "ORGANIC_REACH", "VIEWS", "account_daily", "daily", "uses_aggregates"]
+           "reach_expr", "pct", "signed", "ORGANIC_REACH", "VIEWS", "account_daily", "daily", "uses_aggregates",
+           "import_igraph"]
 
 #: share of an author's followers assumed to see a post when the export has no view count
 #: (organic reach on Instagram/Facebook/X is commonly reported at 2-10%; 10% is the upper end,
@@ -40,6 +41,35 @@ __all__ = ["current_version", "posts", "enriched", "mentions", "flagged", "witho
 ORGANIC_REACH = 0.10
 #: every figure twice: all accounts, and accounts flagged as coordinated removed
 VIEWS = ("all", "filtered")
+
+
+def import_igraph():
+    """The ``igraph`` module, imported without its matplotlib drawing backend when matplotlib
+    is not loaded yet (nothing here draws with igraph; matplotlib's import costs ~0.5 s of a
+    `suara analyse` run). Other threads wait on the import lock meanwhile, so none of them
+    sees matplotlib blocked.
+
+    >>> import_igraph().Graph(n=2, edges=[(0, 1)]).ecount()
+    1
+    """
+    import sys
+    mod = sys.modules.get("igraph")
+    if mod is not None:
+        return mod
+    import _imp
+    _imp.acquire_lock()
+    try:
+        blocked = "matplotlib" not in sys.modules
+        if blocked:
+            sys.modules["matplotlib"] = None   # igraph then falls back to its stand-in module
+        try:
+            import igraph
+        finally:
+            if blocked and sys.modules.get("matplotlib", 0) is None:
+                del sys.modules["matplotlib"]
+    finally:
+        _imp.release_lock()
+    return igraph
 
 
 def current_version(ws) -> str | None:

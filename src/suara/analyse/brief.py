@@ -107,6 +107,15 @@ def _pair_trend(sov: dict | None, ballots: list[str], last_day: str | None) -> d
     return out
 
 
+def _top(counts: Counter, n: int) -> list[tuple[str, int]]:
+    """The ``n`` most common, ties in alphabetical order (the same in every run).
+
+    >>> _top(Counter({"b": 2, "a": 2, "c": 3}), 2)
+    [('c', 3), ('a', 2)]
+    """
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
 def _conversation(ws, cut: dt.datetime, stop: set[str], top: int = 8) -> dict[str, dict]:
     """Per pair, over posts since ``cut``: mentions (posts), top hashtags, terms, linked sites
     and media formats."""
@@ -140,9 +149,9 @@ def _conversation(ws, cut: dt.datetime, stop: set[str], top: int = 8) -> dict[st
                  .sort_values("posts", ascending=False))
         out[str(b)] = {
             "posts": int(len(g)),
-            "hashtags": [{"tag": k, "n": n} for k, n in tags.most_common(top)],
-            "terms": [{"term": k, "n": n} for k, n in terms.most_common(top)],
-            "sites": [{"site": k, "n": n} for k, n in hosts.most_common(top)],
+            "hashtags": [{"tag": k, "n": n} for k, n in _top(tags, top)],
+            "terms": [{"term": k, "n": n} for k, n in _top(terms, top)],
+            "sites": [{"site": k, "n": n} for k, n in _top(hosts, top)],
             "media": [{"media": str(k), "posts": int(r.posts), "mean_interactions": round(float(r.mean_interactions), 1)}
                       for k, r in media.head(top).iterrows()]}
     return out

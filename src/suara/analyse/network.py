@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from suara.analyse.base import import_igraph
 from suara.analyse.explorer import local_offset
 from suara.analyse.privacy import display_handle
 
@@ -89,7 +90,7 @@ def network_data(ws, show_identities: bool, salt: str, max_accounts: int = 300, 
             node(k)
     nodes, edges = [], []
     if keys:
-        import igraph as ig
+        ig = import_igraph()
         g = ig.Graph(n=len(keys), edges=[(a, b) for a, b, _ in pairs])
         g.es["weight"] = [w for _, _, w in pairs] if pairs else []
         lay = g.layout_fruchterman_reingold(weights="weight" if pairs else None, niter=500, seed=None) \
@@ -199,7 +200,7 @@ def conversation_graph(ws, show_identities: bool, salt: str, max_nodes: int = MA
     flag = {(str(p), str(a)): (c if isinstance(c, str) else None, float(sc) if sc == sc and sc is not None else None,
                                bool(f) if f == f and f is not None else False)
             for p, a, c, sc, f in zip(flags.platform, flags.account_id, flags.cluster, flags.buzzer_score, flags.flagged)}
-    import igraph as ig
+    ig = import_igraph()
     g = ig.Graph(n=len(keys), edges=list(zip(e.ia.astype(int), e.ib.astype(int))))
     g.es["weight"] = e.weight.astype(float).tolist()
     lay = g.layout_fruchterman_reingold(weights="weight", niter=300) if g.ecount() else g.layout_circle()

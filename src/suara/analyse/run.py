@@ -80,6 +80,9 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
         aggregates.ensure(ws.store, tz_offset_minutes(ws.election), ws.election.ballots)
     with ws.store.reading():   # one read scope: schemas, meta and the data signature looked up once
         _run(ws, registry, names, options, strict, progress, doc, timings, errors)
+    cache = getattr(ws.store, "sql_cache", None)
+    if cache is not None and not getattr(ws.store, "read_only", False):
+        cache.save()   # the next run reuses this run's compiled queries
     if "meta" in doc and isinstance(doc["meta"], dict) and not failed(doc["meta"]):
         doc["meta"]["timings_s"] = timings
         if errors:

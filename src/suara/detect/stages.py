@@ -30,7 +30,29 @@ def _radar(ws) -> dict[str, Any]:
 
 def _live(ws) -> dict[str, Any]:
     from suara.analyse.mobilise.live import detect_live_sessions
-    return {"sessions": int(len(detect_live_sessions(ws, write=True)))}
+    seen = _live_inputs(ws)
+    if seen is not None and ws.store.meta(LIVE_INPUTS_KEY) == seen[0]:
+        return {"sessions": seen[1]}   # the posts did not change since the sessions were detected
+    out = {"sessions": int(len(detect_live_sessions(ws, write=True)))}
+    seen = _live_inputs(ws)
+    if seen is not None:
+        ws.store.set_meta(LIVE_INPUTS_KEY, seen[0])
+    return out
+
+
+#: what the last live-session detection read (see :func:`_live_inputs`)
+LIVE_INPUTS_KEY = "live.inputs"
+
+
+def _live_inputs(ws) -> tuple[str, int] | None:
+    """(the posts' signature and the detected sessions stored, their number); None on an
+    engine without the signature."""
+    from suara.store import aggregates
+    st = ws.store
+    if not aggregates._duckdb(st) or getattr(st, "read_only", False):
+        return None
+    n = st.execute("SELECT count(*) FROM live_sessions WHERE NOT coalesce(registered, false)").fetchall()[0][0]
+    return f"{aggregates.signature(st)}|{n}", int(n)
 
 
 #: stage name -> writer, in the order they run (the radar reads coordination's flags)

@@ -23,7 +23,6 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 from mmh3 import hash as _mmh3
 
 __all__ = ["Featuriser", "LinearModel", "model_path", "PUBLIC_FIGURES"]
@@ -84,6 +83,7 @@ class Featuriser:
 
     def _word_block(self, texts: list[str]):
         """Word 1-2-grams (token pattern ``\\b\\w+\\b|[!?]``), hashed, l2-normalised rows."""
+        import scipy.sparse as sp   # on first use: reading the store never needs it
         cache, n = self._tcache, self.n_word
         if len(cache) > 500_000:
             cache.clear()
@@ -128,6 +128,7 @@ class Featuriser:
         char_wb n-grams never cross a space, so a text's counts are the sum of its words'
         counts; words repeat across posts, so hashing each distinct word once and reusing
         it is several times faster than a per-document n-gram loop."""
+        import scipy.sparse as sp   # on first use: reading the store never needs it
         cache = self._wcache
         if len(cache) > 300_000:
             cache.clear()
@@ -189,6 +190,7 @@ class Featuriser:
     def transform(self, texts: list[str], lex: list[tuple[float, float, float]] | None = None):
         """Sparse feature matrix for normalised texts; ``lex`` = (inset_pos, inset_neg, emoji)
         per text (zeros when None)."""
+        import scipy.sparse as sp   # on first use: reading the store never needs it
         texts = [self.prepare(t) for t in texts] if self.prep >= 2 else [t or "" for t in texts]
         parts = [self._word_block(texts), self._char_block(texts)]
         lex_arr = np.zeros((len(texts), 4), dtype=np.float64)

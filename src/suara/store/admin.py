@@ -178,6 +178,8 @@ def forget_account(ws, platform: str, account_id: str, actor: str = "cli", alias
     s.execute("CHECKPOINT")
     if getattr(s, "engine", "duckdb") == "duckdb":
         s.compact()  # the lake rewrites its Parquet partitions on commit; its working copy is local
+    if hasattr(s, "sql_cache"):
+        s.sql_cache.clear()   # compiled queries may carry the account as a literal
     db = Path(getattr(s, "path", "") or "")
     files = erase_files(ws.path, [account_id, *handles, *aliases],
                         skip={db.resolve()} if str(db) not in ("", ":memory:") else set())

@@ -90,7 +90,18 @@ class Store:
         if b is None or b[0] is not self.con:
             import ibis as _ibis
             b = self.__dict__["_ibis"] = (self.con, _ibis.duckdb.from_connection(self.con))
+            self.sql_cache.install(b[1])
         return b[1]
+
+    @property
+    def sql_cache(self):
+        """The compiled SQL this store's Ibis backend reuses between runs
+        (:class:`~suara.store.sqlcache.SqlCache`, next to the store file)."""
+        c = self.__dict__.get("_sql_cache")
+        if c is None:
+            from suara.store.sqlcache import SqlCache
+            c = self.__dict__["_sql_cache"] = SqlCache(None if self.path == ":memory:" else self.path + ".sqlcache")
+        return c
 
     # ----- schema ---------------------------------------------------------------------
     def schema_version(self) -> int:

@@ -19,7 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from suara.analyse.accounts import account_profiles, account_stances, interaction_edges
-from suara.analyse.base import ORGANIC_REACH, VIEWS, candidate_mentions, flagged, memo, objcols, safe_float
+from suara.analyse.base import (ORGANIC_REACH, VIEWS, candidate_mentions, flagged, import_igraph, memo, objcols,
+                                 safe_float)
 from suara.analyse.privacy import Pseudonymiser, is_public
 from suara.analyse.section import Section, figure, posts_link, register
 from suara.analyse.wording import label
@@ -32,7 +33,7 @@ __all__ = ["influencers_section", "Influencers"]
 def _pagerank(edges: pd.DataFrame) -> dict[tuple[str, str], float]:
     """PageRank of each (platform, account_id) in the directed, weighted edge list
     (platform, src, dst, n); scaled so that 1.0 is an average node."""
-    import igraph as ig
+    ig = import_igraph()
     if not len(edges):
         return {}
     e = edges

@@ -7,6 +7,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from suara.analyse.base import import_igraph
 from suara.detect.coordination._traces import KINDS
 
 
@@ -174,7 +175,7 @@ def communities(edges: pd.DataFrame, seed: int = 42, resolution: float = 1.0) ->
     >>> c[0] == c[1] == c[2], c[3] == c[4] == c[5], c[0] != c[3]
     (True, True, True)
     """
-    import igraph as ig
+    ig = import_igraph()
     import leidenalg
 
     if edges.empty:

@@ -24,6 +24,20 @@ from suara.detect.radar.series import _absorb, _bin_time, _episodes, _merge, bui
 
 WATERMARK_KEY = "radar.watermark"
 VERSION_KEY = "radar.enrich_version"
+INPUTS_KEY = "radar.inputs"      # what the last run read (see _inputs) and what it returned
+
+
+def _inputs(ws, s: RadarSettings) -> str | None:
+    """What a run reads, in one query: the pre-aggregated tables' signature of the canonical
+    tables (row counts and newest timestamps of posts, accounts, mentions, scores, imports,
+    enrichments, the enrichment version), the alerts it left, the election and the settings.
+    None on an engine without it (every run then scans)."""
+    from suara.store import aggregates
+    st = ws.store
+    if not aggregates._duckdb(st):
+        return None
+    n_alerts = st.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
+    return "|".join([aggregates.signature(st), str(n_alerts), ws.election.model_dump_json(), repr(s)])
 
 
 def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
@@ -40,8 +54,15 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
     0
     """
     s = settings or RadarSettings()
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     st = ws.store
+    if not full and now is None:
+        # nothing it reads changed since the last run: that run's alerts are current
+        last_run = st.meta(INPUTS_KEY)
+        if last_run:
+            seen, summary = json.loads(last_run)
+            if seen == _inputs(ws, s):
+                return {**summary, "new": 0}
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     rng = st.sql("SELECT min(created_at) AS a, max(created_at) AS b FROM posts").iloc[0]
     if rng["a"] is None or pd.isna(rng["a"]):
         return {"alerts": 0, "new": 0, "from": None, "to": None}
@@ -100,5 +121,8 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
         st.set_meta(WATERMARK_KEY, str(end_bin - 1))   # the last (maybe partial) bin is redone
         st.set_meta(VERSION_KEY, version)
         st.set_meta("radar.last_run", now.isoformat())
-    return {"alerts": len(rows), "new": new, "from": str(_bin_time(start_bin, s)),
-            "to": str(last)}
+        summary = {"alerts": len(rows), "new": new, "from": str(_bin_time(start_bin, s)), "to": str(last)}
+        seen = _inputs(ws, s)
+        if seen is not None:
+            st.set_meta(INPUTS_KEY, json.dumps([seen, summary]))
+    return summary
