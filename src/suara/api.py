@@ -124,12 +124,16 @@ class Workspace:
         stages the requested sections show (radar for ``alerts``, live sessions for ``live``)
         up to date, so what they show is current."""
         from suara.analyse.run import analyse_workspace
-        if detect and not self.read_only:
-            want = set(sections) if sections else {"alerts", "live"}
-            stages = [st for st, sec in (("radar", "alerts"), ("live", "live")) if sec in want]
-            if stages:
-                self.detect(stages)
-        return analyse_workspace(self, sections=sections, progress=progress, options=options)
+        from suara.store.aggregates import signature_once
+        # the radar, live sessions and the pre-aggregated tables write none of the tables
+        # whose signature tells each of them whether to run: it is read once
+        with signature_once(self.store):
+            if detect and not self.read_only:
+                want = set(sections) if sections else {"alerts", "live"}
+                stages = [st for st, sec in (("radar", "alerts"), ("live", "live")) if sec in want]
+                if stages:
+                    self.detect(stages)
+            return analyse_workspace(self, sections=sections, progress=progress, options=options)
 
     def section(self, section_id: str, lang: str | None = None, **options) -> Any:
         """One section's result (``lang`` given: its blocks in that language instead)."""

@@ -39,13 +39,14 @@ Example
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from typing import Iterable
 
 from suara.store.schema import ENRICH_VERSION_KEY
 
-__all__ = ["TABLES", "STATE_KEY", "build", "refresh", "rebuild_days", "ready", "ensure", "state",
+__all__ = ["TABLES", "STATE_KEY", "signature_once", "build", "refresh", "rebuild_days", "ready", "ensure", "state",
            "signature", "drop_state", "days_of_account", "config_of"]
 
 TABLES = ("agg_daily", "agg_account_daily")
@@ -90,9 +91,40 @@ def _version(store) -> str:
     return store.meta(ENRICH_VERSION_KEY) or ""
 
 
+@contextlib.contextmanager
+def signature_once(store):
+    """Inside the block :func:`signature` is computed once and reused: for steps that write
+    none of the tables it reads (the radar, live sessions and these tables themselves, run
+    one after the other by `suara analyse`).
+
+    >>> from suara.store import Store
+    >>> s = Store()
+    >>> with signature_once(s):
+    ...     signature(s) is signature(s)
+    True
+    """
+    held = store.__dict__.get("_signature_once")
+    if held is None:
+        store.__dict__["_signature_once"] = {}
+    try:
+        yield store
+    finally:
+        if held is None:
+            store.__dict__.pop("_signature_once", None)
+
+
 def signature(store) -> str:
     """What the aggregates' inputs look like now (one query): row counts and newest
     timestamps of every table they read, and the enrichment version."""
+    once = getattr(store, "__dict__", {}).get("_signature_once")
+    if once is not None:
+        if "sig" not in once:
+            once["sig"] = _signature(store)
+        return once["sig"]
+    return _signature(store)
+
+
+def _signature(store) -> str:
     row = store.execute(
         "SELECT (SELECT count(*) FROM posts), (SELECT max(ingested_at) FROM posts), "
         "(SELECT count(*) FROM accounts), "
