@@ -77,6 +77,33 @@ def test_ingest_bulk_reimport_is_idempotent(shared):
     assert again.unchanged == first.accepted
 
 
+def test_ingest_bulk_duplicate_ids_keep_first_values_and_leave_no_staging(shared, tmp_path, monkeypatch):
+    """A post met twice in a file keeps the values of its first row on both paths (the merge
+    is ordered by row, not by scan order), and the bulk path's staging relations are gone."""
+    rows = list(csv.reader((shared / "fixtures/tweet-harvest-csv/anies.csv").open(encoding="utf-8")))
+    head = rows[0]
+    body = [list(r) for r in rows[1:] if len(r) == len(head)][:300]
+    col = {c: head.index(c) for c in head}
+    for i in range(0, 200, 2):            # every even row reappears later with other text
+        dup = list(body[i])
+        dup[col["full_text"]] = f"salinan {i}"
+        dup[col["favorite_count"]] = str(int(body[i][col["favorite_count"]] or 0) + 1)
+        body.append(dup)
+    f = tmp_path / "dup.csv"
+    with f.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([head, *body])
+    bulk, rowp = _tables([f], True, monkeypatch), _tables([f], False, monkeypatch)
+    assert bulk == rowp
+    assert not any((t or "").startswith("salinan") for t in (p[7] for p in bulk[1]))
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "BULK_MIN_BYTES", 0)
+        st = Store(":memory:")
+        ingest_paths(st, [f])
+    left = st.con.execute("""SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL
+                             SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal""").fetchall()
+    assert left == []
+
+
 def test_ingest_bulk_entity_patterns_match_python():
     """The RE2 entity patterns of the bulk path find exactly what the Python ones find, on
     every text the bulk path gives them (no non-ASCII letters, digits or spaces)."""
