@@ -2,9 +2,9 @@
 region, sentiment, issue, time, buzzer flag, account, near-duplicate cluster), newest first,
 with its enrichment and author; ordinary citizens pseudonymised unless the caller may see them.
 
-Compiled SQL and matching-row counts are cached per filter and data version, so paging
-through a filter scans the posts once, and filters on posts columns alone take the page
-before the joins (see `query_posts`). Reads may run on a `suara.store.reads.ReadPool`.
+Compiled SQL and the matching posts' order are kept per filter and data version, so a filter
+costs one pass over the joined posts and each page after it a lookup of its own rows (see
+`query_posts`). Reads may run on a `suara.store.reads.ReadPool`.
 
 Example
 -------
@@ -81,70 +81,180 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
     enrichment and buzzer flag. Returns ``{"total", "posts", "limit", "offset"}``; at most
     200 rows per call so no request can scan-and-ship the whole store.
 
-    With a ``reader`` the queries run on its cursor (no lock), and with a ``data_key`` (what
-    :func:`suara.store.reads.change_key` returns) the matching-row count is cached per filter until
-    the data changes: paging through a filter scans the posts once per page, not twice."""
+    With a ``reader`` the queries run on its cursors (no lock), and with a ``data_key`` (what
+    :func:`suara.store.reads.change_key` returns) a filter costs one pass over the joined
+    posts per data version: it keeps the matching posts' times (and keys, for up to
+    `KEYS_MAX` posts) in the explorer's order, the count is their number, and each page is
+    then looked up by its keys or its time window (`_page`), not joined and sorted again."""
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
     # the store's own lock by default: DuckDB refuses a second call on a busy connection
     lock = lock or getattr(ws.store, "_lock", None) or threading.RLock()
     if f.get("alert") or f.get("account"):
-        with lock:  # Ibis on the store's connection
-            f = _resolved(ws, f, salt, show_identities)
+        rkey = (tuple(sorted((k, str(v)) for k, v in f.items())), data_key, salt, show_identities,
+                str(getattr(ws, "path", "")), id(ws.store.con))
+        res = _RESOLVED.get(rkey) if data_key is not None else None
+        if res is None:
+            with lock:  # Ibis on the store's connection
+                res = _resolved(ws, f, salt, show_identities)
+            if data_key is not None:
+                if len(_RESOLVED) > 1024:
+                    _RESOLVED.clear()
+                _RESOLVED[rkey] = res
+        f = res
     fkey = tuple(sorted((k, str(v)) for k, v in f.items()))
     if reader is None or data_key is None:
         with lock:
             key = (fkey, base.current_version(ws), salt, id(ws.store.con))
             sql = _compiled(ws, f, salt, key)
             total = int(ws.store.con.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
-            df = ws.store.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
+            df = ws.store.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC, platform, post_id "
+                              f"LIMIT {limit} OFFSET {offset}")
         return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock)
     # data_key carries the enrichment version; the path and connection tell workspaces apart
     key = (fkey, data_key, salt, str(getattr(ws, "path", "")), id(ws.store.con))
-    sql = _SQL_CACHE.get(key)
-    if sql is None:
-        with lock:  # building Ibis expressions touches the one DuckDB connection
-            sql = _compiled(ws, f, salt, key)
-    total = _TOTAL_CACHE.get(key)
-    if total is None:
-        total = int(reader.execute(f"SELECT count(*) FROM ({sql}) AS q").fetchall()[0][0])
-        if len(_TOTAL_CACHE) > 4096:
-            _TOTAL_CACHE.clear()
-        _TOTAL_CACHE[key] = total
-    pkey = (*key, "page")
-    if pkey not in _SQL_CACHE:
-        with lock:
-            if pkey not in _SQL_CACHE:
-                _SQL_CACHE[pkey] = _page_sql(ws, f, salt) or ""
-    page = _SQL_CACHE.get(pkey)
-    if page:
-        page = re.sub(rf"\bLIMIT\s+{_LIM}\b", f"LIMIT {limit}", page)
-        page = re.sub(rf"\bOFFSET\s+{_OFF}\b", f"OFFSET {offset}", page)
-        df = reader.sql(f"SELECT * FROM ({page}) AS q ORDER BY created_at DESC LIMIT {limit}")
+    idx = _index(ws, f, salt, key, reader, lock)
+    if HEAD > 0:   # pages from the chunks of HEAD posts that hold them, each read once
+        import pandas as pd
+        first, last = offset // HEAD, max(offset, min(offset + limit, len(idx.ts)) - 1) // HEAD
+        parts = [_chunk(ws, f, salt, key, reader, lock, idx, c) for c in range(first, last + 1)]
+        df = pd.concat(parts) if len(parts) > 1 else parts[0]
+        df = df.iloc[offset - first * HEAD:offset - first * HEAD + limit]
     else:
-        df = reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC LIMIT {limit} OFFSET {offset}")
-    return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock, reader, data_key)
+        df = _page(ws, f, salt, key, reader, lock, idx, limit, offset)
+    return _post_rows(ws, df, len(idx.ts), limit, offset, show_identities, salt, lock, reader, data_key)
 
 
-def _compiled(ws, f: PostFilter, salt: str, key: tuple) -> str:
-    sql = _SQL_CACHE.get(key)
+def _compiled(ws, f: PostFilter, salt: str, key: tuple, page: bool = False) -> str:
+    """The filter's SQL (``page``: every table cut to the page's placeholder keys), compiled
+    once per filter and data version: compiling the Ibis expression costs far more (~0.2 s)
+    than running the cut query."""
+    ck = (*key, "page") if page else key
+    sql = _SQL_CACHE.get(ck)
     if sql is None:
-        # Compiling the Ibis expression costs far more than running it (~0.2 s vs a few ms),
-        # so the compiled SQL is kept per filter and enrichment version.
-        sql = ibis.to_sql(_posts_expr(ws, f, salt), dialect="duckdb")
+        sql = ibis.to_sql(_posts_expr(ws, f, salt, page=page), dialect="duckdb")
         if len(_SQL_CACHE) > 512:
             _SQL_CACHE.clear()
-        _SQL_CACHE[key] = sql
+        _SQL_CACHE[ck] = sql
     return sql
 
 
 _SQL_CACHE: dict[tuple, str] = {}
-_TOTAL_CACHE: dict[tuple, int] = {}
+#: alert and account filters resolved per data version (an account's resolution reads profiles)
+_RESOLVED: dict[tuple, PostFilter] = {}
+
+#: the placeholders of the page's post and account ids in the compiled page SQL
+_PH_POSTS, _PH_ACCOUNTS = "__suara_page_posts__", "__suara_page_accounts__"
+#: a filter with at most this many posts keeps their keys (else only their times)
+KEYS_MAX = 50_000
+#: the page is cut through a time window only while the window holds at most this many posts
+WINDOW_MAX = 20_000
+#: a filter's posts are read in chunks of this many (20 pages) by one lookup each, kept with
+#: its index: paging costs a lookup per chunk, not per page
+HEAD = 1000
+CHUNKS_KEPT = 4
 
 
-#: filters on columns of the posts table alone: the page can be cut before the joins
-_POSTS_ONLY = frozenset({"q", "platform", "kind", "since", "until", "account", "post"})
-_LIM, _OFF = 987654321, 123456789   # placeholders in the compiled SQL of such a page
+class _Index:
+    """The posts a filter matches, in the explorer's order (newest first, then platform and
+    post id): their times (``ts``, numpy, 8 bytes a post), for at most `KEYS_MAX` posts their
+    (platform, post_id, account_id) keys, and the rows of the chunks of `HEAD` posts read."""
+
+    __slots__ = ("ts", "keys", "chunks")
+
+    def __init__(self, ts, keys):
+        self.ts, self.keys, self.chunks = ts, keys, {}
+
+
+#: (filter, data key, salt, workspace, connection) -> _Index; bounded by rows held
+_INDEX: dict[tuple, _Index] = {}
+_INDEX_ROWS_MAX = 5_000_000
+_INDEX_MAX = 64
+_index_lock = threading.Lock()
+
+
+def _index(ws, f: PostFilter, salt: str, key: tuple, reader, lock) -> _Index:
+    """The filter's `_Index`, built once per filter and data version: the one pass over the
+    joined posts that a filter costs (the count is its length; every page is then cut by
+    time or by keys, see `_page`)."""
+    idx = _INDEX.get(key)
+    if idx is not None:
+        return idx
+    import numpy as np
+    sql = _SQL_CACHE.get(key)
+    if sql is None:
+        with lock:  # building Ibis expressions touches the one DuckDB connection
+            sql = _compiled(ws, f, salt, key)
+    tab = reader.arrow(f"SELECT created_at, platform, post_id, account_id FROM ({sql}) AS q "
+                       "ORDER BY created_at DESC, platform, post_id")
+    ts = tab.column("created_at").to_numpy().astype("datetime64[us]")
+    keys = None
+    if tab.num_rows <= KEYS_MAX:
+        keys = list(zip(tab.column("platform").to_pylist(), tab.column("post_id").to_pylist(),
+                        tab.column("account_id").to_pylist()))
+    idx = _Index(np.asarray(ts), keys)
+    with _index_lock:
+        # same filter on older data: gone; then the oldest entries while too many rows are held
+        for k in [k for k in _INDEX if k[0] == key[0] and k[2:] == key[2:] and k != key]:
+            _INDEX.pop(k, None)
+        while _INDEX and (len(_INDEX) >= _INDEX_MAX or
+                          sum(len(v.ts) for v in _INDEX.values()) + len(ts) > _INDEX_ROWS_MAX):
+            _INDEX.pop(next(iter(_INDEX)))
+        _INDEX[key] = idx
+    return idx
+
+
+def _chunk(ws, f, salt, key, reader, lock, idx: "_Index", c: int):
+    """Rows ``c * HEAD`` to ``(c + 1) * HEAD`` of the filter, looked up once and kept with its
+    index (the last `CHUNKS_KEPT` chunks read)."""
+    df = idx.chunks.get(c)
+    if df is None:
+        df = _page(ws, f, salt, key, reader, lock, idx, HEAD, c * HEAD)
+        with _index_lock:
+            while len(idx.chunks) >= CHUNKS_KEPT:
+                idx.chunks.pop(next(iter(idx.chunks)))
+            idx.chunks[c] = df
+    return df
+
+
+def _sql_list(values) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def _page(ws, f: PostFilter, salt: str, key: tuple, reader, lock, idx: _Index, limit: int, offset: int):
+    """The page's rows, from the filter's SQL with every table cut to the page's posts and
+    authors (a lookup, not a join over every post): the keys of the page when the index keeps
+    them, else the posts inside the page's time window (those newer than it are skipped)."""
+    import pandas as pd
+    n = len(idx.ts)
+    if offset >= n:
+        return pd.DataFrame(columns=["platform", "post_id", "account_id", "created_at"])
+    if idx.keys is not None:
+        keys = idx.keys[offset:offset + limit]
+        skip, window = 0, None
+    else:
+        hi, lo = idx.ts[offset], idx.ts[min(offset + limit, n) - 1]
+        skip = int((idx.ts > hi).sum())   # matching posts newer than the window
+        window = [lo.item(), hi.item()]
+        keys = [] if lo != lo or hi != hi else reader.execute(   # NaT: posts without a time
+            "SELECT platform, post_id, account_id FROM posts WHERE created_at >= ? AND created_at <= ?",
+            window).fetchall()
+        if len(keys) > WINDOW_MAX or lo != lo or hi != hi:   # many posts at the same times: the whole filter
+            sql = _SQL_CACHE[key]
+            return reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC, platform, post_id "
+                              f"LIMIT {limit} OFFSET {offset}")
+    pk = (*key, "page")
+    page = _SQL_CACHE.get(pk)
+    if page is None:
+        with lock:
+            page = _compiled(ws, f, salt, key, page=True)
+    posts = sorted({k[1] for k in keys})
+    accounts = sorted({k[2] for k in keys if k[2] is not None}) or [""]
+    page = (page.replace(f"'{_PH_POSTS}'", _sql_list(posts))
+            .replace(f"'{_PH_ACCOUNTS}'", _sql_list(accounts)))
+    where = " WHERE created_at >= ? AND created_at <= ?" if window else ""
+    return reader.sql(f"SELECT * FROM ({page}) AS q{where} ORDER BY created_at DESC, platform, post_id "
+                      f"LIMIT {limit} OFFSET {offset - skip if window else 0}", window)
 
 
 def _posts_filters(t: ibis.Table, f: PostFilter, salt: str) -> ibis.Table:
@@ -181,42 +291,34 @@ def _utc(value) -> dt.datetime:
     return d.astimezone(dt.timezone.utc).replace(tzinfo=None) if d.tzinfo else d
 
 
-def _page_sql(ws, f: PostFilter, salt: str) -> str | None:
-    """For filters on posts columns only: SQL that takes the page of newest posts first and
-    joins enrichment, author and buzzer flag to those rows only (``_LIM``/``_OFF`` stand for
-    the page). Ordering half a million joined rows for 50 cost ~0.2 s; this costs ~0.01 s.
-    None when the filter needs the joined columns."""
-    if not set(f) <= _POSTS_ONLY:
-        return None
-    sql = ibis.to_sql(_posts_expr(ws, f, salt, top=True), dialect="duckdb")
-    if len(re.findall(rf"\bLIMIT\s+{_LIM}\b", sql)) != 1 or len(re.findall(rf"\bOFFSET\s+{_OFF}\b", sql)) != 1:
-        return None  # an Ibis that renders the page differently: take the general query
-    return sql
-
-
-def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
+def _posts_expr(ws, f: PostFilter, salt: str, page: bool = False) -> ibis.Table:
     """The posts explorer as one Ibis expression (engine-neutral; compiled for DuckDB above).
-    With ``top`` (filters on posts columns only), the posts are filtered, ordered and cut to
-    the page (placeholders ``_LIM``/``_OFF``) before the joins: the left joins on unique keys
-    keep one row per post, so the result is the same."""
+    With ``page``, every table is first cut to the page's posts and authors (the placeholders
+    `_PH_POSTS` and `_PH_ACCOUNTS`, replaced by `_page`): the joins are on those keys, so the
+    rows of those posts are the same as without the cut."""
     p = base.posts(ws)
-    pre = top and set(f) <= _POSTS_ONLY
-    if pre:
-        p = _posts_filters(p, f, salt).order_by(ibis.desc("created_at")).limit(_LIM, offset=_OFF)
+    if page:
+        p = p.filter(p.post_id.isin([_PH_POSTS]))
     en = ws.store.table("enrichments")
     en = en.filter(en.version == (base.current_version(ws) or "")).drop("version", "enriched_at", "models")
+    if page:
+        en = en.filter(en.post_id.isin([_PH_POSTS]))
     e = p.left_join(en, [p.platform == en.platform, p.post_id == en.post_id]).drop(
-        "platform_right", "post_id_right")   # base.enriched(), on the (cut) posts
+        "platform_right", "post_id_right")   # base.enriched()
     acc = ws.store.table("accounts").select("platform", "account_id", "handle", "display_name",
                                              "account_type", "followers")
+    if page:
+        acc = acc.filter(acc.account_id.isin([_PH_ACCOUNTS]))
     t = e.left_join(acc, ["platform", "account_id"])
     t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-    fl = base.flagged(ws).mutate(buzzer=ibis.literal(True))
+    fl = base.flagged(ws)
+    if page:
+        fl = fl.filter(fl.account_id.isin([_PH_ACCOUNTS]))
+    fl = fl.mutate(buzzer=ibis.literal(True))
     t = t.left_join(fl, ["platform", "account_id"])
     t = t.drop(*[c for c in t.columns if c.endswith("_right")])
     t = t.mutate(buzzer=t.buzzer.fill_null(False))
-    if not pre:
-        t = _posts_filters(t, f, salt)
+    t = _posts_filters(t, f, salt)
     for col in ("sentiment", "dup_cluster"):
         if col == "sentiment" and f.get("candidate"):
             continue  # with a candidate, sentiment means the targeted sentiment toward it
@@ -227,7 +329,12 @@ def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
     if f.get("hoax") == "only":
         t = t.filter(t.hoax_claim_id.notnull())
     if f.get("candidate"):
-        m = base.mentions(ws)
+        # the mentions of the current version (a semi-join on the post's keys needs none of the
+        # columns base.mentions joins to them)
+        m = ws.store.table("mentions")
+        m = m.filter(m.version == (base.current_version(ws) or ""))
+        if page:
+            m = m.filter(m.post_id.isin([_PH_POSTS]))
         # "any": posts that mention one of the election's pairs (what per-account counts count)
         m = (m.filter(m.candidate.isin(list(ws.election.ballots))) if str(f["candidate"]) == "any"
              else m.filter(m.candidate == str(f["candidate"])))
@@ -239,6 +346,8 @@ def _posts_expr(ws, f: PostFilter, salt: str, top: bool = False) -> ibis.Table:
             t = t.semi_join(m.select("platform", "post_id"), ["platform", "post_id"])
     if f.get("region"):
         ar = base.account_region(ws)
+        if page:
+            ar = ar.filter(ar.account_id.isin([_PH_ACCOUNTS]))
         t = t.semi_join(ar.filter(ar.region == f["region"]).select("platform", "account_id"),
                         ["platform", "account_id"])
     if f.get("issue"):

@@ -77,6 +77,12 @@ class ReadPool:
         with self.cursor() as cur:
             return cur.execute(query, params or []).df()
 
+    def arrow(self, query: str, params: list | None = None):
+        """The query's result as a pyarrow Table (no per-value Python objects)."""
+        with self.cursor() as cur:
+            rel = cur.sql(query, params=params or None)
+            return rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+
     def close(self) -> None:
         with self.lock:
             self.closed = True
