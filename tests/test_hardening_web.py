@@ -387,20 +387,20 @@ def test_hardening_web_reads_do_not_wait_for_the_store_lock(app_ws):
 
 
 def test_hardening_web_posts_total_counted_once_per_filter_until_data_changes(app_ws, monkeypatch):
-    """Paging through a filter does not recount the matching posts on every page; a change of
-    the data (here an insert) recounts."""
+    """Paging through a filter does not recount (re-read the order of) the matching posts on
+    every page; a change of the data (here an insert) reads it again."""
     from suara.store.reads import ReadPool
     _, app = app_ws
     c = TestClient(app)
     login(c, "admin", "admin-pass-123")
     counts = []
-    orig = ReadPool.execute
+    orig = ReadPool.arrow
 
     def spy(self, query, params=None):
-        if query.startswith("SELECT count(*) FROM ("):
+        if query.startswith("SELECT created_at, platform, post_id, account_id FROM ("):
             counts.append(query)
         return orig(self, query, params)
-    monkeypatch.setattr(ReadPool, "execute", spy)
+    monkeypatch.setattr(ReadPool, "arrow", spy)
     assert c.get("/api/v1/posts?platform=instagram").json()["total"] == 2
     assert c.get("/api/v1/posts?platform=instagram&offset=1").json()["total"] == 2
     assert c.get("/api/v1/posts.csv?platform=instagram&offset=1").status_code == 200

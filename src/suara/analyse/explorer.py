@@ -113,6 +113,23 @@ def query_posts(ws, f: PostFilter, limit: int = 50, offset: int = 0, lock=None,
         return _post_rows(ws, df, total, limit, offset, show_identities, salt, lock)
     # data_key carries the enrichment version; the path and connection tell workspaces apart
     key = (fkey, data_key, salt, str(getattr(ws, "path", "")), id(ws.store.con))
+    rk = (key, bool(show_identities), limit, offset)
+    res = _RESULTS.get(rk)
+    if res is None:
+        res = _query_page(ws, f, salt, key, reader, lock, limit, offset, show_identities, data_key)
+        with _index_lock:
+            if len(_RESULTS) >= 512:
+                _RESULTS.clear()
+            _RESULTS[rk] = res
+    # a copy per caller: the kept answer is never changed by one
+    return {**res, "posts": [dict(r) for r in res["posts"]]}
+
+
+#: answers per (filter, data version, role kind, page): the same page asked again costs nothing
+_RESULTS: dict[tuple, dict] = {}
+
+
+def _query_page(ws, f, salt, key, reader, lock, limit, offset, show_identities, data_key) -> dict[str, Any]:
     idx = _index(ws, f, salt, key, reader, lock)
     if HEAD > 0:   # pages from the chunks of HEAD posts that hold them, each read once
         import pandas as pd

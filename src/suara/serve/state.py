@@ -86,6 +86,7 @@ class WebState:
         self.extras: dict[tuple, Any] = {}  # (name, identities, data key) -> web-only data
         self.page_cache: dict[tuple, list] = {}  # (page, lang, identities, data key) -> blocks
         self.json_cache: dict[tuple, bytes] = {}
+        self._scrubbed: tuple | None = None   # (analysis document, its pseudonymised copy)
         self.platform_cache: dict[tuple, list] = {}
         self.feed_cache: dict[tuple, list] = {}
         self.stopping = threading.Event()
@@ -190,16 +191,25 @@ class WebState:
         return self.extras[key]
 
     def doc_for(self, user: dict) -> dict:
+        """The analysis document as ``user`` may see it: citizens pseudonymised for roles
+        without identities (scrubbed once per data version, not per request). Read-only."""
         doc = self.cache.get()
-        return doc if auth.can(user["role"], "identities") else self.ws.scrub(doc)
+        if auth.can(user["role"], "identities"):
+            return doc
+        seen = self._scrubbed
+        if seen is None or seen[0] is not doc:
+            seen = (doc, self.ws.scrub(doc))
+            self._scrubbed = seen
+        return seen[1]
 
     def page_blocks(self, page: str, lang: str, user: dict, variant: str | None = None) -> list[dict]:
         """A page's cards; ``variant`` "all" on the network page: the whole conversation graph."""
         ident = auth.can(user["role"], "identities")
-        doc = self.doc_for(user)
+        self.cache.get()   # brings the analysis (and its key) up to date
         variant = "all" if page == "jaringan" and variant == "all" else None
         key = (page, lang, ident, self.cache._key, variant)
         if key not in self.page_cache:
+            doc = self.doc_for(user)
             need = {"isu": ["issues"], "jaringan": ["network"], "mobilisasi": ["volunteers"]}.get(page, [])
             ex = {n: self.extra(n, ident) for n in need}
             if variant:  # the whole conversation graph, above the same networks and account tables

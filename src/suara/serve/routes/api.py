@@ -16,17 +16,20 @@ router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/analysis", summary="The whole analysis document")
-def api_analysis(request: Request, user: dict = Depends(require("read"))) -> dict:
-    return jsonable(web(request).doc_for(user))
+def api_analysis(request: Request, user: dict = Depends(require("read"))) -> Any:
+    w = web(request)
+    w.cache.get()   # the current data version first: the encoded answer is kept per version
+    return w.cached_json(("analysis", auth.can(user["role"], "identities")), lambda: w.doc_for(user))
 
 
 @router.get("/analysis/{section}", summary="One section of the analysis document")
 def api_section(section: str, request: Request, user: dict = Depends(require("read"))) -> Any:
     name = section[:-4] if section.endswith(".csv") else section
-    doc = web(request).doc_for(user)
+    w = web(request)
+    doc = w.doc_for(user)
     if name not in doc:
         raise HTTPException(404, f"no section {name!r}; have {list(doc)}")
-    return jsonable(doc[name])
+    return w.cached_json(("analysis", name, auth.can(user["role"], "identities")), lambda: doc[name])
 
 
 def _section_rows(section: str, data, part: str | None, sub: str | None):
