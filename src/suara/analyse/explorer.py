@@ -130,6 +130,7 @@ _RESULTS: dict[tuple, dict] = {}
 
 
 def _query_page(ws, f, salt, key, reader, lock, limit, offset, show_identities, data_key) -> dict[str, Any]:
+    """One page of the filter (its `_Index` and the chunks that hold the page)."""
     idx = _index(ws, f, salt, key, reader, lock)
     if HEAD > 0:   # pages from the chunks of HEAD posts that hold them, each read once
         import pandas as pd
@@ -159,7 +160,6 @@ def _compiled(ws, f: PostFilter, salt: str, key: tuple, page: bool = False) -> s
 _SQL_CACHE: dict[tuple, str] = {}
 #: alert and account filters resolved per data version (an account's resolution reads profiles)
 _RESOLVED: dict[tuple, PostFilter] = {}
-
 #: the placeholders of the page's post and account ids in the compiled page SQL
 _PH_POSTS, _PH_ACCOUNTS = "__suara_page_posts__", "__suara_page_accounts__"
 #: a filter with at most this many posts keeps their keys (else only their times)
@@ -197,7 +197,6 @@ def _index(ws, f: PostFilter, salt: str, key: tuple, reader, lock) -> _Index:
     idx = _INDEX.get(key)
     if idx is not None:
         return idx
-    import numpy as np
     sql = _SQL_CACHE.get(key)
     if sql is None:
         with lock:  # building Ibis expressions touches the one DuckDB connection
@@ -205,11 +204,8 @@ def _index(ws, f: PostFilter, salt: str, key: tuple, reader, lock) -> _Index:
     tab = reader.arrow(f"SELECT created_at, platform, post_id, account_id FROM ({sql}) AS q "
                        "ORDER BY created_at DESC, platform, post_id")
     ts = tab.column("created_at").to_numpy().astype("datetime64[us]")
-    keys = None
-    if tab.num_rows <= KEYS_MAX:
-        keys = list(zip(tab.column("platform").to_pylist(), tab.column("post_id").to_pylist(),
-                        tab.column("account_id").to_pylist()))
-    idx = _Index(np.asarray(ts), keys)
+    cols = [tab.column(c).to_pylist() for c in ("platform", "post_id", "account_id")] if tab.num_rows <= KEYS_MAX else None
+    idx = _Index(ts, list(zip(*cols)) if cols is not None else None)
     with _index_lock:
         # same filter on older data: gone; then the oldest entries while too many rows are held
         for k in [k for k in _INDEX if k[0] == key[0] and k[2:] == key[2:] and k != key]:
@@ -257,7 +253,8 @@ def _page(ws, f: PostFilter, salt: str, key: tuple, reader, lock, idx: _Index, l
             "SELECT platform, post_id, account_id FROM posts WHERE created_at >= ? AND created_at <= ?",
             window).fetchall()
         if len(keys) > WINDOW_MAX or lo != lo or hi != hi:   # many posts at the same times: the whole filter
-            sql = _SQL_CACHE[key]
+            with lock:
+                sql = _compiled(ws, f, salt, key)
             return reader.sql(f"SELECT * FROM ({sql}) AS q ORDER BY created_at DESC, platform, post_id "
                               f"LIMIT {limit} OFFSET {offset}")
     pk = (*key, "page")
@@ -425,8 +422,6 @@ def _post_rows(ws, df, total: int, limit: int, offset: int, show_identities: boo
     return {"total": total, "limit": limit, "offset": offset, "posts": rows}
 
 
-
-
 def alert_filter(alert: dict) -> dict[str, str]:
     """The posts-explorer filter that selects exactly the posts an alert counts (its
     ``posts``): the pair, issue and window of an anomaly (only the posts matching a hoax claim
@@ -461,7 +456,6 @@ def alert_filter(alert: dict) -> dict[str, str]:
     if len(win) > 1 and win[1]:
         out["until"] = str(win[1])
     return out
-
 
 
 #: columns of a posts export (CSV/XLSX), in order
