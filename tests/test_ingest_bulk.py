@@ -9,11 +9,14 @@ from suara.ingest.formats.x import TweetHarvestCSV
 from suara.store import Store
 
 
-def _tables(files, bulk: bool, monkeypatch, cls=TweetHarvestCSV, **kw):
+def _tables(files, bulk: bool, monkeypatch, cls=TweetHarvestCSV, stage: bool = True, **kw):
     """Every table after importing ``files`` through the bulk path (also for small files) or
-    through the row path only; first and last seen as they relate to the import time."""
+    through the row path only; first and last seen as they relate to the import time.
+    ``stage=False``: the bulk path of files too large to stage on the store's connection."""
     with monkeypatch.context() as mp:
         mp.setattr(pipeline, "BULK_MIN_BYTES", 0)
+        if not stage:
+            mp.setattr(pipeline, "STAGE_MAX_BYTES", -1)
         if not bulk:
             mp.setattr(cls, "bulk", None)
         st = Store(":memory:")
@@ -66,6 +69,17 @@ def test_ingest_bulk_equals_row_path(shared, tmp_path, monkeypatch, variant):
     if variant != "fixtures":
         assert {r[2] for r in bulk[3]} == {"favorite_count", "created_at", "likes"}
         assert len(bulk[3]) == 3
+
+
+@pytest.mark.parametrize("variant", ["fixtures", "nasty"])
+def test_ingest_bulk_large_file_mode_equals_row_path(shared, tmp_path, monkeypatch, variant):
+    """Files above STAGE_MAX_BYTES map each batch on a private connection (Arrow hand-over,
+    memory bounded by a batch): the same tables as the row path and the staged mode."""
+    fx = shared / "fixtures/tweet-harvest-csv"
+    files = [fx / "anies.csv", fx / "ganjar.csv"] if variant == "fixtures" else [_nasty(shared, tmp_path / "n.csv")]
+    big = _tables(files, True, monkeypatch, stage=False)
+    assert big == _tables(files, False, monkeypatch)
+    assert big == _tables(files, True, monkeypatch)
 
 
 def test_ingest_bulk_reimport_is_idempotent(shared):

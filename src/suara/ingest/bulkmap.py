@@ -215,9 +215,11 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
 
     On the store's connection (``ctx.con``) each batch is mapped into the temporary table
     ``_bulk_out`` and the chunk names the relations ``_bulk_posts`` and ``_bulk_acc``: the
-    mapped rows go from the query to the canonical tables without leaving DuckDB. Without
-    one (a caller outside the pipeline) a private connection is used and the chunk holds
-    Arrow tables."""
+    mapped rows go from the query to the canonical tables without leaving DuckDB. DuckDB
+    keeps a temporary table replaced inside a transaction until the commit, so the pipeline
+    does this only for files of bounded size (`suara.ingest.pipeline.STAGE_MAX_BYTES`).
+    Without one (larger files, a caller outside the pipeline) a private connection maps each
+    batch and the chunk holds Arrow tables (memory bounded by the batch)."""
     import duckdb
     import pyarrow as pa
 
@@ -286,7 +288,7 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
             con.execute(f"""CREATE OR REPLACE TEMP VIEW _bulk_posts AS
                 SELECT * EXCLUDE ({', '.join(drop)}) FROM _bulk_out WHERE _plain""")
             if own:
-                posts = con.sql("SELECT * EXCLUDE (_row) FROM _bulk_posts ORDER BY _row").to_arrow_table()
+                posts = con.sql("SELECT * FROM _bulk_posts ORDER BY _row").to_arrow_table()
                 accounts = con.sql("SELECT * FROM _bulk_acc").to_arrow_table()
             else:
                 posts, accounts = "_bulk_posts", "_bulk_acc"

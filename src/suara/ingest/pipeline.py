@@ -31,6 +31,11 @@ BATCH = 50_000
 #: Files smaller than this take the row path even when their format has a bulk path: the
 #: bulk path's fixed cost (a DuckDB connection, compiling its query) outweighs its gain.
 BULK_MIN_BYTES = 256 * 1024
+#: Plain (uncompressed) files up to this size are mapped and staged on the store's own
+#: connection (no Arrow round trip of the mapped rows). DuckDB holds the staging tables of
+#: every batch until the transaction commits, about the file's size in memory; larger files
+#: map each batch on a private connection and hand it over as Arrow (memory bounded by a batch).
+STAGE_MAX_BYTES = 256 * 1024**2
 
 
 def _sha256(src: Source) -> str:
@@ -54,7 +59,9 @@ def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
                  import_id: str, rep: FileReport, on_progress) -> None:
     """The importer's vectorised path: Arrow batches written as they come (bounded memory);
     the rows it hands back are mapped and quarantined one by one, as on the row path."""
-    ctx.con = store.con   # map and stage each batch where it is written
+    if src.member is None and not src.path.name.lower().endswith((".gz", ".xz", ".bz2")) \
+            and _size(src) <= STAGE_MAX_BYTES:
+        ctx.con = store.con   # map and stage each batch where it is written
     try:
         for chunk in imp.bulk(src, ctx, imp.name):
             _write_chunk(store, chunk, now, import_id, rep)

@@ -258,7 +258,7 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
             store.upsert("posts", data, keep_greatest=_METRICS, all_stored=new == 0)
     finally:
         if not unique:
-            con.execute(f'DROP TABLE IF EXISTS "{data}"')
+            con.execute(f'DROP VIEW IF EXISTS "{data}"')
     some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
     if unique:
         con.execute(f"""INSERT INTO metric_observations
@@ -371,9 +371,10 @@ def _write_quarantine(store: Store, quarantine: list[dict], rep: FileReport) -> 
 
 
 def _dedup_posts(con, posts: str) -> str:
-    """The posts of relation ``posts`` merged per key into the temporary table
-    ``_in_dedup``: the greatest counts, the first non-NULL value of every other column (in
-    file order: by ``_row`` when the relation has it, else by its scan order)."""
+    """The posts of relation ``posts`` merged per key, as the temporary view ``_in_dedup``:
+    the greatest counts, the first non-NULL value of every other column (in file order: by
+    ``_row`` when the relation has it, else by its scan order). A view, not a table: a table
+    made inside the import's transaction would hold its rows until the commit."""
     have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
     order = " ORDER BY _row" if "_row" in have else ""
     agg = []
@@ -384,7 +385,7 @@ def _dedup_posts(con, posts: str) -> str:
             agg.append(f"max({c}) AS {c}")
         else:
             agg.append(f"first({c}{order}) FILTER (WHERE {c} IS NOT NULL) AS {c}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _in_dedup AS SELECT platform, post_id, {', '.join(agg)} "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _in_dedup AS SELECT platform, post_id, {', '.join(agg)} "
                 f'FROM "{posts}" GROUP BY platform, post_id')
     return "_in_dedup"
 
