@@ -97,23 +97,23 @@ def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     all accounts; both views of :func:`message_resonance` filter these in memory."""
     e = enriched(ws)
     top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
+    # "platform:post_id" keys are concatenated by the engine (a pandas string concatenation
+    # over every post cost more than the queries)
     parents = top.select(
         pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
         inter=(ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0) + ibis.coalesce(top.shares, 0)),
-        author=top.account_id.cast("string"))
+        author=top.account_id.cast("string"), post_key=top.platform + ":" + top.post_id)
     plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
-                       issue=top.issues.unnest())
+                       issue=top.issues.unnest(), post_key=top.platform + ":" + top.post_id)
     replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
         "platform", "account_id", "parent_id",
         ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
     j = replies.inner_join(parents.select("pplat", "ppost"),
                            [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
-    rep = objcols(j.group_by(["platform", "parent_id", "account_id"]).aggregate(
-        ok=j.ok.ifelse(1, 0).sum()).execute())
+    rep = j.group_by(["platform", "parent_id", "account_id"]).aggregate(ok=j.ok.ifelse(1, 0).sum())
+    rep = objcols(rep.mutate(post_key=rep.platform + ":" + rep.parent_id).execute())
     pdf = objcols(parents.execute())
     pl = objcols(plong.execute())
-    for d, a, b in ((pdf, "pplat", "ppost"), (pl, "pplat", "ppost"), (rep, "platform", "parent_id")):
-        d["post_key"] = (d[a].astype(str) + ":" + d[b].astype(str)).astype(object)
     rep["account_id"] = rep.account_id.astype(str).astype(object)
     pdf["author"] = pdf.author.astype(str).astype(object)
     return rep, pdf, pl
