@@ -29,7 +29,7 @@ __all__ = ["backup", "restore", "verify_backup", "forget_account", "apply_retent
            "account_type_overrides", "ACCOUNT_TYPES"]
 
 _MANIFEST = "MANIFEST.json"
-_BACKUP_SKIP_SUFFIX = (".wal", ".tmp")
+_BACKUP_SKIP_SUFFIX = (".wal", ".tmp", ".sqlcache")   # a cache (compiled SQL) is re-made
 
 
 def audit(store, actor: str, action: str, target: str = "", detail: dict | str | None = None) -> None:
