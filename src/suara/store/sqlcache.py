@@ -94,6 +94,8 @@ class SqlCache:
                 return "backend:" + x.name
             if hasattr(x, "items") and callable(x.items):
                 return "{" + ",".join(enc(k) + ":" + enc(v) for k, v in x.items()) + "}"
+            if (getattr(x, "ndim", None) or 0) > 0:   # an array's repr elides the middle
+                raise _Uncacheable(type(x).__name__)
             r = type(x).__name__ + ":" + repr(x)
             if " at 0x" in r:   # an object without a value repr: no safe key
                 raise _Uncacheable(r)

@@ -1,0 +1,69 @@
+"""Compiled SQL reused between runs: a query found in the cache gives the same rows as one
+compiled afresh, a changed literal or table is a different query, and a damaged or foreign
+cache file is ignored."""
+from __future__ import annotations
+
+import pickle
+
+import ibis
+import pandas as pd
+
+from suara.store import Store
+from suara.store.sqlcache import SqlCache
+
+
+def _store(path) -> Store:
+    s = Store(path)
+    s.execute("INSERT INTO accounts (platform, account_id, handle, followers) VALUES "
+              "('x', 'a1', 'satu', 10), ('x', 'a2', 'dua', 20), ('tiktok', 'a3', 'tiga', 30)")
+    return s
+
+
+def _query(s: Store, min_followers: int):
+    a = s.table("accounts")
+    a = a.filter(a.followers >= min_followers).drop("bio", "location_text", "display_name")
+    return a.group_by("platform").aggregate(n=a.count(), f=a.followers.sum()).order_by("platform")
+
+
+def test_sqlcache_reuses_compiled_sql_across_processes(tmp_path):
+    db = tmp_path / "suara.duckdb"
+    s = _store(db)
+    first = s.ibis.execute(_query(s, 15))
+    assert s.sql_cache.misses == 1 and s.sql_cache.save()
+    s.close()
+    # a new store object (as a new process sees it) loads the file and compiles nothing
+    s2 = Store(db)
+    again = s2.ibis.execute(_query(s2, 15))
+    assert (s2.sql_cache.hits, s2.sql_cache.misses) == (1, 0)
+    pd.testing.assert_frame_equal(first, again)
+    # another literal is another query, with its own rows
+    other = s2.ibis.execute(_query(s2, 0))
+    assert s2.sql_cache.misses == 1 and int(other.n.sum()) == 3 and int(again.n.sum()) == 2
+    s2.close()
+
+
+def test_sqlcache_ignores_a_damaged_or_foreign_file(tmp_path):
+    path = tmp_path / "c.sqlcache"
+    path.write_bytes(b"not a pickle")
+    con = ibis.duckdb.connect()
+    c = SqlCache(str(path))
+    c.install(con)
+    assert int(con.execute(ibis.memtable({"a": [1, 2]}).a.sum())) == 3
+    assert c.misses == 1 and c.save()
+    path.write_bytes(pickle.dumps(("ibis 0.0 sqlglot 0.0", {"k": "SELECT 1"})))
+    c2 = SqlCache(str(path))
+    c2.install(ibis.duckdb.connect())
+    assert c2._load() == {}
+
+
+def test_sqlcache_does_not_key_arrays_by_their_elided_repr(tmp_path):
+    import numpy as np
+    con = ibis.duckdb.connect()
+    c = SqlCache(None)
+    c.install(con)
+    t = ibis.memtable({"a": list(range(3000))})
+    a = np.arange(2000)
+    b = np.concatenate([np.arange(1000), np.arange(1500, 2500)])
+    assert int(con.execute(t.filter(t.a.isin(a)).count())) == 2000
+    assert int(con.execute(t.filter(t.a.isin(b)).count())) == 2000
+    assert int(con.execute(t.filter(t.a.isin(b[:1100])).count())) == 1100
