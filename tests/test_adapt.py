@@ -3,6 +3,7 @@ and the workspace model in enrich and `suara text` (shipped model without -w).""
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -233,6 +234,11 @@ def test_adapt_evaluate_reports_shipped_and_adapted(trained):
     assert sum(map(sum, s["adapted"]["confusion"])) == s["labels"]
     r = runner.invoke(app, ["evaluate", "-w", str(trained["dir"])])
     assert "shipped" in r.output and "workspace model v1" in r.output
+    r = runner.invoke(app, ["evaluate", "-w", str(trained["dir"]), "--lang", "id"])
+    assert r.exit_code == 0, r.output
+    assert "validasi silang" in r.output and "model ruang kerja v1" in r.output and "bawaan" in r.output
+    assert "positif" in r.output and "negatif" in r.output and "positive" not in r.output
+    assert re.search(r"0,\d{3}", r.output) and not re.search(r"\b0\.\d{3}\b", r.output)    # 0,812, not 0.812
 
 
 def test_adapt_category_model_writes_categories(trained):

@@ -46,6 +46,12 @@ def client(tmp_path_factory):
     ws.enrich()
     ws.detect()
     ws.radar()
+    from suara.analyse.mobilise.volunteers import add_volunteer, withdraw_volunteer
+    acc = ws.store.table("accounts")
+    for i, r in enumerate(acc.filter(acc.handle.notnull() & (acc.handle != "")).limit(2).execute().itertuples()):
+        v = add_volunteer(ws, f"Relawan {i}", r.platform, handle=r.handle, consent=True, consent_text="Saya setuju.")
+        if i:
+            withdraw_volunteer(ws, v["volunteer_id"])
     add_user(ws.store, "ana", "analyst-pass-123", "analyst")
     add_user(ws.store, "vi", "viewer-pass-1234", "viewer")
     add_user(ws.store, "adm", "admin-pass-12345", "admin")
@@ -71,7 +77,8 @@ def visible(page: str) -> str:
 
 def problems(text: str) -> list[str]:
     out = []
-    for pat, what in ((r"\bNone\b", "None"), (r"\b[Nn]a[Nn]\b", "nan"), (r"\{'[^']*': ", "dict repr"),
+    for pat, what in ((r"\bNone\b", "None"), (r"\b[Nn]a[Nn]\b", "nan"), (r"\bNaT\b", "NaT"),
+                      (r"\b(consent_at|withdrawn_at)\b", "raw column key"), (r"\{'[^']*': ", "dict repr"),
                       (r"\['[^']*'(, '|\])", "list repr")):
         out += [f"{what}: …{text[max(0, m.start() - 40):m.end() + 40]}…" for m in re.finditer(pat, text)]
     out += [f"English {m.group(1)!r}: …{text[max(0, m.start() - 50):m.end() + 50]}…"
@@ -165,3 +172,32 @@ def test_i18n_public_accounts_named_citizens_pseudonymised_for_viewers(client):
     leaked = sorted(h for h in citizens if re.search(rf"(?<![\w.])@?{re.escape(h)}(?![\w])", text))
     assert not leaked, leaked[:5]
     assert mentioned   # the sample has @mentions to check
+
+
+def test_i18n_volunteer_roster_in_indonesian(client):
+    """The roster's headings come from the catalogue and consent times read in the election's
+    zone (a withdrawn volunteer has a time, an active one a dash), never raw keys or NaT."""
+    c = client
+    login(c, "adm", "admin-pass-12345")
+    text = visible(c.get("/mobilisasi?lang=id").text)
+    assert "Relawan Nama" in text, text[-1500:]
+    roster = text[text.index("Relawan Nama"):]
+    assert roster.startswith("Relawan Nama Platform Setuju sejak Ditarik"), roster[:200]
+    assert re.search(r"Relawan 0 \w+ \d{1,2} \w{3} \d{4} \d{2}\.\d{2} WITA –", roster), roster[:300]
+    assert re.search(r"Relawan 1 \w+ (\d{1,2} \w{3} \d{4} \d{2}\.\d{2} WITA ){2}", roster), roster[:300]
+    en = visible(c.get("/mobilisasi?lang=en").text)
+    assert "Consented" in en and "Withdrawn" in en
+    c.get("/?lang=id")
+
+
+def test_i18n_volunteer_names_follow_the_readers_role(client):
+    """A viewer sees how many volunteers there are, never their names, also right after an
+    admin opened the page (and the admin sees names after a viewer did)."""
+    c = client
+    for who, names in ((("adm", "admin-pass-12345"), True), (("vi", "viewer-pass-1234"), False),
+                       (("adm", "admin-pass-12345"), True)):
+        login(c, *who)
+        text = visible(c.get("/mobilisasi?lang=id").text)
+        assert ("Relawan 0" in text) == names, who
+        if not names:
+            assert "Relawan Aktif 2 1" in text, text[-400:]

@@ -24,8 +24,11 @@ __all__ = ["run_demo"]
 
 
 def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "small",
-             election: str = "kaltim-2024", console: Console | None = None) -> dict:
+             election: str = "kaltim-2024", console: Console | None = None, lang: str | None = None) -> dict:
     """Run the demo end to end and return a summary dict (timings, counts, headline figures).
+
+    ``lang``: the language of the printed summary and of the report; by default the summary
+    is in English and the report in Indonesian.
 
     Example
     -------
@@ -71,22 +74,29 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
         coord.save(d / "coordination")
         alerts = step("Radar", lambda cb: run_radar(ws))
         doc = step("Analysing", lambda cb: ws.analyse(progress=lambda _n: cb(1)))
-        report = step("Writing report", lambda cb: ws.report(d / "report.html", analysis=doc))
+        from suara.report.daily import write_report
+        report = step("Writing report", lambda cb: write_report(ws, d / "report.html", analysis=doc,
+                                                                lang=lang or "id"))
     timings["total"] = round(time.perf_counter() - t_all, 2)
 
     from suara.analyse.run import print_summary
-    print_summary(doc, ws, console)
-    t = Table(title="Demo pipeline")
-    t.add_column("step")
-    t.add_column("seconds", justify="right")
+    lang = lang or "en"
+    print_summary(doc, ws, console, lang)
+    from suara.config import formats
+    from suara.config.i18n import texts
+    tx = texts("cli", lang)
+    t = Table(title=tx["demo_title"])
+    t.add_column(tx["demo_step"])
+    t.add_column(tx["demo_seconds"], justify="right")
     for k, v in timings.items():
-        t.add_row(k, f"{v:.1f}")
+        t.add_row(tx["demo_steps"].get(k, k), formats.decimal(v, lang, 1))
     console.print(t)
-    console.print(f"Imported {sum(r.accepted for r in reps):,} posts from {len(reps)} files "
-                  f"({sum(r.quarantined for r in reps):,} rows quarantined, {len(bad)} unreadable); "
-                  f"enriched {enr.get('posts', 0):,} ({enr.get('hoax_matches') or 0:,} repeat a known hoax); alerts {len(alerts) if alerts is not None else 0}.")
-    console.print(f"Report: [bold]{report}[/]   Workspace: [bold]{d}[/] "
-                  f"(try: suara analyse -w {d}, suara radar -w {d}, suara serve -w {d})")
+    n = lambda v: formats.integer(v or 0, lang)  # noqa: E731
+    console.print(tx["demo_done"].format(
+        posts=n(sum(r.accepted for r in reps)), files=n(len(reps)), quarantined=n(sum(r.quarantined for r in reps)),
+        bad=n(len(bad)), enriched=n(enr.get("posts", 0)), hoax=n(enr.get("hoax_matches")),
+        alerts=n(len(alerts) if alerts is not None else 0)))
+    console.print(tx["demo_where"].format(report=report, d=d))
     summary = {"dir": str(d), "report": str(report), "timings": timings, "items": sim.get("items"),
                "imported": sum(r.accepted for r in reps), "unreadable": [r.error for r in bad],
                "enriched": enr.get("posts", 0), "hoax_matches": enr.get("hoax_matches"),

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
+
 from suara.analyse.explorer import local_offset
 
 __all__ = ["alert_feed", "case_feed", "volunteer_feed", "records", "zone_name"]
@@ -106,4 +108,5 @@ def volunteer_feed(db, show_identities: bool, limit: int = 500) -> list[dict]:
                          f"ORDER BY consent_at DESC LIMIT {int(limit)}"))
     if show_identities:
         return val
-    return [{"volunteers": len(val), "active": sum(1 for v in val if not v.get("withdrawn_at"))}] if val else []
+    # a missing withdrawal time may come back as NaT, which is truthy
+    return [{"volunteers": len(val), "active": sum(1 for v in val if pd.isna(v.get("withdrawn_at")))}] if val else []

@@ -194,10 +194,12 @@ def demo(directory: Path = typer.Option(Path("suara-demo"), "--dir", help="Works
          serve: bool = typer.Option(False, "--serve", help="Open the web war room afterwards."),
          port: int = typer.Option(8000, "--port"),
          election: str = typer.Option("kaltim-2024", "--election",
-                                      help="Election config to simulate (e.g. pilpres-2024, a map by province).")):
+                                      help="Election config to simulate (e.g. pilpres-2024, a map by province)."),
+         lang: Optional[str] = typer.Option(None, "--lang", help="Language of the summary and the report: en or id "
+                                            "(default: summary in English, report in Indonesian).")):
     """Simulate a campaign (Kaltim 2024 unless --election), ingest, enrich, analyse, report, and summarise."""
     from suara.demo import run_demo
-    summary = run_demo(directory, seed=seed, scale=scale, election=election, console=out)
+    summary = run_demo(directory, seed=seed, scale=scale, election=election, console=out, lang=lang)
     if serve:
         from suara.demo import demo_login
         from suara.serve.app import run_server

@@ -141,8 +141,11 @@ def train(task: str = typer.Argument(..., help="sentiment, toxicity or category.
 
 def evaluate(workspace: Path = WorkspaceOpt,
              task: Optional[str] = typer.Option(None, "--task", help="Only this task (default: every task with labels)."),
-             as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
+             as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+             lang: str = typer.Option("en", "--lang", help="Language of the text and tables: en or id.")):
     """Cross-validated macro-F1 and confusion matrix on the team's labels: shipped vs adapted."""
+    from suara.config import formats
+    from suara.config.i18n import texts
     from suara.enrich.adapt import AdaptError
     from suara.enrich.labelling import evaluate_labels
     from suara.store.labels import LabelError
@@ -156,28 +159,34 @@ def evaluate(workspace: Path = WorkspaceOpt,
     if as_json:
         print(json.dumps(res, ensure_ascii=False))
         return
+    tx, ui = texts("cli", lang), texts("ui", lang)
+
+    def cls(c: str) -> str:   # a class name in the reader's language (sentiment, toxicity labels)
+        return ui.get(f"enum_{c}", c) if lang != "en" else c
+
+    def f3(v: float) -> str:
+        return formats.decimal(v, lang, 3)
     if not res:
-        out.print("No labels yet: label posts with 'suara label' or train from a CSV with 'suara train'.")
+        out.print(tx["ev_none"])
         return
     for r in res:
-        head = (f"[bold]{r['task']}[/]: {r['labels']:,} labels "
-                f"({', '.join(f'{k} {v}' for k, v in r['counts'].items())})")
-        out.print(head)
+        counts = ", ".join(f"{cls(k)} {formats.integer(v, lang)}" for k, v in r["counts"].items())
+        out.print("[bold]" + tx["ev_head"].format(task=r["task"], n=formats.integer(r["labels"], lang), counts=counts)
+                  .replace(":", ":[/]", 1))
         if r.get("note"):
             out.print(f"  {r['note']}")
             continue
-        ver = f"workspace model v{r['active_version']}" if r["active_version"] else "workspace model (not trained yet)"
-        out.print(f"  macro-F1, {r['folds']}-fold cross-validation: shipped "
-                  f"{r['shipped']['macro_f1']:.3f}" if r["shipped"] else "  shipped: no model for a custom category",
-                  end="")
-        out.print(f" · {ver} {r['adapted']['macro_f1']:.3f}")
+        ver = tx["ev_ws"].format(v=r["active_version"]) if r["active_version"] else tx["ev_ws_none"]
+        out.print("  " + tx["ev_cv"].format(k=r["folds"], f=f3(r["shipped"]["macro_f1"])) if r["shipped"]
+                  else "  " + tx["ev_no_shipped"], end="")
+        out.print(f" · {ver} {f3(r['adapted']['macro_f1'])}")
         for name in ("shipped", "adapted"):
             if not r.get(name):
                 continue
-            t = Table(title=f"{name}: rows = label, columns = prediction", title_justify="left")
+            t = Table(title=tx["ev_table"].format(name=tx[f"ev_{name}"]), title_justify="left")
             t.add_column("")
             for c in r["classes"]:
-                t.add_column(c, justify="right")
+                t.add_column(cls(c), justify="right")
             for c, row in zip(r["classes"], r[name]["confusion"]):
-                t.add_row(c, *[f"{v:,}" for v in row])
+                t.add_row(cls(c), *[formats.integer(v, lang) for v in row])
             out.print(t)

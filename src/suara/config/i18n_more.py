@@ -52,12 +52,36 @@ _CLI = {
                                                "Porsi (tanpa buzzer)"),
            "totals": "Unggahan: {posts}  akun: {accounts}  baris karantina: {quarantined}  akun ditandai: "
                      "{flagged_accounts}",
-           "failed": "Bagian {n} gagal:"},
+           "failed": "Bagian {n} gagal:",
+           "ev_none": "Belum ada label: labeli unggahan dengan 'suara label' atau latih dari CSV dengan 'suara train'.",
+           "ev_head": "{task}: {n} label ({counts})", "ev_cv": "macro-F1, validasi silang {k} lipatan: model bawaan {f}",
+           "ev_no_shipped": "model bawaan: tidak ada untuk kategori khusus", "ev_ws": "model ruang kerja v{v}",
+           "ev_ws_none": "model ruang kerja (belum dilatih)", "ev_table": "{name}: baris = label, kolom = prediksi",
+           "ev_shipped": "bawaan", "ev_adapted": "ruang kerja",
+           "demo_title": "Alur demo", "demo_step": "langkah", "demo_seconds": "detik",
+           "demo_steps": {"Simulating campaign": "Simulasi kampanye", "Importing exports": "Impor berkas ekspor",
+                          "Enriching text": "Membaca teks", "Detecting coordination": "Deteksi koordinasi",
+                          "Radar": "Radar", "Analysing": "Analisis", "Writing report": "Menulis laporan",
+                          "total": "total"},
+           "demo_done": "Mengimpor {posts} unggahan dari {files} berkas ({quarantined} baris dikarantina, {bad} tak "
+                        "terbaca); membaca {enriched} ({hoax} mengulang hoaks yang dikenal); peringatan {alerts}.",
+           "demo_where": "Laporan: [bold]{report}[/]   Ruang kerja: [bold]{d}[/] (coba: suara analyse -w {d} --lang id, "
+                         "suara radar -w {d} --lang id, suara serve -w {d})"},
     "en": {"sov": "Share of voice", "sov_cols": ("Pair", "Mentions", "Share", "Unique accounts", "Net sentiment",
                                                   "Share (buzzers removed)"),
            "totals": "Posts: {posts}  accounts: {accounts}  quarantined rows: {quarantined}  flagged accounts: "
                      "{flagged_accounts}",
-           "failed": "Section {n} failed:"},
+           "failed": "Section {n} failed:",
+           "ev_none": "No labels yet: label posts with 'suara label' or train from a CSV with 'suara train'.",
+           "ev_head": "{task}: {n} labels ({counts})", "ev_cv": "macro-F1, {k}-fold cross-validation: shipped {f}",
+           "ev_no_shipped": "shipped: no model for a custom category", "ev_ws": "workspace model v{v}",
+           "ev_ws_none": "workspace model (not trained yet)", "ev_table": "{name}: rows = label, columns = prediction",
+           "ev_shipped": "shipped", "ev_adapted": "adapted",
+           "demo_title": "Demo pipeline", "demo_step": "step", "demo_seconds": "seconds", "demo_steps": {},
+           "demo_done": "Imported {posts} posts from {files} files ({quarantined} rows quarantined, {bad} unreadable); "
+                        "enriched {enriched} ({hoax} repeat a known hoax); alerts {alerts}.",
+           "demo_where": "Report: [bold]{report}[/]   Workspace: [bold]{d}[/] "
+                         "(try: suara analyse -w {d}, suara radar -w {d}, suara serve -w {d})"},
 }
 
 # The Indonesian side of stored English evidence. Keys name the English pattern they replace

@@ -176,7 +176,8 @@ class WebState:
     # ------------------------------------------------------------------ cached views
     def extra(self, name: str, ident: bool) -> Any:
         """Web-only data (issue series, network graph, volunteers), recomputed on change."""
-        key = (name, ident if name in ("network", "network_all") else None, self.cache._key)
+        # the network and the volunteer roster differ by whether the reader may see identities
+        key = (name, ident if name in ("network", "network_all", "volunteers") else None, self.cache._key)
         if key not in self.extras:
             with self.lock:
                 if name == "issues":
