@@ -57,6 +57,17 @@ def test_map_browser_draws_every_region_offline_and_clicks_through(eid, tmp_path
                 break
         hover = page.locator(".hoverlayer .hovertext").text_content()
         assert "Unggahan: 20.644" in hover and "%" in hover and "," in hover
+        # a numeric layer (net sentiment, -0,1..+0,1 here) draws its colour bar with Indonesian
+        # decimal commas: switch to it as the dropdown does
+        ticks = page.evaluate("""() => { var d = document.getElementById('chart-region-map');
+            var b = d.layout.updatemenus[0].buttons.find(x => /Sentimen bersih/.test(x.label));
+            return Plotly.update(d, b.args[0]).then(() =>
+                Array.from(d.querySelectorAll('.colorbar .cbaxis text, .colorbar text.ytick, .colorbar .ytick text'))
+                     .map(t => t.textContent)); }""")
+        assert ticks and any("," in x for x in ticks) and not any("." in x for x in ticks), ticks
+        page.evaluate("""() => { var d = document.getElementById('chart-region-map');
+            return Plotly.update(d, d.layout.updatemenus[0].buttons[0].args[0]).then(() => 0); }""")
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_url(site + "/posts?region=*")
         code = page.url.split("region=")[1].split("&")[0]
