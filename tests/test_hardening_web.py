@@ -465,3 +465,17 @@ def test_hardening_web_posts_pages_by_keys_or_time_window_match_the_full_query(a
             full = data.query_posts(ws, f, limit=5, offset=offset, lock=ws.store._lock, salt="salt")
             assert fast == full, (q, offset)
     reader.close()
+
+
+def test_hardening_web_posts_export_limit_is_the_newest_rows_of_the_full_export(app_ws):
+    """``limit`` on an export stops the query itself after that many rows: the rows are the
+    first of the full export (newest first); a limit that is not a positive number is a 400."""
+    import csv
+    import io
+    _, app = app_ws
+    c = TestClient(app)
+    login(c, "admin", "admin-pass-123")
+    full = list(csv.reader(io.StringIO(c.get("/api/v1/posts.csv").text)))
+    two = list(csv.reader(io.StringIO(c.get("/api/v1/posts.csv?limit=2").text)))
+    assert len(full) > 3 and two == full[:3]
+    assert c.get("/api/v1/posts.csv?limit=0").status_code == 400

@@ -237,8 +237,9 @@ class Workspace:
         return query_posts(self, f, limit=limit, offset=offset, lock=self.store.lock,
                            show_identities=show_identities, salt=self.salt)
 
-    def export_posts(self, filters: dict | None = None, show_identities: bool = False, batch: int = 5000):
-        """Every post matching the explorer's ``filters`` (no page limit) as batches of rows in
+    def export_posts(self, filters: dict | None = None, show_identities: bool = False, batch: int = 5000,
+                     limit: int | None = None):
+        """Every post matching the explorer's ``filters`` (the newest ``limit`` when given) as batches of rows in
         :data:`suara.analyse.explorer.EXPORT_COLUMNS` order (pairs mentioned, targeted
         sentiment per pair, region, issues, buzzer flag); citizens pseudonymised unless
         ``show_identities``. A generator, so a face can stream it.
@@ -253,7 +254,7 @@ class Workspace:
         from suara.analyse.explorer import PostFilter, export_posts
         f = PostFilter.from_params(filters or {})
         yield from export_posts(self, f, show_identities=show_identities, salt=self.salt,
-                                lock=self.store.lock, batch=batch)
+                                lock=self.store.lock, batch=batch, limit=limit)
 
     def platforms(self) -> list[str]:
         """Platforms that have posts.

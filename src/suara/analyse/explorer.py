@@ -466,8 +466,8 @@ EXPORT_COLUMNS = ["created_at", "created_at_local", "platform", "post_id", "kind
 
 
 def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "", lock=None,
-                 reader=None, batch: int = 5000):
-    """Every post matching the filter (no page limit), newest first, as batches of rows in
+                 reader=None, batch: int = 5000, limit: int | None = None):
+    """Every post matching the filter (the first ``limit`` only when given), newest first, as batches of rows in
     :data:`EXPORT_COLUMNS` order: with the pairs each post mentions, the targeted sentiment
     toward each (``1:positive; 2:negative``), the author's region, issues and buzzer flag.
     Authors are pseudonymised exactly as in the explorer. A generator: the caller streams.
@@ -497,7 +497,8 @@ def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "
         ar = base.account_region(ws).select("platform", "account_id", "region")
         t = t.left_join(ar, ["platform", "account_id"])
         t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-        sql = ibis.to_sql(t, dialect="duckdb") + " ORDER BY created_at DESC, platform, post_id"
+        sql = ibis.to_sql(t, dialect="duckdb") + " ORDER BY created_at DESC, platform, post_id" + (
+            f" LIMIT {int(limit)}" if limit is not None else "")
     cm = reader.cursor() if reader is not None and hasattr(reader, "cursor") else contextlib.nullcontext(None)
     with cm as cur:
         if cur is None:

@@ -270,7 +270,7 @@ class WebState:
 
         def gen():
             n = 0
-            for batch in self.ws.export_posts(f, show_identities=auth.can(user["role"], "identities")):
+            for batch in self.ws.export_posts(f, show_identities=auth.can(user["role"], "identities"), limit=limit):
                 if limit is not None and n + len(batch) > limit:
                     batch = batch[:limit - n]
                 n += len(batch)
