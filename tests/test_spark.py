@@ -259,6 +259,8 @@ def test_radar_alerts_parity(campaign, spark):
     from suara.detect.radar import run_radar
     from suara.analyse.privacy import KEY_FILE, workspace_salt
     duck, lake = campaign["duck"], campaign["lake"]
+    duck.enrich()   # alerts read sentiment and issues: enrich here too when run alone (a no-op
+    lake.enrich()   # when the enrichment test ran first)
     workspace_salt(duck)   # same pseudonymisation key, so the same pseudonyms in the evidence
     (Path(lake.path) / KEY_FILE).write_text((Path(duck.path) / KEY_FILE).read_text())
     now = dt.datetime(2024, 11, 30)
