@@ -196,7 +196,7 @@ def test_analyse_demographics_no_output_shows_one_accounts_estimates(dws, tmp_pa
         assert api.status_code == 200
         _no_account_with_attributes(api.json(), people)
         csv = c.get("/api/v1/analysis/demographics.csv")
-        assert csv.status_code == 200
+        assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
         for aid, h, dn, *_ in people:
             assert h not in api.text + csv.text and dn not in api.text + csv.text
         page = c.get("/wilayah").text

@@ -187,6 +187,10 @@ def test_serve_csv_exports_are_neutralised(app_ws):
     r = c.get("/api/v1/posts.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "\n=" not in r.text and ",=" not in r.text
+    # a section's table as CSV (the radar page's download link), not its JSON
+    r = c.get("/api/v1/analysis/share_of_voice.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.text.lstrip("\ufeff").startswith("view,candidate")
     log = app.state.ws.store.sql("SELECT action FROM audit_log").action.tolist()
     assert "export.csv" in log and "login.ok" in log
 

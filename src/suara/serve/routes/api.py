@@ -24,7 +24,9 @@ def api_analysis(request: Request, user: dict = Depends(require("read"))) -> Any
 
 @router.get("/analysis/{section}", summary="One section of the analysis document")
 def api_section(section: str, request: Request, user: dict = Depends(require("read"))) -> Any:
-    name = section[:-4] if section.endswith(".csv") else section
+    if section.endswith(".csv"):   # this route is matched first: ``{section}`` takes the dot too
+        return api_section_csv(section[:-4], request, user)
+    name = section
     w = web(request)
     doc = w.doc_for(user)
     if name not in doc:
