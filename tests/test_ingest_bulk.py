@@ -281,3 +281,13 @@ def test_ingest_bulk_crowdtangle_takes_plain_rows_in_bulk(shared, tmp_path):
     f = _crowdtangle(shared, tmp_path / "ct.csv", n=200)
     chunks = list(CrowdTangleCSV().bulk(Source(f), ImportContext(file=str(f)), "crowdtangle-csv"))
     assert sum(c.posts.num_rows for c in chunks) > 100
+
+
+def test_ingest_records_the_hash_computed_alongside(shared, tmp_path):
+    """The file's SHA-256 (hashed in a thread while the rows are written) is the one recorded."""
+    import hashlib
+    f = shared / "fixtures/tweet-harvest-csv/anies.csv"
+    st = Store(":memory:")
+    rep = ingest_paths(st, [f])[0]
+    got = st.con.execute("SELECT sha256 FROM imports WHERE import_id = ?", [rep.import_id]).fetchall()
+    assert got == [(hashlib.sha256(f.read_bytes()).hexdigest(),)]

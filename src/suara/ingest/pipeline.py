@@ -48,6 +48,30 @@ def _sha256(src: Source) -> str:
     return h.hexdigest()
 
 
+class _Hasher:
+    """The file's SHA-256 computed in a thread while the import parses and writes it
+    (``hashlib`` releases the GIL over large reads, so the two overlap on a second core).
+    `result` waits for it and raises what the read raised (an ``OSError`` as before)."""
+
+    def __init__(self, src: Source):
+        self._sha: str | None = None
+        self._err: BaseException | None = None
+        self._t = threading.Thread(target=self._run, args=(src,), name="suara-sha256", daemon=True)
+        self._t.start()
+
+    def _run(self, src: Source) -> None:
+        try:
+            self._sha = _sha256(src)
+        except BaseException as e:  # noqa: BLE001 - raised again by result()
+            self._err = e
+
+    def result(self) -> str:
+        self._t.join()
+        if self._err is not None:
+            raise self._err
+        return self._sha  # type: ignore[return-value]
+
+
 def _size(src: Source) -> int:
     try:
         return src.path.stat().st_size
@@ -226,7 +250,8 @@ def _skip_note(src: Source) -> str:
 
 
 def _import_once(store: Store, src: Source, imp, ctx: ImportContext, now: dt.datetime,
-                 import_id: str, sha: str, rep: FileReport, on_progress, workers, bulk: bool) -> None:
+                 import_id: str, sha: "_Hasher", rep: FileReport, on_progress, workers,
+                 bulk: bool) -> None:
     """One attempt at importing ``src`` in one transaction: the importer's bulk path,
     parallel JSON Lines parsing, or the plain row path."""
     with store.transaction():
@@ -250,7 +275,7 @@ def _import_once(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
             if on_progress:
                 on_progress(seen % 5000)
         rep.notes.extend(str(x) for x in ctx.options.get("notes", []))
-        _record_import(store, import_id, src.name, sha, imp.name, now, rep)
+        _record_import(store, import_id, src.name, sha.result(), imp.name, now, rep)
 
 
 def _record_import(store: Store, import_id: str, file: str, sha: str, fmt: str, now: dt.datetime,
@@ -314,7 +339,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
     # microsecond precision: two imports in the same second still each add their observation
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     try:
-        sha = _sha256(src)
+        sha = _Hasher(src)   # hashed alongside the import, recorded with it
         try:
             _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
                          bulk=imp.bulk is not None and _size(src) >= BULK_MIN_BYTES)
