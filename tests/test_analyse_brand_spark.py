@@ -73,7 +73,7 @@ def test_analyse_brand_spark_matches_duckdb(workspace, spark_con):
         spark_con.create_view(name, ibis.memtable(ws.store.table(name).to_pyarrow()), overwrite=True)
     sw = _SparkWorkspace(ws, spark_con)
     for fn in (brand.share_of_voice_section, brand.exposure_section, brand.engagement_section,
-               audience.regions_section, audience.segments_section):
+               audience.regions_section, audience.segments_section, audience.recommendations_section):
         a = json.dumps(fn(sw), sort_keys=True, default=str)
         b = json.dumps(fn(ws), sort_keys=True, default=str)
         assert a == b, fn.__name__

@@ -361,11 +361,10 @@ def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> l
         return []
     seg = known[["platform", "account_id", "region", "group"]]
     cells = message_resonance(ws, filtered=filtered, seg=seg)
-    rep, pdf, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
+    rep, _, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
     who = seg.assign(region=seg.region.fillna("unknown"))
     rep_w = rep.merge(who, on=["platform", "account_id"]).merge(pl[["post_key", "issue", "fmt"]], on="post_key")
-    au_w = pdf.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"]).merge(
-        pl[["post_key", "issue"]], on="post_key")
+    au_w = pl.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"])
     out = []
     for c in cells:
         if (c["region"], c["group"]) not in ok_groups or c["region"] == "unknown":

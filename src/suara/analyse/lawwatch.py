@@ -226,6 +226,17 @@ def _finding(rule: str, candidate, platform, account_id, handle, posts: list[dic
             "last_at": posts[-1]["created_at"] if posts else None, "detail": detail, "posts": posts}
 
 
+def _official_frame(ws) -> pd.DataFrame:
+    """:func:`official_accounts` as a DataFrame, computed once per run (the findings and the
+    section's count of watched accounts both read it)."""
+    from suara.analyse.base import memo
+
+    def build():
+        df = official_accounts(ws).execute()
+        return df[["platform", "account_id", "candidate", "how"]].astype(object)
+    return memo(ws, ("official_accounts",), build, copy=False)
+
+
 def find_violations(ws) -> list[dict]:
     """All findings, one per (rule, account) — or per (pair, platform) for the account cap.
 
@@ -239,8 +250,7 @@ def find_violations(ws) -> list[dict]:
     tz = e.timezone
     d = e.dates
     # computed once and reused by every rule (it joins mentions, the costliest step)
-    off_df = official_accounts(ws).execute()
-    off_df = off_df[["platform", "account_id", "candidate", "how"]].astype(object)
+    off_df = _official_frame(ws)
     off = ibis.memtable(off_df.where(off_df.notna(), None),
                         schema={"platform": "string", "account_id": "string", "candidate": "string", "how": "string"})
     p = ws.store.table("posts")
@@ -322,8 +332,7 @@ def law_watch(ws) -> dict[str, Any]:
     for x in f:
         summary.setdefault(x["rule"], {}).setdefault(x["candidate"] or "-", 0)
         summary[x["rule"]][x["candidate"] or "-"] += max(x["count"], 1)
-    n_off = official_accounts(ws).count().execute()
-    return {"findings": f, "summary": summary, "official_accounts": int(n_off),
+    return {"findings": f, "summary": summary, "official_accounts": len(_official_frame(ws)),
             "rules": {k: {"id": v[0], "en": v[1]} for k, v in RULES.items()},
             "dates": {"quiet": [str(ws.election.dates.quiet_start), str(ws.election.dates.quiet_end)],
                       "vote_day": str(ws.election.dates.vote_day),

@@ -93,30 +93,36 @@ def _with_pooled(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(replies per parent post and replier, top-level posts with issues, post x issue) for
-    all accounts; both views of :func:`message_resonance` filter these in memory."""
+    """(replies per parent post and replier, interactions and posts per author, post x issue)
+    for all accounts; both views of :func:`message_resonance` filter these in memory.
+
+    Every top-level post with issues counts in its author's baseline, but only the posts
+    that carry an issue are cells: the baseline is summed per author by the engine, so only
+    the (post, issue) rows come back as rows (on a 340,000-post store, 12,000 rows instead
+    of 340,000 posts turned into pandas)."""
     e = enriched(ws)
     top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
+    inter = (ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0)
+             + ibis.coalesce(top.shares, 0)).cast("int64")
     # "platform:post_id" keys are concatenated by the engine (a pandas string concatenation
     # over every post cost more than the queries)
-    parents = top.select(
-        pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
-        inter=(ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0) + ibis.coalesce(top.shares, 0)),
-        author=top.account_id.cast("string"), post_key=top.platform + ":" + top.post_id)
+    parents = top.select(pplat=top.platform, ppost=top.post_id, pauthor=top.account_id.cast("string"))
+    authors = top.select(pplat=top.platform, author=top.account_id.cast("string"), inter=inter)
+    authors = authors.group_by(["pplat", "author"]).aggregate(
+        inter=authors.inter.sum().cast("int64"), posts=authors.count())
     plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
-                       issue=top.issues.unnest(), post_key=top.platform + ":" + top.post_id)
+                       issue=top.issues.unnest(), post_key=top.platform + ":" + top.post_id,
+                       author=top.account_id.cast("string"), inter=inter)
     replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
         "platform", "account_id", "parent_id",
         ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
-    j = replies.inner_join(parents.select("pplat", "ppost"),
-                           [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
-    rep = j.group_by(["platform", "parent_id", "account_id"]).aggregate(ok=j.ok.ifelse(1, 0).sum())
+    j = replies.inner_join(parents, [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
+    rep = j.group_by(["platform", "parent_id", "account_id", "pauthor"]).aggregate(ok=j.ok.ifelse(1, 0).sum())
     rep = objcols(rep.mutate(post_key=rep.platform + ":" + rep.parent_id).execute())
-    pdf = objcols(parents.execute())
+    au = objcols(authors.execute())
     pl = objcols(plong.execute())
     rep["account_id"] = rep.account_id.astype(str).astype(object)
-    pdf["author"] = pdf.author.astype(str).astype(object)
-    return rep, pdf, pl
+    return rep, au, pl
 
 
 def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_responses: int = 5,
@@ -143,8 +149,8 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
         return []
     who = seg[["platform", "account_id", "region", "group"]].copy()
     who["region"] = who.region.fillna("unknown")
-    rep, pdf, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
-    if not len(pdf):
+    rep, au, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
+    if not len(au):
         return []
     if filtered:
         # posts by flagged accounts leave the universe; flagged repliers and authors are not
@@ -152,10 +158,9 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
         fl = objcols(flagged(ws).execute())
         bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
         if bad:
-            drop = set(pdf.post_key[[k in bad for k in zip(pdf.pplat.tolist(), pdf.author.tolist())]])
-            pdf = pdf[~pdf.post_key.isin(drop)]
-            pl = pl[~pl.post_key.isin(drop)]
-            rep = rep[~rep.post_key.isin(drop)]
+            au = au[[k not in bad for k in zip(au.pplat.tolist(), au.author.tolist())]]
+            pl = pl[[k not in bad for k in zip(pl.pplat.tolist(), pl.author.tolist())]]
+            rep = rep[[k not in bad for k in zip(rep.platform.tolist(), rep.pauthor.tolist())]]
     recs: list[dict] = []
     if len(rep):
         rep = rep.merge(who, on=["platform", "account_id"], how="inner")
@@ -169,11 +174,13 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
         cells = cells.groupby(["region", "group", "issue", "fmt"], as_index=False).ok.sum().rename(
             columns={"ok": "resp"})
         recs += _cells(cells, cell_posts, base_n, min_posts, min_responses, prior, "replies")
-    au = pdf.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
+    au = au.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
     if len(au):
-        au = _with_pooled(au[["post_key", "region", "group", "inter"]])
-        base_n = au.groupby(["region", "group"]).agg(base_resp=("inter", "sum"), base_posts=("post_key", "nunique"))
-        cells = au.merge(pl[["post_key", "issue", "fmt"]], on="post_key")
+        # an author's posts are distinct posts, so summing per-author counts counts each once
+        au = _with_pooled(au[["region", "group", "inter", "posts"]])
+        base_n = au.groupby(["region", "group"]).agg(base_resp=("inter", "sum"), base_posts=("posts", "sum"))
+        cells = pl.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
+        cells = _with_pooled(cells[["post_key", "region", "group", "inter", "issue", "fmt"]])
         g = cells.groupby(["region", "group", "issue", "fmt"])
         cells = g.agg(resp=("inter", "sum"), n=("post_key", "nunique")).reset_index()
         posts = cells.set_index(["region", "group", "issue", "fmt"])[["n"]]

@@ -148,7 +148,8 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
         return c
     ia, ip = issue_share(seg), issue_share(per)
     issues = []
-    for i, k in sorted(ip.items(), key=lambda x: -x[1]):
+    # ties by name: the counts come out of sets, whose order changes from run to run
+    for i, k in sorted(ip.items(), key=lambda x: (-x[1], x[0])):
         sa = ia.get(i, 0) / n_all if n_all else 0
         sp = k / n_p if n_p else 0
         issues.append({"issue": i, "accounts": k, "share": safe_float(sp),
