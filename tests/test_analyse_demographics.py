@@ -2,6 +2,8 @@
 scan of every output (analysis JSON, API, CSV, web pages, report) for per-account estimates."""
 from __future__ import annotations
 
+import csv as csvlib
+import io
 import json
 import re
 
@@ -195,10 +197,16 @@ def test_analyse_demographics_no_output_shows_one_accounts_estimates(dws, tmp_pa
         api = c.get("/api/v1/analysis/demographics")
         assert api.status_code == 200
         _no_account_with_attributes(api.json(), people)
-        csv = c.get("/api/v1/analysis/demographics.csv")
+        csv = c.get("/api/v1/analysis/demographics.csv")   # one row per view, cell and pair
         assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+        rows = list(csvlib.DictReader(io.StringIO(csv.text.lstrip("\ufeff"))))
+        assert rows and {"view", "cross", "gender", "region", "candidate", "suppressed", "accounts"} <= set(rows[0])
+        assert all(r["accounts"] == "" for r in rows if r["suppressed"] == "True")
+        assert any(r["suppressed"] == "True" for r in rows) and any(r["accounts"] for r in rows)
+        csv2 = csv
+        seen = api.text + csv.text + csv2.text
         for aid, h, dn, *_ in people:
-            assert h not in api.text + csv.text and dn not in api.text + csv.text
+            assert h not in seen and dn not in seen
         page = c.get("/wilayah").text
         assert "Demografi audiens" in page
         m = re.search(r'id="demographics-kpis".*', page, flags=re.S)

@@ -45,10 +45,39 @@ def _section_rows(section: str, data, part: str | None, sub: str | None):
         data = {code: {k: v for k, v in r.items() if k != "pairs"}
                 | {f"{b}_{m}": x for b, pr in (r.get("pairs") or {}).items() for m, x in pr.items()}
                 for code, r in data.items()}
+    if section == "demographics" and isinstance(data, dict) and not part:
+        data = _demographic_rows(data)
     if section == "share_of_voice" and isinstance(data, dict) and not part:
         data = [{"view": view, "candidate": b, **v} for view in ("all", "filtered")
                 for b, v in (data.get(view) or {}).items()]
     return data, part
+
+
+def _demographic_rows(data: dict) -> list[dict]:
+    """One row per view × cross × cell × pair of the demographics section (suppressed cells
+    stay suppressed: no numbers, as on the page)."""
+    rows = []
+    for view in ("all", "filtered"):
+        for cross, cells in ((data.get(view) or {}).get("cells") or {}).items():
+            for cell in cells if isinstance(cells, list) else ():
+                dims = {d: cell.get(d) for d in cross.split("x")}
+                for pair, st in (cell.get("pairs") or {}).items():
+                    rows.append({"view": view, "cross": cross, **{d: dims.get(d) for d in
+                                 ("gender", "age_band", "occupation", "region")},
+                                 "candidate": pair, "suppressed": bool(st.get("suppressed")),
+                                 **{m: st.get(m) for m in ("accounts", "mentions", "share", "net_sentiment")}})
+    return rows
+
+
+def _table_parts(data) -> list[str]:
+    """The query strings (``part=`` and ``part=&sub=``) that pick a table of a section."""
+    out: list[str] = []
+    for k, v in (data.items() if isinstance(data, dict) else ()):
+        if generic_table(v):
+            out.append(f"part={k}")
+        elif isinstance(v, dict):
+            out += [f"part={k}&sub={j}" for j, w in v.items() if generic_table(w)]
+    return out
 
 
 @router.get("/analysis/{section}.csv", summary="A section as CSV (tabular parts)")
@@ -58,7 +87,9 @@ def api_section_csv(section: str, request: Request, user: dict = Depends(require
                                request.query_params.get("sub"))
     tab = generic_table(data, max_rows=100_000)
     if not tab:
-        raise HTTPException(404, "this section has no table")
+        parts = _table_parts(data) if not part else []
+        raise HTTPException(404, f"this section has no single table; choose one: {', '.join(parts)}"
+                            if parts else "this section has no table")
     return w.csv_response(tab["columns"], tab["rows"], f"{section}{'-' + part if part else ''}.csv", user)
 
 
