@@ -22,9 +22,11 @@ router = APIRouter()
 def _page_route(page: str):
     def view(request: Request, user: dict = Depends(require("read"))):
         lang = lang_of(request)
-        return web(request).render(request, "page.html", user, title=strings(lang)[TITLES[page]], page=page,
-                                   blocks=web(request).page_blocks(page, lang, user, request.query_params.get("graph")),
-                                   charts=True)
+        graph = request.query_params.get("graph")
+        variant = "all" if page == "jaringan" and graph == "all" else None
+        return web(request).render_cached(request, "page.html", user, (page, variant), lambda _key: dict(
+            title=strings(lang)[TITLES[page]], page=page, blocks=web(request).page_blocks(page, lang, user, variant),
+            charts=True))
     view.__name__ = f"page_{page}"
     return view
 
@@ -47,14 +49,19 @@ def radar_page(request: Request, pair: str = "", type: str = "", severity: str =
                user: dict = Depends(require("read"))):
     w = web(request)
     filters = {"pair": pair, "type": type, "severity": severity, "status": status}
-    return w.render(request, "radar.html", user, title=strings(lang_of(request))["radar"], page="radar",
-                    alerts=w.alerts(user=user), tz=w.zone(),
-                    cases=[localise(c, lang_of(request), w.ws.election) for c in w.cases(user)],
-                    inbox=w.inbox(user, **filters), filters=filters, tt=texts("triage", lang_of(request)),
+    lang = lang_of(request)
+
+    def ctx(key):  # the feeds under the one data key read for this request
+        return dict(title=strings(lang)["radar"], page="radar",
+                    alerts=w.alerts(user=user, data_key=key), tz=w.zone(),
+                    cases=[localise(c, lang, w.ws.election) for c in w.cases(user, data_key=key)],
+                    inbox=w.inbox(user, data_key=key, **filters), filters=filters, tt=texts("triage", lang),
                     pairs={c.ballot: pair_label(w.ws.election, c.ballot) for c in w.ws.election.candidates},
                     types=ALERT_TYPES, severities=SEVERITIES, statuses=("open", *STATUSES),
-                    issues={i.id: (i.label_id if lang_of(request) == "id" else i.label_en) for i in w.ws.election.issues},
+                    issues={i.id: (i.label_id if lang == "id" else i.label_en) for i in w.ws.election.issues},
                     can_case=auth.can(user["role"], "case"), charts=False)
+    # a filter value is part of the key only once the inbox accepted it (a bad one is a 400, never cached)
+    return w.render_cached(request, "radar.html", user, tuple(filters.items()), ctx)
 
 
 @router.post("/radar/{alert_id}/case", include_in_schema=False)
