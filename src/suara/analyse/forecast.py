@@ -107,8 +107,8 @@ def supporters(ws, filtered: bool = True) -> ibis.Table:
         cfg = acc.mutate(h=acc.handle.lower()).inner_join(nt, ["platform", "h"]).select("platform", "account_id")
         m = m.anti_join(cfg, ["platform", "account_id"])
     # a pair's own campaign accounts (config, account type or handle naming a pair and a role)
-    from suara.analyse.lawwatch import official_accounts
-    m = m.anti_join(official_accounts(ws).select("platform", "account_id"), ["platform", "account_id"])
+    from suara.analyse.lawwatch import official_table
+    m = m.anti_join(official_table(ws).select("platform", "account_id"), ["platform", "account_id"])
     m = m.filter(m.account_id.notnull() & m.sentiment.isin(["positive", "negative"]))
     pos = (m.sentiment == "positive").cast("int64")
     neg = (m.sentiment == "negative").cast("int64")

@@ -46,7 +46,7 @@ from suara.analyse.section import Section, register
 from suara.config import formats
 from suara.config.i18n import texts
 
-__all__ = ["RULES", "nullable", "official_accounts", "local_day_window", "find_violations", "law_watch",
+__all__ = ["RULES", "nullable", "official_accounts", "official_table", "local_day_window", "find_violations", "law_watch",
            "law_watch_section", "content_hash", "export_evidence", "LawWatch"]
 
 #: rule id -> (Indonesian, English) description
@@ -227,14 +227,30 @@ def _finding(rule: str, candidate, platform, account_id, handle, posts: list[dic
 
 
 def _official_frame(ws) -> pd.DataFrame:
-    """:func:`official_accounts` as a DataFrame, computed once per run (the findings and the
-    section's count of watched accounts both read it)."""
-    from suara.analyse.base import memo
-
+    """:func:`official_accounts` as a DataFrame, computed once per read scope (one `suara
+    analyse` run: the findings, the section's count of watched accounts, the actions and the
+    forecast all read it) and on every call outside one (accounts can be edited in place,
+    which the run's data signature does not see)."""
     def build():
         df = official_accounts(ws).execute()
         return df[["platform", "account_id", "candidate", "how"]].astype(object)
-    return memo(ws, ("official_accounts",), build, copy=False)
+    return ws.store.scoped(("official_accounts", ws.election.id), build)
+
+
+def official_table(ws) -> ibis.Table:
+    """:func:`official_accounts` as computed once per run, as a table to join (the rules, the
+    actions' announcements and the forecast's supporters read it without running its regexes
+    and its join with mentions again).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> official_table(suara.init(tempfile.mkdtemp())).columns
+    ('platform', 'account_id', 'candidate', 'how')
+    """
+    off_df = _official_frame(ws)
+    return ibis.memtable(off_df.where(off_df.notna(), None),
+                         schema={"platform": "string", "account_id": "string", "candidate": "string", "how": "string"})
 
 
 def find_violations(ws) -> list[dict]:
@@ -251,8 +267,7 @@ def find_violations(ws) -> list[dict]:
     d = e.dates
     # computed once and reused by every rule (it joins mentions, the costliest step)
     off_df = _official_frame(ws)
-    off = ibis.memtable(off_df.where(off_df.notna(), None),
-                        schema={"platform": "string", "account_id": "string", "candidate": "string", "how": "string"})
+    off = official_table(ws)
     p = ws.store.table("posts")
     p = p.filter(p.created_at.notnull())
     findings: list[dict] = []

@@ -385,7 +385,7 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts
     >>> detect_actions(suara.init(tempfile.mkdtemp()))
     []
     """
-    from suara.analyse.lawwatch import nullable, official_accounts
+    from suara.analyse.lawwatch import nullable, official_table
     p = ws.store.table("posts")
     tags = p.filter((p.hashtags.length() > 0) & p.created_at.notnull()).select(
         "platform", "post_id", "account_id", "created_at", tag=p.hashtags.unnest())
@@ -397,7 +397,7 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts
     acc = ws.store.table("accounts")
     typed = acc.filter(acc.account_type.isin(["official", "party"])).select(
         "platform", "account_id", candidate=ibis.null("string"))
-    off = official_accounts(ws).select("platform", "account_id", candidate=ibis._.candidate.cast("string"))
+    off = official_table(ws).select("platform", "account_id", candidate=ibis._.candidate.cast("string"))
     off = nullable(off).union(nullable(typed)).group_by(["platform", "account_id"]).aggregate(
         candidate=ibis._.candidate.max())
     ot = tags.inner_join(off, ["platform", "account_id"])
