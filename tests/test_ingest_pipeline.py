@@ -337,3 +337,24 @@ def test_ingest_pipeline_parallel_equals_serial(tmp_path, monkeypatch):
         s.close()
     assert out[1] == out[2]
     assert out[2][0] == 400 and out[2][6] == [[101, "(line)"]]
+
+
+@pytest.mark.parametrize("batch", [100, 10_000])
+def test_ingest_pipeline_duplicate_post_observation_does_not_depend_on_batches(tmp_path, monkeypatch, batch):
+    """A post listed twice in one file with the same collection time keeps the greatest counts
+    in its metric observation as in the post itself, whether both rows fall into one batch or
+    into two."""
+    recs = [tt(i, likes=i) for i in range(250)] + [tt(5, likes=999)]
+    f = tmp_path / "z.ndjson"
+    f.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    monkeypatch.setattr(pipeline, "BATCH", batch)
+    s = Store(":memory:")
+    load(s, f)
+    pid = str(7441000000000000000 + 5)
+    assert s.sql("select likes from posts where post_id = ?", [pid]).likes.tolist() == [999]
+    assert s.sql("select likes from metric_observations where post_id = ?", [pid]).likes.tolist() == [999]
+    # importing the same file again changes no observation
+    before = s.sql("select * exclude (import_id) from metric_observations order by post_id").values.tolist()
+    load(s, f)
+    assert s.sql("select * exclude (import_id) from metric_observations order by post_id").values.tolist() == before
+    s.close()

@@ -263,16 +263,26 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
     if unique:
         con.execute(f"""INSERT INTO metric_observations
             SELECT platform, post_id, observed_at, likes, comments, shares, views, ?
-            FROM "{obs}" WHERE {some} ON CONFLICT DO NOTHING""", [import_id])
+            FROM "{obs}" WHERE {some} {_OBS_CONFLICT}""", [import_id])
     else:
         con.execute(f"""INSERT INTO metric_observations
             SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
                    max(views), ?
             FROM "{obs}" WHERE {some}
-            GROUP BY platform, post_id, observed_at ON CONFLICT DO NOTHING""", [import_id])
+            GROUP BY platform, post_id, observed_at {_OBS_CONFLICT}""", [import_id])
     rep.accepted += new
     rep.updated += changed
     rep.unchanged += max(0, distinct - new - changed)
+
+
+# the same post observed at the same time twice (a file listing it in two batches, or two
+# files of one collection): the observation keeps the greatest counts, as the post does
+_OBSERVED = ("likes", "comments", "shares", "views")   # the counts metric_observations keeps
+_OBS_CONFLICT = (
+    "ON CONFLICT DO UPDATE SET "
+    + ", ".join(f"{m} = greatest(metric_observations.{m}, EXCLUDED.{m})" for m in _OBSERVED)
+    + " WHERE " + " OR ".join(f"coalesce(EXCLUDED.{m}, -1) > coalesce(metric_observations.{m}, -1)"
+                              for m in _OBSERVED))
 
 
 def _conform_sql(table: str, have: set[str], extra: dict[str, str] | None = None) -> str:
