@@ -44,7 +44,7 @@ def test_demo_workspace_opens_with_every_command(demo):
 
 
 def test_demo_finds_planted_buzzers_and_crises(demo):
-    d, _ = demo
+    d, s = demo
     truth = pd.read_csv(d / "exports" / "ground_truth" / "accounts.csv", dtype=str)
     buzzers = set(zip(truth.platform[truth.is_buzzer.str.lower().isin(["true", "1"])],
                       truth.account_id[truth.is_buzzer.str.lower().isin(["true", "1"])]))
@@ -56,4 +56,5 @@ def test_demo_finds_planted_buzzers_and_crises(demo):
     recall = len(flagged & buzzers) / len(buzzers)
     assert precision > 0.8 and recall > 0.8, (precision, recall)
     assert ws.store.count("alerts") > 0
+    assert s["alerts"] == ws.store.count("alerts")   # the summary says how many alerts there are
     ws.close()

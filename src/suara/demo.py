@@ -95,13 +95,13 @@ def run_demo(directory: str | Path = "suara-demo", seed: int = 7, scale: str = "
     console.print(tx["demo_done"].format(
         posts=n(sum(r.accepted for r in reps)), files=n(len(reps)), quarantined=n(sum(r.quarantined for r in reps)),
         bad=n(len(bad)), enriched=n(enr.get("posts", 0)), hoax=n(enr.get("hoax_matches")),
-        alerts=n(len(alerts) if alerts is not None else 0)))
+        alerts=n(alerts.get("alerts", 0))))
     console.print(tx["demo_where"].format(report=report, d=d))
     summary = {"dir": str(d), "report": str(report), "timings": timings, "items": sim.get("items"),
                "imported": sum(r.accepted for r in reps), "unreadable": [r.error for r in bad],
                "enriched": enr.get("posts", 0), "hoax_matches": enr.get("hoax_matches"),
                "share_of_voice": doc.get("share_of_voice"),
-               "alerts": len(alerts) if alerts is not None else 0}
+               "alerts": alerts.get("alerts", 0)}   # alerts the radar holds after its run
     ws.close()
     return summary
 
