@@ -60,7 +60,9 @@ def emerging_issues(ws, u=None, top: int = 15) -> list[dict]:
     # the explorer's `since` is inclusive: the first instant after the cut, so the link
     # opens exactly the posts counted in last7
     g["since"] = (pd.Timestamp(cut) + pd.Timedelta(microseconds=1)).isoformat(sep=" ")
-    return g.sort_values("growth", ascending=False).head(top).to_dict("records")
+    # ties broken by volume, then by name: the same list on every run and engine
+    return (g.sort_values(["growth", "last7", "issue", "candidate"], ascending=[False, False, True, True],
+                          kind="mergesort").head(top).to_dict("records"))
 
 
 def issue_series(ws) -> dict[str, Any]:
