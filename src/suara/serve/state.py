@@ -323,14 +323,10 @@ class WebState:
 
         def gen():
             n = 0
+            # the export's query stops after ``limit`` rows itself
             for batch in self.ws.export_posts(f, show_identities=auth.can(user["role"], "identities"), limit=limit):
-                if limit is not None and n + len(batch) > limit:
-                    batch = batch[:limit - n]
                 n += len(batch)
-                if batch:
-                    yield batch
-                if limit is not None and n >= limit:
-                    break
+                yield batch
             self.ws.audit(user["username"], action, "posts", {"rows": n, "filters": dict(f)})
         return gen()
 
