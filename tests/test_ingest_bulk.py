@@ -47,6 +47,16 @@ def _nasty(shared, path, delimiter=",", blank=False):
     body[8][col["favorite_count"]] = "9" * 20           # beyond 64 bits: quarantined
     body[9][col["username"]] = ""                       # handle from the URL
     body[10][col["full_text"]] = "dua\nbaris #PilkadaKaltim @Budi_01 https://t.co/x"
+    # cells the row path reads but the plain case of the bulk path does not take
+    body[11][col["favorite_count"]] = " 12 "            # blanks around a count
+    body[12][col["tweet_url"]] += "?s=20"               # status URLs of other shapes
+    body[13][col["tweet_url"]] = body[13][col["tweet_url"]].replace("https://", "https://mobile.")
+    body[14][col["tweet_url"]] = "https://twitter.com/i/web/status/" + body[14][col["id_str"]]
+    body[15][col["tweet_url"]] += "/photo/1"
+    body[16][col["tweet_url"]] = body[16][col["tweet_url"]].upper()
+    body[17][col["user_id_str"]] = " " + body[17][col["user_id_str"]]   # blanks around an id
+    body[18][col["id_str"]] += " "
+    body[19][col["username"]] = "\t" + body[19][col["username"]]      # a tab before the handle
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=delimiter)
         w.writerow(head)
@@ -80,6 +90,23 @@ def test_ingest_bulk_large_file_mode_equals_row_path(shared, tmp_path, monkeypat
     big = _tables(files, True, monkeypatch, stage=False)
     assert big == _tables(files, False, monkeypatch)
     assert big == _tables(files, True, monkeypatch)
+
+
+def test_ingest_bulk_tweet_harvest_takes_plain_rows_in_bulk(shared, tmp_path):
+    """The rows of a tweet-harvest export as the scraper writes them are mapped by the query,
+    not handed back; the damaged and unusual ones are."""
+    from suara.ingest.base import ImportContext, Source
+    rows = list(csv.reader((shared / "fixtures/tweet-harvest-csv/anies.csv").open(encoding="utf-8")))
+    f = tmp_path / "clean.csv"
+    with f.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([r for r in rows if len(r) == len(rows[0])])
+    imp = TweetHarvestCSV()
+    chunks = list(imp.bulk(Source(f), ImportContext(file=f.name), imp.name))
+    assert sum(c.rows for c in chunks) > 500
+    assert [r for c in chunks for r, _ in c.fallback] == []
+    n = _nasty(shared, tmp_path / "n.csv")
+    back = {r for c in imp.bulk(Source(n), ImportContext(file=n.name), imp.name) for r, _ in c.fallback}
+    assert back == set(range(2, 10)) | set(range(12, 21))   # rows 10 and 11 are plain
 
 
 def test_ingest_bulk_reimport_is_idempotent(shared):

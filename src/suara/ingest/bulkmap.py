@@ -27,7 +27,7 @@ from suara.ingest.base import (BulkChunk, ImportContext, RowError, Source, extra
                                extract_links, extract_mentions, repair_mojibake)
 from suara.ingest.lines import iter_csv_arrow, row_numbers
 
-__all__ = ["bulk_csv", "entity_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
+__all__ = ["bulk_csv", "entity_sql", "clean_sql", "dedup_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
            "WS_RE2", "strip_ok", "lit"]
 
 # The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
@@ -82,10 +82,27 @@ def entity_sql(text: str) -> dict[str, str]:
         "_h": extract_sql(text, HASHTAG_RE2, "#", 1),
         "_m": extract_sql(text, MENTION_RE2, "@", 1),
         "_l": extract_sql(text, LINK_RE2, "://"),
-        "hashtags": "_dd(list_transform(list_filter(_h, lambda h: NOT regexp_full_match(h, '[0-9]+')), "
-                    "lambda h: lower(h)))",
-        "mentions": "_dd(list_transform(_m, lambda h: lower(h)))",
-        "links": "_dd(list_transform(_l, lambda u: rtrim(u, '.,;:!?)')))",
+        **clean_sql("_h", "_m", "_l"),
+    }
+
+
+def dedup_sql(raw: str, lst: str) -> str:
+    """SQL: the list ``lst`` (made from the list column ``raw``, no longer than it) without
+    repeated values, first occurrences in order (as ``dict.fromkeys``). Lists from a ``raw``
+    of at most one value are taken as they are: ``_dd`` compares every pair, the costliest
+    step of the cleaning, and most texts have one mention or link at most."""
+    return f"CASE WHEN len({raw}) < 2 THEN {lst} ELSE _dd({lst}) END"
+
+
+def clean_sql(h: str, m: str, l: str) -> dict[str, str]:
+    """SQL: the cleaned ``hashtags``/``mentions``/``links`` from the raw entity lists in the
+    columns ``h``/``m``/``l`` (as `suara.ingest.base.extract_hashtags` and its siblings
+    clean the matches)."""
+    return {
+        "hashtags": dedup_sql(h, f"list_transform(list_filter({h}, lambda h: NOT regexp_full_match(h, '[0-9]+')), "
+                                 "lambda h: lower(h))"),
+        "mentions": dedup_sql(m, f"list_transform({m}, lambda h: lower(h))"),
+        "links": dedup_sql(l, f"list_transform({l}, lambda u: rtrim(u, '.,;:!?)'))"),
     }
 
 
