@@ -10,8 +10,11 @@ ids (bench/ingest.py's generators; CrowdTangle with a WIB dashboard zone), then:
 suara:  ``suara ingest FILE -w WS`` as a user runs it (a fresh process into a fresh
         workspace: start-up, detection, mapping, quarantine, upsert, commit);
 duckdb: DuckDB reading the same file into a table (``read_csv_auto``; ``read_json_auto``
-        for JSON Lines), in this process.
-ratio = suara wall ÷ duckdb wall. Rows/s counts the file's records over Suara's wall time.
+        for JSON Lines), in this process: "mem", a table of an in-memory database; "disk",
+        a table of a new on-disk database file, committed and closed (what a durable store
+        needs at least: Suara writes an on-disk store).
+ratio = suara wall ÷ duckdb wall, against each floor. Rows/s counts the file's records over
+Suara's wall time.
 """
 from __future__ import annotations
 
@@ -74,12 +77,17 @@ def _suara(path: Path, ws: Path, fmt: str, mapping) -> tuple[float, float]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def _duckdb(path: Path, kind: str) -> tuple[float, float]:
+def _duckdb(path: Path, kind: str, db: str = ":memory:") -> tuple[float, float]:
+    """(wall, CPU) seconds of DuckDB reading ``path`` into a table of ``db`` (a file: created
+    afresh, the table committed and the database closed, which writes it out)."""
     import duckdb
-    con = duckdb.connect()
+    for f in (db, db + ".wal") if db != ":memory:" else ():
+        Path(f).unlink(missing_ok=True)
     reader = "read_csv_auto" if kind == "csv" else "read_json_auto"
     c0, t0 = time.process_time(), time.perf_counter()
+    con = duckdb.connect(db)
     con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')")
+    con.close()
     return time.perf_counter() - t0, time.process_time() - c0
 
 
@@ -94,17 +102,21 @@ def main() -> None:
     names = [n for n in FAMILIES if not a.only or any(o.strip() in n for o in a.only.split(","))]
     print(f"{a.rows:,} records per family; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
           "at start (wall times stretch under load; CPU seconds less so)")
-    print(f"{'family':26} {'MB':>6} {'suara s':>8} {'CPU s':>6} {'rows/s':>8} | {'duckdb s':>8} "
-          f"{'CPU s':>6} | {'ratio':>6}")
+    print(f"{'':26} {'':>6} {'':>8} {'':>6} {'':>8} | {'duckdb in mem':>15} | "
+          f"{'duckdb on disk':>15} | {'ratio to':>15}")
+    print(f"{'family':26} {'MB':>6} {'suara s':>8} {'CPU s':>6} {'rows/s':>8} | {'wall s':>8} "
+          f"{'CPU s':>6} | {'wall s':>8} {'CPU s':>6} | {'mem':>6} {'disk':>6}")
     for name in names:
         make, fmt, mapping, kind = FAMILIES[name]
         sub = d / name.split()[0]
         sub.mkdir(exist_ok=True)
         path = make(sub, a.rows)
         floor, floor_cpu = _duckdb(path, kind)
+        disk, disk_cpu = _duckdb(path, kind, str(sub / "floor.duckdb"))
         wall, cpu = _suara(path, sub / "ws", fmt, mapping)
         print(f"{name:26} {path.stat().st_size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
-              f"{floor:8.2f} {floor_cpu:6.2f} | {wall / floor:5.1f}x", flush=True)
+              f"{floor:8.2f} {floor_cpu:6.2f} | {disk:8.2f} {disk_cpu:6.2f} | {wall / floor:5.1f}x "
+              f"{wall / disk:5.1f}x", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
