@@ -92,6 +92,20 @@ def test_ingest_bulk_large_file_mode_equals_row_path(shared, tmp_path, monkeypat
     assert big == _tables(files, True, monkeypatch)
 
 
+def test_ingest_bulk_joined_parse_blocks_equal_row_path(shared, tmp_path, monkeypatch):
+    """Arrow parses small blocks that are joined into batches: row numbers, quarantine and
+    every table stay the row path's, with batch and block boundaries anywhere in the file."""
+    from suara.ingest import lines
+    f = _nasty(shared, tmp_path / "n.csv")
+    rowp = _tables([f], False, monkeypatch)
+    for parse, batch in ((1024, 4096), (3000, 7000), (1 << 20, 1 << 20)):
+        monkeypatch.setattr(lines, "ARROW_PARSE_BYTES", parse)
+        monkeypatch.setattr(lines, "ARROW_BLOCK_BYTES", batch)
+        firsts = [n for n, _ in lines.iter_csv_arrow(lines.Source(f))]
+        assert firsts[0] == 1 and (len(firsts) > 1) == (batch < f.stat().st_size)
+        assert _tables([f], True, monkeypatch) == rowp
+
+
 def test_ingest_bulk_tweet_harvest_takes_plain_rows_in_bulk(shared, tmp_path):
     """The rows of a tweet-harvest export as the scraper writes them are mapped by the query,
     not handed back; the damaged and unusual ones are."""
