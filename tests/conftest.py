@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -30,3 +32,37 @@ def workspace(tmp_path):
     ws = suara.init(tmp_path / "ws")
     yield ws
     ws.close()
+
+
+@contextmanager
+def _serving(app, wait_s: float = 20.0) -> Iterator[str]:
+    """Serve an ASGI ``app`` with uvicorn on a free local port in a background thread; yields
+    the base URL once the server accepts connections and stops it on exit."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + wait_s
+    while not srv.started:
+        if not th.is_alive() or time.monotonic() > deadline:
+            srv.should_exit = True
+            raise RuntimeError(f"the test server did not start on port {port} within {wait_s:.0f} s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        th.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def serving():
+    """``with serving(app) as url: ...`` serves a web app for browser tests (see ``_serving``)."""
+    return _serving

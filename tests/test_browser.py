@@ -7,10 +7,7 @@ import datetime as dt
 import json
 import os
 import re
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -29,12 +26,6 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("Debian chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rows(n: int = 60) -> list[dict]:
@@ -57,9 +48,7 @@ def _rows(n: int = 60) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
+def server(tmp_path_factory, serving):
     import suara
     from suara.analyse.base import ENRICH_VERSION_KEY
     from suara.serve.app import create_app
@@ -89,20 +78,11 @@ def server(tmp_path_factory):
     add_user(ws.store, "vera", "viewer-pass-123", "viewer")
     ws.close()
     app = create_app(d / "w")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    app.state.cache.get()  # the first analysis, before the browser starts timing out
-    shots = Path(tempfile.mkdtemp(prefix="suara-shots-"))
-    print(f"\nscreenshots: {shots}")
-    yield {"url": f"http://127.0.0.1:{port}", "app": app, "shots": shots, "dir": d}
-    srv.should_exit = True
-    th.join(timeout=30)
+    with serving(app) as url:
+        app.state.cache.get()  # the first analysis, before the browser starts timing out
+        shots = Path(tempfile.mkdtemp(prefix="suara-shots-"))
+        print(f"\nscreenshots: {shots}")
+        yield {"url": url, "app": app, "shots": shots, "dir": d}
 
 
 @pytest.fixture(scope="module")

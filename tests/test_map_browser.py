@@ -79,15 +79,9 @@ def test_map_browser_draws_every_region_offline_and_clicks_through(eid, tmp_path
 
 # --- the served war room on a simulated workspace of each election with regions ---------------
 
-def _serve(d, eid):
-    """A simulated campaign of ``eid`` ingested and enriched into a workspace, served on a free
-    port; returns (base url, server, thread)."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-
+def _app(d, eid):
+    """A simulated campaign of ``eid`` ingested and enriched into a workspace; returns the web
+    app over it, its first analysis already computed."""
     import suara
     from suara.serve.app import create_app
     from suara.serve.auth import add_user
@@ -99,22 +93,12 @@ def _serve(d, eid):
     add_user(ws.store, "admin", "admin-pass-123", "admin")
     ws.close()
     app = create_app(d / "ws")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(400):
-        if srv.started:
-            break
-        time.sleep(0.05)
     app.state.web.cache.get()
-    return f"http://127.0.0.1:{port}", srv, th
+    return app
 
 
 @pytest.mark.parametrize("eid", [x for x in builtin_elections() if load_election(x).regions])
-def test_map_browser_workspace_wilayah_page_draws_and_drills_down(eid, tmp_path):
+def test_map_browser_workspace_wilayah_page_draws_and_drills_down(eid, tmp_path, serving):
     """/wilayah of a served workspace: the map draws the election's regions (provinces for
     pilpres-2024, kabupaten/kota for the pilkada configs), with its layer dropdown and legend;
     a click on a region opens /posts?region=CODE showing as many posts as its hover counts."""
@@ -122,8 +106,7 @@ def test_map_browser_workspace_wilayah_page_draws_and_drills_down(eid, tmp_path)
 
     from suara.config.geo import level_of
     e = load_election(eid)
-    base, srv, th = _serve(tmp_path, eid)
-    try:
+    with serving(_app(tmp_path, eid)) as base:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -166,8 +149,5 @@ def test_map_browser_workspace_wilayah_page_draws_and_drills_down(eid, tmp_path)
             shown = int(re.sub(r"[.,]", "", page.locator("#post-count").inner_text().split()[0]))
             assert shown == int(m.group(1).replace(".", "")), (code, shown, hover)
             browser.close()
-    finally:
-        srv.should_exit = True
-        th.join(timeout=30)
     assert not outside, outside
     assert not errors, errors

@@ -200,6 +200,10 @@ def test_security_admin_page_manages_users_and_tokens(served):
     assert c.post("/admin/token/revoke", data={"name": "dash", "csrf": csrf}, follow_redirects=False).status_code == 303
     page = c.get("/admin").text
     assert "user.disable" in page and "token.revoke" in page   # both in the audit log shown there
+    # ... named in the reader's language, the stored action id kept as the cell's tooltip
+    assert "Pengguna dinonaktifkan" in page and "Token API dicabut" in page and ">Masuk<" in page
+    from suara.config.i18n import texts
+    assert set(texts("audit", "id")) == set(texts("audit", "en"))
 
 
 def test_security_api_reference_needs_login_and_no_cdn(served):

@@ -5,10 +5,7 @@ analyst adds a note. Screenshots go to a temporary folder (printed; never commit
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -27,9 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
+def server(tmp_path_factory, serving):
     import suara
     from suara.serve.app import create_app
     from suara.serve.auth import add_user
@@ -40,20 +35,9 @@ def server(tmp_path_factory):
     add_user(ws.store, "ana", "analyst-pass-123", "analyst")
     ws.close()
     app = create_app(d / "ws")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    app.state.cache.get()
-    yield {"url": f"http://127.0.0.1:{port}", "app": app, "shots": Path(tempfile.mkdtemp(prefix="suara-shots-"))}
-    srv.should_exit = True
-    th.join(timeout=30)
+    with serving(app) as url:
+        app.state.cache.get()
+        yield {"url": url, "app": app, "shots": Path(tempfile.mkdtemp(prefix="suara-shots-"))}
 
 
 def test_triage_browser_open_case_confirms_in_place(server):

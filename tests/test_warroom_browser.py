@@ -13,9 +13,6 @@ import io
 import json
 import os
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -43,16 +40,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
+def server(tmp_path_factory, serving):
     import suara
     from suara.serve.app import create_app
     from suara.serve.auth import add_user
@@ -70,21 +59,12 @@ def server(tmp_path_factory):
     n_posts = int(ws.store.table("posts").count().execute())
     ws.close()
     app = create_app(d / "ws")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    for _ in range(400):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    app.state.web.cache.get()  # the first analysis, before the browser starts timing out
-    shots = Path(os.environ.get("SUARA_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
-    shots.mkdir(parents=True, exist_ok=True)
-    print(f"\nscreenshots: {shots}")
-    yield {"url": f"http://127.0.0.1:{port}", "app": app, "shots": shots, "dir": d, "n_posts": n_posts}
-    srv.should_exit = True
-    th.join(timeout=30)
+    with serving(app) as url:
+        app.state.web.cache.get()  # the first analysis, before the browser starts timing out
+        shots = Path(os.environ.get("SUARA_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
+        shots.mkdir(parents=True, exist_ok=True)
+        print(f"\nscreenshots: {shots}")
+        yield {"url": url, "app": app, "shots": shots, "dir": d, "n_posts": n_posts}
 
 
 @pytest.fixture(scope="module")

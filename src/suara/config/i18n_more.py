@@ -216,5 +216,41 @@ for _lang, _books in (("id", _PLAYBOOKS_ID), ("en", _PLAYBOOKS_EN)):
     _WORDING[_lang].update({f"pb_{k}": v[0] for k, v in _books.items()})
     _WORDING[_lang].update({f"pb_{k}_steps": tuple(v[1]) for k, v in _books.items()})
 
+#: audit-log action ids (stored in ``audit_log.action``) -> what the admin page shows
+_AUDIT = {
+    "id": {
+        "login.ok": "Masuk", "login.failed": "Gagal masuk", "login.ratelimited": "Masuk ditahan (terlalu sering)",
+        "logout": "Keluar", "session.revoke": "Sesi diakhiri", "user.set": "Pengguna dibuat/diubah",
+        "user.disable": "Pengguna dinonaktifkan", "user.enable": "Pengguna diaktifkan", "user.role": "Peran diubah",
+        "token.create": "Token API dibuat", "token.revoke": "Token API dicabut",
+        "export.csv": "Unduh CSV", "export.xlsx": "Unduh XLSX", "export.gexf": "Unduh jaringan (GEXF)",
+        "import.upload": "Unggah impor", "case.open": "Kasus dibuka", "case.note": "Catatan kasus",
+        "case.assign": "Kasus ditugaskan", "case.status": "Status kasus diubah", "case.resolve": "Kasus diselesaikan",
+        "case.export": "Bukti kasus diunduh", "alert.deliver": "Peringatan dikirim",
+        "action.add": "Ajakan aksi ditambahkan", "action.delete": "Ajakan aksi dihapus",
+        "volunteer.consent": "Persetujuan relawan dicatat", "volunteer.withdraw": "Relawan menarik persetujuan",
+        "label.add": "Label ditambahkan", "label.import": "Label diimpor", "model.train": "Model dilatih",
+        "privacy.rotate_key": "Kunci pseudonim diganti", "backup": "Cadangan dibuat",
+        "forget": "Data akun dihapus (hak dilupakan)", "purge": "Data lama dihapus (retensi)",
+        "account_type": "Jenis akun ditetapkan",
+    },
+    "en": {
+        "login.ok": "Logged in", "login.failed": "Failed login", "login.ratelimited": "Login held (too many tries)",
+        "logout": "Logged out", "session.revoke": "Sessions ended", "user.set": "User created/changed",
+        "user.disable": "User disabled", "user.enable": "User enabled", "user.role": "Role changed",
+        "token.create": "API token created", "token.revoke": "API token revoked",
+        "export.csv": "CSV download", "export.xlsx": "XLSX download", "export.gexf": "Network download (GEXF)",
+        "import.upload": "Import upload", "case.open": "Case opened", "case.note": "Case note",
+        "case.assign": "Case assigned", "case.status": "Case status changed", "case.resolve": "Case resolved",
+        "case.export": "Case evidence downloaded", "alert.deliver": "Alert delivered",
+        "action.add": "Call to action added", "action.delete": "Call to action deleted",
+        "volunteer.consent": "Volunteer consent recorded", "volunteer.withdraw": "Volunteer withdrew consent",
+        "label.add": "Labels added", "label.import": "Labels imported", "model.train": "Model trained",
+        "privacy.rotate_key": "Pseudonym key rotated", "backup": "Backup made",
+        "forget": "Account data erased (right to be forgotten)", "purge": "Old data purged (retention)",
+        "account_type": "Account type set",
+    },
+}
+
 #: area -> language -> key -> text, merged into the catalogue
-AREAS: dict[str, dict[str, dict]] = {"cli": _CLI, "wording": _WORDING}
+AREAS: dict[str, dict[str, dict]] = {"cli": _CLI, "wording": _WORDING, "audit": _AUDIT}

@@ -162,7 +162,9 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
     prof = account_profiles(ws).set_index(["platform", "account_id"])
     ps = Pseudonymiser(ws)
     lst = []
-    for r in per.sort_values("mentions", ascending=False).head(top).itertuples(index=False):
+    # ties in mentions in a fixed order (platform, account), whatever order the engine returned
+    per = per.sort_values(["mentions", "platform", "account_id"], ascending=[False, True, True])
+    for r in per.head(top).itertuples(index=False):
         typ = prof.type.get((r.platform, r.account_id), "citizen") if len(prof) else "citizen"
         handle = prof.handle.get((r.platform, r.account_id)) if len(prof) else None
         lst.append({"account": ps(typ, r.platform, r.account_id, handle if isinstance(handle, str) and handle else None),

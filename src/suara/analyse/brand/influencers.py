@@ -115,12 +115,14 @@ def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
     acc["pagerank"] = [pr.get((p, i), 0.0) for p, i in zip(acc.platform.tolist(), acc.account_id.tolist())]
     acc["influence"] = (0.4 * _rank_pct(acc.engagement) + 0.3 * _rank_pct(acc.reach)
                         + 0.3 * _rank_pct(acc.pagerank))
-    topdf = acc.sort_values(["influence", "engagement"], ascending=False).head(top)
+    # ties in a fixed order (platform, account), whatever order the engine returned
+    topdf = acc.sort_values(["influence", "engagement", "platform", "account_id"],
+                            ascending=[False, False, True, True]).head(top)
     ris = acc[(acc.posts_last7 >= 2) & (acc.eng_last7 >= 10)].copy()
     ris["growth"] = (ris.eng_last7 + 1) / (ris.eng_prev7 + 1)
     ris = ris[ris.growth >= 2].copy()
     ris["rise"] = ris.growth.clip(upper=50) * np.log1p(ris.eng_last7)
-    ris = ris.sort_values("rise", ascending=False).head(10)
+    ris = ris.sort_values(["rise", "platform", "account_id"], ascending=[False, True, True]).head(10)
     # profiles and stances only for the accounts shown
     shown = set(zip(topdf.platform, topdf.account_id)) | set(zip(ris.platform, ris.account_id))
     st = account_stances(ws, filtered)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from suara.serve import auth
+from suara.config.i18n import texts
 from suara.serve.i18n import strings
 from suara.serve.state import lang_of, require, web
 
@@ -51,7 +52,8 @@ def admin_page(request: Request, user: dict = Depends(require("users")), message
         data = {"users_list": w.users.list(), "sessions": w.users.sessions(), "tokens": w.users.tokens(),
                 "audit": w.users.audit_log(100)}
     return w.render(request, "admin.html", user, title=strings(lang_of(request)).get("admin", "Admin"),
-                    page="admin", message=message[:200], roles=auth.ROLES, charts=False, **data)
+                    page="admin", message=message[:200], roles=auth.ROLES, charts=False,
+                    audit_names=texts("audit", lang_of(request)), **data)
 
 
 @router.post("/admin/user")
