@@ -314,6 +314,25 @@ def _temperature_z(z: np.ndarray, classes, y) -> float:
     return _temperature(_Fixed(), None, y)
 
 
+def sentiment_rows(data: Path) -> tuple[pd.DataFrame, set[str], int]:
+    """(training rows with their keys ``k``, every evaluation key, rows dropped as overlap).
+
+    SmSA train + NusaX train/valid + EmoT train (mapped to polarity), minus every row whose
+    key is in an evaluation set (SmSA valid/test, all of NusaX test, EmoT valid/test, the
+    hand-labelled real political posts when the fixtures are present), duplicates kept once."""
+    eval_texts = [load_smsa(data, "test").text, load_smsa(data, "valid").text,
+                  load_nusax(data, "test").text, load_emot(data, "test").text,
+                  load_emot(data, "valid").text, _real_texts()]
+    test_keys = {key(t) for part in eval_texts for t in part}
+    parts = [load_smsa(data, "train"), load_nusax(data, "train"), load_nusax(data, "valid")]
+    em = load_emot(data, "train")
+    parts.append(pd.DataFrame({"text": em.text, "label": em.label.map(POLARITY)}))
+    tr = pd.concat(parts, ignore_index=True)
+    tr["k"] = tr.text.map(key)
+    dropped = int(tr.k.isin(test_keys).sum())
+    return tr[~tr.k.isin(test_keys)].drop_duplicates("k"), test_keys, dropped
+
+
 def train_all(data: Path, out: Path, log=print, embeddings: bool | None = None,
               cache: Path | None = None, only: list[str] | None = None) -> dict:
     """Build the lexicon and train sentiment, emotion and toxicity models; returns metrics.
@@ -340,22 +359,11 @@ def train_all(data: Path, out: Path, log=print, embeddings: bool | None = None,
     feat = Featuriser(prep=2, mask=PUBLIC_FIGURES)
     metrics: dict = {"data": str(data)}
 
-    # sentiment: SmSA train + NusaX train/valid + EmoT train (mapped to polarity), minus every
-    # row whose key is in an evaluation set (SmSA valid/test, all of NusaX test, EmoT
-    # valid/test, the hand-labelled real political posts when the fixtures are present)
     smsa_test = load_smsa(data, "test")
     emot_test = load_emot(data, "test")
     va = load_smsa(data, "valid")
-    eval_texts = [smsa_test.text, va.text, load_nusax(data, "test").text, emot_test.text,
-                  load_emot(data, "valid").text, _real_texts()]
-    test_keys = {key(t) for part in eval_texts for t in part}
-    parts = [load_smsa(data, "train"), load_nusax(data, "train"), load_nusax(data, "valid")]
-    em = load_emot(data, "train")
-    parts.append(pd.DataFrame({"text": em.text, "label": em.label.map(POLARITY)}))
-    tr = pd.concat(parts, ignore_index=True)
-    tr["k"] = tr.text.map(key)
-    metrics["sentiment_train_rows_dropped_as_eval_overlap"] = int(tr.k.isin(test_keys).sum())
-    tr = tr[~tr.k.isin(test_keys)].drop_duplicates("k")
+    tr, test_keys, dropped = sentiment_rows(data)
+    metrics["sentiment_train_rows_dropped_as_eval_overlap"] = dropped
     Xtr, Xva = _features(norm, feat, tr.text), _features(norm, feat, va.text)
     m = LinearSVC(C=0.5, class_weight="balanced", random_state=SEED)
     m.fit(Xtr, tr.label)
