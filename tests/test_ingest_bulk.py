@@ -132,6 +132,23 @@ def test_ingest_bulk_reimport_is_idempotent(shared):
     assert again.unchanged == first.accepted
 
 
+def test_ingest_bulk_observations_of_posts_new_again(shared, tmp_path, monkeypatch):
+    """Posts removed from the store (erasure, retention) while their observations stay are
+    new to the next import: it adds their observation at its own time, next to the old one."""
+    rows = list(csv.reader((shared / "fixtures/tweet-harvest-csv/anies.csv").open(encoding="utf-8")))
+    f = tmp_path / "clean.csv"
+    with f.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([r for r in rows if len(r) == len(rows[0])])
+    monkeypatch.setattr(pipeline, "BULK_MIN_BYTES", 0)
+    st = Store(":memory:")
+    first = ingest_paths(st, [f])[0]
+    st.con.execute("DELETE FROM posts")
+    again = ingest_paths(st, [f])[0]
+    assert again.error is None and again.accepted == first.accepted > 500
+    per_post = st.con.execute("SELECT DISTINCT count(*) FROM metric_observations GROUP BY platform, post_id").fetchall()
+    assert per_post == [(2,)]
+
+
 def test_ingest_bulk_duplicate_ids_keep_first_values_and_leave_no_staging(shared, tmp_path, monkeypatch):
     """A post met twice in a file keeps the values of its first row on both paths (the merge
     is ordered by row, not by scan order), and the bulk path's staging relations are gone."""

@@ -235,10 +235,15 @@ def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str
 
 
 def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: str,
-                        rep: FileReport) -> None:
+                        rep: FileReport, stamped: bool = False) -> None:
     """Write the posts of the relation ``posts`` (``n`` rows, canonical columns, in file
     order) and their metric observations (relation ``obs``: platform, post_id, observed_at,
-    likes, comments, shares, views), counting new / updated / unchanged posts."""
+    likes, comments, shares, views), counting new / updated / unchanged posts.
+
+    ``stamped``: every observation is at this import's own time (the format records no
+    collection time). Then posts new to the store have no stored observation at that time:
+    an earlier observation of this import is of a post it wrote already, so the observations
+    of a batch of new keys are a plain insert (no conflict handling)."""
     con = store.con
     # classify against what is stored before writing (new / updated / unchanged)
     distinct, new, changed = con.execute(f"""
@@ -261,9 +266,10 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
             con.execute(f'DROP VIEW IF EXISTS "{data}"')
     some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
     if unique:
+        conflict = "" if stamped and new == distinct else _OBS_CONFLICT
         con.execute(f"""INSERT INTO metric_observations
             SELECT platform, post_id, observed_at, likes, comments, shares, views, ?
-            FROM "{obs}" WHERE {some} {_OBS_CONFLICT}""", [import_id])
+            FROM "{obs}" WHERE {some} {conflict}""", [import_id])
     else:
         con.execute(f"""INSERT INTO metric_observations
             SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
@@ -336,7 +342,8 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
             if n:
                 con.execute("""CREATE OR REPLACE TEMP VIEW _in_bulk_obs AS SELECT platform, post_id,
                     _obs_at AS observed_at, likes, comments, shares, views FROM _in_bulk""")
-                _write_staged_posts(store, "_in_bulk", "_in_bulk_obs", n, import_id, rep)
+                _write_staged_posts(store, "_in_bulk", "_in_bulk_obs", n, import_id, rep,
+                                    stamped="observed_at" not in have)
         finally:
             con.execute("DROP VIEW IF EXISTS _in_bulk_obs")
             con.execute("DROP VIEW IF EXISTS _in_bulk")
