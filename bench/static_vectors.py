@@ -28,6 +28,7 @@ and the real posts' dev split for every w (the only figures w is chosen on), the
 EmoT test polarity, NusaX-id test (181 clean rows and all 400) and the real posts' test split
 for w = 0 (the shipped fast path) and the chosen w; the head alone; the CPU cost of the
 static part per post and the fast path's rate on real tweets with and without it.
+``--adapt`` measures the same vectors as features of the workspace model instead.
 """
 from __future__ import annotations
 
@@ -108,6 +109,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--dims", type=int, default=256)
     ap.add_argument("--C", type=float, default=20.0)
     ap.add_argument("--blend", default="0,0.1,0.2,0.3,0.4")
+    ap.add_argument("--adapt", default=None, metavar="W[,W...]",
+                    help="instead: the static vectors (times W) as extra features of the workspace "
+                         "sentiment model, through bench/adapt.py on the real posts (political-posneg "
+                         "and political-3, 200 and 300 labels, seeds 0-2, n-grams; W 0 = as shipped)")
     a = ap.parse_args(argv)
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
@@ -129,6 +134,8 @@ def main(argv=None) -> dict:
     table = Table(words, embed_texts(words, a.cache), a.dims)
     print(f"table: {len(words):,} x {a.dims}, int8, {table.nbytes / 1e6:.1f} MB compressed "
           f"({time.time() - t0:.0f}s)", flush=True)
+    if a.adapt is not None:
+        return {"adapt": adapt_figures(table, feat, [float(w) for w in a.adapt.split(",")])}
     prep = lambda texts: [feat.prepare(norm.normalise(t).text) for t in texts]  # noqa: E731
     va = load_smsa(a.data, "valid")
     head = LogisticRegression(C=a.C, max_iter=5000, class_weight="balanced")
@@ -240,6 +247,32 @@ def main(argv=None) -> dict:
           f"real tweets (every component, no hoax index): {rate[0.0]:,.0f} posts per CPU-second "
           f"without, {rate[best]:,.0f} with the static blend")
     return {"selection": sel, "held_out": out, "us_per_post": us, "rate": rate}
+
+
+def adapt_figures(table: Table, feat, weights: list[float]) -> dict:
+    """bench/adapt.py with the static vectors (times W, like the e5 block) appended to the
+    workspace sentiment model's features, in training and in scoring."""
+    import scipy.sparse as sp
+
+    import suara.enrich.adapt as adapt
+    sys.path.insert(0, str(ROOT / "bench"))
+    import adapt as bench_adapt
+    stack0, state = adapt._stack, {"w": 0.0}
+
+    def stack(b, kind, embeddings):
+        X = stack0(b, kind, embeddings)
+        if kind != "sentiment" or not state["w"]:
+            return X
+        V = table.transform([feat.prepare(t) for t in b.df["text_norm"]])
+        return sp.hstack([X, sp.csr_matrix(V * state["w"])], format="csr")
+
+    adapt._stack = stack
+    for w in weights:
+        state["w"] = w
+        print(f"\n=== static vectors x {w} as workspace-model features ===", flush=True)
+        bench_adapt.main(["--collections", "political-posneg,political-3", "--sizes", "200,300",
+                          "--seed", "0,1,2", "--embeddings", "off"])
+    return {"weights": weights}
 
 
 if __name__ == "__main__":
