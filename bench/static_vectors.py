@@ -17,7 +17,7 @@ What it does, as a shipped version would:
   times; each embedded alone by e5 (``passage:`` prefix), centred, PCA to ``--dims``,
   quantised to int8 (the table's compressed size is printed);
 - a text's vector: the unit-length mean of its known words' and word pairs' vectors (a plain
-  mean: SIF weighting, which discounts "tidak" and "tapi", scored lower alone);
+  mean: SIF or Zipf weighting, which discount "tidak" and "tapi", scored lower on SmSA valid);
 - head: logistic regression (C 20, balanced classes) on the training rows' vectors,
   temperature on SmSA valid; blended with the shipped linear head (log-probabilities,
   weight w); on posts naming a candidate only the positive-vs-negative direction comes
