@@ -2,7 +2,7 @@
 same run, so that figures compare across machines (and across loads: CPU seconds are shown
 next to wall seconds).
 
-    .venv/bin/python bench/ingest_ratios.py [--rows 100000] [--only tweet-harvest,generic] [--keep DIR]
+    .venv/bin/python bench/ingest_ratios.py [--rows 100000] [--only tweet-harvest,generic] [--repeat 3] [--keep DIR]
 
 For each family a file of ``--rows`` records is built from the shared fixtures with fresh
 ids (bench/ingest.py's generators; CrowdTangle with a WIB dashboard zone), then:
@@ -22,6 +22,7 @@ import argparse
 import csv
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,15 +96,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--only", help="comma-separated family names (default: all)")
-    ap.add_argument("--keep", type=Path, help="folder for the files and workspaces (default: temporary)")
+    ap.add_argument("--keep", type=Path, help="folder for the files and workspaces (default: temporary, removed)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds per family (each: both DuckDB floors, then Suara into a fresh workspace)")
     a = ap.parse_args()
     d = a.keep or Path(tempfile.mkdtemp(prefix="suara-ingest-ratios-"))
     d.mkdir(parents=True, exist_ok=True)
+    try:
+        _rounds(a, d)
+    finally:
+        if not a.keep:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _rounds(a, d: Path) -> None:
     names = [n for n in FAMILIES if not a.only or any(o.strip() in n for o in a.only.split(","))]
     print(f"{a.rows:,} records per family; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
           "at start (wall times stretch under load; CPU seconds less so)")
     print(f"{'':26} {'':>6} {'':>8} {'':>6} {'':>8} | {'duckdb in mem':>15} | "
-          f"{'duckdb on disk':>15} | {'ratio to':>15}")
+          f"{'duckdb on disk':>15} | {'ratio to':>13}")
     print(f"{'family':26} {'MB':>6} {'suara s':>8} {'CPU s':>6} {'rows/s':>8} | {'wall s':>8} "
           f"{'CPU s':>6} | {'wall s':>8} {'CPU s':>6} | {'mem':>6} {'disk':>6}")
     for name in names:
@@ -111,12 +122,14 @@ def main() -> None:
         sub = d / name.split()[0]
         sub.mkdir(exist_ok=True)
         path = make(sub, a.rows)
-        floor, floor_cpu = _duckdb(path, kind)
-        disk, disk_cpu = _duckdb(path, kind, str(sub / "floor.duckdb"))
-        wall, cpu = _suara(path, sub / "ws", fmt, mapping)
-        print(f"{name:26} {path.stat().st_size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
-              f"{floor:8.2f} {floor_cpu:6.2f} | {disk:8.2f} {disk_cpu:6.2f} | {wall / floor:5.1f}x "
-              f"{wall / disk:5.1f}x", flush=True)
+        for _ in range(a.repeat):
+            shutil.rmtree(sub / "ws", ignore_errors=True)
+            floor, floor_cpu = _duckdb(path, kind)
+            disk, disk_cpu = _duckdb(path, kind, str(sub / "floor.duckdb"))
+            wall, cpu = _suara(path, sub / "ws", fmt, mapping)
+            print(f"{name:26} {path.stat().st_size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
+                  f"{floor:8.2f} {floor_cpu:6.2f} | {disk:8.2f} {disk_cpu:6.2f} | {wall / floor:5.1f}x "
+                  f"{wall / disk:5.1f}x", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

@@ -141,7 +141,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=340_000)
     ap.add_argument("--skip-analyse", action="store_true")
-    ap.add_argument("--keep", type=Path, help="folder for the file and workspace (default: temporary)")
+    ap.add_argument("--keep", type=Path, help="folder for the file and workspace (default: temporary, removed)")
     ap.add_argument("--workspace", type=Path, help="time analyse only, on a copy of this enriched workspace")
     ap.add_argument("--repeat", type=int, default=2, help="analyse runs with --workspace")
     ap.add_argument("--no-bytecode", action="store_true",
@@ -150,9 +150,18 @@ def main() -> None:
     if a.workspace:
         _analyse_only(a.workspace, a.repeat, bytecode=not a.no_bytecode)
         return
-    import ingest as gen   # bench/ingest.py builds the file from the shared fixture
     d = a.keep or Path(tempfile.mkdtemp(prefix="suara-ratios-"))
     d.mkdir(parents=True, exist_ok=True)
+    try:
+        _ingest_and_analyse(a, d)
+    finally:
+        if not a.keep:
+            import shutil
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _ingest_and_analyse(a, d: Path) -> None:
+    import ingest as gen   # bench/ingest.py builds the file from the shared fixture
     csv = gen.gen_tweet_harvest(d, a.rows)
     ws = d / "ws"
     subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
