@@ -279,8 +279,9 @@ class Sentiment(Component):
     With embeddings (``text.embeddings`` of the election, or the enrich setting
     ``embeddings``: ``auto`` = posts naming a candidate, ``on`` = every post) the linear
     model's probabilities are blended with a multilingual-e5-small head (see `embed`); the
-    component id then reads ``sentiment.v3-e5`` (``-e5auto``), so such enrichments carry
-    their own version."""
+    component id then reads ``sentiment.v3-e5p`` (``-e5auto``), so such enrichments carry
+    their own version (``-e5p``: every post, political talk keeping the linear neutral share;
+    the earlier ``-e5`` blended the neutral class of every post)."""
 
     name, version, order = "sentiment", "v3", 60
     requires, assigns = ("_X", "_n_words", "_emoji", "text_norm"), ("sentiment", "sentiment_score", "sentiment_conf")
@@ -288,7 +289,7 @@ class Sentiment(Component):
 
     @property
     def id(self) -> str:
-        return f"{self.name}.{self.version}" + {"off": "", "auto": "-e5auto", "on": "-e5"}[self.embed_mode]
+        return f"{self.name}.{self.version}" + {"off": "", "auto": "-e5auto", "on": "-e5p"}[self.embed_mode]
 
     def initialize(self, election=None, workspace=None, settings=None, pipeline=None):
         """Choose the embedding mode (`embed.resolve_mode`)."""
