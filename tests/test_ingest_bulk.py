@@ -349,3 +349,41 @@ def test_ingest_records_the_hash_computed_alongside(shared, tmp_path):
     rep = ingest_paths(st, [f])[0]
     got = st.con.execute("SELECT sha256 FROM imports WHERE import_id = ?", [rep.import_id]).fetchall()
     assert got == [(hashlib.sha256(f.read_bytes()).hexdigest(),)]
+
+
+def test_repair_mojibake_mixed_encodings_match_the_byte_per_char_rule():
+    """Text re-encoded through cp1252 where cp1252 has no character (0x81, 0x8d, 0x8f, 0x90,
+    0x9d become latin-1's) is repaired byte per char: latin-1 below 256, else cp1252."""
+    import random
+
+    from suara.ingest.base import _MOJIBAKE_MARKS, repair_mojibake
+
+    def rule(text):   # the definition, one character at a time
+        if not any(m in text for m in _MOJIBAKE_MARKS):
+            return text
+        for enc in ("cp1252", "latin-1"):
+            try:
+                return text.encode(enc).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+        try:
+            return bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in text).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError, ValueError):
+            return text
+
+    def through_cp1252(s):
+        out = []
+        for b in s.encode("utf-8"):
+            try:
+                out.append(bytes([b]).decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(chr(b))
+        return "".join(out)
+
+    assert repair_mojibake(through_cp1252("Ý€")) == "Ý€"           # needs both rules
+    assert repair_mojibake("\u00c3\x9d\u4e2d") == "\u00c3\x9d\u4e2d"  # not cp1252 either: kept
+    rnd = random.Random(7)
+    words = ["café", "“Debat”", "NÃO", "😀", "Ý", "Á", "Í", "Ï", "Ð", "—", "\u4e2d", "\x81", "Ã", "â€"]
+    for _ in range(3000):
+        t = "".join(through_cp1252(w) if rnd.random() < 0.5 else w for w in rnd.choices(words, k=rnd.randint(1, 5)))
+        assert repair_mojibake(t) == rule(t), repr(t)

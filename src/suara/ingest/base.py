@@ -17,6 +17,7 @@ datetime.datetime(2024, 11, 27, 0, 0)
 from __future__ import annotations
 
 import bz2
+import codecs
 import datetime as dt
 import functools
 import gzip
@@ -276,11 +277,22 @@ def repair_mojibake(text: str) -> str:
             return text.encode(enc).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
-    # cp1252 has no byte for 0x81/0x8d/0x8f/0x90/0x9d: mixed encodings, decode per char
+    # cp1252 has no byte for 0x81/0x8d/0x8f/0x90/0x9d: mixed encodings, one byte per char
+    # (latin-1 below 256, else cp1252), by the codec with an error handler (a per-char loop
+    # in Python cost a second per 30,000 cells of genuine accented text)
     try:
-        return bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in text).decode("utf-8")
+        return text.encode("latin-1", "suara.cp1252").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError, ValueError):
         return text
+
+
+def _cp1252_bytes(e: UnicodeEncodeError) -> tuple[bytes, int]:
+    """Codec error handler: the characters latin-1 cannot encode, as cp1252 bytes (raises
+    UnicodeEncodeError for those cp1252 cannot encode either)."""
+    return e.object[e.start:e.end].encode("cp1252"), e.end
+
+
+codecs.register_error("suara.cp1252", _cp1252_bytes)
 
 
 class Importer:

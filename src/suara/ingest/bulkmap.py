@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from suara.ingest.base import (BulkChunk, ImportContext, RowError, Source, extract_hashtags,
-                               extract_links, extract_mentions, repair_mojibake)
+from suara.ingest.base import (_MOJIBAKE_MARKS, BulkChunk, ImportContext, RowError, Source,
+                               extract_hashtags, extract_links, extract_mentions, repair_mojibake)
 from suara.ingest.lines import iter_csv_arrow, row_numbers
 
 __all__ = ["bulk_csv", "entity_sql", "clean_sql", "dedup_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
@@ -142,17 +142,30 @@ def _fill_entities(con) -> None:
 def _no_mojibake(con, batch, first: int) -> None:
     """Rows of ``_bulk_out`` holding a mojibake mark (``_moj``) in a cell that
     `repair_mojibake` changes (as `iter_csv` would) are no longer plain: a genuine "Ã"
-    (Portuguese capitals) leaves the cell as it is and the row plain."""
+    (Portuguese capitals) leaves the cell as it is and the row plain. Only the cells that
+    hold a mark (found by Arrow) are tried: `repair_mojibake` returns every other cell as
+    it is."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     rows = [r[0] for r in con.execute(
         "SELECT _row FROM _bulk_out WHERE _plain AND coalesce(_moj, true) ORDER BY _row").fetchall()]
     if not rows:
         return
-    cells = batch.take(pa.array([r - first for r in rows], pa.int64())).to_pylist()
-    changed = [r for r, row in zip(rows, cells)
-               if any(isinstance(v, str) and repair_mojibake(v) != v for v in row.values())]
-    _not_plain(con, changed)
+    cells = batch.take(pa.array([r - first for r in rows], pa.int64()))
+    changed = set()
+    for col in cells.columns:
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            continue
+        hit = None
+        for m in _MOJIBAKE_MARKS:
+            h = pc.fill_null(pc.match_substring(col, m), False)
+            hit = h if hit is None else pc.or_(hit, h)
+        at = pc.indices_nonzero(hit)
+        for i, v in zip(at.to_pylist(), col.take(at).to_pylist()):
+            if repair_mojibake(v) != v:
+                changed.add(rows[i])
+    _not_plain(con, sorted(changed))
 
 
 def _not_plain(con, rows: list[int]) -> None:
