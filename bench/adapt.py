@@ -104,6 +104,7 @@ COLLECTIONS = {"emot-polarity": emot_polarity, "smsa-test": smsa_test,
                "political-posneg-varied": political_real("posneg", False),
                "political-3-varied": political_real("3", False)}
 DEFAULT_COLLECTIONS = "emot-polarity,smsa-test,hatespeech-heldout,hoax"
+ELECTION: str | None = None   # --election: the trained workspaces' election config
 
 
 def _invoke(args: list[str]):
@@ -165,7 +166,7 @@ def run(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int], 
             f_ship = f1_score(y, base, labels=classes, average="macro") if base is not None else None
             for emb in emb_modes:
                 ws = tmp / f"ws-{int(emb)}"
-                _invoke(["init", str(ws)])
+                _invoke(["init", str(ws), *(["--election", ELECTION] if ELECTION else [])])
                 targs = ["category", task.split(":", 1)[1]] if task.startswith("category:") else [task]
                 t0 = time.time()
                 _invoke(["train", *targs, str(tmp / "labels.csv"), "-w", str(ws),
@@ -273,6 +274,8 @@ def main(argv=None) -> None:
                     help=f"comma-separated, of: {', '.join(COLLECTIONS)}")
     ap.add_argument("--sizes", default="100,200,400")
     ap.add_argument("--embeddings", choices=["both", "on", "off"], default="both")
+    ap.add_argument("--election", help="election config of the trained workspaces (name or YAML), e.g. one "
+                                       "with `text: {embeddings: on}` to stack on the e5 reading")
     ap.add_argument("--csv", type=Path, help="Any labelled CSV instead of the built-in collections.")
     ap.add_argument("--task", default="sentiment")
     ap.add_argument("--text-column", default="text")
@@ -282,6 +285,8 @@ def main(argv=None) -> None:
     ap.add_argument("--active", action="store_true",
                     help="Also label the posts active learning picks (as suara label shows them).")
     a = ap.parse_args(argv)
+    global ELECTION
+    ELECTION = a.election
     from suara.enrich.adapt import embeddings_available
     modes = {"both": [False, True], "on": [True], "off": [False]}[a.embeddings]
     if True in modes and not embeddings_available():
