@@ -185,7 +185,7 @@ def test_ingest_bulk_entity_patterns_match_python():
     import pyarrow as pa
 
     from suara.ingest.base import extract_hashtags, extract_links, extract_mentions
-    from suara.ingest.bulkmap import entity_sql
+    from suara.ingest.bulkmap import clean_sql, entity_sql, mentions_sql
     rnd = random.Random(7)
     alphabet = list("aZ09_&.#@:/ ,;!?)\t\n\"'<>-") + ["http://", "HTTPS://", "\U0001F600", "\u00e9", "\u00a0", "\x1c"]
     texts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))) for _ in range(5000)]
@@ -201,6 +201,18 @@ def test_ingest_bulk_entity_patterns_match_python():
     assert len(checked) > 1000
     for t, got in checked:
         assert got == (extract_hashtags(t), extract_mentions(t), extract_links(t)), repr(t)
+    # the mentions of tweet-harvest's query: split at "@" instead of the regex search (on
+    # these texts and on texts dense in "@" and handle characters)
+    texts += ["".join(rnd.choice(list("aZ9_..@@@ \n-") + ["\U0001F600", "\u0600", "\u0301"])
+                      for _ in range(rnd.randint(0, 70))) for _ in range(5000)]
+    con.register("t2", pa.table({"i": range(len(texts)), "text": texts}))
+    split = con.sql(f"""SELECT i, {ent['_uni']}, {clean_sql('_h', '_m', '_l')['mentions']}
+        FROM (SELECT i, text, NULL AS _h, NULL AS _l, {mentions_sql('text', '_at')} AS _m
+              FROM (SELECT i, text, string_split(text, '@') AS _at FROM t2)) ORDER BY i""").fetchall()
+    assert sum(len(m) for _, uni, m in split if not uni) > 2000
+    for i, uni, m in split:
+        if not uni:
+            assert m == extract_mentions(texts[i]), repr(texts[i])
 
 
 # --- generic CSV with a column mapping ------------------------------------------------------

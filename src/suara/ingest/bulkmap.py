@@ -27,7 +27,7 @@ from suara.ingest.base import (_MOJIBAKE_MARKS, BulkChunk, ImportContext, RowErr
                                extract_hashtags, extract_links, extract_mentions, repair_mojibake)
 from suara.ingest.lines import iter_csv_arrow, row_numbers
 
-__all__ = ["bulk_csv", "entity_sql", "clean_sql", "dedup_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
+__all__ = ["bulk_csv", "entity_sql", "clean_sql", "dedup_sql", "mentions_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
            "WS_RE2", "strip_ok", "lit"]
 
 # The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
@@ -36,6 +36,8 @@ __all__ = ["bulk_csv", "entity_sql", "clean_sql", "dedup_sql", "uni_sql", "extra
 NON_ASCII_WORD_RE2 = r"[^\x00-\x7f\PL]|[^\x00-\x7f\PN]|[^\x00-\x7f\PZ]|\x{85}"
 HASHTAG_RE2 = r"(?:^|[^A-Za-z0-9_&])#([A-Za-z0-9_]{1,100})"
 MENTION_RE2 = r"(?:^|[^A-Za-z0-9_.])@([A-Za-z0-9_.]{1,60}[A-Za-z0-9_])"
+#: `MENTION_RE2` after its "@", anchored: the mention at the start of a part split at "@"
+_MENTION_AFTER_AT_RE2 = r"^[A-Za-z0-9_.]{1,60}[A-Za-z0-9_]"
 LINK_RE2 = r"(?i)https?://[^ \t\n\r\f\x0b\x1c-\x1f<>\"'']+"   # '' : a quote inside SQL
 #: the characters Python's ``str.strip()`` removes (``str.isspace``)
 WS_RE2 = (r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
@@ -71,6 +73,19 @@ def extract_sql(text: str, pattern: str, mark: str, group: int | None = None) ->
     g = "" if group is None else f", {group}"
     return (f"CASE WHEN NOT contains({text}, '{mark}') THEN CAST([] AS VARCHAR[]) "
             f"ELSE regexp_extract_all({text}, '{pattern}'{g}) END")
+
+
+def mentions_sql(text: str, parts: str) -> str:
+    """SQL: what ``regexp_extract_all(text, MENTION_RE2, 1)`` gives (a text without ``@``:
+    an empty list), from ``parts``, a column holding ``string_split(text, '@')``: the
+    mention after each ``@`` is the anchored match at the start of the next part, kept when
+    the part before ends in no ``[A-Za-z0-9_.]`` (the pattern's look-behind; a mention ends
+    in such a character, so a match never hides the next one). Half the cost of the regex
+    search, which cannot skip ahead to the ``@`` of a pattern that starts with a class."""
+    return (f"CASE WHEN NOT contains({text}, '@') THEN CAST([] AS VARCHAR[]) ELSE list_filter(list_transform("
+            f"{parts}, lambda x, i: CASE WHEN i > 1 AND NOT regexp_matches({parts}[i - 1], '[A-Za-z0-9_.]$') "
+            f"THEN regexp_extract(x, '{_MENTION_AFTER_AT_RE2}') END), "
+            "lambda m: m <> '') END")
 
 
 def entity_sql(text: str) -> dict[str, str]:

@@ -38,7 +38,7 @@ import orjson
 from suara.ingest.base import (BulkChunk, BulkDeclined, ImportContext, Importer, Item, RowError,
                                Source, fill_entities, parse_time, to_bool, to_int)
 from suara.ingest.bulkmap import (HASHTAG_RE2, LINK_RE2, MENTION_RE2, NON_ASCII_WORD_RE2, bulk_csv,
-                                  extract_sql, uni_sql, clean_sql)
+                                  extract_sql, mentions_sql, uni_sql, clean_sql)
 from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_documents
 from suara.ingest.lines import iter_csv, iter_json_lines
 
@@ -407,7 +407,8 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
              nullif({c['user_id_str']}, '') AS _uid,
              nullif({c['conversation_id_str']}, '') AS _conv,
              try_strptime({c['created_at']}, '%a %b %d %H:%M:%S %z %Y') AS _ts,
-             {uni_sql(c['full_text'])} AS _uni
+             {uni_sql(c['full_text'])} AS _uni,
+             string_split({c['full_text']}, '@') AS _at
       FROM _b),
     m AS (
       SELECT *, (_url_ok AND ({c['id_str']} IN ('', _tid)) AND _ts IS NOT NULL
@@ -415,7 +416,7 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
                  AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain,
              ({moj}) AS _moj,
              CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _HASHTAG_RE2, '#', 1)} END AS _h,
-             CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _MENTION_RE2, '@', 1)} END AS _m,
+             CASE WHEN NOT _uni THEN {mentions_sql(c['full_text'], '_at')} END AS _m,
              CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _LINK_RE2, '://')} END AS _l
       FROM r)
     SELECT _row, _plain, _uni, _moj,
