@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -41,14 +40,16 @@ def _run(args: list[str]) -> tuple[float, float]:
 
 
 def _run_cpu(args: list[str]) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS MB, CPU seconds) of one ``suara`` command."""
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """(wall seconds, peak RSS MB, CPU seconds) of one ``suara`` command: its own resource use
+    (``os.wait4``), not the maximum over every command run so far."""
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "suara", *args], check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "suara", *args], stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(proc.pid, 0)
     dt = time.perf_counter() - t0
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak = max(r0.ru_maxrss, r1.ru_maxrss) / 1024
-    return dt, peak, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args)
+    return dt, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime
 
 
 def _bytecode() -> str:
