@@ -486,8 +486,15 @@ def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "
     with lock:
         f2 = _resolved(ws, f, salt, show_identities)
         t = _posts_expr(ws, f2, salt)
+        if limit is not None:
+            # the newest ``limit`` posts first, then their pairs and regions: the joins below
+            # neither drop nor repeat a post, so the rows are the same as joining first
+            # (which aggregated every post's mentions before the limit: ~1 s at 500,000 posts)
+            t = t.order_by([ibis.desc(t.created_at), t.platform, t.post_id]).limit(int(limit))
         m = base.mentions(ws)
         m = m.filter(m.candidate.isin(list(ws.election.ballots)))
+        if limit is not None:
+            m = m.semi_join(t.select("platform", "post_id"), ["platform", "post_id"])
         ms = m.group_by(["platform", "post_id"]).aggregate(
             candidates=m.candidate.collect(order_by=m.candidate).join("; "),
             candidate_sentiment=m.candidate.concat(":", m.sentiment.fill_null("")).collect(
