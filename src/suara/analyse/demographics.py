@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from suara.analyse.accounts import account_stances, drop_flagged
-from suara.analyse.audience.segments import account_segments
-from suara.analyse.base import account_daily, enriched, memo, objcols, pair_label, region_names, safe_float
+from suara.analyse.audience.segments import account_issue_counts, account_segments
+from suara.analyse.base import account_daily, memo, objcols, pair_label, region_names, safe_float
 from suara.analyse.section import Section, register
 from suara.analyse.wording import label
 from suara.config import formats
@@ -186,10 +186,8 @@ def _issues(ws, filtered: bool) -> pd.DataFrame:
 
 
 def _issues_query(ws) -> pd.DataFrame:
-    e = enriched(ws)
-    e = e.filter(e.issues.notnull())
-    iss = e.select("platform", "account_id", issue=e.issues.unnest()).distinct()
-    df = objcols(iss.execute())
+    # every issue of an account, from the per-account counts the segments read too
+    df = objcols(account_issue_counts(ws)[["platform", "account_id", "issue"]].copy())
     if not len(df):
         return pd.DataFrame({"platform": pd.Series(dtype=object), "account_id": pd.Series(dtype=object),
                              "issues": pd.Series(dtype=object)})

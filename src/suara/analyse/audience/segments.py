@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 
 from suara.analyse.accounts import ACTIVITY_LEVELS, account_profiles, account_stances, drop_flagged
 from suara.analyse.base import (candidate_mentions, enriched, local_time, memo, objcols, pair_label, pct,
-                                region_names, safe_float, without_flagged)
+                                region_names, safe_float)
 from suara.analyse.privacy import Pseudonymiser
 from suara.analyse.section import Section, figure, generic_table, posts_link, register
 from suara.analyse.wording import label
@@ -51,6 +51,29 @@ def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
     return memo(ws, ("account_segments", False), lambda: _account_segments(ws, False))
 
 
+def account_issue_counts(ws) -> pd.DataFrame:
+    """Posts per (platform, account_id, issue) over every enriched post with issues (columns
+    ``platform``, ``account_id``, ``issue``, ``n``): one query per run, shared by the
+    segments (each account's five most frequent issues) and the demographics (every issue of
+    an account). The filtered views drop flagged accounts from it: an account's issues are
+    its own.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> ws = suara.init(tempfile.mkdtemp())
+    >>> list(account_issue_counts(ws).columns)
+    ['platform', 'account_id', 'issue', 'n']
+    """
+    def build() -> pd.DataFrame:
+        e = enriched(ws)
+        e = e.filter(e.issues.notnull())
+        iss = e.select("platform", "account_id", issue=e.issues.unnest())
+        df = iss.group_by(["platform", "account_id", "issue"]).aggregate(n=iss.count()).execute()
+        return df[["platform", "account_id", "issue", "n"]]
+    return memo(ws, ("account_issue_counts",), build, copy=False)
+
+
 def _account_segments(ws, filtered: bool) -> pd.DataFrame:
     ballots = list(ws.election.ballots)
     st = account_stances(ws, filtered)
@@ -64,18 +87,11 @@ def _account_segments(ws, filtered: bool) -> pd.DataFrame:
         mentions=t.post_id.nunique(), region=t.region.arbitrary(),
         region_confidence=t.region_confidence.max())
     hrs = t.mutate(h=lt.hour()).group_by(["platform", "account_id", "h"]).aggregate(n=ibis._.count())
-    e = enriched(ws)
-    if filtered:
-        e = without_flagged(e, ws)
-    e = e.filter(e.issues.notnull())
-    iss = e.select("platform", "account_id", issue=e.issues.unnest())
-    iss = iss.group_by(["platform", "account_id", "issue"]).aggregate(n=iss.count())
-    iss = iss.mutate(rk=ibis.row_number().over(group_by=[iss.platform, iss.account_id],
-                                               order_by=[ibis.desc(iss.n), iss.issue]))
-    iss = iss.filter(iss.rk < 5)   # the five most frequent issues of each account
     acc = per.execute()
     hd = hrs.execute()
-    idf = iss.execute()
+    idf = account_issue_counts(ws).copy()   # shared by the run: converted on a copy
+    if filtered:
+        idf = drop_flagged(ws, idf)
     for d in (acc, hd, idf, st):
         d["account_id"] = d.account_id.astype(str).astype(object)
         d["platform"] = d.platform.astype(object)
@@ -85,8 +101,9 @@ def _account_segments(ws, filtered: bool) -> pd.DataFrame:
     h = hd.h.to_numpy()
     hd["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
                               "night")
+    # the five most frequent issues of each account (ties by name)
     idf["issue"] = idf.issue.astype(str).astype(object)
-    idf = idf.sort_values(["n", "issue"], ascending=[False, True])
+    idf = idf.sort_values(["n", "issue"], ascending=[False, True]).groupby(keys, sort=False, dropna=False).head(5)
     lists: dict[tuple, list] = {}
     for p, a, i in zip(idf.platform.tolist(), idf.account_id.tolist(), idf.issue.tolist()):
         lists.setdefault((p, a), []).append(i)
