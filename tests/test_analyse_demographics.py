@@ -220,9 +220,6 @@ def test_analyse_demographics_no_output_shows_one_accounts_estimates(dws, tmp_pa
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known parity gap: on this fixture Spark counts every one of 65 accounts "
-                   "as having a known region (54 have one; DuckDB reads 53 among those estimated), so "
-                   "region coverage and suppressed cells differ; not yet traced")
 def test_analyse_demographics_spark_matches_duckdb(dws):
     """The same section over the same tables served by a local Spark session."""
     pytest.importorskip("pyspark")
@@ -238,7 +235,9 @@ def test_analyse_demographics_spark_matches_duckdb(dws):
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
              .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-             .config("spark.sql.shuffle.partitions", "2").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+             .config("spark.sql.shuffle.partitions", "2").config("spark.sql.session.timeZone", "UTC")
+             # without Arrow, a missing string reaches Spark as the text "NaN" (a region "known")
+             .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
     try:
         con = ibis.pyspark.connect(spark)
         for name in TABLES:
