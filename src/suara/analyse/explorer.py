@@ -15,9 +15,9 @@ Example
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import re
 import threading
 from typing import Any
 
@@ -479,33 +479,25 @@ def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "
     >>> list(export_posts(ws, PostFilter()))
     []
     """
-    import contextlib
-
     import pandas as pd
     lock = lock or getattr(ws.store, "_lock", None) or threading.RLock()
     with lock:
         f2 = _resolved(ws, f, salt, show_identities)
         t = _posts_expr(ws, f2, salt)
-        if limit is not None:
-            # the newest ``limit`` posts first, then their pairs and regions: the joins below
-            # neither drop nor repeat a post, so the rows are the same as joining first
-            # (which aggregated every post's mentions before the limit: ~1 s at 500,000 posts)
-            t = t.order_by([ibis.desc(t.created_at), t.platform, t.post_id]).limit(int(limit))
         m = base.mentions(ws)
         m = m.filter(m.candidate.isin(list(ws.election.ballots)))
-        if limit is not None:
+        if limit is not None:   # the newest posts, then their pairs and regions (the joins keep every row)
+            t = t.order_by([ibis.desc(t.created_at), t.platform, t.post_id]).limit(int(limit))
             m = m.semi_join(t.select("platform", "post_id"), ["platform", "post_id"])
         ms = m.group_by(["platform", "post_id"]).aggregate(
             candidates=m.candidate.collect(order_by=m.candidate).join("; "),
             candidate_sentiment=m.candidate.concat(":", m.sentiment.fill_null("")).collect(
                 order_by=m.candidate).join("; "))
-        t = t.left_join(ms, ["platform", "post_id"])
-        t = t.drop(*[c for c in t.columns if c.endswith("_right")])
         ar = base.account_region(ws).select("platform", "account_id", "region")
-        t = t.left_join(ar, ["platform", "account_id"])
-        t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-        sql = ibis.to_sql(t, dialect="duckdb") + " ORDER BY created_at DESC, platform, post_id" + (
-            f" LIMIT {int(limit)}" if limit is not None else "")
+        for right, keys in ((ms, ["platform", "post_id"]), (ar, ["platform", "account_id"])):
+            t = t.left_join(right, keys)
+            t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+        sql = ibis.to_sql(t, dialect="duckdb") + " ORDER BY created_at DESC, platform, post_id"
     cm = reader.cursor() if reader is not None and hasattr(reader, "cursor") else contextlib.nullcontext(None)
     with cm as cur:
         if cur is None:
@@ -520,8 +512,8 @@ def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "
             df = pd.DataFrame(chunk, columns=cols)
             out = []
             for r in _post_rows(ws, df, 0, 0, 0, show_identities, salt, lock)["posts"]:
-                iss = r.get("issues")
-                r["issues"] = "; ".join(map(str, iss)) if isinstance(iss, (list, tuple)) else iss
+                if isinstance(r.get("issues"), (list, tuple)):
+                    r["issues"] = "; ".join(map(str, r["issues"]))
                 out.append([r.get(c) for c in EXPORT_COLUMNS])
             yield out
 

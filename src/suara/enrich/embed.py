@@ -23,8 +23,10 @@ import re
 
 import numpy as np
 
+from suara.enrich.linear import PUBLIC_FIGURES
+
 __all__ = ["DIM", "MODES", "embeddings_available", "embed_input", "Embedder", "embed_mode",
-           "resolve_mode", "embed_rows", "blend"]
+           "resolve_mode", "embed_rows", "blend", "political", "RACE_WORDS"]
 
 DIM = 384
 MODES = ("off", "auto", "on")
@@ -129,6 +131,7 @@ RACE_WORDS = frozenset(
     "paslon capres cawapres cagub cawagub cabup cawabup cawalkot pilkada pilgub pilbup pilwalkot "
     "pilpres pemilu gubernur presiden bupati walikota calon kampanye koalisi partai".split())
 _WORD = re.compile(r"[a-z]+")
+_POLITICAL = RACE_WORDS | frozenset(PUBLIC_FIGURES)
 
 
 def political(text) -> bool:
@@ -140,9 +143,7 @@ def political(text) -> bool:
     >>> political("paslon 01 mantap, lanjutkan!"), political("makanannya enak dan murah")
     (True, False)
     """
-    from suara.enrich.linear import PUBLIC_FIGURES
-    words = set(_WORD.findall(str(text or "").lower()))
-    return bool(words & RACE_WORDS) or bool(words.intersection(PUBLIC_FIGURES))
+    return not _POLITICAL.isdisjoint(_WORD.findall(str(text or "").lower()))
 
 
 def embed_rows(df, mode: str) -> tuple[list | None, list | None]:
