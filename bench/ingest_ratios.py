@@ -53,8 +53,28 @@ def gen_crowdtangle(d: Path, n: int) -> Path:
     return f
 
 
+def gen_tweet_harvest_folder(d: Path, n: int, files: int = 100) -> Path:
+    """A folder of ``files`` tweet-harvest CSVs (one per search, as a campaign collects
+    them) holding the rows of the single-file family between them."""
+    tmp = d / "folder-src"
+    tmp.mkdir(exist_ok=True)
+    one = gen.gen_tweet_harvest(tmp, n)
+    rows = list(csv.reader(one.open(encoding="utf-8", newline="")))
+    shutil.rmtree(tmp)
+    out = d / "folder"
+    out.mkdir(exist_ok=True)
+    per = -(-(len(rows) - 1) // files)
+    for i in range(files):
+        with (out / f"search-{i:03d}.csv").open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(rows[0])
+            w.writerows(rows[1 + i * per:1 + (i + 1) * per])
+    return out
+
+
 FAMILIES = {   # name -> (generator, --format, mapping, DuckDB reader)
     "tweet-harvest csv": (gen.gen_tweet_harvest, "auto", None, "csv"),
+    "tweet-harvest 100 csv files": (gen_tweet_harvest_folder, "auto", None, "csv"),
     "generic csv (mapping)": (gen.gen_generic, "generic", gen.GENERIC_MAP, "csv"),
     "crowdtangle csv": (gen_crowdtangle, "auto", None, "csv"),
     "zeeschuimer-tiktok jsonl": (gen.gen_zeeschuimer("tiktok"), "auto", None, "json"),
@@ -85,9 +105,10 @@ def _duckdb(path: Path, kind: str, db: str = ":memory:") -> tuple[float, float]:
     for f in (db, db + ".wal") if db != ":memory:" else ():
         Path(f).unlink(missing_ok=True)
     reader = "read_csv_auto" if kind == "csv" else "read_json_auto"
+    src = f"{path}/*" if path.is_dir() else str(path)   # a folder: all its files, one table
     c0, t0 = time.process_time(), time.perf_counter()
     con = duckdb.connect(db)
-    con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{path}')")
+    con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}('{src}')")
     con.close()
     return time.perf_counter() - t0, time.process_time() - c0
 
@@ -127,7 +148,8 @@ def _rounds(a, d: Path) -> None:
             floor, floor_cpu = _duckdb(path, kind)
             disk, disk_cpu = _duckdb(path, kind, str(sub / "floor.duckdb"))
             wall, cpu = _suara(path, sub / "ws", fmt, mapping)
-            print(f"{name:26} {path.stat().st_size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
+            size = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+            print(f"{name:26} {size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
                   f"{floor:8.2f} {floor_cpu:6.2f} | {disk:8.2f} {disk_cpu:6.2f} | {wall / floor:5.1f}x "
                   f"{wall / disk:5.1f}x", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from suara.ingest import ingest_paths, pipeline
+from suara.ingest import ingest_paths, lines, pipeline
 from suara.ingest.formats.x import TweetHarvestCSV
 from suara.store import Store
 
@@ -90,6 +90,41 @@ def test_ingest_bulk_large_file_mode_equals_row_path(shared, tmp_path, monkeypat
     big = _tables(files, True, monkeypatch, stage=False)
     assert big == _tables(files, False, monkeypatch)
     assert big == _tables(files, True, monkeypatch)
+
+
+@pytest.mark.parametrize("case", ["plain", "declined", "regroup"])
+def test_ingest_folder_of_small_files_commits_in_groups_with_per_file_results(shared, tmp_path, monkeypatch,
+                                                                              case):
+    """A folder's small files share transactions: every report and table is what one
+    transaction per file gives. A file the bulk path declines before writing (the real
+    fixtures' ragged rows, a blank line) takes the row path inside the group; one declined
+    after a batch was written rolls the group back, and its files are imported again one
+    transaction each."""
+    fx = shared / "fixtures/tweet-harvest-csv"
+    files = [fx / "anies.csv", _nasty(shared, tmp_path / "n.csv"), _nasty(shared, tmp_path / "b.csv", blank=True),
+             fx / "ganjar.csv"]
+    calls = []
+    real = pipeline.ingest_source
+
+    def spy(*a, grouped=False, **kw):
+        calls.append(grouped)
+        return real(*a, grouped=grouped, **kw)
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "ingest_source", spy)
+        if case == "regroup":   # batches of a few rows: the blank line is met after a write
+            mp.setattr(lines, "ARROW_PARSE_BYTES", 1024)
+            mp.setattr(lines, "ARROW_BLOCK_BYTES", 1024)
+        grouped = _tables(files, True, monkeypatch)
+    if case == "regroup":
+        assert calls == [True] + [False] * 4   # the first file (ragged rows) is declined after a batch
+    else:
+        assert calls == [True] * 4
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "GROUP_MAX_FILES", 1)
+        single = _tables(files, True, monkeypatch)
+    assert grouped == single
+    assert len(grouped[3]) == 6   # the two damaged files' bad rows
+    assert [r[0] for r in grouped[0]] == ["tweet-harvest"] * 4
 
 
 def test_ingest_bulk_joined_parse_blocks_equal_row_path(shared, tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """Ingest pipeline: walk inputs, detect formats, map records, quarantine bad rows, and
-upsert canonical rows into the store, one transaction per file.
+upsert canonical rows into the store, one transaction per file (small files of a folder
+several to a transaction, each file still atomic).
 
 Idempotence: posts and accounts are keyed by (platform, post_id) / (platform, account_id);
 re-importing a file changes no post or account (counts keep their greatest value) and only
@@ -13,7 +14,7 @@ import os
 import threading
 import uuid
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -36,6 +37,21 @@ BULK_MIN_BYTES = 256 * 1024
 #: every batch until the transaction commits, about the file's size in memory; larger files
 #: map each batch on a private connection and hand it over as Arrow (memory bounded by a batch).
 STAGE_MAX_BYTES = 256 * 1024**2
+#: Consecutive files of a folder up to this size each are imported several to a transaction
+#: (``GROUP_MAX_BYTES`` and ``GROUP_MAX_FILES`` at most per group): every commit of an
+#: on-disk store costs ~30 ms whatever it holds, which dominated folders of small exports
+#: (100 files of 3,400 tweets: a sixth of the time). Files stay atomic: a group commits
+#: whole or not at all. A file whose bulk path declines before writing anything takes the row
+#: path inside the group; one that would need its own rollback (its bulk path declined after
+#: a batch was written, or it could not be read to the end) rolls the group back, whose files
+#: are then imported one transaction each, as before.
+GROUP_FILE_MAX_BYTES = 8 * 1024**2
+GROUP_MAX_BYTES = 64 * 1024**2
+GROUP_MAX_FILES = 200
+
+
+class _Regroup(Exception):
+    """A file of a group needs a transaction of its own (see ``GROUP_FILE_MAX_BYTES``)."""
 
 
 def _sha256(src: Source) -> str:
@@ -86,8 +102,10 @@ def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
     if src.member is None and not src.path.name.lower().endswith((".gz", ".xz", ".bz2")) \
             and _size(src) <= STAGE_MAX_BYTES:
         ctx.con = store.con   # map and stage each batch where it is written
+    wrote = False
     try:
         for chunk in imp.bulk(src, ctx, imp.name):
+            wrote = True
             _write_chunk(store, chunk, now, import_id, rep)
             if chunk.fallback:
                 b = _Batch(src.name, imp.name, now, import_id)
@@ -96,6 +114,9 @@ def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
                 _flush(store, b, rep)
             if on_progress:
                 on_progress(chunk.rows)
+    except BulkDeclined as e:
+        e.after_write = wrote   # a group's transaction can take the row path only before
+        raise
     finally:
         ctx.con = None
 
@@ -298,9 +319,13 @@ def _record_import(store: Store, import_id: str, file: str, sha: str, fmt: str, 
 def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | None = None,
                   mapping: dict | None = None, platform: str | None = None,
                   on_progress: Callable[[int], None] | None = None,
-                  workers: int | None = None, options: dict | None = None) -> FileReport:
+                  workers: int | None = None, options: dict | None = None,
+                  grouped: bool = False) -> FileReport:
     r"""Import one source in one transaction and return its report (never raises for bad
     content: unreadable files come back with ``error`` set and the store untouched).
+
+    ``grouped``: the caller holds the transaction (several files commit together); a file
+    that would need a rollback of its own raises ``_Regroup`` instead (see `ingest_paths`).
 
     ``workers``: processes that parse a large plain JSON Lines file in parallel (default
     `default_workers`; 1 = serial). ``options``: format options handed to the importer in
@@ -343,7 +368,11 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
         try:
             _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
                          bulk=imp.bulk is not None and _size(src) >= BULK_MIN_BYTES)
-        except BulkDeclined as e:
+        except (BulkDeclined, FileError, OSError, EOFError) as e:
+            if grouped and not (isinstance(e, BulkDeclined) and not getattr(e, "after_write", True)):
+                raise _Regroup(src.name) from e   # what this file wrote cannot be rolled back alone
+            if not isinstance(e, BulkDeclined):
+                raise
             # rolled back: the row path reads the file again and quarantines row by row
             rep.accepted = rep.updated = rep.unchanged = rep.accounts = rep.quarantined = 0
             rep.notes.clear()
@@ -376,14 +405,47 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
     'no/such/file.json: no such file or folder'
     """
     reports = []
-    for src in iter_sources(paths):
-        if isinstance(src, FileError):
-            msg = str(src)
-            reports.append(FileReport(file=msg.split(":", 1)[0], error=msg))
-            continue
+
+    def one(src: Source, grouped: bool = False) -> FileReport:
         cb = (lambda n, _s=src: progress(_s.name, n)) if progress else None
-        reports.append(ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers, options))
+        return ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers, options,
+                             grouped=grouped)
+
+    for group in _groups(iter_sources(paths)):
+        if isinstance(group, FileError):
+            msg = str(group)
+            reports.append(FileReport(file=msg.split(":", 1)[0], error=msg))
+        elif len(group) == 1:
+            reports.append(one(group[0]))
+        else:
+            try:
+                with store.transaction():
+                    done = [one(src, grouped=True) for src in group]
+            except _Regroup:   # rolled back: each file again, in its own transaction
+                done = [one(src) for src in group]
+            reports.extend(done)
     if any(r.error is None for r in reports):
         from suara.store import aggregates
         aggregates.refresh(store)   # the days of the posts these imports observed
     return reports
+
+
+def _groups(sources: Iterable[Source | FileError]) -> Iterator[list[Source] | FileError]:
+    """Consecutive small plain files in groups that share a transaction (see
+    ``GROUP_FILE_MAX_BYTES``); every other source alone, in the given order."""
+    group: list[Source] = []
+    size = 0
+    for src in sources:
+        small = (not isinstance(src, FileError) and src.member is None
+                 and _size(src) <= GROUP_FILE_MAX_BYTES)
+        if group and (not small or size + _size(src) > GROUP_MAX_BYTES
+                      or len(group) >= GROUP_MAX_FILES):
+            yield group
+            group, size = [], 0
+        if small:
+            group.append(src)
+            size += _size(src)
+        else:
+            yield src if isinstance(src, FileError) else [src]
+    if group:
+        yield group
