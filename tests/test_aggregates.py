@@ -99,6 +99,37 @@ def test_analyse_same_with_and_without_aggregates(ws):
     assert with_agg == without
 
 
+def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch):
+    """A complete run notes its queries over the stable tables; the next one reads them on a
+    second connection and its sections take those rows: the document is the one computed
+    without read-ahead."""
+    from suara.store import readahead
+
+    def run():
+        ws.__dict__.pop("_suara_analysis_cache", None)
+        doc = ws.analyse()
+        doc["meta"].pop("timings_s", None)
+        return json.loads(json.dumps(doc, default=str, sort_keys=True))
+    monkeypatch.setenv("SUARA_READ_AHEAD", "0")
+    without = run()
+    queries = ws.store.sql_cache.read_ahead_queries()
+    assert len(queries) >= 3 and all("ibis_cached" not in q and "memtable" not in q for q in queries)
+    monkeypatch.delenv("SUARA_READ_AHEAD")
+    taken = []
+    take = readahead.ReadAhead.take
+
+    def spy(self, sql):
+        rows = take(self, sql)
+        taken.append(rows is not None)
+        return rows
+    monkeypatch.setattr(readahead.ReadAhead, "take", spy)
+    with_ahead = run()
+    assert sum(taken) >= 3, taken
+    assert with_ahead == without
+    # the queries read ahead stay noted for the next run
+    assert set(queries) <= set(ws.store.sql_cache.read_ahead_queries())
+
+
 def test_erasure_keeps_aggregates_consistent(ws):
     s = ws.store
     acc = s.sql("SELECT platform, account_id, sum(mentions) AS n FROM agg_account_daily "

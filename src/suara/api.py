@@ -123,11 +123,14 @@ class Workspace:
         ``detect`` (the default) a writable workspace first brings the incremental detect
         stages the requested sections show (radar for ``alerts``, live sessions for ``live``)
         up to date, so what they show is current."""
-        from suara.analyse.run import analyse_workspace
         from suara.store.aggregates import signature_once
+        from suara.store.readahead import read_ahead
         # the radar, live sessions and the pre-aggregated tables write none of the tables
-        # whose signature tells each of them whether to run: it is read once
-        with signature_once(self.store):
+        # whose signature tells each of them whether to run: it is read once; the last
+        # complete run's queries over the tables nothing here writes start on a second
+        # connection while this one imports the sections and runs the detect steps
+        with signature_once(self.store), read_ahead(self.store, enabled=sections is None):
+            from suara.analyse.run import analyse_workspace
             if detect and not self.read_only:
                 want = set(sections) if sections else {"alerts", "live"}
                 stages = [st for st, sec in (("radar", "alerts"), ("live", "live")) if sec in want]

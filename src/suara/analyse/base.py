@@ -86,9 +86,21 @@ def enriched(ws) -> ibis.Table:
     return views.enriched(ws.store)
 
 
+def _scoped(ws, key, fn):
+    """``fn()`` once per read scope of the store (:meth:`suara.store.Store.scoped`): Ibis
+    expressions are immutable, so the sections of one run share one copy of the common ones
+    instead of building (and validating) the same joins again."""
+    scoped = getattr(ws.store, "scoped", None)
+    return fn() if scoped is None else scoped(("expr",) + key, fn)
+
+
 def account_region(ws) -> ibis.Table:
     """(platform, account_id, region, region_confidence): the exported region when present,
     else the inferred one."""
+    return _scoped(ws, ("account_region",), lambda: _account_region(ws))
+
+
+def _account_region(ws) -> ibis.Table:
     a = ws.store.table("accounts").select("platform", "account_id", "region")
     r = ws.store.table("account_regions").select(
         "platform", "account_id", inferred=ibis._.region, region_confidence=ibis._.confidence)
@@ -102,16 +114,18 @@ def account_region(ws) -> ibis.Table:
 def mentions(ws) -> ibis.Table:
     """One row per (post, candidate mentioned) for the current enrichment version, with the
     post's time, platform, kind, media type, engagement, author and author region."""
+    return _scoped(ws, ("mentions",), lambda: _mentions(ws))
+
+
+def _mentions(ws) -> ibis.Table:
     m = ws.store.table("mentions")
     v = current_version(ws)
     m = m.filter(m.version == (v or "")).drop("version")
     p = posts(ws).select("platform", "post_id", "account_id", "created_at", "kind", "media_type",
                          "likes", "comments", "shares", "views", "is_paid")
     j = m.inner_join(p, ["platform", "post_id"])
-    ar = account_region(ws)
-    return j.left_join(ar, ["platform", "account_id"]).drop(
-        *[c for c in ("platform_right", "account_id_right") if c in
-          j.left_join(ar, ["platform", "account_id"]).columns])
+    j = j.left_join(account_region(ws), ["platform", "account_id"])
+    return j.drop(*[c for c in ("platform_right", "account_id_right") if c in j.columns])
 
 
 def flagged(ws) -> ibis.Table:

@@ -78,9 +78,21 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
         from suara.analyse.base import tz_offset_minutes
         from suara.store import aggregates
         aggregates.ensure(ws.store, tz_offset_minutes(ws.election), ws.election.ballots)
-    with ws.store.reading():   # one read scope: schemas, meta and the data signature looked up once
-        _run(ws, registry, names, options, strict, progress, doc, timings, errors)
     cache = getattr(ws.store, "sql_cache", None)
+    # a complete run notes its queries over the tables nothing here writes: the next one
+    # reads them ahead (suara.store.readahead)
+    recording = cache if sections is None and hasattr(cache, "record") else None
+    if recording is not None:
+        recording.record()
+    try:
+        with ws.store.reading():   # one read scope: schemas, meta and the data signature looked up once
+            _run(ws, registry, names, options, strict, progress, doc, timings, errors)
+    except BaseException:
+        if recording is not None:
+            recording.stop_recording()
+        raise
+    if recording is not None:
+        recording.keep_recording()
     if cache is not None and not getattr(ws.store, "read_only", False):
         cache.save()   # the next run reuses this run's compiled queries
     if "meta" in doc and isinstance(doc["meta"], dict) and not failed(doc["meta"]):

@@ -203,6 +203,17 @@ def _resolve(name_or_path: str | Path) -> tuple[str, str]:
     return f"suara/config/elections/{name_or_path}.yaml", ref.read_text(encoding="utf-8")
 
 
+def safe_load_yaml(text: str):
+    """``yaml.safe_load`` with libyaml's parser when PyYAML has it (the same safe
+    constructors and resolvers; ~5x faster on an election file, which every command reads).
+
+    >>> safe_load_yaml("a: [1, 2.5, x]")
+    {'a': [1, 2.5, 'x']}
+    """
+    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
 def load_election(name_or_path: str | Path = "kaltim-2024") -> Election:
     """Load and validate an election config by builtin name or YAML path.
 
@@ -211,7 +222,7 @@ def load_election(name_or_path: str | Path = "kaltim-2024") -> Election:
     """
     where, text = _resolve(name_or_path)
     try:
-        data = yaml.safe_load(text)
+        data = safe_load_yaml(text)
     except yaml.YAMLError as e:
         raise ConfigError(f"{where}: not valid YAML: {e}") from None
     if not isinstance(data, dict):

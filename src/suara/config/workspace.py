@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from suara.config.election import ConfigError
+from suara.config.election import ConfigError, safe_load_yaml
 
 WORKSPACE_FILE = "suara.yaml"
 
@@ -61,7 +61,7 @@ class WorkspaceConfig(BaseModel):
         if not f.exists():
             return cls()
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            data = safe_load_yaml(f.read_text(encoding="utf-8")) or {}
             return cls.model_validate(data)
         except yaml.YAMLError as e:
             raise ConfigError(f"{f}: not valid YAML: {e}") from None

@@ -26,7 +26,13 @@ def current_version(store) -> str | None:
 
 
 def enriched(store) -> ibis.Table:
-    """Posts left-joined with their current enrichment (one row per post)."""
+    """Posts left-joined with their current enrichment (one row per post); one expression
+    per read scope (:meth:`suara.store.Store.scoped`) where the store has them."""
+    scoped = getattr(store, "scoped", None)
+    return _enriched(store) if scoped is None else scoped(("expr", "enriched"), lambda: _enriched(store))
+
+
+def _enriched(store) -> ibis.Table:
     p = store.table("posts")
     e = store.table("enrichments")
     v = current_version(store)
