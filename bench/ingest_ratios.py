@@ -3,6 +3,7 @@ same run, so that figures compare across machines (and across loads: CPU seconds
 next to wall seconds).
 
     .venv/bin/python bench/ingest_ratios.py [--rows 100000] [--only tweet-harvest,generic] [--repeat 3] [--keep DIR]
+    .venv/bin/python bench/ingest_ratios.py --only twarc2,zeeschuimer      # JSON Lines: row and bulk path
 
 For each family a file of ``--rows`` records is built from the shared fixtures with fresh
 ids (bench/ingest.py's generators; CrowdTangle with a WIB dashboard zone), then:
@@ -13,15 +14,17 @@ duckdb: DuckDB reading the same file into a table (``read_csv_auto``; ``read_jso
         for JSON Lines), in this process: "mem", a table of an in-memory database; "disk",
         a table of a new on-disk database file, committed and closed (what a durable store
         needs at least: Suara writes an on-disk store).
-ratio = suara wall ÷ duckdb wall, against each floor. Rows/s counts the file's records over
-Suara's wall time.
+ratio = suara wall ÷ duckdb wall, against each floor, and suara CPU ÷ the on-disk floor's CPU.
+Rows/s counts the file's records over Suara's wall time. Suara's CPU seconds and peak memory
+are its process's own (``os.wait4``, parallel workers included). The JSON Lines families run
+twice on the same file: the row path (the default) and the bulk path
+(``SUARA_INGEST_JSON_BULK=1``).
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -72,17 +75,24 @@ def gen_tweet_harvest_folder(d: Path, n: int, files: int = 100) -> Path:
     return out
 
 
-FAMILIES = {   # name -> (generator, --format, mapping, DuckDB reader)
+_ZEE_TIKTOK = gen.gen_zeeschuimer("tiktok")
+_JSON_BULK = {"SUARA_INGEST_JSON_BULK": "1"}
+FAMILIES = {   # name -> (generator, --format, mapping, DuckDB reader[, environment])
     "tweet-harvest csv": (gen.gen_tweet_harvest, "auto", None, "csv"),
     "tweet-harvest 100 csv files": (gen_tweet_harvest_folder, "auto", None, "csv"),
     "generic csv (mapping)": (gen.gen_generic, "generic", gen.GENERIC_MAP, "csv"),
     "crowdtangle csv": (gen_crowdtangle, "auto", None, "csv"),
-    "zeeschuimer-tiktok jsonl": (gen.gen_zeeschuimer("tiktok"), "auto", None, "json"),
+    # JSON Lines: the row path (the default) and the opt-in bulk path, on the same file
+    "zeeschuimer-tiktok jsonl": (_ZEE_TIKTOK, "auto", None, "json"),
+    "zeeschuimer-tiktok jsonl, bulk": (_ZEE_TIKTOK, "auto", None, "json", _JSON_BULK),
     "twarc2-flat jsonl": (gen.gen_twarc_flat, "auto", None, "json"),
+    "twarc2-flat jsonl, bulk": (gen.gen_twarc_flat, "auto", None, "json", _JSON_BULK),
 }
 
 
-def _suara(path: Path, ws: Path, fmt: str, mapping) -> tuple[float, float]:
+def _suara(path: Path, ws: Path, fmt: str, mapping, env: dict | None = None) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak RSS MB) of ``suara ingest`` in a fresh process, from its own
+    resource usage (``os.wait4``: the process and the workers it waited for)."""
     import yaml
     subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
     args = [sys.executable, "-m", "suara", "ingest", str(path), "-w", str(ws), "--format", fmt]
@@ -90,12 +100,14 @@ def _suara(path: Path, ws: Path, fmt: str, mapping) -> tuple[float, float]:
         mp = ws / "map.yaml"
         mp.write_text(yaml.safe_dump(mapping), encoding="utf-8")
         args += ["--mapping", str(mp)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0, 1):
+        raise SystemExit(f"suara ingest failed ({p.returncode}): {' '.join(args)}")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
 
 
 def _duckdb(path: Path, kind: str, db: str = ":memory:") -> tuple[float, float]:
@@ -134,24 +146,27 @@ def _rounds(a, d: Path) -> None:
     names = [n for n in FAMILIES if not a.only or any(o.strip() in n for o in a.only.split(","))]
     print(f"{a.rows:,} records per family; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
           "at start (wall times stretch under load; CPU seconds less so)")
-    print(f"{'':26} {'':>6} {'':>8} {'':>6} {'':>8} | {'duckdb in mem':>15} | "
-          f"{'duckdb on disk':>15} | {'ratio to':>13}")
-    print(f"{'family':26} {'MB':>6} {'suara s':>8} {'CPU s':>6} {'rows/s':>8} | {'wall s':>8} "
-          f"{'CPU s':>6} | {'wall s':>8} {'CPU s':>6} | {'mem':>6} {'disk':>6}")
+    print(f"{'':30} {'':>6} {'':>8} {'':>6} {'':>6} {'':>8} | {'duckdb in mem':>15} | "
+          f"{'duckdb on disk':>15} | {'ratio to (wall)':>13} | {'(CPU)':>6}")
+    print(f"{'family':30} {'MB':>6} {'suara s':>8} {'CPU s':>6} {'RSS MB':>6} {'rows/s':>8} | {'wall s':>8} "
+          f"{'CPU s':>6} | {'wall s':>8} {'CPU s':>6} | {'mem':>6} {'disk':>6} | {'disk':>6}")
+    made: dict = {}
     for name in names:
-        make, fmt, mapping, kind = FAMILIES[name]
-        sub = d / name.split()[0]
+        make, fmt, mapping, kind, *env = FAMILIES[name]
+        sub = d / name.split()[0].rstrip(",")
         sub.mkdir(exist_ok=True)
-        path = make(sub, a.rows)
+        if make not in made:   # the row and the bulk family of a format read the same file
+            made[make] = make(sub, a.rows)
+        path = made[make]
         for _ in range(a.repeat):
             shutil.rmtree(sub / "ws", ignore_errors=True)
             floor, floor_cpu = _duckdb(path, kind)
             disk, disk_cpu = _duckdb(path, kind, str(sub / "floor.duckdb"))
-            wall, cpu = _suara(path, sub / "ws", fmt, mapping)
+            wall, cpu, rss = _suara(path, sub / "ws", fmt, mapping, env[0] if env else None)
             size = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
-            print(f"{name:26} {size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {a.rows / wall:8,.0f} | "
+            print(f"{name:30} {size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {rss:6.0f} {a.rows / wall:8,.0f} | "
                   f"{floor:8.2f} {floor_cpu:6.2f} | {disk:8.2f} {disk_cpu:6.2f} | {wall / floor:5.1f}x "
-                  f"{wall / disk:5.1f}x", flush=True)
+                  f"{wall / disk:5.1f}x | {cpu / max(disk_cpu, 1e-9):5.1f}x", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

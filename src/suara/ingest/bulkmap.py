@@ -27,7 +27,7 @@ from suara.ingest.base import (_MOJIBAKE_MARKS, BulkChunk, ImportContext, RowErr
                                extract_hashtags, extract_links, extract_mentions, repair_mojibake)
 from suara.ingest.lines import iter_csv_arrow, row_numbers
 
-__all__ = ["bulk_csv", "entity_sql", "clean_sql", "dedup_sql", "mentions_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
+__all__ = ["bulk_csv", "run_bulk", "entity_sql", "clean_sql", "dedup_sql", "mentions_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
            "WS_RE2", "strip_ok", "lit"]
 
 # The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
@@ -123,13 +123,20 @@ def clean_sql(h: str, m: str, l: str) -> dict[str, str]:
 
 def _fill_entities(con) -> None:
     """Hashtags/mentions/links the query left NULL (rows of ``_bulk_out`` marked ``_uni``),
-    by the Python patterns (and the media type that depends on links)."""
+    by the Python patterns (and the media type that depends on links). Tags and mentions a
+    format lists itself that hold non-ASCII characters (``_hraw``/``_mraw``: the values as
+    listed) are lower-cased by Python, whose case mapping DuckDB's does not always match."""
     names = {r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()}
     if "_uni" not in names:
         return
     has0 = "_links0" in names
-    rest = con.execute(f"""SELECT _row, text, hashtags, mentions, links, media_type{', _links0' if has0 else ''}
-        FROM _bulk_out WHERE _plain AND coalesce(_uni, false) ORDER BY _row""").fetchall()
+    # items of one row (a tweet and the originals it embeds) are told apart by ``_ord``
+    ordc = "_ord" if "_ord" in names else "0"
+    raw = [c if c in names else f"CAST(NULL AS VARCHAR[]) AS {c}" for c in ("_hraw", "_mraw")]
+    also = "".join(f" OR {c} IS NOT NULL" for c in ("_hraw", "_mraw") if c in names)
+    rest = con.execute(f"""SELECT _row, text, hashtags, mentions, links, media_type, {ordc} AS _o, {', '.join(raw)}
+               {', _links0' if has0 else ''}
+        FROM _bulk_out WHERE _plain AND (coalesce(_uni, false){also}) ORDER BY _row, _o""").fetchall()
     if not rest:
         return
     rows = [r[0] for r in rest]
@@ -137,21 +144,28 @@ def _fill_entities(con) -> None:
     cols = {}
     for i, (name, fn, mark) in enumerate((("hashtags", extract_hashtags, "#"), ("mentions", extract_mentions, "@"),
                                           ("links", extract_links, "://")), start=2):
-        cols[name] = [r[i] if r[i] is not None else (fn(t) if isinstance(t, str) and mark in t else [])
+        listed = 7 + i - 2 if name != "links" else None   # the _hraw / _mraw column
+        cols[name] = [r[i] if r[i] is not None else
+                      list(dict.fromkeys(x.lower() for x in r[listed])) if listed and r[listed] is not None else
+                      (fn(t) if isinstance(t, str) and mark in t else [])
                       for r, t in zip(rest, text)]
     media = [r[5] for r in rest]
+    ords = [r[6] for r in rest]
+    rest = [(*r[:6], r[9]) if has0 else r for r in rest]   # _links0 at 6, as the code below reads it
     if has0:   # links the format lists first, then those of the text
         links = [None if r[6] is None else (r[6] + [x for x in extract_links(t) if x not in r[6]])
                  for r, t in zip(rest, text)]
         cols["links"] = [v if v is not None else r[4] for v, r in zip(links, rest)]
     else:
         media = [m or ("link" if lk else "text") for m, lk in zip(media, cols["links"])]
-    con.execute("""UPDATE _bulk_out SET hashtags = f.hashtags, mentions = f.mentions, links = f.links,
+    con.execute(f"""UPDATE _bulk_out SET hashtags = f.hashtags, mentions = f.mentions, links = f.links,
                    media_type = f.media_type
-        FROM (SELECT unnest(CAST(? AS BIGINT[])) AS _row, unnest(CAST(? AS VARCHAR[][])) AS hashtags,
+        FROM (SELECT unnest(CAST(? AS BIGINT[])) AS _row, unnest(CAST(? AS BIGINT[])) AS _o,
+                     unnest(CAST(? AS VARCHAR[][])) AS hashtags,
                      unnest(CAST(? AS VARCHAR[][])) AS mentions, unnest(CAST(? AS VARCHAR[][])) AS links,
                      unnest(CAST(? AS VARCHAR[])) AS media_type) f
-        WHERE _bulk_out._row = f._row""", [rows, cols["hashtags"], cols["mentions"], cols["links"], media])
+        WHERE _bulk_out._row = f._row AND {'_bulk_out._ord' if ordc == '_ord' else '0'} = f._o""",
+                [rows, ords, cols["hashtags"], cols["mentions"], cols["links"], media])
 
 
 def _no_mojibake(con, batch, first: int) -> None:
@@ -255,8 +269,44 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
              raw: Callable[[dict], object] | None = None, setup: Callable | None = None,
              delimiter: str | None = None) -> Iterator[BulkChunk]:
     """Run ``query(columns)`` over each Arrow batch of the CSV and yield `BulkChunk` s (see
-    the module doc). ``raw`` turns a row dict (cells already repaired as `iter_csv` does)
-    into the record ``map`` takes; ``setup(con)`` may declare (temporary) macros.
+    the module doc and `run_bulk`). ``raw`` turns a row dict (cells already repaired as
+    `iter_csv` does) into the record ``map`` takes; ``setup(con)`` may declare (temporary)
+    macros."""
+    import pyarrow as pa
+
+    def batches():
+        for first, batch in _prefetch(iter_csv_arrow(source, delimiter)):
+            b = pa.Table.from_batches([batch.append_column("_row", row_numbers(first, batch.num_rows))])
+            yield first, b, batch
+
+    def records(batch, first: int, back: list[int]) -> dict[int, object]:
+        rows = batch.to_pylist()
+        out = {}
+        for r in back:
+            cells = rows[r - first]
+            if any(cells.values()):   # blank lines are skipped, as in iter_csv
+                row = {k: repair_mojibake(v) for k, v in cells.items()}
+                out[r] = raw(row) if raw else row
+        return out
+
+    yield from run_bulk(ctx, imp, batches(), query, records, setup, after=_no_mojibake)
+
+
+def run_bulk(ctx: ImportContext, imp, batches: Iterator, query: Callable[[set[str]], str],
+             records: Callable, setup: Callable | None = None,
+             after: Callable | None = None, chunk_rows: int = 8192) -> Iterator[BulkChunk]:
+    """The shared driver: for each ``(first, table, payload)`` of ``batches`` (``table``: an
+    Arrow table with ``_row``, registered as ``_b``), run ``query(columns)`` (built from the
+    first table's columns) into ``_bulk_out`` and yield a `BulkChunk` (DuckDB's threads share
+    a batch by slices of ``chunk_rows`` rows). ``records(payload,
+    first, rows)`` gives the raw record ``map`` takes for each row number handed back (a row
+    left out is skipped: a blank line); ``after(con, payload, first)`` may mark more rows not
+    plain before the hand-back.
+
+    The query may give several items per row (a tweet and the originals it embeds): they
+    share ``_row`` and are ordered by ``_ord``; a row goes back whole. The account of an item
+    is keyed by ``acc_account_id`` when the query gives it (NULL: no account), else by the
+    post's ``account_id``.
 
     On the store's connection (``ctx.con``) each batch is mapped into the temporary table
     ``_bulk_out`` and the chunk names the relations ``_bulk_posts`` and ``_bulk_acc``: the
@@ -274,70 +324,75 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
     if setup:
         setup(con)
     try:
-        sql, cols = None, None
-        for first, batch in _prefetch(iter_csv_arrow(source, delimiter)):
+        sql = None
+        for first, b, payload in batches:
             if sql is None:
-                cols = set(batch.schema.names)
-                sql = query(cols)
-            b = pa.Table.from_batches([batch.append_column("_row", row_numbers(first, batch.num_rows))])
+                sql = query(set(b.schema.names) - {"_row"})
             # zero-copy slices: DuckDB scans an Arrow table in parallel by its record batches
-            con.register("_b", pa.Table.from_batches(b.to_batches(max_chunksize=8192), b.schema))
+            con.register("_b", pa.Table.from_batches(b.to_batches(max_chunksize=chunk_rows), b.schema))
             try:   # NULL _plain: not vouched for
                 con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk_out AS SELECT * REPLACE "
                             f"(coalesce(_plain, false) AS _plain) FROM ({sql})")
             finally:
                 con.unregister("_b")
             names = [r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()]
-            if "_moj" in names:
-                _no_mojibake(con, batch, first)
+            multi = "_ord" in names
+            order = "_row, _ord" if multi else "_row"
+            akey = "acc_account_id" if "acc_account_id" in names else "account_id"
+            if after and "_moj" in names:
+                after(con, payload, first)
+            if multi:   # a row is plain only when all its items are
+                con.execute("""UPDATE _bulk_out SET _plain = false WHERE _row IN
+                               (SELECT _row FROM _bulk_out WHERE NOT _plain)""")
             fallback = []
-            back = [r[0] for r in con.execute("SELECT _row FROM _bulk_out WHERE NOT _plain ORDER BY _row").fetchall()]
+            back = [r[0] for r in con.execute(
+                "SELECT DISTINCT _row FROM _bulk_out WHERE NOT _plain ORDER BY _row").fetchall()]
             if back:
-                rows = batch.to_pylist()
-
-                def rec(r):
-                    row = {k: repair_mojibake(v) for k, v in rows[r - first].items()}
-                    return raw(row) if raw else row
-                # blank lines are skipped, as in iter_csv
-                fallback = [(r, rec(r)) for r in back if any(rows[r - first].values())]
+                recs = records(payload, first, back)
+                fallback = [(r, recs[r]) for r in back if r in recs]
                 pk, ak = _keys_of(imp, ctx, fallback)
                 # plain rows sharing a key with a row handed back go back too (transitively)
                 while pk or ak:
                     keys = "(SELECT unnest(CAST(? AS VARCHAR[])) AS p, unnest(CAST(? AS VARCHAR[])) AS i)"
-                    hit = con.execute(f"""SELECT _row, platform, post_id, account_id FROM _bulk_out
+                    hit = con.execute(f"""SELECT _row, platform, post_id, {akey} FROM _bulk_out
                         WHERE _plain AND (EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = post_id)
-                           OR EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = account_id))""",
+                           OR EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = {akey}))""",
                                       [[k[0] for k in pk], [k[1] for k in pk],
                                        [k[0] for k in ak], [k[1] for k in ak]]).fetchall()
                     if not hit:
                         break
-                    pk = {(h[1], h[2]) for h in hit}
-                    ak = {(h[1], h[3]) for h in hit if h[3] is not None}
-                    more = sorted(h[0] for h in hit)
+                    more = sorted({h[0] for h in hit})
                     _not_plain(con, more)
-                    fallback += [(r, rec(r)) for r in more]
+                    # every item of a row handed back is mapped by the row path: its keys too
+                    hit = con.execute(f"SELECT platform, post_id, {akey} FROM _bulk_out WHERE list_contains(?, _row)",
+                                      [more]).fetchall()
+                    pk = {(h[0], h[1]) for h in hit}
+                    ak = {(h[0], h[2]) for h in hit if h[2] is not None}
+                    recs = records(payload, first, more)
+                    fallback += [(r, recs[r]) for r in more if r in recs]
                 fallback.sort(key=lambda x: x[0])
             _fill_entities(con)
-            acc_cols = [c for c in names if c.startswith("acc_")]
+            acc_cols = [c for c in names if c.startswith("acc_") and c != "acc_account_id"]
             aggs = ", ".join(
                 (f"max({c}) AS \"{c[4:]}\"" if c[4:] in _MONOTONE else
-                 f"first({c} ORDER BY _row) FILTER (WHERE {c} IS NOT NULL) AS \"{c[4:]}\"") for c in acc_cols)
+                 f"first({c} ORDER BY {order}) FILTER (WHERE {c} IS NOT NULL) AS \"{c[4:]}\"") for c in acc_cols)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE _bulk_acc AS
-                SELECT platform, account_id{', ' if aggs else ''}{aggs},
+                SELECT platform, _akey AS account_id{', ' if aggs else ''}{aggs},
                        min(_seen) AS first_seen, max(_seen) AS last_seen,
-                       first(_seen ORDER BY _row) IS NULL AS _now
-                FROM (SELECT *, created_at AS _seen FROM _bulk_out WHERE _plain)
-                WHERE account_id IS NOT NULL GROUP BY platform, account_id""")
-            drop = [c for c in ("_plain", "_uni", "_moj", "_links0", *acc_cols) if c in names]
-            # ``_row`` stays: a key met twice in the batch keeps its first values in file order
+                       first(_seen ORDER BY {order}) IS NULL AS _now
+                FROM (SELECT *, created_at AS _seen, {akey} AS _akey FROM _bulk_out WHERE _plain)
+                WHERE _akey IS NOT NULL GROUP BY platform, _akey""")
+            drop = [c for c in ("_plain", "_uni", "_moj", "_links0", "_hraw", "_mraw", "acc_account_id", *acc_cols)
+                    if c in names]
+            # ``_row`` (and ``_ord``) stay: a key met twice in the batch keeps its first values in file order
             con.execute(f"""CREATE OR REPLACE TEMP VIEW _bulk_posts AS
                 SELECT * EXCLUDE ({', '.join(drop)}) FROM _bulk_out WHERE _plain""")
             if own:
-                posts = con.sql("SELECT * FROM _bulk_posts ORDER BY _row").to_arrow_table()
+                posts = con.sql(f"SELECT * FROM _bulk_posts ORDER BY {order}").to_arrow_table()
                 accounts = con.sql("SELECT * FROM _bulk_acc").to_arrow_table()
             else:
                 posts, accounts = "_bulk_posts", "_bulk_acc"
-            yield BulkChunk(posts=posts, accounts=accounts, fallback=fallback, rows=batch.num_rows)
+            yield BulkChunk(posts=posts, accounts=accounts, fallback=fallback, rows=b.num_rows)
     finally:
         for stmt in ("DROP VIEW IF EXISTS _bulk_posts", "DROP TABLE IF EXISTS _bulk_acc",
                      "DROP TABLE IF EXISTS _bulk_out"):

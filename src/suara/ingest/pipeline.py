@@ -88,6 +88,21 @@ class _Hasher:
         return self._sha  # type: ignore[return-value]
 
 
+def json_bulk_enabled() -> bool:
+    """Whether large JSON Lines files take their importer's bulk path (``SUARA_INGEST_JSON_BULK=1``).
+    Off by default: on twarc2 and Zeeschuimer exports the row path (orjson, parallel
+    processes) measured faster than the exact bulk query (docs/ingest.md)."""
+    return os.environ.get("SUARA_INGEST_JSON_BULK", "") == "1"
+
+
+def _bulk_wanted(imp, src: Source) -> bool:
+    """The importer's bulk path is used: it has one, the file is large enough, and (JSON
+    Lines) it is enabled."""
+    if imp.bulk is None or _size(src) < BULK_MIN_BYTES:
+        return False
+    return not getattr(imp, "json_lines", False) or json_bulk_enabled()
+
+
 def _size(src: Source) -> int:
     try:
         return src.path.stat().st_size
@@ -367,7 +382,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
         sha = _Hasher(src)   # hashed alongside the import, recorded with it
         try:
             _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
-                         bulk=imp.bulk is not None and _size(src) >= BULK_MIN_BYTES)
+                         bulk=_bulk_wanted(imp, src))
         except (BulkDeclined, FileError, OSError, EOFError) as e:
             if grouped and not (isinstance(e, BulkDeclined) and not getattr(e, "after_write", True)):
                 raise _Regroup(src.name) from e   # what this file wrote cannot be rolled back alone

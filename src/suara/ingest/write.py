@@ -335,7 +335,7 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
         # a view: the rows are read where the bulk path staged them, never copied
         con.execute(f"""CREATE OR REPLACE TEMP VIEW _in_bulk AS
             SELECT {_conform_sql("posts", have, {"ingested_at": stamp})}, {obs_at} AS _obs_at
-                   {', _row' if '_row' in have else ''}
+                   {', _row' if '_row' in have else ''}{', _ord' if '_ord' in have else ''}
             FROM "{posts}" """)
         try:
             n = con.execute("SELECT count(*) FROM _in_bulk").fetchall()[0][0]
@@ -393,7 +393,7 @@ def _dedup_posts(con, posts: str) -> str:
     ``_row`` when the relation has it, else by its scan order). A view, not a table: a table
     made inside the import's transaction would hold its rows until the commit."""
     have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
-    order = " ORDER BY _row" if "_row" in have else ""
+    order = (" ORDER BY _row, _ord" if "_ord" in have else " ORDER BY _row") if "_row" in have else ""
     agg = []
     for c in columns("posts"):
         if c in ("platform", "post_id"):

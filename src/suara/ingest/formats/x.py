@@ -358,13 +358,18 @@ class Twarc2Flat(Importer):
                 items.append(Item(post=rp, account=map_v2_user(ra) if ra else None))
         return items
 
+    def bulk(self, source: Source, ctx: ImportContext, fmt: str) -> Iterator[BulkChunk]:
+        """Vectorised ``map`` for large files: each batch of lines is parsed and mapped by one
+        DuckDB query (`suara.ingest.formats.x_bulk`); lines it cannot vouch for go to ``map``."""
+        from suara.ingest.bulkjson import bulk_jsonl
+        from suara.ingest.formats.x_bulk import twarc_flat_sql
+        yield from bulk_jsonl(source, ctx, self, lambda cols: twarc_flat_sql(fmt, source.name))
+
 
 _TH_REQUIRED = {"full_text", "tweet_url"}
 _TH_ALL = ("created_at", "id_str", "full_text", "quote_count", "reply_count", "retweet_count",
            "favorite_count", "user_id_str", "conversation_id_str", "username", "tweet_url",
            "in_reply_to_screen_name", "image_url", "location")
-# the status-URL pattern of `_STATUS`, in RE2 syntax for DuckDB
-_STATUS_RE2 = r"(?i)(?:twitter|x)\.com/(?:[^/\s]+|i/web)/status(?:es)?/(\d{1,25})"
 # the status URL of a plain tweet-harvest row: the scraper's own shape, on which `_STATUS`
 # finds the id after "/status/" and `map` the handle before it (split on "/" in SQL)
 _TH_URL_RE2 = r"https://(?:twitter|x)\.com/[A-Za-z0-9_]{1,50}/status/[0-9]{1,25}"

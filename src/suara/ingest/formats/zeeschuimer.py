@@ -512,5 +512,13 @@ class Zeeschuimer(Importer):
             it.observed_at = observed
         return items
 
+    def bulk(self, source: Source, ctx: ImportContext, fmt: str):
+        """Vectorised ``map`` for large files: each batch of lines is parsed and mapped by one
+        DuckDB query (`suara.ingest.formats.zeeschuimer_bulk`: TikTok videos); every other
+        line goes to ``map``."""
+        from suara.ingest.bulkjson import bulk_jsonl
+        from suara.ingest.formats.zeeschuimer_bulk import zeeschuimer_sql
+        yield from bulk_jsonl(source, ctx, self, lambda cols: zeeschuimer_sql(fmt, source.name))
+
 
 IMPORTERS = [Zeeschuimer]
