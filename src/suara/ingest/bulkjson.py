@@ -166,8 +166,8 @@ def iter_jsonl_arrow(source: Source) -> Iterator[tuple[int, object, tuple]]:
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.jsonl"
     >>> _ = p.write_bytes(b'{"a": 1}\n\n{"a": 2}')
-    >>> [(n, t.to_pydict()) for n, t, _ in iter_jsonl_arrow(Source(p))]
-    [(1, {'line': ['{"a": 1}\n', '\n', '{"a": 2}'], '_row': [1, 2, 3]})]
+    >>> [(n, t.to_pydict()) for n, t, _ in iter_jsonl_arrow(Source(p))]   # the last line has no line end
+    [(1, {'line': ['{"a": 1}\n', '\n'], '_row': [1, 2]}), (3, {'line': ['{"a": 2}'], '_row': [3]})]
     """
     try:
         f = source.open()

@@ -1,18 +1,21 @@
-"""The shared driver of the importers' vectorised (bulk) paths over CSV files.
+"""The shared driver of the importers' vectorised (bulk) paths (`run_bulk`), its CSV front
+(`bulk_csv`; the JSON Lines front is `suara.ingest.bulkjson.bulk_jsonl`) and the SQL helpers
+the bulk queries share.
 
-An importer's bulk path gives one DuckDB query that maps a batch of raw CSV rows (the view
-``_b``: the header's columns as strings plus ``_row``, the row number of `iter_csv`) to
-canonical posts, with ``_plain`` saying whether the row is a case the query maps exactly as
-the importer's ``map`` would, ``_uni`` whether the text needs Python's entity patterns, and
-account columns prefixed ``acc_``. `bulk_csv` runs it batch by batch (bounded memory) and
-hands back `BulkChunk` s:
+An importer's bulk path gives one DuckDB query that maps a batch of raw records (the view
+``_b``: for a CSV the header's columns as strings, for JSON Lines the line text, plus
+``_row``, the row number of the row reader) to canonical posts, with ``_plain`` saying
+whether the row is a case the query maps exactly as the importer's ``map`` would, ``_uni``
+whether the text needs Python's entity patterns, and account columns prefixed ``acc_``.
+`run_bulk` runs it batch by batch (bounded memory) and hands back `BulkChunk` s:
 
 * rows that are not plain go back to ``map`` (the row path), with the raw record the row
   reader would have yielded, so their values, quarantine, field and row are the row path's;
 * a plain row sharing a post or account key with such a row goes back as well (transitively),
   so that every key is merged by one path only, exactly as the row path merges it;
 * hashtags, mentions and links left NULL by the query (texts with non-ASCII letters, digits
-  or spaces, where RE2's classes are not Python's) are filled by the Python patterns.
+  or spaces, where RE2's classes are not Python's) are filled by the Python patterns, and
+  tags a format lists in other scripts are lower-cased by Python (``_hraw``/``_mraw``).
 
 Accounts are merged per batch as the row path merges them: the first non-NULL value in row
 order, the greatest count (followers, following, post_count), first/last seen from the
