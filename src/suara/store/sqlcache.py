@@ -235,7 +235,9 @@ class SqlCache:
             if (ahead is None and rec is None) or params or kwargs:
                 return relation_(expr, params=params, limit=limit, **kwargs)
             # Ibis' own steps (ibis.backends.duckdb.Backend._to_duckdb_relation)
-            backend._run_pre_execute_hooks(expr)
+            plain, stable = _sources(backend, expr)
+            if not plain:
+                backend._run_pre_execute_hooks(expr)
             table_expr = expr.as_table()
             sql = backend.compile(table_expr, limit=limit)
             if table_expr.schema().geospatial:
@@ -247,7 +249,7 @@ class SqlCache:
                         rec.append((sql, float("inf")))
                     return _Ready(rows, lambda: backend.con.sql(sql))
             rel = backend.con.sql(sql)
-            if rec is not None and _stable(table_expr):
+            if rec is not None and stable:
                 return _Timed(rel, lambda dt: rec.append((sql, dt)))
             return rel
 
@@ -268,7 +270,9 @@ class SqlCache:
             import sqlglot as sg
             import sqlglot.expressions as sge
             dialect, quoted = backend.dialect, backend.compiler.quoted
-            backend._run_pre_execute_hooks(expr)
+            plain, stable = _sources(backend, expr)
+            if not plain:
+                backend._run_pre_execute_hooks(expr)
             query = backend.compile(expr)
             ahead, rec = self._mine()
             rows = ahead.take(query) if ahead is not None else None
@@ -288,24 +292,28 @@ class SqlCache:
                         cur.execute(f'{into} SELECT * FROM "{view}"').fetchall()
                     finally:
                         cur.unregister(view)
-                if rec is not None and (rows is not None or _stable(expr)):
+                if rec is not None and (rows is not None or stable):
                     rec.append((query, float("inf") if rows is not None else time.perf_counter() - t0))
             return backend.table(name, database=("temp", "main"))
 
         return create_cached_table
 
 
-def _stable(expr) -> bool:
-    """Whether ``expr`` reads only canonical tables that `suara analyse` never writes."""
+def _sources(backend, expr) -> tuple[bool, bool]:
+    """(whether Ibis' pre-execute hooks have nothing to do for ``expr`` — it reads database
+    tables only: no in-memory table, UDF, geospatial operation or record-batch reader —,
+    whether it reads only canonical tables that `suara analyse` never writes), from one walk
+    of its graph instead of the hooks' four."""
     from ibis.expr import operations as ops
 
     from suara.store.readahead import STABLE_TABLES
-    op = expr.op()
-    if op.find(getattr(ops, "SQLQueryResult", ())) or op.find(getattr(ops, "SQLStringView", ())):
-        return False
-    tables = op.find(ops.PhysicalTable)
-    return bool(tables) and all(type(t) is ops.DatabaseTable and t.name in STABLE_TABLES
-                                and not t.namespace.catalog and not t.namespace.database for t in tables)
+    found = expr.op().find((ops.PhysicalTable, ops.SQLQueryResult, ops.SQLStringView, ops.ScalarUDF,
+                            ops.GeoSpatialUnOp, ops.GeoSpatialBinOp))
+    plain = (not getattr(backend, "_record_batch_readers_consumed", None)
+             and all(type(n) is ops.DatabaseTable for n in found))
+    stable = plain and bool(found) and all(n.name in STABLE_TABLES and not n.namespace.catalog
+                                           and not n.namespace.database for n in found)
+    return plain, stable
 
 
 class _Ready:
