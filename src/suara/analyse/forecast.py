@@ -425,5 +425,4 @@ class Forecast(Section):
         return blocks
 
 
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
+_p = formats.percent_cell

@@ -149,6 +149,16 @@ def percent(v: Any, lang: str | None = None, digits: int = 1) -> str:
     return format_percent(x, format=_pattern(digits, pct=True), locale=locale_of(lang))
 
 
+def percent_cell(v: Any, lang: str | None = None) -> str:
+    """A share as `percent` shows it when it is a number, else an empty cell (a section's
+    table cell with no share to show, rather than a dash).
+
+    >>> percent_cell(0.5, "en"), percent_cell(None)
+    ('50.0%', '')
+    """
+    return percent(v, lang) if isinstance(v, (int, float)) else ""
+
+
 def signed(v: Any, lang: str | None = None, digits: int = 2) -> str:
     """A number with its sign: ``+0,25`` / ``-0.10``."""
     from babel.numbers import format_decimal

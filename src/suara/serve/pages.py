@@ -53,8 +53,7 @@ class _Pages(Mapping):
 PAGES: Mapping[str, list[str]] = _Pages()
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
+_num = formats.number
 
 
 def _pct(v: Any) -> str:

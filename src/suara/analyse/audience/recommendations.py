@@ -231,16 +231,9 @@ def recommendations_section(ws, top: int = 20, per_segment: int = 3) -> dict[str
 
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
-
-
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
-
-
-def _signed(v: Any) -> str:
-    return formats.signed(v)
+_num = formats.number
+_p = formats.percent_cell
+_signed = formats.signed
 
 
 @register

@@ -255,16 +255,9 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
 
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
-
-
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
-
-
-def _signed(v: Any) -> str:
-    return formats.signed(v)
+_num = formats.number
+_p = formats.percent_cell
+_signed = formats.signed
 
 
 @register

@@ -225,8 +225,7 @@ def _issue_names(p: dict, election, lang: str) -> dict:
     return {**p, "issues": [names.get(i, i) for i in p.get("issues") or []]}
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
+_num = formats.number
 
 
 def _web(eng: dict, t: dict, e) -> list[dict]:

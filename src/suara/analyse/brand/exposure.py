@@ -92,8 +92,7 @@ def _num(v: Any) -> str:
     return formats.integer(v) if isinstance(v, int) else ("" if v is None else str(v))
 
 
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
+_p = formats.percent_cell
 
 
 @register

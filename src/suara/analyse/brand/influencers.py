@@ -195,8 +195,7 @@ def _toward(d: dict) -> str:
                      if v.get("sentiment") is not None)
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
+_num = formats.number
 
 
 @register

@@ -269,5 +269,4 @@ def _pct(v: Any) -> str:
     return formats.percent(v)
 
 
-def _signed(v: Any) -> str:
-    return formats.signed(v)
+_signed = formats.signed

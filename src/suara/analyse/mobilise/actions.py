@@ -500,12 +500,8 @@ def volunteer_leaderboard(ws, top: int = 20) -> pd.DataFrame:
     return df[cols].head(top).reset_index(drop=True)
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
-
-
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
+_num = formats.number
+_p = formats.percent_cell
 
 
 @register

@@ -94,12 +94,8 @@ def enthusiasm_section(ws, weeks: int = 8, min_accounts: int = 5) -> dict[str, A
 
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
-
-
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
+_num = formats.number
+_p = formats.percent_cell
 
 
 @register

@@ -184,12 +184,8 @@ def live_section(ws) -> dict[str, Any]:
 
 
 
-def _num(v: Any) -> str:
-    return formats.number(v)
-
-
-def _p(v: Any) -> str:
-    return formats.percent(v) if isinstance(v, (int, float)) else ""
+_num = formats.number
+_p = formats.percent_cell
 
 
 @register
