@@ -35,8 +35,12 @@ JSONL_BATCH_BYTES = 32 * 1024**2
 # JSON the row path refuses but yyjson takes: a trailing comma, nan/inf in any case (the
 # standard library takes only NaN, Infinity, -Infinity, which the queries never read as
 # values either); a NUL escape (DuckDB strings and Python's may differ there)
-_LENIENT_RE2 = (r",[ \t\r\n]*[\]}]|[:,\[][ \t\r\n]*-?(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)"
-                r"[ \t\r\n]*[,\]}]")
+_WS = r"[ \t\r\n]*"
+_NAN_INF = _WS + r"-?(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)" + _WS + r"[,\]}]"
+#: one pattern per first character (RE2 skips ahead to a literal first character; a first
+#: character class made the scan three times slower)
+_LENIENT_RE2S = (r"," + _WS + r"[\]}]", ":" + _NAN_INF, "," + _NAN_INF, r"\[" + _NAN_INF)
+_LENIENT_RE2 = "|".join(_LENIENT_RE2S)
 
 #: Timestamps of the APIs' ISO shape (``2021-04-08T15:07:30.000Z``), as a JSON string
 _ISO_Z_RE2 = (r'"[0-9]{4}-(0[1-9]|1[0-2])-[0-3][0-9]T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]'
@@ -49,7 +53,8 @@ def strict_sql(line: str = "line", keys: str | None = None) -> str:
     ``keys``: a column holding the line's ``json_keys`` when the query has it). Only for
     lines DuckDB parsed (``json_keys`` fails on others)."""
     nodup = f"len({keys}) = list_unique({keys})" if keys else f"_nodup({line})"
-    return (f"(starts_with({line}, '{{') AND NOT regexp_matches({line}, '{_LENIENT_RE2}') "
+    lenient = " OR ".join(f"regexp_matches({line}, '{p}')" for p in _LENIENT_RE2S)
+    return (f"(starts_with({line}, '{{') AND NOT ({lenient}) "
             f"AND NOT contains({line}, '\\u0000') AND {nodup})")
 
 

@@ -49,13 +49,14 @@ def twarc_flat_sql(fmt: str, file: str) -> str:
     return f"""
     WITH b AS (
       SELECT _row, line, try(json_transform(line, '{_ROOT}')) AS j FROM _b),
-    m0 AS (
+    -- (materialised: read twice below, and DuckDB would otherwise parse every line twice)
+    m0 AS MATERIALIZED (
       SELECT _row, j, coalesce(CASE WHEN j IS NOT NULL THEN {strict_sql('line')} END, false) AS _ok0 FROM b),
     rl AS (
       SELECT _row, {_arr('j.referenced_tweets', '["JSON"]')} AS l FROM m0 WHERE _ok0),
     rf AS (
       SELECT _row, unnest(range(1, len(l) + 1)) AS _ord, unnest(l) AS rj FROM rl),
-    r AS (
+    r AS MATERIALIZED (
       SELECT _row, _ord, rj, try(json_transform(rj, '{_ROOT}')) AS j, json_keys(rj) AS k
       FROM rf WHERE starts_with(rj, '{{')),
     -- the references of a line: all objects, none with a duplicate key (read once, here)

@@ -21,13 +21,15 @@ from suara.ingest.bulkmap import HASHTAG_RE2, LINK_RE2, clean_sql, extract_sql, 
 
 __all__ = ["zeeschuimer_sql"]
 
-_ENV = '{"source_platform":"JSON","timestamp_collected":"JSON","data":"JSON"}'
 _VIDEO = ('{"id":"JSON","desc":"JSON","createTime":"JSON","author":"JSON","stats":"JSON","statsV2":"JSON",'
           '"authorStats":"JSON","authorStatsV2":"JSON","challenges":"JSON","textExtra":"JSON","imagePost":"JSON",'
           '"liveRoomInfo":"JSON","isLive":"JSON","video":"JSON","isAd":"JSON","locationCreated":"JSON"}')
 _AUTHOR = '{"id":"JSON","uniqueId":"JSON","nickname":"JSON","signature":"JSON","verified":"JSON"}'
 _STATS = '{"diggCount":"JSON","commentCount":"JSON","shareCount":"JSON","playCount":"JSON","collectCount":"JSON"}'
 _ASTATS = '{"followerCount":"JSON","followingCount":"JSON","videoCount":"JSON"}'
+# the envelope and the video read in one parse of the line (a ``data`` that is no object
+# gives no id, so no plain row)
+_ENV = '{"source_platform":"JSON","timestamp_collected":"JSON","data":' + _VIDEO + '}'
 
 
 
@@ -63,16 +65,16 @@ def zeeschuimer_sql(fmt: str, file: str) -> str:
     WITH b AS (
       SELECT _row, line, try(json_transform(line, '{_ENV}')) AS env FROM _b),
     e0 AS (
-      SELECT _row, line, env, CASE WHEN env IS NOT NULL THEN json_keys(line) END AS k FROM b),
+      -- the keys of the line and of its data, in one parse
+      SELECT _row, line, env, CASE WHEN env IS NOT NULL THEN json_keys(line, ['$', '$.data']) END AS kk FROM b),
     e AS (
-      SELECT _row, env, k, coalesce(CASE WHEN env IS NOT NULL THEN {strict_sql('line', 'k')} END, false) AS _ok
+      SELECT _row, env, kk[1] AS k, kk[2] AS dk,
+        coalesce(CASE WHEN env IS NOT NULL THEN {strict_sql('line', 'kk[1]')} END, false) AS _ok
       FROM e0),
     v AS (
-      SELECT _row, env, _ok AND list_contains(k, 'data') AND list_contains(k, 'source_platform')
-             AND env.source_platform IN ('"tiktok.com"', '"www.tiktok.com"')
-             AND starts_with(env.data, '{{') AS _ok,
-        CASE WHEN _ok AND starts_with(env.data, '{{') THEN json_keys(env.data) END AS dk,
-        CASE WHEN _ok THEN {_obj('env.data', _VIDEO)} END AS d
+      SELECT _row, env, dk, _ok AND list_contains(k, 'data') AND list_contains(k, 'source_platform')
+             AND env.source_platform IN ('"tiktok.com"', '"www.tiktok.com"') AS _ok,
+        env.data AS d
       FROM e),
     t1 AS (
       SELECT *,
