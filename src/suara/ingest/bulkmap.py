@@ -292,7 +292,9 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
                 out[r] = raw(row) if raw else row
         return out
 
-    yield from run_bulk(ctx, imp, batches(), query, records, setup, after=_no_mojibake)
+    chunks = run_bulk(ctx, imp, batches(), query, records, setup, after=_no_mojibake)
+    # on a private connection the next batch is mapped while the caller writes this one
+    yield from (_prefetch(chunks) if ctx.con is None else chunks)
 
 
 def run_bulk(ctx: ImportContext, imp, batches: Iterator, query: Callable[[set[str]], str],
