@@ -139,6 +139,8 @@ def test_ingest_bulk_joined_parse_blocks_equal_row_path(shared, tmp_path, monkey
         firsts = [n for n, _ in lines.iter_csv_arrow(lines.Source(f))]
         assert firsts[0] == 1 and (len(firsts) > 1) == (batch < f.stat().st_size)
         assert _tables([f], True, monkeypatch) == rowp
+        # files of several batches: the next batch is mapped in a thread while this one is written
+        assert _tables([f], True, monkeypatch, stage=False) == rowp
 
 
 def test_ingest_bulk_tweet_harvest_takes_plain_rows_in_bulk(shared, tmp_path):
