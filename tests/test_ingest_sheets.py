@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import yaml
 
 from suara.ingest.formats.tables import unflatten
@@ -121,3 +122,20 @@ def test_ingest_sheets_damaged_xlsx_is_unreadable_with_a_clear_line(tmp_path):
     f.write_bytes(b"PK\x03\x04 not really a workbook")
     st, (rep,) = _load(f)
     assert rep.error and "rusak.xlsx" in rep.error
+
+
+def test_ingest_sheets_password_protected_xlsx_is_unreadable_with_a_clear_line(tmp_path):
+    """A workbook whose parts are flagged as encrypted (zipfile wants a password) is one
+    clear error line, not a crash."""
+    import zipfile
+    data = bytearray((DATA / "sheets" / "pantauan-manual.xlsx").read_bytes())
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) >= 0:   # central directory: flag bit 0
+        data[at + 8] |= 1
+        at += 4
+    f = tmp_path / "terkunci.xlsx"
+    f.write_bytes(bytes(data))
+    with pytest.raises(RuntimeError):
+        zipfile.ZipFile(f).read(zipfile.ZipFile(f).namelist()[0])
+    st, (rep,) = _load(f)
+    assert rep.error and "terkunci.xlsx" in rep.error and rep.accepted == 0

@@ -312,8 +312,9 @@ def _xlsx_errors() -> tuple:
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
+    # RuntimeError: zipfile's answer to a member flagged as encrypted (password required)
     return (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, TypeError,
-            IndexError, AttributeError, ParseError, NotImplementedError)
+            IndexError, AttributeError, ParseError, NotImplementedError, RuntimeError)
 
 
 def _xlsx_rows(source: Source):
