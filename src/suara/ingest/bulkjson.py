@@ -26,7 +26,7 @@ from suara.ingest.base import MAX_LINE_BYTES, BulkChunk, BulkDeclined, FileError
 from suara.ingest.bulkmap import _prefetch, run_bulk
 from suara.ingest.lines import loads_json
 
-__all__ = ["bulk_jsonl", "iter_jsonl_arrow", "json_record", "strict_sql", "json_macros", "obj_sql", "arr_sql",
+__all__ = ["bulk_jsonl", "tag_lists_sql", "iter_jsonl_arrow", "json_record", "strict_sql", "json_macros", "obj_sql", "arr_sql",
            "all_sql", "JSONL_BATCH_BYTES"]
 
 #: Bytes of whole lines per Arrow batch (memory stays bounded for files larger than RAM).
@@ -101,6 +101,19 @@ def arr_sql(x: str, spec: str) -> str:
 def all_sql(lst: str, cond: str) -> str:
     """SQL: every element ``e`` of the list ``lst`` meets ``cond`` (true for NULL or [])."""
     return f"coalesce(list_bool_and(list_transform({lst}, lambda e: coalesce({cond}, false))), true)"
+
+
+def tag_lists_sql(tags: str, ments: str) -> str:
+    """SQL select items from two lists of raw JSON strings (a format's own hashtag and mention
+    lists): ``tags`` and ``ments`` lower-cased and unquoted, and ``_hraw``/``_mraw``, the
+    values as Python reads them, where a value is not plain ASCII (Python lower-cases those
+    after the query: DuckDB's case mapping is not Python's for every letter)."""
+    def vals(x: str) -> str:
+        return f"list_filter({x}, lambda t: t IS NOT NULL AND t <> '\"\"')"
+    return (f"list_transform({vals(tags)}, lambda t: lower(substr(t, 2, length(t) - 2))) AS tags, "
+            f"list_transform({vals(ments)}, lambda t: lower(substr(t, 2, length(t) - 2))) AS ments, "
+            f"CASE WHEN NOT {all_sql(tags, '_a_ok(e)')} THEN list_transform({vals(tags)}, lambda t: _s(t)) END AS _hraw, "
+            f"CASE WHEN NOT {all_sql(ments, '_a_ok(e)')} THEN list_transform({vals(ments)}, lambda t: _s(t)) END AS _mraw")
 
 
 def json_macros(con) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from suara.ingest.bulkjson import all_sql as _all
 from suara.ingest.bulkjson import arr_sql as _arr
 from suara.ingest.bulkjson import obj_sql as _obj
-from suara.ingest.bulkjson import strict_sql
+from suara.ingest.bulkjson import strict_sql, tag_lists_sql
 from suara.ingest.bulkmap import HASHTAG_RE2, LINK_RE2, clean_sql, extract_sql, lit, mentions_sql, uni_sql
 
 # the status-URL pattern of `suara.ingest.formats.x._STATUS` in RE2 syntax (the URLs it is
@@ -104,14 +104,7 @@ def twarc_flat_sql(fmt: str, file: str) -> str:
       FROM (SELECT *, coalesce(text, '') AS _tx FROM t2)),
     t4 AS (
       SELECT *,
-        list_transform(list_filter(tags_j, lambda t: t IS NOT NULL AND t <> '""'),
-                       lambda t: lower(substr(t, 2, length(t) - 2))) AS tags,
-        list_transform(list_filter(ments_j, lambda t: t IS NOT NULL AND t <> '""'),
-                       lambda t: lower(substr(t, 2, length(t) - 2))) AS ments,
-        CASE WHEN NOT {_all('tags_j', '_a_ok(e)')} THEN list_transform(
-             list_filter(tags_j, lambda t: t IS NOT NULL AND t <> '""'), lambda t: _s(t)) END AS _hraw,
-        CASE WHEN NOT {_all('ments_j', '_a_ok(e)')} THEN list_transform(
-             list_filter(ments_j, lambda t: t IS NOT NULL AND t <> '""'), lambda t: _s(t)) END AS _mraw,
+        {tag_lists_sql('tags_j', 'ments_j')},
         list_filter(list_transform(list_filter(urls_v, lambda u: u IS NOT NULL AND u <> '""'),
                                    lambda u: substr(u, 2, length(u) - 2)),
                     lambda u: NOT regexp_matches(u, '{_STATUS_RE2}')

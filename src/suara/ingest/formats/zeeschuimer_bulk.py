@@ -16,7 +16,7 @@ from __future__ import annotations
 from suara.ingest.bulkjson import all_sql as _all
 from suara.ingest.bulkjson import arr_sql as _arr
 from suara.ingest.bulkjson import obj_sql as _obj
-from suara.ingest.bulkjson import strict_sql
+from suara.ingest.bulkjson import strict_sql, tag_lists_sql
 from suara.ingest.bulkmap import HASHTAG_RE2, LINK_RE2, clean_sql, extract_sql, lit, mentions_sql, uni_sql
 
 __all__ = ["zeeschuimer_sql"]
@@ -98,14 +98,7 @@ def zeeschuimer_sql(fmt: str, file: str) -> str:
     t3 AS (
       SELECT *,
         coalesce(uid, handle) AS aid,
-        list_transform(list_filter(tags_j, lambda t: t IS NOT NULL AND t <> '""'),
-                       lambda t: lower(substr(t, 2, length(t) - 2))) AS tags,
-        list_transform(list_filter(ments_j, lambda t: t IS NOT NULL AND t <> '""'),
-                       lambda t: lower(substr(t, 2, length(t) - 2))) AS ments,
-        CASE WHEN NOT {_all('tags_j', '_a_ok(e)')} THEN list_transform(
-             list_filter(tags_j, lambda t: t IS NOT NULL AND t <> '""'), lambda t: _s(t)) END AS _hraw,
-        CASE WHEN NOT {_all('ments_j', '_a_ok(e)')} THEN list_transform(
-             list_filter(ments_j, lambda t: t IS NOT NULL AND t <> '""'), lambda t: _s(t)) END AS _mraw,
+        {tag_lists_sql('tags_j', 'ments_j')},
         {uni_sql('_tx')} AS _uni, string_split(_tx, '@') AS _at,
         (_ok AND NOT list_contains(dk, 'cid') AND len(dk) = list_unique(dk)
          AND vid_id IS NOT NULL AND regexp_full_match(d.id, '"[0-9]{{1,25}}"|[0-9]{{1,18}}')
