@@ -415,6 +415,8 @@ class LakeStore(Store):
     def ibis_spark(self):
         """The Ibis PySpark backend bound to :attr:`spark`."""
         if self._ibis_spark is None:
+            from suara.store.ibis_import import lazy_compilers
+            lazy_compilers()   # the PySpark compiler only, not Ibis' twenty dialects
             self._ibis_spark = ibis.pyspark.connect(self.spark)
         return self._ibis_spark
 

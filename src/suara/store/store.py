@@ -89,6 +89,9 @@ class Store:
         b = self.__dict__.get("_ibis")
         if b is None or b[0] is not self.con:
             import ibis as _ibis
+
+            from suara.store.ibis_import import lazy_compilers
+            lazy_compilers()   # the DuckDB compiler only, not Ibis' twenty dialects
             b = self.__dict__["_ibis"] = (self.con, _ibis.duckdb.from_connection(self.con))
             self.sql_cache.install(b[1])
         return b[1]
