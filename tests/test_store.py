@@ -123,3 +123,60 @@ def test_workspace_init_and_open_roundtrip(tmp_path):
     ws2 = suara.open(tmp_path / "w")
     assert ws2.election.id == "jakarta-2024" and ws2.store.count("posts") == 0
     ws2.close()
+
+
+def test_store_v5_with_key_indexes_migrates_keeping_posts_and_merging_as_before(tmp_path):
+    """A store written before posts and metric observations lost their PRIMARY KEY index
+    (schema 5) opens with every row kept, and later imports still merge by key."""
+    import duckdb
+
+    from suara.store.schema import TABLES, UNINDEXED_KEYS, create_sql
+    s = Store(tmp_path / "s.duckdb")
+    ingest_paths(s, [_jsonl(tmp_path / "a.jsonl", ROWS)])
+    posts = s.sql("SELECT * FROM posts ORDER BY post_id")
+    obs = s.count("metric_observations")
+    s.close()
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))   # as schema 5 declared them: with the key
+    for t in sorted(UNINDEXED_KEYS):
+        keyed = create_sql(t).replace(f'"{t}"', f'"{t}_v5"', 1)[:-1] + ", PRIMARY KEY (platform, post_id" + (
+            ", observed_at))" if t == "metric_observations" else "))")
+        con.execute(keyed)
+        con.execute(f'INSERT INTO "{t}_v5" SELECT * FROM "{t}"')
+        con.execute(f'DROP TABLE "{t}"')
+        con.execute(f'ALTER TABLE "{t}_v5" RENAME TO "{t}"')
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    assert len(con.execute("SELECT * FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                           "AND table_name IN ('posts', 'metric_observations')").fetchall()) == 2
+    con.close()
+    s = Store(tmp_path / "s.duckdb")
+    assert s.schema_version() == SCHEMA_VERSION
+    assert s.con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                         "AND table_name IN ('posts', 'metric_observations')").fetchall() == [(0,)]
+    assert [r[0] for r in s.con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'posts' "
+                                        "ORDER BY column_index").fetchall()] == [c for c, _ in TABLES["posts"]]
+    assert s.sql("SELECT * FROM posts ORDER BY post_id").equals(posts)
+    assert s.count("metric_observations") == obs
+    more = [dict(ROWS[0], likes=9), dict(ROWS[1], post_id="3")]
+    r = ingest_paths(s, [_jsonl(tmp_path / "b.jsonl", more)])[0]
+    assert (r.accepted, r.updated) == (1, 1)
+    got = s.sql("SELECT post_id, likes FROM posts ORDER BY post_id")
+    assert got.values.tolist() == [["1", 9], ["2", 1], ["3", 1]]
+
+
+def test_store_upsert_and_append_keep_one_row_per_key_without_an_index(tmp_path):
+    """posts have no key index: the writers keep the key unique (a batch with a key twice,
+    a key stored already), with the same merge rules as the indexed tables."""
+    import pandas as pd
+    s = Store(tmp_path / "s.duckdb")
+    assert s.upsert("posts", pd.DataFrame({"platform": ["x", "x"], "post_id": ["1", "1"], "likes": [1, 1],
+                                           "text": [None, None]})) == 2
+    assert s.upsert("posts", pd.DataFrame({"platform": ["x", "x"], "post_id": ["1", "2"], "likes": [5, 2],
+                                           "text": ["halo", "b"]}), keep_greatest=["likes"]) == 2
+    assert s.sql("SELECT post_id, likes, text FROM posts ORDER BY post_id").values.tolist() == [
+        ["1", 5, "halo"], ["2", 2, "b"]]
+    s.upsert("posts", pd.DataFrame({"platform": ["x"], "post_id": ["1"], "likes": [3], "text": ["lain"]}),
+             keep_greatest=["likes"])
+    assert s.sql("SELECT likes, text FROM posts WHERE post_id = '1'").values.tolist() == [[5, "halo"]]
+    s.append("posts", pd.DataFrame({"platform": ["x", "x", "x"], "post_id": ["2", "3", "3"], "likes": [0, 7, 7]}))
+    assert s.sql("SELECT post_id, likes FROM posts ORDER BY post_id").values.tolist() == [
+        ["1", 5], ["2", 2], ["3", 7]]

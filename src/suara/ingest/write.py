@@ -265,30 +265,31 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
         if not unique:
             con.execute(f'DROP VIEW IF EXISTS "{data}"')
     some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
+    iid = "'" + import_id.replace("'", "''") + "'"
     if unique:
-        conflict = "" if stamped and new == distinct else _OBS_CONFLICT
-        con.execute(f"""INSERT INTO metric_observations
-            SELECT platform, post_id, observed_at, likes, comments, shares, views, ?
-            FROM "{obs}" WHERE {some} {conflict}""", [import_id])
+        sel = (f"SELECT platform, post_id, observed_at, likes, comments, shares, views, {iid} AS import_id "
+               f'FROM "{obs}" WHERE {some}')
     else:
-        con.execute(f"""INSERT INTO metric_observations
-            SELECT platform, post_id, observed_at, max(likes), max(comments), max(shares),
-                   max(views), ?
-            FROM "{obs}" WHERE {some}
-            GROUP BY platform, post_id, observed_at {_OBS_CONFLICT}""", [import_id])
+        sel = (f"SELECT platform, post_id, observed_at, max(likes) AS likes, max(comments) AS comments, "
+               f"max(shares) AS shares, max(views) AS views, {iid} AS import_id "
+               f'FROM "{obs}" WHERE {some} GROUP BY platform, post_id, observed_at')
+    if unique and stamped and new == distinct:
+        con.execute(f"INSERT INTO metric_observations {sel}")
+    else:
+        # the same post observed at the same time twice (a file listing it in two batches, or
+        # two files of one collection): the observation keeps the greatest counts, as the post does
+        view = f"_obs_{id(rep)}"
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{view}" AS {sel}')
+        try:
+            store.upsert("metric_observations", view, keep_greatest=_OBSERVED, overwrite=())
+        finally:
+            con.execute(f'DROP VIEW IF EXISTS "{view}"')
     rep.accepted += new
     rep.updated += changed
     rep.unchanged += max(0, distinct - new - changed)
 
 
-# the same post observed at the same time twice (a file listing it in two batches, or two
-# files of one collection): the observation keeps the greatest counts, as the post does
 _OBSERVED = ("likes", "comments", "shares", "views")   # the counts metric_observations keeps
-_OBS_CONFLICT = (
-    "ON CONFLICT DO UPDATE SET "
-    + ", ".join(f"{m} = greatest(metric_observations.{m}, EXCLUDED.{m})" for m in _OBSERVED)
-    + " WHERE " + " OR ".join(f"coalesce(EXCLUDED.{m}, -1) > coalesce(metric_observations.{m}, -1)"
-                              for m in _OBSERVED))
 
 
 def _conform_sql(table: str, have: set[str], extra: dict[str, str] | None = None) -> str:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:   # pandas and Ibis load on first use: a writer need not pay f
     import pandas as pd
     from ibis import Table as IbisTable
 
-from suara.store.schema import MIGRATIONS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES, columns
+from suara.store.schema import MIGRATIONS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES, UNINDEXED_KEYS, columns
 
 __all__ = ["Store", "StoreError", "StoreLockedError", "utcnow"]
 
@@ -276,23 +276,27 @@ class Store:
                 keys = ", ".join(f'"{k}"' for k in pk)
                 greatest = set(keep_greatest)
                 over = set(overwrite)
+                # the new value: ON CONFLICT's ``excluded`` row, or the joined row ``s`` of the
+                # UPDATE that stands in for it on a table without a key index
+                unindexed = table in UNINDEXED_KEYS
+                x = "s" if unindexed else "excluded"
                 sets, changes = [], []
                 for c in cols:
                     if c in pk:
                         continue
-                    n, o = f's."{c}"', f'o."{c}"'
+                    nv, ov = f's."{c}"', f'o."{c}"'
                     if c in greatest or (c == "last_seen" and c not in over):
-                        sets.append(f'"{c}" = greatest("{table}"."{c}", excluded."{c}")')
-                        changes.append(f"{n} > {o} OR ({o} IS NULL AND {n} IS NOT NULL)")
+                        sets.append(f'"{c}" = greatest("{table}"."{c}", {x}."{c}")')
+                        changes.append(f"{nv} > {ov} OR ({ov} IS NULL AND {nv} IS NOT NULL)")
                     elif c in over:
-                        sets.append(f'"{c}" = excluded."{c}"')
-                        changes.append(f"{n} IS DISTINCT FROM {o}")
+                        sets.append(f'"{c}" = {x}."{c}"')
+                        changes.append(f"{nv} IS DISTINCT FROM {ov}")
                     elif c == "first_seen":
-                        sets.append(f'"{c}" = least("{table}"."{c}", excluded."{c}")')
-                        changes.append(f"{n} < {o} OR ({o} IS NULL AND {n} IS NOT NULL)")
+                        sets.append(f'"{c}" = least("{table}"."{c}", {x}."{c}")')
+                        changes.append(f"{nv} < {ov} OR ({ov} IS NULL AND {nv} IS NOT NULL)")
                     else:
-                        sets.append(f'"{c}" = coalesce("{table}"."{c}", excluded."{c}")')
-                        changes.append(f"{o} IS NULL AND {n} IS NOT NULL")
+                        sets.append(f'"{c}" = coalesce("{table}"."{c}", {x}."{c}")')
+                        changes.append(f"{ov} IS NULL AND {nv} IS NOT NULL")
                 dedup = (f'SELECT {collist} FROM "{name}" QUALIFY row_number() OVER '
                          f'(PARTITION BY {keys}) = 1')
                 using = ", ".join(f'"{k}"' for k in pk)
@@ -300,11 +304,14 @@ class Store:
                 # path; new keys are a plain insert. A first import runs about twice as fast,
                 # and re-importing an unchanged export costs one join instead of one update
                 # per row. The result is the same as one INSERT ... ON CONFLICT over all rows.
-                if sets:
-                    self.con.execute(
-                        f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
-                        f'JOIN "{table}" o USING ({using}) WHERE {" OR ".join(f"({x})" for x in changes)} '
-                        f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
+                changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({using}) '
+                           f'WHERE {" OR ".join(f"({c})" for c in changes)}')
+                if sets and unindexed:
+                    on = " AND ".join(f'"{table}"."{k}" = s."{k}"' for k in pk)
+                    self.con.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM ({changed}) s WHERE {on}')
+                elif sets:
+                    self.con.execute(f'INSERT INTO "{table}" ({collist}) {changed} '
+                                     f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
                 if not all_stored:
                     self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
                                      f'ANTI JOIN "{table}" o USING ({using})')
@@ -323,8 +330,14 @@ class Store:
             name, cols = self._stage(table, data)
             try:
                 collist = ", ".join(f'"{c}"' for c in cols)
-                tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
-                self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
+                if ignore_conflicts and table in UNINDEXED_KEYS:   # no index: skip stored keys by a join
+                    keys = ", ".join(f'"{k}"' for k in PRIMARY_KEYS[table])
+                    self.con.execute(
+                        f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM (SELECT {collist} FROM "{name}" '
+                        f'QUALIFY row_number() OVER (PARTITION BY {keys}) = 1) s ANTI JOIN "{table}" o USING ({keys})')
+                else:
+                    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
+                    self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
             finally:
                 if name is not data:
                     self.con.unregister(name)
