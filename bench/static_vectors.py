@@ -259,8 +259,8 @@ def adapt_figures(table: Table, feat, weights: list[float]) -> dict:
     import adapt as bench_adapt
     stack0, state = adapt._stack, {"w": 0.0}
 
-    def stack(b, kind, embeddings):
-        X = stack0(b, kind, embeddings)
+    def stack(b, kind, embeddings, *rest):
+        X = stack0(b, kind, embeddings, *rest)
         if kind != "sentiment" or not state["w"]:
             return X
         V = table.transform([feat.prepare(t) for t in b.df["text_norm"]])

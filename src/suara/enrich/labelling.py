@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from suara.enrich.adapt import (_stack, active_models, attach, choose_c, cv_predict, featurise,
-                                sentiment_probs, training_set)
+from suara.enrich.adapt import (_stack, active_models, attach, choose_c, cv_predict, election_ballots,
+                                featurise, sentiment_probs, training_set)
 from suara.store.labels import LABELS, check_task, dedupe_key, read_labels, task_kind
 
 __all__ = ["evaluate_labels", "suggest"]
@@ -35,7 +35,7 @@ def evaluate_labels(ws, task: str | None = None, folds: int = 5, seed: int = 0) 
     active = active_models(ws.path)
     res = []
     for t in tasks:
-        texts, y, _ = training_set(ws, t)
+        texts, y, lab = training_set(ws, t)
         kind = task_kind(t)
         y = np.asarray(y, dtype=object)
         classes = [c for c in LABELS[kind] if (y == c).any()]
@@ -46,7 +46,9 @@ def evaluate_labels(ws, task: str | None = None, folds: int = 5, seed: int = 0) 
             res.append(row)
             continue
         emb = active[t].embeddings if t in active else False
-        X, shipped = featurise(texts, kind, emb, ws.election)
+        ballots = active[t].ballots if t in active else election_ballots(kind, ws.election)
+        targets = lab["target"].tolist() if "target" in lab else None
+        X, shipped = featurise(texts, kind, emb, ws.election, targets=targets, ballots=ballots)
         if kind == "sentiment":
             ps = sentiment_probs(shipped)
             idx = [LABELS["sentiment"].index(c) for c in classes]
