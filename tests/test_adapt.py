@@ -292,7 +292,7 @@ def test_adapt_sentiment_model_reads_which_candidate_a_post_names(workspace):
     names are masked from the n-grams) tells the team's labels apart, in training, in
     predict_texts and in an enrich pipeline without a tagger of its own."""
     from suara.enrich.base import Pipeline
-    from suara.enrich.components import Sentiment
+    from suara.enrich.components import Sentiment, Toxicity
     places = _PLACES + ["muara badak", "sepaku", "loa janan"]
     texts = [f"pak isran datang lagi ke {w} minggu ini" for w in places] + \
             [f"pak rudy datang lagi ke {w} minggu ini" for w in places]
@@ -304,7 +304,7 @@ def test_adapt_sentiment_model_reads_which_candidate_a_post_names(workspace):
     p = adapt.predict_texts(m, ["pak isran datang ke pasar pagi", "pak rudy datang ke pasar pagi"],
                             workspace.election)
     assert p["negative"][0] > p["positive"][0] and p["positive"][1] > p["negative"][1]
-    pipe = adapt.attach(Pipeline.for_components([Sentiment()]), workspace.path)
+    pipe = adapt.attach(Pipeline.for_components([Sentiment(), Toxicity()]), workspace.path)
     out = pipe.run(["pak isran datang ke pasar pagi", "pak rudy datang ke pasar pagi"]).df
     s = out["sentiment_score"].tolist()   # the shipped neutral share is kept: the sign tells
     assert s[0] < 0 < s[1] and "candidates" in out

@@ -101,7 +101,7 @@ def featurise(texts: list[str], kind: str, embeddings: bool, election=None,
 
 
 def _given(v) -> bool:
-    return v is not None and not (isinstance(v, float) and np.isnan(v)) and str(v).strip() != ""
+    return v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v).strip() != ""
 
 
 def _stack(b: Batch, kind: str, embeddings: bool, ballots: list[str] | tuple = (),
@@ -578,7 +578,7 @@ def attach(pipeline, ws_path):
     from suara.enrich.components import Tag
     if any(m.ballots for m in models.values()) and not any(isinstance(c, Tag) for c in pipeline.components):
         # the sentiment model reads which candidates a post names: the workspace's tagger
-        pipeline.components.append(Tag(_workspace_election(ws_path)))
+        pipeline.components.insert(0, Tag(_workspace_election(ws_path)))  # it reads the text only
     have = {type(c) for c in pipeline.components}
     if not ({Sentiment, Toxicity} <= have):  # a pipeline without them: add the providers
         from suara.enrich.base import Pipeline
