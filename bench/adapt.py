@@ -105,6 +105,10 @@ COLLECTIONS = {"emot-polarity": emot_polarity, "smsa-test": smsa_test,
                "political-3-varied": political_real("3", False)}
 DEFAULT_COLLECTIONS = "emot-polarity,smsa-test,hatespeech-heldout,hoax"
 ELECTION: str | None = None   # --election: the trained workspaces' election config
+# a collection's own election, for the workspaces when --election is not given (the workspace
+# model reads which of its candidates a post names); others: a fresh workspace's default
+COLLECTION_ELECTION = {"political-posneg": "pilpres-2024", "political-3": "pilpres-2024",
+                       "political-posneg-varied": "pilpres-2024", "political-3-varied": "pilpres-2024"}
 
 
 def _invoke(args: list[str]):
@@ -166,7 +170,8 @@ def run(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list[int], 
             f_ship = f1_score(y, base, labels=classes, average="macro") if base is not None else None
             for emb in emb_modes:
                 ws = tmp / f"ws-{int(emb)}"
-                _invoke(["init", str(ws), *(["--election", ELECTION] if ELECTION else [])])
+                el = ELECTION or COLLECTION_ELECTION.get(name)
+                _invoke(["init", str(ws), *(["--election", el] if el else [])])
                 targs = ["category", task.split(":", 1)[1]] if task.startswith("category:") else [task]
                 t0 = time.time()
                 _invoke(["train", *targs, str(tmp / "labels.csv"), "-w", str(ws),
@@ -275,7 +280,8 @@ def main(argv=None) -> None:
     ap.add_argument("--sizes", default="100,200,400")
     ap.add_argument("--embeddings", choices=["both", "on", "off"], default="both")
     ap.add_argument("--election", help="election config of the trained workspaces (name or YAML), e.g. one "
-                                       "with `text: {embeddings: on}` to stack on the e5 reading")
+                                       "with `text: {embeddings: on}` to stack on the e5 reading; default: "
+                                       "the collection's own (pilpres-2024 for the political ones)")
     ap.add_argument("--csv", type=Path, help="Any labelled CSV instead of the built-in collections.")
     ap.add_argument("--task", default="sentiment")
     ap.add_argument("--text-column", default="text")
