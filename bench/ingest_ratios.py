@@ -4,6 +4,7 @@ next to wall seconds).
 
     .venv/bin/python bench/ingest_ratios.py [--rows 100000] [--only tweet-harvest,generic] [--repeat 3] [--keep DIR]
     .venv/bin/python bench/ingest_ratios.py --only twarc2,zeeschuimer      # JSON Lines: row and bulk path
+    .venv/bin/python bench/ingest_ratios.py --only "tweet-harvest csv" --reimport   # + a later export, every post updated
 
 For each family a file of ``--rows`` records is built from the shared fixtures with fresh
 ids (bench/ingest.py's generators; CrowdTangle with a WIB dashboard zone), then:
@@ -90,12 +91,30 @@ FAMILIES = {   # name -> (generator, --format, mapping, DuckDB reader[, environm
 }
 
 
-def _suara(path: Path, ws: Path, fmt: str, mapping, env: dict | None = None) -> tuple[float, float, float]:
+def _newer_counts(path: Path, out: Path) -> Path:
+    """The tweet-harvest CSV ``path`` as a later export of the same posts: every like count
+    one higher (written once to ``out``)."""
+    if not out.exists():
+        with path.open(encoding="utf-8", newline="") as fin, out.open("w", encoding="utf-8", newline="") as fout:
+            r, w = csv.reader(fin), csv.writer(fout)
+            head = next(r)
+            w.writerow(head)
+            i = head.index("favorite_count")
+            for row in r:
+                if len(row) > i and row[i].isdigit():
+                    row[i] = str(int(row[i]) + 1)
+                w.writerow(row)
+    return out
+
+
+def _suara(path: Path, ws: Path, fmt: str, mapping, env: dict | None = None,
+           init: bool = True) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB) of ``suara ingest`` in a fresh process, from its own
     resource usage (``os.wait4``: the process and the workers it waited for; the peak is the
-    largest of them)."""
+    largest of them). ``init=False``: into the workspace as it is."""
     import yaml
-    subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
+    if init:
+        subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
     args = [sys.executable, "-m", "suara", "ingest", str(path), "-w", str(ws), "--format", fmt]
     if mapping:
         mp = ws / "map.yaml"
@@ -139,6 +158,9 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="folder for the files and workspaces (default: temporary, removed)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="rounds per family (each: both DuckDB floors, then Suara into a fresh workspace)")
+    ap.add_argument("--reimport", action="store_true",
+                    help="tweet-harvest csv: also time a later export of the same posts with every like "
+                         "count one higher, imported into the same workspace (every post updated)")
     a = ap.parse_args()
     d = a.keep or Path(tempfile.mkdtemp(prefix="suara-ingest-ratios-"))
     d.mkdir(parents=True, exist_ok=True)
@@ -174,6 +196,11 @@ def _rounds(a, d: Path) -> None:
             print(f"{name:30} {size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {rss:6.0f} {a.rows / wall:8,.0f} | "
                   f"{floor:8.2f} {floor_cpu:6.2f} | {disk:8.2f} {disk_cpu:6.2f} | {wall / floor:5.1f}x "
                   f"{wall / disk:5.1f}x | {cpu / max(disk_cpu, 1e-9):5.1f}x", flush=True)
+            if a.reimport and name == "tweet-harvest csv":
+                later = _newer_counts(path, sub / "later.csv")
+                wall, cpu, rss = _suara(later, sub / "ws", fmt, mapping, init=False)
+                print(f"{'  re-import, new counts':30} {size / 1e6:6.0f} {wall:8.2f} {cpu:6.2f} {rss:6.0f} "
+                      f"{a.rows / wall:8,.0f} | {'':>15} | {'':>15} | {'':>6} {wall / disk:5.1f}x |", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
