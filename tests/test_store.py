@@ -180,3 +180,18 @@ def test_store_upsert_and_append_keep_one_row_per_key_without_an_index(tmp_path)
     s.append("posts", pd.DataFrame({"platform": ["x", "x", "x"], "post_id": ["2", "3", "3"], "likes": [0, 7, 7]}))
     assert s.sql("SELECT post_id, likes FROM posts ORDER BY post_id").values.tolist() == [
         ["1", 5], ["2", 2], ["3", 7]]
+
+
+def test_store_later_export_adds_one_observation_per_post_with_its_counts(tmp_path):
+    """A later export of the same posts (new counts, observed at its own import time): each
+    post keeps the greatest counts and gains one observation holding that export's counts."""
+    import time
+    s = Store(tmp_path / "s.duckdb")
+    ingest_paths(s, [_jsonl(tmp_path / "a.jsonl", ROWS)])
+    time.sleep(1.1)   # the second import is observed at a later second
+    later = [dict(r, likes=r["likes"] + 5) for r in ROWS]
+    r = ingest_paths(s, [_jsonl(tmp_path / "b.jsonl", later)])[0]
+    assert (r.accepted, r.updated) == (0, 2)
+    obs = s.sql("SELECT post_id, likes FROM metric_observations ORDER BY post_id, observed_at")
+    assert obs.values.tolist() == [["1", 3], ["1", 8], ["2", 1], ["2", 6]]
+    assert s.sql("SELECT post_id, likes FROM posts ORDER BY post_id").values.tolist() == [["1", 8], ["2", 6]]
