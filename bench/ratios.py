@@ -124,12 +124,15 @@ def _duckdb_scans_cpu(db: Path, best_of: int = 1, with_open: bool = False) -> tu
     return min(out)
 
 
-_SCANS_PROCESS = """
+#: the three typical scans (daily counts, mentions x sentiment, top accounts)
+SCANS = ("SELECT date_trunc('day', created_at) d, platform, count(*) FROM posts GROUP BY ALL",
+         "SELECT candidate, sentiment, count(*) FROM mentions GROUP BY ALL",
+         "SELECT account_id, count(*) n FROM posts GROUP BY ALL ORDER BY n DESC LIMIT 20")
+_SCANS_PROCESS = f"""
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
-con.execute("SELECT date_trunc('day', created_at) d, platform, count(*) FROM posts GROUP BY ALL").fetchall()
-con.execute("SELECT candidate, sentiment, count(*) FROM mentions GROUP BY ALL").fetchall()
-con.execute("SELECT account_id, count(*) n FROM posts GROUP BY ALL ORDER BY n DESC LIMIT 20").fetchall()
+for q in {SCANS!r}:
+    con.execute(q).fetchall()
 con.close()
 """
 
@@ -154,9 +157,8 @@ def _scans_once(db: Path, with_open: bool = False) -> float:
     con = duckdb.connect(str(db), read_only=True)
     if not with_open:
         t0 = time.perf_counter()
-    con.execute("SELECT date_trunc('day', created_at) d, platform, count(*) FROM posts GROUP BY ALL").fetchall()
-    con.execute("SELECT candidate, sentiment, count(*) FROM mentions GROUP BY ALL").fetchall()
-    con.execute("SELECT account_id, count(*) n FROM posts GROUP BY ALL ORDER BY n DESC LIMIT 20").fetchall()
+    for q in SCANS:
+        con.execute(q).fetchall()
     if not with_open:
         dt = time.perf_counter() - t0
     con.close()

@@ -130,7 +130,7 @@ def test_store_v5_with_key_indexes_migrates_keeping_posts_and_merging_as_before(
     (schema 5) opens with every row kept, and later imports still merge by key."""
     import duckdb
 
-    from suara.store.schema import TABLES, UNINDEXED_KEYS, create_sql
+    from suara.store.schema import PRIMARY_KEYS, TABLES, UNINDEXED_KEYS, create_sql
     s = Store(tmp_path / "s.duckdb")
     ingest_paths(s, [_jsonl(tmp_path / "a.jsonl", ROWS)])
     posts = s.sql("SELECT * FROM posts ORDER BY post_id")
@@ -138,8 +138,7 @@ def test_store_v5_with_key_indexes_migrates_keeping_posts_and_merging_as_before(
     s.close()
     con = duckdb.connect(str(tmp_path / "s.duckdb"))   # as schema 5 declared them: with the key
     for t in sorted(UNINDEXED_KEYS):
-        keyed = create_sql(t).replace(f'"{t}"', f'"{t}_v5"', 1)[:-1] + ", PRIMARY KEY (platform, post_id" + (
-            ", observed_at))" if t == "metric_observations" else "))")
+        keyed = create_sql(t).replace(f'"{t}"', f'"{t}_v5"', 1)[:-1] + f", PRIMARY KEY ({', '.join(PRIMARY_KEYS[t])}))"
         con.execute(keyed)
         con.execute(f'INSERT INTO "{t}_v5" SELECT * FROM "{t}"')
         con.execute(f'DROP TABLE "{t}"')

@@ -42,9 +42,7 @@ class Workspace:
     # ----- parts --------------------------------------------------------------------
     @cached_property
     def election(self) -> Election:
-        ref = self.config.election
-        p = self.path / ref
-        return load_election(p if p.suffix in (".yaml", ".yml") and p.exists() else ref)
+        return self.config.load_election(self.path)
 
     @cached_property
     def store(self):

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from suara.config.election import ConfigError, safe_load_yaml
+from suara.config.election import ConfigError, Election, load_election, safe_load_yaml
 
 WORKSPACE_FILE = "suara.yaml"
 
@@ -69,6 +69,12 @@ class WorkspaceConfig(BaseModel):
             problems = "; ".join(
                 f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in e.errors())
             raise ConfigError(f"{f}: {problems}") from None
+
+    def load_election(self, folder: Path) -> Election:
+        """The workspace's election: ``election`` names a YAML file inside ``folder`` or a
+        built-in election id."""
+        p = Path(folder) / self.election
+        return load_election(p if p.suffix in (".yaml", ".yml") and p.exists() else self.election)
 
     def save(self, folder: Path) -> Path:
         f = Path(folder) / WORKSPACE_FILE

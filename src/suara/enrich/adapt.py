@@ -95,9 +95,13 @@ def featurise(texts: list[str], kind: str, embeddings: bool, election=None,
     b = pipeline.run(list(texts))
     cands = None
     if ballots and targets is not None:
-        named = b.df["candidates"] if "candidates" in b.df else [[]] * len(b.df)
-        cands = [[str(t)] if _given(t) else list(c or []) for t, c in zip(targets, named)]
+        cands = [[str(t)] if _given(t) else c for t, c in zip(targets, _named(b))]
     return _stack(b, kind, embeddings, ballots, cands), b.df
+
+
+def _named(b: Batch) -> list:
+    """Per row, the ballots the tagger found in the text (none where the pipeline has no tagger)."""
+    return b.df["candidates"].tolist() if "candidates" in b.df else [[]] * len(b.df)
 
 
 def _given(v) -> bool:
@@ -113,10 +117,9 @@ def _stack(b: Batch, kind: str, embeddings: bool, ballots: list[str] | tuple = (
     if embeddings:
         parts.append(sp.csr_matrix(_embed(b.df["text"].tolist()) * _EMB_W))
     if ballots:
-        if cands is None:
-            cands = b.df["candidates"].tolist() if "candidates" in b.df else [[]] * len(b.df)
-        named = np.array([[bb in {str(x) for x in (c if isinstance(c, (list, tuple, np.ndarray)) else [])}
-                           for bb in ballots] for c in cands], dtype=float).reshape(len(b.df), len(ballots))
+        rows = [{str(x) for x in c} if isinstance(c, (list, tuple, np.ndarray)) else set()
+                for c in (_named(b) if cands is None else cands)]
+        named = np.array([[bb in r for bb in ballots] for r in rows], dtype=float).reshape(len(b.df), len(ballots))
         parts.append(sp.csr_matrix(named * _BALLOT_W))
     return sp.hstack(parts, format="csr")
 
@@ -558,14 +561,6 @@ def components_for(models: dict[str, AdaptedModel]) -> list[AdaptedComponent]:
     return out
 
 
-def _workspace_election(ws_path):
-    from suara.config import load_election
-    from suara.config.workspace import WorkspaceConfig
-    ref = WorkspaceConfig.load(Path(ws_path)).election
-    p = Path(ws_path) / ref
-    return load_election(p if p.suffix in (".yaml", ".yml") and p.exists() else ref)
-
-
 def attach(pipeline, ws_path):
     """Put the workspace's active models into ``pipeline`` (after the shipped components
     they read: after sentiment, toxicity and targeted sentiment); the
@@ -575,10 +570,11 @@ def attach(pipeline, ws_path):
     comps = components_for(models)
     if not comps:
         return pipeline
+    from suara.config.workspace import WorkspaceConfig
     from suara.enrich.components import Tag
     if any(m.ballots for m in models.values()) and not any(isinstance(c, Tag) for c in pipeline.components):
         # the sentiment model reads which candidates a post names: the workspace's tagger
-        pipeline.components.insert(0, Tag(_workspace_election(ws_path)))  # it reads the text only
+        pipeline.components.insert(0, Tag(WorkspaceConfig.load(Path(ws_path)).load_election(ws_path)))  # it reads the text only
     have = {type(c) for c in pipeline.components}
     if not ({Sentiment, Toxicity} <= have):  # a pipeline without them: add the providers
         from suara.enrich.base import Pipeline

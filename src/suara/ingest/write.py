@@ -15,6 +15,7 @@ import orjson
 import pyarrow as pa
 
 from suara.ingest.base import Item, RowError, decode_bytes
+from suara.ingest.bulkmap import lit
 from suara.store.schema import TABLES, columns
 from suara.store.store import Store
 
@@ -265,7 +266,7 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
         if not unique:
             con.execute(f'DROP VIEW IF EXISTS "{data}"')
     some = "likes IS NOT NULL OR comments IS NOT NULL OR shares IS NOT NULL OR views IS NOT NULL"
-    iid = "'" + import_id.replace("'", "''") + "'"
+    iid = lit(import_id)
     if unique:
         sel = (f"SELECT platform, post_id, observed_at, likes, comments, shares, views, {iid} AS import_id "
                f'FROM "{obs}" WHERE {some}')

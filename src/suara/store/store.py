@@ -304,14 +304,15 @@ class Store:
                 # path; new keys are a plain insert. A first import runs about twice as fast,
                 # and re-importing an unchanged export costs one join instead of one update
                 # per row. The result is the same as one INSERT ... ON CONFLICT over all rows.
-                changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({using}) '
-                           f'WHERE {" OR ".join(f"({c})" for c in changes)}')
-                if sets and unindexed:
-                    on = " AND ".join(f'"{table}"."{k}" = s."{k}"' for k in pk)
-                    self.con.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM ({changed}) s WHERE {on}')
-                elif sets:
-                    self.con.execute(f'INSERT INTO "{table}" ({collist}) {changed} '
-                                     f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
+                if sets:   # the stored rows the merge changes
+                    changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({using}) '
+                               f'WHERE {" OR ".join(f"({c})" for c in changes)}')
+                    if unindexed:
+                        on = " AND ".join(f'"{table}"."{k}" = s."{k}"' for k in pk)
+                        self.con.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM ({changed}) s WHERE {on}')
+                    else:
+                        self.con.execute(f'INSERT INTO "{table}" ({collist}) {changed} '
+                                         f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
                 if not all_stored:
                     self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
                                      f'ANTI JOIN "{table}" o USING ({using})')
