@@ -94,6 +94,8 @@ class Store:
             lazy_compilers()   # the DuckDB compiler only, not Ibis' twenty dialects
             b = self.__dict__["_ibis"] = (self.con, _ibis.duckdb.from_connection(self.con))
             self.sql_cache.install(b[1])
+            from suara.store.arrowframe import install
+            install(b[1])
         return b[1]
 
     @property

@@ -105,14 +105,29 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
             "by_day_of_week": by_dow, "best_times": best_times}
 
 
-def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame) -> dict[str, list]:
-    t = candidate_mentions(ws, filtered)
+def _top_rows(ws, n: int) -> pd.DataFrame:
+    """The ``n`` most engaging top-level mentions per pair, for both views in one query: the
+    rows ranked among all mentions (``rk_all``) or among those of unflagged authors
+    (``rk_filtered``), each with its pair's median engagement in that view, the post's issues,
+    text and link."""
+    t = candidate_mentions(ws, False)
     t = t.filter(t.kind.isnull() | (t.kind == "post") | (t.kind == "share"))
-    w = ibis.window(group_by=t.candidate, order_by=[ibis.desc(t.eng), t.platform, t.post_id])
-    r = t.mutate(rk=ibis.row_number().over(w))
-    r = r.filter(r.rk < n)
-    meds = t.group_by("candidate").aggregate(med=t.eng.median()).execute()
-    med = {str(c): float(m) for c, m in zip(meds.candidate, meds.med)}
+    fl = flagged(ws).distinct().mutate(_fl=ibis.literal(True))
+    t = t.left_join(fl, ["platform", "account_id"])
+    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
+    t = t.mutate(unflagged=t._fl.isnull())
+    order = [ibis.desc(t.eng), t.platform, t.post_id]
+    rk_all = ibis.row_number().over(ibis.window(group_by=t.candidate, order_by=order))
+    # unflagged rows ranked among themselves (flagged ones sort into their own partition)
+    rk_f = ibis.row_number().over(ibis.window(group_by=[t.candidate, t.unflagged], order_by=order))
+    r = t.mutate(rk_all=rk_all, rk_filtered=rk_f)
+    r = r.filter((r.rk_all < n) | (r.unflagged & (r.rk_filtered < n)))
+    meds = t.group_by("candidate").aggregate(med_all=t.eng.median())
+    u = t.filter(t.unflagged)   # (a median with a filter does not compile on Spark)
+    r = r.left_join(meds, "candidate")
+    r = r.drop(*[c for c in r.columns if c.endswith("_right")])
+    r = r.left_join(u.group_by("candidate").aggregate(med_filtered=u.eng.median()), "candidate")
+    r = r.drop(*[c for c in r.columns if c.endswith("_right")])
     e = ws.store.table("enrichments")
     e = e.filter(e.version == (current_version(ws) or "")).select(
         ep=e.platform, epost=e.post_id, issues=e.issues)
@@ -120,8 +135,19 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
     p = ws.store.table("posts").select(pp=ibis._.platform, ppost=ibis._.post_id,
                                        text=ibis._.text, url=ibis._.url)
     r = r.left_join(p, [r.platform == p.pp, r.post_id == p.ppost])
-    df = r.select("candidate", "platform", "post_id", "account_id", "eng", "sentiment",
-                  "media_type", "issues", "text", "url", "views", "created_at").execute()
+    return r.select("candidate", "platform", "post_id", "account_id", "eng", "sentiment", "media_type",
+                    "issues", "text", "url", "views", "created_at", "unflagged", "rk_all", "rk_filtered",
+                    "med_all", "med_filtered").execute()
+
+
+def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame) -> dict[str, list]:
+    rows = memo(ws, ("engagement_top_rows", n), lambda: _top_rows(ws, n), copy=False)
+    if filtered:
+        df = rows[rows.unflagged.astype(bool) & (rows.rk_filtered < n)]
+        med = dict(zip(df.candidate.astype(str), df.med_filtered))
+    else:
+        df = rows[rows.rk_all < n]
+        med = dict(zip(df.candidate.astype(str), df.med_all))
     prof = profiles.set_index(["platform", "account_id"])
     out: dict[str, list] = {b: [] for b in ws.election.ballots}
     # ties in engagement in a fixed order (platform, post id), whatever order the engine returned
@@ -132,6 +158,7 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
         public = is_public(typ)
         issues = [str(i) for i in (row.issues if row.issues is not None else [])]
         m = med.get(str(row.candidate))
+        m = None if m is None or pd.isna(m) else float(m)
         lift = row.eng / m if m else None
         why = [f"format {row.media_type or 'text'}"]
         if issues:
