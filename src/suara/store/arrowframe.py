@@ -6,7 +6,8 @@ the expression's types and builds a second DataFrame; a string column with a nul
 Python objects → pandas' Arrow-backed ``str``. `suara analyse` runs some forty small queries,
 so these steps cost more than the rows (~0.1-0.2 s of a run, most of it per column, not per
 row). :func:`frame` builds the same frame in one step for the types whose result is known —
-integers, floats, booleans and strings, with or without nulls — and hands every other column
+integers, floats, booleans and strings, with or without nulls, for which Ibis' second
+conversion of a table result (``Table.__pandas_result__``) changes nothing — and hands every other column
 (timestamps, dates, arrays, structs, all-null columns, ...) to Ibis' own conversion, so the
 frame is equal to Ibis' in values and dtypes (``tests/test_arrowframe.py`` compares them).
 Nothing in Ibis or pandas offers this shortcut; it is written by hand for that reason.
@@ -29,13 +30,15 @@ __all__ = ["frame", "install"]
 
 
 
-def _ibis_column(col: pa.ChunkedArray, dtype, name: str) -> pd.Series:
-    """One column as Ibis makes it (ibis.backends.duckdb.Backend.execute)."""
+def _ibis_column(col: pa.ChunkedArray, dtype, name: str, table_result: bool) -> pd.Series:
+    """One column as Ibis makes it (ibis.backends.duckdb.Backend.execute), and for a table
+    result converted once more, as ``ibis.expr.types.Table.__pandas_result__`` does."""
     from ibis.backends.duckdb.converter import DuckDBPandasData
+    from ibis.formats.pandas import PandasData
     values = col.to_pylist() if (pat.is_nested(col.type) or pat.is_dictionary(col.type) or col.null_count) \
         else col.to_pandas()
-    s = pd.DataFrame({name: values})[name]
-    return DuckDBPandasData.convert_column(s, dtype)
+    s = DuckDBPandasData.convert_column(pd.DataFrame({name: values})[name], dtype)
+    return PandasData.convert_column(s, dtype) if table_result else s
 
 
 def _column(col: pa.ChunkedArray, dtype, name: str):
@@ -59,22 +62,24 @@ def _column(col: pa.ChunkedArray, dtype, name: str):
     return None
 
 
-def frame(table: pa.Table, schema) -> pd.DataFrame:
-    """``table`` (a query's Arrow result) as the DataFrame Ibis' DuckDB ``execute`` returns
-    for an expression of ``schema``."""
+def frame(table: pa.Table, schema, table_result: bool = False) -> pd.DataFrame:
+    """``table`` (a query's Arrow result) as the DataFrame Ibis' DuckDB ``execute`` builds
+    for an expression of ``schema`` — or, with ``table_result``, the frame it returns for a
+    table expression (its second conversion: no-op for the columns converted here)."""
     if tuple(table.column_names) != tuple(schema.names):
         raise ValueError("schema names don't match the result's columns")
     cols = {}
     for name, col in zip(table.column_names, table.columns):
         dtype = schema[name]
         v = _column(col, dtype, name)
-        cols[name] = _ibis_column(col, dtype, name) if v is None else v
+        cols[name] = _ibis_column(col, dtype, name, table_result) if v is None else v
     return pd.DataFrame(cols, index=pd.RangeIndex(table.num_rows))
 
 
 def install(backend) -> None:
     """Make ``backend.execute`` (an Ibis DuckDB backend) build its frames with :func:`frame`;
     anything with parameters or options goes Ibis' own way."""
+    import ibis.expr.types as ir
     execute_ = backend.execute
 
     def execute(expr, /, *, params=None, limit=None, **kwargs):
@@ -84,6 +89,8 @@ def install(backend) -> None:
         if schema.geospatial:
             return execute_(expr, limit=limit)
         table = backend._to_duckdb_relation(expr, limit=limit).to_arrow_table()
+        if isinstance(expr, ir.Table):
+            return frame(table, schema, table_result=True)
         return expr.__pandas_result__(frame(table, schema))
 
     backend.execute = execute
