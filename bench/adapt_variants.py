@@ -121,12 +121,15 @@ def split(name: str, fixtures: Path, seed: int, how: str, n: int | None = None):
 
 # ----------------------------------------------------------------------------- features
 class Features:
-    def __init__(self):
+    def __init__(self, reading: str = "fast"):
         import tempfile
 
         import suara
+        from suara.config.election import TextSettings
         from suara.enrich.adapt import election_ballots
         self.election = suara.init(tempfile.mkdtemp(), election="pilpres-2024").election
+        if reading == "e5":  # the shipped outputs the model stacks on: the e5 reading's
+            self.election = self.election.model_copy(update={"text": TextSettings(embeddings="on")})
         self.ballots = election_ballots("sentiment", self.election)
         self._rows: dict[str, tuple] = {}
         self._emb: dict[str, np.ndarray] = {}
@@ -440,6 +443,9 @@ def main(argv=None) -> None:
     ap.add_argument("--variants", default="base,self-training", help=f"comma-separated, of: {', '.join(VARIANTS)}")
     ap.add_argument("--seed", default="0,1,2,3,4")
     ap.add_argument("--labels", type=int, help="labelled posts (default: 150 / 170 on dev, 200 / 300 whole)")
+    ap.add_argument("--reading", choices=["fast", "e5"], default="fast",
+                    help="e5: the workspaces' election with `text: {embeddings: on}` (bench/adapt.py "
+                         "--election pilpres-e5.yaml)")
     ap.add_argument("--threshold-check", action="store_true",
                     help="positive vs negative: ROC AUC of the base model and of the shipped score on the "
                          "scored posts, and the macro-F1 the best threshold on them would give (a diagnostic)")
@@ -447,7 +453,7 @@ def main(argv=None) -> None:
     if not a.fixtures.is_dir():
         raise SystemExit(f"{a.fixtures}: no fixtures folder")
     seeds = [int(s) for s in a.seed.split(",")]
-    F = Features()
+    F = Features(a.reading)
     t0 = time.time()
     for name in a.collections.split(","):
         for v in a.variants.split(","):
