@@ -105,29 +105,24 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
             "by_day_of_week": by_dow, "best_times": best_times}
 
 
-def _top_rows(ws, n: int) -> pd.DataFrame:
+def _top_rows(ws, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``n`` most engaging top-level mentions per pair, for both views in one query: the
     rows ranked among all mentions (``rk_all``) or among those of unflagged authors
-    (``rk_filtered``), each with its pair's median engagement in that view, the post's issues,
-    text and link."""
+    (``rk_filtered``), with the post's issues, text and link; and each pair's median
+    engagement per view (``candidate``, ``view``, ``med``)."""
     t = candidate_mentions(ws, False)
-    t = t.filter(t.kind.isnull() | (t.kind == "post") | (t.kind == "share"))
-    fl = flagged(ws).distinct().mutate(_fl=ibis.literal(True))
+    t = t.filter(t.kind.isnull() | (t.kind == "post") | (t.kind == "share")).select(
+        "candidate", "platform", "post_id", "account_id", "eng", "sentiment", "media_type", "views", "created_at")
+    fl = flagged(ws).distinct().mutate(unflagged=ibis.literal(False))
     t = t.left_join(fl, ["platform", "account_id"])
-    t = t.drop(*[c for c in t.columns if c.endswith("_right")])
-    t = t.mutate(unflagged=t._fl.isnull())
+    t = t.select(*[c for c in t.columns if not c.endswith("_right") and c != "unflagged"],
+                 unflagged=t.unflagged.isnull())
     order = [ibis.desc(t.eng), t.platform, t.post_id]
     rk_all = ibis.row_number().over(ibis.window(group_by=t.candidate, order_by=order))
     # unflagged rows ranked among themselves (flagged ones sort into their own partition)
     rk_f = ibis.row_number().over(ibis.window(group_by=[t.candidate, t.unflagged], order_by=order))
     r = t.mutate(rk_all=rk_all, rk_filtered=rk_f)
     r = r.filter((r.rk_all < n) | (r.unflagged & (r.rk_filtered < n)))
-    meds = t.group_by("candidate").aggregate(med_all=t.eng.median())
-    u = t.filter(t.unflagged)   # (a median with a filter does not compile on Spark)
-    r = r.left_join(meds, "candidate")
-    r = r.drop(*[c for c in r.columns if c.endswith("_right")])
-    r = r.left_join(u.group_by("candidate").aggregate(med_filtered=u.eng.median()), "candidate")
-    r = r.drop(*[c for c in r.columns if c.endswith("_right")])
     e = ws.store.table("enrichments")
     e = e.filter(e.version == (current_version(ws) or "")).select(
         ep=e.platform, epost=e.post_id, issues=e.issues)
@@ -135,19 +130,19 @@ def _top_rows(ws, n: int) -> pd.DataFrame:
     p = ws.store.table("posts").select(pp=ibis._.platform, ppost=ibis._.post_id,
                                        text=ibis._.text, url=ibis._.url)
     r = r.left_join(p, [r.platform == p.pp, r.post_id == p.ppost])
-    return r.select("candidate", "platform", "post_id", "account_id", "eng", "sentiment", "media_type",
-                    "issues", "text", "url", "views", "created_at", "unflagged", "rk_all", "rk_filtered",
-                    "med_all", "med_filtered").execute()
+    rows = r.select("candidate", "platform", "post_id", "account_id", "eng", "sentiment", "media_type",
+                    "issues", "text", "url", "views", "created_at", "unflagged", "rk_all", "rk_filtered").execute()
+    u = t.filter(t.unflagged)   # (a median with a filter does not compile on Spark)
+    meds = t.group_by("candidate").aggregate(med=t.eng.median(), view=ibis.literal("all")).union(
+        u.group_by("candidate").aggregate(med=u.eng.median(), view=ibis.literal("filtered"))).execute()
+    return rows, meds
 
 
 def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame) -> dict[str, list]:
-    rows = memo(ws, ("engagement_top_rows", n), lambda: _top_rows(ws, n), copy=False)
-    if filtered:
-        df = rows[rows.unflagged.astype(bool) & (rows.rk_filtered < n)]
-        med = dict(zip(df.candidate.astype(str), df.med_filtered))
-    else:
-        df = rows[rows.rk_all < n]
-        med = dict(zip(df.candidate.astype(str), df.med_all))
+    rows, meds = memo(ws, ("engagement_top_rows", n), lambda: _top_rows(ws, n), copy=False)
+    df = rows[rows.unflagged.astype(bool) & (rows.rk_filtered < n)] if filtered else rows[rows.rk_all < n]
+    meds = meds[meds.view == ("filtered" if filtered else "all")]
+    med = dict(zip(meds.candidate.astype(str), meds.med))
     prof = profiles.set_index(["platform", "account_id"])
     out: dict[str, list] = {b: [] for b in ws.election.ballots}
     # ties in engagement in a fixed order (platform, post id), whatever order the engine returned
