@@ -78,18 +78,18 @@ _SUMS = ("mentions", "positive", "negative", "weighted", "engagement")
 
 
 def _sov_pandas(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """:func:`_sov_frames` from the per-account daily frame (:func:`account_daily`)."""
+    """:func:`_sov_frames` from the per-account daily frame (:func:`account_daily`): the
+    rows summed per account first, then per key — two group-bys for every figure (sums,
+    unique, favourable and unfavourable accounts), not four and a join."""
     if not len(df):
         return pd.DataFrame()
     by = [*keys, "candidate"]
-    g = df.groupby(by, sort=False, dropna=False)
-    out = g[list(_SUMS)].sum()
-    out["unique_accounts"] = g["acct"].nunique()
-    a = df.groupby([*by, "acct"], sort=False, dropna=False)[["score_sum", "mentions"]].sum()
+    a = df.groupby([*by, "acct"], sort=False, dropna=False)[[*_SUMS, "score_sum"]].sum()
     ms = a.score_sum / a.mentions
-    fav = pd.DataFrame({"favourable": (ms > 0.05).astype("int64"),
-                        "unfavourable": (ms < -0.05).astype("int64")}).groupby(level=by, dropna=False).sum()
-    return out.join(fav).reset_index()
+    a = a.assign(unique_accounts=a.index.get_level_values("acct").notna().astype("int64"),
+                 favourable=(ms > 0.05).astype("int64"), unfavourable=(ms < -0.05).astype("int64"))
+    cols = [*_SUMS, "unique_accounts", "favourable", "unfavourable"]
+    return a.groupby(level=by, sort=False, dropna=False)[cols].sum().reset_index()
 
 
 def share_of_voice(ws, filtered: bool = False) -> dict[str, Any]:
