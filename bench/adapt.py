@@ -79,19 +79,15 @@ def political_real(classes: str, templated: bool = True) -> Callable:
     left out). ``posneg``: positive vs negative; ``3``: three classes. ``templated=False``
     leaves out the templated "GP 4Presiden" campaign posts (all positive, near-identical)."""
     def load(data: Path) -> tuple[pd.DataFrame, str, bool]:
-        from suara.enrich.evaluate import DATA_DIR, FIXTURES_DIR, load_political_real
+        from suara.enrich.evaluate import DATA_DIR, FIXTURES_DIR, load_political_real, post_stance
         fx = data.parent / "fixtures" if (data.parent / "fixtures").is_dir() else FIXTURES_DIR
         rows = load_political_real(fx) + load_political_real(fx, path=DATA_DIR / "political_real_2.tsv")
         out = []
         for r in rows:
             if not templated and "GP 4Presiden" in r["text"]:
                 continue
-            st = set(r["gold"].values())
-            polar = st - {"neutral"}
-            if not st or len(polar) > 1:
-                continue
-            lab = polar.pop() if polar else "neutral"
-            if classes == "posneg" and lab == "neutral":
+            lab = post_stance(r["gold"])
+            if lab is None or (classes == "posneg" and lab == "neutral"):
                 continue
             out.append((r["text"], lab))
         return pd.DataFrame(out, columns=["text", "label"]), "sentiment", classes == "posneg"

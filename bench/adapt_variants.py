@@ -69,16 +69,12 @@ SOURCES = ("tweet-harvest-csv/anies.csv", "tweet-harvest-csv/ganjar.csv")
 
 def collection(name: str, fixtures: Path) -> pd.DataFrame:
     """text, label, split of a political collection, in `bench/adapt.py`'s order."""
-    from suara.enrich.evaluate import DATA_DIR, load_political_real
+    from suara.enrich.evaluate import DATA_DIR, load_political_real, post_stance
     rows = load_political_real(fixtures) + load_political_real(fixtures, path=DATA_DIR / "political_real_2.tsv")
     out = []
     for r in rows:
-        st = set(r["gold"].values())
-        polar = st - {"neutral"}
-        if not st or len(polar) > 1:
-            continue
-        lab = polar.pop() if polar else "neutral"
-        if name == "political-posneg" and lab == "neutral":
+        lab = post_stance(r["gold"])
+        if lab is None or (name == "political-posneg" and lab == "neutral"):
             continue
         out.append((r["text"], lab, r["split"]))
     df = pd.DataFrame(out, columns=["text", "label", "split"])

@@ -22,7 +22,7 @@ from sklearn.metrics import f1_score
 
 __all__ = ["load_political", "evaluate_political", "evaluate_language", "evaluate_hoax",
            "paraphrase", "hoax_query", "DATA_DIR", "load_political_real", "evaluate_political_real",
-           "FIXTURES_DIR"]
+           "FIXTURES_DIR", "post_stance"]
 
 #: the hand-labelled sets (tests/data/enrich in a source checkout)
 DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data" / "enrich"
@@ -38,6 +38,20 @@ def _targets(spec: str) -> dict[str, str]:
             t = t.strip()
             gold[t[:-1]] = _STANCE[t[-1]]
     return gold
+
+
+def post_stance(gold: dict) -> str | None:
+    """One label for a whole post from its per-candidate labels: the one polar label it
+    gives (positive or negative), else neutral; None when it has no label or gives both.
+
+    >>> post_stance({"1": "positive", "2": "neutral"}), post_stance({"1": "positive", "2": "negative"})
+    ('positive', None)
+    """
+    st = set(gold.values())
+    polar = st - {"neutral"}
+    if not st or len(polar) > 1:
+        return None
+    return polar.pop() if polar else "neutral"
 
 
 def load_political_real(fixtures: str | Path | None = None, split: str | None = None,
