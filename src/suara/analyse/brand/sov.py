@@ -78,9 +78,10 @@ _SUMS = ("mentions", "positive", "negative", "weighted", "engagement")
 
 
 def _sov_pandas(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """:func:`_sov_frames` from the per-account daily frame (:func:`account_daily`): the
-    rows summed per account first, then per key — two group-bys for every figure (sums,
-    unique, favourable and unfavourable accounts), not four and a join."""
+    """The figures per ``keys`` and pair — mentions, positive, negative, weighted,
+    engagement, unique, favourable and unfavourable accounts — from the per-account daily
+    frame (:func:`account_daily`): the rows summed per account first, then per key (two
+    group-bys for every figure, not four and a join)."""
     if not len(df):
         return pd.DataFrame()
     by = [*keys, "candidate"]
