@@ -154,25 +154,8 @@ class Features:
 def _fit(X, y: list[str], C: float, w: np.ndarray | None = None):
     """`AdaptedModel.fit` (balanced class weights, one-vs-rest liblinear heads), with optional
     row weights (balanced on the weighted counts)."""
-    from sklearn.linear_model import LogisticRegression
-
     from suara.enrich.adapt import AdaptedModel
-    if w is None:
-        return AdaptedModel.fit(X, y, "sentiment", C, {"version": 0})
-    classes = sorted(set(y), key=ORDER.index)
-    X = sp.csr_matrix(X)
-    cols = np.unique(X.indices)
-    ya = np.asarray(y, dtype=object)
-    coef, icpt = [], []
-    for c in ([classes[1]] if len(classes) == 2 else classes):
-        yy = (ya == c).astype(int)
-        cw = {1: w.sum() / (2 * w[yy == 1].sum()), 0: w.sum() / (2 * w[yy == 0].sum())}
-        lr = LogisticRegression(C=C, class_weight=cw, max_iter=1000, solver="liblinear")
-        lr.fit(X[:, cols], yy, sample_weight=w)
-        coef.append(lr.coef_[0])
-        icpt.append(lr.intercept_[0])
-    return AdaptedModel("sentiment", classes, cols, np.vstack(coef).astype(np.float32),
-                        np.asarray(icpt, dtype=np.float32), {"version": 0})
+    return AdaptedModel.fit(X, y, "sentiment", C, {"version": 0}, sample_weight=w)
 
 
 def _choose_c(X, y):

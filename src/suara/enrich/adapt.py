@@ -174,7 +174,10 @@ class AdaptedModel:
         return cls(meta["task"], meta["classes"], z["cols"], z["coef"], z["intercept"], meta)
 
     @classmethod
-    def fit(cls, X, y: list[str], task: str, C: float, meta: dict) -> "AdaptedModel":
+    def fit(cls, X, y: list[str], task: str, C: float, meta: dict,
+            sample_weight: np.ndarray | None = None) -> "AdaptedModel":
+        """Fit on labels ``y`` with balanced class weights (with ``sample_weight``: balanced
+        on the weighted counts, each row weighted)."""
         from sklearn.linear_model import LogisticRegression
         classes = sorted(set(y), key=LABELS[task_kind(task)].index)
         X = sp.csr_matrix(X)
@@ -182,10 +185,14 @@ class AdaptedModel:
         # liblinear is several times faster than lbfgs here; three classes: one-vs-rest heads
         y = np.asarray(y, dtype=object)
         heads = [classes[1]] if len(classes) == 2 else classes
+        w = sample_weight
         coef, icpt = [], []
         for c in heads:
-            lr = LogisticRegression(C=C, class_weight="balanced", max_iter=1000, solver="liblinear")
-            lr.fit(X[:, cols], (y == c).astype(int))
+            yy = (y == c).astype(int)
+            cw = "balanced" if w is None else {1: w.sum() / (2 * w[yy == 1].sum()),
+                                               0: w.sum() / (2 * w[yy == 0].sum())}
+            lr = LogisticRegression(C=C, class_weight=cw, max_iter=1000, solver="liblinear")
+            lr.fit(X[:, cols], yy, sample_weight=w)
             coef.append(lr.coef_[0])
             icpt.append(lr.intercept_[0])
         coef, icpt = np.vstack(coef), np.asarray(icpt)

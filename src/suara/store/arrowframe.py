@@ -29,7 +29,6 @@ import pyarrow.types as pat
 __all__ = ["frame", "install"]
 
 
-
 def _ibis_column(col: pa.ChunkedArray, dtype, name: str, table_result: bool) -> pd.Series:
     """One column as Ibis makes it (ibis.backends.duckdb.Backend.execute), and for a table
     result converted once more, as ``ibis.expr.types.Table.__pandas_result__`` does."""

@@ -24,6 +24,17 @@ from suara.store.schema import MIGRATIONS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES,
 __all__ = ["Store", "StoreError", "StoreLockedError", "utcnow"]
 
 
+def _dedup_sql(name: str, collist: str, keys: str) -> str:
+    """One row per key of the staged relation ``name``."""
+    return f'SELECT {collist} FROM "{name}" QUALIFY row_number() OVER (PARTITION BY {keys}) = 1'
+
+
+def _insert_new_sql(table: str, name: str, collist: str, keys: str) -> str:
+    """Insert the staged rows (one per key) whose key ``table`` does not hold yet."""
+    return (f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({_dedup_sql(name, collist, keys)}) s '
+            f'ANTI JOIN "{table}" o USING ({keys})')
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says why and what to do."""
 
@@ -299,15 +310,13 @@ class Store:
                     else:
                         sets.append(f'"{c}" = coalesce("{table}"."{c}", {x}."{c}")')
                         changes.append(f"{ov} IS NULL AND {nv} IS NOT NULL")
-                dedup = (f'SELECT {collist} FROM "{name}" QUALIFY row_number() OVER '
-                         f'(PARTITION BY {keys}) = 1')
-                using = ", ".join(f'"{k}"' for k in pk)
+                dedup = _dedup_sql(name, collist, keys)
                 # Only stored rows that the merge would change take DuckDB's (slow) ON CONFLICT
                 # path; new keys are a plain insert. A first import runs about twice as fast,
                 # and re-importing an unchanged export costs one join instead of one update
                 # per row. The result is the same as one INSERT ... ON CONFLICT over all rows.
                 if sets:   # the stored rows the merge changes
-                    changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({using}) '
+                    changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({keys}) '
                                f'WHERE {" OR ".join(f"({c})" for c in changes)}')
                     if unindexed:
                         on = " AND ".join(f'"{table}"."{k}" = s."{k}"' for k in pk)
@@ -316,8 +325,7 @@ class Store:
                         self.con.execute(f'INSERT INTO "{table}" ({collist}) {changed} '
                                          f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
                 if not all_stored:
-                    self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM ({dedup}) s '
-                                     f'ANTI JOIN "{table}" o USING ({using})')
+                    self.con.execute(_insert_new_sql(table, name, collist, keys))
             finally:
                 if name is not data:
                     self.con.unregister(name)
@@ -335,9 +343,7 @@ class Store:
                 collist = ", ".join(f'"{c}"' for c in cols)
                 if ignore_conflicts and table in UNINDEXED_KEYS:   # no index: skip stored keys by a join
                     keys = ", ".join(f'"{k}"' for k in PRIMARY_KEYS[table])
-                    self.con.execute(
-                        f'INSERT INTO "{table}" ({collist}) SELECT s.* FROM (SELECT {collist} FROM "{name}" '
-                        f'QUALIFY row_number() OVER (PARTITION BY {keys}) = 1) s ANTI JOIN "{table}" o USING ({keys})')
+                    self.con.execute(_insert_new_sql(table, name, collist, keys))
                 else:
                     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
                     self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
