@@ -15,8 +15,8 @@ analyse: ``suara analyse --json`` (every section) on that workspace after ``suar
          third floor as a command of their own (a fresh Python process importing DuckDB).
 Each Suara step runs as its own command (a fresh process, as a user runs it); its peak memory
 is the process tree's maximum resident set. With ``--workspace`` only analyse is timed, on a
-copy of that workspace (the first run brings the pre-aggregated tables and the detect stages
-up to date, as the first analyse after an import does; later runs find them current); the
+copy of that workspace (a run finds the pre-aggregated tables and the detect stages current
+when `suara enrich` ran them; otherwise its first run brings them up to date); the
 DuckDB scans run right after each analyse, so both see the same load. CPU seconds of the
 analyse process (user + system) are printed too: on a shared machine they move less than the
 wall time.

@@ -8,10 +8,10 @@ from suara.store import Store
 
 _ROWS = """
 CREATE TABLE t AS SELECT * FROM (VALUES
-  (1, 1::BIGINT, 1.5, TRUE, TRUE, 'a', 'x', TIMESTAMPTZ '2024-11-01 10:00:00+00', DATE '2024-11-01', ['p', 'q'], 1.25::DECIMAL(10,2), NULL::BIGINT, 3::INTEGER, {'k': 1}),
-  (2, NULL, NULL, FALSE, NULL, 'b', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
-  (3, 3, 'nan'::DOUBLE, TRUE, FALSE, 'c', 'z', TIMESTAMPTZ '2024-11-02 10:00:00+00', DATE '2024-11-02', [], 2.50, NULL, 5, {'k': 2})
-) AS v(i, ni, f, b, nb, s, ns, ts, d, arr, dec, allnull, i32, st)
+  (1, 1::BIGINT, 1.5, TRUE, TRUE, 'a', 'x', TIMESTAMPTZ '2024-11-01 10:00:00+00', DATE '2024-11-01', ['p', 'q'], 1.25::DECIMAL(10,2), NULL::BIGINT, 3::INTEGER, {'k': 1}, TIMESTAMP '2024-11-01 10:00:00.123456', 7::HUGEINT),
+  (2, NULL, NULL, FALSE, NULL, 'b', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  (3, 3, 'nan'::DOUBLE, TRUE, FALSE, 'c', 'z', TIMESTAMPTZ '2024-11-02 10:00:00+00', DATE '2024-11-02', [], 2.50, NULL, 5, {'k': 2}, TIMESTAMP '2024-11-02 00:00:00', 9::HUGEINT)
+) AS v(i, ni, f, b, nb, s, ns, ts, d, arr, dec, allnull, i32, st, ts0, h)
 """
 
 
@@ -53,7 +53,9 @@ def test_frames_equal_ibis_own_for_every_type(backend, rows):
 
 def test_columns_and_scalars_equal_ibis_own(backend):
     t = backend.table("t")
-    for expr in (t.s, t.ns, t.ni, t.ni.sum(), t.count(), t.ns.max(), t.group_by("b").aggregate(n=t.count())):
+    for expr in (t.s, t.ns, t.ni, t.ts0, t.ni.sum(), t.count(), t.ns.max(), t.group_by("b").aggregate(n=t.count()),
+                 t.group_by("b").aggregate(n=t.i.sum(), last=t.ts0.max()),
+                 t.filter(t.i > 5).group_by("b").aggregate(n=t.i.sum(), last=t.ts0.max())):
         fast, own = backend.execute(expr), type(backend).execute(backend, expr)
         if isinstance(own, pd.DataFrame):
             _same(fast.sort_values("b").reset_index(drop=True), own.sort_values("b").reset_index(drop=True))

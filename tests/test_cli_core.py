@@ -52,3 +52,25 @@ def test_cli_ingest_reports_counts_and_exit_codes(tmp_path):
 def test_cli_commands_refuse_a_non_workspace(tmp_path):
     r = runner.invoke(app, ["ingest", str(tmp_path), "-w", str(tmp_path / "nope")])
     assert r.exit_code == 1 and "not a Suara workspace" in r.output
+
+
+def test_cli_enrich_brings_the_radar_up_to_date(tmp_path):
+    """New enriched posts raise alerts at once: after `suara enrich` the radar has read them
+    (the next analysis finds its alerts current); `--no-detect` leaves it for later, and an
+    enrich with nothing new does not run it."""
+    import suara
+    from suara.detect.radar.run import INPUTS_KEY
+    for flag, ran in (([], True), (["--no-detect"], False)):
+        ws = tmp_path / f"w{len(flag)}"
+        runner.invoke(app, ["init", str(ws)])
+        src = tmp_path / "posts.jsonl"
+        src.write_text("\n".join(_post(str(i), text=f"Gas Gratispol nomor {i}") for i in range(5)) + "\n")
+        assert runner.invoke(app, ["ingest", str(src), "-w", str(ws)]).exit_code == 0
+        r = runner.invoke(app, ["enrich", "-w", str(ws), *flag])
+        assert r.exit_code == 0, r.output
+        assert ("Radar:" in r.output) is ran
+        w = suara.open(ws)
+        assert (w.store.meta(INPUTS_KEY) is not None) is ran
+        w.close()
+    again = runner.invoke(app, ["enrich", "-w", str(tmp_path / "w0")])
+    assert again.exit_code == 0 and "Radar:" not in again.output

@@ -83,8 +83,11 @@ class Workspace:
         return ingest_paths(self.store, paths, fmt=fmt, timezone=timezone or None,
                             mapping=mapping, platform=platform, progress=progress, options=options)
 
-    def enrich(self, rebuild: bool = False, progress=None) -> dict[str, Any]:
-        """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild)."""
+    def enrich(self, rebuild: bool = False, progress=None, detect: bool = False) -> dict[str, Any]:
+        """Run the text-enrichment pipeline on posts not yet enriched (all with rebuild). With
+        ``detect``, when posts were enriched the radar and live-session detection then run over
+        them (their summaries under ``"detect"``): alerts are raised when the data lands, and
+        the next analysis finds them current. `suara enrich` and the web's import jobs do so."""
         from suara.enrich.ocr import media_scope
         from suara.enrich.pipeline import enrich_workspace
         with media_scope(self.media_folders()) as scope:
@@ -93,6 +96,8 @@ class Workspace:
             res.setdefault("notes", {})["ocr_media_skipped"] = (
                 f"{scope.refused_count} media path(s) outside the workspace, the import folders and "
                 f"media_dirs not read, e.g. {scope.refused[0][:200]!r}")
+        if detect and isinstance(res, dict) and res.get("posts") and not self.read_only:
+            res["detect"] = self.detect(["radar", "live"])
         return res
 
     def media_folders(self) -> list[Path]:

@@ -130,13 +130,26 @@ def simulate(output: Path = typer.Option(..., "-o", "--output", help="Folder for
 
 
 def enrich(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
-           rebuild: bool = typer.Option(False, "--rebuild", help="Re-enrich every post.")):
-    """Enrich posts not yet enriched: normalisation, language, candidates, sentiment, ..."""
+           rebuild: bool = typer.Option(False, "--rebuild", help="Re-enrich every post."),
+           detect: bool = typer.Option(True, "--detect/--no-detect",
+                                       help="After enriching new posts, bring the radar's alerts and the "
+                                            "live sessions up to date.")):
+    """Enrich posts not yet enriched: normalisation, language, candidates, sentiment, ...
+
+    When posts were enriched, the radar then runs over them (and live sessions are detected):
+    alerts are raised when the data lands, not when someone next opens a page, and the next
+    `suara analyse` finds them current."""
     ws = open_workspace(workspace, engine)
     with progress_bar() as bar:
         task = bar.add_task("Enriching", total=None)
-        res = ws.enrich(rebuild=rebuild, progress=lambda n, total=None: bar.update(task, advance=n, total=total))
+        res = ws.enrich(rebuild=rebuild, progress=lambda n, total=None: bar.update(task, advance=n, total=total),
+                        detect=detect)
     out.print(f"Enriched {res.get('posts', 0):,} posts (pipeline {res.get('version', '?')}).")
+    if res.get("detect"):
+        done = res["detect"]
+        radar = done.get("radar", {})
+        out.print(f"Radar: {radar.get('alerts', 0):,} alerts ({radar.get('new', 0):,} new); "
+                  f"live sessions: {done.get('live', {}).get('sessions', 0):,}.")
     ws.close()
 
 

@@ -153,7 +153,7 @@ def run_workspace_job(ws, job_id: str, paths: Iterable[str | Path], fmt: str = "
         enriched = None
         if enrich and any(r.accepted or r.updated for r in reps):
             with ws.store.lock:
-                res = ws.enrich()
+                res = ws.enrich(detect=True)   # alerts raised as the data lands
             enriched = int(res.get("posts") or 0) if isinstance(res, dict) else 0
         with ws.store.lock:
             summary.update(summarise_import(ws.store, ws.election, [r.to_dict() for r in reps], enriched))
