@@ -215,7 +215,9 @@ def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         ws_dir = tmp / "ws"
-        _invoke(["init", str(ws_dir)])
+        el = ELECTION or COLLECTION_ELECTION.get(name)
+        elect = ["--election", el] if el else []   # as `run`: the collection's own election
+        _invoke(["init", str(ws_dir), *elect])
         posts = tmp / "posts.jsonl"
         posts.write_text("\n".join(json.dumps({"suara_type": "post", "platform": "x", "post_id": p, "text": t,
                                                 "created_at": "2024-10-01T00:00:00Z"})
@@ -252,7 +254,7 @@ def run_active(name: str, df: pd.DataFrame, task: str, binary: bool, sizes: list
                                          labels=classes, average="macro")
             if enough(rand["post_id"]):
                 rws = tmp / f"random-{n}"
-                _invoke(["init", str(rws)])
+                _invoke(["init", str(rws), *elect])
                 rand[["text", "label"]].to_csv(tmp / "rand.csv", index=False)
                 _invoke(["train", *targs, str(tmp / "rand.csv"), "-w", str(rws), "--no-embeddings", "--as", "bench"])
                 res["random"] = f1_score(y, _predict(task, tmp / "rest.csv", tmp / "r.csv", rws, binary),
