@@ -190,3 +190,24 @@ def test_radar_empty_workspace_and_sections(workspace):
     sec = alerts_section(workspace)
     assert sec["count"] == 0
     assert "No alerts" in section_html(get("alerts").render(sec, "en", workspace.election))
+
+
+def test_radar_types_alerts_again_when_coordination_flags_change(workspace):
+    """`suara enrich` runs the radar before `suara detect coordination` has flagged anyone:
+    the flood of negative posts is organic criticism then. Once the accounts behind it are
+    flagged, the next run types it again (a black campaign), not only the newest bins."""
+    accs, posts, enr, men, scores = world_frames()
+    load_world(workspace, (accs, posts, enr, men, scores.iloc[:0]))
+
+    def crisis_type():
+        a = [a for a in list_alerts(workspace) if a["kind"] == "anomaly" and a["candidate"] == "2"
+             and a["issue"] == "banjir" and a["onset_at"][:10] == "2024-11-09"]
+        return a[0]["type"] if a else None
+
+    run_radar(workspace)
+    assert crisis_type() not in (None, "black_campaign")
+    wm = workspace.store.meta(WATERMARK_KEY)
+    workspace.store.upsert("account_scores", scores)      # as a coordination run writes them
+    run_radar(workspace)
+    assert crisis_type() == "black_campaign"
+    assert workspace.store.meta(WATERMARK_KEY) == wm      # the same data: only the typing moved

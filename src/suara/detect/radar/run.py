@@ -25,6 +25,16 @@ from suara.detect.radar.series import _absorb, _bin_time, _episodes, _merge, bui
 WATERMARK_KEY = "radar.watermark"
 VERSION_KEY = "radar.enrich_version"
 INPUTS_KEY = "radar.inputs"      # what the last run read (see _inputs) and what it returned
+FLAGS_KEY = "radar.flags"        # the coordination flags the last run typed its alerts with
+
+
+def _flags_seen(st) -> str:
+    """The coordination results as the radar reads them (accounts flagged, newest score):
+    when they change, every alert is typed again (a full rescan), because an alert found
+    before the accounts behind it were flagged is typed as organic criticism."""
+    row = st.sql("SELECT count(CASE WHEN flagged THEN 1 END) AS n, max(scored_at) AS t "
+                 "FROM account_scores").iloc[0]
+    return f"{int(row['n'])}|{'' if pd.isna(row['t']) else pd.Timestamp(row['t']).isoformat()}"
 
 
 def _inputs(ws, s: RadarSettings) -> str | None:
@@ -70,7 +80,10 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
     width = s.bin_minutes * 60
     version = current_version(ws) or ""
     wm = st.meta(WATERMARK_KEY)
-    full_scan = full or wm is None or st.meta(VERSION_KEY) != version
+    flags = _flags_seen(st)
+    seen_flags = st.meta(FLAGS_KEY)
+    full_scan = (full or wm is None or st.meta(VERSION_KEY) != version
+                 or (seen_flags is not None and seen_flags != flags))
     if full_scan:
         start_bin = int((first - dt.datetime(1970, 1, 1)).total_seconds() // width)
     else:
@@ -120,6 +133,7 @@ def run_radar(ws, settings: RadarSettings | None = None, full: bool = False,
                                                     "metric"])
         st.set_meta(WATERMARK_KEY, str(end_bin - 1))   # the last (maybe partial) bin is redone
         st.set_meta(VERSION_KEY, version)
+        st.set_meta(FLAGS_KEY, flags)
         st.set_meta("radar.last_run", now.isoformat())
         summary = {"alerts": len(rows), "new": new, "from": str(_bin_time(start_bin, s)), "to": str(last)}
         seen = _inputs(ws, s)
