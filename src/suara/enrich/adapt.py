@@ -185,14 +185,13 @@ class AdaptedModel:
         # liblinear is several times faster than lbfgs here; three classes: one-vs-rest heads
         y = np.asarray(y, dtype=object)
         heads = [classes[1]] if len(classes) == 2 else classes
-        w = sample_weight
         coef, icpt = [], []
         for c in heads:
             yy = (y == c).astype(int)
-            cw = "balanced" if w is None else {1: w.sum() / (2 * w[yy == 1].sum()),
-                                               0: w.sum() / (2 * w[yy == 0].sum())}
+            cw = "balanced" if sample_weight is None else {
+                k: sample_weight.sum() / (2 * sample_weight[yy == k].sum()) for k in (0, 1)}
             lr = LogisticRegression(C=C, class_weight=cw, max_iter=1000, solver="liblinear")
-            lr.fit(X[:, cols], yy, sample_weight=w)
+            lr.fit(X[:, cols], yy, sample_weight=sample_weight)
             coef.append(lr.coef_[0])
             icpt.append(lr.intercept_[0])
         coef, icpt = np.vstack(coef), np.asarray(icpt)
