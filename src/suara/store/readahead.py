@@ -12,6 +12,11 @@ query's rows are the same whether it runs at the start of the run or when the se
 Rows are handed over only for the identical SQL text; anything else (a query the sections no
 longer ask for, a literal that changed with the data, a read that failed) runs as before.
 
+A table the last run materialised from stable tables (the mentions every section shares) is
+built again here, on the second connection, from the statements noted for it
+(:data:`suara.store.sqlcache.CACHED_TOKEN`): the queries over it are then read ahead like the
+others, and its own rows are handed to the run that materialises it.
+
 Example
 -------
 >>> import duckdb
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -39,11 +45,15 @@ STABLE_TABLES = frozenset({"posts", "enrichments", "mentions", "accounts", "acco
 MIN_SECONDS = 0.002
 #: at most this many queries per run
 MAX_QUERIES = 64
+#: a materialised table's token in the statements noted (suara.store.sqlcache.CACHED_TOKEN)
+_TOKEN = re.compile(r"__suara_cached_([0-9a-f]{16})__")
 
 
 class ReadAhead:
-    """Run ``queries`` (SQL texts, in order) on a cursor of ``con`` in one background thread;
-    :meth:`take` hands over the Arrow table of one of them."""
+    """Run ``queries`` (in order) on a cursor of ``con`` in one background thread; :meth:`take`
+    hands over the Arrow table of one of them. A query is its SQL text, or a table to
+    materialise first: ``(token, create, insert, query)``, whose rows are handed over as those
+    of ``query``, and which the queries after it name by ``token``."""
 
     def __init__(self, con, queries):
         self._cur = con.cursor()
@@ -52,13 +62,30 @@ class ReadAhead:
         self._cur.execute("SET TimeZone = 'UTC'")
         self._cur.execute("SET python_enable_replacements = false")
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="suara-read-ahead")
-        self._futures = {q: self._pool.submit(self._read, q) for q in dict.fromkeys(queries)}
+        self._futures = {}
+        for q in dict.fromkeys(queries):
+            if isinstance(q, str):
+                self._futures[q] = self._pool.submit(self._read, q)
+            else:
+                self._futures[q[3]] = self._pool.submit(self._materialise, *q)
         self.taken = 0
         #: the thread whose queries take these rows (the one running the analysis)
         self.owner = threading.get_ident()
 
     def _read(self, sql: str):
-        return self._cur.sql(sql).to_arrow_table()
+        return self._cur.sql(_local(sql)).to_arrow_table()
+
+    def _materialise(self, token: str, create: str, insert: str, query: str):
+        """The rows of ``query``, kept in a temporary table of this connection too (with the
+        column types the run's own table gets) for the queries that name ``token``."""
+        rows = self._read(query)
+        self._cur.execute(_local(create))
+        self._cur.register("suara_read_ahead_rows", rows)
+        try:
+            self._cur.execute(f'{_local(insert)} SELECT * FROM "suara_read_ahead_rows"').fetchall()
+        finally:
+            self._cur.unregister("suara_read_ahead_rows")
+        return rows
 
     def take(self, sql: str):
         """The rows of ``sql`` as a pyarrow Table when it is read ahead (waiting for it if it
@@ -81,6 +108,11 @@ class ReadAhead:
         self._futures.clear()
         self._pool.shutdown(wait=True)
         self._cur.close()
+
+
+def _local(sql: str) -> str:
+    """``sql`` with every materialised table's token replaced by this connection's own name."""
+    return _TOKEN.sub(r"suara_read_ahead_\1", sql) if "__suara_cached_" in sql else sql
 
 
 @contextlib.contextmanager

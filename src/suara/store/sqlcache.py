@@ -11,6 +11,12 @@ SQLGlot versions, holds the most recent :data:`MAX_ENTRIES` queries, and is writ
 :meth:`SqlCache.save` (`suara analyse` calls it at the end of a run). A cache that cannot be
 read is ignored; nothing depends on it but speed.
 
+Tables a run materialises from stable tables (``expr.cache()`` of the mentions the sections
+share) are read ahead too: the recording notes each one's statements under a name derived
+from its query (:data:`CACHED_TOKEN`), and queries over them are noted with that name in
+place of the random one, so the next run's read-ahead builds the same table on its own
+connection and runs those queries there as well.
+
 Example
 -------
 >>> import ibis
@@ -38,6 +44,10 @@ __all__ = ["SqlCache", "MAX_ENTRIES", "install"]
 #: queries kept in the file (the most recently used ones)
 MAX_ENTRIES = 2000
 _RANDOM_NAME = re.compile(r"ibis_[a-z_]+_[a-z2-7]{26}")
+#: the name a recorded statement gives a table materialised from stable tables: the same in
+#: every run that materialises the same query (``__suara_cached_<16 hex digits>__``)
+CACHED_TOKEN = "__suara_cached_{}__"
+_TOKEN = re.compile(r"__suara_cached_[0-9a-f]{16}__")
 
 
 class _Uncacheable(Exception):
@@ -75,6 +85,10 @@ class SqlCache:
         self.active = None
         self._lock = threading.Lock()
         self.hits = self.misses = 0
+        #: temporary tables materialised from stable tables in this process -> their token,
+        #: and each token's statements (a read-ahead item, see :meth:`_note`)
+        self._derived: dict[str, str] = {}
+        self._made: dict[str, tuple[str, str, str, str]] = {}
 
     # ----- the key ------------------------------------------------------------------------
     def key(self, expr, limit, names: list[str]) -> str:
@@ -131,7 +145,7 @@ class SqlCache:
                         version, stored, *rest = pickle.load(f)
                     if version == _versions() and isinstance(stored, dict):
                         entries = stored
-                        ahead = [q for q in (rest[0] if rest else []) if isinstance(q, str)]
+                        ahead = [q for q in (rest[0] if rest else []) if _read_ahead_item(q)]
                 except Exception:  # noqa: BLE001 - a damaged or foreign file is just a cold cache
                     entries, ahead = {}, []
             self._entries, self._read_ahead = entries, ahead
@@ -232,6 +246,24 @@ class SqlCache:
         return (self.active if getattr(self.active, "owner", None) == me else None,
                 self.recording if self._recorder == me else None)
 
+    def _note(self, rec: list, query, seconds: float) -> None:
+        """Record ``query`` (SQL, or a table's statements) after the statements of every
+        materialised table it reads that are not recorded yet: Ibis reuses a table it
+        materialised before (a long-running process), and the next run's read-ahead must
+        build it all the same. Those statements are always kept (``inf`` seconds)."""
+        for token in _TOKEN.findall(query if isinstance(query, str) else query[3]):
+            made = self._made.get(token)
+            if made is not None and all(q != made for q, _ in rec):
+                self._note(rec, made, float("inf"))
+        rec.append((query, seconds))
+
+    def normal(self, sql: str) -> str:
+        """``sql`` with the tables materialised from stable tables named by their tokens
+        (the form recorded and read ahead)."""
+        if "ibis_" not in sql or not self._derived:
+            return sql
+        return _RANDOM_NAME.sub(lambda m: self._derived.get(m.group(0), m.group(0)), sql)
+
     def _relation_maker(self, backend):
         """Ibis' ``_to_duckdb_relation`` (the query of ``execute`` and ``to_pyarrow``), which
         also hands over the rows read ahead for the same SQL and, while recording, notes how
@@ -243,22 +275,23 @@ class SqlCache:
             if (ahead is None and rec is None) or params or kwargs:
                 return relation_(expr, params=params, limit=limit, **kwargs)
             # Ibis' own steps (ibis.backends.duckdb.Backend._to_duckdb_relation)
-            plain, stable = _sources(backend, expr)
+            plain, stable = _sources(backend, expr, self._derived)
             if not plain:
                 backend._run_pre_execute_hooks(expr)
             table_expr = expr.as_table()
             sql = backend.compile(table_expr, limit=limit)
             if table_expr.schema().geospatial:
                 backend._load_extensions(["spatial"])
-            if ahead is not None:
-                rows = ahead.take(sql)
+            noted = self.normal(sql) if stable else sql
+            if ahead is not None and stable:
+                rows = ahead.take(noted)
                 if rows is not None:
                     if rec is not None:   # read ahead: it qualified last time, so it stays
-                        rec.append((sql, float("inf")))
+                        self._note(rec, noted, float("inf"))
                     return _Ready(rows, lambda: backend.con.sql(sql))
             rel = backend.con.sql(sql)
             if rec is not None and stable:
-                return _Timed(rel, lambda dt: rec.append((sql, dt)))
+                return _Timed(rel, lambda dt: self._note(rec, noted, dt))
             return rel
 
         return to_duckdb_relation
@@ -278,19 +311,19 @@ class SqlCache:
             import sqlglot as sg
             import sqlglot.expressions as sge
             dialect, quoted = backend.dialect, backend.compiler.quoted
-            plain, stable = _sources(backend, expr)
+            plain, stable = _sources(backend, expr, self._derived)
             if not plain:
                 backend._run_pre_execute_hooks(expr)
             query = backend.compile(expr)
+            noted = self.normal(query) if stable else query
             ahead, rec = self._mine()
-            rows = ahead.take(query) if ahead is not None else None
+            rows = ahead.take(noted) if ahead is not None and stable else None
             table = sg.table(name, catalog="temp", db="main", quoted=quoted)
             create = sge.Create(kind="TABLE", properties=sge.Properties(expressions=[sge.TemporaryProperty()]),
                                 this=sge.Schema(this=table, expressions=schema.to_sqlglot_column_defs(dialect)))
             cols = ", ".join(sge.to_identifier(c, quoted=quoted).sql(dialect) for c in expr.columns)
             into = f"INSERT INTO {table.sql(dialect)} ({cols})"
             with backend._safe_raw_sql(create) as cur:
-                t0 = time.perf_counter()
                 if rows is None:
                     cur.execute(f"{into} {query}").fetchall()
                 else:
@@ -300,18 +333,28 @@ class SqlCache:
                         cur.execute(f'{into} SELECT * FROM "{view}"').fetchall()
                     finally:
                         cur.unregister(view)
-                if rec is not None and (rows is not None or stable):
-                    rec.append((query, float("inf") if rows is not None else time.perf_counter() - t0))
+            if stable:   # queries over it are as stable as its own: they are read ahead too
+                token = CACHED_TOKEN.format(hashlib.sha1(noted.encode()).hexdigest()[:16])
+                self._derived[name] = token
+                self._made[token] = (token, create.sql(dialect).replace(name, token), into.replace(name, token), noted)
+                if rec is not None:
+                    self._note(rec, self._made[token], float("inf"))
             return backend.table(name, database=("temp", "main"))
 
         return create_cached_table
 
 
-def _sources(backend, expr) -> tuple[bool, bool]:
+def _read_ahead_item(q) -> bool:
+    """A query (its SQL) or a materialised table ((token, create, insert, query) statements)."""
+    return isinstance(q, str) or (isinstance(q, tuple) and len(q) == 4 and all(isinstance(x, str) for x in q))
+
+
+def _sources(backend, expr, derived=()) -> tuple[bool, bool]:
     """(whether Ibis' pre-execute hooks have nothing to do for ``expr`` — it reads database
     tables only: no in-memory table, UDF, geospatial operation or record-batch reader —,
-    whether it reads only canonical tables that `suara analyse` never writes), from one walk
-    of its graph instead of the hooks' four."""
+    whether it reads only canonical tables that `suara analyse` never writes, or temporary
+    tables materialised from them, named in ``derived``), from one walk of its graph instead
+    of the hooks' four."""
     from ibis.expr import operations as ops
 
     from suara.store.readahead import STABLE_TABLES
@@ -319,8 +362,9 @@ def _sources(backend, expr) -> tuple[bool, bool]:
                             ops.GeoSpatialUnOp, ops.GeoSpatialBinOp))
     plain = (not getattr(backend, "_record_batch_readers_consumed", None)
              and all(type(n) is ops.DatabaseTable for n in found))
-    stable = plain and bool(found) and all(n.name in STABLE_TABLES and not n.namespace.catalog
-                                           and not n.namespace.database for n in found)
+    stable = plain and bool(found) and all(
+        (n.name in STABLE_TABLES and not n.namespace.catalog and not n.namespace.database)
+        or (n.namespace.catalog == "temp" and n.name in derived) for n in found)
     return plain, stable
 
 
