@@ -99,15 +99,17 @@ def gen_x_pages(d: Path, n: int) -> Path:
     return f
 
 
-def gen_tweet_harvest(d: Path, n: int) -> Path:
+def gen_tweet_harvest(d: Path, n: int, start: int = 0, name: str = "th.csv") -> Path:
+    """``n`` rows of the shared tweet-harvest fixture with fresh ids (row ``start`` on: a
+    later file continues an earlier one without repeating its ids)."""
     rows = list(csv.reader((SHARED / "tweet-harvest-csv/ganjar.csv").open(encoding="utf-8", newline="")))
     head, body = rows[0], rows[1:]
     iu, ii, ic = head.index("tweet_url"), head.index("id_str"), head.index("conversation_id_str")
-    f = d / "th.csv"
+    f = d / name
     with f.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(head)
-        for i in range(n):
+        for i in range(start, start + n):
             r = list(body[i % len(body)])
             # a fresh id, consistent across id_str, the status URL and (for a thread's first
             # tweet) the conversation id, as the scraper writes them
