@@ -42,6 +42,7 @@ from suara.analyse import base
 from suara.analyse.section import Section, colours, figure, posts_link, register
 from suara.analyse.wording import label
 from suara.config.i18n import texts
+from suara.store.views import current_enrichments
 
 __all__ = ["brief_section", "Brief", "things_to_do"]
 
@@ -121,9 +122,16 @@ def _conversation(ws, cut: dt.datetime, stop: set[str], top: int = 8) -> dict[st
     and media formats."""
     m = base.mentions(ws)
     m = m.filter(m.created_at > cut).select("platform", "post_id", "candidate")
-    e = base.enriched(ws).select("platform", "post_id", "text_norm", "hashtags", "links", "media_type", "likes",
-                                 "comments", "shares")
-    df = m.inner_join(e, ["platform", "post_id"]).execute()
+    # the few mentions meet their posts, then those posts' normalised text (not every post
+    # joined with its enrichment first)
+    p = ws.store.table("posts").select("platform", "post_id", "hashtags", "links", "media_type", "likes",
+                                       "comments", "shares")
+    ce = current_enrichments(ws.store)
+    j = m.inner_join(p, ["platform", "post_id"])
+    t = ce.select(tp=ce.platform, tpost=ce.post_id, text_norm=ce.text_norm)
+    j = j.left_join(t, [j.platform == t.tp, j.post_id == t.tpost])
+    df = j.select("platform", "post_id", "candidate", "text_norm", "hashtags", "links", "media_type", "likes",
+                  "comments", "shares").execute()
     out: dict[str, dict] = {}
     if df.empty:
         return out

@@ -17,6 +17,7 @@ import pandas as pd
 
 from suara.analyse import base
 from suara.analyse.explorer import local_offset
+from suara.store.views import current_enrichments
 
 __all__ = ["issue_series", "emerging_issues"]
 
@@ -29,7 +30,9 @@ def _mention_issues(ws):
     e = base.enriched(ws)
     e = e.select("platform", "post_id", "issues", "sentiment",
                  inter=(e.likes.fill_null(0) + e.comments.fill_null(0) + e.shares.fill_null(0)))
-    j = m.inner_join(e.select("platform", "post_id", "issues"), ["platform", "post_id"])
+    # the mentions meet the current enrichments alone, not every post joined with its
+    # enrichment (a mention's post always has one: enrich writes both)
+    j = m.inner_join(current_enrichments(ws.store).select("platform", "post_id", "issues"), ["platform", "post_id"])
     u = j.mutate(issue=j.issues.unnest()).drop("issues")
     return u.mutate(local=u.created_at + ibis.interval(hours=hours)), e
 

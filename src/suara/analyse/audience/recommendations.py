@@ -16,13 +16,14 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from suara.analyse.base import enriched, flagged, memo, objcols, region_names, safe_float
+from suara.analyse.base import flagged, memo, objcols, region_names, safe_float
 from suara.analyse.section import Section, posts_link, register
 from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
 from suara.analyse.audience.segments import account_segments
+from suara.store.views import current_enrichments
 
 __all__ = ["message_resonance", "recommendation_text", "recommendations_section", "Recommendations"]
 
@@ -100,22 +101,33 @@ def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     that carry an issue are cells: the baseline is summed per author by the engine, so only
     the (post, issue) rows come back as rows (on a 340,000-post store, 12,000 rows instead
     of 340,000 posts turned into pandas)."""
-    e = enriched(ws)
-    top = e.filter(e.issues.notnull() & (e.parent_id.isnull() | (e.kind == "post")))
-    inter = (ibis.coalesce(top.likes, 0) + ibis.coalesce(top.comments, 0)
-             + ibis.coalesce(top.shares, 0)).cast("int64")
+    # the enrichments are cut down before they meet the posts (only those with issues; the
+    # issues unnested; only the sentiment of replies): joining every post with its whole
+    # enrichment was most of these three queries' time
+    p = ws.store.table("posts")
+    ce = current_enrichments(ws.store)
+    issued = ce.filter(ce.issues.notnull())
+    toplevel = p.filter(p.parent_id.isnull() | (p.kind == "post"))
+    toplevel = toplevel.mutate(inter=(ibis.coalesce(toplevel.likes, 0) + ibis.coalesce(toplevel.comments, 0)
+                                      + ibis.coalesce(toplevel.shares, 0)).cast("int64"))
+    top = toplevel.semi_join(issued.select("platform", "post_id"), ["platform", "post_id"])
     # "platform:post_id" keys are concatenated by the engine (a pandas string concatenation
     # over every post cost more than the queries)
     parents = top.select(pplat=top.platform, ppost=top.post_id, pauthor=top.account_id.cast("string"))
-    authors = top.select(pplat=top.platform, author=top.account_id.cast("string"), inter=inter)
+    authors = top.select(pplat=top.platform, author=top.account_id.cast("string"), inter=top.inter)
     authors = authors.group_by(["pplat", "author"]).aggregate(
         inter=authors.inter.sum().cast("int64"), posts=authors.count())
-    plong = top.select(pplat=top.platform, ppost=top.post_id, fmt=ibis.coalesce(top.media_type, "text"),
-                       issue=top.issues.unnest(), post_key=top.platform + ":" + top.post_id,
-                       author=top.account_id.cast("string"), inter=inter)
-    replies = e.filter(e.parent_id.notnull() & (e.kind != "share")).select(
-        "platform", "account_id", "parent_id",
-        ok=ibis.coalesce(e.sentiment, "neutral") != "negative")
+    # (post, issue) rows: the unnested issues meet the top-level posts (every post they name has issues)
+    iss = issued.select(ip=issued.platform, ipost=issued.post_id, issue=issued.issues.unnest())
+    tl = toplevel.inner_join(iss, [toplevel.platform == iss.ip, toplevel.post_id == iss.ipost])
+    plong = tl.select(pplat=tl.platform, ppost=tl.post_id, fmt=ibis.coalesce(tl.media_type, "text"),
+                      issue=tl.issue, post_key=tl.platform + ":" + tl.post_id,
+                      author=tl.account_id.cast("string"), inter=tl.inter)
+    r = p.filter(p.parent_id.notnull() & (p.kind != "share"))
+    sent = ce.select(sp=ce.platform, spost=ce.post_id, sentiment=ce.sentiment)
+    r = r.left_join(sent, [r.platform == sent.sp, r.post_id == sent.spost])
+    replies = r.select("platform", "account_id", "parent_id",
+                       ok=ibis.coalesce(r.sentiment, "neutral") != "negative")
     j = replies.inner_join(parents, [replies.platform == parents.pplat, replies.parent_id == parents.ppost])
     rep = j.group_by(["platform", "parent_id", "account_id", "pauthor"]).aggregate(ok=j.ok.ifelse(1, 0).sum())
     rep = objcols(rep.mutate(post_key=rep.platform + ":" + rep.parent_id).execute())

@@ -18,12 +18,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from suara.analyse.accounts import ACTIVITY_LEVELS, account_profiles, account_stances, drop_flagged
-from suara.analyse.base import (candidate_mentions, enriched, local_time, memo, objcols, pair_label, pct,
-                                region_names, safe_float)
+from suara.analyse.base import (candidate_mentions, local_time, memo, objcols, pair_label, pct, region_names,
+                                safe_float)
 from suara.analyse.privacy import Pseudonymiser
 from suara.analyse.section import Section, figure, generic_table, posts_link, register
 from suara.analyse.wording import label
 from suara.config import formats
+from suara.store.views import current_enrichments
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
 
@@ -66,10 +67,14 @@ def account_issue_counts(ws) -> pd.DataFrame:
     ['platform', 'account_id', 'issue', 'n']
     """
     def build() -> pd.DataFrame:
-        e = enriched(ws)
+        # the issues unnested before the join: the posts meet a few thousand (post, issue)
+        # rows, not every enriched post with its list (a third of the CPU time on 340,000 posts)
+        e = current_enrichments(ws.store)
         e = e.filter(e.issues.notnull())
-        iss = e.select("platform", "account_id", issue=e.issues.unnest())
-        df = iss.group_by(["platform", "account_id", "issue"]).aggregate(n=iss.count()).execute()
+        iss = e.select("platform", "post_id", issue=e.issues.unnest())
+        p = ws.store.table("posts").select("platform", "post_id", "account_id")
+        j = iss.inner_join(p, ["platform", "post_id"])
+        df = j.group_by(["platform", "account_id", "issue"]).aggregate(n=j.count()).execute()
         return df[["platform", "account_id", "issue", "n"]]
     return memo(ws, ("account_issue_counts",), build, copy=False)
 
