@@ -67,3 +67,47 @@ def test_sqlcache_does_not_key_arrays_by_their_elided_repr(tmp_path):
     assert int(con.execute(t.filter(t.a.isin(a)).count())) == 2000
     assert int(con.execute(t.filter(t.a.isin(b)).count())) == 2000
     assert int(con.execute(t.filter(t.a.isin(b[:1100])).count())) == 1100
+
+
+def test_read_ahead_builds_a_materialised_table_and_reads_the_queries_over_it(tmp_path, monkeypatch):
+    """A table a run materialises from stable tables is noted by its statements; the next
+    run's read-ahead builds it on its own connection and reads the query over it there, and
+    the rows the run gets are the ones it would compute itself."""
+    from suara.store import readahead
+    monkeypatch.setattr(readahead, "MIN_SECONDS", 0.0)   # the tiny test queries all qualify
+    db = tmp_path / "suara.duckdb"
+
+    def run(st: Store) -> pd.DataFrame:
+        a = st.table("accounts")
+        big = a.filter(a.followers >= 15).select("platform", "account_id", "followers").cache()
+        q = big.group_by("platform").aggregate(n=big.count(), f=big.followers.sum()).order_by("platform")
+        return st.ibis.execute(q)
+
+    s = _store(db)
+    s.sql_cache.record()
+    first = run(s)
+    s.sql_cache.keep_recording()
+    assert s.sql_cache.save()
+    noted = s.sql_cache.read_ahead_queries()
+    tables = [q for q in noted if not isinstance(q, str)]
+    assert len(tables) == 1 and "ibis_cached" not in " ".join(tables[0])
+    over = [q for q in noted if isinstance(q, str) and tables[0][0] in q]
+    assert over, noted
+    s.close()
+
+    s2 = Store(db)
+    taken = []
+    take = readahead.ReadAhead.take
+
+    def spy(self, sql):
+        rows = take(self, sql)
+        taken.append((sql, rows is not None))
+        return rows
+    monkeypatch.setattr(readahead.ReadAhead, "take", spy)
+    with readahead.read_ahead(s2) as ahead:
+        assert ahead is not None
+        again = run(s2)
+    assert (over[0], True) in taken and (tables[0][3], True) in taken, taken
+    pd.testing.assert_frame_equal(first, again)
+    assert list(again.n) == [1, 1]   # tiktok a3 (30), x a2 (20)
+    s2.close()
