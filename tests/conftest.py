@@ -26,6 +26,21 @@ def fixtures_dir(shared) -> Path:
 
 
 @pytest.fixture
+def read_ahead_takes(monkeypatch) -> list[tuple[str, bool]]:
+    """Every SQL a section asked the read-ahead for, and whether it got rows read ahead."""
+    from suara.store import readahead
+    taken: list[tuple[str, bool]] = []
+    take = readahead.ReadAhead.take
+
+    def spy(self, sql):
+        rows = take(self, sql)
+        taken.append((sql, rows is not None))
+        return rows
+    monkeypatch.setattr(readahead.ReadAhead, "take", spy)
+    return taken
+
+
+@pytest.fixture
 def workspace(tmp_path):
     """A fresh, empty Kaltim 2024 workspace."""
     import suara

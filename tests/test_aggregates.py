@@ -99,13 +99,11 @@ def test_analyse_same_with_and_without_aggregates(ws):
     assert with_agg == without
 
 
-def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch):
+def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch, read_ahead_takes):
     """A complete run notes its queries over the stable tables and over the tables it
     materialises from them; the next one reads them on a second connection (building those
     tables there too) and its sections take those rows: the document is the one computed
     without read-ahead."""
-    from suara.store import readahead
-
     def run():
         ws.__dict__.pop("_suara_analysis_cache", None)
         doc = ws.analyse()
@@ -120,14 +118,7 @@ def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch):
     over = [q for q in queries if isinstance(q, str) and any(t in q for t in tables)]
     assert tables and over, queries
     monkeypatch.delenv("SUARA_READ_AHEAD")
-    taken = []
-    take = readahead.ReadAhead.take
-
-    def spy(self, sql):
-        rows = take(self, sql)
-        taken.append((sql, rows is not None))
-        return rows
-    monkeypatch.setattr(readahead.ReadAhead, "take", spy)
+    taken = read_ahead_takes   # filled from here on (the run above read nothing ahead)
     with_ahead = run()
     assert sum(ok for _, ok in taken) >= 3, taken
     assert any(ok for sql, ok in taken if sql in over), "no query over a materialised table was read ahead"

@@ -69,7 +69,8 @@ def test_sqlcache_does_not_key_arrays_by_their_elided_repr(tmp_path):
     assert int(con.execute(t.filter(t.a.isin(b[:1100])).count())) == 1100
 
 
-def test_read_ahead_builds_a_materialised_table_and_reads_the_queries_over_it(tmp_path, monkeypatch):
+def test_read_ahead_builds_a_materialised_table_and_reads_the_queries_over_it(tmp_path, monkeypatch,
+                                                                                read_ahead_takes):
     """A table a run materialises from stable tables is noted by its statements; the next
     run's read-ahead builds it on its own connection and reads the query over it there, and
     the rows the run gets are the ones it would compute itself."""
@@ -96,14 +97,7 @@ def test_read_ahead_builds_a_materialised_table_and_reads_the_queries_over_it(tm
     s.close()
 
     s2 = Store(db)
-    taken = []
-    take = readahead.ReadAhead.take
-
-    def spy(self, sql):
-        rows = take(self, sql)
-        taken.append((sql, rows is not None))
-        return rows
-    monkeypatch.setattr(readahead.ReadAhead, "take", spy)
+    taken = read_ahead_takes   # filled from here on (the run above read nothing ahead)
     with readahead.read_ahead(s2) as ahead:
         assert ahead is not None
         again = run(s2)
