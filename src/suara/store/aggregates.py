@@ -125,13 +125,16 @@ def signature(store) -> str:
 
 
 def _signature(store) -> str:
+    # one row from a cross join of one-row aggregates: the same values as eleven scalar
+    # subqueries, which DuckDB took ~45 ms to plan and run against ~7 ms for this (a store of
+    # 400,000 posts; every `suara analyse` and radar run asks)
     row = store.execute(
-        "SELECT (SELECT count(*) FROM posts), (SELECT max(ingested_at) FROM posts), "
+        "SELECT * FROM (SELECT count(*), max(ingested_at) FROM posts), "
         "(SELECT count(*) FROM accounts), "
         "(SELECT count(*) FROM mentions), "
-        "(SELECT count(*) FROM account_scores WHERE flagged), (SELECT max(scored_at) FROM account_scores), "
-        "(SELECT count(*) FROM account_regions), (SELECT max(inferred_at) FROM account_regions), "
-        "(SELECT count(*) FROM imports), (SELECT max(finished_at) FROM imports), "
+        "(SELECT count(*) FILTER (WHERE flagged), max(scored_at) FROM account_scores), "
+        "(SELECT count(*), max(inferred_at) FROM account_regions), "
+        "(SELECT count(*), max(finished_at) FROM imports), "
         "(SELECT max(enriched_at) FROM enrichments)").fetchall()[0]
     return "|".join(str(x) for x in row) + "|" + _version(store)
 
