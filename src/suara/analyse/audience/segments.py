@@ -24,9 +24,9 @@ from suara.analyse.privacy import Pseudonymiser
 from suara.analyse.section import Section, figure, generic_table, posts_link, register
 from suara.analyse.wording import label
 from suara.config import formats
-from suara.store.views import current_enrichments
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
+from suara.store.views import current_enrichments
 
 __all__ = ["account_segments", "persuadables", "segments_section", "Segments"]
 
@@ -68,7 +68,7 @@ def account_issue_counts(ws) -> pd.DataFrame:
     """
     def build() -> pd.DataFrame:
         # the issues unnested before the join: the posts meet a few thousand (post, issue)
-        # rows, not every enriched post with its list (a third of the CPU time on 340,000 posts)
+        # rows, not every enriched post with its list (a quarter of the CPU time on 400,000 posts)
         e = current_enrichments(ws.store)
         e = e.filter(e.issues.notnull())
         iss = e.select("platform", "post_id", issue=e.issues.unnest())
