@@ -208,7 +208,8 @@ def _ingest_and_analyse(a, d: Path) -> None:
         return
     t_enr, rss_enr = _run(["enrich", "-w", str(ws)])
     print(f"enrich   suara {t_enr:7.2f} s (peak {rss_enr:,.0f} MB) | {a.rows / t_enr:,.0f} posts/s")
-    for run in ("first", "repeat", "next import"):   # the first after enrich also brings aggregates and detect up to date
+    # the first after enrich also brings the aggregates and the detect steps up to date
+    for run in ("first", "repeat", "next import"):
         if run == "next import":
             extra = max(1, a.rows // 10)
             nxt = gen.gen_tweet_harvest(d, extra, start=a.rows, name="th-next.csv")

@@ -14,7 +14,7 @@ longer ask for, a literal that changed with the data, a read that failed) runs a
 
 A table the last run materialised from stable tables (the mentions every section shares) is
 built again here, on the second connection, from the statements noted for it
-(:data:`suara.store.sqlcache.CACHED_TOKEN`): the queries over it are then read ahead like the
+(:data:`CACHED_TOKEN`): the queries over it are then read ahead like the
 others, and its own rows are handed to the run that materialises it.
 
 Example
@@ -35,7 +35,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["ReadAhead", "read_ahead", "STABLE_TABLES", "MIN_SECONDS", "MAX_QUERIES"]
+__all__ = ["ReadAhead", "read_ahead", "STABLE_TABLES", "MIN_SECONDS", "MAX_QUERIES", "CACHED_TOKEN", "CACHED_TOKENS"]
 
 #: canonical tables that no step of `suara analyse` writes (the radar writes alerts, live
 #: sessions their table, the pre-aggregated tables their own): imports, enrichment, region
@@ -45,8 +45,11 @@ STABLE_TABLES = frozenset({"posts", "enrichments", "mentions", "accounts", "acco
 MIN_SECONDS = 0.002
 #: at most this many queries per run
 MAX_QUERIES = 64
-#: a materialised table's token in the statements noted (suara.store.sqlcache.CACHED_TOKEN)
-_TOKEN = re.compile(r"__suara_cached_([0-9a-f]{16})__")
+#: the name the statements noted give a table materialised from stable tables: the same in
+#: every run that materialises the same query (`suara.store.sqlcache` makes the 16 hex
+#: digits from it), and :data:`CACHED_TOKENS` finds them in SQL
+CACHED_TOKEN = "__suara_cached_{}__"
+CACHED_TOKENS = re.compile(r"__suara_cached_([0-9a-f]{16})__")
 
 
 class ReadAhead:
@@ -112,7 +115,7 @@ class ReadAhead:
 
 def _local(sql: str) -> str:
     """``sql`` with every materialised table's token replaced by this connection's own name."""
-    return _TOKEN.sub(r"suara_read_ahead_\1", sql) if "__suara_cached_" in sql else sql
+    return CACHED_TOKENS.sub(r"suara_read_ahead_\1", sql) if "__suara_cached_" in sql else sql
 
 
 @contextlib.contextmanager

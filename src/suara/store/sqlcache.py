@@ -13,9 +13,9 @@ read is ignored; nothing depends on it but speed.
 
 Tables a run materialises from stable tables (``expr.cache()`` of the mentions the sections
 share) are read ahead too: the recording notes each one's statements under a name derived
-from its query (:data:`CACHED_TOKEN`), and queries over them are noted with that name in
-place of the random one, so the next run's read-ahead builds the same table on its own
-connection and runs those queries there as well.
+from its query (:data:`suara.store.readahead.CACHED_TOKEN`), and queries over them are noted
+with that name in place of the random one, so the next run's read-ahead builds the same
+table on its own connection and runs those queries there as well.
 
 Example
 -------
@@ -39,15 +39,13 @@ import threading
 import time
 from typing import Any
 
+from suara.store.readahead import CACHED_TOKEN, CACHED_TOKENS
+
 __all__ = ["SqlCache", "MAX_ENTRIES", "install"]
 
 #: queries kept in the file (the most recently used ones)
 MAX_ENTRIES = 2000
 _RANDOM_NAME = re.compile(r"ibis_[a-z_]+_[a-z2-7]{26}")
-#: the name a recorded statement gives a table materialised from stable tables: the same in
-#: every run that materialises the same query (``__suara_cached_<16 hex digits>__``)
-CACHED_TOKEN = "__suara_cached_{}__"
-_TOKEN = re.compile(r"__suara_cached_[0-9a-f]{16}__")
 
 
 class _Uncacheable(Exception):
@@ -251,8 +249,8 @@ class SqlCache:
         materialised table it reads that are not recorded yet: Ibis reuses a table it
         materialised before (a long-running process), and the next run's read-ahead must
         build it all the same. Those statements are always kept (``inf`` seconds)."""
-        for token in _TOKEN.findall(query if isinstance(query, str) else query[3]):
-            made = self._made.get(token)
+        for m in CACHED_TOKENS.finditer(query if isinstance(query, str) else query[3]):
+            made = self._made.get(m.group(0))
             if made is not None and all(q != made for q, _ in rec):
                 self._note(rec, made, float("inf"))
         rec.append((query, seconds))
