@@ -106,7 +106,7 @@ def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch, read_ahead_ta
     without read-ahead."""
     def run():
         ws.__dict__.pop("_suara_analysis_cache", None)
-        doc = ws.analyse()
+        doc = ws.analyse(reuse=False)   # computed each time, not the kept document
         doc["meta"].pop("timings_s", None)
         return json.loads(json.dumps(doc, default=str, sort_keys=True))
     monkeypatch.setenv("SUARA_READ_AHEAD", "0")

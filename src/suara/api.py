@@ -121,13 +121,36 @@ class Workspace:
         return run_stages(self, stages, progress=progress)
 
     def analyse(self, sections: Iterable[str] | None = None, progress=None, detect: bool = True,
-                options: dict[str, dict] | None = None) -> dict[str, Any]:
+                options: dict[str, dict] | None = None, reuse: bool = True) -> dict[str, Any]:
         """Compute the analytics document (`suara analyse --json`). The sections only read; with
         ``detect`` (the default) a writable workspace first brings the incremental detect
         stages the requested sections show (radar for ``alerts``, live sessions for ``live``)
-        up to date, so what they show is current."""
+        up to date, so what they show is current.
+
+        A complete run (all sections, default options) is kept next to the store, and with
+        ``reuse`` (the default) given back while the store, the workspace's files and the code
+        are unchanged since (``meta.reused`` is then true); see :mod:`suara.store.doccache`.
+        ``reuse=False`` always computes."""
         from suara.store.aggregates import signature_once
         from suara.store.readahead import read_ahead
+        cache = getattr(self.store, "doc_cache", None) if sections is None and not options else None
+        if cache is not None and cache.path is None:
+            cache = None
+        if cache is not None and reuse:
+            doc = cache.lookup(self)
+            if doc is not None:
+                if isinstance(doc.get("meta"), dict):
+                    doc["meta"]["reused"] = True
+                return doc
+        noted: dict[str, Any] = {}
+
+        def ready() -> None:
+            # what the sections are about to read: the log folded into the file first, so
+            # that closing the store (which folds what is left) does not change the file after
+            if not self.read_only and cache.db_state()[1] is not None:
+                self.store.execute("CHECKPOINT")
+            noted["key"], noted["state"] = cache.key(self), cache.db_state()
+
         # the radar, live sessions and the pre-aggregated tables write none of the tables
         # whose signature tells each of them whether to run: it is read once; the last
         # complete run's queries over the tables nothing here writes start on a second
@@ -139,7 +162,28 @@ class Workspace:
                 stages = [st for st, sec in (("radar", "alerts"), ("live", "live")) if sec in want]
                 if stages:
                     self.detect(stages)
-            return analyse_workspace(self, sections=sections, progress=progress, options=options)
+            doc = analyse_workspace(self, sections=sections, progress=progress, options=options,
+                                    ready=None if cache is None else ready)
+        if cache is not None:
+            self._keep_analysis(cache, doc, noted)
+        return doc
+
+    def _keep_analysis(self, cache, doc: dict, noted: dict) -> None:
+        """Keep a complete run's document when it is whole (no failed section), no section
+        of a third party took part (their inputs are unknown), and nothing it is keyed by
+        changed while the sections read; else remove what was kept."""
+        from suara.analyse.run import failed
+        from suara.analyse.section import BUILTIN_IDS
+        from suara.analyse.section import sections as registered
+        meta = doc.get("meta") if isinstance(doc.get("meta"), dict) else {}
+        whole = not meta.get("errors") and not any(failed(v) for v in doc.values())
+        # the same inputs after the sections as before them (a section's first use of the
+        # pseudonymisation key creates its file: that run is not kept, the next one is)
+        if (whole and set(registered()) <= set(BUILTIN_IDS) and noted.get("key")
+                and cache.db_state() == noted["state"] and cache.key(self) == noted["key"]):
+            cache.keep(doc, noted["key"])
+        else:
+            cache.clear()
 
     def section(self, section_id: str, lang: str | None = None, **options) -> Any:
         """One section's result (``lang`` given: its blocks in that language instead)."""

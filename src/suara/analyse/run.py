@@ -56,8 +56,13 @@ def failed(result: Any) -> str | None:
 
 
 def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
-                      options: dict[str, dict] | None = None, strict: bool = False) -> dict[str, Any]:
+                      options: dict[str, dict] | None = None, strict: bool = False,
+                      ready=None) -> dict[str, Any]:
     """Run the analysis sections (all by default) and return one document.
+
+    ``ready``: called with no arguments once the pre-aggregated tables are current, just
+    before the sections read (`Workspace.analyse` notes there what the document is computed
+    from).
 
     ``options`` maps a section id to its options (undeclared ones are refused). A section
     that fails does not sink the others unless ``strict``: its entry becomes ``{"error":
@@ -78,6 +83,8 @@ def analyse_workspace(ws, sections: Iterable[str] | None = None, progress=None,
         from suara.analyse.base import tz_offset_minutes
         from suara.store import aggregates
         aggregates.ensure(ws.store, tz_offset_minutes(ws.election), ws.election.ballots)
+    if ready is not None:
+        ready()
     cache = getattr(ws.store, "sql_cache", None)
     # a complete run notes its queries over the tables nothing here writes: the next one
     # reads them ahead (suara.store.readahead)

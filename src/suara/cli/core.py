@@ -178,7 +178,9 @@ def analyse(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
             section: Optional[List[str]] = typer.Option(
                 None, "--section", help="Only these sections (repeat the option). Names: "
                 + ", ".join(BUILTIN_IDS) + "; aliases such as wilayah, kandidat, radar also work."),
-            lang: str = typer.Option("en", "--lang", help="Language of the section tables: en or id.")):
+            lang: str = typer.Option("en", "--lang", help="Language of the section tables: en or id."),
+            recompute: bool = typer.Option(False, "--recompute", help="Compute even when nothing changed since "
+                                           "the last complete analysis (whose document is otherwise given back).")):
     """Compute the analytics: share of voice, influencers, exposure, regions, segments, ..."""
     from suara.analyse.section import SectionError, resolve
     try:
@@ -186,7 +188,7 @@ def analyse(workspace: Path = WorkspaceOpt, engine: Optional[str] = EngineOpt,
     except SectionError as e:
         fail(str(e))
     ws = open_workspace(workspace, engine)
-    doc = ws.analyse(sections=section, progress=_freeze_once())
+    doc = ws.analyse(sections=section, progress=_freeze_once(), reuse=not recompute)
     if as_json:
         print(json.dumps(doc, ensure_ascii=False, default=str))
     elif section:

@@ -29,7 +29,8 @@ __all__ = ["backup", "restore", "verify_backup", "forget_account", "apply_retent
            "account_type_overrides", "ACCOUNT_TYPES"]
 
 _MANIFEST = "MANIFEST.json"
-_BACKUP_SKIP_SUFFIX = (".wal", ".tmp", ".sqlcache")   # a cache (compiled SQL) is re-made
+_BACKUP_SKIP_SUFFIX = (".wal", ".tmp", ".sqlcache", ".analysis")   # caches (compiled SQL, the
+# last analysis) are re-made
 
 
 def audit(store, actor: str, action: str, target: str = "", detail: dict | str | None = None) -> None:
@@ -180,6 +181,8 @@ def forget_account(ws, platform: str, account_id: str, actor: str = "cli", alias
         s.compact()  # the lake rewrites its Parquet partitions on commit; its working copy is local
     if hasattr(s, "sql_cache"):
         s.sql_cache.clear()   # compiled queries may carry the account as a literal
+    if hasattr(s, "doc_cache"):
+        s.doc_cache.clear()   # the last analysis may name the account
     db = Path(getattr(s, "path", "") or "")
     files = erase_files(ws.path, [account_id, *handles, *aliases],
                         skip={db.resolve()} if str(db) not in ("", ":memory:") else set())
@@ -228,6 +231,8 @@ def apply_retention(ws, days: int | None = None, now: dt.datetime | None = None)
         from suara.store import aggregates
         aggregates.refresh(s)   # purged days drop out of the pre-aggregated tables
         audit(s, "retention", "purge", f"older than {days} days", {"posts": n, "cutoff": cutoff})
+        if n and hasattr(s, "doc_cache"):
+            s.doc_cache.clear()   # the last analysis counted the purged posts
     s.execute("CHECKPOINT")
     return {"purged_posts": n, "days": days, "cutoff": cutoff.isoformat()}
 

@@ -113,11 +113,12 @@ def signature_once(store):
             store.__dict__.pop("_signature_once", None)
 
 
-def signature(store) -> str:
+def signature(store, fresh: bool = False) -> str:
     """What the aggregates' inputs look like now (one query): row counts and newest
-    timestamps of every table they read, and the enrichment version."""
+    timestamps of every table they read, and the enrichment version. ``fresh``: read now,
+    even inside :func:`signature_once`."""
     once = getattr(store, "__dict__", {}).get("_signature_once")
-    if once is not None:
+    if once is not None and not fresh:
         if "sig" not in once:
             once["sig"] = _signature(store)
         return once["sig"]

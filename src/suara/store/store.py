@@ -119,6 +119,16 @@ class Store:
             c = self.__dict__["_sql_cache"] = SqlCache(None if self.path == ":memory:" else self.path + ".sqlcache")
         return c
 
+    @property
+    def doc_cache(self):
+        """The last complete analysis, kept while nothing it was computed from changed
+        (:class:`~suara.store.doccache.DocCache`, next to the store file)."""
+        c = self.__dict__.get("_doc_cache")
+        if c is None:
+            from suara.store.doccache import DocCache
+            c = self.__dict__["_doc_cache"] = DocCache(None if self.path == ":memory:" else self.path)
+        return c
+
     # ----- schema ---------------------------------------------------------------------
     def schema_version(self) -> int:
         try:
