@@ -13,12 +13,14 @@ analyse: ``suara analyse --json`` (every section) on that workspace after ``suar
          top accounts), on an open connection and, as a second floor, including opening
          and closing the store file (which every command reading the store pays too), and as a
          third floor as a command of their own (a fresh Python process importing DuckDB).
-Analyse is timed three times: the first run of the new workspace, a repeat, and the first run
-after the next import (a tenth as many rows again, ingested and enriched), which is what a
-campaign's daily loop meets: a workspace that has run analyses before, with new posts.
+Analyse is timed four times: the first run of the new workspace; a repeat computed again
+(``--recompute``); a repeat over the unchanged workspace, which gives back the document the
+last complete run kept (suara.store.doccache); and the first run after the next import (a
+tenth as many rows again, ingested and enriched), which is what a campaign's daily loop
+meets: a workspace that has run analyses before, with new posts.
 Each Suara step runs as its own command (a fresh process, as a user runs it); its peak memory
 is the process tree's maximum resident set. With ``--workspace`` only analyse is timed, on a
-copy of that workspace (a run finds the pre-aggregated tables and the detect stages current
+copy of that workspace, each round computed (``--recompute``) and then unchanged (a run finds the pre-aggregated tables and the detect stages current
 when `suara enrich` ran them; otherwise its first run brings them up to date); the
 DuckDB scans run right after each analyse, so both see the same load. CPU seconds of the
 analyse process (user + system) are printed too: on a shared machine they move less than the
@@ -76,18 +78,19 @@ def _analyse_only(ws: Path, repeat: int, bytecode: bool = True) -> None:
     n = _count(tmp / "suara.duckdb")
     print(f"workspace: {ws} ({n:,} posts); cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     for i in range(repeat):
-        t_an, rss_an, cpu = _run_cpu(["analyse", "--json", "-w", str(tmp)])
-        # best of 3: on a shared machine one round can wait behind other work
-        scans, scans_cpu = _duckdb_scans_cpu(tmp / "suara.duckdb", best_of=3)
-        opened, opened_cpu = _duckdb_scans_cpu(tmp / "suara.duckdb", best_of=3, with_open=True)
-        proc = _scans_process(tmp / "suara.duckdb")
-        print(f"analyse #{i + 1} suara {t_an:6.2f} s wall, {cpu:6.2f} s CPU (peak {rss_an:,.0f} MB) | "
-              f"duckdb 3 scans {scans * 1000:5.0f} ms wall, {scans_cpu * 1000:5.0f} ms CPU; with opening the "
-              f"store {opened * 1000:5.0f} ms wall, {opened_cpu * 1000:5.0f} ms CPU; as a command "
-              f"{proc * 1000:5.0f} ms | ratio "
-              f"{t_an / scans:5.0f}x wall, {cpu / max(scans_cpu, 1e-3):5.0f}x CPU; with opening "
-              f"{t_an / opened:5.0f}x wall, {cpu / max(opened_cpu, 1e-3):5.0f}x CPU; as a command "
-              f"{t_an / proc:5.0f}x | load average {os.getloadavg()[0]:.1f}")
+        for how, extra in (("computed", ["--recompute"]), ("unchanged", [])):
+            t_an, rss_an, cpu = _run_cpu(["analyse", "--json", "-w", str(tmp), *extra])
+            # best of 3: on a shared machine one round can wait behind other work
+            scans, scans_cpu = _duckdb_scans_cpu(tmp / "suara.duckdb", best_of=3)
+            opened, opened_cpu = _duckdb_scans_cpu(tmp / "suara.duckdb", best_of=3, with_open=True)
+            proc = _scans_process(tmp / "suara.duckdb")
+            print(f"analyse #{i + 1} {how:9s} suara {t_an:6.2f} s wall, {cpu:6.2f} s CPU (peak {rss_an:,.0f} MB) | "
+                  f"duckdb 3 scans {scans * 1000:5.0f} ms wall, {scans_cpu * 1000:5.0f} ms CPU; with opening the "
+                  f"store {opened * 1000:5.0f} ms wall, {opened_cpu * 1000:5.0f} ms CPU; as a command "
+                  f"{proc * 1000:5.0f} ms | ratio "
+                  f"{t_an / scans:5.0f}x wall, {cpu / max(scans_cpu, 1e-3):5.0f}x CPU; with opening "
+                  f"{t_an / opened:5.0f}x wall, {cpu / max(opened_cpu, 1e-3):5.0f}x CPU; as a command "
+                  f"{t_an / proc:5.0f}x | load average {os.getloadavg()[0]:.1f}")
     shutil.rmtree(tmp.parent, ignore_errors=True)
 
 
@@ -209,14 +212,14 @@ def _ingest_and_analyse(a, d: Path) -> None:
     t_enr, rss_enr = _run(["enrich", "-w", str(ws)])
     print(f"enrich   suara {t_enr:7.2f} s (peak {rss_enr:,.0f} MB) | {a.rows / t_enr:,.0f} posts/s")
     # the first after enrich also brings the aggregates and the detect steps up to date
-    for run in ("first", "repeat", "next import"):
+    for run in ("first", "repeat, computed", "repeat, unchanged", "next import"):
         if run == "next import":
             extra = max(1, a.rows // 10)
             nxt = gen.gen_tweet_harvest(d, extra, start=a.rows, name="th-next.csv")
             t_i2, _ = _run(["ingest", str(nxt), "-w", str(ws)])
             t_e2, _ = _run(["enrich", "-w", str(ws)])
             print(f"next import: {extra:,} rows, ingest {t_i2:.2f} s, enrich {t_e2:.2f} s")
-        t_an, rss_an = _run(["analyse", "--json", "-w", str(ws)])
+        t_an, rss_an = _run(["analyse", "--json", "-w", str(ws), *(["--recompute"] if "computed" in run else [])])
         scans = _duckdb_scans(ws / "suara.duckdb")
         opened = _duckdb_scans_cpu(ws / "suara.duckdb", with_open=True)[0]
         proc = _scans_process(ws / "suara.duckdb")

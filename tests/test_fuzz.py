@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,16 @@ sys.path.insert(0, str(HERE / "fuzz"))
 import _harness as H  # noqa: E402
 
 FUZZ_SECONDS = int(os.environ.get("SUARA_FUZZ_SECONDS", "2"))
+#: libFuzzer's memory limit for one target (its default)
+RSS_LIMIT_MB = 2048
+
+
+def _rss_limit_mb() -> int:
+    """The target's -rss_limit_mb: libFuzzer reads the peak RSS of its process, and Linux
+    carries a forked child's peak over from its parent (this test process, which grows to
+    gigabytes over a full run) through exec; the limit counts from there."""
+    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+    return inherited + RSS_LIMIT_MB
 
 
 def test_fuzz_every_family_has_a_target_and_a_corpus():
@@ -66,7 +77,8 @@ def test_fuzz_atheris_target_runs_briefly(family, tmp_path):
     new.mkdir()
     cmd = [sys.executable, str(HERE / "fuzz" / f"fuzz_{family}.py"), str(new),
            str(HERE / "fuzz" / "corpus" / family), f"-max_total_time={FUZZ_SECONDS}",
-           f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"]
+           f"-artifact_prefix={tmp_path}/", f"-rss_limit_mb={_rss_limit_mb()}",
+           "-print_final_stats=1"]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=FUZZ_SECONDS + 120)
     crashes = list(tmp_path.glob("crash-*")) + list(tmp_path.glob("timeout-*")) + list(tmp_path.glob("oom-*"))
     assert r.returncode == 0 and not crashes, (

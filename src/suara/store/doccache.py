@@ -104,7 +104,7 @@ class DocCache:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((FORMAT, key, doc), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((FORMAT, key, _plain(doc)), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
             return True
         except Exception:  # noqa: BLE001 - a folder that cannot be written: nothing is kept
@@ -121,6 +121,20 @@ class DocCache:
                 os.remove(self.path)
             except FileNotFoundError:
                 pass
+
+
+def _plain(x: Any) -> Any:
+    """``x`` with NumPy scalars as the Python numbers they equal: reading the file back then
+    needs no NumPy (whose import is a fifth of a reused analysis' time)."""
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    if isinstance(x, tuple):
+        return tuple(_plain(v) for v in x)
+    if type(x).__module__ == "numpy" and hasattr(x, "item"):
+        return x.item()
+    return x
 
 
 def _file_states(db: str) -> tuple:

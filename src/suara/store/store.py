@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import duckdb
-import pyarrow as pa
 
-if TYPE_CHECKING:   # pandas and Ibis load on first use: a writer need not pay for them
+if TYPE_CHECKING:   # pandas, pyarrow and Ibis load on first use: a writer need not pay for them
     import pandas as pd
+    import pyarrow as pa
     from ibis import Table as IbisTable
 
 from suara.store.schema import MIGRATIONS, PRIMARY_KEYS, SCHEMA_VERSION, TABLES, UNINDEXED_KEYS, columns
@@ -269,6 +269,7 @@ class Store:
         if isinstance(data, str):
             have = {r[0] for r in self.con.execute(f'DESCRIBE "{data}"').fetchall()}
             return data, [c for c in columns(table) if c in have]
+        import pyarrow as pa   # here, not at the top: a command that only reads need not import it
         if not isinstance(data, pa.Table):   # a pandas DataFrame
             data = pa.Table.from_pandas(data, preserve_index=False)
         cols = [c for c in columns(table) if c in data.column_names]
@@ -417,6 +418,7 @@ class Store:
 
 def empty_table(table: str) -> pa.Table:
     """An empty Arrow table with the canonical columns (types inferred by DuckDB on insert)."""
+    import pyarrow as pa
     return pa.table({c: pa.array([], pa.null()) for c in columns(table)})
 
 
