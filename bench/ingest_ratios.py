@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import ingest as gen  # noqa: E402  (bench/ingest.py: the generators)
+from _child import measure  # noqa: E402
 
 
 def gen_crowdtangle(d: Path, n: int) -> Path:
@@ -120,20 +121,11 @@ def _suara(path: Path, ws: Path, fmt: str, mapping, env: dict | None = None,
         mp = ws / "map.yaml"
         mp.write_text(yaml.safe_dump(mapping), encoding="utf-8")
         args += ["--mapping", str(mp)]
-    # started from a small intermediate process: Linux counts the memory a process held
-    # before exec in its peak, and this one holds DuckDB's floors
-    out = subprocess.run([sys.executable, "-c", _RUNNER, *args], check=True, capture_output=True, text=True,
-                         env={**os.environ, **(env or {})}).stdout.split()
-    if int(out[0]) not in (0, 1):
-        raise SystemExit(f"suara ingest failed ({out[0]}): {' '.join(args)}")
-    return float(out[1]), float(out[2]), float(out[3]) / 1024
-
-
-_RUNNER = """import os, subprocess, sys, time
-t0 = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
-_, status, ru = os.wait4(p.pid, 0)
-print(os.waitstatus_to_exitcode(status), time.perf_counter() - t0, ru.ru_utime + ru.ru_stime, ru.ru_maxrss)"""
+    # bench/_child.py: this process holds DuckDB's floors, which must not count as Suara's peak
+    rc, wall, cpu, peak = measure(args, env)
+    if rc not in (0, 1):
+        raise SystemExit(f"suara ingest failed ({rc}): {' '.join(args)}")
+    return wall, cpu, peak
 
 
 def _duckdb(path: Path, kind: str, db: str = ":memory:") -> tuple[float, float]:

@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _child import measure  # noqa: E402
+
 
 def _run(args: list[str]) -> tuple[float, float]:
     dt, peak, _ = _run_cpu(args)
@@ -48,14 +50,13 @@ def _run(args: list[str]) -> tuple[float, float]:
 def _run_cpu(args: list[str]) -> tuple[float, float, float]:
     """(wall seconds, peak RSS MB, CPU seconds) of one ``suara`` command: its own resource use
     (``os.wait4``), not the maximum over every command run so far."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "suara", *args], stdout=subprocess.DEVNULL)
-    _, status, ru = os.wait4(proc.pid, 0)
-    dt = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise subprocess.CalledProcessError(proc.returncode, proc.args)
-    return dt, ru.ru_maxrss / 1024, ru.ru_utime + ru.ru_stime
+    # bench/_child.py: started from a small process, so this one's size (generated data,
+    # DuckDB's floors) does not count as the command's peak
+    argv = [sys.executable, "-m", "suara", *args]
+    rc, dt, cpu, peak = measure(argv)
+    if rc:
+        raise subprocess.CalledProcessError(rc, argv)
+    return dt, peak, cpu
 
 
 def _bytecode() -> str:
