@@ -44,6 +44,7 @@ from suara.enrich.base import (DEFAULT_SETTINGS as _DEFAULTS, PIPELINE_VERSION, 
 from suara.enrich.components import Emotion, LanguageId, Sentiment, Toxicity
 from suara.enrich.dedup import NearDuplicates
 from suara.store.schema import ENRICH_VERSION_KEY
+from suara.store.staging import registered
 
 __all__ = ["Pipeline", "enrich_workspace", "enrich_texts", "load_settings", "PIPELINE_VERSION",
            "SETTINGS_FILE", "EnrichError"]
@@ -340,22 +341,14 @@ def _update_clusters(store, version: str, rows: list[tuple[str, str, str]]) -> N
     """Give already-written posts the near-duplicate cluster that a later copy revealed."""
     t = pa.table({"platform": [r[0] for r in rows], "post_id": [r[1] for r in rows],
                   "cluster": [r[2] for r in rows]})
-    name = f"_enrich_dups_{id(t)}"
-    store.con.register(name, t)
-    try:
+    with registered(store.con, f"_enrich_dups_{id(t)}", t) as name:
         store.execute(f'UPDATE enrichments SET dup_cluster = d.cluster FROM "{name}" d WHERE '
                       'enrichments.version = ? AND enrichments.platform = d.platform AND '
                       'enrichments.post_id = d.post_id', [version])
-    finally:
-        store.con.unregister(name)
 
 
 def _delete_version_rows(store, version: str, keys: pd.DataFrame) -> None:
-    name = f"_enrich_keys_{id(keys)}"
-    store.con.register(name, pa.Table.from_pandas(keys, preserve_index=False))
-    try:
+    with registered(store.con, f"_enrich_keys_{id(keys)}", pa.Table.from_pandas(keys, preserve_index=False)) as name:
         for t in ("enrichments", "mentions", "categories"):
             store.execute(f'DELETE FROM "{t}" WHERE version = ? AND (platform, post_id) IN '
                           f'(SELECT platform, post_id FROM "{name}")', [version])
-    finally:
-        store.con.unregister(name)

@@ -29,6 +29,7 @@ from typing import Callable, Iterator
 from suara.ingest.base import (_MOJIBAKE_MARKS, BulkChunk, ImportContext, RowError, Source,
                                extract_hashtags, extract_links, extract_mentions, repair_mojibake)
 from suara.ingest.lines import iter_csv_arrow, row_numbers
+from suara.store.staging import registered
 
 __all__ = ["bulk_csv", "run_bulk", "entity_sql", "clean_sql", "dedup_sql", "mentions_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
            "WS_RE2", "strip_ok", "lit"]
@@ -334,12 +335,11 @@ def run_bulk(ctx: ImportContext, imp, batches: Iterator, query: Callable[[set[st
             if sql is None:
                 sql = query(set(b.schema.names) - {"_row"})
             # zero-copy slices: DuckDB scans an Arrow table in parallel by its record batches
-            con.register("_b", pa.Table.from_batches(b.to_batches(max_chunksize=chunk_rows), b.schema))
-            try:   # NULL _plain: not vouched for
+            # (let go after the statement: a group's transaction does not keep every batch)
+            with registered(con, "_b", pa.Table.from_batches(b.to_batches(max_chunksize=chunk_rows), b.schema)):
+                # NULL _plain: not vouched for
                 con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk_out AS SELECT * REPLACE "
                             f"(coalesce(_plain, false) AS _plain) FROM ({sql})")
-            finally:
-                con.unregister("_b")
             names = [r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()]
             multi = "_ord" in names
             order = "_row, _ord" if multi else "_row"

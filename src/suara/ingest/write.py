@@ -8,6 +8,7 @@ observation. Every function here runs inside the caller's transaction.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 from suara.ingest.base import Item, RowError, decode_bytes
 from suara.ingest.bulkmap import lit
 from suara.store.schema import TABLES, columns
+from suara.store.staging import registered
 from suara.store.store import Store
 
 __all__ = ["FileReport", "arrow_schema"]
@@ -226,13 +228,9 @@ def _write_posts(store: Store, posts: pa.Table, obs_at: pa.Array, import_id: str
         "shares": posts["shares"], "views": posts["views"]})
     from suara.ingest.lines import row_numbers
     # ``_row``: the batch order, so that a key met twice keeps its first values (`_dedup_posts`)
-    con.register("_in_posts", posts.append_column("_row", row_numbers(0, posts.num_rows)))
-    con.register("_in_obs", obs)
-    try:
+    with registered(con, "_in_posts", posts.append_column("_row", row_numbers(0, posts.num_rows))), \
+            registered(con, "_in_obs", obs):
         _write_staged_posts(store, "_in_posts", "_in_obs", posts.num_rows, import_id, rep)
-    finally:
-        con.unregister("_in_obs")
-        con.unregister("_in_posts")
 
 
 def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: str,
@@ -319,17 +317,12 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
     Relations staged on the store's connection are read in place; Arrow tables are
     registered first."""
     con = store.con
-    registered = []
-    try:
+    with contextlib.ExitStack() as staged:
         names = []
         for kind, data in (("posts", chunk.posts), ("acc", chunk.accounts)):
-            if isinstance(data, str):
-                names.append(data)
-            else:
-                name = f"_bulk_arrow_{kind}"
-                con.register(name, data)
-                registered.append(name)
-                names.append(name)
+            # an Arrow table is let go after this chunk, not kept by the file's transaction
+            names.append(data if isinstance(data, str) else
+                         staged.enter_context(registered(con, f"_bulk_arrow_{kind}", data)))
         posts, acc = names
         stamp = _ts_sql(now)
         have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
@@ -364,9 +357,6 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
                 _write_accounts(store, "_in_bulk_acc", rep, n)
         finally:
             con.execute("DROP TABLE IF EXISTS _in_bulk_acc")
-    finally:
-        for name in registered:
-            con.unregister(name)
 
 
 def _write_accounts(store: Store, accounts, rep: FileReport, n: int | None = None) -> None:
@@ -379,13 +369,10 @@ def _write_quarantine(store: Store, quarantine: list[dict], rep: FileReport) -> 
     con = store.con
     qcols = {c: [q.get(c) for q in quarantine] for c in columns("quarantine")}
     # the same bad row of the same file is recorded once, however often it is re-imported
-    con.register("_in_q", _to_arrow("quarantine", qcols))
-    try:
+    with registered(con, "_in_q", _to_arrow("quarantine", qcols)):
         con.execute("""INSERT INTO quarantine SELECT * FROM _in_q q WHERE NOT EXISTS (
             SELECT 1 FROM quarantine o WHERE o.file = q.file AND o.row IS NOT DISTINCT FROM q.row
             AND o.field = q.field AND o.reason = q.reason)""")
-    finally:
-        con.unregister("_in_q")
     rep.quarantined += len(quarantine)
 
 

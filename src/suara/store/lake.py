@@ -31,6 +31,7 @@ Any DuckDB can read the lake directly::
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -42,6 +43,7 @@ import ibis
 import pyarrow as pa
 
 from suara.store.schema import PRIMARY_KEYS, SCHEMA_VERSION, TABLES
+from suara.store.staging import registered
 from suara.store.store import Store, StoreError
 
 #: tables partitioned by platform and day (the day comes from this timestamp column)
@@ -291,17 +293,13 @@ class LakeStore(Store):
                 gone = sorted(k for k in before if k not in now)
                 if touched:
                     keys = pa.table({"p": [k[0] for k in touched], "d": [k[1] for k in touched]})
-                    name = f"_lake_parts_{uuid.uuid4().hex}"
-                    self.con.register(name, keys)
-                    try:
+                    with registered(self.con, f"_lake_parts_{uuid.uuid4().hex}", keys) as name:
                         q = (f'SELECT * FROM (SELECT {cols_of[t]}, {self._day(t)} AS day '
                              f'FROM "{t}") x WHERE EXISTS (SELECT 1 FROM "{name}" k '
                              f'WHERE k.p = x.platform AND k.d = x.day) '
                              f'ORDER BY "{PRIMARY_KEYS[t][1]}"')
                         self.con.execute(f"COPY ({q}) TO '{out}' (FORMAT parquet, "
                                          "PARTITION_BY (platform, day), WRITE_PARTITION_COLUMNS false)")
-                    finally:
-                        self.con.unregister(name)
                 parts = sorted(p.parent.relative_to(out).as_posix() + "/" + p.name
                                for p in out.glob("*/*")) if out.exists() else []
                 entries.append({"table": t, "parts": parts,
@@ -348,22 +346,19 @@ class LakeStore(Store):
         cols = ({r[0] for r in self.con.execute(f'DESCRIBE "{data}"').fetchall()} if staged else
                 set(getattr(data, "column_names", None) or getattr(data, "columns", [])))
         if data is not None and {"platform", ts, *pk} <= cols:
-            name = data if staged else f"_lake_note_{uuid.uuid4().hex}"
-            if not staged:
-                self.con.register(name, data)
             try:
-                # the partitions of the incoming rows, and of the stored rows they merged into
-                # (a stored row keeps its own time, so it may sit in another partition)
-                on = " AND ".join(f't."{k}" = d."{k}"' for k in pk)
-                parts = {(str(p), str(d)) for p, d in self.con.execute(
-                    f'SELECT DISTINCT platform, {self._day(table)} FROM "{name}" UNION '
-                    f'SELECT DISTINCT t.platform, {self._day(table, "t")} '
-                    f'FROM "{table}" t SEMI JOIN "{name}" d ON {on}').fetchall()}
+                with contextlib.ExitStack() as stack:
+                    name = data if staged else stack.enter_context(
+                        registered(self.con, f"_lake_note_{uuid.uuid4().hex}", data))
+                    # the partitions of the incoming rows, and of the stored rows they merged
+                    # into (a stored row keeps its own time, so it may sit in another partition)
+                    on = " AND ".join(f't."{k}" = d."{k}"' for k in pk)
+                    parts = {(str(p), str(d)) for p, d in self.con.execute(
+                        f'SELECT DISTINCT platform, {self._day(table)} FROM "{name}" UNION '
+                        f'SELECT DISTINCT t.platform, {self._day(table, "t")} '
+                        f'FROM "{table}" t SEMI JOIN "{name}" d ON {on}').fetchall()}
             except Exception:  # noqa: BLE001 - odd input: fall back to every partition
                 parts = None
-            finally:
-                if not staged:
-                    self.con.unregister(name)
         self._touched[table] = None if parts is None else prev | parts
 
     def upsert(self, table, data, keep_greatest=(), overwrite=(), all_stored=False):  # noqa: D102

@@ -263,19 +263,23 @@ class Store:
             return self.con.execute(f'SELECT count(*) FROM "{data}"').fetchall()[0][0]
         return len(data)
 
-    def _stage(self, table: str, data) -> tuple[str, list[str]]:
-        """Register `data` as a view aligned to the canonical columns of `table` (a relation
-        name is used as it is)."""
+    @contextlib.contextmanager
+    def _staged(self, table: str, data) -> Iterator[tuple[str, list[str]]]:
+        """Inside the block, `data` as a relation aligned to the canonical columns of `table`
+        (a relation name is used as it is; an Arrow table or DataFrame is registered, and let
+        go after the block even inside an open transaction: `suara.store.staging`)."""
         if isinstance(data, str):
             have = {r[0] for r in self.con.execute(f'DESCRIBE "{data}"').fetchall()}
-            return data, [c for c in columns(table) if c in have]
+            yield data, [c for c in columns(table) if c in have]
+            return
         import pyarrow as pa   # here, not at the top: a command that only reads need not import it
+
+        from suara.store.staging import registered
         if not isinstance(data, pa.Table):   # a pandas DataFrame
             data = pa.Table.from_pandas(data, preserve_index=False)
         cols = [c for c in columns(table) if c in data.column_names]
-        name = f"_stage_{table}_{id(data)}"
-        self.con.register(name, data)
-        return name, cols
+        with registered(self.con, f"_stage_{table}_{id(data)}", data) as name:
+            yield name, cols
 
     def upsert(self, table: str, data: pa.Table | pd.DataFrame | str,
                keep_greatest: Iterable[str] = (), overwrite: Iterable[str] = (),
@@ -293,53 +297,48 @@ class Store:
         if n == 0:
             return 0
         pk = PRIMARY_KEYS[table]
-        with self._lock:
-            name, cols = self._stage(table, data)
-            try:
-                collist = ", ".join(f'"{c}"' for c in cols)
-                keys = ", ".join(f'"{k}"' for k in pk)
-                greatest = set(keep_greatest)
-                over = set(overwrite)
-                # the new value: ON CONFLICT's ``excluded`` row, or the joined row ``s`` of the
-                # UPDATE that stands in for it on a table without a key index
-                unindexed = table in UNINDEXED_KEYS
-                x = "s" if unindexed else "excluded"
-                sets, changes = [], []
-                for c in cols:
-                    if c in pk:
-                        continue
-                    nv, ov = f's."{c}"', f'o."{c}"'
-                    if c in greatest or (c == "last_seen" and c not in over):
-                        sets.append(f'"{c}" = greatest("{table}"."{c}", {x}."{c}")')
-                        changes.append(f"{nv} > {ov} OR ({ov} IS NULL AND {nv} IS NOT NULL)")
-                    elif c in over:
-                        sets.append(f'"{c}" = {x}."{c}"')
-                        changes.append(f"{nv} IS DISTINCT FROM {ov}")
-                    elif c == "first_seen":
-                        sets.append(f'"{c}" = least("{table}"."{c}", {x}."{c}")')
-                        changes.append(f"{nv} < {ov} OR ({ov} IS NULL AND {nv} IS NOT NULL)")
-                    else:
-                        sets.append(f'"{c}" = coalesce("{table}"."{c}", {x}."{c}")')
-                        changes.append(f"{ov} IS NULL AND {nv} IS NOT NULL")
-                dedup = _dedup_sql(name, collist, keys)
-                # Only stored rows that the merge would change take DuckDB's (slow) ON CONFLICT
-                # path; new keys are a plain insert. A first import runs about twice as fast,
-                # and re-importing an unchanged export costs one join instead of one update
-                # per row. The result is the same as one INSERT ... ON CONFLICT over all rows.
-                if sets:   # the stored rows the merge changes
-                    changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({keys}) '
-                               f'WHERE {" OR ".join(f"({c})" for c in changes)}')
-                    if unindexed:
-                        on = " AND ".join(f'"{table}"."{k}" = s."{k}"' for k in pk)
-                        self.con.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM ({changed}) s WHERE {on}')
-                    else:
-                        self.con.execute(f'INSERT INTO "{table}" ({collist}) {changed} '
-                                         f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
-                if not all_stored:
-                    self.con.execute(_insert_new_sql(table, name, collist, keys))
-            finally:
-                if name is not data:
-                    self.con.unregister(name)
+        with self._lock, self._staged(table, data) as (name, cols):
+            collist = ", ".join(f'"{c}"' for c in cols)
+            keys = ", ".join(f'"{k}"' for k in pk)
+            greatest = set(keep_greatest)
+            over = set(overwrite)
+            # the new value: ON CONFLICT's ``excluded`` row, or the joined row ``s`` of the
+            # UPDATE that stands in for it on a table without a key index
+            unindexed = table in UNINDEXED_KEYS
+            x = "s" if unindexed else "excluded"
+            sets, changes = [], []
+            for c in cols:
+                if c in pk:
+                    continue
+                nv, ov = f's."{c}"', f'o."{c}"'
+                if c in greatest or (c == "last_seen" and c not in over):
+                    sets.append(f'"{c}" = greatest("{table}"."{c}", {x}."{c}")')
+                    changes.append(f"{nv} > {ov} OR ({ov} IS NULL AND {nv} IS NOT NULL)")
+                elif c in over:
+                    sets.append(f'"{c}" = {x}."{c}"')
+                    changes.append(f"{nv} IS DISTINCT FROM {ov}")
+                elif c == "first_seen":
+                    sets.append(f'"{c}" = least("{table}"."{c}", {x}."{c}")')
+                    changes.append(f"{nv} < {ov} OR ({ov} IS NULL AND {nv} IS NOT NULL)")
+                else:
+                    sets.append(f'"{c}" = coalesce("{table}"."{c}", {x}."{c}")')
+                    changes.append(f"{ov} IS NULL AND {nv} IS NOT NULL")
+            dedup = _dedup_sql(name, collist, keys)
+            # Only stored rows that the merge would change take DuckDB's (slow) ON CONFLICT
+            # path; new keys are a plain insert. A first import runs about twice as fast,
+            # and re-importing an unchanged export costs one join instead of one update
+            # per row. The result is the same as one INSERT ... ON CONFLICT over all rows.
+            if sets:   # the stored rows the merge changes
+                changed = (f'SELECT s.* FROM ({dedup}) s JOIN "{table}" o USING ({keys}) '
+                           f'WHERE {" OR ".join(f"({c})" for c in changes)}')
+                if unindexed:
+                    on = " AND ".join(f'"{table}"."{k}" = s."{k}"' for k in pk)
+                    self.con.execute(f'UPDATE "{table}" SET {", ".join(sets)} FROM ({changed}) s WHERE {on}')
+                else:
+                    self.con.execute(f'INSERT INTO "{table}" ({collist}) {changed} '
+                                     f"ON CONFLICT ({keys}) DO UPDATE SET {', '.join(sets)}")
+            if not all_stored:
+                self.con.execute(_insert_new_sql(table, name, collist, keys))
         return n
 
     def append(self, table: str, data: pa.Table | pd.DataFrame | str, ignore_conflicts: bool = True) -> int:
@@ -348,19 +347,14 @@ class Store:
         n = self._rows(data)
         if n == 0:
             return 0
-        with self._lock:
-            name, cols = self._stage(table, data)
-            try:
-                collist = ", ".join(f'"{c}"' for c in cols)
-                if ignore_conflicts and table in UNINDEXED_KEYS:   # no index: skip stored keys by a join
-                    keys = ", ".join(f'"{k}"' for k in PRIMARY_KEYS[table])
-                    self.con.execute(_insert_new_sql(table, name, collist, keys))
-                else:
-                    tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
-                    self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
-            finally:
-                if name is not data:
-                    self.con.unregister(name)
+        with self._lock, self._staged(table, data) as (name, cols):
+            collist = ", ".join(f'"{c}"' for c in cols)
+            if ignore_conflicts and table in UNINDEXED_KEYS:   # no index: skip stored keys by a join
+                keys = ", ".join(f'"{k}"' for k in PRIMARY_KEYS[table])
+                self.con.execute(_insert_new_sql(table, name, collist, keys))
+            else:
+                tail = " ON CONFLICT DO NOTHING" if ignore_conflicts and table in PRIMARY_KEYS else ""
+                self.con.execute(f'INSERT INTO "{table}" ({collist}) SELECT {collist} FROM "{name}"{tail}')
         return n
 
     def replace(self, table: str, data: pa.Table | pd.DataFrame, where: str | None = None,
