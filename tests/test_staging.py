@@ -52,4 +52,13 @@ def test_batches_written_in_one_transaction_are_not_all_kept(tmp_path):
             del t
         held = pa.total_allocated_bytes() - base
     assert st.execute("SELECT count(*) FROM posts").fetchall() == [(600_000,)]
-    assert held < 2 * one, f"{held / 1e6:.0f} MB of Arrow data still held after the writes (one batch: {one / 1e6:.0f} MB)"
+    assert held < 2 * one, (f"{held / 1e6:.0f} MB of Arrow data still held after the writes "
+                            f"(one batch: {one / 1e6:.0f} MB)")
+
+
+def test_a_relation_name_passes_through_and_stays():
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE staged AS SELECT 1 AS a")
+    with registered(con, "unused", "staged") as name:
+        assert name == "staged"
+    assert con.execute("SELECT a FROM staged").fetchall() == [(1,)]

@@ -8,7 +8,6 @@ observation. Every function here runs inside the caller's transaction.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
@@ -315,15 +314,10 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
     stamped with the import time (their metric observation at ``observed_at`` when the
     format has one, else now), and accounts (first and last seen now when ``_now``).
     Relations staged on the store's connection are read in place; Arrow tables are
-    registered first."""
+    registered for the chunk and let go after it, not kept by the file's transaction."""
     con = store.con
-    with contextlib.ExitStack() as staged:
-        names = []
-        for kind, data in (("posts", chunk.posts), ("acc", chunk.accounts)):
-            # an Arrow table is let go after this chunk, not kept by the file's transaction
-            names.append(data if isinstance(data, str) else
-                         staged.enter_context(registered(con, f"_bulk_arrow_{kind}", data)))
-        posts, acc = names
+    with registered(con, "_bulk_arrow_posts", chunk.posts) as posts, \
+            registered(con, "_bulk_arrow_acc", chunk.accounts) as acc:
         stamp = _ts_sql(now)
         have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
         obs_at = f"coalesce(CAST(observed_at AS TIMESTAMP), {stamp})" if "observed_at" in have else stamp

@@ -31,7 +31,6 @@ Any DuckDB can read the lake directly::
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -347,9 +346,7 @@ class LakeStore(Store):
                 set(getattr(data, "column_names", None) or getattr(data, "columns", [])))
         if data is not None and {"platform", ts, *pk} <= cols:
             try:
-                with contextlib.ExitStack() as stack:
-                    name = data if staged else stack.enter_context(
-                        registered(self.con, f"_lake_note_{uuid.uuid4().hex}", data))
+                with registered(self.con, f"_lake_note_{uuid.uuid4().hex}", data) as name:
                     # the partitions of the incoming rows, and of the stored rows they merged
                     # into (a stored row keeps its own time, so it may sit in another partition)
                     on = " AND ".join(f't."{k}" = d."{k}"' for k in pk)

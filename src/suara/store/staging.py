@@ -70,7 +70,11 @@ def rescannable() -> bool:
 def registered(con, name: str, data: Any) -> Iterator[str]:
     """Inside the block, ``data`` (an Arrow table; anything else DuckDB registers, such as a
     DataFrame, is registered as it is) is the relation ``name`` of ``con``; after it the name
-    is unregistered and the rows are let go, even inside an open transaction."""
+    is unregistered and the rows are let go, even inside an open transaction. ``data`` that
+    is a string names a relation of ``con`` already: it is yielded as it is."""
+    if isinstance(data, str):
+        yield data
+        return
     import pyarrow as pa
     holder = Releasable(data) if isinstance(data, pa.Table) and rescannable() else None
     con.register(name, holder if holder is not None else data)
