@@ -255,9 +255,16 @@ def _segment_figures(accs: pd.DataFrame, k: int) -> dict[str, dict]:
     return out
 
 
+def _rows_by_key(m: pd.DataFrame) -> dict[Any, np.ndarray]:
+    """The positions of ``m``'s rows per account ``key``, found once per view: a cell's rows
+    are then gathered by its accounts' keys instead of testing every row of ``m`` per cell."""
+    return m.groupby("key", sort=False).indices if len(m) else {}
+
+
 def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int,
-           keep_unknown: bool) -> tuple[list[dict], dict]:
+           keep_unknown: bool, rows: dict[Any, np.ndarray] | None = None) -> tuple[list[dict], dict]:
     cells, sup_cells, sup_acc = [], 0, 0
+    rows = _rows_by_key(m) if rows is None else rows
     for key, accs in acc.groupby(list(dims), sort=True):
         key = key if isinstance(key, tuple) else (key,)
         if not keep_unknown and UNKNOWN in key:
@@ -266,7 +273,9 @@ def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: l
             sup_cells += 1
             sup_acc += len(accs)
             continue
-        sub = m[m.key.isin(set(accs.key))]
+        # the rows of the cell's accounts, in m's order (as a mask over m would give them)
+        at = [rows[x] for x in dict.fromkeys(accs.key) if x in rows]
+        sub = m.iloc[np.sort(np.concatenate(at))] if at else m.iloc[:0]
         cell = dict(zip(dims, map(str, key)))
         cell.update(_pair_figures(sub, ballots, k))
         cell["issues"] = _issue_figures(accs, k)
@@ -285,6 +294,30 @@ def _secondary_suppression(cells: list[dict], acc: pd.DataFrame, dims: tuple[str
     out = {"cells": 0, "accounts": 0}
     if len(dims) < 2:
         return out
+    # each dimension's values as text once, and each parent's size once: the loop below
+    # starts over after every suppression, and converting a column per group cost seconds
+    as_text: dict[str, pd.Series] = {}
+    masks: dict[tuple[str, str], np.ndarray] = {}
+    sizes: dict[tuple, int] = {}
+
+    def mask_of(x: str, v: str) -> np.ndarray:
+        mk = masks.get((x, v))
+        if mk is None:
+            col = as_text.get(x)
+            if col is None:
+                col = as_text[x] = acc[x].astype(str)
+            mk = masks[(x, v)] = (col == v).to_numpy()
+        return mk
+
+    def parent_size(rest: list[str], key: tuple) -> int:
+        sk = (tuple(rest), key)
+        n = sizes.get(sk)
+        if n is None:
+            mask = np.ones(len(acc), dtype=bool)
+            for x, v in zip(rest, key):
+                mask &= mask_of(x, v)
+            n = sizes[sk] = int(mask.sum())
+        return n
     changed = True
     while changed:
         changed = False
@@ -294,10 +327,7 @@ def _secondary_suppression(cells: list[dict], acc: pd.DataFrame, dims: tuple[str
             for c in cells:
                 groups.setdefault(tuple(c[x] for x in rest), []).append(c)
             for key, members in groups.items():
-                mask = np.ones(len(acc), dtype=bool)
-                for x, v in zip(rest, key):
-                    mask &= (acc[x].astype(str) == v).to_numpy()
-                parent = int(mask.sum())
+                parent = parent_size(rest, key)
                 left = parent - sum(c["accounts"] for c in members)
                 if 0 < left < k and parent >= k:
                     small = min(members, key=lambda c: c["accounts"])
@@ -330,8 +360,9 @@ def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
     overall = _pair_figures(m, ballots, k)
     cells: dict[str, list] = {}
     sup = {"cells": 0, "accounts": 0}
+    rows = _rows_by_key(m)
     for dims in CROSSES:
-        c, s = _cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1)
+        c, s = _cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1, rows=rows)
         extra = _secondary_suppression(c, acc, dims, k)
         cells["x".join(dims)] = c
         sup["cells"] += s["cells"] + extra["cells"]
@@ -364,11 +395,17 @@ def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> l
     rep_w = rep.merge(who, on=["platform", "account_id"]).merge(pl[["post_key", "issue", "fmt"]], on="post_key")
     au_w = pl.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"])
     out = []
+    # each basis' rows per (group, issue, format), found once: testing every row per cell
+    # took most of the section's time at 300,000 posts
+    at: dict[str, dict] = {}
     for c in cells:
         if (c["region"], c["group"]) not in ok_groups or c["region"] == "unknown":
             continue
         src = rep_w if c["basis"] == "replies" else au_w
-        sel = src[(src.group == c["group"]) & (src.issue == c["issue"]) & (src.fmt == c["format"])]
+        if c["basis"] not in at:
+            at[c["basis"]] = src.groupby(["group", "issue", "fmt"], sort=False).indices if len(src) else {}
+        rows = at[c["basis"]].get((c["group"], c["issue"], c["format"]))
+        sel = src.iloc[rows] if rows is not None else src.iloc[:0]
         if c["region"] != "all":
             sel = sel[sel.region == c["region"]]
         if sel[["platform", "account_id"]].drop_duplicates().shape[0] < k:
