@@ -258,7 +258,12 @@ def _segment_figures(accs: pd.DataFrame, k: int) -> dict[str, dict]:
 def _rows_by_key(m: pd.DataFrame) -> dict[Any, np.ndarray]:
     """The positions of ``m``'s rows per account ``key``, found once per view: a cell's rows
     are then gathered by its accounts' keys instead of testing every row of ``m`` per cell."""
-    return m.groupby("key", sort=False).indices if len(m) else {}
+    if not len(m):
+        return {}
+    codes, uniq = pd.factorize(m["key"].to_numpy(dtype=object))
+    order = np.argsort(codes, kind="stable")   # each key's positions, ascending
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(uniq)))))
+    return {k: order[bounds[i]:bounds[i + 1]] for i, k in enumerate(uniq.tolist())}
 
 
 def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int,

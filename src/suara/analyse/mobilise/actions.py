@@ -329,7 +329,10 @@ def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, A
     posts drew the most responses inside the action, then the most followers)."""
     if df.empty:
         return {"started_by": [], "carried_by": [], "depth": 0, "responses_inside": 0}
-    d = df.dropna(subset=["account_id"]).sort_values("created_at")
+    # posts at the same second keep one order in every run (the rows come back from the
+    # engine in any order, and a quicksort does not keep it)
+    d = df.dropna(subset=["account_id"]).sort_values(["created_at", "platform", "account_id", "post_id"],
+                                                     kind="mergesort")
     info = accts.set_index(["platform", "account_id"])
     ids = set(zip(d.platform, d.post_id))
     author = dict(zip(zip(d.platform, d.post_id), d.account_id))
@@ -358,7 +361,9 @@ def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, A
     started = [row(r.platform, r.account_id, at=_iso(r.created_at)) for r in starters.itertuples()]
     g = d.groupby(["platform", "account_id"]).agg(posts=("post_id", "size"), first=("created_at", "min"))
     g["responses"] = [int(resp_per.get(i, 0)) for _, i in g.index]
-    g["followers"] = [int(info.loc[k, "followers"]) if k in info.index else 0 for k in g.index]
+    # one dictionary look-up per account (a MultiIndex .loc per account took seconds)
+    fol = dict(zip(zip(accts.platform, accts.account_id), accts.followers))
+    g["followers"] = [int(fol[k]) if k in fol else 0 for k in g.index]
     g = g.sort_values(["responses", "followers", "posts"], ascending=False).head(top)
     carried = [row(p, i, posts=int(r.posts), responses=int(r.responses), first=_iso(r.first))
                for (p, i), r in g.iterrows()]
