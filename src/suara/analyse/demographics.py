@@ -198,15 +198,23 @@ def _issues_query(ws) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------
 # cells
-def _pair_figures(sub: pd.DataFrame, ballots: list[str], k: int) -> dict[str, Any]:
+def _columns(m: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of ``m`` that :func:`_pair_figures` reads, as arrays (a cell takes its rows
+    by position from these, not as a frame of its own)."""
+    return {"key": m["key"].to_numpy(), "n": m["n"].to_numpy(float), "candidate": m["candidate"].to_numpy(),
+            "pos": m["pos"].to_numpy(float), "neg": m["neg"].to_numpy(float), "stance": m["stance"].to_numpy()}
+
+
+def _pair_figures(sub: dict[str, np.ndarray], ballots: list[str], k: int) -> dict[str, Any]:
     """Per pair: share of voice and net sentiment with intervals, accounts, stance shares.
-    ``sub``: rows (account ``key``, candidate) of one cell, one row per account and pair."""
-    codes, uniq = pd.factorize(sub.key.to_numpy())
-    n = sub.n.to_numpy(float)
+    ``sub``: the :func:`_columns` of the rows (account ``key``, candidate) of one cell, one
+    row per account and pair."""
+    codes, uniq = pd.factorize(sub["key"])
+    n = sub["n"]
     per_acc = np.bincount(codes, weights=n, minlength=len(uniq))
-    cand = sub.candidate.to_numpy()
-    net_y = (sub.pos.to_numpy(float) - sub.neg.to_numpy(float))
-    stance_v = sub.stance.to_numpy()
+    cand = sub["candidate"]
+    net_y = sub["pos"] - sub["neg"]
+    stance_v = sub["stance"]
     out = {}
     for b in ballots:
         mask = cand == b
@@ -229,10 +237,11 @@ def _pair_figures(sub: pd.DataFrame, ballots: list[str], k: int) -> dict[str, An
     return {"accounts": int(len(uniq)), "mentions": int(per_acc.sum()), "pairs": out}
 
 
-def _issue_figures(accs: pd.DataFrame, k: int, top: int = 5) -> list[dict]:
-    n = len(accs)
+def _issue_figures(issues, k: int, top: int = 5) -> list[dict]:
+    """The cell's most shared issues; ``issues``: each account's list of issues."""
+    n = len(issues)
     cnt: dict[str, int] = {}
-    for il in accs.issues:
+    for il in issues:
         for i in il:
             cnt[i] = cnt.get(i, 0) + 1
     out = []
@@ -243,13 +252,13 @@ def _issue_figures(accs: pd.DataFrame, k: int, top: int = 5) -> list[dict]:
     return out
 
 
-def _segment_figures(accs: pd.DataFrame, k: int) -> dict[str, dict]:
+def _segment_figures(groups: pd.Series, k: int) -> dict[str, dict]:
     """Share of the cell's accounts in each audience segment (supporter:<b>, opponent:<b>,
     persuadable, critical_of_all; see the segments section); segments under k accounts are left
-    out."""
-    n = len(accs)
+    out. ``groups``: each account's segment."""
+    n = len(groups)
     out = {}
-    for g, c in accs.group.value_counts().items():
+    for g, c in groups.value_counts().items():
         if c >= k:
             out[str(g)] = {"accounts": int(c), "share": safe_float(c / n), "interval": list(wilson(int(c), n))}
     return out
@@ -267,24 +276,35 @@ def _rows_by_key(m: pd.DataFrame) -> dict[Any, np.ndarray]:
 
 
 def _cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int,
-           keep_unknown: bool, rows: dict[Any, np.ndarray] | None = None) -> tuple[list[dict], dict]:
+           keep_unknown: bool, rows: dict[Any, np.ndarray] | None = None,
+           cols: dict[str, np.ndarray] | None = None) -> tuple[list[dict], dict]:
     cells, sup_cells, sup_acc = [], 0, 0
     rows = _rows_by_key(m) if rows is None else rows
-    for key, accs in acc.groupby(list(dims), sort=True):
+    cols = _columns(m) if cols is None else cols
+    # each cell's accounts by their positions in ``acc`` (ascending, in the groups' sorted
+    # order, as iterating the group-by gives them) instead of a frame per cell
+    keys = acc["key"].to_numpy(dtype=object)
+    issues = acc["issues"].to_numpy(dtype=object)
+    groups = acc["group"]
+    gb = acc.groupby(list(dims), sort=True)
+    at_pos = gb.indices   # not in that order for one dimension: the sizes' index is
+    for key in gb.size().index:
+        pos = at_pos[key]
         key = key if isinstance(key, tuple) else (key,)
         if not keep_unknown and UNKNOWN in key:
             continue
-        if len(accs) < k:
+        if len(pos) < k:
             sup_cells += 1
-            sup_acc += len(accs)
+            sup_acc += len(pos)
             continue
         # the rows of the cell's accounts, in m's order (as a mask over m would give them)
-        at = [rows[x] for x in dict.fromkeys(accs.key) if x in rows]
-        sub = m.iloc[np.sort(np.concatenate(at))] if at else m.iloc[:0]
+        at = [rows[x] for x in dict.fromkeys(keys[pos].tolist()) if x in rows]
+        take = np.sort(np.concatenate(at)) if at else np.zeros(0, dtype=np.intp)
+        sub = {c: v[take] for c, v in cols.items()}
         cell = dict(zip(dims, map(str, key)))
         cell.update(_pair_figures(sub, ballots, k))
-        cell["issues"] = _issue_figures(accs, k)
-        cell["segments"] = _segment_figures(accs, k)
+        cell["issues"] = _issue_figures(issues[pos].tolist(), k)
+        cell["segments"] = _segment_figures(groups.iloc[pos], k)
         cells.append(cell)
     return cells, {"cells": sup_cells, "accounts": sup_acc}
 
@@ -362,12 +382,13 @@ def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
         return {"accounts": 0, "coverage": _coverage(acc, counts) if len(acc) else
                 {"accounts": counts["accounts"], "organisations": counts["organisations"]},
                 "overall": {}, "cells": {}, "suppressed": {"cells": 0, "accounts": 0}}
-    overall = _pair_figures(m, ballots, k)
+    cols = _columns(m)
+    overall = _pair_figures(cols, ballots, k)
     cells: dict[str, list] = {}
     sup = {"cells": 0, "accounts": 0}
     rows = _rows_by_key(m)
     for dims in CROSSES:
-        c, s = _cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1, rows=rows)
+        c, s = _cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1, rows=rows, cols=cols)
         extra = _secondary_suppression(c, acc, dims, k)
         cells["x".join(dims)] = c
         sup["cells"] += s["cells"] + extra["cells"]
