@@ -3,6 +3,7 @@ figures compare across machines.
 
     .venv/bin/python bench/ratios.py [--rows 340000] [--keep DIR]
     .venv/bin/python bench/ratios.py --workspace DIR [--repeat 3]   # analyse only, an enriched workspace
+    .venv/bin/python bench/ratios.py --scale medium [--repeat 3]    # analyse only, a simulated campaign
 
 ingest:  ``suara ingest`` of a tweet-harvest CSV (built from the shared fixture with fresh ids,
          ~118 MB at 340,000 rows) ÷ DuckDB ``read_csv_auto`` of the same file into a table:
@@ -77,7 +78,8 @@ def _analyse_only(ws: Path, repeat: int, bytecode: bool = True) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="suara-ratios-ws-")) / "ws"
     shutil.copytree(ws, tmp)
     n = _count(tmp / "suara.duckdb")
-    print(f"workspace: {ws} ({n:,} posts); cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"workspace: {ws} ({n:,} posts, {_mentions(tmp / 'suara.duckdb'):,} candidate mentions); "
+          f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     for i in range(repeat):
         for how, extra in (("computed", ["--recompute"]), ("unchanged", [])):
             t_an, rss_an, cpu = _run_cpu(["analyse", "--json", "-w", str(tmp), *extra])
@@ -93,6 +95,30 @@ def _analyse_only(ws: Path, repeat: int, bytecode: bool = True) -> None:
                   f"{t_an / opened:5.0f}x wall, {cpu / max(opened_cpu, 1e-3):5.0f}x CPU; as a command "
                   f"{t_an / proc:5.0f}x | load average {os.getloadavg()[0]:.1f}")
     shutil.rmtree(tmp.parent, ignore_errors=True)
+
+
+def _simulated(scale: str) -> Path:
+    """A simulated campaign of ``scale``, ingested (bench/enrich.py builds it in a process of
+    its own) and enriched by `suara enrich` as a command; left in a temporary folder, which
+    is printed."""
+    from enrich import build_workspace   # bench/enrich.py
+    ws = build_workspace(scale, 7)
+    t, peak = _run(["enrich", "-w", str(ws)])
+    print(f"simulated campaign ({scale}) at {ws}; enrich {t:.1f} s (peak {peak:,.0f} MB)")
+    return ws
+
+
+def _mentions(db: Path) -> int:
+    """Candidate mentions of the current enrichment (what most sections count)."""
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM mentions WHERE version = "
+                           "(SELECT value FROM meta WHERE key = 'enrich.current_version')").fetchall()[0][0]
+    except duckdb.Error:
+        return 0
+    finally:
+        con.close()
 
 
 def _count(db: Path) -> int:
@@ -181,7 +207,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="analyse runs with --workspace")
     ap.add_argument("--no-bytecode", action="store_true",
                     help="with --workspace: leave Suara's modules uncompiled (see _bytecode)")
+    ap.add_argument("--scale", help="time analyse only, on a simulated campaign of this scale (e.g. medium: "
+                                    "300,000 posts, most of them about the pairs), built and enriched first")
     a = ap.parse_args()
+    if a.scale:
+        _analyse_only(_simulated(a.scale), a.repeat, bytecode=not a.no_bytecode)
+        return
     if a.workspace:
         _analyse_only(a.workspace, a.repeat, bytecode=not a.no_bytecode)
         return
