@@ -94,22 +94,41 @@ class _WindowPosts:
         m = m.filter(m.version == (current_version(ws) or "")).select("platform", "post_id", "candidate")
         mk = q.select("platform", "post_id").inner_join(m, ["platform", "post_id"]).select(
             "platform", "post_id", "candidate").execute()
-        cands = mk.groupby(["platform", "post_id"])["candidate"].agg(lambda x: set(x.astype(str)))
-        df["candidates"] = [cands.get((p, i), set()) for p, i in zip(df["platform"], df["post_id"])]
+        # each post's pairs by dictionary (a look-up per post in a grouped Series took
+        # seconds on a whole campaign)
+        cands: dict[tuple, set] = {}
+        for p, i, c in zip(mk["platform"].tolist(), mk["post_id"].tolist(), mk["candidate"].astype(str).tolist()):
+            cands.setdefault((p, i), set()).add(c)
+        df["candidates"] = [cands.get((p, i), set()) for p, i in zip(df["platform"].tolist(), df["post_id"].tolist())]
         df["created_at"] = pd.to_datetime(df["created_at"])
         self.df = df
+        # the posts are in time order (the query's): a window is a slice found by bisection
+        self._at = df["created_at"].to_numpy()
 
     def get(self, candidate: str | None, issue: str | None, start, end) -> pd.DataFrame:
         d = self.df
         if d.empty:
             return d
-        sel = (d["created_at"] >= pd.Timestamp(start)) & (d["created_at"] < pd.Timestamp(end))
-        d = d[sel]
+        lo, hi = np.searchsorted(self._at, np.array([pd.Timestamp(start), pd.Timestamp(end)],
+                                                    dtype=self._at.dtype), side="left")
+        keep = None
         if candidate:
-            d = d[d["candidates"].map(lambda c: candidate in c)]
+            keep = self._mask("c", candidate, lambda c: candidate in c)[lo:hi]
         if issue:
-            d = d[d["issues"].map(lambda v: v is not None and not isinstance(v, float) and issue in list(v))]
-        return d
+            m = self._mask("i", issue, lambda v: v is not None and not isinstance(v, float) and issue in list(v))[lo:hi]
+            keep = m if keep is None else keep & m
+        d = d.iloc[lo:hi]
+        return d if keep is None else d[keep]
+
+    def _mask(self, kind: str, value: str, test) -> np.ndarray:
+        """Which posts name the pair (``c``) or carry the issue (``i``): tested once per
+        value for the whole run, not per alert."""
+        masks = self.__dict__.setdefault("_masks", {})
+        m = masks.get((kind, value))
+        if m is None:
+            col = self.df["candidates" if kind == "c" else "issues"]
+            m = masks[(kind, value)] = np.fromiter((bool(test(v)) for v in col), dtype=bool, count=len(col))
+        return m
 
 
 def _official_accounts(ws) -> dict[str, str]:
