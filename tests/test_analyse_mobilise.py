@@ -251,3 +251,18 @@ def test_mobilise_cli(drive, tmp_path):
     assert res.exit_code == 0, res.output
     res = r.invoke(app, ["volunteer", "leaderboard", "-w", w, "--json"])
     assert res.exit_code == 0 and '"action_posts": 2' in res.output, res.output
+
+
+
+def test_mobilise_cascade_ties_keep_one_order(workspace):
+    """Posts of the same second start an action in one order (time, then platform and
+    account), whatever order the engine returned them in."""
+    from suara.analyse.mobilise.actions import _cascade
+    at = T("2024-11-20 12:05")
+    df = pd.DataFrame({"platform": "x", "post_id": [f"q{i}" for i in range(5)], "account_id": list("dbeac"),
+                       "created_at": [at] * 5, "parent_id": None})
+    accts = pd.DataFrame({"platform": "x", "account_id": list("abcde"), "handle": list("abcde"),
+                          "account_type": "official", "followers": 10, "coordinated": False})
+    first = _cascade(workspace, df, accts, 10)["started_by"]
+    again = _cascade(workspace, df.iloc[::-1].reset_index(drop=True), accts, 10)["started_by"]
+    assert [x["account_id"] for x in first] == list("abcde") == [x["account_id"] for x in again]
