@@ -106,7 +106,7 @@ def test_analyse_demographics_cells_suppression_and_gap(dws):
 def test_analyse_demographics_differencing_is_suppressed():
     """All women (12) minus the listed 'women in Balikpapan' (10) would single out 2 people, and
     so would all of Samarinda (17) minus 'men in Samarinda' (15)."""
-    from suara.analyse.demographics import _secondary_suppression
+    from suara.analyse.demographic_cells import secondary_suppression as _secondary_suppression
     acc = pd.DataFrame({"gender": ["f"] * 12 + ["m"] * 30,
                         "region": [BPN] * 10 + [SMD] * 2 + [BPN] * 15 + [SMD] * 15})
     cells = [{"gender": "f", "region": BPN, "accounts": 10}, {"gender": "m", "region": BPN, "accounts": 15},

@@ -293,7 +293,7 @@ class Workspace:
     def export_posts(self, filters: dict | None = None, show_identities: bool = False, batch: int = 5000,
                      limit: int | None = None):
         """Every post matching the explorer's ``filters`` (the newest ``limit`` when given) as batches of rows in
-        :data:`suara.analyse.explorer.EXPORT_COLUMNS` order (pairs mentioned, targeted
+        :data:`suara.analyse.post_export.EXPORT_COLUMNS` order (pairs mentioned, targeted
         sentiment per pair, region, issues, buzzer flag); citizens pseudonymised unless
         ``show_identities``. A generator, so a face can stream it.
 
@@ -304,7 +304,8 @@ class Workspace:
         >>> sum(len(b) for b in ws.export_posts({"platform": "x"}))
         0
         """
-        from suara.analyse.explorer import PostFilter, export_posts
+        from suara.analyse.explorer import PostFilter
+        from suara.analyse.post_export import export_posts
         f = PostFilter.from_params(filters or {})
         yield from export_posts(self, f, show_identities=show_identities, salt=self.salt,
                                 lock=self.store.lock, batch=batch, limit=limit)

@@ -103,7 +103,7 @@ def api_posts_csv(request: Request, user: dict = Depends(require("read"))):
     import csv
     import io
 
-    from suara.analyse.explorer import EXPORT_COLUMNS
+    from suara.analyse.post_export import EXPORT_COLUMNS
     from suara.report.export import neutralise
     batches = web(request).export_rows(request.query_params, user, "export.csv")
 
@@ -129,7 +129,7 @@ def api_posts_xlsx(request: Request, user: dict = Depends(require("read"))):
 
     from openpyxl import Workbook
 
-    from suara.analyse.explorer import EXPORT_COLUMNS
+    from suara.analyse.post_export import EXPORT_COLUMNS
     from suara.report.export import neutralise
     wb = Workbook(write_only=True)
     sheet = wb.create_sheet("posts")
