@@ -113,22 +113,31 @@ class _WindowPosts:
                                                     dtype=self._at.dtype), side="left")
         keep = None
         if candidate:
-            keep = self._mask("c", candidate, lambda c: candidate in c)[lo:hi]
+            keep = self._mask("candidates", candidate)[lo:hi]
         if issue:
-            m = self._mask("i", issue, lambda v: v is not None and not isinstance(v, float) and issue in list(v))[lo:hi]
+            m = self._mask("issues", issue)[lo:hi]
             keep = m if keep is None else keep & m
         d = d.iloc[lo:hi]
         return d if keep is None else d[keep]
 
-    def _mask(self, kind: str, value: str, test) -> np.ndarray:
-        """Which posts name the pair (``c``) or carry the issue (``i``): tested once per
-        value for the whole run, not per alert."""
+    def _mask(self, column: str, value: str) -> np.ndarray:
+        """Which posts name the pair (``candidates``) or carry the issue (``issues``): every
+        value's posts found in one pass over the column for the whole run, not per alert."""
         masks = self.__dict__.setdefault("_masks", {})
-        m = masks.get((kind, value))
-        if m is None:
-            col = self.df["candidates" if kind == "c" else "issues"]
-            m = masks[(kind, value)] = np.fromiter((bool(test(v)) for v in col), dtype=bool, count=len(col))
-        return m
+        if column not in masks:
+            col = self.df[column].tolist()
+            by: dict[Any, np.ndarray] = {}
+            for i, v in enumerate(col):
+                if v is None or isinstance(v, float):   # no list (NULL)
+                    continue
+                for x in v:
+                    m = by.get(x)
+                    if m is None:
+                        m = by[x] = np.zeros(len(col), dtype=bool)
+                    m[i] = True
+            masks[column] = by
+        m = masks[column].get(value)
+        return m if m is not None else np.zeros(len(self.df), dtype=bool)
 
 
 def _official_accounts(ws) -> dict[str, str]:
