@@ -134,6 +134,10 @@ def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     au = objcols(authors.execute())
     pl = objcols(plong.execute())
     rep["account_id"] = rep.account_id.astype(str).astype(object)
+    # the post keys as whole numbers shared by both frames (``pk``): the joins and distinct
+    # counts below run on them instead of hashing "platform:post_id" text again per view
+    codes, _ = pd.factorize(pd.concat([rep.post_key, pl.post_key], ignore_index=True))
+    rep["pk"], pl["pk"] = codes[:len(rep)], codes[len(rep):]
     return rep, au, pl
 
 
@@ -176,13 +180,13 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
     recs: list[dict] = []
     if len(rep):
         rep = rep.merge(who, on=["platform", "account_id"], how="inner")
-        commented = pd.Index(rep.post_key.unique())
-        cl = pl[pl.post_key.isin(commented)]
-        cell_posts = cl.groupby(["issue", "fmt"]).post_key.nunique().rename("n").to_frame()
-        r2 = _with_pooled(rep[["post_key", "region", "group", "ok"]])
+        commented = pd.Index(rep.pk.unique())
+        cl = pl[pl.pk.isin(commented)]
+        cell_posts = cl.groupby(["issue", "fmt"]).pk.nunique().rename("n").to_frame()
+        r2 = _with_pooled(rep[["pk", "region", "group", "ok"]])
         base_n = r2.groupby(["region", "group"]).ok.sum().rename("base_resp").to_frame()
         base_n["base_posts"] = len(commented)
-        cells = r2.merge(cl[["post_key", "issue", "fmt"]], on="post_key")
+        cells = r2.merge(cl[["pk", "issue", "fmt"]], on="pk")
         cells = cells.groupby(["region", "group", "issue", "fmt"], as_index=False).ok.sum().rename(
             columns={"ok": "resp"})
         recs += _cells(cells, cell_posts, base_n, min_posts, min_responses, prior, "replies")
@@ -192,9 +196,9 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
         au = _with_pooled(au[["region", "group", "inter", "posts"]])
         base_n = au.groupby(["region", "group"]).agg(base_resp=("inter", "sum"), base_posts=("posts", "sum"))
         cells = pl.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
-        cells = _with_pooled(cells[["post_key", "region", "group", "inter", "issue", "fmt"]])
+        cells = _with_pooled(cells[["pk", "region", "group", "inter", "issue", "fmt"]])
         g = cells.groupby(["region", "group", "issue", "fmt"])
-        cells = g.agg(resp=("inter", "sum"), n=("post_key", "nunique")).reset_index()
+        cells = g.agg(resp=("inter", "sum"), n=("pk", "nunique")).reset_index()
         posts = cells.set_index(["region", "group", "issue", "fmt"])[["n"]]
         recs += _cells(cells.drop(columns="n"), posts, base_n, min_posts, min_responses, prior, "authors")
     recs = [r for r in recs if r["lift_shrunk"] and r["lift_shrunk"] > 1.0]
