@@ -117,6 +117,14 @@ def test_ingest_sheets_unflatten_keeps_text_cells_as_text():
         {"text": "[1]", "multimedia": [{"type": "photo"}], "a": [{"b": "x"}]}
 
 
+def test_ingest_sheets_unflatten_takes_only_ascii_digits_as_numbers():
+    """Unicode digits such as "³" count as digits to ``str.isdigit`` but not to ``int``: a
+    cell or a column path holding one stays text instead of stopping the import (found by
+    the fuzz target ``tables``)."""
+    assert unflatten({"likes": "-62135596³800", "a/³/b": "x", "n": "-12"}, "/") == \
+        {"likes": "-62135596³800", "a": {"³": {"b": "x"}}, "n": -12}
+
+
 def test_ingest_sheets_damaged_xlsx_is_unreadable_with_a_clear_line(tmp_path):
     f = tmp_path / "rusak.xlsx"
     f.write_bytes(b"PK\x03\x04 not really a workbook")

@@ -363,3 +363,14 @@ def test_pull_cli_stops_with_exit_3_and_resumes(api, tmp_path, monkeypatch):
     text = " ".join(r.output.split())
     assert r.exit_code == 0, r.output
     assert "Continued" in text and "; complete." in text
+
+
+def test_pull_rate_limit_headers_with_unicode_digits_are_ignored():
+    """A server's ``Retry-After: ³`` (a digit to ``str.isdigit``, not to ``float``) is no
+    waiting time and no crash; plain seconds and epoch resets still count."""
+    import httpx
+
+    from suara.ingest.pull.base import _retry_after
+    assert _retry_after(httpx.Response(429, headers={"retry-after": "\u00b3".encode("latin-1")}), 0.0) is None
+    assert _retry_after(httpx.Response(429, headers={"x-rate-limit-reset": "\u00b3".encode("latin-1")}), 0.0) is None
+    assert _retry_after(httpx.Response(429, headers={"retry-after": "7"}), 0.0) == 7.0

@@ -145,7 +145,7 @@ def post_json(url: str, body: dict, retries: int = 4, backoff: float = 1.0, time
             if e.code < 500 and e.code != 429:
                 return DeliveryResult(False, attempt + 1, e.code, err)
             ra = e.headers.get("Retry-After") if e.headers else None
-            if ra and ra.isdigit():
+            if ra and ra.isascii() and ra.isdigit():   # ASCII: float() refuses "³"
                 wait = max(wait, float(ra))
         except (urllib.error.URLError, OSError, TimeoutError) as e:
             reason = getattr(e, "reason", e)

@@ -124,7 +124,7 @@ def _get(rec: dict, path: str) -> Any:
     for part in path.split("."):
         if isinstance(cur, dict):
             cur = cur.get(part)
-        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+        elif isinstance(cur, list) and part.isascii() and part.isdigit() and int(part) < len(cur):
             cur = cur[int(part)]
         else:
             return None

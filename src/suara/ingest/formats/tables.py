@@ -51,7 +51,7 @@ def _value(v: Any, key: str = "") -> Any:
         return True
     if s in ("false", "FALSE", "False"):
         return False
-    if s[:1] == "-" and s[1:].isdigit():
+    if s[:1] == "-" and s[1:].isascii() and s[1:].isdigit():   # ASCII: int() refuses "³"
         return int(s)          # Apify's -1 = hidden count (JSON has it as a number)
     if s[:1] in "[{" and s[-1:] in "]}" and key.rsplit("/", 1)[-1].rsplit(".", 1)[-1] not in _TEXT_KEYS:
         try:
@@ -73,9 +73,9 @@ def unflatten(row: dict, sep: str) -> dict:
         cur: Any = out
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
-            nxt_list = not last and parts[i + 1].isdigit()
+            nxt_list = not last and parts[i + 1].isascii() and parts[i + 1].isdigit()
             if isinstance(cur, list):
-                idx = int(part) if part.isdigit() else None
+                idx = int(part) if part.isascii() and part.isdigit() else None
                 if idx is None or idx > 10_000:
                     break
                 while len(cur) <= idx:

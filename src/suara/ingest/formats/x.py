@@ -63,7 +63,7 @@ def x_id(value: Any, field: str) -> str | None:
     s = str(value).strip()
     if not s:
         return None
-    if not s.isdigit() or len(s) > 25:
+    if not (s.isascii() and s.isdigit()) or len(s) > 25:
         raise RowError(field, f"not a numeric id: {s[:40]!r}")
     return s
 

@@ -49,7 +49,7 @@ def _retry_after(resp: httpx.Response, now: float) -> float | None:
     ra = resp.headers.get("retry-after")
     if ra:
         ra = ra.strip()
-        if ra.isdigit():
+        if ra.isascii() and ra.isdigit():   # ASCII: float() refuses "³"
             return float(ra)
         try:
             when = email.utils.parsedate_to_datetime(ra)
@@ -57,7 +57,7 @@ def _retry_after(resp: httpx.Response, now: float) -> float | None:
         except (TypeError, ValueError):
             pass
     reset = resp.headers.get("x-rate-limit-reset") or resp.headers.get("x-ratelimit-reset")
-    if reset and reset.strip().isdigit():
+    if reset and reset.strip().isascii() and reset.strip().isdigit():
         v = float(reset)
         return max(0.0, v - now) if v > 10**9 else v
     return None
