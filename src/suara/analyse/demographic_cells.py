@@ -142,12 +142,12 @@ def rows_by_key(m: pd.DataFrame) -> dict[Any, np.ndarray]:
     return {k: order[bounds[i]:bounds[i + 1]] for i, k in enumerate(uniq.tolist())}
 
 
-def cells(m: pd.DataFrame, acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int,
-           keep_unknown: bool, rows: dict[Any, np.ndarray] | None = None,
-           cols: dict[str, np.ndarray] | None = None) -> tuple[list[dict], dict]:
+def cells(acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int, keep_unknown: bool,
+          rows: dict[Any, np.ndarray], cols: dict[str, np.ndarray]) -> tuple[list[dict], dict]:
+    """The cells of one cross (``dims``) of the accounts ``acc``, with the view's per account
+    and pair rows given as :func:`rows_by_key` and :func:`columns`, and what was suppressed
+    for having fewer than ``k`` accounts."""
     cells, sup_cells, sup_acc = [], 0, 0
-    rows = rows_by_key(m) if rows is None else rows
-    cols = columns(m) if cols is None else cols
     # each cell's accounts by their positions in ``acc`` (ascending, in the groups' sorted
     # order, as iterating the group-by gives them) instead of a frame per cell
     keys = acc["key"].to_numpy(dtype=object)

@@ -177,7 +177,7 @@ def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
     sup = {"cells": 0, "accounts": 0}
     rows = dc.rows_by_key(m)
     for dims in CROSSES:
-        c, s = dc.cells(m, acc, dims, ballots, k, keep_unknown=len(dims) == 1, rows=rows, cols=cols)
+        c, s = dc.cells(acc, dims, ballots, k, len(dims) == 1, rows, cols)
         extra = dc.secondary_suppression(c, acc, dims, k)
         cells["x".join(dims)] = c
         sup["cells"] += s["cells"] + extra["cells"]
@@ -237,12 +237,12 @@ class _Responders:
                             zip(seg.region.fillna("unknown").tolist(), seg.group.tolist())))
         self.posts: dict[tuple, set] = {}
         self.authors: dict[tuple, set] = {}
-        for pk, i, f, pp, au in zip(pl.post_key.tolist(), pl.issue.tolist(), pl.fmt.tolist(),
+        for pk, i, f, pp, au in zip(pl.pk.tolist(), pl.issue.tolist(), pl.fmt.tolist(),
                                     pl.pplat.tolist(), pl.author.tolist()):
             self.posts.setdefault((i, f), set()).add(pk)
             self.authors.setdefault((i, f), set()).add((pp, au))
         self.replies: dict[Any, list] = {}
-        for pk, p, a in zip(rep.post_key.tolist(), rep.platform.tolist(), rep.account_id.tolist()):
+        for pk, p, a in zip(rep.pk.tolist(), rep.platform.tolist(), rep.account_id.tolist()):
             self.replies.setdefault(pk, []).append((p, a))
 
     def count(self, c: dict) -> int:

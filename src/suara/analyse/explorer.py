@@ -147,12 +147,22 @@ def _compiled(ws, f: PostFilter, salt: str, key: tuple, page: bool = False) -> s
     once per filter and data version: compiling the Ibis expression costs far more (~0.2 s)
     than running the cut query."""
     ck = (*key, "page") if page else key
-    sql = _SQL_CACHE.get(ck)
+    return kept_sql(ck, lambda: ibis.to_sql(_posts_expr(ws, f, salt, page=page), dialect="duckdb"))
+
+
+def kept_sql(key: tuple, build) -> str:
+    """The SQL kept under ``key`` (a filter, its data version and what else shapes the
+    query), built by ``build()`` the first time; at most 512 kept.
+
+    >>> kept_sql(("doc",), lambda: "SELECT 1"), kept_sql(("doc",), lambda: "SELECT 2")
+    ('SELECT 1', 'SELECT 1')
+    """
+    sql = _SQL_CACHE.get(key)
     if sql is None:
-        sql = ibis.to_sql(_posts_expr(ws, f, salt, page=page), dialect="duckdb")
+        sql = build()
         if len(_SQL_CACHE) > 512:
             _SQL_CACHE.clear()
-        _SQL_CACHE[ck] = sql
+        _SQL_CACHE[key] = sql
     return sql
 
 

@@ -18,7 +18,7 @@ import threading
 import ibis
 
 from suara.analyse import base
-from suara.analyse.explorer import _SQL_CACHE, PostFilter, _post_rows, _posts_expr, _resolved
+from suara.analyse.explorer import PostFilter, _post_rows, _posts_expr, _resolved, kept_sql
 
 __all__ = ["EXPORT_COLUMNS", "export_posts"]
 
@@ -52,12 +52,7 @@ def export_posts(ws, f: PostFilter, show_identities: bool = False, salt: str = "
         # building and compiling the expression costs ~0.2 s, more than running it
         ekey = ("export", tuple(sorted((k, str(v)) for k, v in f2.items())), base.current_version(ws), salt,
                 str(getattr(ws, "path", "")), id(ws.store.con), limit)
-        sql = _SQL_CACHE.get(ekey)
-        if sql is None:
-            sql = _export_sql(ws, f2, salt, limit)
-            if len(_SQL_CACHE) > 512:
-                _SQL_CACHE.clear()
-            _SQL_CACHE[ekey] = sql
+        sql = kept_sql(ekey, lambda: _export_sql(ws, f2, salt, limit))
     cm = reader.cursor() if reader is not None and hasattr(reader, "cursor") else contextlib.nullcontext(None)
     with cm as cur:
         if cur is None:

@@ -71,6 +71,8 @@ class _WindowPosts:
 
     def __init__(self, ws, windows: list[tuple[dt.datetime, dt.datetime]]):
         self.label = _labeller(ws)
+        #: per column, each value's posts (see :meth:`_mask`), built on first use
+        self._masks: dict[str, dict[Any, np.ndarray]] = {}
         ranges: list[list[dt.datetime]] = []
         for a, b in sorted(windows):
             if ranges and a <= ranges[-1][1]:
@@ -123,7 +125,7 @@ class _WindowPosts:
     def _mask(self, column: str, value: str) -> np.ndarray:
         """Which posts name the pair (``candidates``) or carry the issue (``issues``): every
         value's posts found in one pass over the column for the whole run, not per alert."""
-        masks = self.__dict__.setdefault("_masks", {})
+        masks = self._masks
         if column not in masks:
             col = self.df[column].tolist()
             by: dict[Any, np.ndarray] = {}
