@@ -262,3 +262,27 @@ def test_analyse_demographics_spark_matches_duckdb(dws):
         assert a == b
     finally:
         spark.stop()
+
+
+def test_analyse_demographics_filtered_view_is_built_from_the_shared_frames(dws):
+    """The filtered view's frames come from the unfiltered ones (an account's rows are its own):
+    they must equal the frames built for the filtered view on its own, flagged accounts gone,
+    and the cells computed from them must be the same."""
+    import pandas.testing as pdt
+
+    from suara.analyse.demographics import _frame, _frames
+    flagged = [f"w{i}" for i in range(6)] + ["m1", "m2", "org"]
+    dws.store.append("account_scores", pd.DataFrame(
+        [{"platform": "x", "account_id": a, "buzzer_score": 0.9, "flagged": True} for a in flagged]))
+    both = _frames(dws, 0.5)
+    for view in ("all", "filtered"):
+        m, acc, counts = _frame(dws, view == "filtered", 0.5)
+        fm, facc, fcounts = both[view]
+        pdt.assert_frame_equal(fm, m)
+        pdt.assert_frame_equal(facc, acc)
+        assert fcounts == counts
+    assert not set(flagged) & set(both["filtered"][1].account_id)
+    assert set(flagged) - {"org"} <= set(both["all"][1].account_id)
+    assert both["filtered"][2]["organisations"] == 0 and both["all"][2]["organisations"] == 1
+    sec = demographics_section(dws)
+    assert sec["filtered"]["accounts"] == sec["all"]["accounts"] - 8

@@ -18,7 +18,7 @@ from suara.analyse.base import candidate_mentions, flagged, memo, objcols
 from suara.analyse.privacy import Pseudonymiser
 from suara.enrich.regions import interaction_edges
 
-__all__ = ["account_profiles", "read_profiles", "resolve_types", "read_overrides", "account_stances", "drop_flagged", "interaction_edges", "STANCE_THRESHOLD",
+__all__ = ["account_profiles", "read_profiles", "resolve_types", "read_overrides", "account_stances", "drop_flagged", "flagged_keys", "interaction_edges", "STANCE_THRESHOLD",
            "ACTIVITY_LEVELS"]
 
 #: mean targeted sentiment toward a pair at or above which an account is a supporter, and at
@@ -159,12 +159,26 @@ def drop_flagged(ws, df: pd.DataFrame) -> pd.DataFrame:
     >>> len(drop_flagged(ws, pd.DataFrame({"platform": ["x"], "account_id": ["1"]})))
     1
     """
-    fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
-    if not len(fl) or not len(df):
+    bad = flagged_keys(ws)
+    if not bad or not len(df):
         return df.copy()
-    bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
     keep = [k not in bad for k in zip(df.platform.tolist(), df.account_id.astype(str).tolist())]
     return df[keep].reset_index(drop=True)
+
+
+def flagged_keys(ws) -> set[tuple[str, str]]:
+    """(platform, account id as text) of the accounts flagged as coordinated: one query per run.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> flagged_keys(suara.init(tempfile.mkdtemp()))
+    set()
+    """
+    def build() -> set:
+        fl = objcols(flagged(ws).execute())
+        return set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
+    return memo(ws, ("flagged_keys",), build, copy=False)
 
 
 def _account_stances(ws, filtered: bool) -> pd.DataFrame:

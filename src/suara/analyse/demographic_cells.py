@@ -19,7 +19,7 @@ import pandas as pd
 from suara.analyse.base import safe_float
 from suara.enrich.demographics import UNKNOWN
 
-__all__ = ["wilson", "ratio_interval", "columns", "pair_figures", "rows_by_key", "cells", "secondary_suppression"]
+__all__ = ["wilson", "ratio_interval", "ViewArrays", "pair_figures", "cells", "secondary_suppression"]
 
 _Z = 1.96
 
@@ -65,26 +65,73 @@ def ratio_interval(y: np.ndarray, x: np.ndarray, lo: float, hi: float, z: float 
     return (round(r, 4), round(float(max(lo, a)), 4), round(float(min(hi, b)), 4))
 
 
-def columns(m: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The columns of ``m`` that :func:`pair_figures` reads, as arrays (a cell takes its rows
-    by position from these, not as a frame of its own)."""
-    return {"key": m["key"].to_numpy(), "n": m["n"].to_numpy(float), "candidate": m["candidate"].to_numpy(),
-            "pos": m["pos"].to_numpy(float), "neg": m["neg"].to_numpy(float), "stance": m["stance"].to_numpy()}
+class ViewArrays:
+    """One view's frames as arrays, made once per view: the cells of every cross then take
+    their accounts and rows by position, and count issues and segments over whole-number
+    codes, instead of grouping, indexing and counting frames per cell (hundreds of cells per
+    view made that most of the section's time).
+
+    ``m``: one row per account and pair (``key``, ``candidate``, ``n``, ``pos``, ``neg``,
+    ``stance``); ``acc``: one row per account (``key``, the dimensions, ``issues``, ``group``).
+    """
+
+    def __init__(self, m: pd.DataFrame, acc: pd.DataFrame):
+        self.acc = acc
+        self.n_acc = len(acc)
+        # each row of m's account, as its position in acc (-1: none, never in a cell)
+        self.m_acc = pd.Index(acc["key"].to_numpy(dtype=object)).get_indexer(m["key"].to_numpy(dtype=object))
+        cand, self.candidates = pd.factorize(m["candidate"].to_numpy(dtype=object))
+        stance, stances = pd.factorize(m["stance"].to_numpy(dtype=object))
+        self.cols = {"acct": self.m_acc, "n": m["n"].to_numpy(float), "cand": cand, "pos": m["pos"].to_numpy(float),
+                     "neg": m["neg"].to_numpy(float), "stance": stance}
+        self.cand_of = {v: i for i, v in enumerate(self.candidates.tolist())}
+        self.stance_of = {v: i for i, v in enumerate(stances.tolist())}
+        self._dims: dict[str, tuple[np.ndarray, list]] = {}
+        self.group, self.groups = pd.factorize(acc["group"].to_numpy(dtype=object))
+        # the accounts' issues as a sparse account x issue matrix: a cell's counts are a sum of its rows
+        from scipy import sparse
+        lists = acc["issues"].tolist()
+        names = sorted({i for il in lists for i in il})
+        code = {n: c for c, n in enumerate(names)}
+        rows = np.repeat(np.arange(len(lists)), [len(il) for il in lists])
+        cols = np.fromiter((code[i] for il in lists for i in il), dtype=np.int64, count=len(rows))
+        self.issue_names = names
+        self.issues = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
+                                        shape=(len(lists), len(names)))
+
+    def overall(self) -> dict[str, np.ndarray]:
+        """Every row of m, as :func:`pair_figures` reads them."""
+        return self.cols
+
+    def dimension(self, d: str) -> tuple[np.ndarray, list]:
+        """(each account's code, the values in sorted order) of dimension ``d``."""
+        out = self._dims.get(d)
+        if out is None:
+            codes, uniq = pd.factorize(self.acc[d].to_numpy(dtype=object), sort=True)
+            out = self._dims[d] = (codes, uniq.tolist())
+        return out
+
+    def rows_of(self, pos: np.ndarray) -> dict[str, np.ndarray]:
+        """The rows of m of the accounts at ``pos``, in m's order (as a mask over m gives them)."""
+        inside = np.zeros(self.n_acc + 1, dtype=bool)   # the last: accounts not in acc
+        inside[pos] = True
+        take = np.flatnonzero(inside[self.m_acc])
+        return {c: v[take] for c, v in self.cols.items()}
 
 
-def pair_figures(sub: dict[str, np.ndarray], ballots: list[str], k: int) -> dict[str, Any]:
+def pair_figures(va: ViewArrays, sub: dict[str, np.ndarray], ballots: list[str], k: int) -> dict[str, Any]:
     """Per pair: share of voice and net sentiment with intervals, accounts, stance shares.
-    ``sub``: the :func:`columns` of the rows (account ``key``, candidate) of one cell, one
-    row per account and pair."""
-    codes, uniq = pd.factorize(sub["key"])
+    ``sub``: the rows (account, pair) of one cell from ``va`` (:meth:`ViewArrays.rows_of`),
+    one row per account and pair."""
+    codes, uniq = pd.factorize(sub["acct"])
     n = sub["n"]
     per_acc = np.bincount(codes, weights=n, minlength=len(uniq))
-    cand = sub["candidate"]
+    cand = sub["cand"]
     net_y = sub["pos"] - sub["neg"]
     stance_v = sub["stance"]
     out = {}
     for b in ballots:
-        mask = cand == b
+        mask = cand == va.cand_of.get(b, -2)
         acc_b = int(mask.sum())
         if acc_b < k:   # too few accounts talk about this pair here: suppressed
             out[b] = {"accounts": None, "suppressed": True}
@@ -96,7 +143,7 @@ def pair_figures(sub: dict[str, np.ndarray], ballots: list[str], k: int) -> dict
         st = stance_v[mask]
         stance = {}
         for s_ in ("supporter", "opponent", "persuadable"):
-            c = int((st == s_).sum())
+            c = int((st == va.stance_of.get(s_, -2)).sum())
             stance[s_] = {"share": safe_float(c / acc_b), "interval": list(wilson(c, acc_b))}
         out[b] = {"accounts": acc_b, "mentions": int(n[mask].sum()),
                   "share": share[0], "share_interval": [share[1], share[2]],
@@ -104,74 +151,64 @@ def pair_figures(sub: dict[str, np.ndarray], ballots: list[str], k: int) -> dict
     return {"accounts": int(len(uniq)), "mentions": int(per_acc.sum()), "pairs": out}
 
 
-def issue_figures(issues, k: int, top: int = 5) -> list[dict]:
-    """The cell's most shared issues; ``issues``: each account's list of issues."""
-    n = len(issues)
-    cnt: dict[str, int] = {}
-    for il in issues:
-        for i in il:
-            cnt[i] = cnt.get(i, 0) + 1
-    out = []
-    for i, c in sorted(cnt.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
-        if c < k:
-            continue
-        out.append({"issue": i, "accounts": c, "share": safe_float(c / n), "interval": list(wilson(c, n))})
-    return out
+def issue_figures(va: ViewArrays, pos: np.ndarray, k: int, top: int = 5) -> list[dict]:
+    """The cell's most shared issues (ties by name); ``pos``: the cell's accounts."""
+    n = len(pos)
+    counts = np.asarray(va.issues[pos].sum(axis=0)).ravel()
+    ranked = sorted((-int(counts[j]), va.issue_names[j]) for j in np.flatnonzero(counts))[:top]
+    return [{"issue": i, "accounts": -c, "share": safe_float(-c / n), "interval": list(wilson(-c, n))}
+            for c, i in ranked if -c >= k]
 
 
-def segment_figures(groups: pd.Series, k: int) -> dict[str, dict]:
+def segment_figures(va: ViewArrays, pos: np.ndarray, k: int) -> dict[str, dict]:
     """Share of the cell's accounts in each audience segment (supporter:<b>, opponent:<b>,
     persuadable, critical_of_all; see the segments section); segments under k accounts are left
-    out. ``groups``: each account's segment."""
-    n = len(groups)
+    out. Most accounts first; a tie in the order the cell's accounts first show the segment."""
+    n = len(pos)
+    g = va.group[pos]
+    counts = np.bincount(g, minlength=len(va.groups))
     out = {}
-    for g, c in groups.value_counts().items():
-        if c >= k:
-            out[str(g)] = {"accounts": int(c), "share": safe_float(c / n), "interval": list(wilson(int(c), n))}
+    for c in sorted(pd.unique(g).tolist(), key=lambda c: -counts[c]):
+        if counts[c] >= k:
+            out[str(va.groups[c])] = {"accounts": int(counts[c]), "share": safe_float(counts[c] / n),
+                                      "interval": list(wilson(int(counts[c]), n))}
     return out
 
 
-def rows_by_key(m: pd.DataFrame) -> dict[Any, np.ndarray]:
-    """The positions of ``m``'s rows per account ``key``, found once per view: a cell's rows
-    are then gathered by its accounts' keys instead of testing every row of ``m`` per cell."""
-    if not len(m):
-        return {}
-    codes, uniq = pd.factorize(m["key"].to_numpy(dtype=object))
-    order = np.argsort(codes, kind="stable")   # each key's positions, ascending
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(uniq)))))
-    return {k: order[bounds[i]:bounds[i + 1]] for i, k in enumerate(uniq.tolist())}
-
-
-def cells(acc: pd.DataFrame, dims: tuple[str, ...], ballots: list[str], k: int, keep_unknown: bool,
-          rows: dict[Any, np.ndarray], cols: dict[str, np.ndarray]) -> tuple[list[dict], dict]:
-    """The cells of one cross (``dims``) of the accounts ``acc``, with the view's per account
-    and pair rows given as :func:`rows_by_key` and :func:`columns`, and what was suppressed
-    for having fewer than ``k`` accounts."""
+def cells(va: ViewArrays, dims: tuple[str, ...], ballots: list[str], k: int,
+          keep_unknown: bool) -> tuple[list[dict], dict]:
+    """The cells of one cross (``dims``) of the view's accounts (``va``), in the order of
+    their values, and what was suppressed for having fewer than ``k`` accounts."""
     cells, sup_cells, sup_acc = [], 0, 0
-    # each cell's accounts by their positions in ``acc`` (ascending, in the groups' sorted
-    # order, as iterating the group-by gives them) instead of a frame per cell
-    keys = acc["key"].to_numpy(dtype=object)
-    issues = acc["issues"].to_numpy(dtype=object)
-    groups = acc["group"]
-    gb = acc.groupby(list(dims), sort=True)
-    at_pos = gb.indices   # not in that order for one dimension: the sizes' index is
-    for key in gb.size().index:
-        pos = at_pos[key]
-        key = key if isinstance(key, tuple) else (key,)
-        if not keep_unknown and UNKNOWN in key:
+    if not va.n_acc:
+        return cells, {"cells": 0, "accounts": 0}
+    # one whole number per account for its values of ``dims``, ordered as the values sort
+    key = np.zeros(va.n_acc, dtype=np.int64)
+    values = []
+    for d in dims:
+        codes, uniq = va.dimension(d)
+        key = key * len(uniq) + codes
+        values.append(uniq)
+    order = np.argsort(key, kind="stable")   # each cell's accounts, ascending
+    sk = key[order]
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(sk)) + 1, [len(sk)]))
+    for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
+        pos = order[a:b]
+        code, vals = int(sk[a]), []
+        for uniq in reversed(values):
+            code, r = divmod(code, len(uniq))
+            vals.append(uniq[r])
+        vals.reverse()
+        if not keep_unknown and UNKNOWN in vals:
             continue
         if len(pos) < k:
             sup_cells += 1
             sup_acc += len(pos)
             continue
-        # the rows of the cell's accounts, in m's order (as a mask over m would give them)
-        at = [rows[x] for x in dict.fromkeys(keys[pos].tolist()) if x in rows]
-        take = np.sort(np.concatenate(at)) if at else np.zeros(0, dtype=np.intp)
-        sub = {c: v[take] for c, v in cols.items()}
-        cell = dict(zip(dims, map(str, key)))
-        cell.update(pair_figures(sub, ballots, k))
-        cell["issues"] = issue_figures(issues[pos].tolist(), k)
-        cell["segments"] = segment_figures(groups.iloc[pos], k)
+        cell = dict(zip(dims, map(str, vals)))
+        cell.update(pair_figures(va, va.rows_of(pos), ballots, k))
+        cell["issues"] = issue_figures(va, pos, k)
+        cell["segments"] = segment_figures(va, pos, k)
         cells.append(cell)
     return cells, {"cells": sup_cells, "accounts": sup_acc}
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from suara.analyse.accounts import account_stances, drop_flagged
+from suara.analyse.accounts import account_stances, drop_flagged, flagged_keys
 from suara.analyse.audience.segments import account_issue_counts, account_segments
 from suara.analyse.base import account_daily, memo, objcols, pair_label, region_names, safe_float
 from suara.analyse import demographic_cells as dc
@@ -92,29 +92,63 @@ def _dimensions(ws, min_conf: float) -> pd.DataFrame:
     return d[["platform", "account_id", "person", "gender", "age_band", "occupation"]]
 
 
-def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """(per account x pair mentions, per account dims + issues, counts)."""
+def _frames(ws, min_conf: float) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, dict]]:
+    """Both views' (per account x pair mentions, per account dims + issues, counts), keyed
+    ``all`` and ``filtered``. An account's rows are the same in both views (its coordination
+    flag is its own, and the per-account stances, issues and segments of the filtered view are
+    the unfiltered ones minus flagged accounts), so the frames are built once and the filtered
+    view keeps the rows of unflagged accounts, in the same order: building them twice was a
+    third of the section's time."""
     t = account_daily(ws)   # the run's per-account daily mentions (pre-aggregated)
+    g = t.groupby(["platform", "account_id", "candidate"], sort=False, dropna=False)
+    m = g[["mentions", "positive", "negative"]].sum().rename(
+        columns={"mentions": "n", "positive": "pos", "negative": "neg"})
+    m["region"] = g["region"].first()
+    fl = g["flagged"]
+    m["_fl"], mixed = fl.max().astype(bool), fl.min().astype(bool)
+    if (m["_fl"] != mixed).any():   # a flag that is not the account's own: each view apart
+        return {v: _frame(ws, v == "filtered", min_conf) for v in ("all", "filtered")}
+    m = objcols(m.reset_index())
+    if not len(m):
+        return {v: (m.drop(columns="_fl"), pd.DataFrame(), {"accounts": 0, "organisations": 0})
+                for v in ("all", "filtered")}
+    return _split(ws, _joined(ws, m, min_conf))
+
+
+def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """One view's frames (see :func:`_frames`), built on its own."""
+    t = account_daily(ws)
     if filtered:
         t = t[~t.flagged]
     g = t.groupby(["platform", "account_id", "candidate"], sort=False, dropna=False)
     m = g[["mentions", "positive", "negative"]].sum().rename(
         columns={"mentions": "n", "positive": "pos", "negative": "neg"})
     m["region"] = g["region"].first()
+    m["_fl"] = False
     m = objcols(m.reset_index())
     if not len(m):
-        return m, pd.DataFrame(), {"accounts": 0, "organisations": 0}
+        return m.drop(columns="_fl"), pd.DataFrame(), {"accounts": 0, "organisations": 0}
+    m, acc, counts = _joined(ws, m, min_conf, filtered)
+    return m.drop(columns="_fl"), acc.drop(columns="_fl"), counts["all"]
+
+
+def _joined(ws, m: pd.DataFrame, min_conf: float, filtered: bool = False):
+    """``m`` (per account x pair, with each account's flag ``_fl``) joined with the accounts'
+    dimensions, stances, issues and segments of one view (the unfiltered one unless
+    ``filtered``); the counts of accounts and organisations, all and unflagged."""
     m["account_id"] = m.account_id.astype(str).astype(object)
     m["candidate"] = m.candidate.astype(str)
     dims = _dimensions(ws, min_conf)
-    acc = m.groupby(["platform", "account_id"], as_index=False).agg(region=("region", "first"))
+    acc = m.groupby(["platform", "account_id"], as_index=False).agg(region=("region", "first"), _fl=("_fl", "first"))
     acc = acc.merge(dims, on=["platform", "account_id"], how="left")
     for c in ("gender", "age_band", "occupation", "person"):
         acc[c] = acc[c].fillna(UNKNOWN)
     acc["region"] = acc.region.where(acc.region.notnull(), UNKNOWN).astype(str)
-    n_org = int((acc.person == "organisation").sum())
-    n_all = len(acc)
-    acc = acc[acc.person != "organisation"].reset_index(drop=True)
+    org = (acc.person == "organisation").to_numpy()
+    counts = {v: {"accounts": int(len(acc) if v == "all" else (~acc._fl).sum()),
+                  "organisations": int(org.sum() if v == "all" else (org & ~acc._fl.to_numpy()).sum())}
+              for v in ("all", "filtered")}
+    acc = acc[~org].reset_index(drop=True)
     st = account_stances(ws, False)
     if filtered:
         st = drop_flagged(ws, st)
@@ -133,7 +167,29 @@ def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFr
     seg["account_id"] = seg.account_id.astype(str).astype(object)
     acc = acc.merge(seg, on=["platform", "account_id"], how="left")
     acc["group"] = acc.group.fillna("persuadable")
-    return m, acc, {"accounts": n_all, "organisations": n_org}
+    return m, acc, counts
+
+
+def _split(ws, joined) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, dict]]:
+    """The unfiltered view and the filtered one from it: the rows of accounts not flagged in
+    the per-account daily mentions; an account the coordination scores flag (the same ones
+    while the pre-aggregated tables are current) gets what the filtered stances, issues and
+    segments give an account they do not list: no stance, no issues, ``persuadable``."""
+    m, acc, counts = joined
+    keep_m, keep_a = ~m._fl.to_numpy(), ~acc._fl.to_numpy()
+    mf = m[keep_m].reset_index(drop=True)
+    af = acc[keep_a].reset_index(drop=True)
+    bad = flagged_keys(ws)
+    if bad:
+        gone = [k in bad for k in zip(mf.platform.tolist(), mf.account_id.tolist())]
+        if any(gone):
+            mf["stance"] = mf.stance.where(~pd.Series(gone, index=mf.index))
+        gone = pd.Series([k in bad for k in zip(af.platform.tolist(), af.account_id.tolist())], index=af.index)
+        if gone.any():
+            af["issues"] = [[] if x else i for x, i in zip(gone, af.issues)]
+            af["group"] = af.group.where(~gone, "persuadable")
+    drop = lambda f: f.drop(columns="_fl")   # noqa: E731
+    return {"all": (drop(m), drop(acc), counts["all"]), "filtered": (drop(mf), drop(af), counts["filtered"])}
 
 
 def _issues(ws, filtered: bool) -> pd.DataFrame:
@@ -164,20 +220,19 @@ def _coverage(acc: pd.DataFrame, counts: dict) -> dict[str, Any]:
     return out
 
 
-def _view(ws, filtered: bool, k: int, min_conf: float) -> dict[str, Any]:
+def _view(ws, filtered: bool, k: int, frames: tuple) -> dict[str, Any]:
     ballots = list(ws.election.ballots)
-    m, acc, counts = _frame(ws, filtered, min_conf)
+    m, acc, counts = frames
     if not len(acc):
         return {"accounts": 0, "coverage": _coverage(acc, counts) if len(acc) else
                 {"accounts": counts["accounts"], "organisations": counts["organisations"]},
                 "overall": {}, "cells": {}, "suppressed": {"cells": 0, "accounts": 0}}
-    cols = dc.columns(m)
-    overall = dc.pair_figures(cols, ballots, k)
+    va = dc.ViewArrays(m, acc)
+    overall = dc.pair_figures(va, va.overall(), ballots, k)
     cells: dict[str, list] = {}
     sup = {"cells": 0, "accounts": 0}
-    rows = dc.rows_by_key(m)
     for dims in CROSSES:
-        c, s = dc.cells(acc, dims, ballots, k, len(dims) == 1, rows, cols)
+        c, s = dc.cells(va, dims, ballots, k, len(dims) == 1)
         extra = dc.secondary_suppression(c, acc, dims, k)
         cells["x".join(dims)] = c
         sup["cells"] += s["cells"] + extra["cells"]
@@ -205,8 +260,10 @@ def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> l
         return []
     seg = known[["platform", "account_id", "region", "group"]]
     cells = message_resonance(ws, filtered=filtered, seg=seg)
-    rep, _, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
-    responders = _Responders(rep, pl, seg)
+    def sets() -> _ResponderSets:
+        rep, _, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
+        return _ResponderSets(rep, pl)
+    responders = _Responders(memo(ws, ("demographics_responders",), sets, copy=False), seg)
     out = []
     for c in cells:
         if (c["region"], c["group"]) not in ok_groups or c["region"] == "unknown":
@@ -228,13 +285,31 @@ class _Responders:
     """The distinct accounts of a group (in a region, or in all) behind a resonance cell:
     for ``replies``, the group's accounts that replied to posts with the cell's issue and
     format; for ``authors``, the group's accounts that wrote such posts. Counted from
-    look-ups built once (the posts of each issue and format, the replies to each post, each
-    account's region and group), not by joining every reply and post with the accounts (the
-    joins took most of the section's time at 300,000 posts); the same count as those joins."""
+    look-ups built once per run and shared by both views (:class:`_ResponderSets`: the
+    accounts behind each issue and format), not by joining every reply and post with the
+    accounts (the joins took most of the section's time at 300,000 posts); the same count as
+    those joins."""
 
-    def __init__(self, rep: pd.DataFrame, pl: pd.DataFrame, seg: pd.DataFrame):
+    def __init__(self, sets: "_ResponderSets", seg: pd.DataFrame):
+        self.sets = sets
         self.who = dict(zip(zip(seg.platform.tolist(), seg.account_id.tolist()),
                             zip(seg.region.fillna("unknown").tolist(), seg.group.tolist())))
+
+    def count(self, c: dict) -> int:
+        g, region = c["group"], c["region"]
+        n = 0
+        for a in self.sets.accounts(c["basis"], c["issue"], c["format"]):
+            w = self.who.get(a)
+            n += w is not None and w[1] == g and (region == "all" or w[0] == region)
+        return n
+
+
+class _ResponderSets:
+    """Per (issue, format): the accounts that replied to such posts and those that wrote
+    them, from the resonance frames (replies ``rep``, posts ``pl``); each set is made when a
+    cell first asks for it and kept for the run."""
+
+    def __init__(self, rep: pd.DataFrame, pl: pd.DataFrame):
         self.posts: dict[tuple, set] = {}
         self.authors: dict[tuple, set] = {}
         for pk, i, f, pp, au in zip(pl.pk.tolist(), pl.issue.tolist(), pl.fmt.tolist(),
@@ -244,18 +319,16 @@ class _Responders:
         self.replies: dict[Any, list] = {}
         for pk, p, a in zip(rep.pk.tolist(), rep.platform.tolist(), rep.account_id.tolist()):
             self.replies.setdefault(pk, []).append((p, a))
+        self._repliers: dict[tuple, set] = {}
 
-    def count(self, c: dict) -> int:
-        key, g, region = (c["issue"], c["format"]), c["group"], c["region"]
-        if c["basis"] == "replies":
-            accounts = {a for pk in self.posts.get(key, ()) for a in self.replies.get(pk, ())}
-        else:
-            accounts = self.authors.get(key, set())
-        n = 0
-        for a in accounts:
-            w = self.who.get(a)
-            n += w is not None and w[1] == g and (region == "all" or w[0] == region)
-        return n
+    def accounts(self, basis: str, issue, fmt) -> set:
+        key = (issue, fmt)
+        if basis != "replies":
+            return self.authors.get(key, set())
+        out = self._repliers.get(key)
+        if out is None:
+            out = self._repliers[key] = {a for pk in self.posts.get(key, ()) for a in self.replies.get(pk, ())}
+        return out
 
 
 def _message_text(election, c: dict, lang: str) -> str:
@@ -289,8 +362,9 @@ def demographics_section(ws) -> dict[str, Any]:
                            "values": {"gender": list(GENDERS), "age_band": list(AGE_BANDS),
                                       "occupation": list(OCCUPATIONS)},
                            "crosses": ["x".join(c) for c in CROSSES]}
+    frames = _frames(ws, min_conf)
     for v in ("filtered", "all"):
-        out[v] = _view(ws, v == "filtered", k, min_conf)
+        out[v] = _view(ws, v == "filtered", k, frames[v])
     _guard_views(out["all"], out["filtered"], k)
     out["headline"] = headline_gap(ws, out)
     return out
