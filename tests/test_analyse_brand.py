@@ -151,6 +151,11 @@ def test_analyse_brand_engagement_hours_and_top_posts(world):
     # p1 (10 interactions, reach 2*0.1) + p4 (115, reach 1000 views)
     assert vid["interactions"] == 125
     assert vid["engagement_rate"] == round(125 / 1000.2, 4)
+    # listed in a fixed order (platforms, then formats by name), the same in every run
+    for view in ("all", "filtered"):
+        by = en[view]["by_platform_format"]
+        assert list(by) == sorted(by) and all(list(f) == sorted(f) for f in by.values())
+        assert list(en[view]["by_format"]) == sorted(en[view]["by_format"])
     for p in en["all"]["top_posts"]["1"]:
         assert p["text"] is None and p["author"].startswith("warga-")
 

@@ -60,8 +60,11 @@ def _cells(ws) -> pd.DataFrame:
         seen = ibis.coalesce(j.views, 0) > 0
         j = j.mutate(flagged=j._fl.notnull(), rv=seen.ifelse(j.views, 0),
                      rf=seen.ifelse(0, ibis.coalesce(j.followers, 0)))
-        df = j.group_by(["flagged", "platform", "fmt", "dow", "hour"]).aggregate(
-            posts=j.count(), inter=j.inter.sum(), rv=j.rv.sum(), rf=j.rf.sum()).execute()
+        # ordered: the engine hands groups back in any order (two runs over the same store
+        # listed the platforms and formats in different orders)
+        keys = ["flagged", "platform", "fmt", "dow", "hour"]
+        df = j.group_by(keys).aggregate(
+            posts=j.count(), inter=j.inter.sum(), rv=j.rv.sum(), rf=j.rf.sum()).order_by(keys).execute()
         df["reach"] = df.rv.astype("float64") + df.rf.astype("float64") * ORGANIC_REACH
         return objcols(df)
     return memo(ws, ("engagement_cells",), build, copy=False)
@@ -72,7 +75,8 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
     if filtered:
         cells = cells[~cells.flagged.astype(bool)]
     # plain sums, not named aggregations: the same figures at a third of pandas' overhead
-    by_fmt = cells.groupby(["platform", "fmt"], sort=False)[["posts", "inter", "rv", "rf"]].sum().reset_index()
+    # listed by platform and format name (whole-number sums: the order changes no figure)
+    by_fmt = cells.groupby(["platform", "fmt"], sort=True)[["posts", "inter", "rv", "rf"]].sum().reset_index()
     by_fmt = by_fmt.rename(columns={"inter": "interactions"})
     by_fmt["reach"] = by_fmt.rv.astype("float64") + by_fmt.rf.astype("float64") * ORGANIC_REACH
     by_fmt["mean_interactions"] = by_fmt.interactions / by_fmt.posts
@@ -83,7 +87,7 @@ def _engagement_view(ws, filtered: bool, min_posts: int) -> dict[str, Any]:
             "estimated_reach": int(r.reach or 0),
             "engagement_rate": safe_float(r.interactions / r.reach if r.reach else None),
             "mean_interactions": safe_float(r.mean_interactions, 2)}
-    by_f = by_fmt.groupby("fmt", sort=False)[["posts", "interactions", "rv", "rf"]].sum().reset_index()
+    by_f = by_fmt.groupby("fmt", sort=True)[["posts", "interactions", "rv", "rf"]].sum().reset_index()
     by_f["reach"] = by_f.rv.astype("float64") + by_f.rf.astype("float64") * ORGANIC_REACH
     formats = {r.fmt: {"posts": int(r.posts),
                        "engagement_rate": safe_float(r.interactions / r.reach if r.reach else None),
