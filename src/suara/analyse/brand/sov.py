@@ -29,7 +29,10 @@ __all__ = ["share_of_voice", "share_of_voice_section", "ShareOfVoice"]
 
 def _sov_block(df: pd.DataFrame, ballots: list[str]) -> dict[str, dict[str, Any]]:
     """Per-ballot metrics for one group (rows of one key value)."""
-    rows = {str(r.candidate): r for r in df.itertuples(index=False)}
+    # rows as plain dicts: ``itertuples`` builds a named-tuple class per call, and this runs
+    # for every day, week and region of both views; ``tolist`` gives the same Python numbers
+    cols = list(df.columns)
+    rows = {str(r["candidate"]): r for r in (dict(zip(cols, v)) for v in zip(*(df[c].tolist() for c in cols)))}
     tot_m = float(df.mentions.sum()) if len(df) else 0.0
     tot_u = float(df.unique_accounts.sum()) if len(df) else 0.0
     tot_w = float(df.weighted.sum()) if len(df) else 0.0
@@ -42,20 +45,20 @@ def _sov_block(df: pd.DataFrame, ballots: list[str]) -> dict[str, dict[str, Any]
                       "negative": 0, "neutral": 0, "favourable_accounts": 0,
                       "unfavourable_accounts": 0, "trust": None, "engagement": 0}
             continue
-        n = int(r.mentions)
-        pos, neg = int(r.positive), int(r.negative)
-        fav, unf = int(r.favourable or 0), int(r.unfavourable or 0)
+        n = int(r["mentions"])
+        pos, neg = int(r["positive"]), int(r["negative"])
+        fav, unf = int(r["favourable"] or 0), int(r["unfavourable"] or 0)
         out[b] = {
             "mentions": n,
             "share": safe_float(n / tot_m if tot_m else 0.0),
-            "unique_accounts": int(r.unique_accounts),
-            "share_of_citizens": safe_float(r.unique_accounts / tot_u if tot_u else 0.0),
+            "unique_accounts": int(r["unique_accounts"]),
+            "share_of_citizens": safe_float(r["unique_accounts"] / tot_u if tot_u else 0.0),
             "net_sentiment": safe_float((pos - neg) / n if n else None),
-            "sentiment_weighted_share": safe_float(r.weighted / tot_w if tot_w else 0.0),
+            "sentiment_weighted_share": safe_float(r["weighted"] / tot_w if tot_w else 0.0),
             "positive": pos, "negative": neg, "neutral": n - pos - neg,
             "favourable_accounts": fav, "unfavourable_accounts": unf,
             "trust": safe_float(wilson_lower(fav, fav + unf)),
-            "engagement": int(r.engagement or 0),
+            "engagement": int(r["engagement"] or 0),
         }
     return out
 
@@ -76,33 +79,88 @@ def _sov_by(df: pd.DataFrame, key: str, ballots: list[str]) -> dict[str, Any]:
 
 
 _SUMS = ("mentions", "positive", "negative", "weighted", "engagement")
+_KEYS = ("day", "week", "region_key")
 
 
-def _sov_pandas(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The figures per ``keys`` and pair — mentions, positive, negative, weighted,
-    engagement, unique, favourable and unfavourable accounts — from the per-account daily
-    frame (:func:`account_daily`): the rows summed per account first, then per key (two
-    group-bys for every figure, not four and a join)."""
+def _group(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by whole-number codes (each >= 0): the group of each row, numbered in
+    order of first appearance (the order of ``groupby(sort=False)``), and the first row of
+    each group."""
+    key = codes[0].astype("int64")
+    for c in codes[1:]:
+        key = key * (int(c.max(initial=0)) + 1) + c
+    g, _ = pd.factorize(key)
+    # numbered in order of appearance, a group starts where its number exceeds every earlier one
+    new = np.ones(len(g), dtype=bool)
+    new[1:] = g[1:] > np.maximum.accumulate(g)[:-1]
+    return g, np.flatnonzero(new)
+
+
+def _sov_pandas(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None) -> pd.DataFrame:
+    """The figures per ``key`` (None: all rows) and pair — mentions, positive, negative,
+    weighted, engagement, unique, favourable and unfavourable accounts — from the per-account
+    daily frame (:func:`account_daily`): the rows summed per account first, then per key.
+
+    Both sums group whole-number codes (:func:`_run_codes`), not text and dates: hashing
+    185,000 dates and strings per group-by was most of the section's time. Groups are
+    numbered in order of first appearance and each group's rows are summed in row order, as
+    ``groupby(sort=False)`` over the values would, so the float sums (pandas' compensated
+    sums) are the same to the last bit."""
     if not len(df):
         return pd.DataFrame()
-    by = [*keys, "candidate"]
-    a = df.groupby([*by, "acct"], sort=False, dropna=False)[[*_SUMS, "score_sum"]].sum()
-    ms = a.score_sum / a.mentions
-    # ``acct``: the account's code (-1: no account), see `share_of_voice`
-    a = a.assign(unique_accounts=(a.index.get_level_values("acct") >= 0).astype("int64"),
-                 favourable=(ms > 0.05).astype("int64"), unfavourable=(ms < -0.05).astype("int64"))
-    cols = [*_SUMS, "unique_accounts", "favourable", "unfavourable"]
-    return a.groupby(level=by, sort=False, dropna=False)[cols].sum().reset_index()
+    by = [codes["candidate"]] if key is None else [codes[key], codes["candidate"]]
+    acct = codes["acct"]
+    # ``acct``: the account's code (-1: no account), see `_run_codes`
+    g1, first1 = _group(*by, acct + 1)
+    a = _sums(df, g1, len(first1), ("mentions", "positive", "negative", "engagement"), ("weighted", "score_sum"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ms = a.pop("score_sum") / a["mentions"]
+    a["unique_accounts"] = (acct[first1] >= 0).astype("int64")
+    a["favourable"], a["unfavourable"] = (ms > 0.05).astype("int64"), (ms < -0.05).astype("int64")
+    g2, first2 = _group(*(c[first1] for c in by))
+    out = _sums(pd.DataFrame(a), g2, len(first2), ("mentions", "positive", "negative", "engagement",
+                                                   "unique_accounts", "favourable", "unfavourable"), ("weighted",))
+    rows = first1[first2]
+    head = {} if key is None else {key: codes[key + "_values"][codes[key][rows]]}
+    head["candidate"] = codes["candidate_values"][codes["candidate"][rows]]
+    return pd.DataFrame({**head, **{c: out[c] for c in (*_SUMS, "unique_accounts", "favourable", "unfavourable")}})
 
 
-def _account_codes(ws, df: pd.DataFrame) -> np.ndarray:
-    """Each row's account (platform and id) as a whole number in order of first appearance,
-    -1 when it has none: once per run for both views. The group-bys below are over these
-    codes, not over "platform:id" text (hashing 185,000 strings per group-by was most of
-    the section's time); groups come out in the same order, so the figures are the same."""
-    def build() -> np.ndarray:
-        codes, _ = pd.factorize(df.platform + ":" + df.account_id)
-        return codes
+def _sums(df: pd.DataFrame, g: np.ndarray, n: int, ints: tuple, floats: tuple) -> dict[str, np.ndarray]:
+    """Per group ``g`` (0..n-1): the sums of the whole-number columns ``ints`` (exact below
+    2**53) and of the float columns ``floats`` through pandas' group-by, whose compensated
+    sum adds each group's rows in row order (a plain or pairwise sum could differ in the
+    last digits)."""
+    exact = [c for c in ints if df[c].dtype.kind in "iub"]   # a column with gaps goes through pandas
+    out = {c: np.bincount(g, weights=df[c].to_numpy(dtype="float64"), minlength=n).astype("int64")
+           for c in exact}
+    rest = [c for c in (*ints, *floats) if c not in out]
+    f = df[rest].groupby(g, sort=True).sum()
+    out.update({c: f[c].to_numpy() for c in rest})
+    return out
+
+
+def _run_codes(ws, df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Whole-number codes of the per-account daily frame's group keys, made once per run for
+    both views: ``acct`` (the account, platform and id, -1 when it has none), ``candidate``,
+    ``day``, ``week`` (the Monday of the day) and ``region_key`` (the region, "unknown" when
+    missing), each with its values (``<key>_values``, indexed by the code)."""
+    def build() -> dict[str, np.ndarray]:
+        # the (platform, id) pair as one number: two factorisations, no "platform:id" strings
+        p, _ = pd.factorize(df.platform.to_numpy(dtype=object))
+        i, _ = pd.factorize(df.account_id.to_numpy(dtype=object))
+        out = {"acct": np.where((p < 0) | (i < 0), -1, p.astype("int64") * (int(i.max(initial=0)) + 1) + i)}
+        for name, col in (("candidate", df.candidate), ("day", df.day),
+                          ("region_key", df.region.fillna("unknown"))):
+            c, values = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
+            out[name], out[name + "_values"] = c, np.asarray(values, dtype=object)
+        # a week per distinct day (dozens), not per row
+        days = pd.to_datetime(pd.Series(out["day_values"], dtype=object))
+        mondays = (days - pd.to_timedelta(days.dt.weekday, unit="D")).dt.date.to_numpy(dtype=object)
+        weeks = pd.Series(mondays, dtype=object).where(days.notna().to_numpy(), None).to_numpy(dtype=object)
+        w, values = pd.factorize(weeks, use_na_sentinel=False)
+        out["week"], out["week_values"] = w[out["day"]], np.asarray(values, dtype=object)
+        return out
     return memo(ws, ("account_daily_codes",), build, copy=False)
 
 
@@ -122,22 +180,14 @@ def share_of_voice(ws, filtered: bool = False) -> dict[str, Any]:
     ballots = list(ws.election.ballots)
     # one frame per run (the pre-aggregated per-account daily mentions), not 8 queries
     df = account_daily(ws)
-    acct = _account_codes(ws, df)
+    codes = _run_codes(ws, df)
     if filtered:
-        keep = ~df.flagged
-        df, acct = df[keep], acct[keep.to_numpy()]
-    day = pd.to_datetime(df.day)
-    week = (day - pd.to_timedelta(day.dt.weekday, unit="D")).dt.date.to_numpy(dtype=object)
-    df = df.assign(acct=acct,
-                   week=pd.Series(week, index=df.index, dtype=object).where(day.notna(), None),
-                   region_key=df.region.fillna("unknown"))
-    total = _sov_pandas(df, [])
-    by_day = _sov_pandas(df, ["day"])
-    by_week = _sov_pandas(df, ["week"])
-    by_region = _sov_pandas(df, ["region_key"])
-    return {"total": _sov_block(total, ballots), "by_day": _sov_by(by_day, "day", ballots),
-            "by_week": _sov_by(by_week, "week", ballots),
-            "by_region": _sov_by(by_region, "region_key", ballots)}
+        keep = ~df.flagged.to_numpy()
+        df = df[keep]
+        codes = {k: v if k.endswith("_values") else v[keep] for k, v in codes.items()}
+    return {"total": _sov_block(_sov_pandas(df, codes, None), ballots),
+            **{f"by_{k if k != 'region_key' else 'region'}": _sov_by(_sov_pandas(df, codes, k), k, ballots)
+               for k in _KEYS}}
 
 
 def share_of_voice_section(ws) -> dict[str, Any]:
