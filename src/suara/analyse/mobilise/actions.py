@@ -279,8 +279,9 @@ def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
         o = org_posts.sort_values("created_at").copy()
         o["bucket"] = pd.to_datetime(o["created_at"]).dt.floor(freq)
         first = o.drop_duplicates(["platform", "account_id"])
-        fol = accts.set_index(["platform", "account_id"])["followers"]
-        first = first.assign(f=[fol.get((p, i), 0) for p, i in zip(first.platform, first.account_id)])
+        # a dictionary look-up per account (a MultiIndex Series.get per account cost more than the rest)
+        fol = dict(zip(zip(accts.platform.tolist(), accts.account_id.tolist()), accts.followers.tolist()))
+        first = first.assign(f=[fol.get(k, 0) for k in zip(first.platform.tolist(), first.account_id.tolist())])
         per = pd.DataFrame({"posts": o.groupby("bucket").size(),
                             "new_accounts": first.groupby("bucket").size(),
                             "new_reach": first.groupby("bucket")["f"].sum()}).fillna(0)
