@@ -24,6 +24,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from suara.store import views
@@ -32,6 +33,7 @@ from suara.store.schema import ENRICH_VERSION_KEY
 __all__ = ["current_version", "posts", "enriched", "mentions", "flagged", "without_flagged",
            "account_region", "ENRICH_VERSION_KEY", "objcols", "safe_float", "wilson_lower", "tz_offset_minutes",
            "local_time", "pair_label", "region_names", "data_signature", "memo", "release", "candidate_mentions",
+           "account_codes",
            "reach_expr", "pct", "signed", "ORGANIC_REACH", "VIEWS", "account_daily", "daily", "uses_aggregates",
            "import_igraph"]
 
@@ -408,6 +410,25 @@ def account_daily(ws) -> pd.DataFrame:
                 posts=j.lead.sum()).execute()
         return _frame(df, ACCOUNT_DAILY)
     return memo(ws, ("account_daily",), build, copy=False)
+
+
+def account_codes(ws) -> np.ndarray:
+    """Each row's account (platform and id) of :func:`account_daily` as a whole number, in
+    order of first appearance; -1 when the row has none. Made once per run: group-bys and
+    distinct counts over these are several times faster than over "platform:id" text, and
+    give the same groups in the same order.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> len(account_codes(suara.init(tempfile.mkdtemp())))
+    0
+    """
+    def build() -> np.ndarray:
+        df = account_daily(ws)
+        codes, _ = pd.factorize(df.platform + ":" + df.account_id)
+        return codes
+    return memo(ws, ("account_codes",), build, copy=False)
 
 
 def daily(ws) -> pd.DataFrame:
