@@ -10,6 +10,8 @@ Example
 """
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
 from typing import Any
 
 import ibis
@@ -18,8 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from suara.analyse.accounts import ACTIVITY_LEVELS, account_profiles, account_stances, drop_flagged
-from suara.analyse.base import (candidate_mentions, local_time, memo, objcols, pair_label, pct, region_names,
-                                safe_float)
+from suara.analyse.base import candidate_mentions, local_time, memo, pair_label, pct, region_names, safe_float
 from suara.analyse.privacy import Pseudonymiser
 from suara.analyse.section import Section, figure, generic_table, posts_link, register
 from suara.analyse.wording import label
@@ -49,7 +50,7 @@ def account_segments(ws, filtered: bool = False) -> pd.DataFrame:
         # an unflagged account's own rows are the same in both views: drop flagged ones
         return memo(ws, ("account_segments", True),
                      lambda: drop_flagged(ws, account_segments(ws, False)))
-    return memo(ws, ("account_segments", False), lambda: _account_segments(ws, False))
+    return memo(ws, ("account_segments", False), lambda: _segments(ws)[0])
 
 
 def account_issue_counts(ws) -> pd.DataFrame:
@@ -79,69 +80,142 @@ def account_issue_counts(ws) -> pd.DataFrame:
     return memo(ws, ("account_issue_counts",), build, copy=False)
 
 
-def _account_segments(ws, filtered: bool) -> pd.DataFrame:
+def _segments(ws) -> tuple[pd.DataFrame, np.ndarray]:
+    # the unfiltered frame with its accounts' ranks, once per run (see _segment_frame)
+    return memo(ws, ("segments_frame",), lambda: _segment_frame(ws, False), copy=False)
+
+
+def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, np.ndarray]:
+    """The segments frame and, per row, the account's rank among the view's accounts ordered
+    by (platform, account_id) as the engine orders them: :func:`_weekly_rows` numbers its rows
+    the same way, so the weekly trend finds each account's group by position, not by key.
+
+    The per-account figures come from one query; the stances, issues and rows are matched by
+    whole-number keys, not by joining frames on (platform, account_id) text (most of the
+    time of this frame at 30,000 accounts)."""
     ballots = list(ws.election.ballots)
     st = account_stances(ws, filtered)
     cols = ["platform", "account_id", "region", "region_confidence", "group", "mentions",
             "activity", "daypart", "top_issue", "issues", *[f"stance_{b}" for b in ballots]]
+    empty = pd.DataFrame(columns=cols), np.zeros(0, dtype=np.int64)
     if not len(st):
-        return pd.DataFrame(columns=cols)
+        return empty
+    acc = _account_rows(ws, filtered)
+    if not len(acc):
+        return empty
+    n = len(acc)
+    idf = account_issue_counts(ws)
+    if filtered:
+        idf = drop_flagged(ws, idf)
+    acc_k, idf_k, st_k = _key_codes([(acc.platform, acc.account_id), (idf.platform, idf.account_id),
+                                     (st.platform, st.account_id)])
+    row = np.full(1 + max(int(k.max(initial=-1)) for k in (acc_k, idf_k, st_k)), -1, dtype=np.int64)
+    row[acc_k] = np.arange(n)
+    out = pd.DataFrame({"platform": acc.platform.astype(str), "account_id": acc.account_id.astype(str)})
+    out["region"] = acc.region.astype(object).where(acc.region.notnull(), None)
+    out["region_confidence"] = acc.region_confidence.astype(float).round(3)
+    stances = _stances(st, row[st_k], n, ballots)
+    out["group"] = _groups(stances, ballots, n)
+    out["mentions"] = acc.mentions.astype(int)
+    lv = [lo for _, lo in ACTIVITY_LEVELS]
+    out["activity"] = pd.cut(out.mentions, bins=[*lv, np.inf], right=False,
+                             labels=[nm for nm, _ in ACTIVITY_LEVELS]).astype(object)
+    # the hour of most posts: ties go to the earliest hour, an unknown hour (24) comes last
+    h = 31 - acc.top.to_numpy() % 32
+    out["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
+                               "night")
+    issues = _top_issues(idf, row[idf_k], n)
+    out["issues"] = issues
+    out["top_issue"] = [x[0] if x else None for x in issues]
+    for b, s in zip(ballots, stances):
+        out[f"stance_{b}"] = s
+    return out[cols], acc.ac.to_numpy()
+
+
+def _account_rows(ws, filtered: bool) -> pd.DataFrame:
+    """Per account of the view: ``mentions`` (distinct posts), ``region``,
+    ``region_confidence``, ``top`` (32 x the mentions of its busiest hour + 31 - that hour: the
+    largest is the busiest hour, the earliest of a tie) and ``ac`` (its rank by platform and
+    account). One query; its accounts' hours are counted by the engine, not brought back."""
     t = candidate_mentions(ws, filtered)
-    lt = local_time(ws, t.created_at)
     per = t.group_by(["platform", "account_id"]).aggregate(
         mentions=t.post_id.nunique(), region=t.region.arbitrary(),
         region_confidence=t.region_confidence.max())
-    hrs = t.mutate(h=lt.hour()).group_by(["platform", "account_id", "h"]).aggregate(n=ibis._.count())
-    acc = per.execute()
-    hd = hrs.execute()
-    idf = account_issue_counts(ws).copy()   # shared by the run: converted on a copy
-    if filtered:
-        idf = drop_flagged(ws, idf)
-    for d in (acc, hd, idf, st):
-        d["account_id"] = d.account_id.astype(str).astype(object)
-        d["platform"] = d.platform.astype(object)
-    keys = ["platform", "account_id"]
-    # vectorised: per-row Python over Arrow-backed columns costs seconds at 100k accounts
-    hd = hd.sort_values(["n", "h"], ascending=[False, True]).drop_duplicates(keys).set_index(keys)
-    h = hd.h.to_numpy()
-    hd["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
-                              "night")
-    # the five most frequent issues of each account (ties by name)
-    idf["issue"] = idf.issue.astype(str).astype(object)
-    idf = idf.sort_values(["n", "issue"], ascending=[False, True]).groupby(keys, sort=False, dropna=False).head(5)
-    lists: dict[tuple, list] = {}
-    for p, a, i in zip(idf.platform.tolist(), idf.account_id.tolist(), idf.issue.tolist()):
-        lists.setdefault((p, a), []).append(i)
-    il = pd.Series(list(lists.values()), dtype=object, name="issues",
-                   index=pd.MultiIndex.from_tuples(list(lists), names=keys) if lists else
-                   pd.MultiIndex.from_arrays([[], []], names=keys))
-    piv = st.pivot_table(index=keys, columns="candidate", values="stance", aggfunc="first")
-    piv = piv.reindex(columns=ballots).fillna("silent")
-    sup = (piv == "supporter")
-    opp = (piv == "opponent")
-    ns, no = sup.sum(axis=1), opp.sum(axis=1)
-    first_sup = sup.idxmax(axis=1)
-    first_opp = opp.idxmax(axis=1)
-    grp = np.select([ns == 1, (ns == 0) & (no == 1), (ns == 0) & (no >= 2)],
-                    ["supporter:" + first_sup.astype(str), "opponent:" + first_opp.astype(str),
-                     "critical_of_all"], "persuadable")
-    piv.columns = [f"stance_{b}" for b in piv.columns]
-    piv["group"] = grp
-    out = acc.set_index(keys).join(piv, how="left").join(hd[["daypart"]], how="left").join(il, how="left")
-    out = out.reset_index()
-    out["region"] = out.region.astype(object).where(out.region.notnull(), None)
-    out["region_confidence"] = out.region_confidence.astype(float).round(3)
-    out["mentions"] = out.mentions.astype(int)
-    lv = [lo for _, lo in ACTIVITY_LEVELS]
-    out["activity"] = pd.cut(out.mentions, bins=[*lv, np.inf], right=False,
-                             labels=[n for n, _ in ACTIVITY_LEVELS]).astype(object)
-    out["daypart"] = out.daypart.fillna("unknown")
-    out["issues"] = [x if isinstance(x, list) else [] for x in out.issues]
-    out["top_issue"] = [x[0] if x else None for x in out.issues]
-    out["group"] = out.group.fillna("persuadable")
+    hrs = t.mutate(h=ibis.coalesce(local_time(ws, t.created_at).hour(), 24))
+    hrs = hrs.group_by(["platform", "account_id", "h"]).aggregate(n=hrs.count())
+    top = hrs.group_by(["platform", "account_id"]).aggregate(top=(hrs.n * 32 + 31 - hrs.h).max().cast("int64"))
+    # a missing key meets the same missing key, as the frames' joins matched them
+    j = per.join(top, [per.platform.identical_to(top.platform), per.account_id.identical_to(top.account_id)])
+    j = j.select(per, top.top)
+    return j.mutate(ac=ibis.dense_rank().over(order_by=[j.platform, j.account_id])).execute()
+
+
+def _key_codes(pairs: list[tuple[pd.Series, pd.Series]]) -> list[np.ndarray]:
+    """(platform, account_id) of several frames as whole numbers shared by them: equal keys get
+    equal numbers, and a missing value matches a missing value (as pandas' joins match them)."""
+    lens = np.cumsum([0, *[len(p) for p, _ in pairs]])
+    plat = pd.factorize(pd.concat([p.astype(str) for p, _ in pairs], ignore_index=True), use_na_sentinel=False)[0]
+    acct, uniq = pd.factorize(pd.concat([a.astype(str) for _, a in pairs], ignore_index=True),
+                              use_na_sentinel=False)
+    key = pd.factorize(plat.astype(np.int64) * (len(uniq) + 1) + acct)[0]
+    return [key[lo:hi] for lo, hi in zip(lens[:-1], lens[1:])]
+
+
+def _stances(st: pd.DataFrame, pos: np.ndarray, n: int, ballots: list) -> list:
+    """Each account's stance toward each pair (``silent`` where it has none), from the stance
+    rows and the row of the account each belongs to (``pos``, -1 for none). As the pivot of
+    the stance rows did, a row with a missing key belongs to no account, and the first row of
+    an (account, pair) counts."""
+    keyed = st.platform.notna().to_numpy() & st.account_id.notna().to_numpy()
+    stance = np.asarray(st.stance, dtype=object)
+    out = []
     for b in ballots:
-        out[f"stance_{b}"] = out[f"stance_{b}"].fillna("silent")
-    return out[cols]
+        of_b = keyed & (st.candidate == b).to_numpy()
+        m = of_b & (pos >= 0)
+        p, v = pos[m], stance[m]
+        first = ~pd.Series(p).duplicated().to_numpy()
+        a = np.full(n, "silent", dtype=object)
+        a[p[first]] = v[first]
+        # a pair nobody took a stance toward was a column the pivot added: Python objects
+        out.append(a if of_b.any() else pd.Series(a, dtype=object))
+    return out
+
+
+def _groups(stances: list, ballots: list, n: int) -> np.ndarray:
+    """The audience group of each account from its stances (in ballot order)."""
+    if not ballots:
+        return np.full(n, "persuadable", dtype=object)
+    sup = np.array([np.asarray(s) == "supporter" for s in stances])
+    opp = np.array([np.asarray(s) == "opponent" for s in stances])
+    ns, no = sup.sum(axis=0), opp.sum(axis=0)
+    bal = np.array([str(b) for b in ballots], dtype=object)
+    return np.select([ns == 1, (ns == 0) & (no == 1), (ns == 0) & (no >= 2)],
+                     ["supporter:" + bal[sup.argmax(axis=0)], "opponent:" + bal[opp.argmax(axis=0)],
+                      "critical_of_all"], "persuadable")
+
+
+def _top_issues(idf: pd.DataFrame, pos: np.ndarray, n: int) -> list[list]:
+    """The five most frequent issues of each account (ties by name), a list per account row,
+    from the (account, issue, n) rows and the row of the account each belongs to (``pos``)."""
+    lists: list[list] = [[] for _ in range(n)]
+    keep = pos >= 0
+    if not keep.any():
+        return lists
+    iss = np.asarray(idf.issue.astype(str).astype(object), dtype=object)[keep]
+    cnt, p = idf.n.to_numpy()[keep], pos[keep]
+    name, uniq = pd.factorize(iss, sort=True)
+    name = np.where(name < 0, len(uniq), name)   # a missing issue sorts last, as it did
+    o = np.lexsort((name, -cnt, p))
+    p, iss = p[o], iss[o]
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    within = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
+    sel = within < 5
+    p, iss = p[sel], iss[sel].tolist()
+    bounds = np.flatnonzero(np.r_[True, p[1:] != p[:-1], True]).tolist()
+    p = p.tolist()
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        lists[p[lo]] = iss[lo:hi]
+    return lists
 
 
 def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -163,11 +237,8 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
     names = region_names(ws.election)
 
     def issue_share(df):
-        c: dict[str, int] = {}
-        for il in df.issues:
-            for i in set(il):
-                c[i] = c.get(i, 0) + 1
-        return c
+        # accounts per issue (an account counts once per issue)
+        return Counter(chain.from_iterable(map(set, df.issues)))
     ia, ip = issue_share(seg), issue_share(per)
     issues = []
     # ties by name: the counts come out of sets, whose order changes from run to run
@@ -177,16 +248,24 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
         issues.append({"issue": i, "accounts": k, "share": safe_float(sp),
                        "lift": safe_float(sp / sa if sa else None, 2)})
     by_region = {}
-    for code, sub in per.groupby(per.region.fillna("unknown")):
-        tot = int((seg.region.fillna("unknown") == code).sum())
-        by_region[code] = {"name": names.get(code, code), "accounts": len(sub),
-                           "share_of_region": safe_float(len(sub) / tot if tot else None)}
-    prof = account_profiles(ws).set_index(["platform", "account_id"])
-    ps = Pseudonymiser(ws)
-    lst = []
+    in_region = per.region.fillna("unknown").value_counts()
+    of_region = seg.region.fillna("unknown").value_counts()
+    for code in sorted(in_region.index):
+        k, tot = int(in_region[code]), int(of_region.get(code, 0))
+        by_region[code] = {"name": names.get(code, code), "accounts": k,
+                           "share_of_region": safe_float(k / tot if tot else None)}
     # ties in mentions in a fixed order (platform, account), whatever order the engine returned
     per = per.sort_values(["mentions", "platform", "account_id"], ascending=[False, True, True])
-    for r in per.head(top).itertuples(index=False):
+    shown = per.head(top)
+    prof = account_profiles(ws)
+    if len(prof):
+        # only the listed accounts' profiles are looked up: indexing all of them cost more
+        mine = prof.platform.isin(shown.platform.unique()) & prof.account_id.isin(shown.account_id.unique())
+        prof = prof[mine] if mine.any() else prof.iloc[:0]
+    prof = prof.set_index(["platform", "account_id"])
+    ps = Pseudonymiser(ws)
+    lst = []
+    for r in shown.itertuples(index=False):
         typ = prof.type.get((r.platform, r.account_id), "citizen") if len(prof) else "citizen"
         handle = prof.handle.get((r.platform, r.account_id)) if len(prof) else None
         lst.append({"account": ps(typ, r.platform, r.account_id, handle if isinstance(handle, str) and handle else None),
@@ -196,17 +275,35 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
             "issues": issues, "by_region": by_region, "top_accounts": lst}
 
 
-def _weekly_groups(ws, filtered: bool, seg: pd.DataFrame) -> dict[str, dict[str, int]]:
-    t = candidate_mentions(ws, filtered)
+def _weekly_rows(ws) -> tuple[np.ndarray, pd.Series]:
+    """(account rank, week) of every week in which an account of the unfiltered view mentions a
+    pair, the rank as :func:`_segment_frame` gives it: whole numbers and dates, once per run
+    for both views (a flagged account has no group in the filtered view, so its weeks drop out
+    there as they did when each view asked for its own)."""
+    t = candidate_mentions(ws, False)
     w = t.mutate(week=local_time(ws, t.created_at).truncate("W").date())
-    aw = objcols(w.group_by(["platform", "account_id", "week"]).aggregate(n=w.count()).execute())
-    if not len(aw):
+    d = w.select("platform", "account_id", "week").distinct()
+    d = d.mutate(ac=ibis.dense_rank().over(order_by=[d.platform, d.account_id])).select("ac", "week")
+    df = d.execute()
+    return df.ac.to_numpy(), df.week
+
+
+def _weekly_groups(seg: pd.DataFrame, ac: np.ndarray, rows: tuple[np.ndarray, pd.Series]) -> dict[str, dict[str, int]]:
+    """Active accounts per (week, group): ``seg``'s accounts (with their ranks ``ac``) counted
+    in each week of ``rows`` (:func:`_weekly_rows`); weeks and groups in order."""
+    wac, weeks = rows
+    if not len(wac) or not len(seg):
         return {}
-    aw["account_id"] = aw.account_id.astype(str).astype(object)
-    aw = aw.merge(seg[["platform", "account_id", "group"]], on=["platform", "account_id"], how="left")
+    gcode, gnames = pd.factorize(seg.group, sort=True)
+    of_ac = np.full(int(max(wac.max(), ac.max())) + 1, -1, dtype=np.int64)
+    of_ac[ac] = gcode
+    g = of_ac[wac]
+    wcode, wnames = pd.factorize(weeks, sort=True)
+    keep = (g >= 0) & (wcode >= 0)
+    key, n = np.unique(wcode[keep] * len(gnames) + g[keep], return_counts=True)
     out: dict[str, dict[str, int]] = {}
-    for (wk, g), sub in aw.groupby(["week", "group"]):
-        out.setdefault(pd.Timestamp(wk).date().isoformat(), {})[g] = int(len(sub))
+    for k, c in zip(key.tolist(), n.tolist()):
+        out.setdefault(pd.Timestamp(wnames[k // len(gnames)]).date().isoformat(), {})[gnames[k % len(gnames)]] = c
     return out
 
 
@@ -225,8 +322,15 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
     """
     names = region_names(ws.election)
     out: dict[str, Any] = {"dimensions": ["region", "group", "top_issue", "activity", "platform"]}
+    full, ranks = _segments(ws)
+    weekly = _weekly_rows(ws) if len(full) else None
     for v in ("all", "filtered"):
         seg = account_segments(ws, v == "filtered")
+        ac = ranks
+        if v == "filtered" and len(seg):
+            # the filtered rows are the unfiltered ones less the flagged accounts, in order
+            ac = drop_flagged(ws, pd.DataFrame({"platform": full.platform, "account_id": full.account_id,
+                                                "ac": ranks})).ac.to_numpy()
         if not len(seg):
             out[v] = {"accounts": 0, "groups": {}, "stance_by_region": {}, "segments": [],
                       "marginals": {}, "weekly": {}, "persuadables": persuadables(ws, v == "filtered", seg=seg)}
@@ -254,7 +358,7 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
         marg["issue"] = marg.pop("issue_key")
         out[v] = {"accounts": int(len(seg)), "groups": {k: int(n) for k, n in groups.items()},
                   "stance_by_region": sbr, "segments": segments, "marginals": marg,
-                  "weekly": _weekly_groups(ws, v == "filtered", seg),
+                  "weekly": _weekly_groups(seg, ac, weekly),
                   "persuadables": persuadables(ws, v == "filtered", seg=seg)}
     return out
 
