@@ -30,94 +30,149 @@ from suara.config.i18n import texts
 __all__ = ["influencers_section", "Influencers"]
 
 
-def _pagerank(edges: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """PageRank of each (platform, account_id) in the directed, weighted edge list
-    (platform, src, dst, n); scaled so that 1.0 is an average node."""
+def _pagerank(n_codes: int, src: np.ndarray, dst: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """PageRank of every account in the directed, weighted edge list (``src``/``dst``: account
+    codes below ``n_codes``, ``n``: weights), as an array indexed by account code (0 where an
+    account has no edge); scaled so that 1.0 is an average node.
+
+    Self-loops are dropped. Nodes are numbered in order of first appearance among the
+    sources, then the destinations, and the edges keep their order: the graph is the same,
+    node for node, as one built from "platform:id" text, so the figures are the same bits."""
+    out = np.zeros(n_codes, dtype="float64")
+    keep = src != dst
+    src, dst, n = src[keep], dst[keep], n[keep]
+    if not len(src):
+        return out
     ig = import_igraph()
-    if not len(edges):
-        return {}
-    e = edges
-    if "kind" in e.columns:
-        e = e.groupby(["platform", "src", "dst"], as_index=False)["n"].sum()
-    e = e[e.src != e.dst]
-    if not len(e):
-        return {}
-    plat = e.platform.to_numpy().astype(str)
-    # numpy string keys: ~5x faster to build and factorise than tuples at 250k edges
-    keys = np.char.add(np.char.add(np.concatenate([plat, plat]), "\x1f"),
-                       np.concatenate([e.src.to_numpy(), e.dst.to_numpy()]).astype(str))
-    codes, names = pd.factorize(keys)
-    m = len(e)
-    g = ig.Graph(n=len(names), edges=np.column_stack([codes[:m], codes[m:]]).tolist(), directed=True)
-    pr = g.pagerank(weights=e.n.astype(float).tolist(), directed=True)
-    n = len(names)
-    return {tuple(k.split("\x1f", 1)): v * n for k, v in zip(names.tolist(), pr)}
+    m = len(src)
+    codes, names = pd.factorize(np.concatenate([src, dst]))
+    g = ig.Graph(n=len(names), directed=True)
+    g.add_edges(np.column_stack([codes[:m], codes[m:]]))
+    pr = np.asarray(g.pagerank(weights=n.astype(float).tolist(), directed=True), dtype="float64")
+    out[names] = pr * len(names)
+    return out
 
 
 def _rank_pct(s: pd.Series) -> pd.Series:
     return s.rank(pct=True, method="average") if len(s) else s
 
 
-def _per_post(ws) -> pd.DataFrame:
-    """Posts that mention a pair, per (platform, account, post): engagement, estimated reach
-    (as whole views and followers, so that sums are exact), time, and whether the author is
-    flagged — one query for both views (an account's posts are the same in both)."""
-    def build() -> pd.DataFrame:
-        t = candidate_mentions(ws, False)
-        a = ws.store.table("accounts").select("platform", "account_id", "followers")
-        fl = flagged(ws).distinct().mutate(_fl=ibis.literal(1))
-        t2 = t.left_join(a, ["platform", "account_id"])
-        t2 = t2.drop(*[c for c in t2.columns if c.endswith("_right")])
-        t2 = t2.left_join(fl, ["platform", "account_id"])
-        t2 = t2.drop(*[c for c in t2.columns if c.endswith("_right")])
-        seen = ibis.coalesce(t2.views, 0) > 0
-        t2 = t2.mutate(rv=seen.ifelse(t2.views, 0), rf=seen.ifelse(0, ibis.coalesce(t2.followers, 0)))
-        df = t2.group_by(["platform", "account_id", "post_id"]).aggregate(
-            eng=t2.eng.max(), rv=t2.rv.max(), rf=t2.rf.max(), created_at=t2.created_at.max(),
-            flagged=t2._fl.max()).execute()
-        df["flagged"] = df.flagged.notnull()
-        return objcols(df)
-    return memo(ws, ("influencer_posts",), build, copy=False)
+#: per view, the columns of the 7-day windows in :func:`_accounts` (suffix ``_a``: all
+#: accounts, ``_f``: flagged accounts removed, each with its own last post time)
+_WINDOWED = ("eng_last7", "eng_prev7", "posts_last7", "last")
 
 
-def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
-                      edges: pd.DataFrame) -> dict[str, Any]:
-    per_post = _per_post(ws)
-    if filtered:
-        per_post = per_post[~per_post.flagged]
-    last = per_post.created_at.max() if len(per_post) else None
-    if last is None or last != last:
-        return {"top": [], "rising": [], "by_type": {}}
-    last = pd.Timestamp(last)
-    lo7, lo14 = last - pd.Timedelta(days=7), last - pd.Timedelta(days=14)
-    c = pd.to_datetime(per_post.created_at)
-    new, prev = (c > lo7).to_numpy(), ((c > lo14) & (c <= lo7)).to_numpy()
-    eng = per_post.eng.to_numpy()
-    acc = per_post.assign(eng_last7=np.where(new, eng, 0), eng_prev7=np.where(prev, eng, 0),
-                          posts_last7=new.astype("int64")).groupby(
-        ["platform", "account_id"], sort=False, dropna=False).agg(
-        posts=("post_id", "size"), engagement=("eng", "sum"), rv=("rv", "sum"), rf=("rf", "sum"),
-        eng_last7=("eng_last7", "sum"), eng_prev7=("eng_prev7", "sum"),
-        posts_last7=("posts_last7", "sum")).reset_index()
-    acc["reach"] = acc.rv.astype("float64") + acc.rf.astype("float64") * ORGANIC_REACH
-    acc = objcols(acc.drop(columns=["rv", "rf"]))
-    if not len(acc):
-        return {"top": [], "rising": [], "by_type": {}}
-    acc["account_id"] = acc.account_id.astype(str).astype(object)
-    if filtered and len(edges):
+def _accounts(ws) -> ibis.Table:
+    """Posts that mention a pair, per account (platform, account_id): posts, engagement,
+    estimated reach as whole views and followers (so that sums are exact), whether the
+    author is flagged, and for each view the engagement and posts of the 7 days up to the
+    view's last post and of the 7 days before — one query for both views (an unflagged
+    account's posts are the same in both; only the last post time differs)."""
+    t = candidate_mentions(ws, False)
+    a = ws.store.table("accounts").select("platform", "account_id", "followers")
+    fl = flagged(ws).distinct().mutate(_fl=ibis.literal(1))
+    t2 = t.left_join(a, ["platform", "account_id"])
+    t2 = t2.drop(*[c for c in t2.columns if c.endswith("_right")])
+    t2 = t2.left_join(fl, ["platform", "account_id"])
+    t2 = t2.drop(*[c for c in t2.columns if c.endswith("_right")])
+    seen = ibis.coalesce(t2.views, 0) > 0
+    t2 = t2.mutate(rv=seen.ifelse(t2.views, 0), rf=seen.ifelse(0, ibis.coalesce(t2.followers, 0)))
+    pp = t2.group_by(["platform", "account_id", "post_id"]).aggregate(
+        eng=t2.eng.max(), rv=t2.rv.max(), rf=t2.rf.max(), created_at=t2.created_at.max(), fl=t2._fl.max())
+    whole = ibis.window()
+    pp = pp.mutate(last_a=pp.created_at.max().over(whole),
+                   last_f=pp.fl.isnull().ifelse(pp.created_at, ibis.null(pp.created_at.type())).max().over(whole))
+    figures = {}
+    for v in ("a", "f"):
+        last = pp[f"last_{v}"]
+        lo7, lo14 = last - ibis.interval(days=7), last - ibis.interval(days=14)
+        new, prev = pp.created_at > lo7, (pp.created_at > lo14) & (pp.created_at <= lo7)
+        figures.update({f"eng_last7_{v}": new.ifelse(pp.eng, 0).sum(),
+                        f"eng_prev7_{v}": prev.ifelse(pp.eng, 0).sum(),
+                        f"posts_last7_{v}": new.ifelse(1, 0).sum(), f"last_{v}": last.max()})
+    return pp.group_by(["platform", "account_id"]).aggregate(
+        posts=pp.count(), engagement=pp.eng.sum(), rv=pp.rv.sum(), rf=pp.rf.sum(), flagged=pp.fl.max(),
+        **figures)
+
+
+def _run(ws) -> dict[str, Any]:
+    """What both views read, made once per run: the per-account figures (:func:`_accounts`),
+    the interaction edges, the profiles, and every account (platform, id) as one whole number
+    (``code``) shared by all of them, so that joins, filters and PageRank work on numbers."""
+    def build() -> dict[str, Any]:
+        acc = objcols(_accounts(ws).execute())
+        acc["account_id"] = acc.account_id.astype(str).astype(object)
+        ie = interaction_edges(ws)
+        edges = objcols(ie.group_by(["platform", "src", "dst"]).aggregate(n=ie.n.sum()).execute())
         fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
-        bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
-        if bad:
-            keep = [(p, s) not in bad and (p, d) not in bad
-                    for p, s, d in zip(edges.platform.tolist(), edges.src.tolist(), edges.dst.tolist())]
-            edges = edges[keep]
-    pr = _pagerank(edges)
-    acc["pagerank"] = [pr.get((p, i), 0.0) for p, i in zip(acc.platform.tolist(), acc.account_id.tolist())]
+        prof = account_profiles(ws)[["platform", "account_id", "type", "display", "followers"]]
+        parts = [(acc.platform, acc.account_id), (edges.platform, edges.src), (edges.platform, edges.dst),
+                 (prof.platform, prof.account_id), (fl.platform, fl.account_id)]
+        sizes = np.cumsum([0, *(len(p) for p, _ in parts)])
+        # one factorisation of all the (platform, id) pairs: ids as text, as the pair compares
+        pc, _ = pd.factorize(np.concatenate([p.to_numpy(dtype=object) for p, _ in parts]), use_na_sentinel=False)
+        ic, _ = pd.factorize(np.concatenate([i.astype(str).to_numpy(dtype=object) for _, i in parts]),
+                             use_na_sentinel=False)
+        code, _ = pd.factorize(pc.astype("int64") * (int(ic.max(initial=0)) + 1) + ic)
+        code = [code[sizes[k]:sizes[k + 1]] for k in range(len(parts))]
+        n_codes = int(max((int(c.max(initial=-1)) for c in code), default=-1)) + 1
+        prow = np.full(n_codes, -1, dtype="int64")
+        prow[code[3]] = np.arange(len(prof))
+        types = np.full(n_codes, "citizen", dtype=object)
+        ptype = prof["type"].to_numpy(dtype=object)
+        types[code[3]] = np.where(pd.isna(ptype), "citizen", ptype)
+        bad = np.zeros(n_codes, dtype=bool)
+        bad[code[4]] = True
+        acc["_code"] = code[0]
+        return {"acc": acc, "src": code[1], "dst": code[2], "n": edges.n.to_numpy(), "n_codes": n_codes,
+                "prow": prow, "types": types, "bad": bad,
+                "prof": {c: prof[c].to_numpy(dtype=object) for c in ("type", "display", "followers")},
+                "pagerank": {}}
+    return memo(ws, ("influencer_run",), build, copy=False)
+
+
+def _view_pagerank(run: dict, filtered: bool) -> np.ndarray:
+    """PageRank per account code for one view: the filtered view drops the edges of flagged
+    accounts; when none of its edges touches one, the graph is the same and so is PageRank."""
+    src, dst, n = run["src"], run["dst"], run["n"]
+    keep = None
+    if filtered and len(src):
+        keep = ~(run["bad"][src] | run["bad"][dst])
+        if keep.all():
+            keep = None
+    key = "all" if keep is None else "filtered"
+    if key not in run["pagerank"]:
+        if keep is not None:
+            src, dst, n = src[keep], dst[keep], n[keep]
+        run["pagerank"][key] = _pagerank(run["n_codes"], src, dst, n)
+    return run["pagerank"][key]
+
+
+def _influencers_view(ws, filtered: bool, top: int, run: dict) -> dict[str, Any]:
+    base = run["acc"]
+    v = "f" if filtered else "a"
+    if filtered:
+        base = base[base.flagged.isnull().to_numpy()]
+    last = base[f"last_{v}"].max() if len(base) else None
+    if last is None or pd.isna(last):
+        return {"top": [], "rising": [], "by_type": {}}
+    acc = pd.DataFrame({"platform": base.platform, "account_id": base.account_id, "posts": base.posts,
+                        "engagement": base.engagement,
+                        **{c: base[f"{c}_{v}"] for c in _WINDOWED if c != "last"},
+                        "reach": base.rv.astype("float64") + base.rf.astype("float64") * ORGANIC_REACH,
+                        "_code": base._code}).reset_index(drop=True)
+    codes = acc._code.to_numpy()
+    acc["pagerank"] = _view_pagerank(run, filtered)[codes]
     acc["influence"] = (0.4 * _rank_pct(acc.engagement) + 0.3 * _rank_pct(acc.reach)
                         + 0.3 * _rank_pct(acc.pagerank))
-    # ties in a fixed order (platform, account), whatever order the engine returned
-    topdf = acc.sort_values(["influence", "engagement", "platform", "account_id"],
-                            ascending=[False, False, True, True]).head(top)
+    # ties in a fixed order (platform, account), whatever order the engine returned; only the
+    # accounts at or above the top-th influence can be among the top, so only they are sorted
+    infl = acc.influence.to_numpy()
+    cand = acc
+    if len(acc) > top > 0 and not np.isnan(infl).any():
+        cand = acc[infl >= np.partition(infl, len(infl) - top)[len(infl) - top]]
+    topdf = cand.sort_values(["influence", "engagement", "platform", "account_id"],
+                             ascending=[False, False, True, True]).head(top)
     ris = acc[(acc.posts_last7 >= 2) & (acc.eng_last7 >= 10)].copy()
     ris["growth"] = (ris.eng_last7 + 1) / (ris.eng_prev7 + 1)
     ris = ris[ris.growth >= 2].copy()
@@ -126,16 +181,22 @@ def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
     # profiles and stances only for the accounts shown
     shown = set(zip(topdf.platform, topdf.account_id)) | set(zip(ris.platform, ris.account_id))
     st = account_stances(ws, filtered)
+    ids = {i for _, i in shown}
+    st = st[st.account_id.isin(ids).to_numpy()]
     st = st[[k in shown for k in zip(st.platform.tolist(), st.account_id.tolist())]]
     stance: dict = {}
     for r in st.itertuples(index=False):
         stance.setdefault((r.platform, r.account_id), {})[str(r.candidate)] = {
             "mentions": int(r.n), "sentiment": safe_float(r.ms, 3), "stance": r.stance}
-    prof = profiles[["platform", "account_id", "type", "display", "followers"]]
     ps = Pseudonymiser(ws)
 
     def decorate(df):
-        df = df.merge(prof, on=["platform", "account_id"], how="left")
+        # each account's profile row by its code (a left join: none when it has no profile)
+        rows = run["prow"][df._code.to_numpy()]
+        have = rows >= 0
+        df = df.copy()
+        for c in ("type", "display", "followers"):
+            df[c] = np.where(have, run["prof"][c][rows], np.nan)
         df["type"] = df["type"].fillna("citizen")
         df["display"] = [d if isinstance(d, str) else ps("citizen", p, i, None)
                          for d, p, i in zip(df.display, df.platform, df.account_id)]
@@ -157,9 +218,7 @@ def _influencers_view(ws, filtered: bool, profiles: pd.DataFrame, top: int,
         d.update({"engagement_last7": int(r.eng_last7), "engagement_prev7": int(r.eng_prev7),
                   "growth": safe_float(r.growth, 2)})
         rising.append(d)
-    types = profiles.set_index(["platform", "account_id"])["type"]
-    acc["type"] = types.reindex(pd.MultiIndex.from_arrays([acc.platform, acc.account_id])).fillna(
-        "citizen").to_numpy()
+    acc["type"] = run["types"][codes]
     by_type = acc.groupby("type").agg(accounts=("account_id", "size"), engagement=("engagement", "sum"))
     tot = by_type.engagement.sum()
     return {"top": [rec(r) for r in decorate(topdf).itertuples(index=False)], "rising": rising,
@@ -182,12 +241,8 @@ def influencers_section(ws, top: int = 25) -> dict[str, Any]:
     >>> influencers_section(ws)["all"]["top"]
     []
     """
-    profiles = account_profiles(ws)
-    ie = interaction_edges(ws)
-    edges = objcols(ie.group_by(["platform", "src", "dst"]).aggregate(n=ie.n.sum()).execute())
-    edges["src"] = edges.src.astype(str).astype(object)
-    edges["dst"] = edges.dst.astype(str).astype(object)
-    return {v: _influencers_view(ws, v == "filtered", profiles, top, edges) for v in VIEWS}
+    run = _run(ws)
+    return {v: _influencers_view(ws, v == "filtered", top, run) for v in VIEWS}
 
 
 def _toward(d: dict) -> str:

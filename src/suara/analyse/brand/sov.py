@@ -156,7 +156,7 @@ def _run_codes(ws, df: pd.DataFrame) -> dict[str, np.ndarray]:
             out[name], out[name + "_values"] = c, np.asarray(values, dtype=object)
         # a week per distinct day (dozens), not per row
         days = pd.to_datetime(pd.Series(out["day_values"], dtype=object))
-        mondays = (days - pd.to_timedelta(days.dt.weekday, unit="D")).dt.date.to_numpy(dtype=object)
+        mondays = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date.to_numpy(dtype=object)
         weeks = pd.Series(mondays, dtype=object).where(days.notna().to_numpy(), None).to_numpy(dtype=object)
         w, values = pd.factorize(weeks, use_na_sentinel=False)
         out["week"], out["week_values"] = w[out["day"]], np.asarray(values, dtype=object)
