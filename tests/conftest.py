@@ -20,6 +20,13 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture(autouse=True)
+def _own_sql_cache(monkeypatch, tmp_path_factory):
+    """Each test keeps the compiled SQL its workspaces share (suara.store.sqlcache) to itself:
+    what one test compiled never turns another's compile into a hit, nor reaches the user's cache."""
+    monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path_factory.mktemp("sqlcache")))
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir(shared) -> Path:
     return shared / "fixtures"

@@ -105,3 +105,38 @@ def test_read_ahead_builds_a_materialised_table_and_reads_the_queries_over_it(tm
     pd.testing.assert_frame_equal(first, again)
     assert list(again.n) == [1, 1]   # tiktok a3 (30), x a2 (20)
     s2.close()
+
+
+def test_sqlcache_a_new_workspace_reuses_what_another_compiled(tmp_path):
+    """A workspace's first run finds the SQL another workspace of the user compiled for the
+    same expression (the same rows as compiling it), never one for a different literal; an
+    erasure removes the shared file; SUARA_SQL_CACHE_SHARED=0 keeps each workspace's own."""
+    import os
+
+    a = _store(tmp_path / "a.duckdb")
+    a.ibis.execute(_query(a, 15))
+    assert a.sql_cache.save() and os.path.exists(a.sql_cache.shared)
+    shared = a.sql_cache.shared
+    assert oct(os.stat(shared).st_mode & 0o777) == "0o600"
+    a.close()
+    b = _store(tmp_path / "b.duckdb")
+    rows = b.ibis.execute(_query(b, 15))
+    assert (b.sql_cache.hits, b.sql_cache.misses) == (1, 0)
+    assert int(rows.n.sum()) == 2 and list(rows.platform) == ["tiktok", "x"]
+    b.ibis.execute(_query(b, 0))   # another literal: compiled, then shared too
+    assert b.sql_cache.misses == 1 and b.sql_cache.save()
+    b.sql_cache.clear()            # what an erasure does
+    assert not os.path.exists(shared) and not os.path.exists(tmp_path / "b.duckdb.sqlcache")
+    b.close()
+
+
+def test_sqlcache_shared_file_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("SUARA_SQL_CACHE_SHARED", "0")
+    a = _store(tmp_path / "a.duckdb")
+    a.ibis.execute(_query(a, 15))
+    assert a.sql_cache.shared is None and a.sql_cache.save()
+    a.close()
+    b = _store(tmp_path / "b.duckdb")
+    b.ibis.execute(_query(b, 15))
+    assert (b.sql_cache.hits, b.sql_cache.misses) == (0, 1)
+    b.close()

@@ -11,6 +11,16 @@ SQLGlot versions, holds the most recent :data:`MAX_ENTRIES` queries, and is writ
 :meth:`SqlCache.save` (`suara analyse` calls it at the end of a run). A cache that cannot be
 read is ignored; nothing depends on it but speed.
 
+A workspace's first analysis has no cache of its own yet, and compiling every query was
+about a third of that run. The queries a workspace compiles are therefore also kept in the
+user's cache folder (:func:`shared_path`: ``~/.cache/suara``, or ``$XDG_CACHE_HOME/suara``, or
+``$SUARA_CACHE_DIR``; readable by the user only), and a query missing from the workspace's
+own cache is looked up there: the key is the expression's whole structure, literals and
+table schemas included, so SQL compiled for one workspace is exactly the SQL another
+workspace's identical expression compiles to. Queries can hold literals from the data (a
+searched handle), so an erasure (:meth:`SqlCache.clear`) removes that file too; setting
+``SUARA_SQL_CACHE_SHARED=0`` keeps every workspace's compiled SQL to itself.
+
 Tables a run materialises from stable tables (``expr.cache()`` of the mentions the sections
 share) are read ahead too: the recording notes each one's statements under a name derived
 from its query (:data:`suara.store.readahead.CACHED_TOKEN`), and queries over them are noted
@@ -41,7 +51,7 @@ from typing import Any
 
 from suara.store.readahead import CACHED_TOKEN, CACHED_TOKENS
 
-__all__ = ["SqlCache", "MAX_ENTRIES", "install"]
+__all__ = ["SqlCache", "MAX_ENTRIES", "install", "shared_path"]
 
 #: queries kept in the file (the most recently used ones)
 MAX_ENTRIES = 2000
@@ -66,11 +76,64 @@ def _versions() -> str:
     return f"ibis {of('ibis-framework', 'ibis')} sqlglot {of('sqlglot', 'sqlglot')}"
 
 
-class SqlCache:
-    """SQL compiled by one Ibis backend, keyed by expression structure (see the module)."""
+def shared_path() -> str | None:
+    """The user's file of compiled SQL that every workspace shares (see the module), for the
+    installed Ibis and SQLGlot; None when ``SUARA_SQL_CACHE_SHARED=0``.
 
-    def __init__(self, path: str | None):
+    Example
+    -------
+    >>> import os
+    >>> os.environ["SUARA_CACHE_DIR"] = "/tmp/suara-cache"
+    >>> shared_path().startswith("/tmp/suara-cache/sqlcache-")
+    True
+    >>> del os.environ["SUARA_CACHE_DIR"]
+    """
+    if os.environ.get("SUARA_SQL_CACHE_SHARED") == "0":
+        return None
+    base = os.environ.get("SUARA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "suara")
+    return os.path.join(base, f"sqlcache-{hashlib.sha1(_versions().encode()).hexdigest()[:16]}.pickle")
+
+
+def _read_entries(path: str | None) -> tuple[dict[str, str], list]:
+    """(entries, read-ahead items) of a cache file; empty when missing, damaged or foreign."""
+    if path and os.path.exists(path):
+        try:
+            with open(path, "rb") as f:
+                version, stored, *rest = pickle.load(f)
+            if version == _versions() and isinstance(stored, dict):
+                return stored, [q for q in (rest[0] if rest else []) if _read_ahead_item(q)]
+        except Exception:  # noqa: BLE001 - a damaged or foreign file is just a cold cache
+            pass
+    return {}, []
+
+
+def _write_entries(path: str, entries: dict[str, str], ahead: list) -> bool:
+    """Write a cache file atomically, readable by the user only; False when it cannot be."""
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((_versions(), entries, ahead), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        return False
+    return True
+
+
+class SqlCache:
+    """SQL compiled by one Ibis backend, keyed by expression structure (see the module).
+    ``shared``: the user's file shared by workspaces (default: :func:`shared_path` when
+    ``path`` is a file; None: none)."""
+
+    def __init__(self, path: str | None, shared: str | None | bool = True):
         self.path = path
+        self.shared = (shared_path() if shared is True else shared or None) if path else None
+        self._shared_entries: dict[str, str] | None = None
+        #: queries compiled in this process (what the shared file does not have yet)
+        self._compiled: dict[str, str] = {}
         self._entries: dict[str, str] | None = None
         self._read_ahead: list[str] | None = None
         self._dirty = False
@@ -135,19 +198,16 @@ class SqlCache:
     # ----- the store ----------------------------------------------------------------------
     def _load(self) -> dict[str, str]:
         if self._entries is None:
-            entries: dict[str, str] = {}
-            ahead: list[str] = []
-            if self.path and os.path.exists(self.path):
-                try:
-                    with open(self.path, "rb") as f:
-                        version, stored, *rest = pickle.load(f)
-                    if version == _versions() and isinstance(stored, dict):
-                        entries = stored
-                        ahead = [q for q in (rest[0] if rest else []) if _read_ahead_item(q)]
-                except Exception:  # noqa: BLE001 - a damaged or foreign file is just a cold cache
-                    entries, ahead = {}, []
-            self._entries, self._read_ahead = entries, ahead
+            self._entries, self._read_ahead = _read_entries(self.path)
         return self._entries
+
+    def _from_shared(self, k: str) -> str | None:
+        """The SQL another workspace compiled for key ``k`` (the shared file read once)."""
+        if not self.shared:
+            return None
+        if self._shared_entries is None:
+            self._shared_entries = _read_entries(self.shared)[0]
+        return self._shared_entries.get(k)
 
     # ----- read-ahead (suara.store.readahead) ---------------------------------------------
     def read_ahead_queries(self) -> list[str]:
@@ -177,30 +237,43 @@ class SqlCache:
             self._read_ahead, self._dirty = ahead, True
 
     def save(self) -> bool:
-        """Write the cache file when something new was compiled (atomic; False when not)."""
+        """Write the cache file when something new was compiled (atomic; False when not),
+        and add what this process compiled to the shared file."""
         if not self.path or not self._dirty or self._entries is None:
             return False
         with self._lock:
             entries = dict(list(self._entries.items())[-MAX_ENTRIES:])
-            tmp = f"{self.path}.{os.getpid()}.tmp"
-            try:
-                with open(tmp, "wb") as f:
-                    pickle.dump((_versions(), entries, list(self._read_ahead or [])), f,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.path)
-            except OSError:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
+            if not _write_entries(self.path, entries, list(self._read_ahead or [])):
                 return False
             self._dirty = False
+            new, self._compiled = self._compiled, {}
+        if self.shared and new:
+            self._share(new)
         return True
 
+    def _share(self, new: dict[str, str]) -> None:
+        """Merge ``new`` into the shared file (read again first: other workspaces write it
+        too; losing a race only loses entries, which are compiled again)."""
+        try:
+            os.makedirs(os.path.dirname(self.shared), mode=0o700, exist_ok=True)
+        except OSError:
+            return
+        shared = _read_entries(self.shared)[0]
+        for k, v in new.items():
+            shared.pop(k, None)
+            shared[k] = v
+        _write_entries(self.shared, dict(list(shared.items())[-MAX_ENTRIES:]), [])
+        self._shared_entries = None
+
     def clear(self) -> None:
-        """Forget every entry and remove the file (e.g. after an erasure)."""
+        """Forget every entry and remove the file and the shared one (e.g. after an erasure:
+        a query's literals can name an account)."""
         with self._lock:
             self._entries, self._read_ahead, self._dirty = {}, [], False
-            if self.path and os.path.exists(self.path):
-                os.remove(self.path)
+            self._compiled, self._shared_entries = {}, None
+            for path in (self.path, self.shared):
+                if path and os.path.exists(path):
+                    os.remove(path)
 
     # ----- the backend --------------------------------------------------------------------
     def install(self, backend) -> None:
@@ -217,6 +290,12 @@ class SqlCache:
                 return compile_(expr, limit=limit)
             entries = self._load()
             sql = entries.get(k)
+            if sql is None:
+                sql = self._from_shared(k)
+                if sql is not None:   # compiled by another workspace: this one keeps it too
+                    with self._lock:
+                        entries[k] = sql
+                        self._dirty = True
             if sql is not None:
                 self.hits += 1
                 for i, n in enumerate(names):
@@ -230,6 +309,7 @@ class SqlCache:
             with self._lock:
                 entries.pop(k, None)
                 entries[k] = stored
+                self._compiled[k] = stored
                 self._dirty = True
             return sql
 
