@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from suara.analyse.base import flagged, memo, objcols, region_names, safe_float
@@ -59,38 +60,123 @@ def recommendation_text(rec: dict, election, lang: str = "en") -> str:
             f"{'balasan' if rec['basis'] == 'replies' else 'interaksi'}).")
 
 
-def _cells(resp: pd.DataFrame, posts: pd.DataFrame, base_n: pd.Series, min_posts: int,
-           min_resp: int, prior: float, basis: str) -> list[dict]:
-    """Lift of (region, group, issue, format) cells over the (region, group) baseline.
+def _lookup(idx: pd.Index, values) -> np.ndarray:
+    """Positions of ``values`` in ``idx`` (-1 where absent); a missing value (None or NaN)
+    finds a missing one, as pandas' joins match them."""
+    pos = idx.get_indexer(values)
+    na = pd.isna(np.asarray(values, dtype=object))
+    if na.any():
+        pos[na] = idx.get_indexer([np.nan])[0]
+    return pos
 
-    ``resp``: responses per (region, group, issue, fmt) with column ``resp``;
-    ``posts``: number of posts per cell (``n``, indexed like ``resp`` or by (issue, fmt));
-    ``base_n``: (region, group) -> (total responses, number of posts in the universe).
+
+class _Keys:
+    """Whole-number keys of the resonance frames, made once per run: the accounts
+    (platform, account) of the repliers (``rep_r``), the authors of the replied posts
+    (``rep_a``), the authors (``au_a``) and the authors of the (post, issue) rows (``pl_a``),
+    one number per account across them; the issue and format of each (post, issue) row as
+    their rank by name (-1: none); the (post, issue) rows in post-code order. An audience's
+    accounts then meet these by number, not by joining their text."""
+
+    def __init__(self, rep: pd.DataFrame, au: pd.DataFrame, pl: pd.DataFrame):
+        plat = pd.concat([rep.platform, rep.platform, au.pplat, pl.pplat], ignore_index=True)
+        acct = pd.concat([rep.account_id, rep.pauthor, au.author, pl.author], ignore_index=True)
+        pc, pu = pd.factorize(plat, use_na_sentinel=False)
+        ac, acu = pd.factorize(acct, use_na_sentinel=False)
+        self.width = len(acu) + 1
+        kc, ku = pd.factorize(pc.astype(np.int64) * self.width + ac)
+        self.plat, self.acct, self.keys = pd.Index(pu), pd.Index(acu), pd.Index(ku)
+        cut = np.cumsum([0, len(rep), len(rep), len(au), len(pl)])
+        self.rep_r, self.rep_a, self.au_a, self.pl_a = (kc[lo:hi] for lo, hi in zip(cut[:-1], cut[1:]))
+        self.issue, self.issues = pd.factorize(pl.issue, sort=True)
+        self.fmt, self.fmts = pd.factorize(pl.fmt, sort=True)
+        self.issues, self.fmts = self.issues.tolist(), self.fmts.tolist()
+
+    def accounts(self, platform, account_id) -> np.ndarray:
+        """The number of each (platform, account) (-1: not in the frames)."""
+        p, a = _lookup(self.plat, platform), _lookup(self.acct, account_id)
+        comb = np.where((p >= 0) & (a >= 0), p.astype(np.int64) * self.width + a, -1)
+        return self.keys.get_indexer(comb)
+
+
+def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (left, right) positions of every equal pair of keys (an inner join of two arrays of
+    whole numbers; a negative key meets nothing)."""
+    if len(left) and len(right):
+        valid = np.flatnonzero(right >= 0)
+        at = np.full(int(max(left.max(), right.max())) + 1, -1, dtype=np.int64)
+        at[right[valid]] = valid
+        if (at >= 0).sum() == len(valid):
+            # every key once on the right (an audience's accounts): a look-up, no search
+            li = np.flatnonzero(left >= 0)
+            li = li[at[left[li]] >= 0]
+            return li, at[left[li]]
+    order = np.argsort(right, kind="stable")
+    rv = right[order]
+    lo, hi = np.searchsorted(rv, left, "left"), np.searchsorted(rv, left, "right")
+    cnt = np.where(left >= 0, hi - lo, 0)
+    li = np.repeat(np.arange(len(left)), cnt)
+    offs = np.arange(len(li)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    return li, order[np.repeat(lo, cnt) + offs]
+
+
+def _sum_by(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys in order, the sum of ``values`` per key); whole numbers stay exact."""
+    u, inv = np.unique(key, return_inverse=True)
+    s = np.zeros(len(u), dtype=np.int64)
+    np.add.at(s, inv, values.astype(np.int64))
+    return u, s
+
+
+def _distinct_by(key: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct keys in order, the number of distinct ``items`` per key)."""
+    if not len(key):
+        return key, key
+    o = np.lexsort((items, key))
+    k, i = key[o], items[o]
+    new = np.r_[True, (k[1:] != k[:-1]) | (i[1:] != i[:-1])]
+    return np.unique(k[new], return_counts=True)
+
+
+def _at(u: np.ndarray, vals: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The value of each key of ``at`` among the sorted keys ``u`` and their ``vals`` (-1 where
+    absent: no cell has a negative count)."""
+    if not len(u):
+        return np.full(len(at), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(u, at), len(u) - 1)
+    return np.where(u[pos] == at, vals[pos], -1)
+
+
+def _cells(names: tuple, key: np.ndarray, resp: np.ndarray, n: np.ndarray, base_resp: np.ndarray,
+           base_posts: np.ndarray, min_posts: int, min_resp: int, prior: float, basis: str) -> list[dict]:
+    """Lift of (region, group, issue, format) cells over the (region, group) baseline, in the
+    order of their names; only cells whose shrunk lift is above 1.
+
+    ``key``: the cells' codes in ascending order (see ``_cell_key``), with their responses
+    ``resp``, numbers of posts ``n`` and their (region, group)'s total responses
+    ``base_resp`` and number of posts ``base_posts`` in the universe.
     Shrinkage: ``(responses + prior * baseline) / (posts + prior)``, an empirical-Bayes mean
     that pulls a cell with few posts toward the baseline.
     """
-    if not len(resp):
-        return []
-    d = resp.join(base_n, on=["region", "group"])
-    d = d.join(posts, on=list(posts.index.names))
-    d = d[(d.n >= min_posts) & (d.resp >= min_resp) & (d.base_posts > 0) & (d.base_resp > 0)]
+    ok = (n >= min_posts) & (resp >= min_resp) & (base_posts > 0) & (base_resp > 0)
+    regions, groups, issues, fmts = names
+    ni, nf, ng = len(issues), len(fmts), len(groups)
     out = []
-    for r in d.itertuples(index=False):
-        base_mean = r.base_resp / r.base_posts
-        mean = r.resp / r.n
-        shr = (r.resp + prior * base_mean) / (r.n + prior)
-        out.append({"region": r.region, "group": r.group, "issue": str(r.issue), "format": str(r.fmt),
-                    "posts": int(r.n), "responses": int(r.resp),
+    for k, rs, nn, br, bp in zip(key[ok].tolist(), resp[ok].tolist(), n[ok].tolist(),
+                                 base_resp[ok].tolist(), base_posts[ok].tolist()):
+        f, k = k % nf, k // nf
+        i, k = k % ni, k // ni
+        g, r = k % ng, k // ng
+        base_mean = br / bp
+        mean = rs / nn
+        shrunk = safe_float(((rs + prior * base_mean) / (nn + prior)) / base_mean, 2)
+        if not (shrunk and shrunk > 1.0):
+            continue   # only above-baseline cells are kept
+        out.append({"region": regions[r], "group": groups[g], "issue": str(issues[i]), "format": str(fmts[f]),
+                    "posts": int(nn), "responses": int(rs),
                     "per_post": safe_float(mean, 3), "baseline_per_post": safe_float(base_mean, 3),
-                    "lift": safe_float(mean / base_mean, 2),
-                    "lift_shrunk": safe_float(shr / base_mean, 2), "basis": basis})
+                    "lift": safe_float(mean / base_mean, 2), "lift_shrunk": shrunk, "basis": basis})
     return out
-
-
-def _with_pooled(df: pd.DataFrame) -> pd.DataFrame:
-    pooled = df.copy()
-    pooled["region"] = "all"
-    return pd.concat([df, pooled], ignore_index=True)
 
 
 def _resonance_frames(ws) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -163,45 +249,82 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
     seg = account_segments(ws, filtered) if seg is None else seg
     if not len(seg):
         return []
-    who = seg[["platform", "account_id", "region", "group"]].copy()
-    who["region"] = who.region.fillna("unknown")
     rep, au, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
     if not len(au):
         return []
+    keys = memo(ws, ("resonance_keys",), lambda: _Keys(rep, au, pl), copy=False)
+    # the audience: its accounts' numbers, regions and groups as ranks by name ("all" pools
+    # the regions; an account without a group is in no cell, as pandas' grouping dropped it)
+    who = keys.accounts(seg.platform, seg.account_id)
+    region, regions = pd.factorize(pd.concat([seg.region.fillna("unknown"), pd.Series(["all"])],
+                                             ignore_index=True), sort=True)
+    pooled, region = region[-1], region[:-1]
+    group, groups = pd.factorize(seg.group, sort=True)
+    names = (regions.tolist(), groups.tolist(), keys.issues, keys.fmts)
+    ng, ni, nf = len(groups), len(keys.issues), len(keys.fmts)
+    rep_in = au_in = pl_in = None
     if filtered:
         # posts by flagged accounts leave the universe; flagged repliers and authors are not
-        # in `who` (segments of the filtered view) and drop out in the merges below
-        fl = objcols(flagged(ws).execute())
-        bad = set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
-        if bad:
-            au = au[[k not in bad for k in zip(au.pplat.tolist(), au.author.tolist())]]
-            pl = pl[[k not in bad for k in zip(pl.pplat.tolist(), pl.author.tolist())]]
-            rep = rep[[k not in bad for k in zip(rep.platform.tolist(), rep.pauthor.tolist())]]
+        # in the audience (segments of the filtered view) and drop out below
+        fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
+        bad = keys.accounts(fl.platform, fl.account_id.astype(str))
+        bad = bad[bad >= 0]
+        if len(fl):
+            rep_in, au_in, pl_in = (~np.isin(k, bad) for k in (keys.rep_a, keys.au_a, keys.pl_a))
+    rep_rows = np.flatnonzero(rep_in) if rep_in is not None else np.arange(len(rep))
+    pl_rows = np.flatnonzero(pl_in) if pl_in is not None else np.arange(len(pl))
+    au_rows = np.flatnonzero(au_in) if au_in is not None else np.arange(len(au))
+
+    def rg(w: np.ndarray, pool: bool) -> np.ndarray:
+        # (region, group) of the audience rows ``w`` (-1 without a group), or ("all", group)
+        g = group[w]
+        return np.where(g >= 0, (pooled if pool else region[w]) * ng + g, -1)
+
+    def cell_key(base: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        # (region, group, issue, format) of rows of ``pl`` (-1 where one is missing)
+        i, f = keys.issue[rows], keys.fmt[rows]
+        return np.where((base >= 0) & (i >= 0) & (f >= 0), (base * ni + i) * nf + f, -1)
+
     recs: list[dict] = []
-    if len(rep):
-        rep = rep.merge(who, on=["platform", "account_id"], how="inner")
-        commented = pd.Index(rep.pk.unique())
-        cl = pl[pl.pk.isin(commented)]
-        cell_posts = cl.groupby(["issue", "fmt"]).pk.nunique().rename("n").to_frame()
-        r2 = _with_pooled(rep[["pk", "region", "group", "ok"]])
-        base_n = r2.groupby(["region", "group"]).ok.sum().rename("base_resp").to_frame()
-        base_n["base_posts"] = len(commented)
-        cells = r2.merge(cl[["pk", "issue", "fmt"]], on="pk")
-        cells = cells.groupby(["region", "group", "issue", "fmt"], as_index=False).ok.sum().rename(
-            columns={"ok": "resp"})
-        recs += _cells(cells, cell_posts, base_n, min_posts, min_responses, prior, "replies")
-    au = au.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
-    if len(au):
+    if len(rep_rows):
+        ri, wi = _pairs(keys.rep_r[rep_rows], who)
+        r = rep_rows[ri]
+        pk, ok = rep.pk.to_numpy()[r], rep.ok.to_numpy()[r]
+        commented = np.unique(pk)
+        cl = pl_rows[np.isin(pl.pk.to_numpy()[pl_rows], commented)]
+        cpk = pl.pk.to_numpy()[cl]
+        ifk = np.where((keys.issue[cl] >= 0) & (keys.fmt[cl] >= 0), keys.issue[cl] * nf + keys.fmt[cl], -1)
+        m = ifk >= 0
+        if_u, if_n = _distinct_by(ifk[m], cpk[m])
+        bases = np.r_[rg(wi, False), rg(wi, True)]
+        m = bases >= 0
+        b_u, b_resp = _sum_by(bases[m], np.r_[ok, ok][m])
+        li, ci = _pairs(pk, cpk)
+        ck = np.r_[cell_key(rg(wi[li], False), cl[ci]), cell_key(rg(wi[li], True), cl[ci])]
+        m = ck >= 0
+        key, resp = _sum_by(ck[m], np.r_[ok[li], ok[li]][m])
+        n = _at(if_u, if_n, key % (ni * nf))
+        br = _at(b_u, b_resp, key // (ni * nf))
+        bp = np.full(len(key), len(commented), dtype=np.int64)
+        recs += _cells(names, key, resp, n, br, bp, min_posts, min_responses, prior, "replies")
+    ai, wi = _pairs(keys.au_a[au_rows], who)
+    if len(ai):
+        a = au_rows[ai]
         # an author's posts are distinct posts, so summing per-author counts counts each once
-        au = _with_pooled(au[["region", "group", "inter", "posts"]])
-        base_n = au.groupby(["region", "group"]).agg(base_resp=("inter", "sum"), base_posts=("posts", "sum"))
-        cells = pl.merge(who, left_on=["pplat", "author"], right_on=["platform", "account_id"], how="inner")
-        cells = _with_pooled(cells[["pk", "region", "group", "inter", "issue", "fmt"]])
-        g = cells.groupby(["region", "group", "issue", "fmt"])
-        cells = g.agg(resp=("inter", "sum"), n=("pk", "nunique")).reset_index()
-        posts = cells.set_index(["region", "group", "issue", "fmt"])[["n"]]
-        recs += _cells(cells.drop(columns="n"), posts, base_n, min_posts, min_responses, prior, "authors")
-    recs = [r for r in recs if r["lift_shrunk"] and r["lift_shrunk"] > 1.0]
+        bases = np.r_[rg(wi, False), rg(wi, True)]
+        m = bases >= 0
+        inter, posts = au.inter.to_numpy()[a], au.posts.to_numpy()[a]
+        b_u, b_resp = _sum_by(bases[m], np.r_[inter, inter][m])
+        _, b_posts = _sum_by(bases[m], np.r_[posts, posts][m])
+        pi, wi = _pairs(keys.pl_a[pl_rows], who)
+        rows = pl_rows[pi]
+        ck = np.r_[cell_key(rg(wi, False), rows), cell_key(rg(wi, True), rows)]
+        m = ck >= 0
+        both = np.r_[rows, rows][m]
+        key, resp = _sum_by(ck[m], pl.inter.to_numpy()[both])
+        _, n = _distinct_by(ck[m], pl.pk.to_numpy()[both])
+        br, bp = _at(b_u, b_resp, key // (ni * nf)), _at(b_u, b_posts, key // (ni * nf))
+        recs += _cells(names, key, resp, n, br, bp, min_posts, min_responses, prior, "authors")
     recs.sort(key=lambda r: (-r["lift_shrunk"], -r["responses"]))
     return recs
 
