@@ -96,10 +96,12 @@ def _group(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return g, np.flatnonzero(new)
 
 
-def _sov_pandas(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None) -> pd.DataFrame:
+def _sov_pandas(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None,
+                per_account: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """The figures per ``key`` (None: all rows) and pair — mentions, positive, negative,
     weighted, engagement, unique, favourable and unfavourable accounts — from the per-account
-    daily frame (:func:`account_daily`): the rows summed per account first, then per key.
+    daily frame (:func:`account_daily`): the rows summed per account first
+    (:func:`_per_account`, or ``per_account`` when given), then per key.
 
     Both sums group whole-number codes (:func:`_run_codes`), not text and dates: hashing
     185,000 dates and strings per group-by was most of the section's time. Groups are
@@ -109,6 +111,26 @@ def _sov_pandas(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None)
     if not len(df):
         return pd.DataFrame()
     by = [codes["candidate"]] if key is None else [codes[key], codes["candidate"]]
+    a = _per_account(df, codes, key) if per_account is None else per_account
+    first1 = a["first"]
+    g2, first2 = _group(*(c[first1] for c in by))
+    out = _sums(pd.DataFrame({c: a[c] for c in (*_PER_ACCOUNT, "weighted")}), g2, len(first2), _PER_ACCOUNT, ("weighted",))
+    rows = first1[first2]
+    head = {} if key is None else {key: codes[key + "_values"][codes[key][rows]]}
+    head["candidate"] = codes["candidate_values"][codes["candidate"][rows]]
+    return pd.DataFrame({**head, **{c: out[c] for c in (*_SUMS, "unique_accounts", "favourable", "unfavourable")}})
+
+
+#: the whole-number figures per (key, pair, account) that are summed per (key, pair)
+_PER_ACCOUNT = ("mentions", "positive", "negative", "engagement", "unique_accounts", "favourable", "unfavourable")
+
+
+def _per_account(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None) -> dict[str, np.ndarray]:
+    """The rows summed per (``key``, pair, account), groups in order of first appearance:
+    the sums, ``unique_accounts``, ``favourable`` and ``unfavourable`` (the account's mean
+    score above 0.05 / below -0.05), ``first`` (each group's first row) and ``flagged`` (how
+    many of the group's rows are of a flagged account)."""
+    by = [codes["candidate"]] if key is None else [codes[key], codes["candidate"]]
     acct = codes["acct"]
     # ``acct``: the account's code (-1: no account), see `_run_codes`
     g1, first1 = _group(*by, acct + 1)
@@ -117,13 +139,25 @@ def _sov_pandas(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None)
         ms = a.pop("score_sum") / a["mentions"]
     a["unique_accounts"] = (acct[first1] >= 0).astype("int64")
     a["favourable"], a["unfavourable"] = (ms > 0.05).astype("int64"), (ms < -0.05).astype("int64")
-    g2, first2 = _group(*(c[first1] for c in by))
-    out = _sums(pd.DataFrame(a), g2, len(first2), ("mentions", "positive", "negative", "engagement",
-                                                   "unique_accounts", "favourable", "unfavourable"), ("weighted",))
-    rows = first1[first2]
-    head = {} if key is None else {key: codes[key + "_values"][codes[key][rows]]}
-    head["candidate"] = codes["candidate_values"][codes["candidate"][rows]]
-    return pd.DataFrame({**head, **{c: out[c] for c in (*_SUMS, "unique_accounts", "favourable", "unfavourable")}})
+    a["first"] = first1
+    a["flagged"] = np.bincount(g1, weights=df.flagged.to_numpy(dtype="float64"), minlength=len(first1))
+    a["rows"] = np.bincount(g1, minlength=len(first1))
+    return a
+
+
+def _per_account_views(ws, df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None,
+                       filtered: bool) -> dict[str, np.ndarray] | None:
+    """:func:`_per_account` of all rows, once per run for both views. The filtered view takes
+    the groups of unflagged accounts: a group's rows are all of one account, so its sums are
+    the same in both views and come in the same order. None when a group mixes flagged and
+    unflagged rows (the filtered view then sums its own rows)."""
+    a = memo(ws, ("share_of_voice_accounts", key), lambda: _per_account(df, codes, key), copy=False)
+    if not filtered:
+        return a
+    clean = a["flagged"] == 0
+    if not ((a["flagged"] == a["rows"]) | clean).all():
+        return None
+    return {c: v[clean] for c, v in a.items()}
 
 
 def _sums(df: pd.DataFrame, g: np.ndarray, n: int, ints: tuple, floats: tuple) -> dict[str, np.ndarray]:
@@ -181,13 +215,17 @@ def share_of_voice(ws, filtered: bool = False) -> dict[str, Any]:
     # one frame per run (the pre-aggregated per-account daily mentions), not 8 queries
     df = account_daily(ws)
     codes = _run_codes(ws, df)
-    if filtered:
-        keep = ~df.flagged.to_numpy()
-        df = df[keep]
-        codes = {k: v if k.endswith("_values") else v[keep] for k, v in codes.items()}
-    return {"total": _sov_block(_sov_pandas(df, codes, None), ballots),
-            **{f"by_{k if k != 'region_key' else 'region'}": _sov_by(_sov_pandas(df, codes, k), k, ballots)
-               for k in _KEYS}}
+    keep = ~df.flagged.to_numpy() if filtered else None
+
+    def figures(key):
+        if not len(df) or (keep is not None and not keep.any()):
+            return pd.DataFrame()
+        a = _per_account_views(ws, df, codes, key, filtered)
+        if a is not None:   # each group's first row indexes the whole frame, as do the codes
+            return _sov_pandas(df, codes, key, a)
+        return _sov_pandas(df[keep], {k: v if k.endswith("_values") else v[keep] for k, v in codes.items()}, key)
+    return {"total": _sov_block(figures(None), ballots),
+            **{f"by_{k if k != 'region_key' else 'region'}": _sov_by(figures(k), k, ballots) for k in _KEYS}}
 
 
 def share_of_voice_section(ws) -> dict[str, Any]:
