@@ -5,6 +5,7 @@ import csv
 import hashlib
 import json
 
+import ibis
 import pytest
 
 from suara.analyse import lawwatch as lw
@@ -48,6 +49,19 @@ def test_lawwatch_official_accounts(watched):
     off = lw.official_accounts(watched).execute()
     got = dict(zip(off.account_id, off.candidate))
     assert got == {"rudy": "2", "isr": "1"}            # KPU is official but no pair's account
+
+
+def test_lawwatch_official_accounts_by_id_and_the_same_sql_every_run(watched):
+    """A registered handle also names the account whose id it is (an export without handles),
+    once per account; the config's accounts are literals of the query, so the SQL that reads
+    the official accounts is the same text in every run (what the read-ahead needs)."""
+    put(watched, accounts=[acc("h.rudymasud", 10, handle="someone_else", platform="instagram")])
+    off = lw.official_accounts(watched).execute()
+    assert sorted(off.account_id) == ["h.rudymasud", "isr", "rudy"]
+    assert off.groupby("account_id").size().max() == 1
+    # built twice, as two runs build it (a table of in-memory rows would get a new name each time)
+    sql = [str(ibis.to_sql(lw.official_table(watched))) for _ in range(2)]
+    assert sql[0] == sql[1] and "memtable" not in sql[0]
 
 
 def test_lawwatch_quiet_period_and_vote_day(watched):

@@ -102,12 +102,12 @@ def supporters(ws, filtered: bool = True) -> ibis.Table:
              if t.account_type in NON_VOTER_TYPES]
     named += [(plat, h.lstrip("@").lower()) for c in ws.election.candidates
               for plat, hs in c.official_accounts.items() for h in hs]
-    if named:
-        nt = ibis.memtable(pd.DataFrame(sorted(set(named)), columns=["platform", "h"]))
-        cfg = acc.mutate(h=acc.handle.lower()).inner_join(nt, ["platform", "h"]).select("platform", "account_id")
+    from suara.analyse.lawwatch import official_table, pair_key
+    if named:   # literals in the query: the same SQL in every run (see lawwatch.official_accounts)
+        keys = [pair_key(p, h) for p, h in sorted(set(named))]
+        cfg = acc.filter(pair_key(acc.platform, acc.handle.lower()).isin(keys)).select("platform", "account_id")
         m = m.anti_join(cfg, ["platform", "account_id"])
     # a pair's own campaign accounts (config, account type or handle naming a pair and a role)
-    from suara.analyse.lawwatch import official_table
     m = m.anti_join(official_table(ws).select("platform", "account_id"), ["platform", "account_id"])
     m = m.filter(m.account_id.notnull() & m.sentiment.isin(["positive", "negative"]))
     pos = (m.sentiment == "positive").cast("int64")

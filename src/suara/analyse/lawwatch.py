@@ -46,7 +46,7 @@ from suara.analyse.section import Section, register
 from suara.config import formats
 from suara.config.i18n import texts
 
-__all__ = ["RULES", "nullable", "official_accounts", "official_table", "local_day_window", "find_violations", "law_watch",
+__all__ = ["RULES", "nullable", "official_accounts", "official_table", "pair_key", "local_day_window", "find_violations", "law_watch",
            "law_watch_section", "content_hash", "export_evidence", "LawWatch"]
 
 #: rule id -> (Indonesian, English) description
@@ -125,9 +125,23 @@ def official_accounts(ws, min_share: float = 0.6, handle_patterns: bool = True) 
     acc = acc.mutate(h=acc.handle.lower().lstrip())
     parts = []
     if reg:
-        r = ibis.memtable(pd.DataFrame(reg).drop_duplicates(["platform", "h"]))
-        j = acc.inner_join(r, [acc.platform == r.platform, (acc.h == r.h) | (acc.account_id.lower() == r.h)])
-        parts.append(j.select(platform=acc.platform, account_id=acc.account_id, candidate=r.candidate, how=r.how))
+        # the config's accounts as literals in the query, not a table of them: the SQL is then
+        # the same in every run and the read-ahead can start it (an in-memory table is named
+        # at random per process). An account meets each entry (first per platform and handle)
+        # whose handle is its handle or its id, as a join with a table of them would.
+        first: dict[tuple, dict] = {}
+        for x in reg:
+            first.setdefault((x["platform"], x["h"]), x)
+        by_h, by_id = pair_key(acc.platform, acc.h), pair_key(acc.platform, acc.account_id.lower())
+
+        def entry(key, field):
+            return ibis.cases(*[(key == pair_key(p, h), x[field]) for (p, h), x in first.items()],
+                              else_=ibis.null("string"))
+        keys = [pair_key(p, h) for p, h in first]
+        hh = acc.filter(by_h.isin(keys))
+        hi = acc.filter(by_id.isin(keys) & (by_h.isnull() | (by_id != by_h)))
+        for t, key in ((hh, pair_key(hh.platform, hh.h)), (hi, pair_key(hi.platform, hi.account_id.lower()))):
+            parts.append(t.select("platform", "account_id", candidate=entry(key, "candidate"), how=entry(key, "how")))
     # handles that name a pair and a campaign role ("rudyseno.official", "timisranhadi"): exports
     # rarely type accounts, and the registered list is often not public; these are leads
     # (how = "handle"), outranked by the config and by account types
@@ -150,8 +164,8 @@ def official_accounts(ws, min_share: float = 0.6, handle_patterns: bool = True) 
     from suara.analyse.base import mentions
     off = acc.filter(acc.account_type == "official")
     if no_pair:
-        np_ = ibis.memtable(pd.DataFrame(sorted(no_pair), columns=["platform", "h"]))
-        off = off.anti_join(np_, ["platform", "h"])
+        off = off.filter(~pair_key(off.platform, off.h).isin([pair_key(p, h) for p, h in sorted(no_pair)])
+                         .fill_null(False))
     m = mentions(ws).select("platform", "account_id", "candidate")
     mo = m.inner_join(off.select("platform", "account_id"), ["platform", "account_id"])
     per = mo.group_by(["platform", "account_id", "candidate"]).aggregate(n=mo.candidate.count())
@@ -164,7 +178,8 @@ def official_accounts(ws, min_share: float = 0.6, handle_patterns: bool = True) 
         u = u.union(nullable(p))
     # an account registered in the config wins over an attribution from mentions
     rank = ibis.cases((u.how.isin(["registered", "tracked"]), 0), (u.how == "account_type", 1), else_=2)
-    w2 = ibis.window(group_by=[u.platform, u.account_id], order_by=[rank])
+    # ties by pair and how: every query that reads this picks the same row for an account
+    w2 = ibis.window(group_by=[u.platform, u.account_id], order_by=[rank, u.candidate, u.how])
     u = u.mutate(rk=ibis.row_number().over(w2))
     return u.filter(u.rk == 0).drop("rk")
 
@@ -226,6 +241,20 @@ def _finding(rule: str, candidate, platform, account_id, handle, posts: list[dic
             "last_at": posts[-1]["created_at"] if posts else None, "detail": detail, "posts": posts}
 
 
+def pair_key(platform, key):
+    """``platform`` and ``key`` as one text (Ibis values, or two strings): a (platform,
+    handle) pair compared with literals in one IN list.
+
+    Example
+    -------
+    >>> pair_key("x", "rudyseno")
+    'x\\x1frudyseno'
+    """
+    if isinstance(platform, str):
+        return f"{platform}\x1f{key}"
+    return platform.concat("\x1f", key)
+
+
 def _official_frame(ws) -> pd.DataFrame:
     """:func:`official_accounts` as a DataFrame, computed once per read scope (one `suara
     analyse` run: the findings, the section's count of watched accounts, the actions and the
@@ -248,9 +277,11 @@ def official_table(ws) -> ibis.Table:
     >>> official_table(suara.init(tempfile.mkdtemp())).columns
     ('platform', 'account_id', 'candidate', 'how')
     """
-    off_df = _official_frame(ws)
-    return ibis.memtable(off_df.where(off_df.notna(), None),
-                         schema={"platform": "string", "account_id": "string", "candidate": "string", "how": "string"})
+    # the expression, not a table of the frame's rows: every query reading it is then the same
+    # SQL in every run, which the read-ahead starts early (an in-memory table is named at
+    # random per process); the ranking is total, so each query finds the same accounts
+    t = official_accounts(ws)
+    return t.select(**{c: t[c].cast("string") for c in ("platform", "account_id", "candidate", "how")})
 
 
 def find_violations(ws) -> list[dict]:
