@@ -11,6 +11,7 @@ Example
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import ibis
@@ -48,9 +49,22 @@ def _pagerank(n_codes: int, src: np.ndarray, dst: np.ndarray, n: np.ndarray) -> 
     codes, names = pd.factorize(np.concatenate([src, dst]))
     g = ig.Graph(n=len(names), directed=True)
     g.add_edges(np.column_stack([codes[:m], codes[m:]]))
-    pr = np.asarray(g.pagerank(weights=n.astype(float).tolist(), directed=True), dtype="float64")
+    with _one_thread():
+        pr = np.asarray(g.pagerank(weights=n.astype(float).tolist(), directed=True), dtype="float64")
     out[names] = pr * len(names)
     return out
+
+
+def _one_thread():
+    """igraph's PageRank (PRPACK) on one OpenMP thread: a campaign's graph takes ~10 ms on
+    one, while two threads that wait on each other took up to half a second on a busy
+    machine, and their sums come out in a varying order (the last digits changed from one
+    call to the next)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:   # installed with scikit-learn; without it, igraph's own threads
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="openmp")
 
 
 def _rank_pct(s: pd.Series) -> pd.Series:
@@ -109,10 +123,10 @@ def _run(ws) -> dict[str, Any]:
         parts = [(acc.platform, acc.account_id), (edges.platform, edges.src), (edges.platform, edges.dst),
                  (prof.platform, prof.account_id), (fl.platform, fl.account_id)]
         sizes = np.cumsum([0, *(len(p) for p, _ in parts)])
-        # one factorisation of all the (platform, id) pairs: ids as text, as the pair compares
+        # one factorisation of all the (platform, id) pairs; every id column holds text already
+        # (the engine's strings, or made so above and in account_profiles)
         pc, _ = pd.factorize(np.concatenate([p.to_numpy(dtype=object) for p, _ in parts]), use_na_sentinel=False)
-        ic, _ = pd.factorize(np.concatenate([i.astype(str).to_numpy(dtype=object) for _, i in parts]),
-                             use_na_sentinel=False)
+        ic, _ = pd.factorize(np.concatenate([i.to_numpy(dtype=object) for _, i in parts]), use_na_sentinel=False)
         code, _ = pd.factorize(pc.astype("int64") * (int(ic.max(initial=0)) + 1) + ic)
         code = [code[sizes[k]:sizes[k + 1]] for k in range(len(parts))]
         n_codes = int(max((int(c.max(initial=-1)) for c in code), default=-1)) + 1
