@@ -27,6 +27,7 @@ from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
+from suara.store.arrowframe import frame
 from suara.store.views import current_enrichments
 
 __all__ = ["account_segments", "persuadables", "segments_section", "Segments"]
@@ -80,15 +81,14 @@ def account_issue_counts(ws) -> pd.DataFrame:
     return memo(ws, ("account_issue_counts",), build, copy=False)
 
 
-def _segments(ws) -> tuple[pd.DataFrame, np.ndarray]:
-    # the unfiltered frame with its accounts' ranks, once per run (see _segment_frame)
+def _segments(ws) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+    # the unfiltered frame with its accounts' weeks, once per run (see _segment_frame)
     return memo(ws, ("segments_frame",), lambda: _segment_frame(ws, False), copy=False)
 
 
-def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, np.ndarray]:
-    """The segments frame and, per row, the account's rank among the view's accounts ordered
-    by (platform, account_id) as the engine orders them: :func:`_weekly_rows` numbers its rows
-    the same way, so the weekly trend finds each account's group by position, not by key.
+def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+    """The segments frame and the weeks in which its accounts mention a pair (the row of the
+    account and the week, one pair per active week) for the weekly trend.
 
     The per-account figures come from one query; the stances, issues and rows are matched by
     whole-number keys, not by joining frames on (platform, account_id) text (most of the
@@ -97,10 +97,10 @@ def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, np.ndarray]:
     st = account_stances(ws, filtered)
     cols = ["platform", "account_id", "region", "region_confidence", "group", "mentions",
             "activity", "daypart", "top_issue", "issues", *[f"stance_{b}" for b in ballots]]
-    empty = pd.DataFrame(columns=cols), np.zeros(0, dtype=np.int64)
+    empty = pd.DataFrame(columns=cols), (np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[D]"))
     if not len(st):
         return empty
-    acc = _account_rows(ws, filtered)
+    acc, weeks = _account_rows(ws, filtered)
     if not len(acc):
         return empty
     n = len(acc)
@@ -129,25 +129,33 @@ def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, np.ndarray]:
     out["top_issue"] = [x[0] if x else None for x in issues]
     for b, s in zip(ballots, stances):
         out[f"stance_{b}"] = s
-    return out[cols], acc.ac.to_numpy()
+    return out[cols], weeks
 
 
-def _account_rows(ws, filtered: bool) -> pd.DataFrame:
+def _account_rows(ws, filtered: bool) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
     """Per account of the view: ``mentions`` (distinct posts), ``region``,
-    ``region_confidence``, ``top`` (32 x the mentions of its busiest hour + 31 - that hour: the
-    largest is the busiest hour, the earliest of a tie) and ``ac`` (its rank by platform and
-    account). One query; its accounts' hours are counted by the engine, not brought back."""
+    ``region_confidence`` and ``top`` (32 x the mentions of its busiest hour + 31 - that hour:
+    the largest is the busiest hour, the earliest of a tie); and the weeks in which each
+    mentions a pair, as (row, week) arrays. One query: its accounts' hours are counted and
+    their weeks listed by the engine, not brought back as rows."""
     t = candidate_mentions(ws, filtered)
+    t = t.mutate(week=local_time(ws, t.created_at).truncate("W").date())
     per = t.group_by(["platform", "account_id"]).aggregate(
         mentions=t.post_id.nunique(), region=t.region.arbitrary(),
-        region_confidence=t.region_confidence.max())
+        region_confidence=t.region_confidence.max(), weeks=t.week.collect(distinct=True))
     hrs = t.mutate(h=ibis.coalesce(local_time(ws, t.created_at).hour(), 24))
     hrs = hrs.group_by(["platform", "account_id", "h"]).aggregate(n=hrs.count())
     top = hrs.group_by(["platform", "account_id"]).aggregate(top=(hrs.n * 32 + 31 - hrs.h).max().cast("int64"))
     # a missing key meets the same missing key, as the frames' joins matched them
     j = per.join(top, [per.platform.identical_to(top.platform), per.account_id.identical_to(top.account_id)])
     j = j.select(per, top.top)
-    return j.mutate(ac=ibis.dense_rank().over(order_by=[j.platform, j.account_id])).execute()
+    # as Arrow: the lists of weeks become two flat arrays, not a Python list per account
+    tb = j.to_pyarrow()
+    wk = tb.column("weeks").combine_chunks()
+    weeks = (wk.value_parent_indices().to_numpy(zero_copy_only=False).astype(np.int64),
+             wk.flatten().to_numpy(zero_copy_only=False))
+    rest = j.drop("weeks")
+    return frame(tb.drop_columns(["weeks"]), rest.schema(), table_result=True), weeks
 
 
 def _key_codes(pairs: list[tuple[pd.Series, pd.Series]]) -> list[np.ndarray]:
@@ -275,30 +283,18 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
             "issues": issues, "by_region": by_region, "top_accounts": lst}
 
 
-def _weekly_rows(ws) -> tuple[np.ndarray, pd.Series]:
-    """(account rank, week) of every week in which an account of the unfiltered view mentions a
-    pair, the rank as :func:`_segment_frame` gives it: whole numbers and dates, once per run
-    for both views (a flagged account has no group in the filtered view, so its weeks drop out
-    there as they did when each view asked for its own)."""
-    t = candidate_mentions(ws, False)
-    w = t.mutate(week=local_time(ws, t.created_at).truncate("W").date())
-    d = w.select("platform", "account_id", "week").distinct()
-    d = d.mutate(ac=ibis.dense_rank().over(order_by=[d.platform, d.account_id])).select("ac", "week")
-    df = d.execute()
-    return df.ac.to_numpy(), df.week
-
-
-def _weekly_groups(seg: pd.DataFrame, ac: np.ndarray, rows: tuple[np.ndarray, pd.Series]) -> dict[str, dict[str, int]]:
-    """Active accounts per (week, group): ``seg``'s accounts (with their ranks ``ac``) counted
-    in each week of ``rows`` (:func:`_weekly_rows`); weeks and groups in order."""
-    wac, weeks = rows
-    if not len(wac) or not len(seg):
+def _weekly_groups(seg: pd.DataFrame, rows: np.ndarray, weeks: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, int]]:
+    """Active accounts per (week, group): ``seg``'s accounts, the rows ``rows`` of the frame
+    whose weeks are ``weeks`` (see :func:`_segment_frame`), counted in each week in which they
+    mention a pair; weeks and groups in order."""
+    at, week = weeks
+    if not len(at) or not len(seg):
         return {}
     gcode, gnames = pd.factorize(seg.group, sort=True)
-    of_ac = np.full(int(max(wac.max(), ac.max())) + 1, -1, dtype=np.int64)
-    of_ac[ac] = gcode
-    g = of_ac[wac]
-    wcode, wnames = pd.factorize(weeks, sort=True)
+    of_row = np.full(int(max(at.max(), rows.max())) + 1, -1, dtype=np.int64)
+    of_row[rows] = gcode
+    g = of_row[at]
+    wcode, wnames = pd.factorize(week, sort=True)
     keep = (g >= 0) & (wcode >= 0)
     key, n = np.unique(wcode[keep] * len(gnames) + g[keep], return_counts=True)
     out: dict[str, dict[str, int]] = {}
@@ -322,15 +318,15 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
     """
     names = region_names(ws.election)
     out: dict[str, Any] = {"dimensions": ["region", "group", "top_issue", "activity", "platform"]}
-    full, ranks = _segments(ws)
-    weekly = _weekly_rows(ws) if len(full) else None
+    full, weeks = _segments(ws)
     for v in ("all", "filtered"):
         seg = account_segments(ws, v == "filtered")
-        ac = ranks
+        rows = np.arange(len(full))
         if v == "filtered" and len(seg):
-            # the filtered rows are the unfiltered ones less the flagged accounts, in order
-            ac = drop_flagged(ws, pd.DataFrame({"platform": full.platform, "account_id": full.account_id,
-                                                "ac": ranks})).ac.to_numpy()
+            # the filtered rows are the unfiltered ones less the flagged accounts, in order (a
+            # flagged account's weeks count in no group)
+            rows = drop_flagged(ws, pd.DataFrame({"platform": full.platform, "account_id": full.account_id,
+                                                  "row": rows})).row.to_numpy()
         if not len(seg):
             out[v] = {"accounts": 0, "groups": {}, "stance_by_region": {}, "segments": [],
                       "marginals": {}, "weekly": {}, "persuadables": persuadables(ws, v == "filtered", seg=seg)}
@@ -358,7 +354,7 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
         marg["issue"] = marg.pop("issue_key")
         out[v] = {"accounts": int(len(seg)), "groups": {k: int(n) for k, n in groups.items()},
                   "stance_by_region": sbr, "segments": segments, "marginals": marg,
-                  "weekly": _weekly_groups(seg, ac, weekly),
+                  "weekly": _weekly_groups(seg, rows, weeks),
                   "persuadables": persuadables(ws, v == "filtered", seg=seg)}
     return out
 
