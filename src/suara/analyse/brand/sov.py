@@ -114,7 +114,7 @@ def _sov_pandas(df: pd.DataFrame, codes: dict[str, np.ndarray], key: str | None,
     a = _per_account(df, codes, key) if per_account is None else per_account
     first1 = a["first"]
     g2, first2 = _group(*(c[first1] for c in by))
-    out = _sums(pd.DataFrame({c: a[c] for c in (*_PER_ACCOUNT, "weighted")}), g2, len(first2), _PER_ACCOUNT, ("weighted",))
+    out = _sums(a, g2, len(first2), _PER_ACCOUNT, ("weighted",))
     rows = first1[first2]
     head = {} if key is None else {key: codes[key + "_values"][codes[key][rows]]}
     head["candidate"] = codes["candidate_values"][codes["candidate"][rows]]
@@ -155,23 +155,33 @@ def _per_account_views(ws, df: pd.DataFrame, codes: dict[str, np.ndarray], key: 
     if not filtered:
         return a
     clean = a["flagged"] == 0
+    if clean.all():
+        return a
     if not ((a["flagged"] == a["rows"]) | clean).all():
         return None
     return {c: v[clean] for c, v in a.items()}
 
 
-def _sums(df: pd.DataFrame, g: np.ndarray, n: int, ints: tuple, floats: tuple) -> dict[str, np.ndarray]:
-    """Per group ``g`` (0..n-1): the sums of the whole-number columns ``ints`` (exact below
-    2**53) and of the float columns ``floats`` through pandas' group-by, whose compensated
-    sum adds each group's rows in row order (a plain or pairwise sum could differ in the
-    last digits)."""
-    exact = [c for c in ints if df[c].dtype.kind in "iub"]   # a column with gaps goes through pandas
-    out = {c: np.bincount(g, weights=df[c].to_numpy(dtype="float64"), minlength=n).astype("int64")
-           for c in exact}
+def _sums(df, g: np.ndarray, n: int, ints: tuple, floats: tuple) -> dict[str, np.ndarray]:
+    """Per group ``g`` (0..n-1) of the rows of ``df`` (a frame, or a dict of arrays): the sums
+    of the whole-number columns ``ints`` (exact below 2**53) and of the float columns
+    ``floats`` through pandas' group-by, whose compensated sum adds each group's rows in row
+    order (a plain or pairwise sum could differ in the last digits)."""
+    cols = {c: _values(df[c]) for c in (*ints, *floats)}
+    # numpy whole numbers by bincount; a column with gaps (a nullable type) goes through pandas
+    exact = [c for c in ints if isinstance(cols[c], np.ndarray) and cols[c].dtype.kind in "iub"]
+    out = {c: np.bincount(g, weights=cols[c].astype("float64"), minlength=n).astype("int64") for c in exact}
     rest = [c for c in (*ints, *floats) if c not in out]
-    f = df[rest].groupby(g, sort=True).sum()
-    out.update({c: f[c].to_numpy() for c in rest})
+    f = pd.DataFrame({c: cols[c] for c in rest}).groupby(g, sort=True).sum()
+    out.update({c: _values(f[c]) for c in rest})
     return out
+
+
+def _values(v):
+    """A column's values by position: a numpy array, or the extension array of a nullable type."""
+    if isinstance(v, pd.Series):
+        return v.to_numpy() if isinstance(v.dtype, np.dtype) else v.array
+    return v
 
 
 def _run_codes(ws, df: pd.DataFrame) -> dict[str, np.ndarray]:
