@@ -88,16 +88,16 @@ class ViewArrays:
         self.stance_of = {v: i for i, v in enumerate(stances.tolist())}
         self._dims: dict[str, tuple[np.ndarray, list]] = {}
         self.group, self.groups = pd.factorize(acc["group"].to_numpy(dtype=object))
-        # the accounts' issues as a sparse account x issue matrix: a cell's counts are a sum of its rows
-        from scipy import sparse
+        # the accounts' issues as one flat array of codes, each account's a slice of it (its
+        # offsets in ``issue_at``): a cell's counts are one bincount over its accounts' slices
         lists = acc["issues"].tolist()
         names = sorted({i for il in lists for i in il})
         code = {n: c for c, n in enumerate(names)}
-        rows = np.repeat(np.arange(len(lists)), [len(il) for il in lists])
-        cols = np.fromiter((code[i] for il in lists for i in il), dtype=np.int64, count=len(rows))
+        lens = np.fromiter((len(il) for il in lists), dtype=np.int64, count=len(lists))
+        self.issue_at = np.concatenate(([0], np.cumsum(lens)))
+        self.issue_codes = np.fromiter((code[i] for il in lists for i in il), dtype=np.int64,
+                                       count=int(self.issue_at[-1]))
         self.issue_names = names
-        self.issues = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
-                                        shape=(len(lists), len(names)))
 
     def overall(self) -> dict[str, np.ndarray]:
         """Every row of m, as :func:`pair_figures` reads them."""
@@ -154,7 +154,10 @@ def pair_figures(va: ViewArrays, sub: dict[str, np.ndarray], ballots: list[str],
 def issue_figures(va: ViewArrays, pos: np.ndarray, k: int, top: int = 5) -> list[dict]:
     """The cell's most shared issues (ties by name); ``pos``: the cell's accounts."""
     n = len(pos)
-    counts = np.asarray(va.issues[pos].sum(axis=0)).ravel()
+    starts, lens = va.issue_at[pos], va.issue_at[pos + 1] - va.issue_at[pos]
+    # every position of the cell's slices: each slice's start, then one step per entry
+    at = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
+    counts = np.bincount(va.issue_codes[at], minlength=len(va.issue_names))
     ranked = sorted((-int(counts[j]), va.issue_names[j]) for j in np.flatnonzero(counts))[:top]
     return [{"issue": i, "accounts": -c, "share": safe_float(-c / n), "interval": list(wilson(-c, n))}
             for c, i in ranked if -c >= k]
