@@ -81,14 +81,16 @@ def account_issue_counts(ws) -> pd.DataFrame:
     return memo(ws, ("account_issue_counts",), build, copy=False)
 
 
-def _segments(ws) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
-    # the unfiltered frame with its accounts' weeks, once per run (see _segment_frame)
+def _segments(ws) -> tuple[pd.DataFrame, tuple, tuple | None]:
+    # the unfiltered frame with its accounts' weeks and issues, once per run (see _segment_frame)
     return memo(ws, ("segments_frame",), lambda: _segment_frame(ws, False), copy=False)
 
 
-def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
-    """The segments frame and the weeks in which its accounts mention a pair (the row of the
-    account and the week, one pair per active week) for the weekly trend.
+def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, tuple, tuple | None]:
+    """The segments frame; the weeks in which its accounts mention a pair (the row of the
+    account and the week, one pair per active week) for the weekly trend; and the issues in
+    its lists (the row, the issue's number, the issues' names; None when an issue is missing)
+    for the persuadables' shares.
 
     The per-account figures come from one query; the stances, issues and rows are matched by
     whole-number keys, not by joining frames on (platform, account_id) text (most of the
@@ -97,7 +99,7 @@ def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, tuple[np.ndarray, 
     st = account_stances(ws, filtered)
     cols = ["platform", "account_id", "region", "region_confidence", "group", "mentions",
             "activity", "daypart", "top_issue", "issues", *[f"stance_{b}" for b in ballots]]
-    empty = pd.DataFrame(columns=cols), (np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[D]"))
+    empty = pd.DataFrame(columns=cols), (np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[D]")), None
     if not len(st):
         return empty
     acc, weeks = _account_rows(ws, filtered)
@@ -124,12 +126,12 @@ def _segment_frame(ws, filtered: bool) -> tuple[pd.DataFrame, tuple[np.ndarray, 
     h = 31 - acc.top.to_numpy() % 32
     out["daypart"] = np.select([h < 5, h < 11, h < 17, h < 22], ["night", "morning", "afternoon", "evening"],
                                "night")
-    issues = _top_issues(idf, row[idf_k], n)
+    issues, listed = _top_issues(idf, row[idf_k], n)
     out["issues"] = issues
     out["top_issue"] = [x[0] if x else None for x in issues]
     for b, s in zip(ballots, stances):
         out[f"stance_{b}"] = s
-    return out[cols], weeks
+    return out[cols], weeks, listed
 
 
 def _account_rows(ws, filtered: bool) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
@@ -202,13 +204,14 @@ def _groups(stances: list, ballots: list, n: int) -> np.ndarray:
                       "critical_of_all"], "persuadable")
 
 
-def _top_issues(idf: pd.DataFrame, pos: np.ndarray, n: int) -> list[list]:
+def _top_issues(idf: pd.DataFrame, pos: np.ndarray, n: int) -> tuple[list[list], tuple | None]:
     """The five most frequent issues of each account (ties by name), a list per account row,
-    from the (account, issue, n) rows and the row of the account each belongs to (``pos``)."""
+    from the (account, issue, n) rows and the row of the account each belongs to (``pos``);
+    and the same as (row, issue number, issue names), None when an issue is missing."""
     lists: list[list] = [[] for _ in range(n)]
     keep = pos >= 0
     if not keep.any():
-        return lists
+        return lists, (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
     iss = np.asarray(idf.issue.astype(str).astype(object), dtype=object)[keep]
     cnt, p = idf.n.to_numpy()[keep], pos[keep]
     name, uniq = pd.factorize(iss, sort=True)
@@ -218,12 +221,17 @@ def _top_issues(idf: pd.DataFrame, pos: np.ndarray, n: int) -> list[list]:
     starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
     within = np.arange(len(p)) - np.repeat(starts, np.diff(np.r_[starts, len(p)]))
     sel = within < 5
+    rows, names = p[sel], name[o][sel]
+    # the numbers stand for the lists only when no issue is missing and none is listed twice
+    pairs = rows * (len(uniq) + 1) + names
+    listed = (rows, names, uniq.tolist()) \
+        if (names < len(uniq)).all() and len(np.unique(pairs)) == len(pairs) else None
     p, iss = p[sel], iss[sel].tolist()
     bounds = np.flatnonzero(np.r_[True, p[1:] != p[:-1], True]).tolist()
     p = p.tolist()
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         lists[p[lo]] = iss[lo:hi]
-    return lists
+    return lists, listed
 
 
 def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -240,14 +248,21 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
     0
     """
     seg = account_segments(ws, filtered) if seg is None else seg
+    return _persuadables(ws, seg, top)
+
+
+def _issue_share(issues) -> Counter:
+    # accounts per issue (an account counts once per issue)
+    return Counter(chain.from_iterable(map(set, issues)))
+
+
+def _persuadables(ws, seg: pd.DataFrame, top: int, shares: tuple | None = None) -> dict[str, Any]:
+    """:func:`persuadables` of ``seg``; ``shares``: the accounts per issue of all of ``seg`` and
+    of its persuadables when already counted (see :func:`_view_shares`)."""
     per = seg[seg.group == "persuadable"]
     n_all, n_p = len(seg), len(per)
     names = region_names(ws.election)
-
-    def issue_share(df):
-        # accounts per issue (an account counts once per issue)
-        return Counter(chain.from_iterable(map(set, df.issues)))
-    ia, ip = issue_share(seg), issue_share(per)
+    ia, ip = shares or (_issue_share(seg.issues), _issue_share(per.issues))
     issues = []
     # ties by name: the counts come out of sets, whose order changes from run to run
     for i, k in sorted(ip.items(), key=lambda x: (-x[1], x[0])):
@@ -281,6 +296,23 @@ def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | N
                     "mentions": int(r.mentions), "issues": list(r.issues)[:3]})
     return {"accounts": n_p, "share_of_accounts": safe_float(n_p / n_all if n_all else 0.0),
             "issues": issues, "by_region": by_region, "top_accounts": lst}
+
+
+def _view_shares(seg: pd.DataFrame, rows: np.ndarray, n: int, listed: tuple | None) -> tuple | None:
+    """Accounts per issue among ``seg``'s accounts and among its persuadables, counted from
+    the frame's issue numbers (``listed``, see :func:`_segment_frame`; ``seg`` holds the rows
+    ``rows`` of that frame of ``n`` rows) instead of one set per account: None when the
+    numbers cannot stand for the lists."""
+    if listed is None:
+        return None
+    at, issue, names = listed
+
+    def count(r: np.ndarray) -> dict:
+        mine = np.zeros(n, dtype=bool)
+        mine[r] = True
+        c = np.bincount(issue[mine[at]], minlength=len(names))
+        return {names[i]: int(c[i]) for i in np.flatnonzero(c).tolist()}
+    return count(rows), count(rows[(seg.group == "persuadable").to_numpy()])
 
 
 def _weekly_groups(seg: pd.DataFrame, rows: np.ndarray, weeks: tuple[np.ndarray, np.ndarray]) -> dict[str, dict[str, int]]:
@@ -318,7 +350,7 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
     """
     names = region_names(ws.election)
     out: dict[str, Any] = {"dimensions": ["region", "group", "top_issue", "activity", "platform"]}
-    full, weeks = _segments(ws)
+    full, weeks, listed = _segments(ws)
     for v in ("all", "filtered"):
         seg = account_segments(ws, v == "filtered")
         rows = np.arange(len(full))
@@ -355,7 +387,7 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
         out[v] = {"accounts": int(len(seg)), "groups": {k: int(n) for k, n in groups.items()},
                   "stance_by_region": sbr, "segments": segments, "marginals": marg,
                   "weekly": _weekly_groups(seg, rows, weeks),
-                  "persuadables": persuadables(ws, v == "filtered", seg=seg)}
+                  "persuadables": _persuadables(ws, seg, 20, _view_shares(seg, rows, len(full), listed))}
     return out
 
 
