@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -9,6 +10,9 @@ from typing import Iterator
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# compiled SQL that workspaces share (suara.store.sqlcache) stays inside the test session,
+# also for workspaces that fixtures of a wider scope build (see _own_sql_cache for each test's)
+os.environ.setdefault("SUARA_CACHE_DIR", tempfile.mkdtemp(prefix="suara-test-sqlcache-"))
 SHARED = Path(os.environ.get("SUARA_SHARED", ROOT.parent / "shared")).resolve()
 
 

@@ -127,6 +127,36 @@ def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch, read_ahead_ta
     assert set(queries) <= set(ws.store.sql_cache.read_ahead_queries())
 
 
+def test_a_new_workspace_reads_ahead_what_another_of_its_election_recorded(ws, tmp_path, read_ahead_takes):
+    """A workspace's first analysis has no recording of its own: it reads ahead the queries
+    the last workspace of the same election and enrichment recorded (kept in the user's
+    cache folder), takes the rows of those it asks for again, and computes the same document."""
+    import shutil
+    ws.store.execute("CHECKPOINT")
+    copies = []
+    for name in ("a", "b"):
+        d = tmp_path / name
+        shutil.copytree(ws.path, d)
+        for f in list(d.glob("*.sqlcache")) + list(d.glob("*.analysis")):
+            f.unlink()
+        copies.append(suara.open(d))
+    a, b = copies
+
+    def run(w):
+        doc = w.analyse(reuse=False)
+        doc["meta"].pop("timings_s", None)
+        return json.loads(json.dumps(doc, default=str, sort_keys=True))
+    first = run(a)                 # nothing to read ahead: it records, and shares the list
+    assert not read_ahead_takes
+    second = run(b)
+    assert sum(ok for _, ok in read_ahead_takes) >= 3, read_ahead_takes
+    assert second == first
+    # from now on b reads ahead its own recording
+    assert b.store.sql_cache.read_ahead_queries() and b.store.sql_cache._read_ahead
+    for w in copies:
+        w.close()
+
+
 def test_erasure_keeps_aggregates_consistent(ws):
     s = ws.store
     acc = s.sql("SELECT platform, account_id, sum(mentions) AS n FROM agg_account_daily "

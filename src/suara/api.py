@@ -158,7 +158,7 @@ class Workspace:
         # whose signature tells each of them whether to run: it is read once; the last
         # complete run's queries over the tables nothing here writes start on a second
         # connection while this one imports the sections and runs the detect steps
-        with signature_once(self.store), read_ahead(self.store, enabled=sections is None):
+        with signature_once(self.store), read_ahead(self.store, enabled=sections is None, key=self.election.id):
             from suara.analyse.run import analyse_workspace
             if detect and not self.read_only:
                 want = set(sections) if sections else {"alerts", "live"}

@@ -119,17 +119,22 @@ def _local(sql: str) -> str:
 
 
 @contextlib.contextmanager
-def read_ahead(store, enabled: bool = True):
+def read_ahead(store, enabled: bool = True, key: str | None = None):
     """Inside the block, the queries the store's SQL cache recorded last time are read ahead
     on a DuckDB store file (nothing happens on other engines, in memory, when not
     ``enabled`` or when the environment sets ``SUARA_READ_AHEAD=0``); the queries that then
-    take their rows find them in :attr:`suara.store.sqlcache.SqlCache.active`."""
+    take their rows find them in :attr:`suara.store.sqlcache.SqlCache.active`. ``key`` (the
+    election): with the enrichment version, which other workspaces' recording a store
+    without one of its own reads ahead (:attr:`suara.store.sqlcache.SqlCache.ahead_key`)."""
     off = os.environ.get("SUARA_READ_AHEAD") == "0"
     if not enabled or off or getattr(store, "engine", None) != "duckdb" or getattr(store, "con", None) is None \
             or getattr(store, "path", ":memory:") == ":memory:":
         yield None
         return
     cache = store.sql_cache
+    if key is not None:
+        from suara.store.schema import ENRICH_VERSION_KEY
+        cache.ahead_key = f"{key}|{store.meta(ENRICH_VERSION_KEY) or ''}"
     queries = cache.read_ahead_queries()
     if not queries or cache.active is not None:
         yield None

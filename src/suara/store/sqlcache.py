@@ -17,9 +17,13 @@ user's cache folder (:func:`shared_path`: ``~/.cache/suara``, or ``$XDG_CACHE_HO
 ``$SUARA_CACHE_DIR``; readable by the user only), and a query missing from the workspace's
 own cache is looked up there: the key is the expression's whole structure, literals and
 table schemas included, so SQL compiled for one workspace is exactly the SQL another
-workspace's identical expression compiles to. Queries can hold literals from the data (a
-searched handle), so an erasure (:meth:`SqlCache.clear`) removes that file too; setting
-``SUARA_SQL_CACHE_SHARED=0`` keeps every workspace's compiled SQL to itself.
+workspace's identical expression compiles to. The same file keeps the read-ahead list
+(:mod:`suara.store.readahead`) the last workspace of each election and enrichment version
+recorded (:attr:`SqlCache.ahead_key`): a workspace with no recording of its own reads those
+queries ahead on its own store, and a query whose text it does not ask for is dropped.
+Queries can hold literals from the data (a searched handle), so an erasure
+(:meth:`SqlCache.clear`) removes that file too; setting ``SUARA_SQL_CACHE_SHARED=0`` keeps
+every workspace's compiled SQL to itself.
 
 Tables a run materialises from stable tables (``expr.cache()`` of the mentions the sections
 share) are read ahead too: the recording notes each one's statements under a name derived
@@ -55,6 +59,8 @@ __all__ = ["SqlCache", "MAX_ENTRIES", "install", "shared_path"]
 
 #: queries kept in the file (the most recently used ones)
 MAX_ENTRIES = 2000
+#: read-ahead lists the shared file keeps (one per election and enrichment version, newest)
+MAX_SHARED_LISTS = 16
 _RANDOM_NAME = re.compile(r"ibis_[a-z_]+_[a-z2-7]{26}")
 
 
@@ -95,20 +101,29 @@ def shared_path() -> str | None:
     return os.path.join(base, f"sqlcache-{hashlib.sha1(_versions().encode()).hexdigest()[:16]}.pickle")
 
 
-def _read_entries(path: str | None) -> tuple[dict[str, str], list]:
-    """(entries, read-ahead items) of a cache file; empty when missing, damaged or foreign."""
+def _read_entries(path: str | None, keyed: bool = False) -> tuple[dict[str, str], Any]:
+    """(entries, read-ahead items) of a cache file — with ``keyed`` (the shared file), the
+    read-ahead items per key; empty when missing, damaged or foreign."""
     if path and os.path.exists(path):
         try:
             with open(path, "rb") as f:
                 version, stored, *rest = pickle.load(f)
             if version == _versions() and isinstance(stored, dict):
-                return stored, [q for q in (rest[0] if rest else []) if _read_ahead_item(q)]
+                ahead = rest[0] if rest else None
+                if keyed:
+                    return stored, {k: _ahead_items(v) for k, v in ahead.items() if isinstance(k, str)} \
+                        if isinstance(ahead, dict) else {}
+                return stored, _ahead_items(ahead)
         except Exception:  # noqa: BLE001 - a damaged or foreign file is just a cold cache
             pass
-    return {}, []
+    return {}, ({} if keyed else [])
 
 
-def _write_entries(path: str, entries: dict[str, str], ahead: list) -> bool:
+def _ahead_items(x) -> list:
+    return [q for q in x if _read_ahead_item(q)] if isinstance(x, list) else []
+
+
+def _write_entries(path: str, entries: dict[str, str], ahead) -> bool:
     """Write a cache file atomically, readable by the user only; False when it cannot be."""
     tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
@@ -132,6 +147,12 @@ class SqlCache:
         self.path = path
         self.shared = (shared_path() if shared is True else shared or None) if path else None
         self._shared_entries: dict[str, str] | None = None
+        self._shared_ahead: dict[str, list] | None = None
+        #: what the queries a run reads ahead depend on besides the store (the election and
+        #: the enrichment version; set by the caller): a workspace without a recording of its
+        #: own reads ahead the one another workspace with the same key recorded last
+        self.ahead_key: str | None = None
+        self._share_ahead = False
         #: queries compiled in this process (what the shared file does not have yet)
         self._compiled: dict[str, str] = {}
         self._entries: dict[str, str] | None = None
@@ -206,14 +227,21 @@ class SqlCache:
         if not self.shared:
             return None
         if self._shared_entries is None:
-            self._shared_entries = _read_entries(self.shared)[0]
+            self._shared_entries, self._shared_ahead = _read_entries(self.shared, keyed=True)
         return self._shared_entries.get(k)
 
     # ----- read-ahead (suara.store.readahead) ---------------------------------------------
     def read_ahead_queries(self) -> list[str]:
-        """The SQL the last complete recording read from stable tables, in the order it ran."""
+        """The SQL the last complete recording read from stable tables, in the order it ran;
+        for a workspace without one, what the last workspace with the same :attr:`ahead_key`
+        recorded (its SQL is run on this store: a query whose text this run does not ask for
+        again is only dropped)."""
         self._load()
-        return list(self._read_ahead or [])
+        if self._read_ahead or not (self.shared and self.ahead_key):
+            return list(self._read_ahead or [])
+        if self._shared_entries is None:
+            self._shared_entries, self._shared_ahead = _read_entries(self.shared, keyed=True)
+        return list((self._shared_ahead or {}).get(self.ahead_key) or [])
 
     def record(self) -> None:
         """Note this thread's queries over stable tables from now on (one complete `suara
@@ -235,6 +263,7 @@ class SqlCache:
         self._load()
         if ahead != self._read_ahead:
             self._read_ahead, self._dirty = ahead, True
+            self._share_ahead = bool(self.ahead_key)
 
     def save(self) -> bool:
         """Write the cache file when something new was compiled (atomic; False when not),
@@ -247,30 +276,37 @@ class SqlCache:
                 return False
             self._dirty = False
             new, self._compiled = self._compiled, {}
-        if self.shared and new:
-            self._share(new)
+            ahead = list(self._read_ahead or []) if self._share_ahead and self.ahead_key else None
+            self._share_ahead = False
+        if self.shared and (new or ahead is not None):
+            self._share(new, ahead)
         return True
 
-    def _share(self, new: dict[str, str]) -> None:
-        """Merge ``new`` into the shared file (read again first: other workspaces write it
-        too; losing a race only loses entries, which are compiled again)."""
+    def _share(self, new: dict[str, str], ahead: list | None = None) -> None:
+        """Merge ``new`` (and this workspace's read-ahead list, under :attr:`ahead_key`) into
+        the shared file (read again first: other workspaces write it too; losing a race only
+        loses entries, which are compiled again)."""
         try:
             os.makedirs(os.path.dirname(self.shared), mode=0o700, exist_ok=True)
         except OSError:
             return
-        shared = _read_entries(self.shared)[0]
+        shared, lists = _read_entries(self.shared, keyed=True)
         for k, v in new.items():
             shared.pop(k, None)
             shared[k] = v
-        _write_entries(self.shared, dict(list(shared.items())[-MAX_ENTRIES:]), [])
-        self._shared_entries = None
+        if ahead is not None:
+            lists.pop(self.ahead_key, None)
+            lists[self.ahead_key] = ahead
+        _write_entries(self.shared, dict(list(shared.items())[-MAX_ENTRIES:]),
+                       dict(list(lists.items())[-MAX_SHARED_LISTS:]))
+        self._shared_entries = self._shared_ahead = None
 
     def clear(self) -> None:
         """Forget every entry and remove the file and the shared one (e.g. after an erasure:
         a query's literals can name an account)."""
         with self._lock:
             self._entries, self._read_ahead, self._dirty = {}, [], False
-            self._compiled, self._shared_entries = {}, None
+            self._compiled, self._shared_entries, self._shared_ahead = {}, None, None
             for path in (self.path, self.shared):
                 if path and os.path.exists(path):
                     os.remove(path)
