@@ -74,9 +74,9 @@ class _Keys:
     """Whole-number keys of the resonance frames, made once per run: the accounts
     (platform, account) of the repliers (``rep_r``), the authors of the replied posts
     (``rep_a``), the authors (``au_a``) and the authors of the (post, issue) rows (``pl_a``),
-    one number per account across them; the issue and format of each (post, issue) row as
-    their rank by name (-1: none); the (post, issue) rows in post-code order. An audience's
-    accounts then meet these by number, not by joining their text."""
+    one number per account across them; and the issue and format of each (post, issue) row
+    as their rank by name (-1: none). An audience's accounts then meet these by number, not
+    by joining their text."""
 
     def __init__(self, rep: pd.DataFrame, au: pd.DataFrame, pl: pd.DataFrame):
         plat = pd.concat([rep.platform, rep.platform, au.pplat, pl.pplat], ignore_index=True)
