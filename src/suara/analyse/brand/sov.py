@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from suara.analyse.base import VIEWS, account_daily, memo, pair_label, pct, safe_float, signed, wilson_lower
+from suara.analyse.base import VIEWS, account_codes, account_daily, memo, pair_label, pct, safe_float, signed, wilson_lower
 from suara.analyse.section import Section, colours, figure, period_link, posts_link, register
 from suara.config import formats
 from suara.config.i18n import texts
@@ -190,10 +190,7 @@ def _run_codes(ws, df: pd.DataFrame) -> dict[str, np.ndarray]:
     ``day``, ``week`` (the Monday of the day) and ``region_key`` (the region, "unknown" when
     missing), each with its values (``<key>_values``, indexed by the code)."""
     def build() -> dict[str, np.ndarray]:
-        # the (platform, id) pair as one number: two factorisations, no "platform:id" strings
-        p, _ = pd.factorize(df.platform.to_numpy(dtype=object))
-        i, _ = pd.factorize(df.account_id.to_numpy(dtype=object))
-        out = {"acct": np.where((p < 0) | (i < 0), -1, p.astype("int64") * (int(i.max(initial=0)) + 1) + i)}
+        out = {"acct": account_codes(ws)}   # shared with the other sections of the run
         for name, col in (("candidate", df.candidate), ("day", df.day),
                           ("region_key", df.region.fillna("unknown"))):
             c, values = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=False)
