@@ -129,6 +129,8 @@ def test_analyse_brand_influencers_named_and_pseudonymised(world):
     top = inf["all"]["top"]
     assert top[0]["account"] == "kaltimtoday" and top[0]["type"] == "media"
     assert top[0]["toward"]["2"]["stance"] == "supporter"
+    # each account's pairs in ballot order, the same in every run
+    assert all(list(t["toward"]) == sorted(t["toward"]) for v in ("all", "filtered") for t in inf[v]["top"])
     handles = {t["account"] for t in top}
     assert not handles & {"budi", "siti", "buzz1", "andi"}
     assert all(h.startswith("warga-") for h in handles - {"kaltimtoday"})

@@ -199,6 +199,9 @@ def _influencers_view(ws, filtered: bool, top: int, run: dict) -> dict[str, Any]
     ids = {i for _, i in shown}
     st = st[st.account_id.isin(ids).to_numpy()]
     st = st[[k in shown for k in zip(st.platform.tolist(), st.account_id.tolist())]]
+    # pairs in ballot order: the engine returns the stances in any order (two runs listed an
+    # account's pairs differently)
+    st = st.sort_values(["platform", "account_id", "candidate"], kind="mergesort")
     stance: dict = {}
     for r in st.itertuples(index=False):
         stance.setdefault((r.platform, r.account_id), {})[str(r.candidate)] = {
