@@ -404,10 +404,13 @@ def account_daily(ws) -> pd.DataFrame:
             df = ws.store.sql("SELECT * FROM agg_account_daily")
         else:
             j = _flag_grain(ws)
-            df = j.group_by(["day", "platform", "account_id", "candidate"]).aggregate(
+            grain = ["day", "platform", "account_id", "candidate"]
+            # ordered by the grain: the engine hands groups back in any order, and the sections
+            # sum floats over these rows in row order (two runs differed in the last digits)
+            df = j.group_by(grain).aggregate(
                 region=j.region.max(), flagged=j.flagged.any(), mentions=j.count(), positive=j.pos.sum(),
                 negative=j.neg.sum(), score_sum=j.s.sum(), weighted=j.w.sum(), engagement=j.eng.sum(),
-                posts=j.lead.sum()).execute()
+                posts=j.lead.sum()).order_by(grain).execute()
         return _frame(df, ACCOUNT_DAILY)
     return memo(ws, ("account_daily",), build, copy=False)
 
@@ -452,11 +455,12 @@ def daily(ws) -> pd.DataFrame:
             p = ws.store.table("posts").select("platform", "post_id", "likes", "comments", "shares", "views")
             j = j.left_join(p, ["platform", "post_id"])
             j = j.drop(*[c for c in j.columns if c.endswith("_right")])
-            df = j.group_by(["day", "platform", "candidate", "region", "sentiment", "flagged"]).aggregate(
+            grain = ["day", "platform", "candidate", "region", "sentiment", "flagged"]
+            df = j.group_by(grain).aggregate(
                 mentions=j.count(), posts=j.lead.sum(), score_sum=j.s.sum(), weighted=j.w.sum(),
                 engagement=j.eng.sum(), likes=ibis.coalesce(j.likes, 0).sum(),
                 comments=ibis.coalesce(j.comments, 0).sum(), shares=ibis.coalesce(j.shares, 0).sum(),
-                views=ibis.coalesce(j.views, 0).sum()).execute()
+                views=ibis.coalesce(j.views, 0).sum()).order_by(grain).execute()   # see account_daily
         return _frame(df, DAILY)
     return memo(ws, ("daily",), build, copy=False)
 
