@@ -74,3 +74,18 @@ def test_cli_enrich_brings_the_radar_up_to_date(tmp_path):
         w.close()
     again = runner.invoke(app, ["enrich", "-w", str(tmp_path / "w0")])
     assert again.exit_code == 0 and "Radar:" not in again.output
+
+
+def test_init_compiles_suaras_modules_once_where_python_does_not_keep_bytecode(tmp_path, monkeypatch):
+    """With PYTHONDONTWRITEBYTECODE an editable install would compile every module in every
+    command: `suara init` compiles the package once (nothing with SUARA_COMPILE=0)."""
+    import compileall
+    import sys
+    calls = []
+    monkeypatch.setattr(compileall, "compile_dir", lambda d, **kw: calls.append(d) or True)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert runner.invoke(app, ["init", str(tmp_path / "a")]).exit_code == 0
+    assert len(calls) == 1 and calls[0].endswith("suara")
+    monkeypatch.setenv("SUARA_COMPILE", "0")
+    assert runner.invoke(app, ["init", str(tmp_path / "b")]).exit_code == 0
+    assert len(calls) == 1

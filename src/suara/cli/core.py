@@ -28,7 +28,9 @@ def init(directory: Path = typer.Argument(..., help="Folder to create the worksp
          engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark.")):
     """Create a workspace: suara.yaml, the election config and an empty store."""
     import suara
+    from suara.bytecode import compile_package
     from suara.config import ConfigError
+    compile_package()   # later commands then load compiled modules (see suara.bytecode)
     try:
         ws = suara.init(directory, election=election, engine=engine)
     except ConfigError as e:
@@ -233,7 +235,9 @@ def demo(directory: Path = typer.Option(Path("suara-demo"), "--dir", help="Works
          lang: Optional[str] = typer.Option(None, "--lang", help="Language of the summary and the report: en or id "
                                             "(default: summary in English, report in Indonesian).")):
     """Simulate a campaign (Kaltim 2024 unless --election), ingest, enrich, analyse, report, and summarise."""
+    from suara.bytecode import compile_package
     from suara.demo import run_demo
+    compile_package()
     summary = run_demo(directory, seed=seed, scale=scale, election=election, console=out, lang=lang)
     if serve:
         from suara.demo import demo_login
