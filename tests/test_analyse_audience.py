@@ -90,6 +90,10 @@ def test_analyse_audience_segments_and_persuadables(world):
     s = segments_section(world)
     assert s["all"]["accounts"] == 5 and s["filtered"]["accounts"] == 4
     assert s["all"]["groups"]["supporter:2"] == 2 and s["filtered"]["groups"]["supporter:2"] == 1
+    # counts listed most first, ties by value: the same order in every run
+    for v in ("all", "filtered"):
+        for counts in (s[v]["groups"], *s[v]["marginals"].values()):
+            assert list(counts.items()) == sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     p = s["all"]["persuadables"]
     assert p["accounts"] == 1 and p["issues"][0]["issue"] == "jalan_infrastruktur"
     assert p["top_accounts"][0]["account"].startswith("warga-")

@@ -234,6 +234,12 @@ def _top_issues(idf: pd.DataFrame, pos: np.ndarray, n: int) -> tuple[list[list],
     return lists, listed
 
 
+def _counts(values: pd.Series) -> dict:
+    """Accounts per value, most first; ties by value (a count's order of first appearance
+    follows the rows, which the engine returns in any order)."""
+    return {k: int(n) for k, n in sorted(values.value_counts().items(), key=lambda kv: (-kv[1], str(kv[0])))}
+
+
 def persuadables(ws, filtered: bool = True, top: int = 20, seg: pd.DataFrame | None = None) -> dict[str, Any]:
     """Persuadable accounts (neutral or mixed toward the pairs): how many, where, and the
     issues they respond to — ``lift`` = share of persuadables engaging an issue / share of
@@ -365,7 +371,7 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
             continue
         seg["region_key"] = seg.region.fillna("unknown")
         seg["issue_key"] = seg.top_issue.fillna("none")
-        groups = seg.group.value_counts().to_dict()
+        groups = _counts(seg.group)
         sbr: dict[str, Any] = {}
         for b in ws.election.ballots:
             ct = seg.groupby(["region_key", f"stance_{b}"]).size()
@@ -380,7 +386,7 @@ def segments_section(ws, top: int = 30) -> dict[str, Any]:
                      "group": r.group, "issue": r.issue_key, "activity": r.activity,
                      "platform": r.platform, "accounts": int(r.accounts), "mentions": int(r.mentions)}
                     for r in sz.itertuples(index=False)]
-        marg = {k: {str(a): int(n) for a, n in seg[k].value_counts().items()}
+        marg = {k: {str(a): n for a, n in _counts(seg[k]).items()}
                 for k in ("region_key", "group", "issue_key", "activity", "platform", "daypart")}
         marg["region"] = marg.pop("region_key")
         marg["issue"] = marg.pop("issue_key")
