@@ -335,14 +335,18 @@ def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, A
     d = df.dropna(subset=["account_id"]).sort_values(["created_at", "platform", "account_id", "post_id"],
                                                      kind="mergesort")
     info = accts.set_index(["platform", "account_id"])
-    ids = set(zip(d.platform, d.post_id))
-    author = dict(zip(zip(d.platform, d.post_id), d.account_id))
+    # the columns as lists once: iterating a Series per value costs more than the look-ups
+    plat, pid, parent_id = d.platform.tolist(), d.post_id.tolist(), d.parent_id.tolist()
+    keys = list(zip(plat, pid))
+    ids = set(keys)
+    author = dict(zip(keys, d.account_id.tolist()))
     # a response inside the action: its parent is itself an action post
-    resp = d[[(p, x) in ids for p, x in zip(d.platform, d.parent_id)]]
-    responses = pd.Series([author[(p, x)] for p, x in zip(resp.platform, resp.parent_id)], dtype=object)
-    resp_per = responses.value_counts() if len(responses) else pd.Series(dtype=int)
+    inside = [(p, x) in ids for p, x in zip(plat, parent_id)]
+    resp = d[inside]
+    responses = pd.Series([author[(p, x)] for p, x, ok in zip(plat, parent_id, inside) if ok], dtype=object)
+    resp_per = responses.value_counts().to_dict() if len(responses) else {}
     # depth of the longest reply chain inside the action
-    parent = dict(zip(zip(d.platform, d.post_id), zip(d.platform, d.parent_id)))
+    parent = dict(zip(keys, zip(plat, parent_id)))
     depth = 0
     for k in list(parent)[:5000]:
         n, cur = 0, k
@@ -361,7 +365,7 @@ def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, A
     starters = d.drop_duplicates(["platform", "account_id"]).head(min(top, 5))
     started = [row(r.platform, r.account_id, at=_iso(r.created_at)) for r in starters.itertuples()]
     g = d.groupby(["platform", "account_id"]).agg(posts=("post_id", "size"), first=("created_at", "min"))
-    g["responses"] = [int(resp_per.get(i, 0)) for _, i in g.index]
+    g["responses"] = [int(resp_per.get(i, 0)) for _, i in g.index.tolist()]
     # one dictionary look-up per account (a MultiIndex .loc per account took seconds)
     fol = dict(zip(zip(accts.platform, accts.account_id), accts.followers))
     g["followers"] = [int(fol[k]) if k in fol else 0 for k in g.index]
