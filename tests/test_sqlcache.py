@@ -140,3 +140,30 @@ def test_sqlcache_shared_file_can_be_turned_off(tmp_path, monkeypatch):
     b.ibis.execute(_query(b, 15))
     assert (b.sql_cache.hits, b.sql_cache.misses) == (0, 1)
     b.close()
+
+
+def test_sqlcache_shares_sql_across_enrichment_versions_with_each_ones_literal(tmp_path):
+    """The enrichment version differs between workspaces while the SQL around it does not:
+    it is keyed and kept as a token, and a hit gets the workspace's own version back (the
+    rows are those of its own version, never the other's)."""
+    def store(name, version):
+        s = _store(tmp_path / f"{name}.duckdb")
+        s.execute("INSERT INTO accounts (platform, account_id, handle, followers) VALUES ('x', ?, 'v', 5)",
+                  [version])
+        s.sql_cache.set_literal("__suara_enrich_version__", version)
+        return s
+
+    def query(s, version):
+        a = s.table("accounts")
+        return a.filter(a.account_id == version).select("account_id", "followers")
+
+    a = store("a", "v-one")
+    assert list(a.ibis.execute(query(a, "v-one")).account_id) == ["v-one"]
+    assert a.sql_cache.misses == 1 and a.sql_cache.save()
+    a.close()
+    b = store("b", "v-two")
+    rows = b.ibis.execute(query(b, "v-two"))
+    assert (b.sql_cache.hits, b.sql_cache.misses) == (1, 0)
+    assert list(rows.account_id) == ["v-two"]
+    assert "v-two" in b.ibis.compile(query(b, "v-two")) and "v-one" not in b.ibis.compile(query(b, "v-two"))
+    b.close()

@@ -35,7 +35,8 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["ReadAhead", "read_ahead", "STABLE_TABLES", "MIN_SECONDS", "MAX_QUERIES", "CACHED_TOKEN", "CACHED_TOKENS"]
+__all__ = ["ReadAhead", "read_ahead", "STABLE_TABLES", "MIN_SECONDS", "MAX_QUERIES", "CACHED_TOKEN", "CACHED_TOKENS",
+           "VERSION_TOKEN"]
 
 #: canonical tables that no step of `suara analyse` writes (the radar writes alerts, live
 #: sessions their table, the pre-aggregated tables their own): imports, enrichment, region
@@ -43,6 +44,8 @@ __all__ = ["ReadAhead", "read_ahead", "STABLE_TABLES", "MIN_SECONDS", "MAX_QUERI
 STABLE_TABLES = frozenset({"posts", "enrichments", "mentions", "accounts", "account_regions", "account_scores"})
 #: a query is read ahead when it took at least this long (the rest cost less to run than to hand over)
 MIN_SECONDS = 0.002
+#: the token the enrichment version stands as in kept and shared SQL
+VERSION_TOKEN = "__suara_enrich_version__"
 #: at most this many queries per run
 MAX_QUERIES = 64
 #: the name the statements noted give a table materialised from stable tables: the same in
@@ -124,8 +127,9 @@ def read_ahead(store, enabled: bool = True, key: str | None = None):
     on a DuckDB store file (nothing happens on other engines, in memory, when not
     ``enabled`` or when the environment sets ``SUARA_READ_AHEAD=0``); the queries that then
     take their rows find them in :attr:`suara.store.sqlcache.SqlCache.active`. ``key`` (the
-    election): with the enrichment version, which other workspaces' recording a store
-    without one of its own reads ahead (:attr:`suara.store.sqlcache.SqlCache.ahead_key`)."""
+    election): which other workspaces' recording a store without one of its own reads
+    ahead (:attr:`suara.store.sqlcache.SqlCache.ahead_key`), their enrichment version
+    replaced by this store's (:data:`VERSION_TOKEN`)."""
     off = os.environ.get("SUARA_READ_AHEAD") == "0"
     if not enabled or off or getattr(store, "engine", None) != "duckdb" or getattr(store, "con", None) is None \
             or getattr(store, "path", ":memory:") == ":memory:":
@@ -134,7 +138,10 @@ def read_ahead(store, enabled: bool = True, key: str | None = None):
     cache = store.sql_cache
     if key is not None:
         from suara.store.schema import ENRICH_VERSION_KEY
-        cache.ahead_key = f"{key}|{store.meta(ENRICH_VERSION_KEY) or ''}"
+        # the enrichment version as a token in kept and shared SQL: a workspace enriched by
+        # another pipeline version meets the same queries
+        cache.set_literal(VERSION_TOKEN, store.meta(ENRICH_VERSION_KEY))
+        cache.ahead_key = key
     queries = cache.read_ahead_queries()
     if not queries or cache.active is not None:
         yield None

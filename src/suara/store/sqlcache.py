@@ -17,10 +17,13 @@ user's cache folder (:func:`shared_path`: ``~/.cache/suara``, or ``$XDG_CACHE_HO
 ``$SUARA_CACHE_DIR``; readable by the user only), and a query missing from the workspace's
 own cache is looked up there: the key is the expression's whole structure, literals and
 table schemas included, so SQL compiled for one workspace is exactly the SQL another
-workspace's identical expression compiles to. The same file keeps the read-ahead list
-(:mod:`suara.store.readahead`) the last workspace of each election and enrichment version
-recorded (:attr:`SqlCache.ahead_key`): a workspace with no recording of its own reads those
-queries ahead on its own store, and a query whose text it does not ask for is dropped.
+workspace's identical expression compiles to. A literal that differs between workspaces
+while the SQL around it does not — the enrichment version most queries filter on — is keyed
+and kept as a token (:meth:`SqlCache.set_literal`), and a hit gets the workspace's own value
+back. The same file keeps the read-ahead list (:mod:`suara.store.readahead`) the last
+workspace of each election recorded (:attr:`SqlCache.ahead_key`, in the same shared form): a
+workspace with no recording of its own reads those queries ahead on its own store, and a
+query whose text it does not ask for is dropped.
 Queries can hold literals from the data (a searched handle), so an erasure
 (:meth:`SqlCache.clear`) removes that file too; setting ``SUARA_SQL_CACHE_SHARED=0`` keeps
 every workspace's compiled SQL to itself.
@@ -59,7 +62,7 @@ __all__ = ["SqlCache", "MAX_ENTRIES", "install", "shared_path"]
 
 #: queries kept in the file (the most recently used ones)
 MAX_ENTRIES = 2000
-#: read-ahead lists the shared file keeps (one per election and enrichment version, newest)
+#: read-ahead lists the shared file keeps (one per election, newest)
 MAX_SHARED_LISTS = 16
 _RANDOM_NAME = re.compile(r"ibis_[a-z_]+_[a-z2-7]{26}")
 
@@ -148,11 +151,16 @@ class SqlCache:
         self.shared = (shared_path() if shared is True else shared or None) if path else None
         self._shared_entries: dict[str, str] | None = None
         self._shared_ahead: dict[str, list] | None = None
-        #: what the queries a run reads ahead depend on besides the store (the election and
-        #: the enrichment version; set by the caller): a workspace without a recording of its
-        #: own reads ahead the one another workspace with the same key recorded last
+        #: what the queries a run reads ahead depend on besides the store and the literals
+        #: (the election; set by the caller): a workspace without a recording of its own
+        #: reads ahead the one another workspace with the same key recorded last
         self.ahead_key: str | None = None
         self._share_ahead = False
+        #: literals that differ between workspaces but not the SQL around them (the
+        #: enrichment version every query filters on): token -> this workspace's value. An
+        #: expression is keyed, and its SQL kept and shared, with the token in the value's
+        #: place, and a hit gets this workspace's value back (see :meth:`set_literal`)
+        self.literals: dict[str, str] = {}
         #: queries compiled in this process (what the shared file does not have yet)
         self._compiled: dict[str, str] = {}
         self._entries: dict[str, str] | None = None
@@ -173,9 +181,19 @@ class SqlCache:
         self._made: dict[str, tuple[str, str, str, str]] = {}
 
     # ----- the key ------------------------------------------------------------------------
-    def key(self, expr, limit, names: list[str]) -> str:
+    def set_literal(self, token: str, value: str | None) -> None:
+        """Key, keep and share SQL with ``token`` in place of the string literal ``value``
+        (None: stop). Example: the enrichment version, which differs between workspaces."""
+        if value:
+            self.literals[token] = value
+        else:
+            self.literals.pop(token, None)
+
+    def key(self, expr, limit, names: list[str], used: set | None = None) -> str:
         """A digest of ``expr``'s structure; random table names found go to ``names`` in
-        order of appearance and are keyed by position."""
+        order of appearance and are keyed by position, and the values of :attr:`literals`
+        met go to ``used`` and are keyed by their token."""
+        tokens = {v: t for t, v in self.literals.items()}
         from ibis.backends import BaseBackend
         from ibis.common.graph import Node
         from ibis.expr import operations as ops
@@ -198,6 +216,9 @@ class SqlCache:
                     if x not in names:
                         names.append(x)
                     return f"table#{names.index(x)}"
+                if x in tokens and used is not None:
+                    used.add(x)
+                    return f"literal#{tokens[x]}"
                 return repr(x)
             if isinstance(x, (set, frozenset)):   # iteration order varies between processes
                 return "{" + ",".join(sorted(enc(v) for v in x)) + "}"
@@ -241,7 +262,7 @@ class SqlCache:
             return list(self._read_ahead or [])
         if self._shared_entries is None:
             self._shared_entries, self._shared_ahead = _read_entries(self.shared, keyed=True)
-        return list((self._shared_ahead or {}).get(self.ahead_key) or [])
+        return [_each(q, self.fill) for q in (self._shared_ahead or {}).get(self.ahead_key) or []]
 
     def record(self) -> None:
         """Note this thread's queries over stable tables from now on (one complete `suara
@@ -276,7 +297,8 @@ class SqlCache:
                 return False
             self._dirty = False
             new, self._compiled = self._compiled, {}
-            ahead = list(self._read_ahead or []) if self._share_ahead and self.ahead_key else None
+            ahead = [_each(q, self.blank) for q in self._read_ahead or []] \
+                if self._share_ahead and self.ahead_key else None
             self._share_ahead = False
         if self.shared and (new or ahead is not None):
             self._share(new, ahead)
@@ -320,8 +342,9 @@ class SqlCache:
             if params or pretty:
                 return compile_(expr, limit=limit, params=params, pretty=pretty)
             names: list[str] = []
+            used: set[str] = set()
             try:
-                k = self.key(expr, limit, names)
+                k = self.key(expr, limit, names, used)
             except _Uncacheable:
                 return compile_(expr, limit=limit)
             entries = self._load()
@@ -336,12 +359,16 @@ class SqlCache:
                 self.hits += 1
                 for i, n in enumerate(names):
                     sql = sql.replace(f"__suara_table_{i}__", n)
-                return sql
+                return self.fill(sql)
             self.misses += 1
             sql = compile_(expr, limit=limit)
             stored = sql
             for i, n in enumerate(names):
                 stored = stored.replace(n, f"__suara_table_{i}__")
+            if used:
+                stored = self.blank(stored)
+                if any(v in stored for v in used):   # rendered some other way: keep nothing
+                    return sql
             with self._lock:
                 entries.pop(k, None)
                 entries[k] = stored
@@ -370,6 +397,20 @@ class SqlCache:
             if made is not None and all(q != made for q, _ in rec):
                 self._note(rec, made, float("inf"))
         rec.append((query, seconds))
+
+    def fill(self, sql: str) -> str:
+        """``sql`` with each :attr:`literals` token replaced by this workspace's value."""
+        for t, v in self.literals.items():
+            if t in sql:
+                sql = sql.replace(_quoted(t), _quoted(v))
+        return sql
+
+    def blank(self, sql: str) -> str:
+        """``sql`` with each :attr:`literals` value replaced by its token (the shared form)."""
+        for t, v in self.literals.items():
+            if v in sql:
+                sql = sql.replace(_quoted(v), _quoted(t))
+        return sql
 
     def normal(self, sql: str) -> str:
         """``sql`` with the tables materialised from stable tables named by their tokens
@@ -448,7 +489,8 @@ class SqlCache:
                     finally:
                         cur.unregister(view)
             if stable:   # queries over it are as stable as its own: they are read ahead too
-                token = CACHED_TOKEN.format(hashlib.sha1(noted.encode()).hexdigest()[:16])
+                # named after the shared form of its query: the same in every workspace
+                token = CACHED_TOKEN.format(hashlib.sha1(self.blank(noted).encode()).hexdigest()[:16])
                 self._derived[name] = token
                 self._made[token] = (token, create.sql(dialect).replace(name, token), into.replace(name, token), noted)
                 if rec is not None:
@@ -456,6 +498,16 @@ class SqlCache:
             return backend.table(name, database=("temp", "main"))
 
         return create_cached_table
+
+
+def _quoted(s: str) -> str:
+    """``s`` as an SQL string literal."""
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _each(q, fn):
+    """``fn`` applied to a read-ahead item: SQL, or each statement of a materialised table."""
+    return fn(q) if isinstance(q, str) else tuple(fn(x) for x in q)
 
 
 def _read_ahead_item(q) -> bool:
