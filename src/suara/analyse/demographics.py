@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from suara.analyse.accounts import account_stances, drop_flagged, flagged_keys
@@ -323,9 +324,10 @@ class _ResponderSets:
                                     pl.pplat.tolist(), pl.author.tolist()):
             self.posts.setdefault((i, f), set()).add(pk)
             self.authors.setdefault((i, f), set()).add((pp, au))
-        self.replies: dict[Any, list] = {}
-        for pk, p, a in zip(rep.pk.tolist(), rep.platform.tolist(), rep.account_id.tolist()):
-            self.replies.setdefault(pk, []).append((p, a))
+        # the replies as arrays: a key's repliers are found by one isin over them when a cell
+        # asks (a look-up per reply built for every reply cost more than all the cells)
+        self.rep_pk = rep.pk.to_numpy()
+        self.rep_plat, self.rep_acc = rep.platform.to_numpy(dtype=object), rep.account_id.to_numpy(dtype=object)
         self._repliers: dict[tuple, set] = {}
 
     def accounts(self, basis: str, issue, fmt) -> set:
@@ -334,7 +336,13 @@ class _ResponderSets:
             return self.authors.get(key, set())
         out = self._repliers.get(key)
         if out is None:
-            out = self._repliers[key] = {a for pk in self.posts.get(key, ()) for a in self.replies.get(pk, ())}
+            pks = self.posts.get(key)
+            if not pks:
+                out = set()
+            else:
+                m = np.isin(self.rep_pk, np.fromiter(pks, dtype=self.rep_pk.dtype, count=len(pks)))
+                out = set(zip(self.rep_plat[m].tolist(), self.rep_acc[m].tolist()))
+            self._repliers[key] = out
         return out
 
 
