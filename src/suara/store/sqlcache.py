@@ -184,16 +184,16 @@ class SqlCache:
     def set_literal(self, token: str, value: str | None) -> None:
         """Key, keep and share SQL with ``token`` in place of the string literal ``value``
         (None: stop). Example: the enrichment version, which differs between workspaces."""
-        if value:
-            self.literals[token] = value
-        else:
-            self.literals.pop(token, None)
+        # a new dict, never one changed in place: other threads (the web app's pages) may be
+        # keying expressions with the old one
+        rest = {t: v for t, v in self.literals.items() if t != token}
+        self.literals = {**rest, token: value} if value else rest
 
     def key(self, expr, limit, names: list[str], used: set | None = None) -> str:
         """A digest of ``expr``'s structure; random table names found go to ``names`` in
         order of appearance and are keyed by position, and the values of :attr:`literals`
         met go to ``used`` and are keyed by their token."""
-        tokens = {v: t for t, v in self.literals.items()}
+        tokens = {v: t for t, v in self.literals.items()}   # (replaced whole by set_literal)
         from ibis.backends import BaseBackend
         from ibis.common.graph import Node
         from ibis.expr import operations as ops
