@@ -18,7 +18,7 @@ from suara.analyse.base import candidate_mentions, flagged, memo, objcols
 from suara.analyse.privacy import Pseudonymiser
 from suara.enrich.regions import interaction_edges
 
-__all__ = ["account_profiles", "read_profiles", "resolve_types", "read_overrides", "account_stances", "drop_flagged", "flagged_keys", "interaction_edges", "STANCE_THRESHOLD",
+__all__ = ["account_profiles", "read_profiles", "resolve_types", "read_overrides", "account_stances", "drop_flagged", "flagged_accounts", "flagged_keys", "interaction_edges", "STANCE_THRESHOLD",
            "ACTIVITY_LEVELS"]
 
 #: mean targeted sentiment toward a pair at or above which an account is a supporter, and at
@@ -166,8 +166,21 @@ def drop_flagged(ws, df: pd.DataFrame) -> pd.DataFrame:
     return df[keep].reset_index(drop=True)
 
 
+def flagged_accounts(ws) -> pd.DataFrame:
+    """(platform, account_id) of the accounts flagged as coordinated: one query per run, shared
+    by every section (do not modify the frame it returns).
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> len(flagged_accounts(suara.init(tempfile.mkdtemp())))
+    0
+    """
+    return memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
+
+
 def flagged_keys(ws) -> set[tuple[str, str]]:
-    """(platform, account id as text) of the accounts flagged as coordinated: one query per run.
+    """(platform, account id as text) of :func:`flagged_accounts`, as a set made once per run.
 
     Example
     -------
@@ -176,7 +189,7 @@ def flagged_keys(ws) -> set[tuple[str, str]]:
     set()
     """
     def build() -> set:
-        fl = objcols(flagged(ws).execute())
+        fl = flagged_accounts(ws)
         return set(zip(fl.platform.tolist(), fl.account_id.astype(str).tolist()))
     return memo(ws, ("flagged_keys",), build, copy=False)
 

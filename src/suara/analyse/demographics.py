@@ -100,35 +100,41 @@ def _frames(ws, min_conf: float) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, 
     the unfiltered ones minus flagged accounts), so the frames are built once and the filtered
     view keeps the rows of unflagged accounts, in the same order: building them twice was a
     third of the section's time."""
-    t = account_daily(ws)   # the run's per-account daily mentions (pre-aggregated)
-    g = t.groupby(["platform", "account_id", "candidate"], sort=False, dropna=False)
-    m = g[["mentions", "positive", "negative"]].sum().rename(
-        columns={"mentions": "n", "positive": "pos", "negative": "neg"})
-    m["region"] = g["region"].first()
+    m, g = _per_pair(account_daily(ws))   # from the run's per-account daily mentions
     fl = g["flagged"]
     m["_fl"], mixed = fl.max().astype(bool), fl.min().astype(bool)
     if (m["_fl"] != mixed).any():   # a flag that is not the account's own: each view apart
         return {v: _frame(ws, v == "filtered", min_conf) for v in ("all", "filtered")}
-    m = objcols(m.reset_index())
-    if not len(m):
-        return {v: (m.drop(columns="_fl"), pd.DataFrame(), {"accounts": 0, "organisations": 0})
-                for v in ("all", "filtered")}
-    return _split(ws, _joined(ws, m, min_conf))
+    return _finish(ws, m, min_conf, None)
 
 
 def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """One view's frames (see :func:`_frames`), built on its own."""
     t = account_daily(ws)
-    if filtered:
-        t = t[~t.flagged]
+    m, _ = _per_pair(t[~t.flagged] if filtered else t)
+    m["_fl"] = False
+    return _finish(ws, m, min_conf, filtered)
+
+
+def _per_pair(t: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
+    """Mentions, positive and negative per (platform, account, pair) of the daily rows ``t``,
+    groups in order of first appearance, with the first known region; and the group-by."""
     g = t.groupby(["platform", "account_id", "candidate"], sort=False, dropna=False)
     m = g[["mentions", "positive", "negative"]].sum().rename(
         columns={"mentions": "n", "positive": "pos", "negative": "neg"})
     m["region"] = g["region"].first()
-    m["_fl"] = False
+    return m, g
+
+
+def _finish(ws, m: pd.DataFrame, min_conf: float, filtered: bool | None):
+    """``m`` joined with the accounts (:func:`_joined`): both views (``filtered`` None, see
+    :func:`_frames`), or the one view asked for."""
     m = objcols(m.reset_index())
     if not len(m):
-        return m.drop(columns="_fl"), pd.DataFrame(), {"accounts": 0, "organisations": 0}
+        empty = (m.drop(columns="_fl"), pd.DataFrame(), {"accounts": 0, "organisations": 0})
+        return {"all": empty, "filtered": empty} if filtered is None else empty
+    if filtered is None:
+        return _split(ws, _joined(ws, m, min_conf))
     m, acc, counts = _joined(ws, m, min_conf, filtered)
     return m.drop(columns="_fl"), acc.drop(columns="_fl"), counts["all"]
 
@@ -255,7 +261,6 @@ def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> l
     formats get above-baseline responses from, say, women 25-44 in Balikpapan. A (region,
     group) needs k accounts, and a cell's responses must come from k distinct accounts."""
     from suara.analyse.audience.recommendations import _resonance_frames, message_resonance
-    from suara.analyse.base import memo
     known = acc[acc.gender != UNKNOWN].copy()
     if not len(known):
         return []

@@ -243,13 +243,17 @@ class SqlCache:
             self._entries, self._read_ahead = _read_entries(self.path)
         return self._entries
 
-    def _from_shared(self, k: str) -> str | None:
-        """The SQL another workspace compiled for key ``k`` (the shared file read once)."""
+    def _shared_file(self) -> tuple[dict[str, str], dict[str, list]]:
+        """(entries, read-ahead lists) of the shared file, read once (empty when none)."""
         if not self.shared:
-            return None
+            return {}, {}
         if self._shared_entries is None:
             self._shared_entries, self._shared_ahead = _read_entries(self.shared, keyed=True)
-        return self._shared_entries.get(k)
+        return self._shared_entries, self._shared_ahead or {}
+
+    def _from_shared(self, k: str) -> str | None:
+        """The SQL another workspace compiled for key ``k``."""
+        return self._shared_file()[0].get(k)
 
     # ----- read-ahead (suara.store.readahead) ---------------------------------------------
     def read_ahead_queries(self) -> list[str]:
@@ -260,9 +264,7 @@ class SqlCache:
         self._load()
         if self._read_ahead or not (self.shared and self.ahead_key):
             return list(self._read_ahead or [])
-        if self._shared_entries is None:
-            self._shared_entries, self._shared_ahead = _read_entries(self.shared, keyed=True)
-        return [_each(q, self.fill) for q in (self._shared_ahead or {}).get(self.ahead_key) or []]
+        return [_each(q, self.fill) for q in self._shared_file()[1].get(self.ahead_key) or []]
 
     def record(self) -> None:
         """Note this thread's queries over stable tables from now on (one complete `suara

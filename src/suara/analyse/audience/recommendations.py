@@ -17,12 +17,13 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from suara.analyse.base import flagged, memo, objcols, region_names, safe_float
+from suara.analyse.base import memo, objcols, region_names, safe_float
 from suara.analyse.section import Section, posts_link, register
 from suara.analyse.wording import label
 from suara.config import formats
 from suara.config.i18n import texts
 from suara.analyse.audience.labels import group_label, issue_label
+from suara.analyse.accounts import flagged_accounts
 from suara.analyse.audience.segments import account_segments
 from suara.store.views import current_enrichments
 
@@ -284,7 +285,7 @@ def message_resonance(ws, filtered: bool = True, min_posts: int = 5, min_respons
     if filtered:
         # posts by flagged accounts leave the universe; flagged repliers and authors are not
         # in the audience (segments of the filtered view) and drop out below
-        fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
+        fl = flagged_accounts(ws)
         bad = keys.accounts(fl.platform, fl.account_id.astype(str))
         bad = bad[bad >= 0]
         if len(fl):

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from suara.analyse.accounts import account_profiles, account_stances, interaction_edges
+from suara.analyse.accounts import account_profiles, account_stances, flagged_accounts, interaction_edges
 from suara.analyse.base import (ORGANIC_REACH, VIEWS, candidate_mentions, flagged, import_igraph, memo, objcols,
                                  safe_float)
 from suara.analyse.privacy import Pseudonymiser, is_public
@@ -118,7 +118,7 @@ def _run(ws) -> dict[str, Any]:
         acc["account_id"] = acc.account_id.astype(str).astype(object)
         ie = interaction_edges(ws)
         edges = objcols(ie.group_by(["platform", "src", "dst"]).aggregate(n=ie.n.sum()).execute())
-        fl = memo(ws, ("flagged_accounts",), lambda: objcols(flagged(ws).execute()), copy=False)
+        fl = flagged_accounts(ws)
         prof = account_profiles(ws)[["platform", "account_id", "type", "display", "followers"]]
         parts = [(acc.platform, acc.account_id), (edges.platform, edges.src), (edges.platform, edges.dst),
                  (prof.platform, prof.account_id), (fl.platform, fl.account_id)]
