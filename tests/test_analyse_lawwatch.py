@@ -64,6 +64,26 @@ def test_lawwatch_official_accounts_by_id_and_the_same_sql_every_run(watched):
     assert sql[0] == sql[1] and "memtable" not in sql[0]
 
 
+def test_lawwatch_official_accounts_materialised_once_per_run(watched):
+    """Inside a run (a read scope) the official accounts are one temporary table that every
+    query reading them shares, with the accounts the expression finds, dropped when the run
+    ends; outside a run each call is the expression itself (accounts edited in place are seen)."""
+    def rows(t):
+        return sorted(map(tuple, t.execute()[["platform", "account_id", "candidate", "how"]].values.tolist()))
+    plain = lw.official_table(watched)
+    assert "ibis_cache" not in str(ibis.to_sql(plain))
+    with watched.store.reading():
+        t = lw.official_table(watched)
+        assert lw.official_table(watched) is t
+        name = t.op().name
+        assert name.startswith("ibis_cache")
+        assert name in watched.store.con.execute("SELECT table_name FROM duckdb_tables()").df().table_name.tolist()
+        assert rows(t) == rows(plain)
+        assert len(lw._official_frame(watched)) == len(rows(plain))
+    assert name not in watched.store.con.execute("SELECT table_name FROM duckdb_tables()").df().table_name.tolist()
+    assert lw.official_table(watched) is not t
+
+
 def test_lawwatch_quiet_period_and_vote_day(watched):
     f = lw.find_violations(watched)
     quiet = _by(f, "quiet_period")

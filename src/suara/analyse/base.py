@@ -469,8 +469,21 @@ _LIVE: list = []
 
 
 def release(c) -> None:
+    """Drop a table materialised by Ibis ``cache`` (a no-op when dropped already).
+
+    Some SQLGlot releases (30.x) render Ibis' ``DROP TABLE`` without the table's name, so
+    Ibis' own release forgets the table but leaves it in DuckDB (a long-running server kept
+    one copy of the shared mentions per data change); the temporary table is then dropped
+    here by its name."""
+    name = getattr(getattr(c, "op", lambda: None)(), "name", None)
+    backend = None
+    with contextlib.suppress(Exception):
+        backend = c._find_backend()
     with contextlib.suppress(Exception):
         c.release()
+    if name and getattr(backend, "name", None) == "duckdb":
+        with contextlib.suppress(Exception):
+            backend.con.execute(f'DROP TABLE IF EXISTS "temp"."main"."{name}"')
     with contextlib.suppress(ValueError):
         _LIVE.remove(c)
 

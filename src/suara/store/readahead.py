@@ -130,6 +130,13 @@ def read_ahead(store, enabled: bool = True, key: str | None = None):
     election): which other workspaces' recording a store without one of its own reads
     ahead (:attr:`suara.store.sqlcache.SqlCache.ahead_key`), their enrichment version
     replaced by this store's (:data:`VERSION_TOKEN`)."""
+    cache = getattr(store, "sql_cache", None)
+    if key is not None and cache is not None and getattr(store, "con", None) is not None:
+        from suara.store.schema import ENRICH_VERSION_KEY
+        # the enrichment version as a token in kept and shared SQL: a workspace enriched by
+        # another pipeline version meets the same queries. Set with the read-ahead off too, so
+        # a run's recording (the names of the tables it materialises) is the same either way
+        cache.set_literal(VERSION_TOKEN, store.meta(ENRICH_VERSION_KEY))
     off = os.environ.get("SUARA_READ_AHEAD") == "0"
     if not enabled or off or getattr(store, "engine", None) != "duckdb" or getattr(store, "con", None) is None \
             or getattr(store, "path", ":memory:") == ":memory:":
@@ -137,10 +144,6 @@ def read_ahead(store, enabled: bool = True, key: str | None = None):
         return
     cache = store.sql_cache
     if key is not None:
-        from suara.store.schema import ENRICH_VERSION_KEY
-        # the enrichment version as a token in kept and shared SQL: a workspace enriched by
-        # another pipeline version meets the same queries
-        cache.set_literal(VERSION_TOKEN, store.meta(ENRICH_VERSION_KEY))
         cache.ahead_key = key
     queries = cache.read_ahead_queries()
     if not queries or cache.active is not None:

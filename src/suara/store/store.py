@@ -197,7 +197,18 @@ class Store:
         try:
             yield self
         finally:
-            local.cache = None
+            ends, local.cache = local.cache.get(("at_end",), ()), None
+            for fn in ends:   # e.g. temporary tables materialised for this scope only
+                fn()
+
+    def at_scope_end(self, fn) -> bool:
+        """Call ``fn()`` when this thread's :meth:`reading` scope ends; False (and never
+        called) outside one."""
+        cache = self._read_cache()
+        if cache is None:
+            return False
+        cache.setdefault(("at_end",), []).append(fn)
+        return True
 
     def _read_cache(self) -> dict | None:
         """This thread's :meth:`reading` cache (None outside a scope)."""
