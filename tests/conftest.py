@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # compiled SQL that workspaces share (suara.store.sqlcache) stays inside the test session,
 # also for workspaces that fixtures of a wider scope build (see _own_sql_cache for each test's)
 os.environ.setdefault("SUARA_CACHE_DIR", tempfile.mkdtemp(prefix="suara-test-sqlcache-"))
+os.environ.setdefault("SUARA_SQL_SEED", "0")
 SHARED = Path(os.environ.get("SUARA_SHARED", ROOT.parent / "shared")).resolve()
 
 
@@ -29,6 +30,8 @@ def _own_sql_cache(monkeypatch, tmp_path_factory):
     """Each test keeps the compiled SQL its workspaces share (suara.store.sqlcache) to itself:
     what one test compiled never turns another's compile into a hit, nor reaches the user's cache."""
     monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path_factory.mktemp("sqlcache")))
+    # nor the SQL the package ships (tests/test_sqlcache.py tests that layer on its own)
+    monkeypatch.setenv("SUARA_SQL_SEED", "0")
 
 
 @pytest.fixture(scope="session")

@@ -157,6 +157,43 @@ def test_a_new_workspace_reads_ahead_what_another_of_its_election_recorded(ws, t
         w.close()
 
 
+def test_a_first_analysis_with_the_packages_sql_is_the_same_document(ws, tmp_path, monkeypatch, read_ahead_takes):
+    """On a machine where nothing was compiled yet, a workspace's first analysis starts from
+    the SQL the package ships (suara.store.sqlcache.seed, built from the bundled elections'
+    demo campaigns): most of its queries are found compiled, the demo's read-ahead list runs
+    beside it, and the document is the one computed without it."""
+    import shutil
+
+    from suara.store import sqlcache
+    monkeypatch.setattr(sqlcache, "_SEED", None)
+    monkeypatch.setenv("SUARA_SQL_SEED", "1")
+    entries, lists = sqlcache.seed()
+    if not entries:
+        pytest.skip(f"the shipped SQL is for other versions than {sqlcache._versions()} "
+                    "(rebuild it with tools/build_sql_seed.py)")
+    assert ws.election.id in lists
+    ws.store.execute("CHECKPOINT")
+    docs, caches = {}, {}
+    for env in ("0", "1"):
+        monkeypatch.setenv("SUARA_SQL_SEED", env)
+        monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path / f"cache{env}"))
+        d = tmp_path / f"ws{env}"
+        shutil.copytree(ws.path, d)
+        for f in list(d.glob("*.sqlcache")) + list(d.glob("*.analysis")):
+            f.unlink()
+        w = suara.open(d)
+        doc = w.analyse(reuse=False)
+        doc["meta"].pop("timings_s", None)
+        docs[env] = json.loads(json.dumps(doc, default=str, sort_keys=True))
+        caches[env] = (w.store.sql_cache.hits, w.store.sql_cache.misses)
+        w.close()
+    assert docs["1"] == docs["0"]
+    # (hits, misses): without the seed every query is compiled once. A stale seed (a query
+    # changed since tools/build_sql_seed.py ran) fails here
+    assert caches["1"][1] * 3 <= caches["0"][1], (caches, "rebuild the seed: tools/build_sql_seed.py")
+    assert sum(ok for _, ok in read_ahead_takes) >= 3, read_ahead_takes
+
+
 def test_erasure_keeps_aggregates_consistent(ws):
     s = ws.store
     acc = s.sql("SELECT platform, account_id, sum(mentions) AS n FROM agg_account_daily "

@@ -167,3 +167,62 @@ def test_sqlcache_shares_sql_across_enrichment_versions_with_each_ones_literal(t
     assert list(rows.account_id) == ["v-two"]
     assert "v-two" in b.ibis.compile(query(b, "v-two")) and "v-one" not in b.ibis.compile(query(b, "v-two"))
     b.close()
+
+
+def _seed_file(path, entries: dict, lists: dict, versions: str | None = None):
+    import gzip
+    import json
+
+    from suara.store import sqlcache
+    doc = {"versions": versions or sqlcache._versions(), "entries": entries,
+           "read_ahead": {k: [list(q) if isinstance(q, tuple) else q for q in v] for k, v in lists.items()}}
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(doc, f)
+
+
+def test_sqlcache_a_machine_without_a_cache_starts_from_the_packages_sql(tmp_path, monkeypatch):
+    """The SQL the package ships is found by a workspace's first run on a machine where
+    nothing was compiled yet (same rows as compiling it), together with its election's
+    read-ahead list; a seed for other Ibis/SQLGlot versions, and SUARA_SQL_SEED=0, are
+    ignored; the seed is never written to and an erasure leaves it alone."""
+    import os
+
+    from suara.store import sqlcache
+    # what a workspace of another machine compiled and recorded
+    monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path / "elsewhere"))
+    a = _store(tmp_path / "a.duckdb")
+    want = a.ibis.execute(_query(a, 15))
+    a.sql_cache.ahead_key = "kaltim-2024"
+    a.sql_cache.recording = [("SELECT 42 AS x", 1.0)]
+    a.sql_cache.keep_recording()
+    assert a.sql_cache.save()
+    entries, lists = sqlcache._read_entries(a.sql_cache.shared, keyed=True)
+    a.close()
+    seed = tmp_path / "sqlseed.json.gz"
+    _seed_file(seed, entries, lists)
+    monkeypatch.setattr(sqlcache, "SEED_PATH", str(seed))
+    monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path / "fresh"))
+
+    def fresh(name):
+        monkeypatch.setattr(sqlcache, "_SEED", None)
+        s = _store(tmp_path / f"{name}.duckdb")
+        s.sql_cache.ahead_key = "kaltim-2024"
+        return s
+    monkeypatch.setenv("SUARA_SQL_SEED", "1")
+    b = fresh("b")
+    pd.testing.assert_frame_equal(b.ibis.execute(_query(b, 15)), want)
+    assert (b.sql_cache.hits, b.sql_cache.misses) == (1, 0)
+    assert b.sql_cache.read_ahead_queries() == ["SELECT 42 AS x"]
+    b.ibis.execute(_query(b, 0))
+    assert b.sql_cache.misses == 1 and b.sql_cache.save()
+    b.sql_cache.clear()
+    assert seed.exists() and not os.path.exists(b.sql_cache.shared)
+    b.close()
+    for env, versions in (("0", None), ("1", "ibis 0.0 sqlglot 0.0")):
+        monkeypatch.setenv("SUARA_SQL_SEED", env)
+        _seed_file(seed, entries, lists, versions)
+        c = fresh(f"c{env}")
+        c.ibis.execute(_query(c, 15))
+        assert (c.sql_cache.hits, c.sql_cache.misses) == (0, 1)
+        assert c.sql_cache.read_ahead_queries() == []
+        c.close()

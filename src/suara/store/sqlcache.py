@@ -24,6 +24,14 @@ back. The same file keeps the read-ahead list (:mod:`suara.store.readahead`) the
 workspace of each election recorded (:attr:`SqlCache.ahead_key`, in the same shared form): a
 workspace with no recording of its own reads those queries ahead on its own store, and a
 query whose text it does not ask for is dropped.
+A machine where no workspace has compiled anything yet starts from the SQL the package ships
+(:func:`seed`, ``sqlseed.json.gz`` next to this module): the compiled queries and read-ahead
+lists that analysing the demo campaign of every bundled election leaves in the shared file,
+built by ``python tools/build_sql_seed.py`` for the Ibis and SQLGlot versions it names (other
+versions ignore it). It is read as a layer under the shared file, never written to; its keys
+are whole expression structures, so a hit is exactly the SQL that workspace would compile, and
+a query it lacks (a changed expression, another election) is compiled as before.
+``SUARA_SQL_SEED=0`` turns it off.
 Queries can hold literals from the data (a searched handle), so an erasure
 (:meth:`SqlCache.clear`) removes that file too; setting ``SUARA_SQL_CACHE_SHARED=0`` keeps
 every workspace's compiled SQL to itself.
@@ -58,7 +66,7 @@ from typing import Any
 
 from suara.store.readahead import CACHED_TOKEN, CACHED_TOKENS
 
-__all__ = ["SqlCache", "MAX_ENTRIES", "install", "shared_path"]
+__all__ = ["SqlCache", "MAX_ENTRIES", "install", "shared_path", "seed"]
 
 #: queries kept in the file (the most recently used ones)
 MAX_ENTRIES = 2000
@@ -120,6 +128,43 @@ def _read_entries(path: str | None, keyed: bool = False) -> tuple[dict[str, str]
         except Exception:  # noqa: BLE001 - a damaged or foreign file is just a cold cache
             pass
     return {}, ({} if keyed else [])
+
+
+#: the package's compiled SQL (see the module); built by tools/build_sql_seed.py
+SEED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sqlseed.json.gz")
+_SEED: tuple[dict[str, str], dict[str, list]] | None = None
+
+
+def seed() -> tuple[dict[str, str], dict[str, list]]:
+    """(entries, read-ahead lists per election) the package ships for the installed Ibis and
+    SQLGlot (empty for other versions, without the file or when ``SUARA_SQL_SEED=0``); read
+    once per process.
+
+    Example
+    -------
+    >>> entries, lists = seed()
+    >>> isinstance(entries, dict) and isinstance(lists, dict)
+    True
+    """
+    global _SEED
+    if os.environ.get("SUARA_SQL_SEED") == "0":
+        return {}, {}
+    if _SEED is None:
+        found: tuple[dict[str, str], dict[str, list]] = ({}, {})
+        try:
+            import gzip
+            import json
+            with gzip.open(SEED_PATH, "rt", encoding="utf-8") as f:
+                doc = json.load(f)
+            if doc.get("versions") == _versions() and isinstance(doc.get("entries"), dict):
+                lists = {k: [tuple(q) if isinstance(q, list) else q for q in v]
+                         for k, v in (doc.get("read_ahead") or {}).items() if isinstance(v, list)}
+                found = ({k: v for k, v in doc["entries"].items() if isinstance(v, str)},
+                         {k: _ahead_items(v) for k, v in lists.items()})
+        except (OSError, ValueError, TypeError, AttributeError):   # no seed, or a damaged one
+            pass
+        _SEED = found
+    return _SEED
 
 
 def _ahead_items(x) -> list:
@@ -244,11 +289,15 @@ class SqlCache:
         return self._entries
 
     def _shared_file(self) -> tuple[dict[str, str], dict[str, list]]:
-        """(entries, read-ahead lists) of the shared file, read once (empty when none)."""
+        """(entries, read-ahead lists) of the shared file over the package's (:func:`seed`),
+        read once (empty when neither)."""
         if not self.shared:
             return {}, {}
         if self._shared_entries is None:
-            self._shared_entries, self._shared_ahead = _read_entries(self.shared, keyed=True)
+            entries, lists = _read_entries(self.shared, keyed=True)
+            base, base_lists = seed()
+            self._shared_entries = {**base, **entries} if base else entries
+            self._shared_ahead = {**base_lists, **lists} if base_lists else lists
         return self._shared_entries, self._shared_ahead or {}
 
     def _from_shared(self, k: str) -> str | None:
