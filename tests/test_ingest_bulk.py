@@ -435,3 +435,17 @@ def test_repair_mojibake_mixed_encodings_match_the_byte_per_char_rule():
     for _ in range(3000):
         t = "".join(through_cp1252(w) if rnd.random() < 0.5 else w for w in rnd.choices(words, k=rnd.randint(1, 5)))
         assert repair_mojibake(t) == rule(t), repr(t)
+
+
+def test_bulk_rows_reach_the_writer_in_file_order_checked_not_assumed():
+    """The mapped batch is read back without a sort when its row numbers are in file order;
+    the check that decides it catches any other order (then the batch is sorted)."""
+    import pyarrow as pa
+
+    from suara.ingest.bulkmap import _in_file_order
+    assert _in_file_order(pa.table({"_row": [1, 2, 5]}), False)
+    assert not _in_file_order(pa.table({"_row": [1, 5, 2]}), False)
+    assert not _in_file_order(pa.table({"_row": [1, 1]}), False)     # a row twice: not one order
+    assert _in_file_order(pa.table({"_row": [1, 1, 2], "_ord": [0, 1, 0]}), True)
+    assert not _in_file_order(pa.table({"_row": [1, 1, 2], "_ord": [1, 0, 0]}), True)
+    assert _in_file_order(pa.table({"_row": pa.array([], pa.int64())}), False)

@@ -223,6 +223,22 @@ def _keys_of(imp, ctx: ImportContext, fallback: list) -> tuple[set, set]:
     return posts, accs
 
 
+def _in_file_order(t, multi: bool) -> bool:
+    """Whether the Arrow table ``t`` is ordered by ``_row`` (and ``_ord`` when ``multi``),
+    each key once."""
+    import pyarrow.compute as pc
+    n = t.num_rows
+    if n < 2:
+        return True
+    r = t.column("_row")
+    later = pc.greater(r.slice(1), r.slice(0, n - 1))
+    if multi:
+        o = t.column("_ord")
+        later = pc.or_(later, pc.and_(pc.equal(r.slice(1), r.slice(0, n - 1)),
+                                      pc.greater(o.slice(1), o.slice(0, n - 1))))
+    return bool(pc.all(later).as_py())
+
+
 def _prefetch(items: Iterator, depth: int = 1) -> Iterator:
     """``items`` produced one step ahead in a thread (Arrow parses the next CSV batch while
     DuckDB maps and writes this one: the second core works); errors are raised here, in
@@ -393,7 +409,11 @@ def run_bulk(ctx: ImportContext, imp, batches: Iterator, query: Callable[[set[st
             con.execute(f"""CREATE OR REPLACE TEMP VIEW _bulk_posts AS
                 SELECT * EXCLUDE ({', '.join(drop)}) FROM _bulk_out WHERE _plain""")
             if own:
-                posts = con.sql(f"SELECT * FROM _bulk_posts ORDER BY {order}").to_arrow_table()
+                # DuckDB keeps the batch's order (insertion order is preserved): sorted again
+                # only when a check of the row numbers finds otherwise
+                posts = con.sql("SELECT * FROM _bulk_posts").to_arrow_table()
+                if not _in_file_order(posts, multi):
+                    posts = con.sql(f"SELECT * FROM _bulk_posts ORDER BY {order}").to_arrow_table()
                 accounts = con.sql("SELECT * FROM _bulk_acc").to_arrow_table()
             else:
                 posts, accounts = "_bulk_posts", "_bulk_acc"
