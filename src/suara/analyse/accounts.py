@@ -111,6 +111,9 @@ def resolve_types(a: pd.DataFrame, election, decided: dict | None = None) -> lis
                for t in el.tracked_accounts}
     official = {(p.lower(), h.lower().lstrip("@")) for c in el.candidates
                 for p, hs in c.official_accounts.items() for h in hs}
+    fast = _types_by_column(a, official, tracked, decided)
+    if fast is not None:
+        return fast
     types = []
     for p, i, h, t, f, v in zip(a.platform, a.account_id, a.handle, a.account_type, a.followers,
                                 a.verified):
@@ -128,6 +131,42 @@ def resolve_types(a: pd.DataFrame, election, decided: dict | None = None) -> lis
         else:
             types.append("citizen")
     return types
+
+
+def _types_by_column(a: pd.DataFrame, official: set, tracked: dict, decided: dict) -> list[str] | None:
+    """:func:`resolve_types` a column at a time (every account is resolved twice per run, and
+    row by row that cost ~0.15 s at 40,000 accounts), for the columns the store gives: text
+    platforms, numeric followers, boolean ``verified``; None for anything else (the row
+    loop then decides, with its exact rules)."""
+    import numpy as np
+    fol, ver = a["followers"], a["verified"]
+    if not (pd.api.types.is_numeric_dtype(fol.dtype) and pd.api.types.is_bool_dtype(ver.dtype)):
+        return None
+    plat = a["platform"].tolist()
+    if not all(isinstance(p, str) for p in plat):
+        return None
+    hand = a["handle"].tolist()
+    if any(h is pd.NA for h in hand):   # the row loop's ``h or ""`` refuses it
+        return None
+    out = np.full(len(a), "citizen", dtype=object)
+    # lowest rule first, each later (higher) rule overwriting: 10k+ followers or verified
+    big = fol.ge(10000).fillna(False).to_numpy(dtype=bool) | ver.fillna(False).to_numpy(dtype=bool)
+    out[big] = "influencer"
+    exported = [isinstance(t, str) and t not in ("", "unknown") for t in a["account_type"].tolist()]
+    at = np.asarray(exported, dtype=bool)
+    out[at] = a["account_type"].to_numpy(dtype=object)[at]
+    if official or tracked:
+        keys = [(p.lower(), str(h or "").lower().lstrip("@")) for p, h in zip(plat, hand)]
+        for i, k in enumerate(keys):
+            if k in official:
+                out[i] = "official"
+            elif k in tracked:
+                out[i] = tracked[k]
+    if decided:
+        for i, (p, x) in enumerate(zip(plat, a["account_id"].tolist())):
+            if (p, str(x)) in decided:
+                out[i] = decided[(p, str(x))]
+    return out.tolist()
 
 
 def account_stances(ws, filtered: bool = False) -> pd.DataFrame:
