@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
+from itertools import accumulate
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -28,10 +31,11 @@ from suara.analyse.mobilise.common import _audit, _iso, _local, _now, to_utc
 from suara.analyse.section import Section, figure, posts_link, register
 from suara.config import formats
 from suara.config.i18n import texts
-from suara.analyse.mobilise.volunteers import _volunteer_participation, consented_volunteers
+from suara.analyse.mobilise.volunteers import consented_volunteers
 
 __all__ = ["ACTION_KINDS", "GOAL_METRICS", "add_action", "list_actions", "get_action", "delete_action",
-           "action_posts", "track_action", "detect_actions", "actions_section", "volunteer_leaderboard", "Actions"]
+           "action_posts", "track_action", "track_actions", "detect_actions", "actions_section",
+           "volunteer_leaderboard", "Actions"]
 
 #: kinds of call to action and what ``target`` holds for each
 ACTION_KINDS = {
@@ -174,20 +178,36 @@ def action_posts(ws, action: dict | str) -> ibis.Table:
     """
     a = get_action(ws, action) if isinstance(action, str) else action
     p = ws.store.table("posts")
-    targets = [t for t in str(a["target"]).split(",") if t]
+    return p.filter(_takes_part(p, a, _target_ids(ws, a)))
+
+
+def _targets(a: dict) -> list[str]:
+    """The action's targets as stored (comma-separated)."""
+    return [t for t in str(a["target"]).split(",") if t]
+
+
+def _target_ids(ws, a: dict) -> list[str] | None:
+    """Post ids of the target post(s) of a share/live/comment action (None for a hashtag)."""
+    if a["kind"] == "hashtag":
+        return None
+    return [pid for _, pid in _resolve_posts(ws, _targets(a))]
+
+
+def _takes_part(p: ibis.Table, a: dict, ids: list[str] | None) -> ibis.BooleanValue:
+    """The condition a post of ``p`` meets to take part in action ``a`` (see
+    :func:`action_posts`); ``ids``: the target post ids (:func:`_target_ids`)."""
+    targets = _targets(a)
     win = (p.created_at >= a["starts_at"]) & (p.created_at <= a["ends_at"])
     if a["kind"] == "hashtag":
         cond = ibis.literal(False)
         for tag in targets:
             cond = cond | p.hashtags.contains(tag.lower())
-        return p.filter(win & cond)
-    refs = _resolve_posts(ws, targets)
-    ids = [pid for _, pid in refs]
+        return win & cond
     urls = [t for t in targets if "://" in t]
     cond = p.root_id.isin(ids) | p.parent_id.isin(ids)
     for u in urls:
         cond = cond | p.links.contains(u)
-    return p.filter(win & cond & ~p.post_id.isin(ids))
+    return win & cond & ~p.post_id.isin(ids)
 
 
 def _drop_right(t: ibis.Table) -> ibis.Table:
@@ -200,13 +220,47 @@ def _bucket(a: dict) -> str:
     return "h" if span <= 4 * 86400 else "D"
 
 
-def _account_info(ws, keys: pd.DataFrame) -> pd.DataFrame:
+#: the columns of an action's posts that tracking reads: the post's own, its author's
+#: coordination flag and region, its sentiment, and the author's handle, type and followers
+_POST_OWN = ("platform", "post_id", "account_id", "created_at", "kind", "parent_id", "root_id",
+             "likes", "comments", "shares", "views")
+_POST_COLUMNS = _POST_OWN + ("coordinated", "region", "sentiment", "handle", "account_type", "followers")
+
+
+def _tracked_posts(ws, actions: list[dict], ids: list[list[str] | None]) -> list[pd.DataFrame]:
+    """The posts of each action (:func:`action_posts`) with the columns of
+    :data:`_POST_COLUMNS`, read in one query: every post that takes part in any of the
+    actions once, with one boolean column per action saying whether it takes part in it.
+    ``ids``: each action's target post ids (:func:`_target_ids`)."""
+    p = ws.store.table("posts")
+    member = {f"in_{i}": _takes_part(p, a, x).fill_null(False) for i, (a, x) in enumerate(zip(actions, ids))}
+    ap = p.select(*_POST_OWN, **member)
+    ap = ap.filter(ibis.or_(*[ap[k] for k in member]))
+    fl = flagged(ws).mutate(coordinated=ibis.literal(True))
+    ar = account_region(ws).select("platform", "account_id", "region")
+    e = ws.store.table("enrichments")
+    e = e.filter(e.version == (current_version(ws) or "")).select("platform", "post_id", "sentiment")
     acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type", "followers")
-    if keys.empty:
-        return keys.assign(handle=None, account_type=None, followers=0)
-    k = ibis.memtable(keys[["platform", "account_id"]].drop_duplicates())
-    return k.left_join(acc, ["platform", "account_id"]).select(
-        k.platform, k.account_id, acc.handle, acc.account_type, acc.followers).execute()
+
+    def author(t):
+        return [ap.platform == t.platform, ap.account_id == t.account_id]
+
+    j = (ap.left_join(fl, author(fl)).left_join(ar, author(ar))
+         .left_join(e, [ap.platform == e.platform, ap.post_id == e.post_id]).left_join(acc, author(acc)))
+    df = j.select(*[ap[c] for c in _POST_OWN], fl.coordinated, ar.region, e.sentiment, acc.handle,
+                  acc.account_type, acc.followers, *[ap[k] for k in member]).execute()
+    df["coordinated"] = df["coordinated"].fillna(False).astype(bool)
+    return [df.loc[df[k].to_numpy(dtype=bool), list(_POST_COLUMNS)].reset_index(drop=True) for k in member]
+
+
+def _participants(df: pd.DataFrame) -> pd.DataFrame:
+    """Distinct participating accounts of an action's posts (first post first) with their
+    coordination flag, region, handle, type and followers (0 when unknown)."""
+    accts = df.dropna(subset=["account_id"]).drop_duplicates(["platform", "account_id"])
+    accts = accts[["platform", "account_id", "coordinated", "region", "handle", "account_type",
+                   "followers"]].reset_index(drop=True)
+    accts["followers"] = pd.to_numeric(accts["followers"], errors="coerce").fillna(0)
+    return accts
 
 
 def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
@@ -227,31 +281,41 @@ def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
     >>> r["progress"]["goal"], r["progress"]["done"]
     (10, 0.0)
     """
-    from suara.analyse.privacy import Pseudonymiser
     a = get_action(ws, action_id) if isinstance(action_id, str) else action_id
+    return track_actions(ws, [a], top=top)[0]
+
+
+def track_actions(ws, actions: list[dict], top: int = 10) -> list[dict[str, Any]]:
+    """:func:`track_action` of each of ``actions`` (dicts), in order; their posts are read in
+    one query and the volunteer roster once.
+
+    Example
+    -------
+    >>> import suara, tempfile
+    >>> track_actions(suara.init(tempfile.mkdtemp()), [])
+    []
+    """
+    from suara.analyse.privacy import Pseudonymiser
+    if not actions:
+        return []
+    ids = [_target_ids(ws, a) for a in actions]
+    frames = _tracked_posts(ws, actions, ids)
+    vol = consented_volunteers(ws).execute()
+    pz = Pseudonymiser(ws)
+    return [_track(ws, a, df, x, vol, pz, top) for a, df, x in zip(actions, frames, ids)]
+
+
+def _track(ws, a: dict, df: pd.DataFrame, ids: list[str] | None, vol: pd.DataFrame, pz, top: int) -> dict[str, Any]:
+    """:func:`track_action` of action ``a`` from its posts ``df`` (:func:`_tracked_posts`),
+    its target post ids, the volunteer roster and the workspace's pseudonymiser."""
     tz = ws.election.timezone
-    ap = action_posts(ws, a)
-    fl = flagged(ws).mutate(coordinated=ibis.literal(True))
-    ar = account_region(ws).select("platform", "account_id", "region")
-    j = _drop_right(ap.left_join(fl, ["platform", "account_id"]))
-    j = _drop_right(j.left_join(ar, ["platform", "account_id"]))
-    e = ws.store.table("enrichments")
-    e = e.filter(e.version == (current_version(ws) or "")).select("platform", "post_id", "sentiment")
-    j = _drop_right(j.left_join(e, ["platform", "post_id"]))
-    df = j.select("platform", "post_id", "account_id", "created_at", "kind", "parent_id", "root_id",
-                  "likes", "comments", "shares", "views", "coordinated", "region", "sentiment").execute()
-    df["coordinated"] = df["coordinated"].fillna(False).astype(bool)
     out: dict[str, Any] = {
         "action_id": a["action_id"], "name": a["name"], "kind": a["kind"], "candidate": a["candidate"],
         "target": a["target"], "starts_at": _iso(a["starts_at"]), "ends_at": _iso(a["ends_at"]),
         "starts_local": _local(a["starts_at"], tz), "ends_local": _local(a["ends_at"], tz),
         "posts": int(len(df)),
     }
-    accts = df.dropna(subset=["account_id"]).drop_duplicates(["platform", "account_id"])
-    info = _account_info(ws, accts[["platform", "account_id"]])
-    accts = accts[["platform", "account_id", "coordinated", "region"]].merge(info, on=["platform", "account_id"],
-                                                                            how="left")
-    accts["followers"] = pd.to_numeric(accts["followers"], errors="coerce").fillna(0)
+    accts = _participants(df)
     n_coord = int(accts["coordinated"].sum())
     out["accounts"] = {"total": int(len(accts)), "organic": int(len(accts) - n_coord), "coordinated": n_coord,
                        "coordinated_share": round(n_coord / len(accts), 3) if len(accts) else 0.0}
@@ -271,36 +335,10 @@ def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
     scored = out["sentiment"]["positive"] + out["sentiment"]["negative"] + out["sentiment"]["neutral"]
     out["net_sentiment"] = round((out["sentiment"]["positive"] - out["sentiment"]["negative"]) / scored, 3) \
         if scored else None
-    # progress vs goal over time (organic participation: coordinated accounts do not count)
-    metric = a.get("goal_metric") or "posts"
-    freq = _bucket(a)
-    timeline = []
-    if len(org_posts):
-        o = org_posts.sort_values("created_at").copy()
-        o["bucket"] = pd.to_datetime(o["created_at"]).dt.floor(freq)
-        first = o.drop_duplicates(["platform", "account_id"])
-        # a dictionary look-up per account (a MultiIndex Series.get per account cost more than the rest)
-        fol = dict(zip(zip(accts.platform.tolist(), accts.account_id.tolist()), accts.followers.tolist()))
-        first = first.assign(f=[fol.get(k, 0) for k in zip(first.platform.tolist(), first.account_id.tolist())])
-        per = pd.DataFrame({"posts": o.groupby("bucket").size(),
-                            "new_accounts": first.groupby("bucket").size(),
-                            "new_reach": first.groupby("bucket")["f"].sum()}).fillna(0)
-        cum = per.cumsum()
-        value_col = {"posts": "posts", "accounts": "new_accounts", "reach": "new_reach"}[metric]
-        for b, r in per.iterrows():
-            timeline.append({"at": _iso(b), "local": _local(b, tz), "posts": int(r.posts),
-                             "new_accounts": int(r.new_accounts), "cumulative": int(cum.loc[b, value_col])})
-    done = {"posts": out["posts_organic"], "accounts": out["accounts"]["organic"],
-            "reach": out["reach_organic"]}[metric]
-    goal = a.get("goal")
-    goal = None if goal is None or pd.isna(goal) else int(goal)
-    frac = None if goal is None else (1.0 if goal == 0 else round(done / goal, 3))
-    out["progress"] = {"metric": metric, "goal": goal, "value": int(done), "bucket": freq, "done": frac,
-                       "timeline": timeline}
+    out["progress"] = _progress(a, out, org_posts, accts, tz)
     out["cascade"] = _cascade(ws, df, accts, top)
-    out["cascade"]["origin"] = _origin(ws, a)
-    out["volunteers"] = _volunteer_participation(ws, accts)
-    pz = Pseudonymiser(ws)
+    out["cascade"]["origin"] = _origin(ws, a, ids)
+    out["volunteers"] = _volunteers(vol, accts)
     for key in ("origin", "started_by", "carried_by"):
         for r in out["cascade"][key]:
             r["handle"] = pz(r.pop("account_type"), r["platform"], r["account_id"], r.get("handle"))
@@ -309,11 +347,60 @@ def track_action(ws, action_id: str | dict, top: int = 10) -> dict[str, Any]:
     return out
 
 
-def _origin(ws, a: dict) -> list[dict]:
-    """Authors of the target post(s) of a share/live/comment action: where the cascade starts."""
+def _progress(a: dict, out: dict, org_posts: pd.DataFrame, accts: pd.DataFrame, tz: str) -> dict[str, Any]:
+    """Progress against the goal over time (organic participation: coordinated accounts do
+    not count); ``out``: the action's counts so far."""
+    metric = a.get("goal_metric") or "posts"
+    freq = _bucket(a)
+    timeline = []
+    if len(org_posts):
+        per = _per_bucket(org_posts, accts, freq)
+        values = per[{"posts": "posts", "accounts": "new_accounts", "reach": "new_reach"}[metric]]
+        for b, n, new, cum in zip(per["bucket"], per["posts"], per["new_accounts"], accumulate(values)):
+            timeline.append({"at": _iso(b), "local": _local(b, tz), "posts": int(n),
+                             "new_accounts": int(new), "cumulative": int(cum)})
+    done = {"posts": out["posts_organic"], "accounts": out["accounts"]["organic"],
+            "reach": out["reach_organic"]}[metric]
+    goal = a.get("goal")
+    goal = None if goal is None or pd.isna(goal) else int(goal)
+    frac = None if goal is None else (1.0 if goal == 0 else round(done / goal, 3))
+    return {"metric": metric, "goal": goal, "value": int(done), "bucket": freq, "done": frac,
+            "timeline": timeline}
+
+
+def _per_bucket(posts: pd.DataFrame, accts: pd.DataFrame, freq: str) -> dict[str, list]:
+    """Per time bucket (``freq``: "h" or "D"; in time order, only buckets with posts): the
+    bucket's start, its posts, the accounts whose first post falls in it (posts without an
+    author count as one account per platform) and those accounts' summed followers."""
+    bucket = pd.to_datetime(posts["created_at"]).dt.floor(freq).to_numpy()
+    starts, code, n = np.unique(bucket, return_inverse=True, return_counts=True)
+    acct = posts["account_id"].astype(object).where(posts["account_id"].notna(), None).tolist()
+    first: dict[tuple, int] = {}
+    for k, c in zip(zip(posts["platform"].tolist(), acct), code.tolist()):
+        if c < first.get(k, len(starts)):
+            first[k] = c
+    fol = dict(zip(zip(accts["platform"].tolist(), accts["account_id"].tolist()), accts["followers"].tolist()))
+    new, reach = [0] * len(starts), [0] * len(starts)
+    for k, c in first.items():
+        new[c] += 1
+        reach[c] += fol.get(k, 0)
+    return {"bucket": list(pd.DatetimeIndex(starts)), "posts": n.tolist(), "new_accounts": new, "new_reach": reach}
+
+
+def _volunteers(vol: pd.DataFrame, accts: pd.DataFrame) -> dict[str, int]:
+    """Consenting volunteers (``vol``: :func:`consented_volunteers`) among an action's
+    participating accounts, and their summed followers."""
+    if vol.empty or accts.empty:
+        return {"count": 0, "reach": 0}
+    m = vol.merge(accts, on=["platform", "account_id"])
+    return {"count": int(len(m)), "reach": int(m["followers"].sum())}
+
+
+def _origin(ws, a: dict, ids: list[str] | None) -> list[dict]:
+    """Authors of the target post(s) of a share/live/comment action (``ids``: their post
+    ids): where the cascade starts."""
     if a["kind"] == "hashtag":
         return []
-    ids = [pid for _, pid in _resolve_posts(ws, [t for t in str(a["target"]).split(",") if t])]
     p = ws.store.table("posts")
     acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type", "followers")
     j = p.filter(p.post_id.isin(ids)).select("platform", "post_id", "account_id", "created_at", "url")
@@ -325,55 +412,85 @@ def _origin(ws, a: dict) -> list[dict]:
              "url": None if pd.isna(r.url) else r.url, "at": _iso(r.created_at)} for r in j.execute().itertuples()]
 
 
-def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, Any]:
-    """Who started the action (earliest posters) and who carried it (accounts whose action
-    posts drew the most responses inside the action, then the most followers)."""
-    if df.empty:
-        return {"started_by": [], "carried_by": [], "depth": 0, "responses_inside": 0}
-    # posts at the same second keep one order in every run (the rows come back from the
-    # engine in any order, and a quicksort does not keep it)
-    d = df.dropna(subset=["account_id"]).sort_values(["created_at", "platform", "account_id", "post_id"],
-                                                     kind="mergesort")
-    info = accts.set_index(["platform", "account_id"])
-    # the columns as lists once: iterating a Series per value costs more than the look-ups
-    plat, pid, parent_id = d.platform.tolist(), d.post_id.tolist(), d.parent_id.tolist()
-    keys = list(zip(plat, pid))
-    ids = set(keys)
-    author = dict(zip(keys, d.account_id.tolist()))
-    # a response inside the action: its parent is itself an action post
-    inside = [(p, x) in ids for p, x in zip(plat, parent_id)]
-    resp = d[inside]
-    responses = pd.Series([author[(p, x)] for p, x, ok in zip(plat, parent_id, inside) if ok], dtype=object)
-    resp_per = responses.value_counts().to_dict() if len(responses) else {}
-    # depth of the longest reply chain inside the action
-    parent = dict(zip(keys, zip(plat, parent_id)))
+def _time_order(df: pd.DataFrame) -> list[int]:
+    """Positions of the rows of ``df`` that have an author, by time (a missing time last),
+    then platform, account and post id; rows equal in all four keep their order."""
+    t = pd.to_datetime(df["created_at"]).to_numpy()
+    t = np.where(np.isnat(t), np.iinfo(np.int64).max, t.view("i8")).tolist()
+    plat, acct, pid = df["platform"].tolist(), df["account_id"].tolist(), df["post_id"].tolist()
+    rows = np.flatnonzero(df["account_id"].notna().to_numpy()).tolist()
+    return sorted(rows, key=lambda i: (t[i], plat[i], acct[i], pid[i]))
+
+
+def _reply_depth(keys: list[tuple], parents: list[tuple], ids: set) -> int:
+    """Length of the longest reply chain inside the action, followed from each of the first
+    5000 posts up to 50 steps (``keys``: (platform, post_id) of the posts in time order,
+    ``parents``: (platform, parent_id) of each, ``ids``: the set of ``keys``)."""
+    parent = dict(zip(keys, parents))
     depth = 0
     for k in list(parent)[:5000]:
         n, cur = 0, k
         while cur in parent and parent[cur] in ids and n < 50:
             cur, n = parent[cur], n + 1
         depth = max(depth, n)
+    return depth
 
-    def row(p, i, **extra):
-        r = info.loc[(p, i)] if (p, i) in info.index else None
-        return {"platform": p, "account_id": str(i),
-                "handle": None if r is None else r["handle"],
-                "account_type": None if r is None else r["account_type"],
-                "followers": 0 if r is None else int(r["followers"]),
-                "coordinated": bool(False if r is None else r["coordinated"]), **extra}
 
-    starters = d.drop_duplicates(["platform", "account_id"]).head(min(top, 5))
-    started = [row(r.platform, r.account_id, at=_iso(r.created_at)) for r in starters.itertuples()]
-    g = d.groupby(["platform", "account_id"]).agg(posts=("post_id", "size"), first=("created_at", "min"))
-    g["responses"] = [int(resp_per.get(i, 0)) for _, i in g.index.tolist()]
-    # one dictionary look-up per account (a MultiIndex .loc per account took seconds)
-    fol = dict(zip(zip(accts.platform, accts.account_id), accts.followers))
-    g["followers"] = [int(fol[k]) if k in fol else 0 for k in g.index]
-    g = g.sort_values(["responses", "followers", "posts"], ascending=False).head(top)
-    carried = [row(p, i, posts=int(r.posts), responses=int(r.responses), first=_iso(r.first))
-               for (p, i), r in g.iterrows()]
-    return {"started_by": started, "carried_by": carried, "depth": int(depth),
-            "responses_inside": int(len(resp))}
+def _cascade(ws, df: pd.DataFrame, accts: pd.DataFrame, top: int) -> dict[str, Any]:
+    """Who started the action (earliest posters) and who carried it (accounts whose action
+    posts drew the most responses inside the action, then the most followers, then the
+    most posts; ties in (platform, account) order)."""
+    if df.empty:
+        return {"started_by": [], "carried_by": [], "depth": 0, "responses_inside": 0}
+    # posts at the same second keep one order in every run (the rows come back from the
+    # engine in any order); the columns as lists in that order, which dictionaries walk
+    # faster than pandas groups and sorts a few thousand rows per action
+    order = _time_order(df)
+    plat, pid, acct, parent_id = ([v[i] for i in order] for v in (
+        df[c].tolist() for c in ("platform", "post_id", "account_id", "parent_id")))
+    keys, parents = list(zip(plat, pid)), list(zip(plat, parent_id))
+    ids = set(keys)
+    # a response inside the action: its parent is itself an action post; responses are
+    # counted per account id of the post responded to
+    inside = [k in ids for k in parents]
+    author = dict(zip(keys, acct))
+    responses = Counter(author[k] for k, ok in zip(parents, inside) if ok)
+    info = _cascade_info(accts)
+    first = {}   # each account's first post (its earliest: the lists are in time order)
+    for n, k in enumerate(zip(plat, acct)):
+        first.setdefault(k, n)
+    posts = Counter(zip(plat, acct))
+    created = df["created_at"]
+
+    def at(n: int) -> str | None:
+        return _iso(created.iloc[order[n]])
+
+    started = [_cascade_row(info, p, i, at=at(n)) for (p, i), n in list(first.items())[:min(top, 5)]]
+    followers = {k: int(info[k][2]) if k in info else 0 for k in first}
+    # a stable sort of the accounts in (platform, account) order
+    ranked = sorted(sorted(first), key=lambda k: (-responses.get(k[1], 0), -followers[k], -posts[k]))[:top]
+    carried = [_cascade_row(info, p, i, posts=posts[(p, i)], responses=responses.get(i, 0), first=at(first[(p, i)]))
+               for p, i in ranked]
+    return {"started_by": started, "carried_by": carried, "depth": _reply_depth(keys, parents, ids),
+            "responses_inside": int(sum(inside))}
+
+
+def _cascade_info(accts: pd.DataFrame) -> dict[tuple, tuple]:
+    """(platform, account_id) → (handle, account_type, followers, coordinated) of the
+    participating accounts."""
+    return dict(zip(zip(accts["platform"].tolist(), accts["account_id"].tolist()),
+                    zip(accts["handle"].tolist(), accts["account_type"].tolist(), accts["followers"].tolist(),
+                        accts["coordinated"].tolist())))
+
+
+def _cascade_row(info: dict[tuple, tuple], platform, account_id, **extra) -> dict[str, Any]:
+    """One account of the cascade as the section shows it (``info``: :func:`_cascade_info`)."""
+    r = info.get((platform, account_id))
+    return {"platform": platform, "account_id": str(account_id),
+            "handle": None if r is None else r[0],
+            "account_type": None if r is None else r[1],
+            "followers": 0 if r is None else int(r[2]),
+            "coordinated": bool(False if r is None else r[3]), **extra}
 
 
 def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts: int = 20,
@@ -458,11 +575,11 @@ def actions_section(ws, top: int = 5) -> dict[str, Any]:
     >>> actions_section(suara.init(tempfile.mkdtemp()))["registered"]
     []
     """
-    reg = []
-    for a in list_actions(ws).to_dict("records"):
-        a = {k: (None if not isinstance(v, (list, str)) and v is not None and pd.isna(v) else v) for k, v in a.items()}
-        reg.append(track_action(ws, a, top=top))
-    det = [dict(track_action(ws, a, top=top), detected=True) for a in detect_actions(ws)]
+    reg = [{k: (None if not isinstance(v, (list, str)) and v is not None and pd.isna(v) else v) for k, v in a.items()}
+           for a in list_actions(ws).to_dict("records")]
+    found = detect_actions(ws)
+    tracked = track_actions(ws, reg + found, top=top)
+    reg, det = tracked[:len(reg)], [dict(t, detected=True) for t in tracked[len(reg):]]
     return {"registered": reg, "detected": det,
             "definition": "participation = posts in the action's window that carry its hashtag or "
                           "respond to / share its target post; progress counts organic accounts only"}
