@@ -270,7 +270,7 @@ def test_analyse_demographics_filtered_view_is_built_from_the_shared_frames(dws)
     and the cells computed from them must be the same."""
     import pandas.testing as pdt
 
-    from suara.analyse.demographics import _frame, _frames
+    from suara.analyse.demographic_frames import _frame, _frames
     flagged = [f"w{i}" for i in range(6)] + ["m1", "m2", "org"]
     dws.store.append("account_scores", pd.DataFrame(
         [{"platform": "x", "account_id": a, "buzzer_score": 0.9, "flagged": True} for a in flagged]))

@@ -28,11 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from suara.analyse.accounts import account_stances, drop_flagged, flagged_keys
-from suara.analyse.audience.segments import account_issue_counts, account_segments
-from suara.analyse.base import account_daily, memo, objcols, pair_label, region_names, safe_float
+from suara.analyse.base import memo, pair_label, region_names, safe_float
 from suara.analyse import demographic_cells as dc
 from suara.analyse.demographic_cells import ratio_interval, wilson
+from suara.analyse.demographic_frames import _frames, _numbering
 from suara.analyse.section import Section, register
 from suara.analyse.wording import label
 from suara.config import formats
@@ -81,150 +80,6 @@ def _settings(ws) -> tuple[int, float]:
     return max(k, 2), float(getattr(d, "min_confidence", 0.5))
 
 
-def _dimensions(ws, min_conf: float) -> pd.DataFrame:
-    """Internal per-account frame (never returned to a caller outside this module)."""
-    d = objcols(ws.store.table("account_demographics").execute())
-    if not len(d):
-        return pd.DataFrame(columns=["platform", "account_id", "person", "gender", "age_band", "occupation"])
-    d["account_id"] = d.account_id.astype(str).astype(object)
-    for c, cc in (("gender", "gender_conf"), ("age_band", "age_conf"), ("occupation", "occupation_conf")):
-        conf = pd.to_numeric(d[cc], errors="coerce").fillna(0.0)
-        d[c] = d[c].where((conf >= min_conf) & d[c].notnull(), UNKNOWN)
-    return d[["platform", "account_id", "person", "gender", "age_band", "occupation"]]
-
-
-def _frames(ws, min_conf: float) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, dict]]:
-    """Both views' (per account x pair mentions, per account dims + issues, counts), keyed
-    ``all`` and ``filtered``. An account's rows are the same in both views (its coordination
-    flag is its own, and the per-account stances, issues and segments of the filtered view are
-    the unfiltered ones minus flagged accounts), so the frames are built once and the filtered
-    view keeps the rows of unflagged accounts, in the same order: building them twice was a
-    third of the section's time."""
-    m, g = _per_pair(account_daily(ws))   # from the run's per-account daily mentions
-    fl = g["flagged"]
-    m["_fl"], mixed = fl.max().astype(bool), fl.min().astype(bool)
-    if (m["_fl"] != mixed).any():   # a flag that is not the account's own: each view apart
-        return {v: _frame(ws, v == "filtered", min_conf) for v in ("all", "filtered")}
-    return _finish(ws, m, min_conf, None)
-
-
-def _frame(ws, filtered: bool, min_conf: float) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """One view's frames (see :func:`_frames`), built on its own."""
-    t = account_daily(ws)
-    m, _ = _per_pair(t[~t.flagged] if filtered else t)
-    m["_fl"] = False
-    return _finish(ws, m, min_conf, filtered)
-
-
-def _per_pair(t: pd.DataFrame) -> tuple[pd.DataFrame, Any]:
-    """Mentions, positive and negative per (platform, account, pair) of the daily rows ``t``,
-    groups in order of first appearance, with the first known region; and the group-by."""
-    g = t.groupby(["platform", "account_id", "candidate"], sort=False, dropna=False)
-    m = g[["mentions", "positive", "negative"]].sum().rename(
-        columns={"mentions": "n", "positive": "pos", "negative": "neg"})
-    m["region"] = g["region"].first()
-    return m, g
-
-
-def _finish(ws, m: pd.DataFrame, min_conf: float, filtered: bool | None):
-    """``m`` joined with the accounts (:func:`_joined`): both views (``filtered`` None, see
-    :func:`_frames`), or the one view asked for."""
-    m = objcols(m.reset_index())
-    if not len(m):
-        empty = (m.drop(columns="_fl"), pd.DataFrame(), {"accounts": 0, "organisations": 0})
-        return {"all": empty, "filtered": empty} if filtered is None else empty
-    if filtered is None:
-        return _split(ws, _joined(ws, m, min_conf))
-    m, acc, counts = _joined(ws, m, min_conf, filtered)
-    return m.drop(columns="_fl"), acc.drop(columns="_fl"), counts["all"]
-
-
-def _joined(ws, m: pd.DataFrame, min_conf: float, filtered: bool = False):
-    """``m`` (per account x pair, with each account's flag ``_fl``) joined with the accounts'
-    dimensions, stances, issues and segments of one view (the unfiltered one unless
-    ``filtered``); the counts of accounts and organisations, all and unflagged."""
-    m["account_id"] = m.account_id.astype(str).astype(object)
-    m["candidate"] = m.candidate.astype(str)
-    dims = _dimensions(ws, min_conf)
-    acc = m.groupby(["platform", "account_id"], as_index=False).agg(region=("region", "first"), _fl=("_fl", "first"))
-    acc = acc.merge(dims, on=["platform", "account_id"], how="left")
-    for c in ("gender", "age_band", "occupation", "person"):
-        acc[c] = acc[c].fillna(UNKNOWN)
-    acc["region"] = acc.region.where(acc.region.notnull(), UNKNOWN).astype(str)
-    org = (acc.person == "organisation").to_numpy()
-    counts = {v: {"accounts": int(len(acc) if v == "all" else (~acc._fl).sum()),
-                  "organisations": int(org.sum() if v == "all" else (org & ~acc._fl.to_numpy()).sum())}
-              for v in ("all", "filtered")}
-    acc = acc[~org].reset_index(drop=True)
-    st = account_stances(ws, False)
-    if filtered:
-        st = drop_flagged(ws, st)
-    st = objcols(st)
-    st["account_id"] = st.account_id.astype(str).astype(object)
-    st["candidate"] = st.candidate.astype(str)
-    m = m.merge(st[["platform", "account_id", "candidate", "stance"]], on=["platform", "account_id", "candidate"],
-                how="left")
-    acc["key"] = (acc.platform.astype(str) + "\x1f" + acc.account_id.astype(str)).astype(object)
-    m = m.merge(acc[["platform", "account_id", "key", *DIMENSIONS]], on=["platform", "account_id"], how="inner",
-                suffixes=("_m", ""))
-    m = m.drop(columns=[c for c in m.columns if c.endswith("_m")])
-    acc = acc.merge(_issues(ws, filtered), on=["platform", "account_id"], how="left")
-    acc["issues"] = [x if isinstance(x, list) else [] for x in acc.issues]
-    seg = objcols(account_segments(ws, filtered)[["platform", "account_id", "group"]])
-    seg["account_id"] = seg.account_id.astype(str).astype(object)
-    acc = acc.merge(seg, on=["platform", "account_id"], how="left")
-    acc["group"] = acc.group.fillna("persuadable")
-    return m, acc, counts
-
-
-def _split(ws, joined) -> dict[str, tuple[pd.DataFrame, pd.DataFrame, dict]]:
-    """The unfiltered view and the filtered one from it: the rows of accounts not flagged in
-    the per-account daily mentions; an account the coordination scores flag (the same ones
-    while the pre-aggregated tables are current) gets what the filtered stances, issues and
-    segments give an account they do not list: no stance, no issues, ``persuadable``."""
-    m, acc, counts = joined
-    keep_m, keep_a = ~m._fl.to_numpy(), ~acc._fl.to_numpy()
-    mf = m[keep_m].reset_index(drop=True)
-    af = acc[keep_a].reset_index(drop=True)
-    bad = flagged_keys(ws)
-    if bad:
-        gone = [k in bad for k in zip(mf.platform.tolist(), mf.account_id.tolist())]
-        if any(gone):
-            mf["stance"] = mf.stance.where(~pd.Series(gone, index=mf.index))
-        gone = pd.Series([k in bad for k in zip(af.platform.tolist(), af.account_id.tolist())], index=af.index)
-        if gone.any():
-            af["issues"] = [[] if x else i for x, i in zip(gone, af.issues)]
-            af["group"] = af.group.where(~gone, "persuadable")
-    drop = lambda f: f.drop(columns="_fl")   # noqa: E731
-    return {"all": (drop(m), drop(acc), counts["all"]), "filtered": (drop(mf), drop(af), counts["filtered"])}
-
-
-def _issues(ws, filtered: bool) -> pd.DataFrame:
-    # an account's issues are its own: the filtered view is the unfiltered one minus flagged
-    # accounts (one query per run)
-    if filtered:
-        return drop_flagged(ws, _issues(ws, False))
-    return memo(ws, ("demographics_issues",), lambda: _issues_query(ws))
-
-
-def _issues_query(ws) -> pd.DataFrame:
-    # every issue of an account, from the per-account counts the segments read too
-    df = objcols(account_issue_counts(ws)[["platform", "account_id", "issue"]].copy())
-    if not len(df):
-        return pd.DataFrame({"platform": pd.Series(dtype=object), "account_id": pd.Series(dtype=object),
-                             "issues": pd.Series(dtype=object)})
-    df["account_id"] = df.account_id.astype(str).astype(object)
-    # one pass over the rows, not a Python function per group (30,000 accounts)
-    acc: dict[tuple, set] = {}
-    for k, i in zip(zip(df.platform.tolist(), df.account_id.tolist()), df.issue.tolist()):
-        if isinstance(k[0], str) and isinstance(k[1], str):   # a missing key is no group (a group-by drops it)
-            acc.setdefault(k, set()).add(str(i))
-    keys = sorted(acc)
-    return pd.DataFrame({"platform": pd.Series([k[0] for k in keys], dtype=object),
-                         "account_id": pd.Series([k[1] for k in keys], dtype=object),
-                         "issues": pd.Series([sorted(acc[k]) for k in keys], dtype=object)})
-
-
 def _coverage(acc: pd.DataFrame, counts: dict) -> dict[str, Any]:
     n = len(acc)
     out = {"accounts": counts["accounts"], "organisations": counts["organisations"], "persons_or_unknown": n}
@@ -241,13 +96,13 @@ def _view(ws, filtered: bool, k: int, frames: tuple) -> dict[str, Any]:
         return {"accounts": 0, "coverage": _coverage(acc, counts) if len(acc) else
                 {"accounts": counts["accounts"], "organisations": counts["organisations"]},
                 "overall": {}, "cells": {}, "suppressed": {"cells": 0, "accounts": 0}}
-    va = dc.ViewArrays(m, acc)
-    overall = dc.pair_figures(va, va.overall(), ballots, k)
+    va = dc.ViewArrays(m, acc, ballots)
+    overall = dc.pair_figures(va, ballots, k)
     cells: dict[str, list] = {}
     sup = {"cells": 0, "accounts": 0}
     for dims in CROSSES:
         c, s = dc.cells(va, dims, ballots, k, len(dims) == 1)
-        extra = dc.secondary_suppression(c, acc, dims, k)
+        extra = dc.secondary_suppression(c, acc, dims, k, va)
         cells["x".join(dims)] = c
         sup["cells"] += s["cells"] + extra["cells"]
         sup["accounts"] += s["accounts"] + extra["accounts"]
@@ -261,17 +116,12 @@ def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> l
     formats get above-baseline responses from, say, women 25-44 in Balikpapan. A (region,
     group) needs k accounts, and a cell's responses must come from k distinct accounts."""
     from suara.analyse.audience.recommendations import _resonance_frames, message_resonance
-    known = acc[acc.gender != UNKNOWN].copy()
-    if not len(known):
+    seg = _audience(acc)
+    if not len(seg):
         return []
-    known["group"] = [g if a == UNKNOWN else f"{g}|{a}" for g, a in zip(known.gender, known.age_band)]
-    known["region"] = known.region.where(known.region != UNKNOWN, None)
-    size = known.groupby([known.region.fillna("unknown"), "group"]).size()
-    pooled = known.groupby("group").size()
-    ok_groups = {(r, g) for (r, g), n in size.items() if n >= k} | {("all", g) for g, n in pooled.items() if n >= k}
+    ok_groups = _sizable(seg.region.fillna("unknown").to_numpy(dtype=object), seg.group.to_numpy(dtype=object), k)
     if not ok_groups:
         return []
-    seg = known[["platform", "account_id", "region", "group"]]
     cells = message_resonance(ws, filtered=filtered, seg=seg)
     def sets() -> _ResponderSets:
         rep, _, pl = memo(ws, "resonance_frames", lambda: _resonance_frames(ws), copy=False)
@@ -294,60 +144,99 @@ def _messages(ws, acc: pd.DataFrame, filtered: bool, k: int, top: int = 15) -> l
     return out
 
 
+def _audience(acc: pd.DataFrame) -> pd.DataFrame:
+    """The accounts of known gender as the resonance's audience: ``platform``,
+    ``account_id``, ``region`` (None: unknown) and ``group`` (the gender, with the age band
+    when known: ``f|25-44``); rows keep their labels in ``acc``."""
+    gender = acc["gender"].to_numpy(dtype=object)
+    has = np.flatnonzero(gender != UNKNOWN)
+    g, a = gender[has], acc["age_band"].to_numpy(dtype=object)[has]
+    region = acc["region"].to_numpy(dtype=object)[has]
+    cols = {"platform": acc["platform"].to_numpy(dtype=object)[has],
+            "account_id": acc["account_id"].to_numpy(dtype=object)[has],
+            "region": np.where(region != UNKNOWN, region, None),
+            "group": np.where(a == UNKNOWN, g, g + "|" + a)}   # object arrays: text joined per element
+    return pd.DataFrame({c: pd.Series(v, index=acc.index[has], dtype=object) for c, v in cols.items()})
+
+
+def _sizable(region: np.ndarray, group: np.ndarray, k: int) -> set[tuple[str, str]]:
+    """The (region, group)s and ("all", group)s with at least ``k`` of the accounts."""
+    rc, regions = pd.factorize(region)
+    gc, groups = pd.factorize(group)
+    n = np.bincount(rc * len(groups) + gc, minlength=len(regions) * len(groups))
+    pooled = np.bincount(gc, minlength=len(groups))
+    out = {(regions[i // len(groups)], groups[i % len(groups)]) for i in np.flatnonzero(n >= k).tolist()}
+    return out | {("all", groups[j]) for j in np.flatnonzero(pooled >= k).tolist()}
+
+
 class _Responders:
     """The distinct accounts of a group (in a region, or in all) behind a resonance cell:
     for ``replies``, the group's accounts that replied to posts with the cell's issue and
     format; for ``authors``, the group's accounts that wrote such posts. Counted from
     look-ups built once per run and shared by both views (:class:`_ResponderSets`: the
-    accounts behind each issue and format), not by joining every reply and post with the
-    accounts (the joins took most of the section's time at 300,000 posts); the same count as
-    those joins."""
+    accounts behind each issue and format, as numbers), not by joining every reply and post
+    with the accounts (the joins took most of the section's time at 300,000 posts); the same
+    count as those joins. The audience's group and region are arrays over those numbers, so a
+    cell's count is one comparison over its accounts."""
 
     def __init__(self, sets: "_ResponderSets", seg: pd.DataFrame):
         self.sets = sets
-        self.who = dict(zip(zip(seg.platform.tolist(), seg.account_id.tolist()),
-                            zip(seg.region.fillna("unknown").tolist(), seg.group.tolist())))
+        num = sets.index.find(seg.platform, seg.account_id)
+        ok = num >= 0
+        group, groups = pd.factorize(seg.group.to_numpy(dtype=object))
+        region, regions = pd.factorize(seg.region.fillna("unknown").to_numpy(dtype=object))
+        self.group_of = np.full(len(sets.index.keys), -1, dtype=np.int64)   # -1: not in the audience
+        self.region_of = np.full(len(sets.index.keys), -1, dtype=np.int64)
+        self.group_of[num[ok]], self.region_of[num[ok]] = group[ok], region[ok]
+        self.group_code = {v: i for i, v in enumerate(groups.tolist())}
+        self.region_code = {v: i for i, v in enumerate(regions.tolist())}
 
     def count(self, c: dict) -> int:
-        g, region = c["group"], c["region"]
-        n = 0
-        for a in self.sets.accounts(c["basis"], c["issue"], c["format"]):
-            w = self.who.get(a)
-            n += w is not None and w[1] == g and (region == "all" or w[0] == region)
-        return n
+        g = self.group_code.get(c["group"])
+        if g is None:
+            return 0
+        nums = self.sets.accounts(c["basis"], c["issue"], c["format"])
+        hit = self.group_of[nums] == g
+        if c["region"] != "all":
+            hit &= self.region_of[nums] == self.region_code.get(c["region"], -2)
+        return int(hit.sum())
 
 
 class _ResponderSets:
     """Per (issue, format): the accounts that replied to such posts and those that wrote
-    them, from the resonance frames (replies ``rep``, posts ``pl``); each set is made when a
-    cell first asks for it and kept for the run."""
+    them, from the resonance frames (replies ``rep``, posts ``pl``), as their numbers in one
+    numbering of the frames' accounts (``index``: (platform, id) to number); each made when
+    a cell first asks for it and kept for the run."""
 
     def __init__(self, rep: pd.DataFrame, pl: pd.DataFrame):
-        self.posts: dict[tuple, set] = {}
-        self.authors: dict[tuple, set] = {}
-        for pk, i, f, pp, au in zip(pl.pk.tolist(), pl.issue.tolist(), pl.fmt.tolist(),
-                                    pl.pplat.tolist(), pl.author.tolist()):
-            self.posts.setdefault((i, f), set()).add(pk)
-            self.authors.setdefault((i, f), set()).add((pp, au))
+        plat = np.concatenate([rep.platform.to_numpy(dtype=object), pl.pplat.to_numpy(dtype=object)])
+        ids = np.concatenate([rep.account_id.to_numpy(dtype=object), pl.author.to_numpy(dtype=object)])
+        self.index, num = _numbering(plat, ids)
+        self.rep_num, pl_num = num[:len(rep)], num[len(rep):]
+        self.posts: dict[tuple, list] = {}
+        self.authors: dict[tuple, list] = {}
+        for pk, i, f, au in zip(pl.pk.tolist(), pl.issue.tolist(), pl.fmt.tolist(), pl_num.tolist()):
+            self.posts.setdefault((i, f), []).append(pk)
+            self.authors.setdefault((i, f), []).append(au)
         # the replies as arrays: a key's repliers are found by one isin over them when a cell
         # asks (a look-up per reply built for every reply cost more than all the cells)
         self.rep_pk = rep.pk.to_numpy()
-        self.rep_plat, self.rep_acc = rep.platform.to_numpy(dtype=object), rep.account_id.to_numpy(dtype=object)
-        self._repliers: dict[tuple, set] = {}
+        self._made: dict[tuple, np.ndarray] = {}
 
-    def accounts(self, basis: str, issue, fmt) -> set:
-        key = (issue, fmt)
-        if basis != "replies":
-            return self.authors.get(key, set())
-        out = self._repliers.get(key)
+    def accounts(self, basis: str, issue, fmt) -> np.ndarray:
+        """The distinct numbers of the accounts behind posts with ``issue`` and ``fmt``:
+        their repliers (``basis`` "replies") or their authors."""
+        key = (basis == "replies", issue, fmt)
+        out = self._made.get(key)
         if out is None:
-            pks = self.posts.get(key)
-            if not pks:
-                out = set()
+            if not key[0]:
+                out = np.asarray(self.authors.get((issue, fmt), []), dtype=np.int64)
             else:
-                m = np.isin(self.rep_pk, np.fromiter(pks, dtype=self.rep_pk.dtype, count=len(pks)))
-                out = set(zip(self.rep_plat[m].tolist(), self.rep_acc[m].tolist()))
-            self._repliers[key] = out
+                pks = self.posts.get((issue, fmt))
+                out = self.rep_num[np.isin(self.rep_pk, np.asarray(pks, dtype=self.rep_pk.dtype))] if pks else \
+                    np.zeros(0, dtype=np.int64)
+            out = np.unique(out[out >= 0])   # an account without a platform or an id is nobody's
+            self._made[key] = out
         return out
 
 
@@ -384,10 +273,23 @@ def demographics_section(ws) -> dict[str, Any]:
                            "crosses": ["x".join(c) for c in CROSSES]}
     frames = _frames(ws, min_conf)
     for v in ("filtered", "all"):
-        out[v] = _view(ws, v == "filtered", k, frames[v])
+        if v == "all" and frames["all"] is frames["filtered"]:
+            # nobody is flagged (:func:`_frames`): the unfiltered view is the filtered one
+            out[v] = _copied(out["filtered"])
+        else:
+            out[v] = _view(ws, v == "filtered", k, frames[v])
     _guard_views(out["all"], out["filtered"], k)
     out["headline"] = headline_gap(ws, out)
     return out
+
+
+def _copied(x: Any) -> Any:
+    """A copy of nested dicts and lists (their leaves are numbers, text or None, shared)."""
+    if isinstance(x, dict):
+        return {k: _copied(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_copied(v) for v in x]
+    return x
 
 
 def _guard_views(all_: dict, filt: dict, k: int) -> None:
