@@ -17,7 +17,7 @@ analyse: ``suara analyse --json`` (every section) on that workspace after ``suar
 Analyse is timed six times: the first run of a copy of the new workspace that compiles every
 query (``SUARA_SQL_SEED=0`` and an empty cache folder: an election the package ships no SQL
 for); the first run of the new workspace, on a machine where nothing was compiled yet (it
-finds the SQL the package ships for its election: suara.store.sqlcache.seed); the first run
+finds the SQL the package ships for its election: suara.store.sqlfiles.seed); the first run
 of a second new workspace holding the same store (it finds the SQL the first one compiled,
 and the queries it read ahead, in the user's cache folder: suara.store.sqlcache; the bench
 keeps that folder to itself and starts it empty); a repeat computed again
@@ -255,7 +255,7 @@ def _ingest_and_analyse(a, d: Path) -> None:
     cold = d / "ws-cold"       # and as one that compiles every query (nothing shipped or shared)
     shutil.copytree(ws, cold)
     # the first after enrich also brings the aggregates and the detect steps up to date, and
-    # finds the SQL the package ships (suara.store.sqlcache.seed; the cold one does without);
+    # finds the SQL the package ships (suara.store.sqlfiles.seed; the cold one does without);
     # the second new workspace finds the SQL the first compiled and the queries it read
     for run in ("first, compiling every query", "first", "first of a second new workspace", "repeat, computed",
                 "repeat, unchanged", "next import"):

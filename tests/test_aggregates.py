@@ -159,17 +159,17 @@ def test_a_new_workspace_reads_ahead_what_another_of_its_election_recorded(ws, t
 
 def test_a_first_analysis_with_the_packages_sql_is_the_same_document(ws, tmp_path, monkeypatch, read_ahead_takes):
     """On a machine where nothing was compiled yet, a workspace's first analysis starts from
-    the SQL the package ships (suara.store.sqlcache.seed, built from the bundled elections'
+    the SQL the package ships (suara.store.sqlfiles.seed, built from the bundled elections'
     demo campaigns): most of its queries are found compiled, the demo's read-ahead list runs
     beside it, and the document is the one computed without it."""
     import shutil
 
-    from suara.store import sqlcache
-    monkeypatch.setattr(sqlcache, "_SEED", None)
+    from suara.store import sqlfiles
+    monkeypatch.setattr(sqlfiles, "_SEED", None)
     monkeypatch.setenv("SUARA_SQL_SEED", "1")
-    entries, lists = sqlcache.seed()
+    entries, lists = sqlfiles.seed()
     if not entries:
-        pytest.skip(f"the shipped SQL is for other versions than {sqlcache._versions()} "
+        pytest.skip(f"the shipped SQL is for other versions than {sqlfiles._versions()} "
                     "(rebuild it with tools/build_sql_seed.py)")
     assert ws.election.id in lists
     ws.store.execute("CHECKPOINT")

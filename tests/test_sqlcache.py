@@ -173,8 +173,8 @@ def _seed_file(path, entries: dict, lists: dict, versions: str | None = None):
     import gzip
     import json
 
-    from suara.store import sqlcache
-    doc = {"versions": versions or sqlcache._versions(), "entries": entries,
+    from suara.store import sqlfiles
+    doc = {"versions": versions or sqlfiles._versions(), "entries": entries,
            "read_ahead": {k: [list(q) if isinstance(q, tuple) else q for q in v] for k, v in lists.items()}}
     with gzip.open(path, "wt", encoding="utf-8") as f:
         json.dump(doc, f)
@@ -187,7 +187,7 @@ def test_sqlcache_a_machine_without_a_cache_starts_from_the_packages_sql(tmp_pat
     ignored; the seed is never written to and an erasure leaves it alone."""
     import os
 
-    from suara.store import sqlcache
+    from suara.store import sqlfiles
     # what a workspace of another machine compiled and recorded
     monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path / "elsewhere"))
     a = _store(tmp_path / "a.duckdb")
@@ -196,15 +196,15 @@ def test_sqlcache_a_machine_without_a_cache_starts_from_the_packages_sql(tmp_pat
     a.sql_cache.recording = [("SELECT 42 AS x", 1.0)]
     a.sql_cache.keep_recording()
     assert a.sql_cache.save()
-    entries, lists = sqlcache._read_entries(a.sql_cache.shared, keyed=True)
+    entries, lists = sqlfiles._read_entries(a.sql_cache.shared, keyed=True)
     a.close()
     seed = tmp_path / "sqlseed.json.gz"
     _seed_file(seed, entries, lists)
-    monkeypatch.setattr(sqlcache, "SEED_PATH", str(seed))
+    monkeypatch.setattr(sqlfiles, "SEED_PATH", str(seed))
     monkeypatch.setenv("SUARA_CACHE_DIR", str(tmp_path / "fresh"))
 
     def fresh(name):
-        monkeypatch.setattr(sqlcache, "_SEED", None)
+        monkeypatch.setattr(sqlfiles, "_SEED", None)
         s = _store(tmp_path / f"{name}.duckdb")
         s.sql_cache.ahead_key = "kaltim-2024"
         return s
