@@ -127,6 +127,27 @@ def test_analyse_same_with_and_without_read_ahead(ws, monkeypatch, read_ahead_ta
     assert set(queries) <= set(ws.store.sql_cache.read_ahead_queries())
 
 
+def test_queries_listed_but_not_read_ahead_in_time_stay_recorded(ws, monkeypatch):
+    """On a busy machine the read-ahead thread may not have started a listed query when the
+    section asks for it: the section runs it itself, and however fast it runs then, the query
+    qualified last time and stays on the list for the next run."""
+    from suara.store import readahead
+    def run():
+        ws.__dict__.pop("_suara_analysis_cache", None)
+        ws.analyse(reuse=False)
+    monkeypatch.setattr(readahead, "MIN_SECONDS", 0.0)        # every query over stable tables qualifies
+    monkeypatch.setenv("SUARA_READ_AHEAD", "0")
+    run()
+    listed = ws.store.sql_cache.read_ahead_queries()
+    assert len(listed) >= 3
+    monkeypatch.delenv("SUARA_READ_AHEAD")
+    monkeypatch.setattr(readahead, "MIN_SECONDS", float("inf"))   # nothing run now would qualify
+    # nothing read ahead is ready in time: every listed query is handed back to its section
+    monkeypatch.setattr(readahead.ReadAhead, "take", lambda self, sql: self._futures.pop(sql, None) and None)
+    run()
+    assert set(q for q in listed if isinstance(q, str)) <= set(ws.store.sql_cache.read_ahead_queries())
+
+
 def test_a_new_workspace_reads_ahead_what_another_of_its_election_recorded(ws, tmp_path, read_ahead_takes):
     """A workspace's first analysis has no recording of its own: it reads ahead the queries
     the last workspace of the same election and enrichment recorded (kept in the user's

@@ -69,6 +69,8 @@ class ReadAhead:
         self._cur.execute("SET python_enable_replacements = false")
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="suara-read-ahead")
         self._futures = {}
+        #: every query's SQL (a table's: its query), taken or not
+        self.listed = frozenset(q if isinstance(q, str) else q[3] for q in queries)
         for q in dict.fromkeys(queries):
             if isinstance(q, str):
                 self._futures[q] = self._pool.submit(self._read, q)
