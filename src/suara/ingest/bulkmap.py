@@ -20,7 +20,7 @@ whether the text needs Python's entity patterns, and account columns prefixed ``
 Accounts are merged per batch as the row path merges them: the first non-NULL value in row
 order, the greatest count (followers, following, post_count), first/last seen from the
 posts' times (an account whose first row has no time was first seen at the import time:
-``_now``).
+``_now``). Posts reach the writer in file order (each batch's), as Arrow tables.
 """
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ from suara.ingest.lines import iter_csv_arrow, row_numbers
 from suara.store.staging import registered
 
 __all__ = ["bulk_csv", "run_bulk", "entity_sql", "clean_sql", "dedup_sql", "mentions_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
-           "WS_RE2", "strip_ok", "lit"]
+           "HASHTAG_UNI_RE2", "MENTION_UNI_RE2", "LINK_UNI_RE2",
+           "WS_RE2", "strip_ok", "lit", "rtrim_sql"]
 
 # The entity patterns of `suara.ingest.base` in RE2 syntax, exact for texts whose non-ASCII
 # characters are no letters, digits or spaces (emoji are fine): there Python's \w and \s are
@@ -43,6 +44,15 @@ MENTION_RE2 = r"(?:^|[^A-Za-z0-9_.])@([A-Za-z0-9_.]{1,60}[A-Za-z0-9_])"
 #: `MENTION_RE2` after its "@", anchored: the mention at the start of a part split at "@"
 _MENTION_AFTER_AT_RE2 = r"^[A-Za-z0-9_.]{1,60}[A-Za-z0-9_]"
 LINK_RE2 = r"(?i)https?://[^ \t\n\r\f\x0b\x1c-\x1f<>\"'']+"   # '' : a quote inside SQL
+#: Where a text that `uni_sql` flags can make Python's pattern of an entity find other
+#: entities than the RE2 one: a non-ASCII character before a "#" or among the 100 after it
+#: up to the end of the ASCII word (Python's ``\w`` takes letters of every script), before
+#: an "@" (the look-behind of `MENTION_RE2`), or a non-ASCII space anywhere (where Python's
+#: ``\s`` ends a link and `LINK_RE2` does not). A text without it gets the same entities
+#: from the RE2 pattern.
+HASHTAG_UNI_RE2 = r"[^\x00-\x7f]#|#[A-Za-z0-9_]{0,99}[^\x00-\x7f]"
+MENTION_UNI_RE2 = r"[^\x00-\x7f]@"
+LINK_UNI_RE2 = r"[^\x00-\x7f\PZ]|\x{85}"
 #: the characters Python's ``str.strip()`` removes (``str.isspace``)
 WS_RE2 = (r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
           r"\x{202f}\x{205f}\x{3000}]")
@@ -64,11 +74,12 @@ def strip_ok(expr: str) -> str:
     return f"NOT regexp_matches({expr}, '^{WS_RE2}|{WS_RE2}$')"
 
 
-def uni_sql(text: str) -> str:
+def uni_sql(text: str, ascii: str | None = None) -> str:
     """SQL: ``text`` holds a non-ASCII letter, digit or space (false for NULL). A text of
-    ASCII only (as many bytes as characters) skips the regex."""
-    return (f"CASE WHEN strlen({text}) = length({text}) THEN false "
-            f"ELSE coalesce(regexp_matches({text}, '{NON_ASCII_WORD_RE2}'), false) END")
+    ASCII only (as many bytes as characters) skips the regex; ``ascii`` names a column
+    holding that test already (``strlen(text) = length(text)``)."""
+    test = ascii or f"strlen({text}) = length({text})"
+    return f"CASE WHEN {test} THEN false ELSE coalesce(regexp_matches({text}, '{NON_ASCII_WORD_RE2}'), false) END"
 
 
 def extract_sql(text: str, pattern: str, mark: str, group: int | None = None) -> str:
@@ -121,18 +132,33 @@ def clean_sql(h: str, m: str, l: str) -> dict[str, str]:
         "hashtags": dedup_sql(h, f"list_transform(list_filter({h}, lambda h: NOT regexp_full_match(h, '[0-9]+')), "
                                  "lambda h: lower(h))"),
         "mentions": dedup_sql(m, f"list_transform({m}, lambda h: lower(h))"),
-        "links": dedup_sql(l, f"list_transform({l}, lambda u: rtrim(u, '.,;:!?)'))"),
+        "links": dedup_sql(l, f"list_transform({l}, lambda u: {rtrim_sql('u', _LINK_TAIL)})"),
     }
 
 
-def _fill_entities(con) -> None:
+#: the characters `suara.ingest.base.extract_links` strips from the end of a link
+_LINK_TAIL = ".,;:!?)"
+
+
+def rtrim_sql(expr: str, chars: str) -> str:
+    """SQL: ``rtrim(expr, chars)``, called only when ``expr`` ends with one of ``chars``:
+    DuckDB's ``rtrim`` with a set of characters costs a value some five times what the
+    ``ends_with`` tests do, and most values (links) end with none."""
+    ends = " OR ".join(f"ends_with({expr}, {lit(ch)})" for ch in chars)
+    return f"CASE WHEN {ends} THEN rtrim({expr}, {lit(chars)}) ELSE {expr} END"
+
+
+def _entity_fills(con):
     """Hashtags/mentions/links the query left NULL (rows of ``_bulk_out`` marked ``_uni``),
-    by the Python patterns (and the media type that depends on links). Tags and mentions a
-    format lists itself that hold non-ASCII characters (``_hraw``/``_mraw``: the values as
-    listed) are lower-cased by Python, whose case mapping DuckDB's does not always match."""
+    by the Python patterns (and the media type that depends on links), as an Arrow table
+    (``_row``, ``_o`` - the item's ``_ord``, 0 for one item per row -, ``hashtags``,
+    ``mentions``, ``links``, ``media_type``) in row order; None when no row needs them. Tags
+    and mentions a format lists itself that hold non-ASCII characters (``_hraw``/``_mraw``:
+    the values as listed) are lower-cased by Python, whose case mapping DuckDB's does not
+    always match."""
     names = {r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()}
     if "_uni" not in names:
-        return
+        return None
     has0 = "_links0" in names
     # items of one row (a tweet and the originals it embeds) are told apart by ``_ord``
     ordc = "_ord" if "_ord" in names else "0"
@@ -142,7 +168,7 @@ def _fill_entities(con) -> None:
                {', _links0' if has0 else ''}
         FROM _bulk_out WHERE _plain AND (coalesce(_uni, false){also}) ORDER BY _row, _o""").fetchall()
     if not rest:
-        return
+        return None
     rows = [r[0] for r in rest]
     text = [r[1] for r in rest]
     cols = {}
@@ -162,34 +188,89 @@ def _fill_entities(con) -> None:
         cols["links"] = [v if v is not None else r[4] for v, r in zip(links, rest)]
     else:
         media = [m or ("link" if lk else "text") for m, lk in zip(media, cols["links"])]
-    con.execute(f"""UPDATE _bulk_out SET hashtags = f.hashtags, mentions = f.mentions, links = f.links,
-                   media_type = f.media_type
-        FROM (SELECT unnest(CAST(? AS BIGINT[])) AS _row, unnest(CAST(? AS BIGINT[])) AS _o,
+    # DuckDB builds the Arrow table from the lists (``pa.array`` would load pandas)
+    return con.sql("""SELECT unnest(CAST(? AS BIGINT[])) AS _row, unnest(CAST(? AS BIGINT[])) AS _o,
                      unnest(CAST(? AS VARCHAR[][])) AS hashtags,
                      unnest(CAST(? AS VARCHAR[][])) AS mentions, unnest(CAST(? AS VARCHAR[][])) AS links,
-                     unnest(CAST(? AS VARCHAR[])) AS media_type) f
-        WHERE _bulk_out._row = f._row AND {'_bulk_out._ord' if ordc == '_ord' else '0'} = f._o""",
-                [rows, ords, cols["hashtags"], cols["mentions"], cols["links"], media])
+                     unnest(CAST(? AS VARCHAR[])) AS media_type""",
+                   params=[rows, ords, cols["hashtags"], cols["mentions"], cols["links"], media]).to_arrow_table()
 
 
-def _no_mojibake(con, batch, first: int) -> None:
-    """Rows of ``_bulk_out`` holding a mojibake mark (``_moj``) in a cell that
-    `repair_mojibake` changes (as `iter_csv` would) are no longer plain: a genuine "Ã"
-    (Portuguese capitals) leaves the cell as it is and the row plain. Only the cells that
-    hold a mark (found by Arrow) are tried: `repair_mojibake` returns every other cell as
-    it is."""
+def _filled(posts, fills, multi: bool):
+    """The Arrow table ``posts`` (mapped rows in file order: `_in_file_order`) with the
+    `_entity_fills` ``fills`` in their rows: each of the four columns is taken from the
+    column and the fills joined end to end, by an index pointing the rows filled at their
+    fill. Cheaper than updating a DuckDB table, where a list column is updated by deleting
+    the row and appending it again (the rows filled would move to the end)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if fills is None or fills.num_rows == 0:
+        return posts
+    n, k = posts.num_rows, fills.num_rows
+    rows = _ints(posts.column("_row"))
+    want = _ints(fills.column("_row"))
+    at = np.searchsorted(rows, want)
+    if multi:   # the items of one row sit together, ordered by ``_ord``
+        ords, want_ord = _ints(posts.column("_ord")), _ints(fills.column("_o"))
+        end = np.searchsorted(rows, want, side="right")
+        at = np.array([a + int(np.searchsorted(ords[a:e], o)) for a, e, o in zip(at, end, want_ord)],
+                      dtype=np.int64)
+        found = (at < n) & (rows[np.minimum(at, n - 1)] == want) & (ords[np.minimum(at, n - 1)] == want_ord)
+    else:
+        found = (at < n) & (rows[np.minimum(at, n - 1)] == want)
+    if not found.all():
+        raise RuntimeError("a row to fill is missing from the mapped posts")
+    index = np.arange(n, dtype=np.int64)
+    index[at] = n + np.arange(k, dtype=np.int64)
+    take = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(index)])
+    for name in ("hashtags", "mentions", "links", "media_type"):
+        i = posts.schema.get_field_index(name)
+        col = posts.column(i).combine_chunks()
+        both = pa.concat_arrays([col, fills.column(name).combine_chunks().cast(col.type)])
+        posts = posts.set_column(i, posts.schema.field(i), both.take(take))
+    return posts
+
+
+def _ints(col):
+    """The values of an Arrow integer column without NULLs (an array or a chunked array) as a
+    NumPy int64 array, read from its buffer: ``to_numpy`` would load pandas."""
+    import numpy as np
+    import pyarrow as pa
+    a = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    a = a.cast(pa.int64())
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.frombuffer(a.buffers()[1], dtype=np.int64, count=len(a), offset=a.offset * 8)
+
+
+def _int64s(values):
+    """Python integers as an Arrow int64 array, through NumPy (``pa.array`` would load pandas)."""
+    import numpy as np
+    import pyarrow as pa
+    a = np.asarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(a), [None, pa.py_buffer(a)])
+
+
+def _no_mojibake(con, table, first: int) -> list[int]:
+    """The plain rows of ``_bulk_out`` holding a mojibake mark (``_moj``) in a cell that
+    `repair_mojibake` changes (as `iter_csv` would), in row order: they are no longer plain.
+    A genuine "Ã" (Portuguese capitals) leaves the cell as it is and the row plain. Only the
+    cells of the raw batch ``table`` that hold a mark (found by Arrow) are tried:
+    `repair_mojibake` returns every other cell as it is."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     rows = [r[0] for r in con.execute(
         "SELECT _row FROM _bulk_out WHERE _plain AND coalesce(_moj, true) ORDER BY _row").fetchall()]
     if not rows:
-        return
-    cells = batch.take(pa.array([r - first for r in rows], pa.int64()))
+        return []
+    cells = table.take(_int64s([r - first for r in rows]))
     changed = set()
     for col in cells.columns:
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             continue
+        col = col.combine_chunks()
         hit = None
         for m in _MOJIBAKE_MARKS:
             h = pc.fill_null(pc.match_substring(col, m), False)
@@ -198,13 +279,49 @@ def _no_mojibake(con, batch, first: int) -> None:
         for i, v in zip(at.to_pylist(), col.take(at).to_pylist()):
             if repair_mojibake(v) != v:
                 changed.add(rows[i])
-    _not_plain(con, sorted(changed))
+    return sorted(changed)
 
 
-def _not_plain(con, rows: list[int]) -> None:
-    """Mark rows of ``_bulk_out`` as handed back to the row path."""
-    if rows:
-        con.execute("UPDATE _bulk_out SET _plain = false WHERE list_contains(?, _row)", [rows])
+class _Mapped:
+    """The rows the query mapped from one batch (an Arrow table, ``table``), shown to DuckDB
+    as ``_bulk_out`` while the batch is sorted out. A row handed back to the row path has
+    ``_plain`` cleared (`hand_back`); DuckDB sees the change at its next scan.
+
+    Shown through a `suara.store.staging.Releasable` where this DuckDB rescans one: on the
+    store's connection an open transaction keeps the view until its commit, and what it
+    keeps is the holder, emptied by `close`."""
+
+    def __init__(self, con, table):
+        self.con, self.table, self._holder = con, table, None
+        self._show()
+
+    def _show(self) -> None:
+        from suara.store.staging import Releasable, rescannable
+        self._holder = Releasable(self.table) if rescannable() else None
+        self.con.register("_bulk_out", self._holder if self._holder is not None else self.table)
+
+    def close(self) -> None:
+        try:
+            self.con.unregister("_bulk_out")
+        finally:
+            if self._holder is not None:
+                self._holder.release()
+
+    def hand_back(self, rows: list[int]) -> None:
+        """Clear ``_plain`` of every item of the rows numbered ``rows``."""
+        import pyarrow.compute as pc
+        if not rows:
+            return
+        t = self.table
+        r = t.column("_row")
+        hit = pc.is_in(r, value_set=_int64s(rows).cast(r.type))
+        i = t.schema.get_field_index("_plain")
+        self.table = t.set_column(i, t.schema.field(i), pc.and_(t.column(i), pc.invert(hit)))
+        if self._holder is not None:
+            self._holder.table = self.table
+        else:
+            self.close()
+            self._show()
 
 
 def _keys_of(imp, ctx: ImportContext, fallback: list) -> tuple[set, set]:
@@ -287,58 +404,60 @@ def _prefetch(items: Iterator, depth: int = 1) -> Iterator:
 
 def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]], str],
              raw: Callable[[dict], object] | None = None, setup: Callable | None = None,
-             delimiter: str | None = None) -> Iterator[BulkChunk]:
+             delimiter: str | None = None, same: dict[str, str] | None = None) -> Iterator[BulkChunk]:
     """Run ``query(columns)`` over each Arrow batch of the CSV and yield `BulkChunk` s (see
     the module doc and `run_bulk`). ``raw`` turns a row dict (cells already repaired as
     `iter_csv` does) into the record ``map`` takes; ``setup(con)`` may declare (temporary)
-    macros."""
-    import pyarrow as pa
-
+    macros; ``same`` names the output columns the query leaves out because they are cells
+    of the batch as they are (``{output column: CSV column}``, see `_with_cells`)."""
     def batches():
-        for first, batch in _prefetch(iter_csv_arrow(source, delimiter)):
-            b = pa.Table.from_batches([batch.append_column("_row", row_numbers(first, batch.num_rows))])
-            yield first, b, batch
+        for first, table in _prefetch(iter_csv_arrow(source, delimiter)):
+            yield first, table.append_column("_row", row_numbers(first, table.num_rows)), table
 
-    def records(batch, first: int, back: list[int]) -> dict[int, object]:
-        rows = batch.to_pylist()
+    def records(table, first: int, back: list[int]) -> dict[int, object]:
         out = {}
-        for r in back:
-            cells = rows[r - first]
+        # only the rows handed back become Python dicts
+        for r, cells in zip(back, table.take(_int64s([r - first for r in back])).to_pylist()):
             if any(cells.values()):   # blank lines are skipped, as in iter_csv
                 row = {k: repair_mojibake(v) for k, v in cells.items()}
                 out[r] = raw(row) if raw else row
         return out
 
-    chunks = run_bulk(ctx, imp, batches(), query, records, setup, after=_no_mojibake)
+    # the batch as Arrow parsed it (blocks of `suara.ingest.lines.ARROW_PARSE_BYTES`, some
+    # 24,000 tweets): the mapped rows come back in batches that big, which the store inserts
+    # faster than the 8,192-row slices the threads would otherwise share (the import of a
+    # 340,000-row export took 5% less time)
+    chunks = run_bulk(ctx, imp, batches(), query, records, setup, after=_no_mojibake,
+                      chunk_rows=None, same=same)
     # on a private connection the next batch is mapped while the caller writes this one
     yield from (_prefetch(chunks) if ctx.con is None else chunks)
 
 
 def run_bulk(ctx: ImportContext, imp, batches: Iterator, query: Callable[[set[str]], str],
              records: Callable, setup: Callable | None = None,
-             after: Callable | None = None, chunk_rows: int = 8192) -> Iterator[BulkChunk]:
+             after: Callable | None = None, chunk_rows: int | None = 8192,
+             same: dict[str, str] | None = None) -> Iterator[BulkChunk]:
     """The shared driver: for each ``(first, table, payload)`` of ``batches`` (``table``: an
     Arrow table with ``_row``, registered as ``_b``), run ``query(columns)`` (built from the
-    first table's columns) into ``_bulk_out`` and yield a `BulkChunk` (DuckDB's threads share
-    a batch by slices of ``chunk_rows`` rows). ``records(payload,
-    first, rows)`` gives the raw record ``map`` takes for each row number handed back (a row
-    left out is skipped: a blank line); ``after(con, payload, first)`` may mark more rows not
-    plain before the hand-back.
+    first table's columns) and yield a `BulkChunk` of Arrow tables (DuckDB's threads share a
+    batch by slices of ``chunk_rows`` rows, or by its own chunks when None; DuckDB hands the
+    rows back in batches of the same size). ``records(payload, first, rows)`` gives the raw
+    record ``map`` takes for each row number handed back (a row left out is skipped: a blank
+    line); ``after(con, payload, first)`` gives more rows that are not plain (row numbers),
+    before the hand-back; ``same`` adds columns of ``table`` to the query's (`_with_cells`).
 
     The query may give several items per row (a tweet and the originals it embeds): they
     share ``_row`` and are ordered by ``_ord``; a row goes back whole. The account of an item
     is keyed by ``acc_account_id`` when the query gives it (NULL: no account), else by the
     post's ``account_id``.
 
-    On the store's connection (``ctx.con``) each batch is mapped into the temporary table
-    ``_bulk_out`` and the chunk names the relations ``_bulk_posts`` and ``_bulk_acc``: the
-    mapped rows go from the query to the canonical tables without leaving DuckDB. DuckDB
-    keeps a temporary table replaced inside a transaction until the commit, so the pipeline
-    does this only for files of bounded size (`suara.ingest.pipeline.STAGE_MAX_BYTES`).
-    Without one (larger files, a caller outside the pipeline) a private connection maps each
-    batch and the chunk holds Arrow tables (memory bounded by the batch)."""
+    The query's rows come back from DuckDB as one Arrow table per batch (`_Mapped`), which
+    the statements sorting the batch out read as ``_bulk_out`` and the writer reads in turn:
+    the mapped rows are copied out of DuckDB once, and nothing is kept after the batch.
+    The query runs on the store's connection (``ctx.con``) when the caller gives one, else
+    on a private connection (the caller may then map the next batch in a thread while it
+    writes this one)."""
     import duckdb
-    import pyarrow as pa
 
     own = ctx.con is None
     con = duckdb.connect() if own else ctx.con
@@ -350,80 +469,131 @@ def run_bulk(ctx: ImportContext, imp, batches: Iterator, query: Callable[[set[st
         for first, b, payload in batches:
             if sql is None:
                 sql = query(set(b.schema.names) - {"_row"})
-            # zero-copy slices: DuckDB scans an Arrow table in parallel by its record batches
-            # (let go after the statement: a group's transaction does not keep every batch)
-            with registered(con, "_b", pa.Table.from_batches(b.to_batches(max_chunksize=chunk_rows), b.schema)):
-                # NULL _plain: not vouched for
-                con.execute(f"CREATE OR REPLACE TEMP TABLE _bulk_out AS SELECT * REPLACE "
-                            f"(coalesce(_plain, false) AS _plain) FROM ({sql})")
-            names = [r[0] for r in con.execute('DESCRIBE "_bulk_out"').fetchall()]
-            multi = "_ord" in names
-            order = "_row, _ord" if multi else "_row"
-            akey = "acc_account_id" if "acc_account_id" in names else "account_id"
-            if after and "_moj" in names:
-                after(con, payload, first)
-            if multi:   # a row is plain only when all its items are
-                con.execute("""UPDATE _bulk_out SET _plain = false WHERE _row IN
-                               (SELECT _row FROM _bulk_out WHERE NOT _plain)""")
-            fallback = []
-            back = [r[0] for r in con.execute(
-                "SELECT DISTINCT _row FROM _bulk_out WHERE NOT _plain ORDER BY _row").fetchall()]
-            if back:
-                recs = records(payload, first, back)
-                fallback = [(r, recs[r]) for r in back if r in recs]
-                pk, ak = _keys_of(imp, ctx, fallback)
-                # plain rows sharing a key with a row handed back go back too (transitively)
-                while pk or ak:
-                    keys = "(SELECT unnest(CAST(? AS VARCHAR[])) AS p, unnest(CAST(? AS VARCHAR[])) AS i)"
-                    hit = con.execute(f"""SELECT _row, platform, post_id, {akey} FROM _bulk_out
-                        WHERE _plain AND (EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = post_id)
-                           OR EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = {akey}))""",
-                                      [[k[0] for k in pk], [k[1] for k in pk],
-                                       [k[0] for k in ak], [k[1] for k in ak]]).fetchall()
-                    if not hit:
-                        break
-                    more = sorted({h[0] for h in hit})
-                    _not_plain(con, more)
-                    # every item of a row handed back is mapped by the row path: its keys too
-                    hit = con.execute(f"SELECT platform, post_id, {akey} FROM _bulk_out WHERE list_contains(?, _row)",
-                                      [more]).fetchall()
-                    pk = {(h[0], h[1]) for h in hit}
-                    ak = {(h[0], h[2]) for h in hit if h[2] is not None}
-                    recs = records(payload, first, more)
-                    fallback += [(r, recs[r]) for r in more if r in recs]
-                fallback.sort(key=lambda x: x[0])
-            _fill_entities(con)
-            acc_cols = [c for c in names if c.startswith("acc_") and c != "acc_account_id"]
-            aggs = ", ".join(
-                (f"max({c}) AS \"{c[4:]}\"" if c[4:] in _MONOTONE else
-                 f"first({c} ORDER BY {order}) FILTER (WHERE {c} IS NOT NULL) AS \"{c[4:]}\"") for c in acc_cols)
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE _bulk_acc AS
-                SELECT platform, _akey AS account_id{', ' if aggs else ''}{aggs},
-                       min(_seen) AS first_seen, max(_seen) AS last_seen,
-                       first(_seen ORDER BY {order}) IS NULL AS _now
-                FROM (SELECT *, created_at AS _seen, {akey} AS _akey FROM _bulk_out WHERE _plain)
-                WHERE _akey IS NOT NULL GROUP BY platform, _akey""")
-            drop = [c for c in ("_plain", "_uni", "_moj", "_links0", "_hraw", "_mraw", "acc_account_id", *acc_cols)
-                    if c in names]
-            # ``_row`` (and ``_ord``) stay: a key met twice in the batch keeps its first values in file order
-            con.execute(f"""CREATE OR REPLACE TEMP VIEW _bulk_posts AS
-                SELECT * EXCLUDE ({', '.join(drop)}) FROM _bulk_out WHERE _plain""")
-            if own:
-                # DuckDB keeps the batch's order (insertion order is preserved): sorted again
-                # only when a check of the row numbers finds otherwise
-                posts = con.sql("SELECT * FROM _bulk_posts").to_arrow_table()
-                if not _in_file_order(posts, multi):
-                    posts = con.sql(f"SELECT * FROM _bulk_posts ORDER BY {order}").to_arrow_table()
-                accounts = con.sql("SELECT * FROM _bulk_acc").to_arrow_table()
-            else:
-                posts, accounts = "_bulk_posts", "_bulk_acc"
+            mapped = _Mapped(con, _with_cells(_map(con, sql, b, chunk_rows), b, first, same))
+            try:
+                fallback = _hand_back(con, mapped, imp, ctx, records, payload, first, after)
+                posts, accounts = _plain_rows(con, mapped)
+            finally:
+                mapped.close()
             yield BulkChunk(posts=posts, accounts=accounts, fallback=fallback, rows=b.num_rows)
     finally:
-        for stmt in ("DROP VIEW IF EXISTS _bulk_posts", "DROP TABLE IF EXISTS _bulk_acc",
-                     "DROP TABLE IF EXISTS _bulk_out"):
-            try:
-                con.execute(stmt)
-            except duckdb.Error:   # the transaction failed already: its rollback drops them
-                pass
         if own:
             con.close()
+
+
+def _map(con, sql: str, b, chunk_rows: int | None):
+    """The batch ``b`` mapped by the query ``sql``, as an Arrow table (``_plain`` NULL, not
+    vouched for, is false)."""
+    import pyarrow as pa
+    # DuckDB scans an Arrow table in parallel by its record batches: ``b`` in zero-copy
+    # slices of ``chunk_rows`` rows, or as it is chunked (let go after the statement: a
+    # group's transaction does not keep every batch)
+    if chunk_rows is not None:
+        b = pa.Table.from_batches(b.to_batches(max_chunksize=chunk_rows), b.schema)
+    with registered(con, "_b", b):
+        return con.sql(f"SELECT * REPLACE (coalesce(_plain, false) AS _plain) FROM ({sql})").to_arrow_table()
+
+
+def _with_cells(mapped, b, first: int, same: dict[str, str] | None):
+    """``mapped`` with the output columns ``same`` names (``{output column: column of b}``)
+    taken from the batch ``b`` as they are. A query of one item per row keeps the batch's
+    row order, so the batch's column is taken without a copy (DuckDB copying a text column
+    out costs the page faults of its fresh memory); otherwise each item gets its row's
+    cell by row number."""
+    if not same:
+        return mapped
+    lined_up = mapped.num_rows == b.num_rows and mapped.column("_row").equals(b.column("_row"))
+    for out, col in same.items():
+        cells = b.column(col)
+        if not lined_up:
+            cells = cells.take(_int64s(_ints(mapped.column("_row")) - first))
+        mapped = mapped.append_column(out, cells)
+    return mapped
+
+
+def _account_key(names) -> str:
+    """The column keying the account of an item (see `run_bulk`)."""
+    return "acc_account_id" if "acc_account_id" in names else "account_id"
+
+
+def _hand_back(con, mapped: _Mapped, imp, ctx: ImportContext, records: Callable, payload, first: int,
+               after: Callable | None) -> list:
+    """The rows of the batch that go to the row path, as ``(row, raw record)`` in row order,
+    marked not plain in ``mapped``: those the query did not vouch for, those ``after`` finds,
+    every item of such a row, and (transitively) plain rows sharing a post or account key
+    with a row handed back, so that every key is merged by one path only."""
+    names = mapped.table.schema.names
+    akey = _account_key(names)
+    if after and "_moj" in names:
+        mapped.hand_back(after(con, payload, first))
+    back = [r[0] for r in con.execute(
+        "SELECT DISTINCT _row FROM _bulk_out WHERE NOT _plain ORDER BY _row").fetchall()]
+    if not back:
+        return []
+    if "_ord" in names:   # a row is plain only when all its items are
+        mapped.hand_back(back)
+    recs = records(payload, first, back)
+    fallback = [(r, recs[r]) for r in back if r in recs]
+    pk, ak = _keys_of(imp, ctx, fallback)
+    while pk or ak:
+        keys = "(SELECT unnest(CAST(? AS VARCHAR[])) AS p, unnest(CAST(? AS VARCHAR[])) AS i)"
+        hit = con.execute(f"""SELECT _row, platform, post_id, {akey} FROM _bulk_out
+            WHERE _plain AND (EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = post_id)
+               OR EXISTS (SELECT 1 FROM {keys} WHERE p = platform AND i = {akey}))""",
+                          [[k[0] for k in pk], [k[1] for k in pk],
+                           [k[0] for k in ak], [k[1] for k in ak]]).fetchall()
+        if not hit:
+            break
+        more = sorted({h[0] for h in hit})
+        mapped.hand_back(more)
+        # every item of a row handed back is mapped by the row path: its keys too
+        hit = con.execute(f"SELECT platform, post_id, {akey} FROM _bulk_out WHERE list_contains(?, _row)",
+                          [more]).fetchall()
+        pk = {(h[0], h[1]) for h in hit}
+        ak = {(h[0], h[2]) for h in hit if h[2] is not None}
+        recs = records(payload, first, more)
+        fallback += [(r, recs[r]) for r in more if r in recs]
+    fallback.sort(key=lambda x: x[0])
+    return fallback
+
+
+def _plain_rows(con, mapped: _Mapped) -> tuple:
+    """``(posts, accounts)``: the plain rows of ``mapped`` as Arrow tables, the posts in file
+    order with the entities the query left to Python (`_entity_fills`), the accounts merged
+    per key (`_accounts`)."""
+    import pyarrow.compute as pc
+
+    t = mapped.table
+    names = t.schema.names
+    multi = "_ord" in names
+    fills = _entity_fills(con)
+    accounts = _accounts(con, names)
+    plain = t.column("_plain")
+    if t.num_rows and not pc.all(plain).as_py():
+        t = t.filter(plain)
+    acc_cols = [c for c in names if c.startswith("acc_")]
+    # ``_row`` (and ``_ord``) stay: a key met twice in the batch keeps its first values in file order
+    t = t.drop_columns([c for c in ("_plain", "_uni", "_moj", "_links0", "_hraw", "_mraw", *acc_cols) if c in names])
+    # DuckDB keeps the batch's order (insertion order is preserved): sorted again only when
+    # a check of the row numbers finds otherwise
+    if not _in_file_order(t, multi):
+        t = t.take(pc.sort_indices(t, sort_keys=[("_row", "ascending")] + ([("_ord", "ascending")] if multi else [])))
+    return _filled(t, fills, multi), accounts
+
+
+def _accounts(con, names) -> object:
+    """The accounts of the plain rows of ``_bulk_out`` as an Arrow table, merged as the row
+    path merges them: the first non-NULL value in row order, the greatest count, first and
+    last seen from the posts' times (``_now``: the account's first row has no time, so it
+    was first seen at the import time)."""
+    order = "_row, _ord" if "_ord" in names else "_row"
+    akey = _account_key(names)
+    acc_cols = [c for c in names if c.startswith("acc_") and c != "acc_account_id"]
+    aggs = ", ".join(
+        (f"max({c}) AS \"{c[4:]}\"" if c[4:] in _MONOTONE else
+         f"first({c} ORDER BY {order}) FILTER (WHERE {c} IS NOT NULL) AS \"{c[4:]}\"") for c in acc_cols)
+    return con.sql(f"""SELECT platform, _akey AS account_id{', ' if aggs else ''}{aggs},
+               min(_seen) AS first_seen, max(_seen) AS last_seen,
+               first(_seen ORDER BY {order}) IS NULL AS _now
+        FROM (SELECT *, created_at AS _seen, {akey} AS _akey FROM _bulk_out WHERE _plain)
+        WHERE _akey IS NOT NULL GROUP BY platform, _akey""").to_arrow_table()

@@ -146,8 +146,8 @@ def csv_delimiter(head: bytes) -> str:
 #: insert is written straight to the database file instead of being merged again at commit
 #: (16 MB batches made the commit of a 340,000-row file cost as much as its inserts).
 ARROW_BLOCK_BYTES = 64 * 1024**2
-#: Bytes Arrow's CSV reader parses at a time; its blocks are joined into batches of
-#: ``ARROW_BLOCK_BYTES``. Arrow parses small blocks at about half the CPU cost of 64 MB ones
+#: Bytes Arrow's CSV reader parses at a time; a batch of ``ARROW_BLOCK_BYTES`` holds its
+#: blocks as chunks. Arrow parses small blocks at about half the CPU cost of 64 MB ones
 #: (their buffers stay in the CPU caches and are not allocated afresh for every block).
 ARROW_PARSE_BYTES = 8 * 1024**2
 
@@ -164,15 +164,17 @@ def row_numbers(first: int, n: int):
     return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(first, first + n, dtype=np.int64))])
 
 
-def iter_csv_arrow(source: Source, delimiter: str | None = None) -> Iterator[tuple[int, "pa.RecordBatch"]]:
-    r"""Yield ``(first_row_number, batch)``: the CSV as Arrow record batches of strings, with
-    the same row numbers as :func:`iter_csv` (data rows from 1) and the same header names.
+def iter_csv_arrow(source: Source, delimiter: str | None = None) -> Iterator[tuple[int, "pa.Table"]]:
+    r"""Yield ``(first_row_number, batch)``: the CSV as Arrow tables of strings, with the same
+    row numbers as :func:`iter_csv` (data rows from 1) and the same header names.
 
     Streams in batches of about ``ARROW_BLOCK_BYTES`` (parsed in blocks of
-    ``ARROW_PARSE_BYTES``). Raises :class:`BulkDeclined` for anything
-    the row reader treats specially — not UTF-8, a blank or ragged line, duplicate column
-    names — so that such files take the exact row path. ``delimiter``: the one the row
-    reader of the format uses (default: sniffed, as `iter_csv` does).
+    ``ARROW_PARSE_BYTES``, which a batch holds as its chunks: joining them into one record
+    batch would copy every string once more, into fresh memory the kernel must clear).
+    Raises :class:`BulkDeclined` for anything the row reader treats specially — not UTF-8,
+    a blank or ragged line, duplicate column names — so that such files take the exact row
+    path. ``delimiter``: the one the row reader of the format uses (default: sniffed, as
+    `iter_csv` does).
 
     >>> import pathlib, tempfile
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
@@ -213,11 +215,11 @@ def iter_csv_arrow(source: Source, delimiter: str | None = None) -> Iterator[tup
                 held.append(block)
                 size += block.nbytes
                 if size >= ARROW_BLOCK_BYTES:
-                    batch = pa.concat_batches(held) if len(held) > 1 else held[0]
+                    batch = pa.Table.from_batches(held)
                     yield n, batch
                     n, held, size = n + batch.num_rows, [], 0
             if held:
-                yield n, pa.concat_batches(held) if len(held) > 1 else held[0]
+                yield n, pa.Table.from_batches(held)
         except (pa.ArrowInvalid, pa.ArrowException, UnicodeDecodeError) as e:
             raise BulkDeclined(f"CSV not taken in bulk: {str(e)[:120]}") from None
 

@@ -33,13 +33,11 @@ BATCH = 50_000
 #: bulk path's fixed cost (a DuckDB connection, compiling its query) outweighs its gain.
 BULK_MIN_BYTES = 256 * 1024
 #: Plain (uncompressed) files up to this size (one Arrow batch, `lines.ARROW_BLOCK_BYTES`)
-#: are mapped and staged on the store's own connection (no Arrow round trip of the mapped
-#: rows; DuckDB holds a staging table until the commit). Larger files are mapped batch by
-#: batch on a private connection, in a thread one batch ahead of the writes, and handed over
-#: as Arrow: the next batch's mapping overlaps this batch's inserts, which leave the second
-#: core idle (memory bounded by three batches). On the 340,000-row tweet-harvest file (two
-#: batches) this was faster in 7 of 8 alternating runs, 4.24 -> 4.05 s wall on average, for
-#: ~200 MB more peak memory.
+#: are mapped on the store's own connection (one batch: nothing to overlap, and no second
+#: DuckDB database to start). Larger files are mapped batch by batch on a private
+#: connection, in a thread one batch ahead of the writes: the next batch's mapping overlaps
+#: this batch's inserts, which leave the second core idle (memory bounded by three
+#: batches). Either way the mapped rows reach the writer as Arrow (`bulkmap.run_bulk`).
 STAGE_MAX_BYTES = 64 * 1024**2
 #: Consecutive files of a folder up to this size each are imported several to a transaction
 #: (``GROUP_MAX_BYTES`` and ``GROUP_MAX_FILES`` at most per group): every commit of an
@@ -60,12 +58,11 @@ class _Regroup(Exception):
 
 def _sha256(src: Source) -> str:
     # the file as stored (compressed bytes for .gz/.xz): hashing it costs one fast read,
-    # not a second decompression; a zip member is hashed as its decompressed content
-    h = hashlib.sha256()
+    # not a second decompression; a zip member is hashed as its decompressed content.
+    # ``file_digest`` reads into one buffer it reuses (a loop of ``read`` makes a new bytes
+    # object of fresh memory per chunk)
     with (src.open() if src.member is not None else open(src.path, "rb")) as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 class _Hasher:
@@ -120,7 +117,7 @@ def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.dat
     the rows it hands back are mapped and quarantined one by one, as on the row path."""
     if src.member is None and not src.path.name.lower().endswith((".gz", ".xz", ".bz2")) \
             and _size(src) <= STAGE_MAX_BYTES:
-        ctx.con = store.con   # map and stage each batch where it is written
+        ctx.con = store.con   # map the batch where it is written
     wrote = False
     try:
         for chunk in imp.bulk(src, ctx, imp.name):

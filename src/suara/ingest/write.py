@@ -243,14 +243,7 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
     an earlier observation of this import is of a post it wrote already, so the observations
     of a batch of new keys are a plain insert (no conflict handling)."""
     con = store.con
-    # classify against what is stored before writing (new / updated / unchanged)
-    distinct, new, changed = con.execute(f"""
-        WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
-                   FROM "{posts}" GROUP BY ALL)
-        SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
-               count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
-                   f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
-        FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
+    distinct, new, changed = _classify(con, posts)
     # merge duplicates inside the batch: greatest counts, first non-null for the rest
     unique = distinct == n
     data = posts if unique else _dedup_posts(con, posts)
@@ -288,6 +281,24 @@ def _write_staged_posts(store: Store, posts: str, obs: str, n: int, import_id: s
 
 
 _OBSERVED = ("likes", "comments", "shares", "views")   # the counts metric_observations keeps
+
+
+def _classify(con, posts: str) -> tuple[int, int, int]:
+    """``(distinct, new, changed)`` for the posts of the relation ``posts`` against what is
+    stored, before they are written: keys in the relation, keys not stored yet, and stored
+    keys whose counts grow. Into an empty table every key is new: then the keys are only
+    counted, without the join and the greatest counts."""
+    if con.execute("SELECT count(*) FROM posts").fetchall()[0][0] == 0:
+        distinct = con.execute(
+            f'SELECT count(*) FROM (SELECT DISTINCT platform, post_id FROM "{posts}")').fetchall()[0][0]
+        return distinct, distinct, 0
+    return con.execute(f"""
+        WITH s AS (SELECT platform, post_id, {', '.join(f'max({m}) AS {m}' for m in _METRICS)}
+                   FROM "{posts}" GROUP BY ALL)
+        SELECT count(*), count(*) FILTER (WHERE p.post_id IS NULL),
+               count(*) FILTER (WHERE p.post_id IS NOT NULL AND ({' OR '.join(
+                   f'coalesce(s.{m},-1) > coalesce(p.{m},-1)' for m in _METRICS)}))
+        FROM s LEFT JOIN posts p USING (platform, post_id)""").fetchall()[0]
 
 
 def _conform_sql(table: str, have: set[str], extra: dict[str, str] | None = None) -> str:

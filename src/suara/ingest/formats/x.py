@@ -35,10 +35,11 @@ from typing import Any, Iterator
 
 import orjson
 
-from suara.ingest.base import (BulkChunk, BulkDeclined, ImportContext, Importer, Item, RowError,
-                               Source, fill_entities, parse_time, to_bool, to_int)
-from suara.ingest.bulkmap import (HASHTAG_RE2, LINK_RE2, MENTION_RE2, NON_ASCII_WORD_RE2, bulk_csv,
-                                  extract_sql, mentions_sql, uni_sql, clean_sql)
+from suara.ingest.base import (_MOJIBAKE_MARKS, BulkChunk, BulkDeclined, ImportContext, Importer, Item,
+                               RowError, Source, fill_entities, parse_time, to_bool, to_int)
+from suara.ingest.bulkmap import (HASHTAG_RE2, HASHTAG_UNI_RE2, LINK_RE2, LINK_UNI_RE2, MENTION_RE2,
+                                  MENTION_UNI_RE2, NON_ASCII_WORD_RE2, bulk_csv, clean_sql, extract_sql,
+                                  mentions_sql, uni_sql)
 from suara.ingest.formats._apijson import foreign_envelope, head_keys, iter_documents
 from suara.ingest.lines import iter_csv, iter_json_lines
 
@@ -373,71 +374,116 @@ _TH_ALL = ("created_at", "id_str", "full_text", "quote_count", "reply_count", "r
 # the status URL of a plain tweet-harvest row: the scraper's own shape, on which `_STATUS`
 # finds the id after "/status/" and `map` the handle before it (split on "/" in SQL)
 _TH_URL_RE2 = r"https://(?:twitter|x)\.com/[A-Za-z0-9_]{1,50}/status/[0-9]{1,25}"
-_MOJIBAKE_RE2 = "\u00c3|\u00e2\u20ac|\u00c2|\u00f0\u0178"
+_TH_COUNTS = ("favorite_count", "retweet_count", "quote_count", "reply_count")
+_TH_IDS = ("id_str", "user_id_str", "conversation_id_str")
+#: output columns that are cells as they are, which `bulk_csv` takes from the batch
+_TH_SAME = {"text": "full_text"}
+#: the cells of a plain row that may hold non-ASCII text (the others are digits, the status
+#: URL, the timestamp and a printable ASCII handle)
+_TH_TEXTS = ("full_text", "in_reply_to_screen_name", "image_url", "location")
 # the entity patterns in RE2 syntax (see `suara.ingest.bulkmap`)
 _NON_ASCII_WORD_RE2, _HASHTAG_RE2, _MENTION_RE2, _LINK_RE2 = NON_ASCII_WORD_RE2, HASHTAG_RE2, MENTION_RE2, LINK_RE2
+
+
+def _th_cells_sql(c: dict) -> str:
+    """SQL: the cells the plain case reads have its shape: counts (at most 18 digits) and the
+    user and conversation ids (at most 25) of digits only or empty, the status URL of
+    `_TH_URL_RE2`, and a handle (``_handle``) of printable ASCII without blanks. ``id_str``
+    is the URL's id or empty (tested apart).
+
+    One regex over the cells joined by "|", by one ``concat`` (a chain of ``||`` builds every
+    string between): DuckDB's regex functions cost such short cells mostly per call, not
+    per character. None of the cells but the handle can hold a "|" when they match, so the
+    "|" of the pattern are the ones put between them and each part is exactly its cell; the
+    handle, last, may hold one. The cells are never NULL (`suara.ingest.lines.iter_csv_arrow`
+    reads an empty cell as '')."""
+    digits = [(k, 18) for k in _TH_COUNTS] + [(k, 25) for k in _TH_IDS if k != "id_str"]
+    parts = ", '|', ".join([*(c[k] for k, _ in digits), c["tweet_url"], "coalesce(_handle, '')"])
+    pattern = r"\|".join([*(f"[0-9]{{0,{n}}}" for _, n in digits), _TH_URL_RE2, r"[\x21-\x7e]*"])
+    return f"regexp_full_match(concat({parts}), '{pattern}')"
+
+
+def _th_mojibake_sql(c: dict) -> str:
+    """SQL: a cell of `_TH_TEXTS` holds a mark of `repair_mojibake` (plain substring tests,
+    cheaper than a regex). The marks are not ASCII: a text of ASCII only (``_ascii``) is
+    not searched."""
+    tests = []
+    for k in _TH_TEXTS:
+        if c[k] == "''":
+            continue
+        marks = " OR ".join(f"contains({c[k]}, '{m}')" for m in _MOJIBAKE_MARKS)
+        tests.append(f"CASE WHEN _ascii THEN false ELSE {marks} END" if k == "full_text" else f"({marks})")
+    return " OR ".join(tests) or "false"
+
+
+def _py_needed(uni: str, text: str, near: str) -> str:
+    """SQL: a list of entities of ``text`` is left to Python (NULL): the text holds a
+    non-ASCII letter, digit or space (the column ``uni``, `uni_sql`) where the entity's
+    pattern can see one (``near``, see `suara.ingest.bulkmap.HASHTAG_UNI_RE2`)."""
+    return f"({uni} AND regexp_matches({text}, '{near}'))"
 
 
 def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
     """One query mapping a tweet-harvest batch (`_b`) to canonical posts, with ``_plain``
     saying whether the row is the plain case the bulk path may take (see `TweetHarvestCSV.bulk`).
+    The post's ``text`` is the cell ``full_text`` as it is: `TweetHarvestCSV.bulk` has
+    `bulk_csv` take it from the batch (``_TH_SAME``), not from the query.
 
     The plain case is narrower than what ``map`` accepts, so that it is cheap to test: cells
-    of digits only (no blanks around them) for counts and ids, and a status URL of the
+    of digits only (no blanks around them) for counts and ids, a status URL of the
     scraper's own shape (``https://x.com/<handle>/status/<id>``, or twitter.com) from which
-    the id and the handle are cut without a search. Every other row takes the row path."""
+    the id and the handle are cut without a search, and a timestamp in the scraper's layout
+    at UTC (``+0000``, read without a time zone conversion; ``map`` reads other offsets) in
+    years 1-9999 (Python's). Every other row takes the row path.
+
+    A list of hashtags, mentions or links is left NULL, to Python's patterns, only where
+    the text's letters, digits or spaces of other scripts can change it (`_py_needed`);
+    ``_uni`` says that a row has such a list."""
     def lit(v: str) -> str:
         return "'" + v.replace("'", "''") + "'"
-    counts = ("favorite_count", "retweet_count", "quote_count", "reply_count")
-    # "[0-9]{0,n}" as a full match: a regex is 5 times cheaper here than a `translate` test
-    def only_digits(k: str, most: int) -> str:
-        return f"regexp_full_match({c[k]}, '[0-9]{{0,{most}}}')"
-    digits = " AND ".join(only_digits(k, 18) for k in counts)
-    ids = " AND ".join(only_digits(k, 25) for k in ("id_str", "user_id_str", "conversation_id_str"))
     n = lambda k: f"TRY_CAST(nullif({c[k]}, '') AS BIGINT)"  # noqa: E731
-    # the marks of `repair_mojibake`, found by plain substring tests (cheaper than a regex)
-    # in the cells a plain row may hold non-ASCII text in (the others are digits, the
-    # status URL, the timestamp and a printable ASCII handle)
-    moj = " OR ".join(f"contains({c[k]}, '{m}')" for k in ("full_text", "in_reply_to_screen_name", "image_url",
-                                                           "location") if c[k] != "''"
-                      for m in _MOJIBAKE_RE2.split("|")) or "false"
+    text = c["full_text"]
     ent = clean_sql("_h", "_m", "_l")
     return f"""
     WITH r AS (
       SELECT *,
-             regexp_full_match({c['tweet_url']}, '{_TH_URL_RE2}') AS _url_ok,
              split_part({c['tweet_url']}, '/', 6) AS _tid,
              coalesce(nullif(trim({c['username']}), ''),
                       nullif(split_part({c['tweet_url']}, '/', 4), 'i')) AS _handle,
              nullif({c['user_id_str']}, '') AS _uid,
              nullif({c['conversation_id_str']}, '') AS _conv,
-             try_strptime({c['created_at']}, '%a %b %d %H:%M:%S %z %Y') AS _ts,
-             {uni_sql(c['full_text'])} AS _uni,
-             string_split({c['full_text']}, '@') AS _at
+             try_strptime({c['created_at']}, '%a %b %d %H:%M:%S +0000 %Y') AS _ts,
+             strlen({text}) = length({text}) AS _ascii,
+             CASE WHEN contains({text}, '@') THEN string_split({text}, '@') END AS _at
       FROM _b),
     m AS (
-      SELECT *, (_url_ok AND ({c['id_str']} IN ('', _tid)) AND _ts IS NOT NULL
-                 AND {digits} AND {ids}
-                 AND NOT regexp_matches(coalesce(_handle, ''), '[^\\x21-\\x7e]')) AS _plain,
-             ({moj}) AS _moj,
-             CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _HASHTAG_RE2, '#', 1)} END AS _h,
-             CASE WHEN NOT _uni THEN {mentions_sql(c['full_text'], '_at')} END AS _m,
-             CASE WHEN NOT _uni THEN {extract_sql(c['full_text'], _LINK_RE2, '://')} END AS _l
-      FROM r)
-    SELECT _row, _plain, _uni, _moj,
+      SELECT *, ({c['id_str']} IN ('', _tid) AND _ts >= TIMESTAMP '0001-01-01'
+                 AND {_th_cells_sql(c)}) AS _plain,
+             ({_th_mojibake_sql(c)}) AS _moj,
+             {uni_sql(text, '_ascii')} AS _uni0
+      FROM r),
+    e AS (
+      SELECT *,
+             CASE WHEN {_py_needed('_uni0', text, HASHTAG_UNI_RE2)} THEN NULL
+                  ELSE {extract_sql(text, _HASHTAG_RE2, '#', 1)} END AS _h,
+             CASE WHEN {_py_needed('_uni0', text, MENTION_UNI_RE2)} THEN NULL
+                  ELSE {mentions_sql(text, '_at')} END AS _m,
+             CASE WHEN {_py_needed('_uni0', text, LINK_UNI_RE2)} THEN NULL
+                  ELSE {extract_sql(text, _LINK_RE2, '://')} END AS _l
+      FROM m)
+    SELECT _row, _plain, _uni0 AND (_h IS NULL OR _m IS NULL OR _l IS NULL) AS _uni, _moj,
       'x' AS platform, _tid AS post_id,
       coalesce(_uid, '@' || lower(_handle)) AS account_id,
-      timezone('UTC', _ts) AS created_at,
+      _ts AS created_at,
       CASE WHEN (_conv IS NOT NULL AND _conv <> _tid) OR trim({c['in_reply_to_screen_name']}) <> ''
            THEN 'reply' ELSE 'post' END AS kind,
       CAST(NULL AS VARCHAR) AS parent_id,
       CASE WHEN _conv IS NOT NULL AND _conv <> _tid THEN _conv END AS root_id,
-      {c['full_text']} AS text,
       {ent['hashtags']} AS hashtags,
       {ent['mentions']} AS mentions,
       {ent['links']} AS links,
       CASE WHEN trim({c['image_url']}) <> '' THEN 'photo'
-           WHEN _uni THEN NULL
+           WHEN _uni0 AND _l IS NULL THEN NULL
            WHEN len(_l) > 0 THEN 'link' ELSE 'text' END AS media_type,
       CASE WHEN _handle IS NOT NULL THEN 'https://x.com/' || _handle || '/status/' || _tid
            ELSE 'https://x.com/i/web/status/' || _tid END AS url,
@@ -447,7 +493,7 @@ def _th_bulk_sql(c: dict, first: int, fmt: str, file: str) -> str:
       CASE WHEN trim({c['image_url']}) <> '' THEN [trim({c['image_url']})] ELSE [] END AS media_files,
       {lit(fmt + ':' + file + ':')} || _row AS source,
       _handle AS acc_handle, nullif(trim({c['location']}), '') AS acc_location_text
-    FROM m"""
+    FROM e"""
 
 
 
@@ -532,7 +578,7 @@ class TweetHarvestCSV(Importer):
             if not _TH_REQUIRED <= cols:
                 raise BulkDeclined("required columns missing")
             return _th_bulk_sql({c: (f'"{c}"' if c in cols else "''") for c in _TH_ALL}, 1, fmt, source.name)
-        yield from bulk_csv(source, ctx, self, query)
+        yield from bulk_csv(source, ctx, self, query, same=_TH_SAME)
 
     @staticmethod
     def _n(row: dict, col: str) -> int | None:
