@@ -9,10 +9,11 @@ from suara.ingest.formats.x import TweetHarvestCSV
 from suara.store import Store
 
 
-def _tables(files, bulk: bool, monkeypatch, cls=TweetHarvestCSV, stage: bool = True, **kw):
+def _tables(files, bulk: bool, monkeypatch, cls=TweetHarvestCSV, stage: bool = True, order: bool = False, **kw):
     """Every table after importing ``files`` through the bulk path (also for small files) or
     through the row path only; first and last seen as they relate to the import time.
-    ``stage=False``: the bulk path of files too large to stage on the store's connection."""
+    ``stage=False``: the bulk path of files too large to stage on the store's connection.
+    ``order``: also the posts' sources in the order they are stored, as a second value."""
     with monkeypatch.context() as mp:
         mp.setattr(pipeline, "BULK_MIN_BYTES", 0)
         if not stage:
@@ -23,14 +24,15 @@ def _tables(files, bulk: bool, monkeypatch, cls=TweetHarvestCSV, stage: bool = T
         reps = ingest_paths(st, files, **kw)
     q = lambda sql: st.con.execute(sql).fetchall()  # noqa: E731
     seen = """CASE WHEN {c} = (SELECT max(ingested_at) FROM posts) THEN NULL ELSE {c} END"""
-    return ([(r.format, r.accepted, r.updated, r.unchanged, r.quarantined, r.error) for r in reps],
-            q("SELECT * EXCLUDE (ingested_at) FROM posts ORDER BY platform, post_id"),
-            q(f"SELECT * REPLACE ({seen.format(c='first_seen')} AS first_seen, {seen.format(c='last_seen')} "
-              "AS last_seen) FROM accounts ORDER BY platform, account_id"),
-            q("SELECT file, row, field, reason, CASE WHEN contains(raw, 'ingested_at') THEN NULL ELSE raw END "
-              "FROM quarantine ORDER BY file, row"),
-            q("SELECT platform, post_id, likes, comments, shares, views FROM metric_observations "
-              "ORDER BY platform, post_id, observed_at"))
+    tables = ([(r.format, r.accepted, r.updated, r.unchanged, r.quarantined, r.error) for r in reps],
+              q("SELECT * EXCLUDE (ingested_at) FROM posts ORDER BY platform, post_id"),
+              q(f"SELECT * REPLACE ({seen.format(c='first_seen')} AS first_seen, {seen.format(c='last_seen')} "
+                "AS last_seen) FROM accounts ORDER BY platform, account_id"),
+              q("SELECT file, row, field, reason, CASE WHEN contains(raw, 'ingested_at') THEN NULL ELSE raw END "
+                "FROM quarantine ORDER BY file, row"),
+              q("SELECT platform, post_id, likes, comments, shares, views FROM metric_observations "
+                "ORDER BY platform, post_id, observed_at"))
+    return (tables, q("SELECT source FROM posts")) if order else tables
 
 
 def _nasty(shared, path, delimiter=",", blank=False):

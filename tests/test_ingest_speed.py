@@ -15,9 +15,9 @@ import pytest
 
 from suara.ingest import bulkmap, ingest_paths, lines, pipeline
 from suara.ingest.base import Source
-from suara.ingest.formats.x import TweetHarvestCSV
 from suara.ingest.lines import row_numbers
 from suara.store import Store
+from test_ingest_bulk import _tables as _shared_tables
 
 HEAD = ["", "created_at", "id_str", "full_text", "quote_count", "reply_count", "retweet_count",
         "favorite_count", "lang", "user_id_str", "conversation_id_str", "username", "tweet_url",
@@ -73,26 +73,9 @@ def _edge_file(path, n: int = 400, edges=EDGES):
 
 
 def _tables(files, bulk: bool, monkeypatch, stage: bool = True):
-    """Every table after importing ``files`` by the bulk path or the row path only (first and
-    last seen as they relate to the import time), and the physical order of the posts."""
-    with monkeypatch.context() as mp:
-        mp.setattr(pipeline, "BULK_MIN_BYTES", 0)
-        if not stage:
-            mp.setattr(pipeline, "STAGE_MAX_BYTES", -1)
-        if not bulk:
-            mp.setattr(TweetHarvestCSV, "bulk", None)
-        st = Store(":memory:")
-        reps = ingest_paths(st, files)
-    q = lambda sql: st.con.execute(sql).fetchall()  # noqa: E731
-    seen = "CASE WHEN {c} = (SELECT max(ingested_at) FROM posts) THEN NULL ELSE {c} END"
-    return ([(r.format, r.accepted, r.updated, r.unchanged, r.quarantined, r.error) for r in reps],
-            q("SELECT * EXCLUDE (ingested_at) FROM posts ORDER BY platform, post_id"),
-            q(f"SELECT * REPLACE ({seen.format(c='first_seen')} AS first_seen, {seen.format(c='last_seen')} "
-              "AS last_seen) FROM accounts ORDER BY platform, account_id"),
-            q("SELECT file, row, field, reason, CASE WHEN contains(raw, 'ingested_at') THEN NULL ELSE raw END "
-              "FROM quarantine ORDER BY file, row"),
-            q("SELECT platform, post_id, likes, comments, shares, views FROM metric_observations "
-              "ORDER BY platform, post_id, observed_at")), q("SELECT source FROM posts")
+    """Every table after importing ``files`` by the bulk path or the row path only, and the
+    physical order of the posts."""
+    return _shared_tables(files, bulk, monkeypatch, stage=stage, order=True)
 
 
 def _handed_back(path, monkeypatch, stage: bool = True) -> set[int]:
