@@ -41,12 +41,20 @@ def fixtures_dir(shared) -> Path:
 
 @pytest.fixture
 def read_ahead_takes(monkeypatch) -> list[tuple[str, bool]]:
-    """Every SQL a section asked the read-ahead for, and whether it got rows read ahead."""
+    """Every SQL a section asked the read-ahead for, and whether it got rows read ahead. A
+    listed query the background thread has not reached yet is waited for (a busy machine
+    would hand it back to its section), so that what is checked is the hand-over, not the
+    machine's load."""
+    from concurrent.futures import wait
+
     from suara.store import readahead
     taken: list[tuple[str, bool]] = []
     take = readahead.ReadAhead.take
 
     def spy(self, sql):
+        fut = self._futures.get(sql)
+        if fut is not None:
+            wait([fut])
         rows = take(self, sql)
         taken.append((sql, rows is not None))
         return rows

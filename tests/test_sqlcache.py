@@ -183,8 +183,8 @@ def _seed_file(path, entries: dict, lists: dict, versions: str | None = None):
 def test_sqlcache_a_machine_without_a_cache_starts_from_the_packages_sql(tmp_path, monkeypatch):
     """The SQL the package ships is found by a workspace's first run on a machine where
     nothing was compiled yet (same rows as compiling it), together with its election's
-    read-ahead list; a seed for other Ibis/SQLGlot versions, and SUARA_SQL_SEED=0, are
-    ignored; the seed is never written to and an erasure leaves it alone."""
+    read-ahead list, whatever SQLGlot is installed; a seed for another Ibis version, and
+    SUARA_SQL_SEED=0, are ignored; the seed is never written to and an erasure leaves it alone."""
     import os
 
     from suara.store import sqlfiles
@@ -218,6 +218,13 @@ def test_sqlcache_a_machine_without_a_cache_starts_from_the_packages_sql(tmp_pat
     b.sql_cache.clear()
     assert seed.exists() and not os.path.exists(b.sql_cache.shared)
     b.close()
+    # a SQLGlot release later: the same Ibis expressions, the same DuckDB SQL
+    other = sqlfiles._versions().split(" sqlglot ")[0] + " sqlglot 0.0"
+    _seed_file(seed, entries, lists, other)
+    d = fresh("d")
+    pd.testing.assert_frame_equal(d.ibis.execute(_query(d, 15)), want)
+    assert (d.sql_cache.hits, d.sql_cache.misses) == (1, 0)
+    d.close()
     for env, versions in (("0", None), ("1", "ibis 0.0 sqlglot 0.0")):
         monkeypatch.setenv("SUARA_SQL_SEED", env)
         _seed_file(seed, entries, lists, versions)

@@ -27,8 +27,8 @@ query whose text it does not ask for is dropped.
 A machine where no workspace has compiled anything yet starts from the SQL the package ships
 (:func:`suara.store.sqlfiles.seed`, ``sqlseed.json.gz`` in this folder): the compiled queries and read-ahead
 lists that analysing the demo campaign of every bundled election leaves in the shared file,
-built by ``python tools/build_sql_seed.py`` for the Ibis and SQLGlot versions it names (other
-versions ignore it). It is read as a layer under the shared file, never written to; its keys
+built by ``python tools/build_sql_seed.py`` for the Ibis version it names (another Ibis
+ignores it; any SQLGlot will do, since the SQL is DuckDB's). It is read as a layer under the shared file, never written to; its keys
 are whole expression structures, so a hit is exactly the SQL that workspace would compile, and
 a query it lacks (a changed expression, another election) is compiled as before.
 ``SUARA_SQL_SEED=0`` turns it off.

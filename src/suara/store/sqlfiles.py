@@ -72,9 +72,11 @@ _SEED: tuple[dict[str, str], dict[str, list]] | None = None
 
 
 def seed() -> tuple[dict[str, str], dict[str, list]]:
-    """(entries, read-ahead lists per election) the package ships for the installed Ibis and
-    SQLGlot (empty for other versions, without the file or when ``SUARA_SQL_SEED=0``); read
-    once per process.
+    """(entries, read-ahead lists per election) the package ships for the installed Ibis
+    (empty for another Ibis version, without the file or when ``SUARA_SQL_SEED=0``); read
+    once per process. Any SQLGlot will do: the entries are keyed by Ibis expressions and
+    their SQL is DuckDB's, which DuckDB runs whatever SQLGlot would print today (releases
+    come every few weeks; the user's own cache files stay tied to both versions).
 
     Example
     -------
@@ -92,7 +94,7 @@ def seed() -> tuple[dict[str, str], dict[str, list]]:
             import json
             with gzip.open(SEED_PATH, "rt", encoding="utf-8") as f:
                 doc = json.load(f)
-            if doc.get("versions") == _versions() and isinstance(doc.get("entries"), dict):
+            if _same_ibis(doc.get("versions"), _versions()) and isinstance(doc.get("entries"), dict):
                 lists = {k: [tuple(q) if isinstance(q, list) else q for q in v]
                          for k, v in (doc.get("read_ahead") or {}).items() if isinstance(v, list)}
                 found = ({k: v for k, v in doc["entries"].items() if isinstance(v, str)},
@@ -101,6 +103,17 @@ def seed() -> tuple[dict[str, str], dict[str, list]]:
             pass
         _SEED = found
     return _SEED
+
+
+def _same_ibis(a, b) -> bool:
+    """Whether two version strings of :func:`_versions` name the same Ibis.
+
+    >>> _same_ibis("ibis 12.0.0 sqlglot 30.31.0", "ibis 12.0.0 sqlglot 31.0.0")
+    True
+    >>> _same_ibis("ibis 11.0.0 sqlglot 30.31.0", "ibis 12.0.0 sqlglot 30.31.0")
+    False
+    """
+    return isinstance(a, str) and isinstance(b, str) and a.split(" sqlglot ")[0] == b.split(" sqlglot ")[0]
 
 
 def _ahead_items(x) -> list:
