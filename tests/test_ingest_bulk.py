@@ -97,22 +97,27 @@ def test_ingest_bulk_large_file_mode_equals_row_path(shared, tmp_path, monkeypat
 @pytest.mark.parametrize("case", ["plain", "declined", "regroup"])
 def test_ingest_folder_of_small_files_commits_in_groups_with_per_file_results(shared, tmp_path, monkeypatch,
                                                                               case):
-    """A folder's small files share transactions: every report and table is what one
-    transaction per file gives. A file the bulk path declines before writing (the real
+    """A folder's small files share transactions, each next file mapped while the one before
+    it is written: every report and table is what one transaction per file gives. A file the bulk path declines before writing (the real
     fixtures' ragged rows, a blank line) takes the row path inside the group; one declined
     after a batch was written rolls the group back, and its files are imported again one
     transaction each."""
     fx = shared / "fixtures/tweet-harvest-csv"
     files = [fx / "anies.csv", _nasty(shared, tmp_path / "n.csv"), _nasty(shared, tmp_path / "b.csv", blank=True),
              fx / "ganjar.csv"]
-    calls = []
-    real = pipeline.ingest_source
+    calls, ahead = [], []
+    real, run = pipeline.ingest_source, pipeline._Mapped.run
 
     def spy(*a, grouped=False, **kw):
         calls.append(grouped)
         return real(*a, grouped=grouped, **kw)
+
+    def mapped(self, con):
+        ahead.append(self.src.path.name)
+        return run(self, con)
     with monkeypatch.context() as mp:
         mp.setattr(pipeline, "ingest_source", spy)
+        mp.setattr(pipeline._Mapped, "run", mapped)
         if case == "regroup":   # batches of a few rows: the blank line is met after a write
             mp.setattr(lines, "ARROW_PARSE_BYTES", 1024)
             mp.setattr(lines, "ARROW_BLOCK_BYTES", 1024)
@@ -121,6 +126,8 @@ def test_ingest_folder_of_small_files_commits_in_groups_with_per_file_results(sh
         assert calls == [True] + [False] * 4   # the first file (ragged rows) is declined after a batch
     else:
         assert calls == [True] * 4
+        # each next file of the group was mapped while the one before it was written
+        assert ahead == [f.name for f in files[1:]]
     with monkeypatch.context() as mp:
         mp.setattr(pipeline, "GROUP_MAX_FILES", 1)
         single = _tables(files, True, monkeypatch)

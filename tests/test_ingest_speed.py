@@ -302,3 +302,43 @@ def test_row_numbers_and_int64s_need_no_pandas():
     chunked = pa.chunked_array([pa.array([1, 2], pa.int32()), pa.array([3], pa.int32())])
     assert bulkmap._ints(chunked).tolist() == [1, 2, 3]
     assert bulkmap._ints(pa.array([], pa.int64())).tolist() == []
+
+
+def test_folder_mapped_ahead_equals_one_file_at_a_time(tmp_path, monkeypatch):
+    """In a folder's group each next file is detected and mapped while the one before it is
+    written: with files that share posts and accounts, a file no format reads, one whose
+    bulk path declines and an empty one, every report, note and table is what importing one
+    file per transaction (nothing mapped ahead) gives."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _edge_file(folder / "a.csv", 300)
+    _edge_file(folder / "b.csv", 200)                       # the same ids as a.csv's first rows
+    (folder / "c.csv").write_text("kolom,lain\n1,2\n", encoding="utf-8")   # no format reads it
+    rows = (folder / "a.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "d.csv").write_text("\n".join(rows[:50] + ["", *rows[50:90]]) + "\n", encoding="utf-8")
+    (folder / "e.csv").write_text(rows[0] + "\n", encoding="utf-8")
+    _edge_file(folder / "f.csv", 120, edges=EDGES[::-1])
+    ahead = []
+    run = pipeline._Mapped.run
+
+    def mapped(self, con):
+        ahead.append(self.src.path.name)
+        return run(self, con)
+
+    def notes(reps):
+        return [(r.file.rsplit("/", 1)[-1], r.error, r.notes) for r in reps]
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline._Mapped, "run", mapped)
+        mp.setattr(pipeline, "BULK_MIN_BYTES", 0)
+        grouped_notes = notes(ingest_paths(Store(":memory:"), [folder]))
+        grouped, _ = _tables([folder], True, monkeypatch)
+    assert ahead[:5] == ["b.csv", "c.csv", "d.csv", "e.csv", "f.csv"]
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "GROUP_MAX_FILES", 1)
+        mp.setattr(pipeline, "BULK_MIN_BYTES", 0)
+        single_notes = notes(ingest_paths(Store(":memory:"), [folder]))
+        single, _ = _tables([folder], True, monkeypatch)
+    assert grouped == single
+    assert grouped_notes == single_notes
+    assert "format not recognised" in grouped_notes[2][1]   # c.csv, detected in the thread
+    assert grouped[0][0][1] > 0 and len(grouped[3]) > 0

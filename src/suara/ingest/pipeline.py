@@ -112,15 +112,16 @@ def _size(src: Source) -> int:
 
 
 def _ingest_bulk(store: Store, src: Source, imp, ctx: ImportContext, now: dt.datetime,
-                 import_id: str, rep: FileReport, on_progress) -> None:
+                 import_id: str, rep: FileReport, on_progress, chunks: Iterable | None = None) -> None:
     """The importer's vectorised path: Arrow batches written as they come (bounded memory);
-    the rows it hands back are mapped and quarantined one by one, as on the row path."""
-    if src.member is None and not src.path.name.lower().endswith((".gz", ".xz", ".bz2")) \
+    the rows it hands back are mapped and quarantined one by one, as on the row path.
+    ``chunks``: the batches mapped already (`_MapAhead`)."""
+    if chunks is None and src.member is None and not src.path.name.lower().endswith((".gz", ".xz", ".bz2")) \
             and _size(src) <= STAGE_MAX_BYTES:
         ctx.con = store.con   # map the batch where it is written
     wrote = False
     try:
-        for chunk in imp.bulk(src, ctx, imp.name):
+        for chunk in (imp.bulk(src, ctx, imp.name) if chunks is None else chunks):
             wrote = True
             _write_chunk(store, chunk, now, import_id, rep)
             if chunk.fallback:
@@ -274,6 +275,107 @@ def _ingest_parallel(store: Store, src: Source, imp, ctx, chunks, now, import_id
     return seen
 
 
+def _importer(src: Source, fmt: str, mapping: dict | None):
+    """(importer, detection confidence) for ``src``; FileError when no format reads it."""
+    if fmt == "auto" and mapping is not None:
+        return registry.get("generic"), None   # a mapping file means the generic format
+    if fmt == "auto":
+        return registry.detect(src)
+    return registry.get(fmt), None
+
+
+def _context(src: Source, timezone, mapping, platform, options) -> ImportContext:
+    return ImportContext(file=src.name, timezone=timezone, mapping=mapping, platform=platform,
+                         options=dict(options or {}))
+
+
+class _Mapped:
+    """One file's importer, context and bulk mapping, run in `_MapAhead`'s thread."""
+
+    def __init__(self, src: Source, fmt: str, timezone, mapping, platform, options):
+        self.src, self.bulk = src, False
+        self._imp = self._error = None
+        self._batches: list = []
+        self._ctx = _context(src, timezone, mapping, platform, options)
+        self._args = (fmt, mapping)
+
+    def run(self, con) -> "_Mapped":
+        """Detect the format and, when its bulk path will be taken, map every batch on a
+        private DuckDB connection (the mapping reads the file only, never the store). What
+        it raises is kept and raised again where the import would have met it."""
+        try:
+            self._imp = _importer(self.src, *self._args)
+        except BaseException as e:  # noqa: BLE001 - raised again by importer()
+            self._error = e
+            return self
+        imp = self._imp[0]
+        if not _bulk_wanted(imp, self.src):
+            return self
+        self.bulk = True
+        self._ctx.con = con
+        try:
+            for chunk in imp.bulk(self.src, self._ctx, imp.name):
+                self._batches.append(chunk)
+        except BaseException as e:  # noqa: BLE001 - raised again by chunks(), after the batches
+            self._error = e
+        finally:
+            self._ctx.con = None
+        return self
+
+    def importer(self):
+        """(importer, confidence, context), or the FileError detection raised."""
+        if self._imp is None:
+            raise self._error
+        return (*self._imp, self._ctx)
+
+    def chunks(self) -> Iterator:
+        """The batches in order, then what the mapping raised (as the bulk path would)."""
+        batches, self._batches = self._batches, []
+        yield from batches
+        if self._error is not None:
+            raise self._error
+
+
+class _MapAhead:
+    """While a group's file is written on the store's connection, the next file is detected
+    and mapped in a thread (`_Mapped`): the writes leave the second core idle, and on a
+    folder of small exports each file's mapping query has fixed costs (parsing, binding,
+    planning) as large as its rows'. One file ahead at most (a group's files are small)."""
+
+    def __init__(self, fmt, timezone, mapping, platform, options):
+        from concurrent.futures import ThreadPoolExecutor
+        self._args = (fmt, timezone, mapping, platform, options)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="suara-map-ahead")
+        self._con = None
+
+    def start(self, src: Source):
+        """A future of ``src`` mapped (`_Mapped`)."""
+        return _Later(self._pool.submit(self._run, _Mapped(src, *self._args)))
+
+    def _run(self, m: "_Mapped") -> "_Mapped":
+        # one private in-memory DuckDB for the group (a new database per file costs more
+        # than a small file's mapping), one thread: the store's writes use the others
+        if self._con is None:
+            import duckdb
+            self._con = duckdb.connect(config={"threads": 1})
+        return m.run(self._con)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._con is not None:
+            self._con.close()
+
+
+class _Later:
+    """A `_Mapped` still being made: its methods wait for it."""
+
+    def __init__(self, future):
+        self._future = future
+
+    def __getattr__(self, name):
+        return getattr(self._future.result(), name)
+
+
 def _skip_note(src: Source) -> str:
     """The line shown for a text file in a folder that no format reads."""
     try:
@@ -288,15 +390,16 @@ def _skip_note(src: Source) -> str:
 
 def _import_once(store: Store, src: Source, imp, ctx: ImportContext, now: dt.datetime,
                  import_id: str, sha: "_Hasher", rep: FileReport, on_progress, workers,
-                 bulk: bool) -> None:
-    """One attempt at importing ``src`` in one transaction: the importer's bulk path,
-    parallel JSON Lines parsing, or the plain row path."""
+                 bulk: bool, mapped: "_Mapped | None" = None) -> None:
+    """One attempt at importing ``src`` in one transaction: the importer's bulk path (its
+    batches ``mapped`` already when given), parallel JSON Lines parsing, or the plain row path."""
     with store.transaction():
         b = _Batch(src.name, imp.name, now, import_id)
         seen = 0
         chunks = None if bulk else _plan_chunks(src, imp, workers)
         if bulk:
-            _ingest_bulk(store, src, imp, ctx, now, import_id, rep, on_progress)
+            _ingest_bulk(store, src, imp, ctx, now, import_id, rep, on_progress,
+                         mapped.chunks() if mapped is not None and mapped.bulk else None)
         elif chunks:
             _ingest_parallel(store, src, imp, ctx, chunks, now, import_id, rep, on_progress, workers)
         else:
@@ -336,12 +439,14 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
                   mapping: dict | None = None, platform: str | None = None,
                   on_progress: Callable[[int], None] | None = None,
                   workers: int | None = None, options: dict | None = None,
-                  grouped: bool = False) -> FileReport:
+                  grouped: bool = False, mapped: "_Mapped | None" = None) -> FileReport:
     r"""Import one source in one transaction and return its report (never raises for bad
     content: unreadable files come back with ``error`` set and the store untouched).
 
     ``grouped``: the caller holds the transaction (several files commit together); a file
     that would need a rollback of its own raises ``_Regroup`` instead (see `ingest_paths`).
+    ``mapped``: the file's bulk mapping, started while the file before it was written
+    (`_MapAhead`).
 
     ``workers``: processes that parse a large plain JSON Lines file in parallel (default
     `default_workers`; 1 = serial). ``options``: format options handed to the importer in
@@ -360,12 +465,8 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
     t0 = dt.datetime.now()
     rep = FileReport(file=src.name)
     try:
-        if fmt == "auto" and mapping is not None:
-            imp, conf = registry.get("generic"), None   # a mapping file means the generic format
-        elif fmt == "auto":
-            imp, conf = registry.detect(src)
-        else:
-            imp, conf = registry.get(fmt), None
+        imp, conf, ctx = mapped.importer() if mapped is not None else \
+            (*_importer(src, fmt, mapping), _context(src, timezone, mapping, platform, options))
     except FileError as e:
         if src.optional and fmt == "auto":
             rep.notes.append(_skip_note(src))
@@ -373,8 +474,6 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
             rep.error = str(e)
         return rep
     rep.format, rep.confidence = imp.name, conf
-    ctx = ImportContext(file=src.name, timezone=timezone, mapping=mapping, platform=platform,
-                        options=dict(options or {}))
     import_id = uuid.uuid4().hex[:16]
     rep.import_id = import_id
     # microsecond precision: two imports in the same second still each add their observation
@@ -383,7 +482,7 @@ def ingest_source(store: Store, src: Source, fmt: str = "auto", timezone: str | 
         sha = _Hasher(src)   # hashed alongside the import, recorded with it
         try:
             _import_once(store, src, imp, ctx, now, import_id, sha, rep, on_progress, workers,
-                         bulk=_bulk_wanted(imp, src))
+                         bulk=_bulk_wanted(imp, src), mapped=mapped)
         except (BulkDeclined, FileError, OSError, EOFError) as e:
             if grouped and not (isinstance(e, BulkDeclined) and not getattr(e, "after_write", True)):
                 raise _Regroup(src.name) from e   # what this file wrote cannot be rolled back alone
@@ -422,10 +521,25 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
     """
     reports = []
 
-    def one(src: Source, grouped: bool = False) -> FileReport:
+    def one(src: Source, grouped: bool = False, mapped: _Mapped | None = None) -> FileReport:
         cb = (lambda n, _s=src: progress(_s.name, n)) if progress else None
         return ingest_source(store, src, fmt, timezone, mapping, platform, cb, workers, options,
-                             grouped=grouped)
+                             grouped=grouped, mapped=mapped)
+
+    def together(group: list[Source]) -> list[FileReport]:
+        """The files of a group in one transaction, each next file mapped while this one is
+        written."""
+        ahead = _MapAhead(fmt, timezone, mapping, platform, options)
+        try:
+            with store.transaction():
+                done, mapped = [], None
+                for i, src in enumerate(group):
+                    following = ahead.start(group[i + 1]) if i + 1 < len(group) else None
+                    done.append(one(src, grouped=True, mapped=mapped))
+                    mapped = following
+                return done
+        finally:
+            ahead.close()
 
     for group in _groups(iter_sources(paths)):
         if isinstance(group, FileError):
@@ -435,8 +549,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
             reports.append(one(group[0]))
         else:
             try:
-                with store.transaction():
-                    done = [one(src, grouped=True) for src in group]
+                done = together(group)
             except _Regroup:   # rolled back: each file again, in its own transaction
                 done = [one(src) for src in group]
             reports.extend(done)

@@ -7,12 +7,15 @@ or published under the ``suara.importers`` entry-point group.
 from __future__ import annotations
 
 import importlib
+import threading
 from importlib.metadata import entry_points
 
 from suara.ingest.base import FileError, Importer, Source
 
 _REGISTRY: dict[str, Importer] = {}
 _LOADED = False
+#: held while the formats load: a folder's next file is detected in a thread (pipeline._MapAhead)
+_LOCK = threading.Lock()
 
 
 def register(cls: type[Importer]) -> type[Importer]:
@@ -27,16 +30,19 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    from suara.ingest.formats import BUILTIN_MODULES
-    for mod in BUILTIN_MODULES:
-        m = importlib.import_module(f"suara.ingest.formats.{mod}")
-        for cls in m.IMPORTERS:
-            register(cls)
-    for ep in entry_points(group="suara.importers"):
-        m = ep.load()
-        for cls in getattr(m, "IMPORTERS", [m]):
-            register(cls)
-    _LOADED = True
+    with _LOCK:
+        if _LOADED:
+            return
+        from suara.ingest.formats import BUILTIN_MODULES
+        for mod in BUILTIN_MODULES:
+            m = importlib.import_module(f"suara.ingest.formats.{mod}")
+            for cls in m.IMPORTERS:
+                register(cls)
+        for ep in entry_points(group="suara.importers"):
+            m = ep.load()
+            for cls in getattr(m, "IMPORTERS", [m]):
+                register(cls)
+        _LOADED = True
 
 
 def formats() -> dict[str, Importer]:
