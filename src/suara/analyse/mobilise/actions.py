@@ -190,7 +190,8 @@ def _target_ids(ws, a: dict) -> list[str] | None:
     """Post ids of the target post(s) of a share/live/comment action (None for a hashtag)."""
     if a["kind"] == "hashtag":
         return None
-    return [pid for _, pid in _resolve_posts(ws, _targets(a))]
+    # sorted, so that the queries holding them are the same text in every run
+    return sorted({pid for _, pid in _resolve_posts(ws, _targets(a))})
 
 
 def _takes_part(p: ibis.Table, a: dict, ids: list[str] | None) -> ibis.BooleanValue:
@@ -466,7 +467,9 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts
         return []
     # the pair a hashtag's posts mention most
     m = mentions(ws).select("platform", "post_id", "candidate")
-    tm = _drop_right(tf.filter(tf.tag.isin(list(found["tag"]))).inner_join(m, ["platform", "post_id"]))
+    # sorted: the engine returns the tags in any order, and the same SQL text is what the
+    # compiled-SQL cache and the read-ahead recognise from one run to the next
+    tm = _drop_right(tf.filter(tf.tag.isin(sorted(set(found["tag"])))).inner_join(m, ["platform", "post_id"]))
     mc = tm.group_by(["tag", "candidate"]).aggregate(n=tm.post_id.nunique()).execute()
     out = []
     for r in found.sort_values("first_at").itertuples():

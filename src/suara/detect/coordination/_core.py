@@ -438,7 +438,7 @@ def _candidate_posts(ws, posts: ibis.Table) -> pd.DataFrame:
         return d[["platform", "account_id", "post_id", "candidate", "direction", "method"]]
     parts = []
     for ballot, (tags, rx) in _candidate_terms(ws.election).items():
-        tagged = posts.hashtags.map(lambda x: x.lower()).filter(lambda x: x.isin(list(tags) or [""])).length() > 0
+        tagged = posts.hashtags.map(lambda x: x.lower()).filter(lambda x: x.isin(sorted(tags) or [""])).length() > 0
         hit = posts.hashtags.notnull() & tagged
         said = posts.text.lower().re_search(rx) if rx else ibis.literal(False)
         q = posts.filter(ibis.coalesce(hit, False) | ibis.coalesce(said, False))

@@ -45,7 +45,7 @@ def emerging_narratives(ws, since: dt.datetime, until: dt.datetime, min_posts: i
     df = g.order_by(ibis.desc("n")).limit(200).execute()
     if df.empty:
         return []
-    members = e.filter(e.dup_cluster.isin(df["dup_cluster"].astype(str).tolist())).select(
+    members = e.filter(e.dup_cluster.isin(sorted(set(df["dup_cluster"].astype(str))))).select(
         "dup_cluster", "platform", "post_id", "account_id", "created_at", "text", "url").execute()
     members["created_at"] = pd.to_datetime(members["created_at"])
     members = members.sort_values(["created_at", "platform", "post_id"])
