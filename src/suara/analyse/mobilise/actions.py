@@ -467,8 +467,7 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts
         return []
     # the pair a hashtag's posts mention most
     m = mentions(ws).select("platform", "post_id", "candidate")
-    # sorted: the engine returns the tags in any order, and the same SQL text is what the
-    # compiled-SQL cache and the read-ahead recognise from one run to the next
+    # sorted (the engine returns them in any order): the same SQL text in every run
     tm = _drop_right(tf.filter(tf.tag.isin(sorted(set(found["tag"])))).inner_join(m, ["platform", "post_id"]))
     mc = tm.group_by(["tag", "candidate"]).aggregate(n=tm.post_id.nunique()).execute()
     out = []
