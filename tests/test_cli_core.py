@@ -89,3 +89,37 @@ def test_init_compiles_suaras_modules_once_where_python_does_not_keep_bytecode(t
     monkeypatch.setenv("SUARA_COMPILE", "0")
     assert runner.invoke(app, ["init", str(tmp_path / "b")]).exit_code == 0
     assert len(calls) == 1
+
+
+def test_cli_analyse_says_when_posts_are_not_enriched_yet(tmp_path):
+    """Posts imported and not enriched count in no figure built on mentions: the analysis says
+    how many (meta ``unenriched_posts``, the summary line in English and Indonesian, the
+    overview's note) until `suara enrich` has read them, and again after the next import."""
+    import suara
+    from suara.analyse.meta import Meta
+    ws = tmp_path / "w"
+    runner.invoke(app, ["init", str(ws)])
+    src = tmp_path / "posts.jsonl"
+    src.write_text("\n".join(_post(str(i), text=f"Gas Gratispol nomor {i}") for i in range(5)) + "\n")
+    assert runner.invoke(app, ["ingest", str(src), "-w", str(ws)]).exit_code == 0
+    r = runner.invoke(app, ["analyse", "-w", str(ws), "--json"])
+    assert json.loads(r.stdout)["meta"]["unenriched_posts"] == 5
+    r = runner.invoke(app, ["analyse", "-w", str(ws)])
+    assert "5 posts are not enriched yet" in r.output and "suara enrich" in r.output
+    r = runner.invoke(app, ["analyse", "-w", str(ws), "--lang", "id"])
+    assert "5 unggahan belum dibaca" in r.output
+    assert runner.invoke(app, ["enrich", "-w", str(ws), "--no-detect"]).exit_code == 0
+    r = runner.invoke(app, ["analyse", "-w", str(ws), "--json"])
+    assert json.loads(r.stdout)["meta"]["unenriched_posts"] == 0
+    assert "not enriched" not in runner.invoke(app, ["analyse", "-w", str(ws)]).output
+    more = tmp_path / "more.jsonl"
+    more.write_text("\n".join(_post(str(i), text=f"Gas Gratispol nomor {i}") for i in range(5, 8)) + "\n")
+    assert runner.invoke(app, ["ingest", str(more), "-w", str(ws)]).exit_code == 0
+    w = suara.open(ws)
+    meta = w.analyse()["meta"]
+    assert meta["unenriched_posts"] == 3
+    blocks = Meta().render(meta, "id", w.election)
+    assert blocks[0]["id"] == "unenriched" and blocks[0]["text"].startswith("3 unggahan belum dibaca")
+    assert not any(b.get("id") == "unenriched" for b in Meta().render({**meta, "unenriched_posts": 0}, "en",
+                                                                          w.election))
+    w.close()

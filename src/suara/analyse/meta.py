@@ -27,22 +27,30 @@ def _iso(v) -> str | None:
 
 def meta_section(ws) -> dict[str, Any]:
     """Election, counts of posts, accounts, quarantined rows and flagged accounts, first and
-    last post, and the enrichment version analyses read."""
+    last post, the enrichment version analyses read, and how many posts it has not read yet
+    (``unenriched_posts``: imported since the last `suara enrich`)."""
     s = ws.store
     p = s.table("posts")
     rng = p.aggregate(first=p.created_at.min(), last=p.created_at.max()).execute().iloc[0]
     sc = s.table("account_scores")
+    posts, version = s.count("posts"), current_version(ws)
+    enriched = 0
+    if version is not None and posts:
+        e = s.table("enrichments")
+        enriched = int(e.filter(e.version == version).count().execute())
     return {
         "election": ws.election.id,
         "election_name": ws.election.name,
         "candidates": {c.ballot: {"name": c.name, "short": c.short, "colour": c.colour}
                        for c in ws.election.candidates},
-        "posts": s.count("posts"),
+        "posts": posts,
         "accounts": s.count("accounts"),
         "quarantined": s.count("quarantine"),
         "first_post": _iso(rng["first"]),
         "last_post": _iso(rng["last"]),
-        "enrich_version": current_version(ws),
+        "enrich_version": version,
+        # posts that `suara enrich` has not read yet: no figure built on mentions counts them
+        "unenriched_posts": max(0, posts - enriched),
         "flagged_accounts": int(sc.filter(sc.flagged).count().execute()),
     }
 
@@ -69,7 +77,10 @@ class Meta(Section):
         today = dt.date.today()
         web_days = (vote - max(ref, today if today < vote else ref)).days
         n = {k: formats.integer(result.get(k, 0)) for k in ("posts", "accounts", "flagged_accounts", "quarantined")}
-        return [
+        waiting = int(result.get("unenriched_posts") or 0)
+        note = [{"type": "text", "id": "unenriched", "faces": ("report", "web"),
+                 "text": ui["unenriched"].format(n=formats.integer(waiting))}] if waiting else []
+        return note + [
             {"type": "kpis", "faces": ("report",), "items": [
                 {"value": n["posts"], "label": t["posts"]}, {"value": n["accounts"], "label": t["accounts"]},
                 {"value": n["flagged_accounts"], "label": t["flagged"]},

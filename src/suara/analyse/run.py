@@ -161,6 +161,8 @@ def _print_summary(doc: dict, ws, console, lang: str) -> None:
     meta = doc.get("meta", {})
     console.print(t_["totals"].format(**{k: formats.integer(meta.get(k, 0)) for k in
                                          ("posts", "accounts", "quarantined", "flagged_accounts")}))
+    if meta.get("unenriched_posts"):
+        console.print(f"[yellow]{t_['unenriched'].format(n=formats.integer(meta['unenriched_posts']), w=ws.path)}[/]")
     errs = dict(meta.get("errors") or {})
     errs.update({n: failed(v) for n, v in doc.items() if failed(v) and n not in errs})
     for n, e in errs.items():

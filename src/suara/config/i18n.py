@@ -91,6 +91,8 @@ _MORE: dict[str, dict[str, str]] = {
         "n_posts": "Unggahan", "accounts": "Akun", "volume_explain": "Jumlah unggahan dan akun di ruang kerja; akun buzzer = akun yang "
         "ditandai terkoordinasi (skor ≥ 0,5). Hitung mundur memakai hari pencoblosan dari konfigurasi pemilu.",
         "alerts_explain": "Jumlah peringatan radar per jenis. Buka Radar & Kasus untuk detail dan untuk membuka kasus.",
+        "unenriched": "{n} unggahan belum dibaca: jalankan suara enrich. Sebutan paslon, sentimen, isu dan angka "
+        "turunannya berasal dari langkah itu, jadi angka di halaman ini belum menghitung unggahan tersebut.",
         "mentions_per_day": "Sebutan per hari", "sentiment_per_day": "Sentimen bersih per hari",
         "pairs_over_time": "Pasangan calon dari waktu ke waktu",
         "pairs_explain": "Sebutan harian tiap pasangan (garis putus-putus = debat) dan sentimen bersih harian "
@@ -150,6 +152,8 @@ _MORE: dict[str, dict[str, str]] = {
         "n_posts": "Posts", "accounts": "Accounts", "volume_explain": "Posts and accounts in the workspace; buzzer accounts = accounts flagged "
         "as coordinated (score ≥ 0.5). The countdown uses the vote day from the election config.",
         "alerts_explain": "Radar alerts by type. Open Radar & Cases for details and to open a case.",
+        "unenriched": "{n} posts are not enriched yet: run suara enrich. Pair mentions, sentiment, issues and "
+        "the figures built on them come from that step, so the figures here do not count those posts yet.",
         "mentions_per_day": "Mentions per day", "sentiment_per_day": "Net sentiment per day",
         "pairs_over_time": "The pairs over time",
         "pairs_explain": "Daily mentions of each pair (dotted lines = debates) and daily net sentiment "

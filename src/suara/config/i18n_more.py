@@ -53,6 +53,8 @@ _CLI = {
            "totals": "Unggahan: {posts}  akun: {accounts}  baris karantina: {quarantined}  akun ditandai: "
                      "{flagged_accounts}",
            "failed": "Bagian {n} gagal:",
+           "unenriched": "{n} unggahan belum dibaca: jalankan 'suara enrich -w {w}'. Sebutan paslon, sentimen "
+                         "dan angka di atas berasal dari langkah itu.",
            "ev_none": "Belum ada label: labeli unggahan dengan 'suara label' atau latih dari CSV dengan 'suara train'.",
            "ev_head": "{task}: {n} label ({counts})", "ev_cv": "macro-F1, validasi silang {k} lipatan: model bawaan {f}",
            "ev_no_shipped": "model bawaan: tidak ada untuk kategori khusus", "ev_ws": "model ruang kerja v{v}",
@@ -72,6 +74,8 @@ _CLI = {
            "totals": "Posts: {posts}  accounts: {accounts}  quarantined rows: {quarantined}  flagged accounts: "
                      "{flagged_accounts}",
            "failed": "Section {n} failed:",
+           "unenriched": "{n} posts are not enriched yet: run 'suara enrich -w {w}'. Pair mentions, sentiment "
+                         "and the figures above come from that step.",
            "ev_none": "No labels yet: label posts with 'suara label' or train from a CSV with 'suara train'.",
            "ev_head": "{task}: {n} labels ({counts})", "ev_cv": "macro-F1, {k}-fold cross-validation: shipped {f}",
            "ev_no_shipped": "shipped: no model for a custom category", "ev_ws": "workspace model v{v}",
