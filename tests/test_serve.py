@@ -230,3 +230,16 @@ def test_serve_bad_date_filter_is_a_clear_400(app_ws):
     login(c, "ana", "analyst-pass-123")
     r = c.get("/api/v1/posts", params={"since": "kemarin"})
     assert r.status_code == 400 and "since" in r.json()["detail"]
+
+
+def test_serve_shutdown_waits_for_the_warming_thread(tmp_path):
+    """The server computes every page ahead of the first requests in a thread; when it shuts
+    down that thread has stopped (left inside DuckDB at interpreter exit, it could abort the
+    process), and the workspace is closed."""
+    suara.init(tmp_path / "w").close()
+    app = create_app(tmp_path / "w")
+    with TestClient(app) as c:
+        assert c.get("/healthz").status_code == 200
+    warmer = app.state.web._warmer
+    assert warmer is not None and not warmer.is_alive()
+    assert app.state.web.stopping.is_set()

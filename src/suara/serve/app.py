@@ -20,7 +20,6 @@ Example
 """
 from __future__ import annotations
 
-import threading
 import warnings
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -74,7 +73,7 @@ def create_app(workspace: str | Path, secure_cookies: bool = False) -> FastAPI:
     app.include_router(labelling.router(state.ws, state.lock, require, state.check_csrf, state.render, lang_of))
     # mounted last so that /static/plotly.min.js (shipped inside the plotly package) is routed first
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    threading.Thread(target=state.warm, name="suara-warm", daemon=True).start()
+    state.start_warming()
     return app
 
 

@@ -100,6 +100,7 @@ class WebState:
         self.body_cache: dict[tuple, list] = {}  # (template, page key, lang, role, data key) -> pieces
         self.body_renders = 0  # page bodies rendered for the body cache (not served from it)
         self.stopping = threading.Event()
+        self._warmer: threading.Thread | None = None
 
     def _wording_filters(self) -> None:
         """Jinja filters that show stored English evidence (radar reasons, playbooks) and UTC
@@ -274,6 +275,11 @@ class WebState:
                 self.page_cache.pop(k, None)
             self.page_cache[key] = blocks
         return self.page_cache[key]
+
+    def start_warming(self) -> None:
+        """Run :meth:`warm` in a thread (:meth:`close` waits for it)."""
+        self._warmer = threading.Thread(target=self.warm, name="suara-warm", daemon=True)
+        self._warmer.start()
 
     def warm(self) -> None:
         """Compute the analysis and every page's blocks ahead of the first requests."""
@@ -518,6 +524,10 @@ class WebState:
 
     def close(self) -> None:
         self.stopping.set()
+        # the warming thread stops after the page it is on: left running, it could still be
+        # inside DuckDB when the interpreter exits, which aborts the process
+        if self._warmer is not None:
+            self._warmer.join(timeout=120)
         with self.lock:  # waits for a running analysis/import step; later ones see `stopping`
             self.ws.close()
 
