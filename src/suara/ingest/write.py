@@ -330,7 +330,7 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
     with registered(con, "_bulk_arrow_posts", chunk.posts) as posts, \
             registered(con, "_bulk_arrow_acc", chunk.accounts) as acc:
         stamp = _ts_sql(now)
-        have = {r[0] for r in con.execute(f'DESCRIBE "{posts}"').fetchall()}
+        have = _names(con, chunk.posts, posts)
         obs_at = f"coalesce(CAST(observed_at AS TIMESTAMP), {stamp})" if "observed_at" in have else stamp
         # a view: the rows are read where the bulk path staged them, never copied
         con.execute(f"""CREATE OR REPLACE TEMP VIEW _in_bulk AS
@@ -338,7 +338,7 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
                    {', _row' if '_row' in have else ''}{', _ord' if '_ord' in have else ''}
             FROM "{posts}" """)
         try:
-            n = con.execute("SELECT count(*) FROM _in_bulk").fetchall()[0][0]
+            n = _count(con, chunk.posts, "_in_bulk")   # the view has every row of the chunk
             if n:
                 con.execute("""CREATE OR REPLACE TEMP VIEW _in_bulk_obs AS SELECT platform, post_id,
                     _obs_at AS observed_at, likes, comments, shares, views FROM _in_bulk""")
@@ -347,7 +347,7 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
         finally:
             con.execute("DROP VIEW IF EXISTS _in_bulk_obs")
             con.execute("DROP VIEW IF EXISTS _in_bulk")
-        have = {r[0] for r in con.execute(f'DESCRIBE "{acc}"').fetchall()}
+        have = _names(con, chunk.accounts, acc)
         extra = {}
         if "_now" in have:
             extra = {"first_seen": f"CASE WHEN _now THEN least(CAST(first_seen AS TIMESTAMP), {stamp}) "
@@ -357,11 +357,24 @@ def _write_chunk(store: Store, chunk, now: dt.datetime, import_id: str, rep: Fil
         con.execute(f'CREATE OR REPLACE TEMP TABLE _in_bulk_acc AS SELECT {_conform_sql("accounts", have, extra)} '
                     f'FROM "{acc}"')
         try:
-            n = con.execute("SELECT count(*) FROM _in_bulk_acc").fetchall()[0][0]
+            n = _count(con, chunk.accounts, "_in_bulk_acc")
             if n:
                 _write_accounts(store, "_in_bulk_acc", rep, n)
         finally:
             con.execute("DROP TABLE IF EXISTS _in_bulk_acc")
+
+
+def _names(con, data, name: str) -> set[str]:
+    """The columns of a chunk's table: an Arrow table's own names (no statement: a folder of
+    small exports pays every statement per file), else those of the relation ``name``."""
+    names = getattr(data, "column_names", None)
+    return set(names) if names is not None else {r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()}
+
+
+def _count(con, data, name: str) -> int:
+    """The rows of a chunk's table: an Arrow table's own count, else a count of ``name``."""
+    n = getattr(data, "num_rows", None)
+    return int(n) if n is not None else con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
 
 
 def _write_accounts(store: Store, accounts, rep: FileReport, n: int | None = None) -> None:
