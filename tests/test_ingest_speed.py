@@ -296,9 +296,9 @@ print("pandas" in sys.modules)
     assert out.stdout.strip() == "False"
 
 
-def test_row_numbers_and_int64s_need_no_pandas():
+def test_row_numbers_and_int64_arrays_need_no_pandas():
     assert row_numbers(3, 2).to_pylist() == [3, 4]
-    assert bulkmap._int64s([5, 1]).to_pylist() == [5, 1]
+    assert lines.int64_array([5, 1]).to_pylist() == [5, 1]
     chunked = pa.chunked_array([pa.array([1, 2], pa.int32()), pa.array([3], pa.int32())])
     assert bulkmap._ints(chunked).tolist() == [1, 2, 3]
     assert bulkmap._ints(pa.array([], pa.int64())).tolist() == []

@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 
 from suara.ingest.base import (_MOJIBAKE_MARKS, BulkChunk, ImportContext, RowError, Source,
                                extract_hashtags, extract_links, extract_mentions, repair_mojibake)
-from suara.ingest.lines import iter_csv_arrow, row_numbers
+from suara.ingest.lines import int64_array, iter_csv_arrow, row_numbers
 from suara.store.staging import registered
 
 __all__ = ["bulk_csv", "run_bulk", "entity_sql", "clean_sql", "dedup_sql", "mentions_sql", "uni_sql", "extract_sql", "py_strip", "HASHTAG_RE2", "MENTION_RE2", "LINK_RE2", "NON_ASCII_WORD_RE2",
@@ -223,7 +223,7 @@ def _filled(posts, fills, multi: bool):
         raise RuntimeError("a row to fill is missing from the mapped posts")
     index = np.arange(n, dtype=np.int64)
     index[at] = n + np.arange(k, dtype=np.int64)
-    take = pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(index)])
+    take = int64_array(index)
     for name in ("hashtags", "mentions", "links", "media_type"):
         i = posts.schema.get_field_index(name)
         col = posts.column(i).combine_chunks()
@@ -244,14 +244,6 @@ def _ints(col):
     return np.frombuffer(a.buffers()[1], dtype=np.int64, count=len(a), offset=a.offset * 8)
 
 
-def _int64s(values):
-    """Python integers as an Arrow int64 array, through NumPy (``pa.array`` would load pandas)."""
-    import numpy as np
-    import pyarrow as pa
-    a = np.asarray(values, dtype=np.int64)
-    return pa.Array.from_buffers(pa.int64(), len(a), [None, pa.py_buffer(a)])
-
-
 def _no_mojibake(con, table, first: int) -> list[int]:
     """The plain rows of ``_bulk_out`` holding a mojibake mark (``_moj``) in a cell that
     `repair_mojibake` changes (as `iter_csv` would), in row order: they are no longer plain.
@@ -265,7 +257,7 @@ def _no_mojibake(con, table, first: int) -> list[int]:
         "SELECT _row FROM _bulk_out WHERE _plain AND coalesce(_moj, true) ORDER BY _row").fetchall()]
     if not rows:
         return []
-    cells = table.take(_int64s([r - first for r in rows]))
+    cells = table.take(int64_array([r - first for r in rows]))
     changed = set()
     for col in cells.columns:
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
@@ -314,7 +306,7 @@ class _Mapped:
             return
         t = self.table
         r = t.column("_row")
-        hit = pc.is_in(r, value_set=_int64s(rows).cast(r.type))
+        hit = pc.is_in(r, value_set=int64_array(rows).cast(r.type))
         i = t.schema.get_field_index("_plain")
         self.table = t.set_column(i, t.schema.field(i), pc.and_(t.column(i), pc.invert(hit)))
         if self._holder is not None:
@@ -417,7 +409,7 @@ def bulk_csv(source: Source, ctx: ImportContext, imp, query: Callable[[set[str]]
     def records(table, first: int, back: list[int]) -> dict[int, object]:
         out = {}
         # only the rows handed back become Python dicts
-        for r, cells in zip(back, table.take(_int64s([r - first for r in back])).to_pylist()):
+        for r, cells in zip(back, table.take(int64_array([r - first for r in back])).to_pylist()):
             if any(cells.values()):   # blank lines are skipped, as in iter_csv
                 row = {k: repair_mojibake(v) for k, v in cells.items()}
                 out[r] = raw(row) if raw else row
@@ -506,7 +498,7 @@ def _with_cells(mapped, b, first: int, same: dict[str, str] | None):
     for out, col in same.items():
         cells = b.column(col)
         if not lined_up:
-            cells = cells.take(_int64s(_ints(mapped.column("_row")) - first))
+            cells = cells.take(int64_array(_ints(mapped.column("_row")) - first))
         mapped = mapped.append_column(out, cells)
     return mapped
 

@@ -160,8 +160,20 @@ def row_numbers(first: int, n: int):
     [5, 6, 7]
     """
     import numpy as np
+    return int64_array(np.arange(first, first + n, dtype=np.int64))
+
+
+def int64_array(values):
+    """Whole numbers (Python integers or a NumPy array) as an Arrow int64 array, through a
+    NumPy buffer: ``pa.array`` would load pandas.
+
+    >>> int64_array([3, 1]).to_pylist()
+    [3, 1]
+    """
+    import numpy as np
     import pyarrow as pa
-    return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(np.arange(first, first + n, dtype=np.int64))])
+    a = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(a), [None, pa.py_buffer(a)])
 
 
 def iter_csv_arrow(source: Source, delimiter: str | None = None) -> Iterator[tuple[int, "pa.Table"]]:

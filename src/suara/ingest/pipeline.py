@@ -349,8 +349,8 @@ class _MapAhead:
         self._con = None
 
     def start(self, src: Source):
-        """A future of ``src`` mapped (`_Mapped`)."""
-        return _Later(self._pool.submit(self._run, _Mapped(src, *self._args)))
+        """A future of ``src`` mapped (its result: the `_Mapped`)."""
+        return self._pool.submit(self._run, _Mapped(src, *self._args))
 
     def _run(self, m: "_Mapped") -> "_Mapped":
         # one private in-memory DuckDB for the group (a new database per file costs more
@@ -364,16 +364,6 @@ class _MapAhead:
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self._con is not None:
             self._con.close()
-
-
-class _Later:
-    """A `_Mapped` still being made: its methods wait for it."""
-
-    def __init__(self, future):
-        self._future = future
-
-    def __getattr__(self, name):
-        return getattr(self._future.result(), name)
 
 
 def _skip_note(src: Source) -> str:
@@ -535,7 +525,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], fmt: str = "auto",
                 done, mapped = [], None
                 for i, src in enumerate(group):
                     following = ahead.start(group[i + 1]) if i + 1 < len(group) else None
-                    done.append(one(src, grouped=True, mapped=mapped))
+                    done.append(one(src, grouped=True, mapped=mapped and mapped.result()))
                     mapped = following
                 return done
         finally:
