@@ -82,6 +82,24 @@ def test_flag_and_engagement_changes_rebuild_only_their_days(ws):
     _assert_same(_snapshot(s), _full(s, ws.election))
 
 
+def test_aggregate_frames_read_as_arrow_equal_the_dataframe_read(ws):
+    """account_daily and daily read the aggregate tables as Arrow (fewer conversions): the
+    frames equal DuckDB's DataFrame converted by `_frame`, in values, dtypes and the kind of
+    each null (NaN text, None day), also for rows with missing region and day."""
+    from suara.analyse import base as B
+    s = ws.store
+    for table, cols in (("agg_account_daily", B.ACCOUNT_DAILY), ("agg_daily", B.DAILY)):
+        q = (f"SELECT * FROM {table} UNION ALL SELECT * REPLACE (NULL AS region, NULL AS day) "
+             f"FROM (SELECT * FROM {table} LIMIT 3) ORDER BY ALL")
+        old, new = B._frame(s.sql(q), cols), B._frame_of(s.arrow(q), cols)
+        assert old.region.isna().sum() >= 3 and old.day.isna().sum() >= 3
+        pd.testing.assert_frame_equal(old, new, check_exact=True)
+        for c in old.columns[old.dtypes == object]:
+            assert [type(v) for v in old[c]] == [type(v) for v in new[c]], (table, c)
+        empty = f"SELECT * FROM {table} LIMIT 0"
+        pd.testing.assert_frame_equal(B._frame(s.sql(empty), cols), B._frame_of(s.arrow(empty), cols))
+
+
 def test_analyse_same_with_and_without_aggregates(ws):
     def run():
         ws.__dict__.pop("_suara_analysis_cache", None)

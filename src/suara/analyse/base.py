@@ -384,6 +384,33 @@ def _frame(df: pd.DataFrame, cols) -> pd.DataFrame:
     return df
 
 
+def _frame_of(table, cols) -> pd.DataFrame:
+    """:func:`_frame` of an aggregate table read as Arrow (``Store.arrow``), built in one step:
+    each text column through its distinct values (a few hundred regions and pairs, one code
+    per account) instead of DuckDB's DataFrame and a second conversion to Python objects.
+    Equal to ``_frame(store.sql(...), cols)`` in values and dtypes, nulls included (NaN in a
+    text column, None for a missing day): tests/test_aggregates.py compares them."""
+    import pyarrow.types as pat
+    if table.num_rows == 0:
+        return _frame(pd.DataFrame({c: table.column(c).to_pandas() for c in cols}), cols)
+    out = {}
+    for c in cols:
+        col = table.column(c)
+        if pat.is_string(col.type) or pat.is_large_string(col.type):
+            enc = col.combine_chunks().dictionary_encode()
+            values = np.asarray(enc.dictionary.to_pylist() + [np.nan], dtype=object)
+            out[c] = values[enc.indices.fill_null(len(enc.dictionary)).to_numpy()]
+        elif pat.is_boolean(col.type) and c == "flagged":
+            out[c] = col.fill_null(False).to_numpy()
+        elif pat.is_date(col.type):   # datetime.date objects and None, made by Arrow in C
+            out[c] = col.to_pandas(date_as_object=True).to_numpy(dtype=object)
+        else:
+            out[c] = col.to_pandas()
+    # object columns as Series of dtype object: pandas would infer its text dtype from them
+    return pd.DataFrame({c: (v if isinstance(v, pd.Series) else pd.Series(v, dtype=v.dtype, copy=False))
+                         for c, v in out.items()})
+
+
 def account_daily(ws) -> pd.DataFrame:
     """Candidate mentions per (local day, platform, account, pair) with the account's region
     and coordination flag: mentions, positive, negative, score_sum, weighted (sum of
@@ -401,7 +428,7 @@ def account_daily(ws) -> pd.DataFrame:
     """
     def build() -> pd.DataFrame:
         if uses_aggregates(ws):
-            df = ws.store.sql("SELECT * FROM agg_account_daily")
+            return _frame_of(ws.store.arrow("SELECT * FROM agg_account_daily"), ACCOUNT_DAILY)
         else:
             j = _flag_grain(ws)
             grain = ["day", "platform", "account_id", "candidate"]
@@ -449,7 +476,7 @@ def daily(ws) -> pd.DataFrame:
     """
     def build() -> pd.DataFrame:
         if uses_aggregates(ws):
-            df = ws.store.sql("SELECT * FROM agg_daily")
+            return _frame_of(ws.store.arrow("SELECT * FROM agg_daily"), DAILY)
         else:
             j = _flag_grain(ws)
             p = ws.store.table("posts").select("platform", "post_id", "likes", "comments", "shares", "views")

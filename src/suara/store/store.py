@@ -220,6 +220,12 @@ class Store:
         with self._lock:
             return self.con.execute(query, params or []).df()
 
+    def arrow(self, query: str, params: list | None = None) -> pa.Table:
+        """Run SQL and return a pyarrow Table: no per-value conversion (``sql``'s DataFrame
+        costs ~0.1 s more at 185,000 rows of strings)."""
+        with self._lock:
+            return self.con.sql(query, params=params or None).to_arrow_table()
+
     def count(self, table: str) -> int:
         with self._lock:
             return self.con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
