@@ -41,7 +41,7 @@ def test_account_types_follow_the_rules_in_order():
 
 
 @pytest.mark.parametrize("decided", [{}, {("x", "2"): "official", ("tiktok", "5"): "citizen", ("x", "3"): "party"}])
-@pytest.mark.parametrize("variant", ["object", "store_strings", "float_followers", "object_verified"])
+@pytest.mark.parametrize("variant", ["object", "store_strings", "float_followers", "object_verified", "text_verified"])
 def test_account_types_by_column_equal_the_row_rules(decided, variant):
     e = _frame()
     nan_str = pd.StringDtype(na_value=float("nan"))
@@ -49,7 +49,11 @@ def test_account_types_by_column_equal_the_row_rules(decided, variant):
         e = e.astype({"platform": nan_str, "account_id": nan_str, "handle": nan_str})
     elif variant == "float_followers":
         e = e.astype({"followers": "float64"})
-    elif variant == "object_verified":   # not boolean: the row rules decide
+    elif variant == "object_verified":   # what the store gives for a flag with nulls: True, False, None
         e = e.astype({"verified": object})
+        e.loc[e.verified.isna(), "verified"] = None
+        assert A._types_by_column(e, set(), {}, {}) is not None
+    elif variant == "text_verified":   # neither flags nor objects: the row rules decide
+        e = e.astype({"verified": "string"})
         assert A._types_by_column(e, set(), {}, {}) is None
     assert A.resolve_types(e, ELECTION, decided) == _by_rows(e, decided)

@@ -79,8 +79,8 @@ def _account_profiles(ws, reader=None) -> pd.DataFrame:
     a["type"] = resolve_types(a, ws.election, decided)
     ps = Pseudonymiser(ws)
     # a missing handle is NaN in the frame: pass None so a public account shows its id
-    a["display"] = [ps(t, p, i, h if isinstance(h, str) and h else None)
-                    for t, p, i, h in zip(a.type, a.platform, a.account_id, a.handle)]
+    a["display"] = ps.many(a.type, a.platform, a.account_id,
+                           [h if isinstance(h, str) and h else None for h in a.handle.tolist()])
     a["account_id"] = a.account_id.astype(str).astype(object)
     return a
 
@@ -140,7 +140,13 @@ def _types_by_column(a: pd.DataFrame, official: set, tracked: dict, decided: dic
     loop then decides, with its exact rules)."""
     import numpy as np
     fol, ver = a["followers"], a["verified"]
-    if not (pd.api.types.is_numeric_dtype(fol.dtype) and pd.api.types.is_bool_dtype(ver.dtype)):
+    if not pd.api.types.is_numeric_dtype(fol.dtype):
+        return None
+    if pd.api.types.is_bool_dtype(ver.dtype):
+        verified = ver.fillna(False).to_numpy(dtype=bool)
+    elif ver.dtype == object:   # a nullable flag read as Python objects (True, False, None): the row rule per value
+        verified = np.fromiter((not _missing(v) and bool(v) for v in ver.tolist()), dtype=bool, count=len(ver))
+    else:
         return None
     plat = a["platform"].tolist()
     if not all(isinstance(p, str) for p in plat):
@@ -150,7 +156,7 @@ def _types_by_column(a: pd.DataFrame, official: set, tracked: dict, decided: dic
         return None
     out = np.full(len(a), "citizen", dtype=object)
     # lowest rule first, each later (higher) rule overwriting: 10k+ followers or verified
-    big = fol.ge(10000).fillna(False).to_numpy(dtype=bool) | ver.fillna(False).to_numpy(dtype=bool)
+    big = fol.ge(10000).fillna(False).to_numpy(dtype=bool) | verified
     out[big] = "influencer"
     exported = [isinstance(t, str) and t not in ("", "unknown") for t in a["account_type"].tolist()]
     at = np.asarray(exported, dtype=bool)
