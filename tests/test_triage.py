@@ -84,6 +84,21 @@ def test_triage_groups_the_surges_and_ranks_the_planted_crisis_first(world):
     assert ranks.get("hoax", 0) < ranks["positive_surge"]
 
 
+def test_triage_inbox_without_samples_has_the_same_incidents(world):
+    """The brief asks for the inbox without sample posts (it shows none): the same incidents
+    in the same order, and no post text at all (nothing unscrubbed leaks from it)."""
+    def strip(groups):
+        return [{k: v for k, v in g.items() if k not in ("samples", "alerts")}
+                | {"alerts": [{k: v for k, v in a.items() if k != "samples"} for a in g["alerts"]]}
+                for g in groups]
+    full = inbox(world, salt=world.salt)
+    bare = inbox(world, salt=world.salt, with_samples=False)
+    assert any(g["samples"] for g in full["groups"])
+    assert strip(bare["groups"]) == strip(full["groups"])
+    assert all(not g["samples"] and not any(a.get("samples") for a in g["alerts"]) for g in bare["groups"])
+    assert (bare["alerts"], bare["total_groups"]) == (full["alerts"], full["total_groups"])
+
+
 def test_triage_filters_and_resolved_incidents_sink():
     base = {"kind": "anomaly", "issue": None, "severity_score": 0.5, "posts": 10, "top_accounts": [],
             "status": "new"}

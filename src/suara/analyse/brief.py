@@ -117,10 +117,10 @@ def _top(counts: Counter, n: int) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def _conversation(ws, cut: dt.datetime, stop: set[str], top: int = 8) -> dict[str, dict]:
-    """Per pair, over posts since ``cut``: mentions (posts), top hashtags, terms, linked sites
-    and media formats."""
-    m = base.mentions(ws)
+def _conversation(ws, cut, stop: set[str], top: int = 8) -> dict[str, dict]:
+    """Per pair, over posts since ``cut`` (a time, or an Ibis scalar expression of one):
+    mentions (posts), top hashtags, terms, linked sites and media formats."""
+    m = base.candidate_mentions(ws, False)   # the run's materialised mentions
     m = m.filter(m.created_at > cut).select("platform", "post_id", "candidate")
     # the few mentions meet their posts, then those posts' normalised text (not every post
     # joined with its enrichment first)
@@ -232,7 +232,7 @@ def brief_section(ws, incidents: int = 5, issues: int = 5, influencers: int = 5)
 
     from suara.analyse.cases import suggest_playbook
     from suara.analyse.triage import inbox
-    box = inbox(ws, show_identities=False, salt=getattr(ws, "salt", ""))
+    box = inbox(ws, show_identities=False, salt=getattr(ws, "salt", ""), with_samples=False)   # none shown
     for g in box["groups"][:incidents]:
         top = next((a for a in g["alerts"] if a["alert_id"] == g["top_alert"]), g["alerts"][0])
         result["incidents"].append({
@@ -261,7 +261,9 @@ def brief_section(ws, incidents: int = 5, issues: int = 5, influencers: int = 5)
                 best = (score, {"region": g["region"], "name": g["name"], "candidate": str(b),
                                 "voice_index": vi, "dpt_weight": w, "mentions": int(n)})
     result["region_gap"] = best[1] if best else None
-    result["conversation"] = _conversation(ws, cut, _stopwords(el))
+    # the cut as the newest post's time less 7 days inside the query (a subquery), not as a
+    # literal: the same SQL after every import, compiled once and read ahead by the next run
+    result["conversation"] = _conversation(ws, p.created_at.max() - ibis.interval(days=7), _stopwords(el))
     result["things"] = things_to_do(result)
     return result
 

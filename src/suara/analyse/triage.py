@@ -212,8 +212,10 @@ def filter_groups(groups: list[dict], pair: str | None = None, type: str | None 
     return out
 
 
-def _samples(ws, db, ids: list[str], show_identities: bool, salt: str) -> dict[str, list[dict]]:
-    """Up to three sample posts per alert from its evidence (texts scrubbed unless allowed)."""
+def _samples(ws, db, ids: list[str], show_identities: bool, salt: str,
+             texts: bool = True) -> dict[str, list[dict]]:
+    """Up to three sample posts per alert from its evidence (texts scrubbed unless allowed);
+    without ``texts`` only each alert's narrative cluster (what grouping needs)."""
     if not ids:
         return {}
     q = ", ".join("?" for _ in ids)
@@ -226,7 +228,7 @@ def _samples(ws, db, ids: list[str], show_identities: bool, salt: str) -> dict[s
             e = {}
         out[str(aid)] = [{"platform": s.get("platform"), "post_id": s.get("post_id"), "at": s.get("at"),
                           "text": s.get("text"), "url": s.get("url")}
-                         for s in (e.get("sample_posts") or [])[:3] if isinstance(s, dict)]
+                         for s in (e.get("sample_posts") or [])[:3] if isinstance(s, dict)] if texts else []
         if e.get("cluster"):
             out[str(aid) + "#cluster"] = [{"cluster": str(e["cluster"])}]
     if not show_identities and out:
@@ -240,10 +242,12 @@ def _samples(ws, db, ids: list[str], show_identities: bool, salt: str) -> dict[s
 
 
 def inbox(ws, show_identities: bool = False, salt: str = "", db=None, limit: int = 1000,
-          window_hours: float = 72.0, **filters) -> dict[str, Any]:
+          window_hours: float = 72.0, with_samples: bool = True, **filters) -> dict[str, Any]:
     """The triage inbox of a workspace: ``{"groups": [...ranked incidents...], "alerts": n,
     "total_groups": n}`` with ``filters`` (``pair``, ``type``, ``severity``, ``status``; see
-    :func:`filter_groups`) applied to the groups. Reads only.
+    :func:`filter_groups`) applied to the groups. Reads only. Without ``with_samples`` the alerts
+    and groups carry no sample posts (the same groups, in the same order: the brief shows
+    none, and scrubbing their texts was most of its cost).
 
     Example
     -------
@@ -254,7 +258,7 @@ def inbox(ws, show_identities: bool = False, salt: str = "", db=None, limit: int
     from suara.analyse.feeds import alert_feed, case_feed
     db = db if db is not None else ws.store
     alerts = alert_feed(ws, limit=limit, show_identities=show_identities, salt=salt, db=db)
-    samples = _samples(ws, db, [a["alert_id"] for a in alerts], show_identities, salt)
+    samples = _samples(ws, db, [a["alert_id"] for a in alerts], show_identities, salt, texts=with_samples)
     for a in alerts:
         for k in ("candidate", "issue"):   # missing values come back as NaN from the store
             if not isinstance(a.get(k), str) or not a[k]:
