@@ -44,7 +44,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-from suara.analyse.base import flagged, memo, mentions, pair_label, pct, without_flagged
+from suara.analyse.base import candidate_mentions, flagged, memo, pair_label, pct
 from suara.analyse.section import Section, colours, figure, posts_link, register
 from suara.config import formats
 from suara.config.i18n import texts
@@ -91,9 +91,9 @@ def supporters(ws, filtered: bool = True) -> ibis.Table:
     >>> supporters(suara.init(tempfile.mkdtemp())).count().execute()
     0
     """
-    m = mentions(ws)
-    if filtered:
-        m = without_flagged(m, ws)
+    # the run's materialised mentions (every mention is of one of the election's pairs: the
+    # tagger knows no other), not a second join of mentions, posts and regions
+    m = candidate_mentions(ws, filtered).select("platform", "account_id", "candidate", "sentiment", "region")
     acc = ws.store.table("accounts").select("platform", "account_id", "handle", "account_type")
     inst = acc.filter(acc.account_type.isin(list(NON_VOTER_TYPES))).select("platform", "account_id")
     m = m.anti_join(inst, ["platform", "account_id"])

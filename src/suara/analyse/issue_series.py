@@ -26,7 +26,9 @@ def _mention_issues(ws):
     """(mentions x issues with local time, enriched posts with interactions) as Ibis tables."""
     off = local_offset(ws.election)
     hours = int(off.total_seconds() // 3600)
-    m = base.mentions(ws).select("platform", "post_id", "candidate", "created_at")
+    # the run's materialised mentions (suara.analyse.base.candidate_mentions), not a second
+    # join of mentions, posts and regions
+    m = base.candidate_mentions(ws, False).select("platform", "post_id", "candidate", "created_at")
     e = base.enriched(ws)
     e = e.select("platform", "post_id", "issues", "sentiment",
                  inter=(e.likes.fill_null(0) + e.comments.fill_null(0) + e.shares.fill_null(0)))
@@ -51,14 +53,20 @@ def emerging_issues(ws, u=None, top: int = 15) -> list[dict]:
     """
     if u is None:
         u, _ = _mention_issues(ws)
-    last = u.created_at.max().execute()
-    if last is None or last != last:
+    # one query: the newest mention's time as a window over all rows, beside the counts (two
+    # queries, the time first, read the joined mentions twice)
+    u = u.mutate(_last=u.created_at.max().over(ibis.window()))
+    u = u.filter(u.created_at > u._last - ibis.interval(days=14))
+    cut7 = u._last - ibis.interval(days=7)
+    g = (u.group_by(["issue", "candidate"])
+         .agg(last7=(u.created_at > cut7).sum(), prev7=(u.created_at <= cut7).sum(), last=u._last.max())
+         .execute())
+    if not len(g):
         return []
-    cut, cut2 = last - dt.timedelta(days=7), last - dt.timedelta(days=14)
-    g = (u.filter(u.created_at > cut2)
-         .group_by(["issue", "candidate"])
-         .agg(last7=(u.created_at > cut).sum(), prev7=(u.created_at <= cut).sum()).execute())
-    g = g[g.last7 >= 5]
+    last = g["last"].iloc[0]
+    cut = last - dt.timedelta(days=7)
+    g = g.drop(columns="last")
+    g = g[g.last7 >= 5].copy()
     g["growth"] = (g.last7 - g.prev7) / g.prev7.clip(lower=1)
     # the explorer's `since` is inclusive: the first instant after the cut, so the link
     # opens exactly the posts counted in last7
@@ -81,7 +89,8 @@ def issue_series(ws) -> dict[str, Any]:
     """
     u, e = _mention_issues(ws)
     weekly = (u.mutate(week=u.local.truncate("W").date())
-              .group_by(["week", "candidate", "issue"]).agg(mentions=ibis._.count()).order_by("week").execute())
+              .group_by(["week", "candidate", "issue"]).agg(mentions=ibis._.count())
+              .order_by(["week", "candidate", "issue"]).execute())   # one order on every run
     out: dict[str, Any] = {"weekly": [], "emerging": [], "resonance": []}
     weekly["week"] = weekly["week"].astype(str)
     out["weekly"] = weekly.to_dict("records")

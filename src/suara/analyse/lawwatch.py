@@ -354,8 +354,8 @@ def find_violations(ws) -> list[dict]:
         paid = p.filter(paid_cond)
         df_off = of("paid")
         # paid content about a pair from any other account (e.g. a supporter page boosting a post)
-        from suara.analyse.base import mentions
-        m = mentions(ws)
+        from suara.analyse.base import candidate_mentions
+        m = candidate_mentions(ws, False)
         about = m.select("platform", "post_id", "candidate").distinct()
         others = paid.anti_join(off, ["platform", "account_id"]).inner_join(about, ["platform", "post_id"])
         acc = ws.store.table("accounts").select("platform", "account_id", "handle")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from suara.analyse.base import account_region, current_version, flagged, mentions, pair_label, pct
+from suara.analyse.base import account_region, candidate_mentions, current_version, flagged, pair_label, pct
 from suara.analyse.mobilise.cascade import _cascade
 from suara.analyse.mobilise.common import _audit, _iso, _local, _now, to_utc
 from suara.analyse.section import Section, figure, posts_link, register
@@ -466,7 +466,7 @@ def detect_actions(ws, min_accounts: int = 10, max_days: int = 3, burst_accounts
     if found.empty:
         return []
     # the pair a hashtag's posts mention most
-    m = mentions(ws).select("platform", "post_id", "candidate")
+    m = candidate_mentions(ws, False).select("platform", "post_id", "candidate")
     # sorted (the engine returns them in any order): the same SQL text in every run
     tm = _drop_right(tf.filter(tf.tag.isin(sorted(set(found["tag"])))).inner_join(m, ["platform", "post_id"]))
     mc = tm.group_by(["tag", "candidate"]).aggregate(n=tm.post_id.nunique()).execute()

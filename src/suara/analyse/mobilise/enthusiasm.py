@@ -16,7 +16,7 @@ import ibis
 import pandas as pd
 import plotly.graph_objects as go
 
-from suara.analyse.base import mentions, pair_label, without_flagged
+from suara.analyse.base import candidate_mentions, pair_label
 from suara.analyse.section import Section, colours, figure, register
 from suara.config import formats
 from suara.config.i18n import texts
@@ -39,16 +39,22 @@ def enthusiasm(ws, as_of=None, weeks: int = 8, min_accounts: int = 5) -> pd.Data
     >>> enthusiasm(suara.init(tempfile.mkdtemp())).empty
     True
     """
-    m = without_flagged(mentions(ws), ws)
+    m = candidate_mentions(ws, True)   # the run's materialised mentions, coordinated accounts removed
     m = m.filter((m.sentiment == "positive") & m.created_at.notnull())
     if as_of is None:
-        last = ws.store.table("posts").created_at.max().execute()
+        posts = ws.store.table("posts")
+        last = posts.created_at.max().execute()
         if last is None or pd.isna(last):
             return pd.DataFrame(columns=["candidate", "region", "week", "week_end", "active"])
         as_of = pd.Timestamp(last) + pd.Timedelta(seconds=1)
+        # the weeks' end from the newest post inside the query (a subquery, the whole seconds
+        # of the literal it replaces), not as a literal: the same SQL after every import, so
+        # it is compiled once and read ahead by the next run
+        end = (posts.created_at.max() + ibis.interval(seconds=1)).epoch_seconds().floor()
+    else:
+        end = ibis.literal(int(pd.Timestamp(as_of).timestamp()))
     as_of = pd.Timestamp(as_of)
-    end_epoch = int(as_of.timestamp())
-    m = m.mutate(week=((ibis.literal(end_epoch) - m.created_at.epoch_seconds()) / 604800).floor().cast("int64"))
+    m = m.mutate(week=((end - m.created_at.epoch_seconds()) / 604800).floor().cast("int64"))
     m = m.filter((m.week >= 0) & (m.week < weeks))
     m = m.mutate(region=ibis.coalesce(m.region, ibis.literal("unknown")))
     by_r = m.group_by(["candidate", "region", "week"]).aggregate(active=m.account_id.nunique())
