@@ -19,9 +19,15 @@ pytestmark = pytest.mark.slow
 
 def _load(ws, con):
     import ibis
+    from suara.analyse.base import _release_all
     from suara.analyse.privacy import workspace_salt
     from suara.store.schema import TABLES
     workspace_salt(ws)
+    # the views below replace those of the workspace loaded before, under the same names in
+    # the same session: what Ibis cached from them (the run's materialised mentions) would be
+    # handed back for the equal expressions of this one. A Spark workspace of its own (the
+    # lake) never replaces another's views in place.
+    _release_all()
     for name in TABLES:
         con.create_view(name, ibis.memtable(ws.store.table(name).to_pyarrow()), overwrite=True)
     sw = _SparkWorkspace(ws, con)
