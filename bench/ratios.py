@@ -8,7 +8,8 @@ figures compare across machines.
 ingest:  ``suara ingest`` of a tweet-harvest CSV (built from the shared fixture with fresh ids,
          ~118 MB at 340,000 rows) ÷ DuckDB ``read_csv_auto`` of the same file into a table:
          of an in-memory database ("in memory"), and of a new on-disk database file,
-         committed and closed ("on disk": Suara's store is on disk).
+         committed and closed ("on disk": Suara's store is on disk), and the on-disk case as a
+         command of its own (a fresh Python process importing DuckDB, as `suara ingest` is).
 analyse: ``suara analyse --json`` (every section) on that workspace after ``suara enrich`` ÷
          three typical DuckDB scans of the same store (daily counts, mentions × sentiment,
          top accounts), on an open connection and, as a second floor, including opening
@@ -239,12 +240,14 @@ def _ingest_and_analyse(a, d: Path) -> None:
     subprocess.run([sys.executable, "-m", "suara", "init", str(ws)], check=True, stdout=subprocess.DEVNULL)
     floor = _duckdb_floor(csv)
     disk = _duckdb_floor(csv, str(d / "floor.duckdb"))
+    from ingest_ratios import duckdb_command   # the same floor as a command of its own
+    cmd = duckdb_command(csv, "csv", str(d / "floor.duckdb"))
     t_ing, rss_ing = _run(["ingest", str(csv), "-w", str(ws)])
     print(f"file: {csv.stat().st_size / 1e6:,.0f} MB, {a.rows:,} rows; cores: {os.cpu_count()}; "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"ingest   suara {t_ing:7.2f} s (peak {rss_ing:,.0f} MB) | duckdb read_csv_auto in memory "
-          f"{floor:6.2f} s, on disk {disk:6.2f} s | ratio {t_ing / floor:5.1f}x in memory, "
-          f"{t_ing / disk:5.1f}x on disk")
+          f"{floor:6.2f} s, on disk {disk:6.2f} s, on disk as a command {cmd:6.2f} s | ratio "
+          f"{t_ing / floor:5.1f}x in memory, {t_ing / disk:5.1f}x on disk, {t_ing / cmd:5.1f}x as a command")
     if a.skip_analyse:
         return
     t_enr, rss_enr = _run(["enrich", "-w", str(ws)])
