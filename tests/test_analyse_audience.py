@@ -167,3 +167,21 @@ def test_analyse_audience_cli_json(world, tmp_path):
         assert k in doc and "error" not in doc[k], (k, doc[k])
     assert doc["share_of_voice"]["all"]["2"]["mentions"] == 6
     assert "budi" not in r.stdout and "buzz1" not in r.stdout
+
+
+@pytest.mark.parametrize("high", [50, 10**5, 2**40])
+def test_resonance_sums_and_distinct_counts_equal_pandas_group_sums(high):
+    """The resonance cells' whole-number sums and distinct counts are exact whether the keys
+    span a small range (counted over it) or a large one (sorted): equal to pandas' group-by."""
+    import numpy as np
+    from suara.analyse.audience.recommendations import _distinct, _distinct_by, _sum_by
+    rng = np.random.default_rng(high % 97)
+    key = rng.integers(0, high, 5000).astype("int64")
+    val = rng.integers(0, 10**6, 5000).astype("int64")
+    items = rng.integers(0, 40, 5000).astype("int64")
+    want = pd.Series(val).groupby(key).sum()
+    u, s = _sum_by(key, val)
+    assert u.tolist() == want.index.tolist() and s.tolist() == want.tolist() and s.dtype == np.int64
+    assert _distinct(key).tolist() == sorted(set(key.tolist()))
+    u, n = _distinct_by(key, items)
+    assert n.tolist() == pd.Series(items).groupby(key).nunique().tolist()

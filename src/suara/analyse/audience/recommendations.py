@@ -121,18 +121,33 @@ def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return li, order[np.repeat(lo, cnt) + offs]
 
 
+def _dense(key: np.ndarray) -> bool:
+    """Whether the whole numbers ``key`` (none negative) span a range small enough to count
+    them in an array as long as the range (np.bincount) instead of sorting them."""
+    return bool(len(key)) and int(key.min()) >= 0 and int(key.max()) < max(1 << 20, 4 * len(key))
+
+
 def _distinct(x: np.ndarray) -> np.ndarray:
-    """The distinct values of ``x`` in order (by sorting: numpy's hashing ``unique`` was
-    several times slower on these whole numbers)."""
+    """The distinct values of ``x`` in order: counted over their range where it is small,
+    else by sorting (numpy's hashing ``unique`` was several times slower on these whole
+    numbers)."""
+    if _dense(x):
+        return np.flatnonzero(np.bincount(x)).astype(x.dtype, copy=False)
     x = np.sort(x)
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
 def _sum_by(key: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(distinct keys in order, the sum of ``values`` per key); whole numbers stay exact."""
+    values = values.astype(np.int64)
+    if _dense(key) and int(np.abs(values).sum()) < 1 << 53:
+        # summed over the keys' range (float64 holds every partial sum exactly below 2**53):
+        # no sort, and none of np.add.at's per-element cost
+        u = np.flatnonzero(np.bincount(key)).astype(key.dtype, copy=False)
+        return u, np.bincount(key, weights=values)[u].astype(np.int64)
     u, inv = np.unique(key, return_inverse=True)
     s = np.zeros(len(u), dtype=np.int64)
-    np.add.at(s, inv, values.astype(np.int64))
+    np.add.at(s, inv, values)
     return u, s
 
 

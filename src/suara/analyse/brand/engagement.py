@@ -147,13 +147,16 @@ def _top_posts_per_candidate(ws, filtered: bool, n: int, profiles: pd.DataFrame)
     df = rows[rows.unflagged.astype(bool) & (rows.rk_filtered < n)] if filtered else rows[rows.rk_all < n]
     meds = meds[meds.view == ("filtered" if filtered else "all")]
     med = dict(zip(meds.candidate.astype(str), meds.med))
-    prof = profiles.set_index(["platform", "account_id"])
+    # the type and shown name of the few authors shown, not an index over every account
+    ids = set(df.account_id.astype(str).tolist())
+    sub = profiles[profiles.account_id.isin(ids)] if len(profiles) else profiles
+    prof = {(p, a): (t, d) for p, a, t, d in zip(sub.platform.tolist(), sub.account_id.tolist(),
+                                                  sub.type.tolist(), sub.display.tolist())}
     out: dict[str, list] = {b: [] for b in ws.election.ballots}
     # ties in engagement in a fixed order (platform, post id), whatever order the engine returned
     for row in df.sort_values(["eng", "platform", "post_id"], ascending=[False, True, True]).itertuples(index=False):
         key = (row.platform, str(row.account_id))
-        typ = prof.type.get(key, "citizen") if len(prof) else "citizen"
-        disp = prof.display.get(key) if len(prof) else None
+        typ, disp = prof.get(key, ("citizen", None))
         public = is_public(typ)
         issues = [str(i) for i in (row.issues if row.issues is not None else [])]
         m = med.get(str(row.candidate))
