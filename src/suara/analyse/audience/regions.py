@@ -59,30 +59,46 @@ def regions_section(ws) -> dict[str, Any]:
     ballots = list(el.ballots)
     out: dict[str, Any] = {"inference": inference, "names": names}
     frame = account_daily(ws)   # the run's shared per-account daily mentions
-    # accounts as whole numbers (NaN: none), not "platform:id" text: the distinct counts below
-    # are the same and several times faster
-    codes = account_codes(ws)
-    frame = frame.assign(acct=np.where(codes >= 0, codes, np.nan))
+    # regions, pairs and accounts as whole numbers (the account's is shared by the run), summed
+    # by bincount: the same figures as group-bys over the text, several times faster
+    acct = account_codes(ws)
+    reg, reg_values = pd.factorize(frame.region.to_numpy(dtype=object))   # -1: no region
+    cand, cand_values = pd.factorize(frame.candidate.to_numpy(dtype=object), use_na_sentinel=False)
+    n_reg, n_cand = len(reg_values) + 1, max(len(cand_values), 1)
+    cell = (reg + 1) * n_cand + cand            # (region, pair); region 0: none
+    region_of = np.r_[None, np.asarray(reg_values, dtype=object)]
+    cols = {c: pd.to_numeric(frame[c]).fillna(0).to_numpy(dtype="float64")
+            for c in ("mentions", "positive", "negative", "posts")}
+    flagged = frame.flagged.to_numpy(dtype=bool)
     for v in ("all", "filtered"):
-        t = frame[~frame.flagged] if v == "filtered" else frame
-        g = t.groupby(["region", "candidate"], dropna=False)
-        df = g[["mentions", "positive", "negative"]].sum().rename(
-            columns={"mentions": "n", "positive": "pos", "negative": "neg"})
-        df["acc"] = g["acct"].nunique()
-        df = df.reset_index()
-        gr = t.groupby("region", dropna=False)
-        # distinct posts that mention a pair: each post counted on its first pair
-        accs = pd.DataFrame({"acc": gr["acct"].nunique(), "posts": gr["posts"].sum()}).reset_index()
-        acc_by = {r.region: int(r.acc) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
-        # distinct posts that mention a pair (a post naming both pairs is two mentions, one post)
-        posts_by = {r.region: int(r.posts) for r in accs.itertuples(index=False) if isinstance(r.region, str)}
-        loc = df[df.region.isin(list(names))]
-        cand_tot = loc.groupby("candidate").n.sum().to_dict()
-        all_tot = float(loc.n.sum())
+        m = ~flagged if v == "filtered" else np.ones(len(frame), dtype=bool)
+        c_m, r_m = cell[m], reg[m] + 1
+
+        def sums(key, col, size):
+            return np.bincount(key, weights=cols[col][m], minlength=size).astype("int64")
+
+        def distinct_accounts(key, size):
+            a = acct[m]
+            span = int(acct.max(initial=0)) + 1
+            pairs = np.unique(key[a >= 0] * span + a[a >= 0])
+            return np.bincount(pairs // span, minlength=size)
+
+        n, pos, neg = (sums(c_m, c, n_reg * n_cand) for c in ("mentions", "positive", "negative"))
+        # distinct accounts and posts per region (a post naming both pairs is two mentions, one post)
+        acc_r, posts_r = distinct_accounts(r_m, n_reg), sums(r_m, "posts", n_reg)
+        code_of = {region_of[k]: k for k in range(1, n_reg)}
+        acc_by = {name: int(acc_r[k]) for name, k in code_of.items()}
+        posts_by = {name: int(posts_r[k]) for name, k in code_of.items()}
+        cand_index = {str(b): k for k, b in enumerate(cand_values)}
+        located = np.zeros(n_reg, dtype=bool)
+        located[[k for name, k in code_of.items() if name in names]] = True
+        cell_located = np.repeat(located, n_cand)
+        cand_tot = {cand_values[k]: int(n.reshape(n_reg, n_cand)[located, k].sum()) for k in range(len(cand_values))}
+        all_tot = float(n[cell_located].sum())
         regions = {}
         for r in el.regions:
-            sub = loc[loc.region == r.code]
-            rt = float(sub.n.sum())
+            k = code_of.get(r.code)
+            rt = float(n[k * n_cand:(k + 1) * n_cand].sum()) if k is not None else 0.0
             w = (r.dpt or 0) / total_dpt if total_dpt else None
             row = {"name": r.name, "dpt": r.dpt, "dpt_weight": safe_float(w),
                    "accounts": acc_by.get(r.code, 0), "mentions": int(rt),
@@ -90,17 +106,18 @@ def regions_section(ws) -> dict[str, Any]:
                    "conversation_index": safe_float((rt / all_tot) / w if all_tot and w else None, 3),
                    "pairs": {}}
             for b in ballots:
-                cs = sub[sub.candidate == b]
-                n = int(cs.n.sum())
+                j = cand_index.get(b)
+                at = k * n_cand + j if k is not None and j is not None else None
+                nb, pb, ng = (int(n[at]), int(pos[at]), int(neg[at])) if at is not None else (0, 0, 0)
                 ct = cand_tot.get(b, 0)
                 row["pairs"][b] = {
-                    "mentions": n, "share": safe_float(n / rt if rt else 0.0),
-                    "net_sentiment": safe_float((int(cs.pos.sum()) - int(cs.neg.sum())) / n if n else None),
-                    "voice_index": safe_float((n / ct) / w if ct and w else None, 3),
+                    "mentions": nb, "share": safe_float(nb / rt if rt else 0.0),
+                    "net_sentiment": safe_float((pb - ng) / nb if nb else None),
+                    "voice_index": safe_float((nb / ct) / w if ct and w else None, 3),
                     "official_result_share": safe_float(
                         r.result.get(b, 0) / sum(r.result.values()) if r.result else None)}
             regions[r.code] = row
-        unknown = int(df[~df.region.isin(list(names))].n.sum())
+        unknown = int(n[~cell_located].sum())
         gaps = {}
         for b in ballots:
             lst = [(c, d["pairs"][b]["voice_index"]) for c, d in regions.items()
