@@ -70,29 +70,28 @@ def regions_section(ws) -> dict[str, Any]:
     cols = {c: pd.to_numeric(frame[c]).fillna(0).to_numpy(dtype="float64")
             for c in ("mentions", "positive", "negative", "posts")}
     flagged = frame.flagged.to_numpy(dtype=bool)
+    span = int(acct.max(initial=0)) + 1
+
+    def sums(m, key, col, size):   # the rows ``m``'s ``col`` summed per ``key``
+        return np.bincount(key, weights=cols[col][m], minlength=size).astype("int64")
+
+    def distinct_accounts(m, key, size):   # the rows ``m``'s distinct accounts per ``key``
+        a = acct[m]
+        return np.bincount(np.unique(key[a >= 0] * span + a[a >= 0]) // span, minlength=size)
+
+    code_of = {region_of[k]: k for k in range(1, n_reg)}   # a region's number by its code
+    cand_index = {str(b): k for k, b in enumerate(cand_values)}
+    located = np.zeros(n_reg, dtype=bool)   # the election's regions (not "none", not unknown codes)
+    located[[k for name, k in code_of.items() if name in names]] = True
+    cell_located = np.repeat(located, n_cand)
     for v in ("all", "filtered"):
         m = ~flagged if v == "filtered" else np.ones(len(frame), dtype=bool)
         c_m, r_m = cell[m], reg[m] + 1
-
-        def sums(key, col, size):
-            return np.bincount(key, weights=cols[col][m], minlength=size).astype("int64")
-
-        def distinct_accounts(key, size):
-            a = acct[m]
-            span = int(acct.max(initial=0)) + 1
-            pairs = np.unique(key[a >= 0] * span + a[a >= 0])
-            return np.bincount(pairs // span, minlength=size)
-
-        n, pos, neg = (sums(c_m, c, n_reg * n_cand) for c in ("mentions", "positive", "negative"))
+        n, pos, neg = (sums(m, c_m, c, n_reg * n_cand) for c in ("mentions", "positive", "negative"))
         # distinct accounts and posts per region (a post naming both pairs is two mentions, one post)
-        acc_r, posts_r = distinct_accounts(r_m, n_reg), sums(r_m, "posts", n_reg)
-        code_of = {region_of[k]: k for k in range(1, n_reg)}
+        acc_r, posts_r = distinct_accounts(m, r_m, n_reg), sums(m, r_m, "posts", n_reg)
         acc_by = {name: int(acc_r[k]) for name, k in code_of.items()}
         posts_by = {name: int(posts_r[k]) for name, k in code_of.items()}
-        cand_index = {str(b): k for k, b in enumerate(cand_values)}
-        located = np.zeros(n_reg, dtype=bool)
-        located[[k for name, k in code_of.items() if name in names]] = True
-        cell_located = np.repeat(located, n_cand)
         cand_tot = {cand_values[k]: int(n.reshape(n_reg, n_cand)[located, k].sum()) for k in range(len(cand_values))}
         all_tot = float(n[cell_located].sum())
         regions = {}
