@@ -91,13 +91,13 @@ def test_aggregate_frames_read_as_arrow_equal_the_dataframe_read(ws):
     for table, cols in (("agg_account_daily", B.ACCOUNT_DAILY), ("agg_daily", B.DAILY)):
         q = (f"SELECT * FROM {table} UNION ALL SELECT * REPLACE (NULL AS region, NULL AS day) "
              f"FROM (SELECT * FROM {table} LIMIT 3) ORDER BY ALL")
-        old, new = B._frame(s.sql(q), cols), B._frame_of(s.arrow(q), cols)
+        old, new = B._frame(s.sql(q), cols), B._frame_from_arrow(s.arrow(q), cols)
         assert old.region.isna().sum() >= 3 and old.day.isna().sum() >= 3
         pd.testing.assert_frame_equal(old, new, check_exact=True)
         for c in old.columns[old.dtypes == object]:
             assert [type(v) for v in old[c]] == [type(v) for v in new[c]], (table, c)
         empty = f"SELECT * FROM {table} LIMIT 0"
-        pd.testing.assert_frame_equal(B._frame(s.sql(empty), cols), B._frame_of(s.arrow(empty), cols))
+        pd.testing.assert_frame_equal(B._frame(s.sql(empty), cols), B._frame_from_arrow(s.arrow(empty), cols))
 
 
 def test_analyse_same_with_and_without_aggregates(ws):

@@ -384,7 +384,7 @@ def _frame(df: pd.DataFrame, cols) -> pd.DataFrame:
     return df
 
 
-def _frame_of(table, cols) -> pd.DataFrame:
+def _frame_from_arrow(table, cols) -> pd.DataFrame:
     """:func:`_frame` of an aggregate table read as Arrow (``Store.arrow``), built in one step:
     each text column through its distinct values (a few hundred regions and pairs, one code
     per account) instead of DuckDB's DataFrame and a second conversion to Python objects.
@@ -428,7 +428,7 @@ def account_daily(ws) -> pd.DataFrame:
     """
     def build() -> pd.DataFrame:
         if uses_aggregates(ws):
-            return _frame_of(ws.store.arrow("SELECT * FROM agg_account_daily"), ACCOUNT_DAILY)
+            return _frame_from_arrow(ws.store.arrow("SELECT * FROM agg_account_daily"), ACCOUNT_DAILY)
         else:
             j = _flag_grain(ws)
             grain = ["day", "platform", "account_id", "candidate"]
@@ -476,7 +476,7 @@ def daily(ws) -> pd.DataFrame:
     """
     def build() -> pd.DataFrame:
         if uses_aggregates(ws):
-            return _frame_of(ws.store.arrow("SELECT * FROM agg_daily"), DAILY)
+            return _frame_from_arrow(ws.store.arrow("SELECT * FROM agg_daily"), DAILY)
         else:
             j = _flag_grain(ws)
             p = ws.store.table("posts").select("platform", "post_id", "likes", "comments", "shares", "views")
